@@ -5,12 +5,13 @@
 #   chromium, chromium-driver   headless browser tests
 #   fonts-noto-cjk              so Chinese text renders in browser screenshots
 #   ShellCheck                  lints our shell scripts; scripts/test.sh runs it
+#   curl                        scripts/es-node.sh polls the node with it
 #
 # Java 17 and Maven (for the Elasticsearch test node) are expected on the machine already.
 # Needs root or sudo. Safe to run again: when nothing is missing it does nothing.
 set -euo pipefail
 
-PACKAGES=(postgresql chromium chromium-driver fonts-noto-cjk shellcheck)
+PACKAGES=(postgresql chromium chromium-driver fonts-noto-cjk shellcheck curl)
 
 is_installed() {
     [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
