@@ -1,0 +1,600 @@
+"""The default search backend: SQLite FTS5 over jieba-segmented text, zero setup.
+
+One SQLite file (separate from the application database) holds the documents' original
+text, their segmented text in an FTS5 table ranked by BM25 with column weights, and side
+tables for facets, numeric fields and suggestions. Readers get a connection per thread
+(WAL lets them run beside the writer); writers take one lock. ``:memory:`` databases use a
+single shared connection under the lock instead.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html import escape
+from itertools import islice
+from pathlib import Path
+
+from search import fts
+from search.analysis import AnalyzedQuery, Analyzer, QueryClause, compact, default_analyzer
+from search.base import (
+    TYPE_FACET,
+    BackendHealth,
+    FacetValue,
+    SearchDocument,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+    SearchUnavailable,
+)
+from search.highlight import highlight, snippet
+
+#: BM25 weights of the FTS columns title, keywords, summary, body.
+DEFAULT_WEIGHTS = (10.0, 6.0, 2.0, 1.0)
+BATCH_SIZE = 500
+FACET_LIMIT = 50
+NEW_PREFIX = "new_"
+MLT_TERMS = 12
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """A document turned into the rows the index stores."""
+
+    doc: SearchDocument
+    segmented: tuple[str, str, str, str]
+    norm: str
+    suggestions: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Plan:
+    """A search translated into SQL pieces."""
+
+    match: str | None
+    clauses: list[str]
+    minimum: int
+    where: list[str]
+    params: list[object]
+    filters: dict[str, list[str]]
+    terms: list[str]
+
+
+class EmbeddedBackend:
+    """Search backend on SQLite FTS5; implements :class:`search.base.SearchBackend`."""
+
+    name = "embedded"
+
+    def __init__(
+        self,
+        path: str | Path = ":memory:",
+        *,
+        analyzer: Analyzer | None = None,
+        weights: Sequence[float] = DEFAULT_WEIGHTS,
+        snippet_length: int = 120,
+    ) -> None:
+        self.path = str(path)
+        self.analyzer = analyzer or default_analyzer()
+        self.weights = tuple(weights)
+        self.snippet_length = snippet_length
+        self._memory = self.path == ":memory:"
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._closed = False
+        if not self._memory:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._shared = self._connect() if self._memory else None
+
+    # -- connections ----------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=30
+            )
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA cache_size = -65536")
+            if not self._memory:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA mmap_size = 268435456")
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS hits ("
+                "rid INTEGER PRIMARY KEY, score REAL, nmatch INTEGER, published REAL)"
+            )
+        except sqlite3.Error as exc:
+            raise SearchUnavailable(f"cannot open search index {self.path}: {exc}") from exc
+        with self._write_lock:
+            self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        if self._closed:
+            raise SearchUnavailable("search backend is closed")
+        try:
+            if self._shared is not None:
+                with self._write_lock:
+                    yield self._shared
+                return
+            conn = getattr(self._local, "conn", None)
+            if conn is None:
+                conn = self._local.conn = self._connect()
+            yield conn
+        except sqlite3.Error as exc:
+            raise SearchUnavailable(f"search index error: {exc}") from exc
+
+    @contextmanager
+    def _writer(self) -> Iterator[sqlite3.Connection]:
+        with self._write_lock, self._reader() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def ensure_ready(self) -> None:
+        """Create the index tables if this file has none."""
+        with self._writer() as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            if not _table_exists(conn, "doc"):
+                fts.create_schema(conn)
+            conn.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('analyzer_version', ?)",
+                (str(self.analyzer.version),),
+            )
+
+    def close(self) -> None:
+        """Close every connection this backend opened."""
+        with self._write_lock:
+            self._closed = True
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+
+    def health(self) -> BackendHealth:
+        """Report whether the index file answers."""
+        try:
+            return BackendHealth(ok=True, backend=self.name, documents=self.count())
+        except SearchUnavailable as exc:
+            return BackendHealth(ok=False, backend=self.name, detail=str(exc))
+
+    def count(self, types: Sequence[str] = ()) -> int:
+        """Number of indexed documents, optionally of some types."""
+        with self._reader() as conn:
+            if not types:
+                return int(conn.execute("SELECT count(*) FROM doc").fetchone()[0])
+            marks = ",".join("?" * len(types))
+            sql = f"SELECT count(*) FROM doc WHERE type IN ({marks})"
+            return int(conn.execute(sql, list(types)).fetchone()[0])
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def index(self, documents: Iterable[SearchDocument]) -> int:
+        """Add or replace documents; also feeds a rebuild that is in progress."""
+        written = 0
+        it = iter(documents)
+        while batch := [self._prepare(d) for d in islice(it, BATCH_SIZE)]:
+            with self._writer() as conn:
+                rebuilding = _rebuilding(conn)
+                for prepared in batch:
+                    _delete_key(conn, "", prepared.doc.key)
+                    _insert(conn, "", prepared)
+                    if rebuilding:
+                        _delete_key(conn, NEW_PREFIX, prepared.doc.key)
+                        _insert(conn, NEW_PREFIX, prepared)
+                        conn.execute("DELETE FROM tombstone WHERE key = ?", (prepared.doc.key,))
+            written += len(batch)
+        return written
+
+    def delete(self, type: str, ids: Iterable[str]) -> int:
+        """Remove documents of one type by id."""
+        keys = [f"{type}:{i}" for i in ids]
+        removed = 0
+        with self._writer() as conn:
+            rebuilding = _rebuilding(conn)
+            for key in keys:
+                removed += _delete_key(conn, "", key)
+                if rebuilding:
+                    _delete_key(conn, NEW_PREFIX, key)
+                    conn.execute("INSERT OR IGNORE INTO tombstone VALUES (?)", (key,))
+        return removed
+
+    def rebuild(self, documents: Iterable[SearchDocument]) -> int:
+        """Build new tables beside the live ones, then swap them in one transaction."""
+        self.ensure_ready()
+        with self._writer() as conn:
+            fts.drop_schema(conn, NEW_PREFIX)
+            fts.create_schema(conn, NEW_PREFIX)
+            conn.execute("CREATE TABLE IF NOT EXISTS tombstone (key TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM tombstone")
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('rebuilding', '1')")
+        written = 0
+        try:
+            it = iter(documents)
+            while batch := [self._prepare(d) for d in islice(it, BATCH_SIZE)]:
+                with self._writer() as conn:
+                    for prepared in batch:
+                        # A concurrent index()/delete() already wrote a newer state.
+                        key = prepared.doc.key
+                        newer = conn.execute(
+                            f"SELECT 1 FROM {NEW_PREFIX}doc WHERE key = ? "
+                            "UNION ALL SELECT 1 FROM tombstone WHERE key = ?",
+                            (key, key),
+                        ).fetchone()
+                        if newer is None:
+                            _insert(conn, NEW_PREFIX, prepared)
+                            written += 1
+            with self._writer() as conn:
+                fts.drop_schema(conn, "")
+                fts.rename_schema(conn, NEW_PREFIX, "")
+                conn.execute("DELETE FROM meta WHERE key = 'rebuilding'")
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('analyzer_version', ?)",
+                    (str(self.analyzer.version),),
+                )
+        except BaseException:
+            with self._writer() as conn:
+                fts.drop_schema(conn, NEW_PREFIX)
+                conn.execute("DELETE FROM meta WHERE key = 'rebuilding'")
+            raise
+        return written
+
+    def _prepare(self, doc: SearchDocument) -> _Prepared:
+        a = self.analyzer
+        keywords = " ".join(doc.keywords)
+        segmented = (
+            a.index_text(doc.title),
+            a.index_text(keywords),
+            a.index_text(doc.summary),
+            a.index_text(doc.body),
+        )
+        norm = compact(" ".join((doc.title, keywords, doc.summary, doc.body)))
+        suggestions = [(compact(doc.title), doc.title)] if doc.title.strip() else []
+        suggestions += [(compact(k), k.strip()) for k in doc.keywords if k.strip()]
+        return _Prepared(doc, segmented, norm, suggestions)
+
+    # -- searching ------------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        """Run a query: BM25-ranked, filtered, faceted, highlighted."""
+        analyzed = self.analyzer.analyze_query(query.text)
+        plan = self._plan(query, analyzed)
+        with self._reader() as conn:
+            if plan.match is not None:
+                return self._search_text(conn, query, plan)
+            return self._search_browse(conn, query, plan)
+
+    def _plan(self, query: SearchQuery, analyzed: AnalyzedQuery) -> _Plan:
+        clauses = [fts.clause_expr(c) for c in analyzed.clauses]
+        phrase_exprs = [fts.all_of(toks) for toks in analyzed.phrase_tokens if toks]
+        minimum = analyzed.minimum_should_match
+        positive: list[str] = []
+        if clauses:
+            positive.append(fts.every(clauses) if minimum >= len(clauses) else fts.any_of(clauses))
+        positive += phrase_exprs
+        where: list[str] = []
+        params: list[object] = []
+        for phrase in analyzed.phrases:
+            where.append("instr(d.norm, ?) > 0")
+            params.append(phrase)
+        for excluded in analyzed.excluded:
+            where.append("instr(d.norm, ?) = 0")
+            params.append(excluded)
+        for name, bounds in query.ranges.items():
+            cond = ["n.name = ?"]
+            params.append(name)
+            if bounds.gte is not None:
+                cond.append("n.value >= ?")
+                params.append(bounds.gte)
+            if bounds.lte is not None:
+                cond.append("n.value <= ?")
+                params.append(bounds.lte)
+            where.append(f"d.rowid IN (SELECT n.rowid FROM num n WHERE {' AND '.join(cond)})")
+        return _Plan(
+            match=fts.every(positive) if positive else None,
+            clauses=clauses if minimum < len(clauses) else [],
+            minimum=minimum,
+            where=where,
+            params=params,
+            filters=query.filter_values(),
+            terms=analyzed.highlight_terms(),
+        )
+
+    def _filter_sql(
+        self, plan: _Plan, column: str, skip: str | None = None
+    ) -> tuple[str, list[object]]:
+        parts: list[str] = []
+        params: list[object] = []
+        for name, values in plan.filters.items():
+            if name == skip:
+                continue
+            marks = ",".join("?" * len(values))
+            parts.append(
+                f"{column} IN (SELECT rowid FROM facet WHERE name = ? AND value IN ({marks}))"
+            )
+            params += [name, *values]
+        return (" AND ".join(parts) or "1"), params
+
+    def _search_text(self, conn: sqlite3.Connection, query: SearchQuery, plan: _Plan) -> SearchPage:
+        weights = ", ".join(str(w) for w in self.weights)
+        nmatch = "1"
+        params: list[object] = []
+        if plan.clauses:
+            nmatch = " + ".join(
+                "(f.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?))" for _ in plan.clauses
+            )
+            params += plan.clauses
+        where = " AND ".join(["fts MATCH ?", *plan.where])
+        params += [plan.match, *plan.params]
+        having = f"AND nmatch >= {plan.minimum}" if plan.clauses else ""
+        conn.execute("DELETE FROM temp.hits")
+        conn.execute(
+            f"INSERT INTO temp.hits SELECT * FROM ("
+            f"SELECT f.rowid AS rid, bm25(fts, {weights}) AS score, {nmatch} AS nmatch, "
+            f"d.published FROM fts f JOIN doc d ON d.rowid = f.rowid WHERE {where}"
+            f") WHERE 1 {having}",
+            params,
+        )
+        cond, fparams = self._filter_sql(plan, "h.rid")
+        order = (
+            "h.published DESC NULLS LAST, h.rid DESC"
+            if query.sort == "newest"
+            else "h.nmatch DESC, h.score, h.published DESC NULLS LAST, h.rid"
+        )
+        rows = conn.execute(
+            f"SELECT h.rid, h.score FROM temp.hits h WHERE {cond} ORDER BY {order} "
+            "LIMIT ? OFFSET ?",
+            [*fparams, query.size, query.offset],
+        ).fetchall()
+        total = conn.execute(f"SELECT count(*) FROM temp.hits h WHERE {cond}", fparams).fetchone()
+        facets = {}
+        for name in query.facets:
+            fcond, fp = self._filter_sql(plan, "h.rid", skip=name)
+            facets[name] = conn.execute(
+                "SELECT x.value, count(*) AS c FROM temp.hits h CROSS JOIN facet x "
+                f"ON x.rowid = h.rid AND x.name = ? WHERE {fcond} "
+                "GROUP BY x.value ORDER BY c DESC, x.value LIMIT ?",
+                [name, *fp, FACET_LIMIT],
+            ).fetchall()
+        hits = self._hits(conn, [(r[0], -r[1]) for r in rows], plan.terms, query.highlight)
+        return SearchPage(int(total[0]), hits, _facet_lists(facets), query.page, query.size)
+
+    def _search_browse(
+        self, conn: sqlite3.Connection, query: SearchQuery, plan: _Plan
+    ) -> SearchPage:
+        base = " AND ".join(plan.where) or "1"
+        cond, fparams = self._filter_sql(plan, "d.rowid")
+        rows = conn.execute(
+            f"SELECT d.rowid FROM doc d WHERE {base} AND {cond} "
+            "ORDER BY d.published DESC NULLS LAST, d.rowid DESC LIMIT ? OFFSET ?",
+            [*plan.params, *fparams, query.size, query.offset],
+        ).fetchall()
+        total = conn.execute(
+            f"SELECT count(*) FROM doc d WHERE {base} AND {cond}", [*plan.params, *fparams]
+        ).fetchone()
+        facets = {}
+        for name in query.facets:
+            fcond, fp = self._filter_sql(plan, "x.rowid", skip=name)
+            join = "JOIN doc d ON d.rowid = x.rowid" if plan.where else ""
+            facets[name] = conn.execute(
+                f"SELECT x.value, count(*) AS c FROM facet x {join} "
+                f"WHERE x.name = ? AND {base} AND {fcond} "
+                "GROUP BY x.value ORDER BY c DESC, x.value LIMIT ?",
+                [name, *plan.params, *fp, FACET_LIMIT],
+            ).fetchall()
+        hits = self._hits(conn, [(r[0], 0.0) for r in rows], plan.terms, query.highlight)
+        return SearchPage(int(total[0]), hits, _facet_lists(facets), query.page, query.size)
+
+    def _hits(
+        self,
+        conn: sqlite3.Connection,
+        scored: list[tuple[int, float]],
+        terms: Sequence[str],
+        mark: bool,
+    ) -> list[SearchHit]:
+        if not scored:
+            return []
+        marks = ",".join("?" * len(scored))
+        rows = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                "SELECT rowid, type, id, title, summary, body, published_iso FROM doc "
+                f"WHERE rowid IN ({marks})",
+                [rid for rid, _ in scored],
+            )
+        }
+        hits = []
+        for rid, score in scored:
+            type_, id_, title, summary, body, published = rows[rid]
+            hits.append(
+                SearchHit(
+                    type=type_,
+                    id=id_,
+                    title=title,
+                    title_html=highlight(title, terms) if mark else escape(title, quote=False),
+                    snippet=self._snippet(summary, body, terms if mark else ()),
+                    score=round(score, 6),
+                    published_at=datetime.fromisoformat(published) if published else None,
+                )
+            )
+        return hits
+
+    def _snippet(self, summary: str, body: str, terms: Sequence[str]) -> str:
+        html, found = snippet(summary, terms, self.snippet_length)
+        if found or not body:
+            return html if summary or not body else snippet(body, terms, self.snippet_length)[0]
+        body_html, body_found = snippet(body, terms, self.snippet_length)
+        return body_html if body_found or not summary else html
+
+    # -- suggestions and similar documents ---------------------------------------------------
+
+    def suggest(self, prefix: str, *, types: Sequence[str] = (), limit: int = 10) -> list[str]:
+        """Keywords and titles starting with the prefix, then titles with a word starting so."""
+        key = compact(prefix)
+        if not key:
+            return []
+        type_sql, type_params = _type_condition(types, "d")
+        out: list[str] = []
+        with self._reader() as conn:
+            rows = conn.execute(
+                "SELECT min(s.display), count(*) AS c FROM sugg s JOIN doc d ON d.rowid = s.rowid "
+                f"WHERE s.norm >= ? AND s.norm < ? AND {type_sql} "
+                "GROUP BY s.norm ORDER BY c DESC, length(s.norm), s.norm LIMIT ?",
+                [key, key + "\U0010ffff", *type_params, limit],
+            ).fetchall()
+            out = [r[0] for r in rows]
+            if len(out) < limit and " " not in prefix.strip():
+                rows = conn.execute(
+                    "SELECT d.title FROM fts f JOIN doc d ON d.rowid = f.rowid "
+                    f"WHERE fts MATCH ? AND {type_sql} ORDER BY bm25(fts) LIMIT ?",
+                    [f"title : {fts.quote(key)} *", *type_params, limit * 2],
+                ).fetchall()
+                seen = {compact(s) for s in out}
+                for (title,) in rows:
+                    if compact(title) not in seen and len(out) < limit:
+                        seen.add(compact(title))
+                        out.append(title)
+        return out
+
+    def more_like_this(
+        self,
+        type: str,
+        id: str,
+        *,
+        types: Sequence[str] = (),
+        filters: Mapping[str, FacetValue] | None = None,
+        size: int = 10,
+    ) -> list[SearchHit]:
+        """Documents sharing the most distinctive terms of the given one."""
+        with self._reader() as conn:
+            row = conn.execute(
+                "SELECT f.title, f.keywords, f.summary, substr(f.body, 1, 4000) "
+                "FROM doc d JOIN fts f ON f.rowid = d.rowid WHERE d.key = ?",
+                (f"{type}:{id}",),
+            ).fetchone()
+            if row is None:
+                return []
+            tf: dict[str, float] = {}
+            for text, weight in zip(row, (3, 3, 1, 0.5), strict=True):
+                for token in text.split():
+                    if len(token) > 1:
+                        tf[token] = tf.get(token, 0.0) + weight
+            terms = self._distinctive(conn, tf)
+        if not terms:
+            return []
+        text = " ".join(terms)
+        clause_query = AnalyzedQuery(clauses=tuple(QueryClause(((t,),)) for t in terms))
+        query = SearchQuery(text=text, types=types, filters=filters or {}, size=min(size + 1, 100))
+        plan = self._plan(query, clause_query)
+        plan.match = fts.any_of(fts.quote(t) for t in terms)
+        plan.clauses = []
+        with self._reader() as conn:
+            page = self._search_text(conn, query, plan)
+        return [h for h in page.hits if not (h.type == type and h.id == id)][:size]
+
+    def _distinctive(self, conn: sqlite3.Connection, tf: dict[str, float]) -> list[str]:
+        if not tf:
+            return []
+        total = conn.execute("SELECT count(*) FROM doc").fetchone()[0] or 1
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, fts, row)"
+        )
+        candidates = sorted(tf, key=lambda t: -tf[t])[:200]
+        df: dict[str, int] = {}
+        for term in candidates:
+            hit = conn.execute("SELECT doc FROM temp.vocab WHERE term = ?", (term,)).fetchone()
+            df[term] = hit[0] if hit else 1
+        scored = sorted(candidates, key=lambda t: -tf[t] * math.log(1 + total / df[t]))
+        # Terms in nearly every document carry no meaning for similarity.
+        return [t for t in scored if df[t] <= max(2, total // 2)][:MLT_TERMS]
+
+
+# -- row helpers --------------------------------------------------------------------------------
+
+
+def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    return row is not None
+
+
+def _rebuilding(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'rebuilding'").fetchone()
+    return row is not None
+
+
+def _delete_key(conn: sqlite3.Connection, p: str, key: str) -> int:
+    row = conn.execute(f"SELECT rowid FROM {p}doc WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        return 0
+    rid = row[0]
+    for table in fts.TABLES:
+        conn.execute(f"DELETE FROM {p}{table} WHERE rowid = ?", (rid,))
+    return 1
+
+
+def _insert(conn: sqlite3.Connection, p: str, prepared: _Prepared) -> None:
+    doc = prepared.doc
+    published = doc.published_at
+    epoch = _epoch(published) if published else None
+    cur = conn.execute(
+        f"INSERT INTO {p}doc (key, type, id, title, keywords, summary, body, published, "
+        "published_iso, norm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            doc.key,
+            doc.type,
+            doc.id,
+            doc.title,
+            json.dumps(doc.keywords, ensure_ascii=False),
+            doc.summary,
+            doc.body,
+            epoch,
+            published.isoformat() if published else None,
+            prepared.norm,
+        ),
+    )
+    rid = cur.lastrowid
+    conn.execute(
+        f"INSERT INTO {p}fts (rowid, title, keywords, summary, body) VALUES (?, ?, ?, ?, ?)",
+        (rid, *prepared.segmented),
+    )
+    facet_rows = {(TYPE_FACET, doc.type, rid)}
+    for name, value in doc.facets.items():
+        for v in [value] if isinstance(value, str) else value:
+            facet_rows.add((name, v, rid))
+    conn.executemany(f"INSERT INTO {p}facet (name, value, rowid) VALUES (?, ?, ?)", facet_rows)
+    conn.executemany(
+        f"INSERT INTO {p}num (name, rowid, value) VALUES (?, ?, ?)",
+        [(name, rid, float(v)) for name, v in doc.numbers.items()],
+    )
+    conn.executemany(
+        f"INSERT OR IGNORE INTO {p}sugg (norm, display, rowid) VALUES (?, ?, ?)",
+        [(norm, display, rid) for norm, display in prepared.suggestions if norm],
+    )
+
+
+def _epoch(moment: datetime) -> float:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _type_condition(types: Sequence[str], alias: str) -> tuple[str, list[object]]:
+    if not types:
+        return "1", []
+    return f"{alias}.type IN ({','.join('?' * len(types))})", list(types)
+
+
+def _facet_lists(rows: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:
+    return {name: [(str(v), int(c)) for v, c in values] for name, values in rows.items()}
