@@ -8,13 +8,21 @@ analysis lives in :mod:`search.analysis`; the query syntax (words, ``"phrases"``
 Contract details every backend honours (checked by ``tests/search``):
 
 * Documents are keyed by ``(type, id)``; indexing a key again replaces the old document.
-* Words are AND-ish and ranked with BM25; a title match outranks a body match.
+  A write that returned is visible to the next search.
+* Words are analysed with :class:`search.analysis.Analyzer` (``analyze_query``): each
+  becomes a clause of synonym alternatives; a document must match all clauses of a query
+  of up to two and about 60% of longer ones (``minimum_should_match``); documents matching
+  more clauses rank first. A quoted phrase must occur contiguously in the normalised text
+  and an excluded word must not occur in it (``search.analysis.compact`` form).
+* Ranking is BM25; a title match outranks a body match. A query with no positive words
+  (empty, or exclusions only) lists every document passing the filters, newest first.
 * ``filters`` are OR within one facet name and AND across names; ``types`` is the same as a
   filter on the reserved facet name ``"type"``, which can also be requested as a facet.
 * Facet counts are *disjunctive*: the counts for facet ``F`` apply every filter except the
   one on ``F`` itself, so a multi-select facet list keeps showing its other values.
 * ``title_html`` and ``snippet`` are HTML: the original text, HTML-escaped, with matched
-  substrings wrapped in ``<mark>``…``</mark>``. Nothing else in them is markup.
+  substrings wrapped in ``<mark>``…``</mark>``. Nothing else in them is markup
+  (:mod:`search.highlight` builds them from ``AnalyzedQuery.highlight_terms()``).
 * A backend that cannot reach its engine raises :class:`SearchUnavailable`; it never
   returns an empty result instead.
 """
