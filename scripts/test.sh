@@ -1,0 +1,355 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317  # functions called through step() and the traps look unreachable
+# The whole test suite, as CI runs it:
+#
+#   1. .venv with the project installed (pip install -e '.[dev]', again only when pyproject changes)
+#   2. lint: ruff check, ruff format --check, mypy, the import-direction linter, shellcheck
+#   3. pytest run 1: SQLite + the embedded search backend (the default settings)
+#   4. pytest run 2: PostgreSQL (scripts/postgres.sh) + Elasticsearch (scripts/es-node.sh)
+#
+# Arguments are passed to both pytest runs:   ./scripts/test.sh -k login -x
+#
+# When the Elasticsearch node is up, KC_TEST_ELASTICSEARCH_URL is set for both runs, so the search
+# contract suite covers both backends each time. With CI=true a service that cannot start is a
+# failure; elsewhere its tests skip and a line says so. Services this script started are stopped
+# when it exits. Environment knobs:
+#   KC_TEST_SKIP_LINT=1   skip step 2          KC_TEST_SERVICES=0   no services, run 1 only
+#   KC_ES_PORT            port for the Elasticsearch node (default 9200, or a free one)
+#   KC_TEST_DATABASE_URL, KC_TEST_ELASTICSEARCH_URL   when set, used instead of starting a service
+#   PYTHON                interpreter for a new .venv (default python3.11, else python3)
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 1
+
+IN_CI=0
+case "${CI:-}" in true | TRUE | True | 1 | yes) IN_CI=1 ;; esac
+LOG_DIR="$ROOT/var/test-logs"
+mkdir -p "$LOG_DIR"
+START=$SECONDS
+
+if [[ -t 1 ]]; then
+    BOLD=$'\e[1m' RED=$'\e[31m' GREEN=$'\e[32m' YELLOW=$'\e[33m' RESET=$'\e[0m'
+else
+    BOLD='' RED='' GREEN='' YELLOW='' RESET=''
+fi
+
+SUMMARY=()   # one line per step, printed at the end
+FAILED=0
+TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0
+
+banner() { printf '\n%s==> %s%s\n' "$BOLD" "$*" "$RESET"; }
+warn() { printf '%s%s%s\n' "$YELLOW" "$*" "$RESET" >&2; }
+
+# record NAME STATUS SECONDS [DETAIL]; STATUS is ok, skipped or anything else for a failure.
+record() {
+    local name=$1 status=$2 secs=$3 detail=${4:-} colour=$RED
+    case "$status" in
+        ok) colour=$GREEN ;;
+        skipped) colour=$YELLOW ;;
+        *) FAILED=1 ;;
+    esac
+    SUMMARY+=("$(printf '  %s%-8s%s %-46s %5ss  %s' "$colour" "$status" "$RESET" "$name" "$secs" "$detail")")
+}
+
+# step NAME COMMAND...: run a command, record how it went.
+step() {
+    local name=$1 t0=$SECONDS rc
+    shift
+    banner "$name"
+    if "$@"; then
+        record "$name" ok $((SECONDS - t0))
+    else
+        rc=$?
+        record "$name" "FAILED" $((SECONDS - t0)) "exit code $rc"
+    fi
+}
+
+# --- services -------------------------------------------------------------------------------
+
+PG_JOB='' PG_URL='' PG_STARTED_HERE=0
+ES_JOB='' ES_URL='' ES_PORT='' ES_STARTED_HERE=0
+ES_SCRIPT="$ROOT/scripts/es-node.sh"
+
+port_is_free() {
+    python3 -c 'import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)' "$1"
+}
+
+start_postgres_in_background() {
+    if [[ -n "${KC_TEST_DATABASE_URL:-}" ]]; then
+        PG_URL=$KC_TEST_DATABASE_URL
+        return
+    fi
+    if scripts/postgres.sh status >/dev/null 2>&1; then
+        PG_URL=$(scripts/postgres.sh url)
+        return
+    fi
+    PG_STARTED_HERE=1
+    scripts/postgres.sh start >"$LOG_DIR/postgres.out" 2>"$LOG_DIR/postgres.err" &
+    PG_JOB=$!
+}
+
+es_missing_reason() {
+    if [[ ! -x "$ES_SCRIPT" ]]; then
+        echo "scripts/es-node.sh not found"
+    elif ! command -v java >/dev/null 2>&1; then
+        echo "java not found"
+    elif ! command -v mvn >/dev/null 2>&1 && [[ ! -d "$ROOT/scripts/es-node/target/dependency" ]]; then
+        echo "mvn not found"
+    fi
+}
+
+start_es_in_background() {
+    if [[ -n "${KC_TEST_ELASTICSEARCH_URL:-}" ]]; then
+        ES_URL=$KC_TEST_ELASTICSEARCH_URL
+        return
+    fi
+    [[ -z "$(es_missing_reason)" ]] || return 0
+    ES_PORT=${KC_ES_PORT:-9200}
+    if "$ES_SCRIPT" status --port "$ES_PORT" >/dev/null 2>&1; then
+        ES_URL="http://127.0.0.1:$ES_PORT"
+        return
+    fi
+    if [[ -z "${KC_ES_PORT:-}" ]] && ! port_is_free "$ES_PORT"; then
+        ES_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    fi
+    ES_STARTED_HERE=1
+    "$ES_SCRIPT" start --port "$ES_PORT" >"$LOG_DIR/es-node.out" 2>&1 &
+    ES_JOB=$!
+}
+
+# A missing service fails the run in CI; elsewhere its tests skip.
+service_missing() {
+    local name=$1 why=$2
+    if [[ $IN_CI -eq 1 ]]; then
+        record "$name" "FAILED" 0 "$why"
+    else
+        record "$name" skipped 0 "$why: its tests skip"
+        warn "$name is not available ($why); its tests will skip."
+    fi
+}
+
+wait_for_services() {
+    local t0=$SECONDS
+    if [[ -n "$PG_JOB" ]]; then
+        banner "waiting for PostgreSQL"
+        if wait "$PG_JOB"; then
+            PG_URL=$(tail -n 1 "$LOG_DIR/postgres.out")
+        else
+            cat "$LOG_DIR/postgres.err" >&2
+        fi
+        PG_JOB=''
+    fi
+    if [[ -n "$PG_URL" ]]; then
+        record "service: PostgreSQL" ok $((SECONDS - t0)) "${PG_URL##*@}"
+    else
+        service_missing "service: PostgreSQL" \
+            "$(head -n 1 "$LOG_DIR/postgres.err" 2>/dev/null || echo 'could not start')"
+    fi
+
+    t0=$SECONDS
+    local reason
+    reason=$(es_missing_reason)
+    if [[ -n "$ES_JOB" ]]; then
+        banner "waiting for the Elasticsearch test node"
+        if wait "$ES_JOB"; then
+            ES_URL="http://127.0.0.1:$ES_PORT"
+        else
+            cat "$LOG_DIR/es-node.out" >&2
+            reason="could not start (see var/test-logs/es-node.out)"
+        fi
+        ES_JOB=''
+    fi
+    if [[ -n "$ES_URL" ]]; then
+        record "service: Elasticsearch" ok $((SECONDS - t0)) "$ES_URL"
+    else
+        service_missing "service: Elasticsearch" "${reason:-could not start}"
+    fi
+}
+
+stop_services() {
+    # A start still running in the background must finish before its service can be stopped.
+    [[ -z "$PG_JOB" ]] || wait "$PG_JOB"
+    [[ -z "$ES_JOB" ]] || wait "$ES_JOB"
+    if [[ $PG_STARTED_HERE -eq 1 ]]; then
+        scripts/postgres.sh stop >/dev/null 2>&1 || true
+    fi
+    if [[ $ES_STARTED_HERE -eq 1 ]]; then
+        "$ES_SCRIPT" stop --port "$ES_PORT" >/dev/null 2>&1 || true
+    fi
+}
+
+# --- python environment ---------------------------------------------------------------------
+
+find_python() {
+    local candidate
+    for candidate in ${PYTHON:-} python3.11 python3; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    echo "no Python 3.11+ found (set PYTHON)" >&2
+    return 1
+}
+
+ensure_venv() {
+    local python stamp=.venv/.kechuang-install-stamp want
+    if ! .venv/bin/python -c '' 2>/dev/null; then
+        python=$(find_python) || return 1
+        echo "creating .venv with $python"
+        rm -rf .venv
+        "$python" -m venv .venv || return 1
+    fi
+    want="$(cat pyproject.toml .venv/pyvenv.cfg | sha256sum | cut -d' ' -f1)"
+    if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
+        echo "installing the project and its dev dependencies into .venv"
+        if ! .venv/bin/python -m pip install --disable-pip-version-check -e '.[dev]' \
+            >"$LOG_DIR/pip-install.log" 2>&1; then
+            tail -n 30 "$LOG_DIR/pip-install.log" >&2
+            return 1
+        fi
+        echo "$want" >"$stamp"
+    fi
+}
+
+# --- lint -----------------------------------------------------------------------------------
+
+run_shellcheck() {
+    local scripts=()
+    mapfile -t scripts < <(git ls-files -- '*.sh' .ci/run 2>/dev/null)
+    [[ ${#scripts[@]} -gt 0 ]] || mapfile -t scripts < <(find scripts .ci -name '*.sh' -o -name run)
+    shellcheck "${scripts[@]}"
+}
+
+# --- pytest ---------------------------------------------------------------------------------
+
+# pytest_run NAME JUNIT_FILE [ENV=VALUE...] -- PYTEST_ARGS...
+pytest_run() {
+    local name=$1 junit=$2 t0=$SECONDS rc envs=()
+    shift 2
+    while [[ $# -gt 0 && "$1" != "--" ]]; do
+        envs+=("$1")
+        shift
+    done
+    shift
+    banner "$name"
+    rm -f "$junit"
+    env -u KC_TEST_DATABASE_URL -u KC_TEST_SEARCH_BACKEND -u KC_TEST_ELASTICSEARCH_URL "${envs[@]}" \
+        python -m pytest --junitxml="$junit" "$@"
+    rc=$?
+    local counts passed=0 failed=0 skipped=0
+    if counts=$(junit_counts "$junit"); then
+        read -r passed failed skipped <<<"$counts"
+        TOTAL_PASSED=$((TOTAL_PASSED + passed))
+        TOTAL_FAILED=$((TOTAL_FAILED + failed))
+        TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
+    fi
+    local detail="$passed passed, $failed failed, $skipped skipped"
+    case $rc in
+        0) record "$name" ok $((SECONDS - t0)) "$detail" ;;
+        5) record "$name" "FAILED" $((SECONDS - t0)) "no tests were collected" ;;
+        *) record "$name" "FAILED" $((SECONDS - t0)) "exit code $rc; $detail" ;;
+    esac
+}
+
+junit_counts() {
+    [[ -f "$1" ]] || return 1
+    python - "$1" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+
+root = ET.parse(sys.argv[1]).getroot()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+n = {k: sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")}
+failed = n["failures"] + n["errors"]
+print(n["tests"] - failed - n["skipped"], failed, n["skipped"])
+EOF
+}
+
+# --- main -----------------------------------------------------------------------------------
+
+on_exit() {
+    local rc=$?
+    stop_services
+    exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [[ "${KC_TEST_SERVICES:-1}" != 0 ]]; then
+    # Services start in the background while the environment is set up and the linters run.
+    start_postgres_in_background
+    start_es_in_background
+fi
+
+step "python environment (.venv)" ensure_venv
+if ! .venv/bin/python -c '' 2>/dev/null; then
+    printf '%s\n' "${SUMMARY[@]}"
+    exit 1
+fi
+export VIRTUAL_ENV="$ROOT/.venv"
+export PATH="$VIRTUAL_ENV/bin:$PATH"
+
+if [[ "${KC_TEST_SKIP_LINT:-0}" != 1 ]]; then
+    step "ruff check" ruff check .
+    step "ruff format --check" ruff format --check .
+    step "mypy" mypy
+    step "import direction" python scripts/linters/import_direction.py
+    if command -v shellcheck >/dev/null 2>&1; then
+        step "shellcheck" run_shellcheck
+    else
+        record "shellcheck" skipped 0 "not installed (scripts/install-system-deps.sh)"
+    fi
+fi
+
+missing=()
+if [[ "${KC_TEST_SERVICES:-1}" != 0 ]]; then
+    wait_for_services
+    [[ -n "$PG_URL" ]] || missing+=(PostgreSQL)
+    [[ -n "$ES_URL" ]] || missing+=(Elasticsearch)
+fi
+es_env=()
+[[ -z "$ES_URL" ]] || es_env=("KC_TEST_ELASTICSEARCH_URL=$ES_URL")
+
+pytest_run "pytest run 1: SQLite + embedded search" "$LOG_DIR/pytest-run1.xml" \
+    "${es_env[@]}" -- "$@"
+
+if [[ -n "$PG_URL" || -n "$ES_URL" ]]; then
+    run2_env=("${es_env[@]}")
+    run2_name="pytest run 2:"
+    if [[ -n "$PG_URL" ]]; then
+        run2_env+=("KC_TEST_DATABASE_URL=$PG_URL")
+        run2_name+=" PostgreSQL"
+    else
+        run2_name+=" SQLite"
+    fi
+    if [[ -n "$ES_URL" ]]; then
+        run2_env+=("KC_TEST_SEARCH_BACKEND=elasticsearch")
+        run2_name+=" + Elasticsearch"
+    else
+        run2_name+=" + embedded search"
+    fi
+    pytest_run "$run2_name" "$LOG_DIR/pytest-run2.xml" "${run2_env[@]}" -- "$@"
+elif [[ "${KC_TEST_SERVICES:-1}" == 0 ]]; then
+    record "pytest run 2: PostgreSQL + Elasticsearch" skipped 0 "KC_TEST_SERVICES=0"
+else
+    record "pytest run 2: PostgreSQL + Elasticsearch" skipped 0 "no service available"
+fi
+
+banner "summary ($((SECONDS - START))s)"
+printf '%s\n' "${SUMMARY[@]}"
+if [[ ${#missing[@]} -gt 0 && $IN_CI -eq 0 ]]; then
+    missing_list=$(printf '%s, ' "${missing[@]}")
+    warn "  not available: ${missing_list%, }; their tests were skipped" \
+        "(scripts/install-system-deps.sh installs what is missing)"
+fi
+echo "total: $TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
+exit "$FAILED"
