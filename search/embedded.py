@@ -455,11 +455,14 @@ class EmbeddedBackend:
                 [key, key + "\U0010ffff", *type_params, limit],
             ).fetchall()
             out = [r[0] for r in rows]
-            if len(out) < limit and " " not in prefix.strip():
+            tokens = self.analyzer.query_tokens(prefix)
+            if len(out) < limit and tokens:
+                # Earlier words whole, the last one as a prefix: "安全监" finds 安全监测.
+                expr = " AND ".join([*map(fts.quote, tokens[:-1]), fts.quote(tokens[-1]) + " *"])
                 rows = conn.execute(
                     "SELECT d.title FROM fts f JOIN doc d ON d.rowid = f.rowid "
                     f"WHERE fts MATCH ? AND {type_sql} ORDER BY bm25(fts) LIMIT ?",
-                    [f"title : {fts.quote(key)} *", *type_params, limit * 2],
+                    [f"title : ({expr})", *type_params, limit * 2],
                 ).fetchall()
                 seen = {compact(s) for s in out}
                 for (title,) in rows:
