@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+
+from app.accounts import service
+from app.accounts.schemas import (
+    PasswordChange,
+    PasswordForgot,
+    PasswordReset,
+    ProfileUpdate,
+    Registration,
+    RoleChange,
+    Token,
+    TokenCreate,
+    TokenCreated,
+    TokenRequest,
+    UserOut,
+)
+from app.core.audit import Actor
+from app.core.deps import ActorDep, CurrentUser, SessionDep, client_ip
+from app.core.pagination import PaginationDep
+from app.core.schemas import Page
+from app.models.enums import Role
+
+router = APIRouter(tags=["账号"])
+
+
+@router.post("/auth/register", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+def register(data: Registration, session: SessionDep, actor: ActorDep) -> object:
+    """注册个人账号，同时注册新机构或申请加入已有机构。"""
+    return service.register(session, actor, data)
+
+
+@router.post("/auth/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)
+def token_with_password(data: TokenRequest, session: SessionDep, request: Request) -> object:
+    """用邮箱和密码换取一个 API 令牌（供脚本和系统对接使用）。"""
+    user = service.authenticate(session, data.email, data.password, client_ip(request))
+    token, raw = service.create_token(session, Actor(user=user, ip=client_ip(request)), user, data)
+    return {**Token.model_validate(token).model_dump(), "token": raw}
+
+
+@router.post("/auth/password/forgot", status_code=status.HTTP_202_ACCEPTED)
+def password_forgot(data: PasswordForgot, session: SessionDep, request: Request) -> dict[str, str]:
+    """发送重置密码邮件；无论邮箱是否注册都返回相同结果。"""
+    service.request_password_reset(session, data.email, client_ip(request))
+    return {"detail": "如果该邮箱已注册，重置密码的链接已发送，请查收邮件"}
+
+
+@router.post("/auth/password/reset")
+def password_reset(data: PasswordReset, session: SessionDep, request: Request) -> dict[str, str]:
+    """用邮件中的一次性令牌设置新密码。"""
+    service.reset_password(session, data.token, data.password, client_ip(request))
+    return {"detail": "密码已重置，请使用新密码登录"}
+
+
+@router.get("/me", response_model=UserOut)
+def me(user: CurrentUser) -> object:
+    """当前登录用户。"""
+    return user
+
+
+@router.patch("/me", response_model=UserOut)
+def update_me(
+    data: ProfileUpdate, user: CurrentUser, session: SessionDep, actor: ActorDep
+) -> object:
+    """修改个人资料。"""
+    return service.update_profile(session, actor, user, data)
+
+
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_password(
+    data: PasswordChange, user: CurrentUser, session: SessionDep, actor: ActorDep
+) -> None:
+    """修改密码；其他已登录的浏览器会话随之失效。"""
+    service.change_password(session, actor, user, data)
+
+
+@router.get("/me/tokens", response_model=list[Token])
+def list_tokens(user: CurrentUser, session: SessionDep) -> object:
+    """我的 API 令牌（不含令牌明文）。"""
+    return service.list_tokens(session, user)
+
+
+@router.post("/me/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)
+def create_token(
+    data: TokenCreate, user: CurrentUser, session: SessionDep, actor: ActorDep
+) -> object:
+    """创建 API 令牌；完整令牌只在此响应中出现一次。"""
+    token, raw = service.create_token(session, actor, user, data)
+    return {**Token.model_validate(token).model_dump(), "token": raw}
+
+
+@router.delete("/me/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(token_id: int, user: CurrentUser, session: SessionDep, actor: ActorDep) -> None:
+    """撤销 API 令牌，立即失效。"""
+    service.revoke_token(session, actor, user, token_id)
+
+
+@router.get("/users", response_model=Page[UserOut])
+def list_users(
+    session: SessionDep,
+    actor: ActorDep,
+    pagination: PaginationDep,
+    q: Annotated[str, Query(max_length=100, description="姓名或邮箱")] = "",
+    role: Role | None = None,
+) -> object:
+    """用户列表（平台管理员）。"""
+    return service.list_users(session, actor, pagination, q=q, role=role)
+
+
+@router.post("/users/{user_id}/role", response_model=UserOut)
+def change_role(user_id: int, data: RoleChange, session: SessionDep, actor: ActorDep) -> object:
+    """设置用户的平台角色（平台管理员）。"""
+    return service.change_role(session, actor, service.get(session, user_id), data)
+
+
+@router.post("/users/{user_id}/deactivate", response_model=UserOut)
+def deactivate(user_id: int, session: SessionDep, actor: ActorDep) -> object:
+    """停用账号（平台管理员）。"""
+    return service.set_active(session, actor, service.get(session, user_id), False)
+
+
+@router.post("/users/{user_id}/activate", response_model=UserOut)
+def activate(user_id: int, session: SessionDep, actor: ActorDep) -> object:
+    """重新启用账号（平台管理员）。"""
+    return service.set_active(session, actor, service.get(session, user_id), True)

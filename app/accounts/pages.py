@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from app.accounts import service
+from app.accounts.schemas import (
+    Credentials,
+    PasswordChange,
+    PasswordForgot,
+    PasswordReset,
+    ProfileUpdate,
+    Registration,
+    TokenCreate,
+)
+from app.core.deps import (
+    SESSION_USER,
+    SESSION_VERSION,
+    ActorDep,
+    CurrentUser,
+    OptionalUser,
+    SessionDep,
+    client_ip,
+)
+from app.core.errors import AppError
+from app.core.pages import form_data, nest, page_router, redirect, safe_next
+from app.core.regions import REGIONS
+from app.core.templating import flash, render
+from app.core.validation import parse_form
+from app.models.enums import OrgType
+
+router = page_router()
+
+
+def _login_session(request: Request, user_id: int, session_version: int) -> None:
+    request.session.clear()  # a fresh session (and CSRF token) on every sign-in
+    request.session[SESSION_USER] = user_id
+    request.session[SESSION_VERSION] = session_version
+
+
+@router.get("/login")
+def login_form(request: Request, user: OptionalUser, next: str = "/") -> Response:
+    if user is not None:
+        return redirect(safe_next(next))
+    return render(request, "accounts/login.html", {"values": {}, "errors": {}, "next": next})
+
+
+@router.post("/login")
+async def login(request: Request, session: SessionDep) -> Response:
+    data = await form_data(request)
+    next_url = safe_next(data.get("next"))
+    credentials, errors = parse_form(Credentials, data)
+    error = ""
+    if credentials is not None:
+        try:
+            user = service.authenticate(
+                session, credentials.email, credentials.password, client_ip(request)
+            )
+        except AppError as exc:
+            error = exc.detail
+        else:
+            _login_session(request, user.id, user.session_version)
+            flash(request, f"欢迎回来，{user.name}")
+            return redirect(next_url)
+    context = {"values": data, "errors": errors, "error": error, "next": next_url}
+    return render(request, "accounts/login.html", context, status_code=400 if errors else 401)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    request.session.clear()
+    flash(request, "您已安全退出")
+    return redirect("/")
+
+
+def _registration_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": errors,
+        "org_types": OrgType.choices(),
+        "regions": list(REGIONS.items()),
+    }
+
+
+@router.get("/register")
+def register_form(request: Request) -> Response:
+    return render(request, "accounts/register.html", _registration_context({"org_mode": "new"}, {}))
+
+
+@router.post("/register")
+async def register(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    values = await form_data(request)
+    if values.get("password") != values.get("password_confirm"):
+        errors = {"password_confirm": "两次输入的密码不一致"}
+        return render(request, "accounts/register.html", _registration_context(values, errors), 422)
+    payload: dict[str, Any] = {**values}
+    if values.get("org_mode", "new") == "new":
+        payload["org"] = nest(values, "org")
+    registration, errors = parse_form(Registration, payload)
+    if registration is None:
+        return render(request, "accounts/register.html", _registration_context(values, errors), 422)
+    try:
+        user = service.register(session, actor, registration)
+    except AppError as exc:
+        errors = {
+            f"org.{k}" if k in {"name", "credit_code"} else k: v
+            for k, v in exc.extra.get("errors", {}).items()
+        } or {"form": exc.detail}
+        return render(
+            request,
+            "accounts/register.html",
+            _registration_context(values, errors),
+            exc.status_code,
+        )
+    session.flush()
+    _login_session(request, user.id, user.session_version)
+    if registration.org_mode == "new":
+        flash(request, "注册成功。机构资料已提交审核，认证通过后即可发布信息。")
+    else:
+        flash(request, "注册成功。加入机构的申请已提交，请等待该机构管理员批准。")
+    return redirect("/me")
+
+
+@router.get("/password/forgot")
+def forgot_form(request: Request) -> Response:
+    return render(request, "accounts/password_forgot.html", {"values": {}, "errors": {}})
+
+
+@router.post("/password/forgot")
+async def forgot(request: Request, session: SessionDep) -> Response:
+    values = await form_data(request)
+    data, errors = parse_form(PasswordForgot, values)
+    if data is None:
+        return render(
+            request, "accounts/password_forgot.html", {"values": values, "errors": errors}, 422
+        )
+    service.request_password_reset(session, data.email, client_ip(request))
+    flash(request, "如果该邮箱已注册，重置密码的链接已发送，请在1小时内查收邮件并完成重置")
+    return redirect("/login")
+
+
+@router.get("/password/reset")
+def reset_form(request: Request, token: str = "") -> Response:
+    return render(request, "accounts/password_reset.html", {"token": token, "errors": {}})
+
+
+@router.post("/password/reset")
+async def reset(request: Request, session: SessionDep) -> Response:
+    values = await form_data(request)
+    token = values.get("token", "")
+    if values.get("password") != values.get("password_confirm"):
+        return render(
+            request,
+            "accounts/password_reset.html",
+            {"token": token, "errors": {"password_confirm": "两次输入的密码不一致"}},
+            422,
+        )
+    data, errors = parse_form(PasswordReset, values)
+    if data is not None:
+        try:
+            service.reset_password(session, data.token, data.password, client_ip(request))
+        except AppError as exc:
+            errors = exc.extra.get("errors") or {"token": exc.detail}
+    if errors:
+        return render(
+            request, "accounts/password_reset.html", {"token": token, "errors": errors}, 422
+        )
+    flash(request, "密码已重置，请使用新密码登录")
+    return redirect("/login")
+
+
+def _profile(request: Request, session: SessionDep, user: CurrentUser, **extra: Any) -> Response:
+    context = {
+        "tokens": service.list_tokens(session, user),
+        "org": service.org_of(session, user),
+        "errors": {},
+        "values": {"name": user.name, "phone": user.phone},
+        **extra,
+    }
+    return render(
+        request, "accounts/profile.html", context, status_code=422 if context["errors"] else 200
+    )
+
+
+@router.get("/me")
+def profile(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    return _profile(request, session, user)
+
+
+@router.post("/me/profile")
+async def update_profile(
+    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+) -> Response:
+    values = await form_data(request)
+    data, errors = parse_form(ProfileUpdate, values)
+    if data is None:
+        return _profile(request, session, user, errors=errors, values=values)
+    service.update_profile(session, actor, user, data)
+    flash(request, "个人资料已保存")
+    return redirect("/me")
+
+
+@router.post("/me/password")
+async def change_password(
+    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+) -> Response:
+    values = await form_data(request)
+    data, errors = parse_form(PasswordChange, values)
+    if data is not None:
+        try:
+            service.change_password(session, actor, user, data)
+        except AppError as exc:
+            errors = exc.extra.get("errors") or {"current_password": exc.detail}
+    if errors:
+        return _profile(request, session, user, errors=errors)
+    request.session[SESSION_VERSION] = user.session_version
+    flash(request, "密码已修改，其他设备上的登录已失效")
+    return redirect("/me")
+
+
+@router.post("/me/tokens")
+async def create_token(
+    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+) -> Response:
+    values = await form_data(request)
+    if values.get("expires_in_days") == "never":
+        values["expires_in_days"] = None
+    data, errors = parse_form(TokenCreate, values)
+    if data is None:
+        return _profile(request, session, user, errors={f"token_{k}": v for k, v in errors.items()})
+    token, raw = service.create_token(session, actor, user, data)
+    return _profile(request, session, user, new_token=raw, new_token_name=token.name)
+
+
+@router.post("/me/tokens/{token_id}/revoke")
+def revoke_token(
+    token_id: int, request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+) -> Response:
+    token = service.revoke_token(session, actor, user, token_id)
+    flash(request, f"令牌“{token.name}”已撤销")
+    return redirect("/me")

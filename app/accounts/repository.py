@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.models import ApiToken, PasswordResetToken, User
+from app.models.enums import Role
+
+
+def get_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(
+        select(User).where(func.lower(User.email) == email.lower())
+    ).one_or_none()
+
+
+def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def token_of(session: Session, user_id: int, token_id: int) -> ApiToken | None:
+    return session.scalars(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id)
+    ).one_or_none()
+
+
+def reset_token(session: Session, digest: str) -> PasswordResetToken | None:
+    return session.scalars(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == digest)
+    ).one_or_none()
+
+
+def users_statement(*, q: str = "", role: Role | None = None) -> Select[User]:
+    stmt = select(User).options(selectinload(User.org)).order_by(User.id.desc())
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(or_(User.name.like(like), User.email.like(like)))
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    return stmt
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0

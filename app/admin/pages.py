@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from app.accounts import service as account_service
+from app.accounts.schemas import RoleChange
+from app.audit import service as audit_service
+from app.audit.schemas import AuditFilters
+from app.core.deps import ActorDep, CurrentUser, SessionDep
+from app.core.errors import AppError
+from app.core.pages import form_data, list_url, page_router, redirect
+from app.core.pagination import PaginationDep
+from app.core.permissions import Action, authorize
+from app.core.regions import REGIONS
+from app.core.templating import flash, render
+from app.core.validation import parse_form
+from app.models.enums import OrgStatus, Role
+from app.orgs import service as org_service
+
+router = page_router()
+
+
+@router.get("/admin")
+def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    authorize(user, Action.ADMIN_ACCESS)
+    return render(
+        request,
+        "admin/dashboard.html",
+        {
+            "figures": org_service.key_figures(session),
+            "users": account_service.count(session),
+        },
+    )
+
+
+@router.get("/admin/orgs")
+def org_queue(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    pagination: PaginationDep,
+    status: str = "pending",
+    q: str = "",
+) -> Response:
+    authorize(user, Action.ADMIN_ACCESS)
+    state = OrgStatus(status) if status in OrgStatus._value2member_map_ else None
+    page = org_service.list_orgs(session, user, pagination, status=state, q=q)
+    return render(
+        request,
+        "admin/orgs.html",
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": OrgStatus.choices(),
+            "base_url": list_url("/admin/orgs", {"status": status, "q": q}),
+        },
+    )
+
+
+@router.post("/admin/orgs/{org_id}/{decision}")
+async def decide_org(
+    org_id: int,
+    decision: str,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+) -> Response:
+    values = await form_data(request)
+    org = org_service.get(session, org_id, user)
+    back = values.get("back", "/admin/orgs")
+    try:
+        if decision == "verify":
+            org_service.verify(session, actor, org)
+        elif decision == "reject":
+            org_service.reject(session, actor, org, values.get("reason", ""))
+        elif decision == "suspend":
+            org_service.suspend(session, actor, org, values.get("reason", ""))
+        elif decision == "restore":
+            org_service.restore(session, actor, org)
+        else:
+            return redirect(back)
+    except AppError as exc:
+        if exc.status_code == 403:
+            raise
+        flash(request, exc.detail, "error")
+        return redirect(back)
+    flash(request, f"{org.name}：{org_service.org_workflow.label(decision)}完成")
+    return redirect(back)
+
+
+@router.get("/admin/users")
+def users(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+    pagination: PaginationDep,
+    q: str = "",
+    role: str = "",
+) -> Response:
+    role_filter = Role(role) if role in Role._value2member_map_ else None
+    page = account_service.list_users(session, actor, pagination, q=q, role=role_filter)
+    return render(
+        request,
+        "admin/users.html",
+        {
+            "page": page,
+            "q": q,
+            "role": role,
+            "roles": Role.choices(),
+            "regions": list(REGIONS.items()),
+            "base_url": list_url("/admin/users", {"q": q, "role": role}),
+        },
+    )
+
+
+@router.post("/admin/users/{user_id}/role")
+async def change_role(
+    user_id: int, request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+) -> Response:
+    values = await form_data(request)
+    data, errors = parse_form(RoleChange, values)
+    target = account_service.get(session, user_id)
+    try:
+        if data is None:
+            raise AppError("；".join(errors.values()))
+        account_service.change_role(session, actor, target, data)
+    except AppError as exc:
+        if exc.status_code == 403:
+            raise
+        flash(request, f"{target.name}：{exc.detail}", "error")
+    else:
+        flash(request, f"{target.name} 的角色已改为{target.role.label}")
+    return redirect(values.get("back", "/admin/users"))
+
+
+@router.post("/admin/users/{user_id}/active")
+async def set_active(
+    user_id: int, request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+) -> Response:
+    values = await form_data(request)
+    target = account_service.get(session, user_id)
+    try:
+        account_service.set_active(session, actor, target, values.get("active") == "1")
+    except AppError as exc:
+        if exc.status_code == 403:
+            raise
+        flash(request, exc.detail, "error")
+    else:
+        flash(request, f"账号 {target.email} 已{'启用' if target.is_active else '停用'}")
+    return redirect(values.get("back", "/admin/users"))
+
+
+@router.get("/admin/audit")
+def audit_log(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+    pagination: PaginationDep,
+) -> Response:
+    raw = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    filters, errors = parse_form(AuditFilters, raw)
+    page = audit_service.list_events(session, actor, filters or AuditFilters(), pagination)
+    return render(
+        request,
+        "admin/audit.html",
+        {
+            "page": page,
+            "filters": raw,
+            "errors": errors,
+            "choices": audit_service.filter_choices(session),
+            "base_url": list_url("/admin/audit", raw),
+        },
+    )

@@ -1,0 +1,72 @@
+"""Settings read from ``KC_``-prefixed environment variables (and an optional ``.env``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Every setting of the platform; the README documents each one."""
+
+    model_config = SettingsConfigDict(env_prefix="KC_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    site_name: str = "科创一网通"
+    base_url: str = "http://127.0.0.1:8000"
+    var_dir: Path = PROJECT_ROOT / "var"
+
+    database_url: str = ""
+    database_echo: bool = False
+
+    search_backend: Literal["embedded", "elasticsearch"] = "embedded"
+    search_path: str = ""
+    elasticsearch_url: str = "http://127.0.0.1:9200"
+    elasticsearch_index_prefix: str = "kechuang"
+
+    secret_key: str = Field(default="dev-only-secret-change-me", min_length=16)
+    session_cookie: str = "kc_session"
+    session_max_age_seconds: int = 14 * 24 * 3600
+    session_https_only: bool = False
+
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    password_reset_minutes: int = 60
+
+    mail_backend: Literal["log", "smtp"] = "log"
+    mail_from: str = "科创一网通 <noreply@kechuang.local>"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+
+    worker_in_process: bool = True
+    worker_poll_seconds: float = 2.0
+    outbox_max_attempts: int = 8
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file under ``var_dir``."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'kechuang.db'}"
+
+    @property
+    def resolved_search_path(self) -> str:
+        """Where the embedded search index lives."""
+        return self.search_path or str(self.var_dir / "search.db")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,156 @@
+"""Request-scoped dependencies: the database session, the current user, CSRF, the actor."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.audit import Actor
+from app.core.db import utcnow
+from app.core.errors import AppError, NotAuthenticated, PermissionDenied
+from app.core.security import token_digest
+from app.models import ApiToken, User
+
+SESSION_USER = "uid"
+SESSION_VERSION = "sv"
+SESSION_CSRF = "csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request, committed once after the handler returns."""
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except AppError as exc:
+        if exc.keep_changes:
+            session.commit()
+        else:
+            session.rollback()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use."""
+    token = request.session.get(SESSION_CSRF)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session[SESSION_CSRF] = token
+    return str(token)
+
+
+def _csrf_matches(request: Request, submitted: str | None) -> bool:
+    expected = request.session.get(SESSION_CSRF)
+    return bool(expected and submitted and secrets.compare_digest(str(expected), submitted))
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse an unsafe page request whose form lacks the session's CSRF token."""
+    if request.method in _SAFE_METHODS:
+        return
+    submitted = request.headers.get(CSRF_HEADER)
+    if submitted is None and "form" in request.headers.get("content-type", ""):
+        submitted = str((await request.form()).get(CSRF_FIELD) or "")
+    if not _csrf_matches(request, submitted):
+        raise PermissionDenied(
+            "页面已过期或请求来源无法验证（CSRF 校验失败），请刷新页面后重新提交",
+            title="请求校验失败",
+        )
+
+
+def _user_from_bearer(session: Session, request: Request, token: str) -> User:
+    row = session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == token_digest(token))
+    ).one_or_none()
+    now = utcnow()
+    if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
+        raise NotAuthenticated("API 令牌无效、已过期或已被撤销")
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise NotAuthenticated("该令牌所属账号已停用")
+    # Record use at most once a minute so reads stay reads.
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        row.last_used_at = now
+    request.state.auth_method = "token"
+    return user
+
+
+def _user_from_cookie(session: Session, request: Request) -> User | None:
+    user_id = request.session.get(SESSION_USER)
+    if user_id is None:
+        return None
+    user = session.get(User, user_id)
+    if (
+        user is None
+        or not user.is_active
+        or user.session_version != request.session.get(SESSION_VERSION)
+    ):
+        request.session.pop(SESSION_USER, None)
+        return None
+    request.state.auth_method = "session"
+    return user
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    """The signed-in user from a bearer token or the page session, or None."""
+    request.state.user = None
+    authorization = request.headers.get("authorization", "")
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated("Authorization 头格式应为：Bearer <令牌>")
+        request.state.user = _user_from_bearer(session, request, token.strip())
+        return request.state.user
+    user = _user_from_cookie(session, request)
+    if (
+        user is not None
+        and request.url.path.startswith("/api/")
+        and request.method not in _SAFE_METHODS
+        and not _csrf_matches(request, request.headers.get(CSRF_HEADER))
+    ):
+        raise PermissionDenied(
+            "通过浏览器会话调用写接口时需要携带 X-CSRF-Token 请求头", title="请求校验失败"
+        )
+    request.state.user = user
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise NotAuthenticated("请先登录")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def actor(request: Request, user: OptionalUser) -> Actor:
+    """Who is acting in this request, for the audit log."""
+    return Actor(user=user, ip=client_ip(request))
+
+
+ActorDep = Annotated[Actor, Depends(actor)]

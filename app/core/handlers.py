@@ -1,0 +1,90 @@
+"""Turns every error into problem+json on the API and a Chinese page everywhere else."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.errors import STATUS_TITLES, AppError
+from app.core.templating import render
+from app.core.validation import error_map
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def validation_errors(exc: RequestValidationError) -> dict[str, str]:
+    return error_map(exc.errors())
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem(
+    status: int, title: str, detail: str, *, instance: str = "", **extra: Any
+) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _respond(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
+    if wants_json(request):
+        return problem(status, title, detail, instance=request.url.path, **extra)
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "detail": detail, **extra},
+        status_code=status,
+    )
+
+
+async def app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    response = _respond(request, exc.status_code, exc.title, exc.detail, **exc.extra)
+    if exc.status_code == 401 and wants_json(request):
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+async def request_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = validation_errors(exc)
+    detail = "；".join(f"{field}：{message}" for field, message in errors.items())
+    return _respond(request, 422, STATUS_TITLES[422], detail, errors=errors)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    title = STATUS_TITLES.get(exc.status_code, "请求无法处理")
+    detail = {
+        404: "您访问的页面或资源不存在，可能已被删除或地址有误",
+        405: "该地址不支持此请求方法",
+    }.get(exc.status_code, title)
+    response = _respond(request, exc.status_code, title, detail)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def unhandled_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _respond(
+        request, 500, STATUS_TITLES[500], "服务器处理请求时出错，请稍后重试；问题已记录"
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, app_error)
+    app.add_exception_handler(RequestValidationError, request_validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unhandled_error)

@@ -1,0 +1,201 @@
+"""The transactional outbox: side effects are written with the change and run after commit.
+
+``enqueue`` adds a row in the caller's transaction. ``drain`` runs due rows through the
+handler registered for their topic, each in its own transaction, retrying failures with
+exponential back-off until ``outbox_max_attempts``; then the row is marked failed and stays
+visible in the health report. ``OutboxWorker`` drains in a background thread (in-process on
+the embedded default, or in ``kechuang worker``), woken right after a commit that enqueued.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.db import utcnow
+from app.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Session, dict[str, Any]], None]
+_handlers: dict[str, Handler] = {}
+
+
+def handles(topic: str) -> Callable[[Handler], Handler]:
+    """Register the function that performs messages of ``topic``."""
+
+    def register(fn: Handler) -> Handler:
+        _handlers[topic] = fn
+        return fn
+
+    return register
+
+
+def enqueue(
+    session: Session, topic: str, payload: dict[str, Any], *, delay: timedelta | None = None
+) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction."""
+    now = utcnow()
+    message = OutboxMessage(
+        topic=topic, payload=payload, created_at=now, available_at=now + (delay or timedelta())
+    )
+    session.add(message)
+    session.info["outbox_enqueued"] = True
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s … capped at one hour."""
+    return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _due_ids(session: Session, limit: int, topics: set[str] | None) -> list[int]:
+    stmt = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.processed_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            OutboxMessage.available_at <= utcnow(),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if topics:
+        stmt = stmt.where(OutboxMessage.topic.in_(topics))
+    return list(session.scalars(stmt))
+
+
+def _run_one(factory: sessionmaker[Session], message_id: int, max_attempts: int) -> bool:
+    with factory() as session, session.begin():
+        stmt = select(OutboxMessage).where(
+            OutboxMessage.id == message_id, OutboxMessage.processed_at.is_(None)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        message = session.scalars(stmt).one_or_none()
+        if message is None:  # another worker took it
+            return False
+        handler = _handlers.get(message.topic)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for outbox topic {message.topic!r}")
+            with session.begin_nested():
+                handler(session, message.payload)
+        except Exception as exc:
+            message.attempts += 1
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= max_attempts:
+                message.failed_at = utcnow()
+                log.error(
+                    "outbox message %s (%s) failed for good: %s", message.id, message.topic, exc
+                )
+            else:
+                message.available_at = utcnow() + backoff(message.attempts)
+                log.warning(
+                    "outbox message %s (%s) failed, retry %s: %s",
+                    message.id,
+                    message.topic,
+                    message.attempts,
+                    exc,
+                )
+            return False
+        message.attempts += 1
+        message.processed_at = utcnow()
+        return True
+
+
+def drain(
+    factory: sessionmaker[Session],
+    *,
+    max_attempts: int = 8,
+    limit: int = 500,
+    topics: set[str] | None = None,
+) -> int:
+    """Run every due message once; returns how many succeeded."""
+    with factory() as session:
+        ids = _due_ids(session, limit, topics)
+    return sum(_run_one(factory, message_id, max_attempts) for message_id in ids)
+
+
+@dataclass(frozen=True)
+class OutboxStats:
+    pending: int
+    failed: int
+    oldest_pending_at: datetime | None
+
+    @property
+    def lag_seconds(self) -> float:
+        if self.oldest_pending_at is None:
+            return 0.0
+        return max((utcnow() - self.oldest_pending_at).total_seconds(), 0.0)
+
+
+def stats(session: Session, topics: set[str] | None = None) -> OutboxStats:
+    """How far behind the outbox is: pending and failed counts and the oldest pending row."""
+    pending = select(func.count(), func.min(OutboxMessage.created_at)).where(
+        OutboxMessage.processed_at.is_(None), OutboxMessage.failed_at.is_(None)
+    )
+    failed = select(func.count()).where(OutboxMessage.failed_at.is_not(None))
+    if topics:
+        pending = pending.where(OutboxMessage.topic.in_(topics))
+        failed = failed.where(OutboxMessage.topic.in_(topics))
+    count, oldest = session.execute(pending).one()
+    oldest_at = (
+        oldest.replace(tzinfo=utcnow().tzinfo) if oldest and oldest.tzinfo is None else oldest
+    )
+    return OutboxStats(
+        pending=count, failed=session.scalar(failed) or 0, oldest_pending_at=oldest_at
+    )
+
+
+class OutboxWorker:
+    """Drains the outbox in a daemon thread: on each wake-up and every ``poll_seconds``."""
+
+    def __init__(
+        self, factory: sessionmaker[Session], *, poll_seconds: float = 2.0, max_attempts: int = 8
+    ) -> None:
+        self._factory = factory
+        self._poll_seconds = poll_seconds
+        self._max_attempts = max_attempts
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        event.listen(self._factory, "after_commit", self._after_commit)
+        self._thread = threading.Thread(target=self._loop, name="outbox-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        event.remove(self._factory, "after_commit", self._after_commit)
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop("outbox_enqueued", False):
+            self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self._poll_seconds)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            try:
+                while drain(self._factory, max_attempts=self._max_attempts) > 0:
+                    if self._stop.is_set():
+                        break
+            except Exception:  # keep the thread alive; the next round retries
+                log.exception("outbox drain failed")

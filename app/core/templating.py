@@ -1,0 +1,119 @@
+"""The one Jinja2 environment: zh-CN templates, CSRF and flash helpers, navigation."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from app.core import permissions
+from app.core.config import PROJECT_ROOT, get_settings
+from app.core.deps import CSRF_FIELD, csrf_token
+from app.core.regions import REGIONS, region_name
+
+TEMPLATE_DIR = PROJECT_ROOT / "frontend" / "templates"
+STATIC_DIR = PROJECT_ROOT / "frontend" / "static"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    path: str
+
+
+# The nine functions of the platform (policy item 13) in menu order; an item shows once
+# a route serves its path, so each section appears as it is built.
+NAVIGATION = [
+    NavItem("首页", "/"),
+    NavItem("信息发布", "/news"),
+    NavItem("成果展示", "/achievements"),
+    NavItem("技术需求", "/demands"),
+    NavItem("揭榜挂帅", "/challenges"),
+    NavItem("技术交易", "/trading"),
+    NavItem("专利查新", "/patents"),
+    NavItem("资源整合", "/orgs"),
+    NavItem("项目管理", "/projects"),
+    NavItem("企业办事", "/services"),
+    NavItem("互动交流", "/messages"),
+    NavItem("数据中心", "/stats"),
+]
+
+
+def built_navigation(route_paths: set[str]) -> list[NavItem]:
+    return [item for item in NAVIGATION if item.path in route_paths]
+
+
+@lru_cache
+def _asset_version(path: str) -> str:
+    file = STATIC_DIR / path
+    return hashlib.sha256(file.read_bytes()).hexdigest()[:10] if file.exists() else "0"
+
+
+def static_url(path: str) -> str:
+    """A cache-busting URL for a file under frontend/static."""
+    return f"/static/{path}?v={_asset_version(path)}"
+
+
+def flash(request: Request, message: str, category: str = "success") -> None:
+    """Show ``message`` on the next page the user sees."""
+    request.session.setdefault("flash", []).append({"message": message, "category": category})
+
+
+def pop_flashes(request: Request) -> list[dict[str, str]]:
+    return list(request.session.pop("flash", []))
+
+
+def _format_datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Shanghai")
+    return str(value.astimezone(tz).strftime(fmt)) if hasattr(value, "astimezone") else str(value)
+
+
+def _build() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+    env = templates.env
+    env.globals.update(
+        csrf_field=CSRF_FIELD,
+        csrf_token=csrf_token,
+        static_url=static_url,
+        pop_flashes=pop_flashes,
+        region_name=region_name,
+        regions=REGIONS,
+        can=permissions.can,
+        Action=permissions.Action,
+        site_name=get_settings().site_name,
+    )
+    env.filters["dt"] = _format_datetime
+    env.filters["date"] = lambda v: _format_datetime(v, "%Y-%m-%d")
+    return templates
+
+
+@lru_cache
+def templates() -> Jinja2Templates:
+    return _build()
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page; every template sees the request, the user and the navigation."""
+    ctx = {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "nav": getattr(request.app.state, "navigation", []),
+        **(context or {}),
+    }
+    return templates().TemplateResponse(request, template, ctx, status_code=status_code)
+
+
+def template_exists(name: str) -> bool:
+    return (TEMPLATE_DIR / Path(name)).exists()

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from app.accounts import service as account_service
+from app.core.deps import OptionalUser, SessionDep
+from app.core.pages import page_router
+from app.core.templating import render
+from app.orgs import service as org_service
+
+router = page_router()
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    figures = org_service.key_figures(session)
+    return render(
+        request,
+        "home/index.html",
+        {
+            "figures": {"orgs": figures["orgs_verified"], "users": account_service.count(session)},
+            "by_type": org_service.verified_by_type(session),
+            "latest_orgs": org_service.latest(session),
+        },
+    )

@@ -1,0 +1,81 @@
+"""The application factory: settings in, a wired FastAPI app out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Route
+
+import app.core.mail  # noqa: F401  registers the mail outbox handler
+from app.core import handlers
+from app.core.config import Settings, get_settings
+from app.core.db import build_engine, build_sessionmaker
+from app.core.outbox import OutboxWorker
+from app.core.templating import STATIC_DIR, built_navigation
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, start_worker: bool | None = None) -> FastAPI:
+    """Build the app; engines and workers start in the lifespan, never at import."""
+    settings = settings or get_settings()
+    run_worker = settings.worker_in_process if start_worker is None else start_worker
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not hasattr(app.state, "sessionmaker"):
+            engine = build_engine(settings.resolved_database_url, echo=settings.database_echo)
+            app.state.engine = engine
+            app.state.sessionmaker = build_sessionmaker(engine)
+        worker = None
+        if run_worker:
+            worker = OutboxWorker(
+                app.state.sessionmaker,
+                poll_seconds=settings.worker_poll_seconds,
+                max_attempts=settings.outbox_max_attempts,
+            )
+            worker.start()
+        app.state.worker = worker
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            if hasattr(app.state, "engine"):
+                app.state.engine.dispose()
+
+    app = FastAPI(
+        title="科创一网通 API",
+        version="1.0",
+        description="科技成果转化平台的开放接口。错误以 application/problem+json 返回。",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=settings.session_cookie,
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.session_https_only,
+    )
+    handlers.install(app)
+
+    from app.api import router as api_router
+    from app.pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    paths = {r.path for r in app.routes if isinstance(r, APIRoute | Route)}
+    app.state.navigation = built_navigation(paths)
+    return app

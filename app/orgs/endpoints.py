@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from app.core.deps import ActorDep, OptionalUser, SessionDep
+from app.core.pagination import PaginationDep
+from app.core.permissions import Action, can
+from app.core.regions import REGIONS
+from app.core.schemas import Page
+from app.models.enums import OrgStatus, OrgTagKind, OrgType
+from app.orgs import service
+from app.orgs.schemas import (
+    MemberOut,
+    OrgDecision,
+    OrgDetail,
+    OrgPublic,
+    OrgTagIn,
+    OrgTagOut,
+    OrgUpdate,
+)
+
+router = APIRouter(tags=["机构"])
+
+
+class OrgMemberDecision(StrEnum):
+    approve = "approve"
+    reject = "reject"
+
+
+@router.get("/orgs", response_model=Page[OrgPublic])
+def list_orgs(
+    session: SessionDep,
+    user: OptionalUser,
+    pagination: PaginationDep,
+    q: Annotated[str, Query(max_length=100, description="名称或简介关键词")] = "",
+    org_type: OrgType | None = None,
+    region_code: Annotated[str | None, Query(description="区县或开发区代码")] = None,
+    status: Annotated[OrgStatus | None, Query(description="状态（管理员可用）")] = None,
+) -> object:
+    """机构名录：公众可见已认证机构，管理员可按状态筛选。"""
+    return service.list_orgs(
+        session, user, pagination, q=q, org_type=org_type, region_code=region_code, status=status
+    )
+
+
+@router.get("/orgs/{org_id}", response_model=OrgDetail | OrgPublic)
+def get_org(org_id: int, session: SessionDep, user: OptionalUser) -> object:
+    """机构详情；本机构成员和管理员可见联系方式与资质。"""
+    org = service.get(session, org_id, user)
+    if can(user, Action.ORG_VIEW_PRIVATE, org):
+        return OrgDetail.model_validate(org)
+    return OrgPublic.model_validate(org)
+
+
+@router.patch("/orgs/{org_id}", response_model=OrgDetail)
+def update_org(org_id: int, data: OrgUpdate, session: SessionDep, actor: ActorDep) -> object:
+    """修改机构资料（机构管理员或平台管理员）；被退回的机构修改后重新进入审核。"""
+    return service.update(session, actor, service.get(session, org_id, actor.user), data)
+
+
+@router.post("/orgs/{org_id}/verify", response_model=OrgDetail)
+def verify_org(org_id: int, session: SessionDep, actor: ActorDep) -> object:
+    """通过机构认证（平台管理员或所在区县管理员）。"""
+    return service.verify(session, actor, service.get(session, org_id, actor.user))
+
+
+@router.post("/orgs/{org_id}/reject", response_model=OrgDetail)
+def reject_org(org_id: int, data: OrgDecision, session: SessionDep, actor: ActorDep) -> object:
+    """退回机构认证申请并说明原因。"""
+    return service.reject(session, actor, service.get(session, org_id, actor.user), data.reason)
+
+
+@router.post("/orgs/{org_id}/suspend", response_model=OrgDetail)
+def suspend_org(org_id: int, data: OrgDecision, session: SessionDep, actor: ActorDep) -> object:
+    """停用已认证机构并说明原因。"""
+    return service.suspend(session, actor, service.get(session, org_id, actor.user), data.reason)
+
+
+@router.post("/orgs/{org_id}/restore", response_model=OrgDetail)
+def restore_org(org_id: int, session: SessionDep, actor: ActorDep) -> object:
+    """恢复被停用的机构。"""
+    return service.restore(session, actor, service.get(session, org_id, actor.user))
+
+
+@router.put("/orgs/{org_id}/tags", response_model=OrgTagOut)
+def set_tag(org_id: int, data: OrgTagIn, session: SessionDep, actor: ActorDep) -> object:
+    """添加或更新资质标签（如高新技术企业）及证书信息。"""
+    return service.set_tag(session, actor, service.get(session, org_id, actor.user), data)
+
+
+@router.delete("/orgs/{org_id}/tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_tag(org_id: int, tag_id: int, session: SessionDep, actor: ActorDep) -> None:
+    """移除资质标签。"""
+    service.remove_tag(session, actor, service.get(session, org_id, actor.user), tag_id)
+
+
+@router.get("/orgs/{org_id}/members", response_model=list[MemberOut])
+def members(org_id: int, session: SessionDep, actor: ActorDep) -> object:
+    """机构成员及加入申请（本机构成员和管理员）。"""
+    return service.members(session, actor, service.get(session, org_id, actor.user))
+
+
+@router.post("/orgs/{org_id}/members/{user_id}/{decision}", response_model=MemberOut)
+def decide_member(
+    org_id: int, user_id: int, decision: OrgMemberDecision, session: SessionDep, actor: ActorDep
+) -> object:
+    """批准（approve）或拒绝（reject）加入机构的申请（机构管理员）。"""
+    org = service.get(session, org_id, actor.user)
+    return service.decide_member(session, actor, org, user_id, decision.value)
+
+
+@router.get("/taxonomy/regions")
+def regions() -> list[dict[str, str]]:
+    """本市区县、县级市和开发区。"""
+    return [{"code": code, "name": name} for code, name in REGIONS.items()]
+
+
+@router.get("/taxonomy/org-types")
+def org_types() -> list[dict[str, str]]:
+    """机构类型。"""
+    return [{"code": code, "name": label} for code, label in OrgType.choices()]
+
+
+@router.get("/taxonomy/org-tags")
+def org_tags() -> list[dict[str, str]]:
+    """机构资质标签。"""
+    return [{"code": code, "name": label} for code, label in OrgTagKind.choices()]

@@ -1,0 +1,274 @@
+"""Organisations: profile, verification by administrators, tags and members."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.core import audit
+from app.core.audit import Actor
+from app.core.db import utcnow
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.pagination import Paged, Pagination, paginate
+from app.core.permissions import Action, authorize, can
+from app.core.workflow import Transition, Workflow
+from app.models import Organization, OrgTag, User
+from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgType
+from app.orgs import repository
+from app.orgs.schemas import OrgFields, OrgTagIn, OrgUpdate
+
+org_workflow: Workflow[OrgStatus] = Workflow(
+    "机构",
+    "status",
+    [
+        Transition("verify", "通过认证", frozenset({OrgStatus.PENDING}), OrgStatus.VERIFIED),
+        Transition("reject", "退回", frozenset({OrgStatus.PENDING}), OrgStatus.REJECTED),
+        Transition("resubmit", "重新提交", frozenset({OrgStatus.REJECTED}), OrgStatus.PENDING),
+        Transition("suspend", "停用", frozenset({OrgStatus.VERIFIED}), OrgStatus.SUSPENDED),
+        Transition("restore", "恢复", frozenset({OrgStatus.SUSPENDED}), OrgStatus.VERIFIED),
+    ],
+)
+
+membership_workflow: Workflow[MembershipStatus] = Workflow(
+    "成员申请",
+    "membership_status",
+    [
+        Transition(
+            "approve", "批准加入", frozenset({MembershipStatus.PENDING}), MembershipStatus.ACTIVE
+        ),
+        Transition(
+            "reject", "拒绝加入", frozenset({MembershipStatus.PENDING}), MembershipStatus.REJECTED
+        ),
+    ],
+)
+
+_PROFILE_FIELDS = [
+    "name",
+    "org_type",
+    "region_code",
+    "address",
+    "website",
+    "intro",
+    "contact_name",
+    "contact_phone",
+]
+
+
+def get(session: Session, org_id: int, viewer: User | None = None) -> Organization:
+    """An organisation with its tags; unverified ones only for members and staff."""
+    org = repository.get(session, org_id, with_tags=True)
+    if org is None or (not org.is_verified and not can(viewer, Action.ORG_VIEW_PRIVATE, org)):
+        raise NotFound("机构不存在或尚未通过认证")
+    return org
+
+
+def get_for_member(session: Session, user: User) -> Organization | None:
+    """The organisation ``user`` belongs to or asked to join, with its tags."""
+    return repository.get(session, user.org_id, with_tags=True) if user.org_id else None
+
+
+def get_by_credit_code(session: Session, credit_code: str) -> Organization | None:
+    return repository.get_by_credit_code(session, credit_code)
+
+
+def list_orgs(
+    session: Session,
+    viewer: User | None,
+    pagination: Pagination,
+    *,
+    q: str = "",
+    org_type: OrgType | None = None,
+    region_code: str | None = None,
+    status: OrgStatus | None = None,
+) -> Paged:
+    stmt = repository.readable_statement(
+        viewer, q=q, org_type=org_type, region_code=region_code, status=status
+    )
+    return paginate(session, stmt, pagination)
+
+
+def create(session: Session, actor: Actor, data: OrgFields) -> Organization:
+    """Register a new organisation, pending verification."""
+    if repository.get_by_credit_code(session, data.credit_code) is not None:
+        raise Conflict(
+            "该统一社会信用代码已注册，请选择“加入已有机构”",
+            errors={"credit_code": "该统一社会信用代码已注册"},
+        )
+    if repository.name_taken(session, data.name):
+        raise Conflict("同名机构已注册，请核对机构全称", errors={"name": "同名机构已注册"})
+    org = Organization(
+        name=data.name,
+        credit_code=data.credit_code,
+        org_type=data.org_type,
+        region_code=data.region_code,
+        status=OrgStatus.PENDING,
+    )
+    session.add(org)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "org.register",
+        org,
+        summary=f"注册机构 {org.name}",
+        after=audit.snapshot(org),
+    )
+    return org
+
+
+def update(session: Session, actor: Actor, org: Organization, data: OrgUpdate) -> Organization:
+    authorize(actor.user, Action.ORG_UPDATE, org)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "name" in changes and repository.name_taken(session, changes["name"], except_id=org.id):
+        raise Conflict("同名机构已注册，请核对机构全称", errors={"name": "同名机构已注册"})
+    before = audit.snapshot(org, _PROFILE_FIELDS)
+    for key, value in changes.items():
+        setattr(org, key, value)
+    if org.status == OrgStatus.REJECTED:
+        org_workflow.apply(org, "resubmit")
+    session.flush()
+    old, new = audit.diff(before, audit.snapshot(org, _PROFILE_FIELDS))
+    if new:
+        audit.record(
+            session,
+            actor,
+            "org.update",
+            org,
+            summary=f"修改机构资料 {org.name}",
+            before=old,
+            after=new,
+        )
+    return org
+
+
+def _decide(
+    session: Session, actor: Actor, org: Organization, action: str, reason: str = ""
+) -> Organization:
+    authorize(actor.user, Action.ORG_VERIFY, org)
+    if action in {"reject", "suspend"} and not reason.strip():
+        raise InvalidInput(errors={"reason": "请填写原因，机构将看到这段说明"})
+    before, after = org_workflow.apply(org, action)
+    org.status_reason = reason.strip()
+    if action in {"verify", "restore"}:
+        org.verified_at = org.verified_at or utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        f"org.{action}",
+        org,
+        summary=f"{org_workflow.label(action)}：{org.name}" + (f"（{reason}）" if reason else ""),
+        before={"status": before.value},
+        after={"status": after.value, "reason": org.status_reason},
+    )
+    return org
+
+
+def verify(session: Session, actor: Actor, org: Organization) -> Organization:
+    """Approve a pending organisation so its members can publish."""
+    return _decide(session, actor, org, "verify")
+
+
+def reject(session: Session, actor: Actor, org: Organization, reason: str) -> Organization:
+    """Return a pending organisation with the reason it must fix."""
+    return _decide(session, actor, org, "reject", reason)
+
+
+def suspend(session: Session, actor: Actor, org: Organization, reason: str) -> Organization:
+    return _decide(session, actor, org, "suspend", reason)
+
+
+def restore(session: Session, actor: Actor, org: Organization) -> Organization:
+    return _decide(session, actor, org, "restore")
+
+
+def set_tag(session: Session, actor: Actor, org: Organization, data: OrgTagIn) -> OrgTag:
+    """Add or replace a recognition (高新技术企业 …) with its certificate."""
+    authorize(actor.user, Action.ORG_UPDATE, org)
+    if data.expires_on and data.certified_on and data.expires_on < data.certified_on:
+        raise InvalidInput(errors={"expires_on": "有效期至不能早于认定日期"})
+    tag = next((t for t in org.tags if t.kind == data.kind), None)
+    before = audit.snapshot(tag) if tag else None
+    if tag is None:
+        tag = OrgTag(kind=data.kind)
+        org.tags.append(tag)
+    tag.certificate_no = data.certificate_no.strip()
+    tag.certified_on = data.certified_on
+    tag.expires_on = data.expires_on
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "org.tag_set",
+        org,
+        summary=f"{org.name} 标记为{tag.label}",
+        before=before,
+        after=audit.snapshot(tag),
+    )
+    return tag
+
+
+def remove_tag(session: Session, actor: Actor, org: Organization, tag_id: int) -> None:
+    authorize(actor.user, Action.ORG_UPDATE, org)
+    tag = next((t for t in org.tags if t.id == tag_id), None)
+    if tag is None:
+        raise NotFound("该机构没有这个资质标签")
+    before = audit.snapshot(tag)
+    org.tags.remove(tag)
+    session.flush()
+    audit.record(
+        session, actor, "org.tag_remove", org, summary=f"{org.name} 移除{tag.label}", before=before
+    )
+
+
+def members(session: Session, actor: Actor, org: Organization) -> list[User]:
+    authorize(actor.user, Action.ORG_VIEW_PRIVATE, org)
+    return repository.members(session, org.id)
+
+
+def decide_member(
+    session: Session, actor: Actor, org: Organization, user_id: int, action: str
+) -> User:
+    """Approve or reject a person's request to join ``org``."""
+    authorize(actor.user, Action.ORG_MANAGE_MEMBERS, org)
+    member = session.get(User, user_id)
+    if member is None or member.org_id != org.id:
+        raise NotFound("该用户没有申请加入本机构")
+    before, after = membership_workflow.apply(member, action)
+    if action == "reject":
+        member.org_id = None
+        member.org_role = None
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        f"org.member_{action}",
+        member,
+        summary=f"{org.name}：{membership_workflow.label(action)} {member.name}",
+        before={"membership_status": before.value},
+        after={"membership_status": after.value, "org_id": org.id},
+    )
+    return member
+
+
+def join(session: Session, user: User, org: Organization, *, as_admin: bool = False) -> None:
+    """Attach a newly registered person to ``org`` (admin of a new one, pending otherwise)."""
+    user.org_id = org.id
+    user.org_role = OrgRole.ADMIN if as_admin else OrgRole.MEMBER
+    user.membership_status = MembershipStatus.ACTIVE if as_admin else MembershipStatus.PENDING
+    session.flush()
+
+
+def key_figures(session: Session) -> dict[str, int]:
+    by_status = repository.count_by_status(session)
+    return {
+        "orgs_verified": by_status.get(OrgStatus.VERIFIED, 0),
+        "orgs_pending": by_status.get(OrgStatus.PENDING, 0),
+    }
+
+
+def verified_by_type(session: Session) -> dict[OrgType, int]:
+    return repository.count_verified_by_type(session)
+
+
+def latest(session: Session, limit: int = 6) -> list[Organization]:
+    return repository.latest_verified(session, limit)

@@ -1,0 +1,12 @@
+"""Every domain's HTML routes."""
+
+from fastapi import APIRouter
+
+from app.accounts.pages import router as accounts
+from app.admin.pages import router as admin
+from app.home.pages import router as home
+from app.orgs.pages import router as orgs
+
+router = APIRouter()
+for domain_router in (home, accounts, orgs, admin):
+    router.include_router(domain_router)
