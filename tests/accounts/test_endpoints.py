@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEvent, Organization, User
+from app.models.enums import MembershipStatus, OrgRole, OrgStatus
+from tests.factories.accounts import PASSWORD, unique_credit_code
+
+PROBLEM = "application/problem+json"
+
+
+def registration(**overrides: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "email": "wang@jlu.example.cn",
+        "name": "王海燕",
+        "password": "Secret123",
+        "org_mode": "new",
+        "org": {
+            "name": "长春示范大学",
+            "credit_code": unique_credit_code(),
+            "org_type": "university",
+            "region_code": "220104",
+        },
+    }
+    body.update(overrides)
+    return body
+
+
+class TestRegister:
+    def test_new_org_is_pending_and_person_is_its_admin(
+        self, client: TestClient, session: Session
+    ) -> None:
+        response = client.post("/api/v1/auth/register", json=registration())
+        assert response.status_code == 201, response.text
+        body = response.json()
+        assert body["org_role"] == "admin"
+        org = session.get(Organization, body["org_id"])
+        assert org is not None and org.status == OrgStatus.PENDING
+
+    def test_wrong_check_character_names_the_problem(self, client: TestClient) -> None:
+        body = registration()
+        code = body["org"]["credit_code"]  # type: ignore[index]
+        wrong = code[:17] + ("0" if code[17] != "0" else "1")
+        body["org"]["credit_code"] = wrong  # type: ignore[index]
+        response = client.post("/api/v1/auth/register", json=body)
+        assert response.status_code == 422
+        assert response.headers["content-type"].startswith(PROBLEM)
+        problem = response.json()
+        assert problem["title"] == "提交的内容有误"
+        assert "校验位不正确" in problem["errors"]["org.credit_code"]
+        assert f"应为“{code[17]}”" in problem["errors"]["org.credit_code"]
+
+    def test_duplicate_email_is_a_conflict(self, client: TestClient) -> None:
+        assert client.post("/api/v1/auth/register", json=registration()).status_code == 201
+        again = registration(org_mode="existing", org=None,
+                             existing_credit_code=unique_credit_code())
+        response = client.post("/api/v1/auth/register", json=again)
+        assert response.status_code == 409
+        assert response.json()["detail"].startswith("该邮箱已注册")
+
+    def test_join_existing_org_waits_for_its_admin(
+        self, client: TestClient, org: Organization, session: Session
+    ) -> None:
+        body = registration(org_mode="existing", org=None,
+                            existing_credit_code=org.credit_code.lower())
+        response = client.post("/api/v1/auth/register", json=body)
+        assert response.status_code == 201, response.text
+        user = session.get(User, response.json()["id"])
+        assert user is not None
+        assert (user.org_id, user.org_role) == (org.id, OrgRole.MEMBER)
+        assert user.membership_status == MembershipStatus.PENDING
+
+    def test_weak_password_is_refused_in_chinese(self, client: TestClient) -> None:
+        response = client.post("/api/v1/auth/register", json=registration(password="12345678"))
+        assert response.status_code == 422
+        assert response.json()["errors"]["password"] == "密码需同时包含字母和数字（或符号）"
+
+
+class TestTokens:
+    def test_token_from_password_then_use_and_revoke(
+        self, client: TestClient, member: User, session: Session
+    ) -> None:
+        response = client.post(
+            "/api/v1/auth/tokens",
+            json={"email": member.email, "password": PASSWORD, "name": "同步脚本"},
+        )
+        assert response.status_code == 201, response.text
+        token = response.json()["token"]
+        assert token.startswith("kc_")
+        headers = {"Authorization": f"Bearer {token}"}
+
+        me = client.get("/api/v1/me", headers=headers)
+        assert me.status_code == 200 and me.json()["email"] == member.email
+        listed = client.get("/api/v1/me/tokens", headers=headers).json()
+        assert [t["name"] for t in listed] == ["同步脚本"]
+        assert "token" not in listed[0]
+
+        assert client.delete(f"/api/v1/me/tokens/{listed[0]['id']}", headers=headers).status_code == 204
+        refused = client.get("/api/v1/me", headers=headers)
+        assert refused.status_code == 401
+        assert refused.json()["detail"] == "API 令牌无效、已过期或已被撤销"
+        actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+        assert actions[-3:] == ["user.login", "token.create", "token.revoke"]
+
+    def test_wrong_password_gets_no_token(self, client: TestClient, member: User) -> None:
+        response = client.post(
+            "/api/v1/auth/tokens",
+            json={"email": member.email, "password": "wrong-pass1", "name": "x"},
+        )
+        assert response.status_code == 401
+        assert response.json()["detail"] == "邮箱或密码不正确"
+
+    def test_failed_logins_through_the_api_lock_the_account(
+        self, client: TestClient, member: User, session: Session
+    ) -> None:
+        body = {"email": member.email, "password": "wrong-pass1", "name": "x"}
+        for _ in range(5):
+            assert client.post("/api/v1/auth/tokens", json=body).status_code == 401
+        body["password"] = PASSWORD
+        locked = client.post("/api/v1/auth/tokens", json=body)
+        assert locked.status_code == 429
+        assert "已临时锁定" in locked.json()["detail"]
+
+    def test_malformed_authorization_header(self, client: TestClient) -> None:
+        response = client.get("/api/v1/me", headers={"Authorization": "Token abc"})
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == "Bearer"
+
+    def test_anonymous_me_is_401_problem(self, client: TestClient) -> None:
+        response = client.get("/api/v1/me")
+        assert response.status_code == 401
+        assert response.headers["content-type"].startswith(PROBLEM)
