@@ -1,0 +1,741 @@
+"""Elasticsearch backend: the scale path, for Elasticsearch 7.17 with the official client.
+
+Text is segmented in Python (:mod:`search.analysis`) and stored in ``whitespace``-analysed
+fields, so the engine needs no Chinese analysis plugin. Lowercasing and width folding happen
+in Python too, because the built-in analyzers cannot combine a whitespace tokenizer with a
+lowercase filter without the ``analysis-common`` module.
+
+Layout in the engine:
+
+* Documents live in a versioned index ``<alias>-v<MAPPING_VERSION>-<stamp>`` reached through
+  the alias ``<alias>``. :meth:`ElasticsearchBackend.rebuild` loads a fresh index, then swaps
+  the alias in one atomic ``_aliases`` call and drops the old index.
+* While a rebuild runs, the new index also carries the alias ``<alias>-next``; every write
+  goes to all indices holding either alias, so writes made during a rebuild are not lost.
+* ``chars`` holds each text field as single characters of its compact form (normalised, no
+  whitespace). A ``match_phrase`` on it is an exact substring test, which is what quoted
+  phrases and exclusions mean in the query syntax.
+* Highlights are computed in Python on the original text kept in ``_source`` (the engine's
+  own highlighter would mark the segmented copy, not what the user wrote).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html import escape
+from typing import Any, Literal
+
+from elasticsearch import Elasticsearch
+from elasticsearch.exceptions import ElasticsearchException, NotFoundError, TransportError
+from elasticsearch.helpers import streaming_bulk
+
+from search.analysis import AnalyzedQuery, Analyzer, compact, default_analyzer
+from search.base import (
+    MAX_RESULT_WINDOW,
+    TYPE_FACET,
+    BackendHealth,
+    FacetValue,
+    SearchDocument,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+    SearchUnavailable,
+    parse_query,
+)
+from search.highlight import highlight, snippet
+
+#: Bump when the mapping below changes; a rebuild then creates an index with the new one.
+MAPPING_VERSION = 1
+#: Segmented text fields and their query-time weights: title > keywords > summary > body.
+FIELD_WEIGHTS: dict[str, float] = {
+    "title_seg": 4.0,
+    "keywords_seg": 3.0,
+    "summary_seg": 2.0,
+    "body_seg": 1.0,
+}
+#: Most values a facet count list carries.
+FACET_SIZE = 50
+#: Distinct suggestion entries scanned per prefix before ranking them.
+SUGGEST_SCAN = 500
+#: Separates the compact form from the displayed text in a ``suggest`` entry.
+SUGGEST_SEP = "\x1f"
+#: Added per matched clause so documents matching more clauses rank first (above BM25).
+CLAUSE_BONUS = 10_000.0
+CLAUSE_NAME = "clause"
+SNIPPET_LENGTH = 120
+BULK_CHUNK = 500
+
+Refresh = bool | Literal["wait_for"]
+
+
+def _mapping(analyzer_version: int) -> dict[str, Any]:
+    seg = {"type": "text", "analyzer": "whitespace", "similarity": "BM25"}
+    return {
+        "dynamic": "strict",
+        "_meta": {"mapping_version": MAPPING_VERSION, "analyzer_version": analyzer_version},
+        # ``chars`` is derived and bulky; the original text is in ``src``.
+        "_source": {"excludes": ["chars"]},
+        "dynamic_templates": [
+            {
+                "facets": {
+                    "path_match": "facets.*",
+                    "mapping": {"type": "keyword", "ignore_above": 1024},
+                }
+            },
+            {"numbers": {"path_match": "numbers.*", "mapping": {"type": "double"}}},
+        ],
+        "properties": {
+            "key": {"type": "keyword"},
+            "type": {"type": "keyword"},
+            "id": {"type": "keyword"},
+            "published_at": {"type": "date"},
+            "src": {"type": "object", "enabled": False},
+            **{name: dict(seg) for name in FIELD_WEIGHTS},
+            "chars": {
+                "type": "text",
+                "analyzer": "whitespace",
+                "norms": False,
+                "index_options": "positions",
+                # Keeps phrases from matching across two fields or two keywords.
+                "position_increment_gap": 100,
+            },
+            "suggest": {"type": "keyword", "ignore_above": 2048},
+            "facets": {"type": "object", "dynamic": True},
+            "numbers": {"type": "object", "dynamic": True},
+        },
+    }
+
+
+def _settings(*, loading: bool = False) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "number_of_shards": 1,
+        "number_of_replicas": 0,
+        "max_result_window": MAX_RESULT_WINDOW,
+    }
+    if loading:
+        settings["refresh_interval"] = "-1"
+    return settings
+
+
+def _chars(text: str) -> str:
+    return " ".join(compact(text))
+
+
+def _facet_field(name: str) -> str:
+    return "type" if name == TYPE_FACET else f"facets.{name}"
+
+
+def _as_list(value: FacetValue) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+@dataclass
+class _RebuildState:
+    """In-process bookkeeping of writes made while a rebuild is loading its index."""
+
+    index: str
+    live: set[str] = field(default_factory=set)
+    deleted: set[str] = field(default_factory=set)
+
+
+class ElasticsearchBackend:
+    """:class:`search.base.SearchBackend` on an Elasticsearch 7.17 cluster."""
+
+    name = "elasticsearch"
+
+    def __init__(
+        self,
+        url: str | Sequence[str] = "http://127.0.0.1:9200",
+        *,
+        index: str = "kechuang",
+        analyzer: Analyzer | None = None,
+        refresh: Refresh = True,
+        timeout: float = 10.0,
+        client: Elasticsearch | None = None,
+    ) -> None:
+        """Connect lazily to ``url``; ``index`` names the alias every request goes through.
+
+        ``refresh`` is passed to every write: ``True`` makes writes searchable at once (tests,
+        small sites), ``"wait_for"`` waits for the next periodic refresh, ``False`` does not wait.
+        """
+        if index != index.lower() or not index or index.startswith(("_", "-", "+")):
+            raise ValueError(f"invalid index alias {index!r}")
+        hosts = [url] if isinstance(url, str) else list(url)
+        self.alias = index
+        self.next_alias = f"{index}-next"
+        self.analyzer = analyzer or default_analyzer()
+        self.refresh = refresh
+        self.client = client or Elasticsearch(
+            hosts, timeout=timeout, max_retries=1, retry_on_timeout=False
+        )
+        self._lock = threading.Lock()
+        self._rebuild: _RebuildState | None = None
+
+    # -- set-up and housekeeping ------------------------------------------------------------
+
+    def ensure_ready(self) -> None:
+        with self._guard("create the index"):
+            if self.client.indices.exists_alias(name=self.alias):
+                return
+            name = f"{self.alias}-v{MAPPING_VERSION}-initial"
+            try:
+                self.client.indices.create(
+                    index=name,
+                    settings=_settings(),
+                    mappings=_mapping(self.analyzer.version),
+                    aliases={self.alias: {}},
+                )
+            except TransportError as exc:
+                if exc.error != "resource_already_exists_exception":
+                    raise
+                # A concurrent caller created it; make sure it carries the alias.
+                self.client.indices.put_alias(index=name, name=self.alias)
+
+    def drop(self) -> None:
+        """Delete every index of this alias (all versions). Irreversible; for tests and ops."""
+        with self._guard("drop the index"):
+            for name in self._versions():
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def health(self) -> BackendHealth:
+        try:
+            cluster = self.client.cluster.health(timeout="2s")
+            if not self.client.indices.exists_alias(name=self.alias):
+                return BackendHealth(
+                    False, self.name, 0, f"cluster {cluster['status']}; alias {self.alias} missing"
+                )
+            documents = int(self.client.count(index=self.alias)["count"])
+            meta = self._meta()
+        except ElasticsearchException as exc:
+            return BackendHealth(False, self.name, 0, f"unreachable: {exc}")
+        detail = f"cluster {cluster['status']}; index {', '.join(meta)}"
+        stale = [
+            name
+            for name, m in meta.items()
+            if m.get("mapping_version") != MAPPING_VERSION
+            or m.get("analyzer_version") != self.analyzer.version
+        ]
+        if stale:
+            detail += "; built with another mapping or dictionary, reindex advised"
+        ok = cluster["status"] in ("green", "yellow")
+        return BackendHealth(ok, self.name, documents, detail)
+
+    def count(self, types: Sequence[str] = ()) -> int:
+        query: dict[str, Any] = {"terms": {"type": list(types)}} if types else {"match_all": {}}
+        with self._guard("count documents"):
+            return int(self.client.count(index=self.alias, body={"query": query})["count"])
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def index(self, documents: Iterable[SearchDocument]) -> int:
+        docs = list(documents)
+        if not docs:
+            return 0
+        with self._guard("index documents"):
+            targets, _ = self._write_targets()
+            state = self._rebuild
+            if state is not None:
+                with self._lock:
+                    for doc in docs:
+                        state.live.add(doc.key)
+                        state.deleted.discard(doc.key)
+            actions = [
+                {"_op_type": "index", "_index": target, "_id": doc.key, "_source": source}
+                for doc in docs
+                for source in (self._source(doc),)
+                for target in targets
+            ]
+            self._bulk(actions)
+        return len(docs)
+
+    def delete(self, type: str, ids: Iterable[str]) -> int:
+        keys = [f"{type}:{i}" for i in dict.fromkeys(ids)]
+        if not keys:
+            return 0
+        with self._guard("delete documents"):
+            targets, live = self._write_targets()
+            state = self._rebuild
+            if state is not None:
+                with self._lock:
+                    for key in keys:
+                        state.deleted.add(key)
+                        state.live.discard(key)
+            actions = [
+                {"_op_type": "delete", "_index": target, "_id": key}
+                for key in keys
+                for target in targets
+            ]
+            results = self._bulk(actions)
+        return sum(
+            1
+            for action, item in results
+            if item.get("result") == "deleted" and action["_index"] in live
+        )
+
+    def rebuild(self, documents: Iterable[SearchDocument]) -> int:
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+        new = f"{self.alias}-v{MAPPING_VERSION}-{stamp}"
+        with self._guard("rebuild the index"):
+            self.client.indices.create(
+                index=new,
+                settings=_settings(loading=True),
+                mappings=_mapping(self.analyzer.version),
+                aliases={self.next_alias: {}},
+            )
+        state = _RebuildState(new)
+        self._rebuild = state
+        try:
+            with self._guard("rebuild the index"):
+                written = self._load(new, documents, state)
+                with self._lock:
+                    gone = sorted(state.deleted)
+                if gone:
+                    # Deletes racing the bulk load: the snapshot may have brought them back.
+                    self._bulk([{"_op_type": "delete", "_index": new, "_id": k} for k in gone])
+                self.client.indices.put_settings(
+                    index=new, body={"index": {"refresh_interval": None}}
+                )
+                self.client.indices.refresh(index=new)
+                old = self._indices_with(self.alias)
+                actions: list[dict[str, Any]] = [
+                    {"remove": {"index": name, "alias": self.alias}} for name in old
+                ]
+                actions += [
+                    {"add": {"index": new, "alias": self.alias}},
+                    {"remove": {"index": new, "alias": self.next_alias}},
+                ]
+                self.client.indices.update_aliases(body={"actions": actions})
+                for name in old:
+                    self.client.indices.delete(index=name, ignore_unavailable=True)
+                self._drop_orphans(keep=new)
+        except BaseException:
+            with contextlib.suppress(ElasticsearchException):
+                self.client.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        finally:
+            self._rebuild = None
+        return written
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        analyzed = self.analyzer.analyze_query(parse_query(query.text))
+        facet_clauses = {
+            name: {"terms": {_facet_field(name): values}}
+            for name, values in query.filter_values().items()
+        }
+        main = self._text_query(analyzed)
+        main["bool"]["filter"] += [
+            {"range": {f"numbers.{name}": bounds}}
+            for name, r in query.ranges.items()
+            if (bounds := {k: v for k, v in (("gte", r.gte), ("lte", r.lte)) if v is not None})
+        ]
+        body: dict[str, Any] = {
+            "query": main,
+            "from_": query.offset,
+            "size": query.size,
+            "track_total_hits": True,
+            "track_scores": True,
+            "_source": ["type", "id", "src", "published_at"],
+        }
+        if query.facets:
+            # Facet filters go to post_filter so each facet's counts can leave out its own.
+            if facet_clauses:
+                body["post_filter"] = {"bool": {"filter": list(facet_clauses.values())}}
+            body["aggs"] = {
+                f"f{i}": {
+                    "filter": {
+                        "bool": {"filter": [c for n, c in facet_clauses.items() if n != name]}
+                    },
+                    "aggs": {
+                        "values": {
+                            "terms": {
+                                "field": _facet_field(name),
+                                "size": FACET_SIZE,
+                                "order": [{"_count": "desc"}, {"_key": "asc"}],
+                            }
+                        }
+                    },
+                }
+                for i, name in enumerate(query.facets)
+            }
+        else:
+            main["bool"]["filter"] += list(facet_clauses.values())
+        newest = {"published_at": {"order": "desc", "missing": "_last"}}
+        if analyzed.is_empty or query.sort == "newest":
+            body["sort"] = [newest, "_score", {"key": "desc"}]
+        else:
+            body["sort"] = ["_score", newest, {"key": "asc"}]
+        with self._guard("search"):
+            response = self._search(body)
+        terms = analyzed.highlight_terms() if query.highlight else []
+        hits = [
+            self._hit(raw, terms, mark=query.highlight, scored=not analyzed.is_empty)
+            for raw in response["hits"]["hits"]
+        ]
+        aggregations = response.get("aggregations", {})
+        facets = {
+            name: [
+                (str(b["key"]), int(b["doc_count"]))
+                for b in aggregations.get(f"f{i}", {}).get("values", {}).get("buckets", [])
+            ]
+            for i, name in enumerate(query.facets)
+        }
+        return SearchPage(
+            total=int(response["hits"]["total"]["value"]),
+            hits=hits,
+            facets=facets,
+            page=query.page,
+            size=query.size,
+        )
+
+    def suggest(self, prefix: str, *, types: Sequence[str] = (), limit: int = 10) -> list[str]:
+        """Titles and keywords starting with the prefix (most common first), then titles
+        containing a word that starts with it."""
+        key = compact(prefix)
+        if not key or limit < 1:
+            return []
+        type_filter = [{"terms": {"type": list(types)}}] if types else []
+        body: dict[str, Any] = {
+            "size": 0,
+            "query": {"bool": {"filter": [{"prefix": {"suggest": key}}, *type_filter]}},
+            "aggs": {
+                "entries": {
+                    "terms": {
+                        "field": "suggest",
+                        "include": _regex_prefix(key),
+                        "size": SUGGEST_SCAN,
+                    }
+                }
+            },
+        }
+        with self._guard("suggest"):
+            response = self._search(body)
+        grouped: dict[str, tuple[int, str]] = {}
+        for bucket in response["aggregations"]["entries"]["buckets"]:
+            norm, _, display = str(bucket["key"]).partition(SUGGEST_SEP)
+            count, shown = grouped.get(norm, (0, display))
+            grouped[norm] = (count + int(bucket["doc_count"]), min(shown, display))
+        ranked = sorted(grouped.items(), key=lambda item: (-item[1][0], len(item[0]), item[0]))
+        out = [display for _, (_, display) in ranked[:limit]]
+        if len(out) < limit and " " not in prefix.strip():
+            words = " ".join(self.analyzer.query_tokens(key)) or key
+            title_query = {
+                "bool": {
+                    "should": [
+                        {"prefix": {"title_seg": key}},
+                        {"match_phrase_prefix": {"title_seg": words}},
+                    ],
+                    "minimum_should_match": 1,
+                    "filter": type_filter,
+                }
+            }
+            body = {
+                "size": limit * 2,
+                "query": title_query,
+                "_source": ["src.title"],
+                "sort": ["_score", {"published_at": {"order": "desc", "missing": "_last"}}],
+            }
+            with self._guard("suggest"):
+                response = self._search(body)
+            seen = {compact(s) for s in out}
+            for raw in response["hits"]["hits"]:
+                title = raw["_source"].get("src", {}).get("title", "")
+                if len(out) < limit and compact(title) not in seen:
+                    seen.add(compact(title))
+                    out.append(title)
+        return out
+
+    def more_like_this(
+        self,
+        type: str,
+        id: str,
+        *,
+        types: Sequence[str] = (),
+        filters: Mapping[str, FacetValue] | None = None,
+        size: int = 10,
+    ) -> list[SearchHit]:
+        key = f"{type}:{id}"
+        with self._guard("find similar documents"):
+            live = self._indices_with(self.alias)
+            if not live:
+                return []
+            filter_clauses: list[dict[str, Any]] = [
+                {"terms": {_facet_field(name): _as_list(value)}}
+                for name, value in (filters or {}).items()
+                if _as_list(value)
+            ]
+            if types:
+                filter_clauses.append({"terms": {"type": list(types)}})
+            body = {
+                "size": size,
+                "_source": ["type", "id", "src", "published_at"],
+                "query": {
+                    "bool": {
+                        "must": [
+                            {
+                                "more_like_this": {
+                                    # Term vectors are looked up per field name, so no ^boosts.
+                                    "fields": list(FIELD_WEIGHTS),
+                                    "like": [{"_index": live[0], "_id": key}],
+                                    "min_term_freq": 1,
+                                    "min_doc_freq": 1,
+                                    "max_query_terms": 25,
+                                    # Ranking orders the list; any shared term makes a candidate.
+                                    "minimum_should_match": 1,
+                                }
+                            }
+                        ],
+                        "filter": filter_clauses,
+                        "must_not": [{"ids": {"values": [key]}}],
+                    }
+                },
+                "sort": ["_score", {"key": "asc"}],
+            }
+            response = self._search(body)
+        return [self._hit(raw, [], mark=False) for raw in response["hits"]["hits"]]
+
+    # -- internals ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except SearchUnavailable:
+            raise
+        except NotFoundError as exc:
+            raise SearchUnavailable(
+                f"Elasticsearch could not {action}: index {self.alias!r} not found "
+                f"(call ensure_ready() or rebuild it): {exc}"
+            ) from exc
+        except ElasticsearchException as exc:
+            raise SearchUnavailable(f"Elasticsearch could not {action}: {exc}") from exc
+
+    def _search(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        # Request fields as keyword arguments: the 7.17 client deprecates ``body=`` here.
+        response: dict[str, Any] = self.client.search(index=self.alias, **body)
+        return response
+
+    def _versions(self) -> dict[str, set[str]]:
+        """Every index of this alias (any version) with the aliases it carries."""
+        found = self.client.indices.get_alias(
+            index=f"{self.alias}-v*", ignore_unavailable=True, allow_no_indices=True
+        )
+        return {
+            name: set(info.get("aliases", {}))
+            for name, info in found.items()
+            if name.startswith(f"{self.alias}-v")
+        }
+
+    def _indices_with(self, alias: str) -> list[str]:
+        return sorted(name for name, aliases in self._versions().items() if alias in aliases)
+
+    def _write_targets(self) -> tuple[list[str], set[str]]:
+        """Indices a write must reach (live ones, then any being rebuilt) and the live ones."""
+        versions = self._versions()
+        live = sorted(n for n, a in versions.items() if self.alias in a)
+        if not live:
+            raise SearchUnavailable(
+                f"Elasticsearch index {self.alias!r} not found (call ensure_ready() or rebuild it)"
+            )
+        building = sorted(n for n, a in versions.items() if self.next_alias in a)
+        return live + [n for n in building if n not in live], set(live)
+
+    def _meta(self) -> dict[str, dict[str, Any]]:
+        mappings = self.client.indices.get_mapping(index=self.alias)
+        return {name: m["mappings"].get("_meta", {}) for name, m in mappings.items()}
+
+    def _drop_orphans(self, keep: str) -> None:
+        for name, aliases in self._versions().items():
+            if name != keep and not aliases:
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+
+    def _source(self, doc: SearchDocument) -> dict[str, Any]:
+        an = self.analyzer
+        texts = [doc.title, *doc.keywords, doc.summary, doc.body]
+        entries = [(compact(doc.title), doc.title)] if doc.title.strip() else []
+        entries += [(compact(k), k.strip()) for k in doc.keywords if k.strip()]
+        return {
+            "key": doc.key,
+            "type": doc.type,
+            "id": doc.id,
+            "published_at": doc.published_at.isoformat() if doc.published_at else None,
+            "src": {
+                "title": doc.title,
+                "keywords": list(doc.keywords),
+                "summary": doc.summary,
+                "body": doc.body,
+            },
+            "title_seg": an.index_text(doc.title),
+            "keywords_seg": [an.index_text(k) for k in doc.keywords],
+            "summary_seg": an.index_text(doc.summary),
+            "body_seg": an.index_text(doc.body),
+            "chars": [_chars(t) for t in texts if t.strip()],
+            "suggest": sorted({f"{norm}{SUGGEST_SEP}{shown}" for norm, shown in entries if norm}),
+            "facets": {name: _as_list(value) for name, value in doc.facets.items()},
+            "numbers": {name: float(value) for name, value in doc.numbers.items()},
+        }
+
+    def _bulk(
+        self, actions: Iterable[dict[str, Any]]
+    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """Run bulk actions; return (action, result item) pairs; raise on real failures."""
+        sent: list[dict[str, Any]] = []
+
+        def tracked() -> Iterator[dict[str, Any]]:
+            for action in actions:
+                sent.append(action)
+                yield action
+
+        results: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        stream = streaming_bulk(
+            self.client,
+            tracked(),
+            chunk_size=BULK_CHUNK,
+            raise_on_error=False,
+            refresh=self.refresh,
+        )
+        for i, (ok, raw) in enumerate(stream):
+            op, item = next(iter(raw.items()))
+            if not ok and not (op == "delete" and item.get("status") == 404):
+                raise SearchUnavailable(f"Elasticsearch refused a {op}: {item.get('error')}")
+            results.append((sent[i], item))
+        return results
+
+    def _load(self, index: str, documents: Iterable[SearchDocument], state: _RebuildState) -> int:
+        """Bulk-load a rebuild's documents; a write made meanwhile by index()/delete() wins."""
+        emitted: set[str] = set()
+
+        def actions() -> Iterator[dict[str, Any]]:
+            for doc in documents:
+                key = doc.key
+                with self._lock:
+                    if key in emitted or key in state.live or key in state.deleted:
+                        continue
+                emitted.add(key)
+                # ``create`` never overwrites what a concurrent writer already put there.
+                yield {
+                    "_op_type": "create",
+                    "_index": index,
+                    "_id": key,
+                    "_source": self._source(doc),
+                }
+
+        written = 0
+        for ok, raw in streaming_bulk(
+            self.client, actions(), chunk_size=BULK_CHUNK, raise_on_error=False
+        ):
+            op, item = next(iter(raw.items()))
+            if ok:
+                written += 1
+            elif item.get("status") != 409:
+                raise SearchUnavailable(f"Elasticsearch refused a {op}: {item.get('error')}")
+        return written
+
+    def _text_query(self, analyzed: AnalyzedQuery) -> dict[str, Any]:
+        """A bool query: clauses score (enough of them must match), phrases filter,
+        exclusions drop. Filters are appended by the caller to ``bool.filter``."""
+        fields = [f"{f}^{w:g}" for f, w in FIELD_WEIGHTS.items()]
+
+        def token(tok: str) -> dict[str, Any]:
+            return {
+                "multi_match": {
+                    "query": tok,
+                    "fields": fields,
+                    "type": "best_fields",
+                    "tie_breaker": 0.3,
+                    "operator": "and",
+                }
+            }
+
+        def all_of(tokens: Sequence[str]) -> dict[str, Any]:
+            if len(tokens) == 1:
+                return token(tokens[0])
+            return {"bool": {"must": [token(t) for t in tokens]}}
+
+        clauses = [
+            {
+                "bool": {
+                    "should": [all_of(alt) for alt in clause.alternatives if alt],
+                    "minimum_should_match": 1,
+                }
+            }
+            for clause in analyzed.clauses
+            if any(clause.alternatives)
+        ]
+        bool_query: dict[str, Any] = {"must": [], "filter": [], "must_not": []}
+        minimum = min(analyzed.minimum_should_match, len(clauses))
+        if clauses and minimum < len(clauses):
+            # Rank by the number of clauses matched first, BM25 second: each matched clause
+            # adds a constant far above any BM25 score; _hit() takes it off again.
+            bool_query["should"] = [
+                {
+                    "bool": {
+                        "should": [
+                            {
+                                "constant_score": {
+                                    "filter": clause,
+                                    "boost": CLAUSE_BONUS,
+                                    "_name": f"{CLAUSE_NAME}{i}",
+                                }
+                            },
+                            clause,
+                        ]
+                    }
+                }
+                for i, clause in enumerate(clauses)
+            ]
+            bool_query["minimum_should_match"] = minimum
+        else:
+            bool_query["must"] += clauses
+        for phrase, tokens in zip(analyzed.phrases, analyzed.phrase_tokens, strict=True):
+            bool_query["filter"].append({"match_phrase": {"chars": _chars(phrase)}})
+            if tokens:
+                bool_query["must"].append(all_of(tokens))
+        for excluded in analyzed.excluded:
+            bool_query["must_not"].append({"match_phrase": {"chars": _chars(excluded)}})
+        if analyzed.is_empty:
+            bool_query["must"] = [{"match_all": {}}]
+        return {"bool": bool_query}
+
+    def _hit(
+        self, raw: Mapping[str, Any], terms: Sequence[str], *, mark: bool, scored: bool = True
+    ) -> SearchHit:
+        source = raw["_source"]
+        src = source.get("src", {})
+        title = src.get("title", "")
+        score = 0.0
+        if scored:
+            matched = sum(1 for q in raw.get("matched_queries", ()) if q.startswith(CLAUSE_NAME))
+            score = round(float(raw.get("_score") or 0.0) - matched * CLAUSE_BONUS, 6)
+        published = source.get("published_at")
+        return SearchHit(
+            type=source["type"],
+            id=source["id"],
+            title=title,
+            title_html=highlight(title, terms) if mark else escape(title, quote=False),
+            snippet=_snippet(src.get("summary", ""), src.get("body", ""), terms if mark else ()),
+            score=score,
+            published_at=datetime.fromisoformat(published) if published else None,
+        )
+
+
+def _snippet(summary: str, body: str, terms: Sequence[str]) -> str:
+    """The summary's best window, or the body's when only the body matches."""
+    html, found = snippet(summary, terms, SNIPPET_LENGTH)
+    if found or not body:
+        return html if summary or not body else snippet(body, terms, SNIPPET_LENGTH)[0]
+    body_html, body_found = snippet(body, terms, SNIPPET_LENGTH)
+    return body_html if body_found or not summary else html
+
+
+def _regex_prefix(prefix: str) -> str:
+    """A Lucene regular expression matching strings that start with ``prefix`` literally."""
+    return "".join(ch if ch.isalnum() else "\\" + ch for ch in prefix) + ".*"
