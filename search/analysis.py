@@ -80,6 +80,25 @@ def _data_lines(text: str) -> Iterator[str]:
             yield line
 
 
+def _group_single_chars(tokens: Iterable[str]) -> Iterator[tuple[str, ...]]:
+    """Keep tokens apart but run single Han characters together.
+
+    A word unknown to the dictionary (a new compound, a chemical name) falls apart into
+    characters; as one clause they count once towards minimum_should_match, not once each.
+    """
+    run: list[str] = []
+    for token in tokens:
+        if len(token) == 1 and not token.isascii():
+            run.append(token)
+            continue
+        if run:
+            yield tuple(run)
+            run = []
+        yield (token,)
+    if run:
+        yield tuple(run)
+
+
 @dataclass(frozen=True, slots=True)
 class QueryClause:
     """One query word: it matches when any alternative matches (all tokens of it present)."""
@@ -88,8 +107,14 @@ class QueryClause:
 
     @property
     def tokens(self) -> tuple[str, ...]:
-        """Every token of every alternative, for highlighting."""
-        return tuple(tok for alt in self.alternatives for tok in alt)
+        """Strings to highlight: every token, or the joined text of a run of characters."""
+        out: list[str] = []
+        for alt in self.alternatives:
+            if len(alt) > 1 and all(len(tok) == 1 for tok in alt):
+                out.append("".join(alt))
+            else:
+                out.extend(alt)
+        return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +134,16 @@ class AnalyzedQuery:
         """How many clauses a document must match: all of up to two, then about 60%."""
         n = len(self.clauses)
         return n if n <= 2 else max(2, -(-n * 3 // 5))
+
+    def should_relax(self, total: int, page_size: int) -> bool:
+        """Whether to rerun needing any one clause, after ``total`` strict matches.
+
+        Up to two words: only when nothing matched. Longer queries are fuzzy already, so
+        a page that is not full is filled with documents matching fewer words.
+        """
+        if self.minimum_should_match < 2:
+            return False
+        return total == 0 or (len(self.clauses) >= 3 and total < page_size)
 
     @property
     def is_empty(self) -> bool:
@@ -137,7 +172,11 @@ class Analyzer:
         dictionary_paths: Iterable[str | Path] = (),
         synonym_paths: Iterable[str | Path] = (),
         stopword_paths: Iterable[str | Path] = (),
+        hmm: bool = False,
     ) -> None:
+        #: jieba's HMM guesses unknown words from context, so the same string can segment
+        #: differently in a document and in a query; off by default for consistent matching.
+        self.hmm = hmm
         self._lock = threading.RLock()
         self._tokenizer: jieba.Tokenizer | None = None
         self._pending_terms: list[tuple[str, int | None]] = []
@@ -242,7 +281,7 @@ class Analyzer:
         freq = tokenizer.FREQ
         stop = self._stopwords
         out: list[str] = []
-        for word in tokenizer.cut(normalize(text)):
+        for word in tokenizer.cut(normalize(text), HMM=self.hmm):
             if word in stop or not _is_word(word):
                 continue
             # Like jieba's cut_for_search, but every dictionary sub-word of any length is
@@ -278,11 +317,15 @@ class Analyzer:
         for norm in self._join_multiword_synonyms([normalize(t) for t in parsed.terms]):
             # A multi-word synonym (e.g. "machine learning") stays one clause.
             chunks = [norm] if " " in norm else self.query_tokens(norm)
-            for token in chunks:
-                if token in seen:
+            for group in _group_single_chars(chunks):
+                key = "".join(group)
+                if key in seen:
                     continue
-                seen.add(token)
-                clauses.append(QueryClause(self._alternatives(token)))
+                seen.add(key)
+                if len(group) == 1:
+                    clauses.append(QueryClause(self._alternatives(group[0])))
+                else:
+                    clauses.append(QueryClause((group,)))
         phrases = tuple(p for p in (compact(p) for p in parsed.phrases) if p)
         phrase_tokens = tuple(tuple(self.query_tokens(p)) for p in phrases)
         excluded = tuple(e for e in (compact(e) for e in parsed.excluded) if e)
@@ -319,7 +362,7 @@ class Analyzer:
         stop = self._stopwords
         return tuple(
             tok
-            for tok in self._ensure_tokenizer().cut(normalized)
+            for tok in self._ensure_tokenizer().cut(normalized, HMM=self.hmm)
             if tok not in stop and _is_word(tok)
         )
 

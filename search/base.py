@@ -12,7 +12,9 @@ Contract details every backend honours (checked by ``tests/search``):
 * Words are analysed with :class:`search.analysis.Analyzer` (``analyze_query``): each
   becomes a clause of synonym alternatives; a document must match all clauses of a query
   of up to two and about 60% of longer ones (``minimum_should_match``); documents matching
-  more clauses rank first. A quoted phrase must occur contiguously in the normalised text
+  more clauses rank first. When too few documents match (``AnalyzedQuery.should_relax``),
+  documents matching any clause are returned instead and the page says ``relaxed``.
+  A quoted phrase must occur contiguously in the normalised text
   and an excluded word must not occur in it (``search.analysis.compact`` form).
 * Ranking is BM25; a title match outranks a body match. A query with no positive words
   (empty, or exclusions only) lists every document passing the filters, newest first.
@@ -157,6 +159,8 @@ class SearchPage:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     page: int = 1
     size: int = 20
+    #: True when no document matched enough words, so documents matching any word are shown.
+    relaxed: bool = False
 
     @property
     def pages(self) -> int:

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from html import escape
 from itertools import islice
@@ -64,6 +64,8 @@ class _Plan:
     params: list[object]
     filters: dict[str, list[str]]
     terms: list[str]
+    all_clauses: list[str] = field(default_factory=list)
+    phrase_exprs: list[str] = field(default_factory=list)
 
 
 class EmbeddedBackend:
@@ -272,9 +274,17 @@ class EmbeddedBackend:
         analyzed = self.analyzer.analyze_query(query.text)
         plan = self._plan(query, analyzed)
         with self._reader() as conn:
-            if plan.match is not None:
-                return self._search_text(conn, query, plan)
-            return self._search_browse(conn, query, plan)
+            if plan.match is None:
+                return self._search_browse(conn, query, plan)
+            page = self._search_text(conn, query, plan)
+            if not analyzed.should_relax(page.total, query.size):
+                return page
+            return replace(self._search_text(conn, query, self._relax(plan)), relaxed=True)
+
+    def _relax(self, plan: _Plan) -> _Plan:
+        """The same plan needing any one clause, ranked by how many match."""
+        positive = [fts.any_of(plan.all_clauses), *plan.phrase_exprs]
+        return replace(plan, match=fts.every(positive), clauses=plan.all_clauses, minimum=1)
 
     def _plan(self, query: SearchQuery, analyzed: AnalyzedQuery) -> _Plan:
         clauses = [fts.clause_expr(c) for c in analyzed.clauses]
@@ -310,6 +320,8 @@ class EmbeddedBackend:
             params=params,
             filters=query.filter_values(),
             terms=analyzed.highlight_terms(),
+            all_clauses=clauses,
+            phrase_exprs=phrase_exprs,
         )
 
     def _filter_sql(
@@ -338,7 +350,7 @@ class EmbeddedBackend:
             params += plan.clauses
         where = " AND ".join(["fts MATCH ?", *plan.where])
         params += [plan.match, *plan.params]
-        having = f"AND nmatch >= {plan.minimum}" if plan.clauses else ""
+        having = f"AND nmatch >= {plan.minimum}" if plan.clauses and plan.minimum > 1 else ""
         conn.execute("DELETE FROM temp.hits")
         conn.execute(
             f"INSERT INTO temp.hits SELECT * FROM ("

@@ -88,9 +88,21 @@ def all_of(tokens: Iterable[str]) -> str:
 
 
 def clause_expr(clause: QueryClause) -> str:
-    """Expression matching any alternative of a clause."""
-    alts = [all_of(alt) for alt in clause.alternatives if alt]
+    """Expression matching any alternative of a clause.
+
+    A Latin word or abbreviation of three or more characters also matches as a prefix
+    (IGBT finds IGBTs, RCC finds RCCP): Chinese text glues suffixes to such words.
+    """
+    alts = [
+        quote(alt[0]) + " *" if len(alt) == 1 and _prefixable(alt[0]) else all_of(alt)
+        for alt in clause.alternatives
+        if alt
+    ]
     return alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")"
+
+
+def _prefixable(token: str) -> bool:
+    return len(token) >= 3 and token.isascii() and token.isalnum()
 
 
 def any_of(exprs: Iterable[str]) -> str:

@@ -32,8 +32,18 @@ class TestRanking:
         assert "lidar" in ids(search(backend, "智能网联"))
 
     def test_all_words_required_for_two_words(self, backend: SearchBackend) -> None:
-        assert ids(search(backend, "点云 医学影像")) == []
-        assert set(ids(search(backend, "点云 语义分割"))) == {"segmentation"}
+        page = search(backend, "点云 语义分割")
+        assert ids(page) == ["segmentation"]
+        assert not page.relaxed
+
+    def test_relaxed_when_nothing_has_every_word(self, backend: SearchBackend) -> None:
+        page = search(backend, "点云 医学影像")
+        assert page.relaxed
+        assert {"segmentation", "lidar", "nodule"} <= set(ids(page))
+
+    def test_latin_word_matches_as_prefix(self, backend: SearchBackend) -> None:
+        backend.index([doc("achievement", "igbt", "IGBTs模块封装工艺")])
+        assert ids(search(backend, "IGBT")) == ["igbt"]
 
     def test_long_query_ranks_fuller_matches_first(self, backend: SearchBackend) -> None:
         found = ids(search(backend, "自动驾驶 点云 语义分割"))  # two of three suffice
@@ -44,6 +54,7 @@ class TestRanking:
         page = search(backend, "量子通信")
         assert page.total == 0
         assert page.hits == []
+        assert not page.relaxed
 
     def test_scores_descend(self, backend: SearchBackend) -> None:
         scores = [hit.score for hit in search(backend, "激光雷达").hits]
