@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Select, distinct, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.audit.schemas import AuditFilters
@@ -31,10 +31,10 @@ def statement(filters: AuditFilters) -> Select[AuditEvent]:
 
 
 def actions(session: Session) -> list[str]:
-    return list(session.scalars(select(distinct(AuditEvent.action)).order_by(AuditEvent.action)))
+    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
 
 def object_types(session: Session) -> list[str]:
     return list(
-        session.scalars(select(distinct(AuditEvent.object_type)).order_by(AuditEvent.object_type))
+        session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type))
     )

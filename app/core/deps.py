@@ -35,13 +35,21 @@ def get_session(request: Request) -> Iterator[Session]:
         if exc.keep_changes:
             session.commit()
         else:
-            session.rollback()
+            _rollback_keeping_user(request, session)
         raise
     except BaseException:
-        session.rollback()
+        _rollback_keeping_user(request, session)
         raise
     finally:
         session.close()
+
+
+def _rollback_keeping_user(request: Request, session: Session) -> None:
+    # The error page still shows who is signed in; a rollback would expire that object.
+    user = getattr(request.state, "user", None)
+    if user is not None and user in session:
+        session.expunge(user)
+    session.rollback()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.core.config import get_settings
+from app.core.db import utcnow
 from app.core.outbox import enqueue, handles
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,11 @@ def deliver(_session: Session, payload: dict[str, Any]) -> None:
                 smtp.login(settings.smtp_user, settings.smtp_password)
             smtp.send_message(message)
         return
+    # Development: readable text, so the reset link can be copied straight from the file.
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     with (settings.var_dir / "mail.log").open("a", encoding="utf-8") as fh:
-        fh.write(message.as_string() + "\n" + "=" * 72 + "\n")
+        fh.write(
+            f"Date: {utcnow().isoformat()}\nFrom: {settings.mail_from}\nTo: {payload['to']}\n"
+            f"Subject: {payload['subject']}\n\n{payload['body']}\n{'=' * 72}\n"
+        )
     log.info("mail to %s: %s", payload["to"], payload["subject"])

@@ -54,8 +54,9 @@ class TestRegister:
 
     def test_duplicate_email_is_a_conflict(self, client: TestClient) -> None:
         assert client.post("/api/v1/auth/register", json=registration()).status_code == 201
-        again = registration(org_mode="existing", org=None,
-                             existing_credit_code=unique_credit_code())
+        again = registration(
+            org_mode="existing", org=None, existing_credit_code=unique_credit_code()
+        )
         response = client.post("/api/v1/auth/register", json=again)
         assert response.status_code == 409
         assert response.json()["detail"].startswith("该邮箱已注册")
@@ -63,8 +64,9 @@ class TestRegister:
     def test_join_existing_org_waits_for_its_admin(
         self, client: TestClient, org: Organization, session: Session
     ) -> None:
-        body = registration(org_mode="existing", org=None,
-                            existing_credit_code=org.credit_code.lower())
+        body = registration(
+            org_mode="existing", org=None, existing_credit_code=org.credit_code.lower()
+        )
         response = client.post("/api/v1/auth/register", json=body)
         assert response.status_code == 201, response.text
         user = session.get(User, response.json()["id"])
@@ -97,7 +99,10 @@ class TestTokens:
         assert [t["name"] for t in listed] == ["同步脚本"]
         assert "token" not in listed[0]
 
-        assert client.delete(f"/api/v1/me/tokens/{listed[0]['id']}", headers=headers).status_code == 204
+        assert (
+            client.delete(f"/api/v1/me/tokens/{listed[0]['id']}", headers=headers).status_code
+            == 204
+        )
         refused = client.get("/api/v1/me", headers=headers)
         assert refused.status_code == 401
         assert refused.json()["detail"] == "API 令牌无效、已过期或已被撤销"

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core import outbox
+from app.core.db import utcnow
+from app.models import OutboxMessage
+
+calls: list[dict[str, Any]] = []
+
+
+@outbox.handles("test.ok")
+def _ok(_session: Session, payload: dict[str, Any]) -> None:
+    calls.append(payload)
+
+
+@outbox.handles("test.fail")
+def _fail(_session: Session, payload: dict[str, Any]) -> None:
+    raise ConnectionError("engine down")
+
+
+@pytest.fixture(autouse=True)
+def _reset() -> None:
+    calls.clear()
+
+
+def _messages(session: Session) -> list[OutboxMessage]:
+    session.expire_all()
+    return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+class TestDrain:
+    def test_committed_message_runs_once(
+        self, session_factory: sessionmaker[Session], session: Session
+    ) -> None:
+        with session_factory() as s:
+            outbox.enqueue(s, "test.ok", {"n": 1})
+            s.commit()
+        assert outbox.drain(session_factory, topics={"test.ok"}) == 1
+        assert outbox.drain(session_factory, topics={"test.ok"}) == 0
+        assert calls == [{"n": 1}]
+        assert _messages(session)[0].processed_at is not None
+
+    def test_rolled_back_change_leaves_nothing(
+        self, session_factory: sessionmaker[Session]
+    ) -> None:
+        with session_factory() as s:
+            outbox.enqueue(s, "test.ok", {"n": 2})
+            s.rollback()
+        assert outbox.drain(session_factory, topics={"test.ok"}) == 0
+        assert calls == []
+
+    def test_failure_is_retried_with_backoff_then_marked_failed(
+        self, session_factory: sessionmaker[Session], session: Session
+    ) -> None:
+        with session_factory() as s:
+            outbox.enqueue(s, "test.fail", {})
+            s.commit()
+        assert outbox.drain(session_factory, max_attempts=2, topics={"test.fail"}) == 0
+        message = _messages(session)[0]
+        assert message.attempts == 1 and "engine down" in message.last_error
+        assert message.available_at > utcnow() + timedelta(seconds=3)
+        assert outbox.stats(session).pending == 1
+
+        message.available_at = utcnow()
+        session.commit()
+        outbox.drain(session_factory, max_attempts=2, topics={"test.fail"})
+        message = _messages(session)[0]
+        assert message.failed_at is not None
+        stats = outbox.stats(session)
+        assert (stats.pending, stats.failed) == (0, 1)
+
+    def test_delay_postpones(self, session_factory: sessionmaker[Session]) -> None:
+        with session_factory() as s:
+            outbox.enqueue(s, "test.ok", {}, delay=timedelta(minutes=5))
+            s.commit()
+        assert outbox.drain(session_factory, topics={"test.ok"}) == 0
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    assert [outbox.backoff(n).total_seconds() for n in (1, 2, 3)] == [5, 10, 20]
+    assert outbox.backoff(30) == timedelta(hours=1)

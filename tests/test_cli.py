@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.core.config import get_settings
+from app.models import Organization, User
+from app.models.enums import Role
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("KC_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+def test_help_lists_commands() -> None:
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for command in ("serve", "migrate", "create-admin", "seed-demo", "worker"):
+        assert command in result.output
+
+
+def test_migrate_seed_and_create_admin(cli_db: str) -> None:
+    assert runner.invoke(cli, ["migrate"]).exit_code == 0
+    first = runner.invoke(cli, ["seed-demo"])
+    assert first.exit_code == 0 and "演示数据已载入" in first.output
+    again = runner.invoke(cli, ["seed-demo"])
+    assert "已存在，跳过" in again.output
+
+    weak = runner.invoke(
+        cli, ["create-admin", "--email", "ops@example.cn", "--name", "运维", "--password", "short"]
+    )
+    assert weak.exit_code != 0 and "密码至少需要8位" in weak.output
+    ok = runner.invoke(
+        cli,
+        ["create-admin", "--email", "ops@example.cn", "--name", "运维", "--password", "Strong123"],
+    )
+    assert ok.exit_code == 0, ok.output
+    dup = runner.invoke(
+        cli,
+        ["create-admin", "--email", "ops@example.cn", "--name", "运维", "--password", "Strong123"],
+    )
+    assert dup.exit_code == 1 and "已注册" in dup.output
+
+    engine = create_engine(cli_db)
+    with engine.connect() as conn:
+        roles = set(conn.scalars(select(User.role)))
+        orgs = conn.scalar(select(func.count()).select_from(Organization))
+    engine.dispose()
+    assert {r.value for r in Role} <= {str(r) for r in roles}
+    assert orgs and orgs >= 10
