@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from html import escape
 from typing import Any, Literal
@@ -327,11 +327,18 @@ class ElasticsearchBackend:
 
     def search(self, query: SearchQuery) -> SearchPage:
         analyzed = self.analyzer.analyze_query(parse_query(query.text))
+        page = self._run(query, analyzed, analyzed.minimum_should_match)
+        if analyzed.is_empty or not analyzed.should_relax(page.total, query.size):
+            return page
+        return replace(self._run(query, analyzed, 1), relaxed=True)
+
+    def _run(self, query: SearchQuery, analyzed: AnalyzedQuery, minimum: int) -> SearchPage:
+        """One search request needing ``minimum`` of the query's clauses."""
         facet_clauses = {
             name: {"terms": {_facet_field(name): values}}
             for name, values in query.filter_values().items()
         }
-        main = self._text_query(analyzed)
+        main = self._text_query(analyzed, minimum)
         main["bool"]["filter"] += [
             {"range": {f"numbers.{name}": bounds}}
             for name, r in query.ranges.items()
@@ -639,13 +646,13 @@ class ElasticsearchBackend:
                 raise SearchUnavailable(f"Elasticsearch refused a {op}: {item.get('error')}")
         return written
 
-    def _text_query(self, analyzed: AnalyzedQuery) -> dict[str, Any]:
+    def _text_query(self, analyzed: AnalyzedQuery, minimum: int) -> dict[str, Any]:
         """A bool query: clauses score (enough of them must match), phrases filter,
         exclusions drop. Filters are appended by the caller to ``bool.filter``."""
         fields = [f"{f}^{w:g}" for f, w in FIELD_WEIGHTS.items()]
 
-        def token(tok: str) -> dict[str, Any]:
-            return {
+        def token(tok: str, *, prefix: bool = False) -> dict[str, Any]:
+            exact = {
                 "multi_match": {
                     "query": tok,
                     "fields": fields,
@@ -654,10 +661,22 @@ class ElasticsearchBackend:
                     "operator": "and",
                 }
             }
+            if not (prefix and _prefixable(tok)):
+                return exact
+            # Chinese text glues suffixes to Latin words: IGBT must find "IGBTs模块".
+            grown = {
+                "multi_match": {
+                    "query": tok,
+                    "fields": fields,
+                    "type": "phrase_prefix",
+                    "max_expansions": 50,
+                }
+            }
+            return {"bool": {"should": [exact, grown], "minimum_should_match": 1}}
 
         def all_of(tokens: Sequence[str]) -> dict[str, Any]:
             if len(tokens) == 1:
-                return token(tokens[0])
+                return token(tokens[0], prefix=True)
             return {"bool": {"must": [token(t) for t in tokens]}}
 
         clauses = [
@@ -671,7 +690,7 @@ class ElasticsearchBackend:
             if any(clause.alternatives)
         ]
         bool_query: dict[str, Any] = {"must": [], "filter": [], "must_not": []}
-        minimum = min(analyzed.minimum_should_match, len(clauses))
+        minimum = min(minimum, len(clauses))
         if clauses and minimum < len(clauses):
             # Rank by the number of clauses matched first, BM25 second: each matched clause
             # adds a constant far above any BM25 score; _hit() takes it off again.
@@ -734,6 +753,11 @@ def _snippet(summary: str, body: str, terms: Sequence[str]) -> str:
         return html if summary or not body else snippet(body, terms, SNIPPET_LENGTH)[0]
     body_html, body_found = snippet(body, terms, SNIPPET_LENGTH)
     return body_html if body_found or not summary else html
+
+
+def _prefixable(token: str) -> bool:
+    """A Latin word or abbreviation long enough to also match as a prefix."""
+    return len(token) >= 3 and token.isascii() and token.isalnum()
 
 
 def _regex_prefix(prefix: str) -> str:
