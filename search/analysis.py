@@ -58,10 +58,15 @@ def normalize_aligned(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
-        norm = normalize(ch)
+        norm = _normalize_char(ch)
         chars.append(norm)
         offsets.extend([i] * len(norm))
     return "".join(chars), offsets
+
+
+@lru_cache(maxsize=65536)
+def _normalize_char(ch: str) -> str:
+    return normalize(ch)
 
 
 def compact(text: str) -> str:
@@ -273,15 +278,18 @@ class Analyzer:
 
     # -- analysis -----------------------------------------------------------------------------
 
-    def index_tokens(self, text: str) -> list[str]:
-        """Fine-grained tokens for indexing (dictionary sub-words, then the word), normalised."""
+    def index_tokens(self, text: str, *, normalized: bool = False) -> list[str]:
+        """Fine-grained tokens for indexing (dictionary sub-words, then the word), normalised.
+
+        Pass ``normalized=True`` when the caller already ran :func:`normalize` on the text.
+        """
         if not text:
             return []
         tokenizer = self._ensure_tokenizer()
         freq = tokenizer.FREQ
         stop = self._stopwords
         out: list[str] = []
-        for word in tokenizer.cut(normalize(text), HMM=self.hmm):
+        for word in tokenizer.cut(text if normalized else normalize(text), HMM=self.hmm):
             if word in stop or not _is_word(word):
                 continue
             # Like jieba's cut_for_search, but every dictionary sub-word of any length is
@@ -296,9 +304,9 @@ class Analyzer:
             out.append(word)
         return out
 
-    def index_text(self, text: str) -> str:
+    def index_text(self, text: str, *, normalized: bool = False) -> str:
         """``index_tokens`` joined by spaces, the form whitespace-tokenised engines store."""
-        return " ".join(self.index_tokens(text))
+        return " ".join(self.index_tokens(text, normalized=normalized))
 
     def query_tokens(self, text: str) -> list[str]:
         """Precise-mode tokens for a query string, normalised, without stop words."""

@@ -22,7 +22,14 @@ from itertools import islice
 from pathlib import Path
 
 from search import fts
-from search.analysis import AnalyzedQuery, Analyzer, QueryClause, compact, default_analyzer
+from search.analysis import (
+    AnalyzedQuery,
+    Analyzer,
+    QueryClause,
+    compact,
+    default_analyzer,
+    normalize,
+)
 from search.base import (
     TYPE_FACET,
     BackendHealth,
@@ -254,15 +261,12 @@ class EmbeddedBackend:
         return written
 
     def _prepare(self, doc: SearchDocument) -> _Prepared:
-        a = self.analyzer
-        keywords = " ".join(doc.keywords)
-        segmented = (
-            a.index_text(doc.title),
-            a.index_text(keywords),
-            a.index_text(doc.summary),
-            a.index_text(doc.body),
+        fields = [normalize(t) for t in (doc.title, " ".join(doc.keywords), doc.summary, doc.body)]
+        title, keywords, summary, body = (
+            self.analyzer.index_text(f, normalized=True) for f in fields
         )
-        norm = compact(" ".join((doc.title, keywords, doc.summary, doc.body)))
+        segmented = (title, keywords, summary, body)
+        norm = "".join(" ".join(fields).split())
         suggestions = [(compact(doc.title), doc.title)] if doc.title.strip() else []
         suggestions += [(compact(k), k.strip()) for k in doc.keywords if k.strip()]
         return _Prepared(doc, segmented, norm, suggestions)
@@ -371,17 +375,42 @@ class EmbeddedBackend:
             [*fparams, query.size, query.offset],
         ).fetchall()
         total = conn.execute(f"SELECT count(*) FROM temp.hits h WHERE {cond}", fparams).fetchone()
-        facets = {}
-        for name in query.facets:
+        facets = self._text_facets(conn, query, plan, cond, fparams)
+        hits = self._hits(conn, [(r[0], -r[1]) for r in rows], plan.terms, query.highlight)
+        return SearchPage(int(total[0]), hits, _facet_lists(facets), query.page, query.size)
+
+    def _text_facets(
+        self,
+        conn: sqlite3.Connection,
+        query: SearchQuery,
+        plan: _Plan,
+        cond: str,
+        params: list[object],
+    ) -> dict[str, list[tuple[str, int]]]:
+        # Facets without a filter of their own share the full filter set: one pass for all.
+        shared = [name for name in query.facets if name not in plan.filters]
+        own = [name for name in query.facets if name in plan.filters]
+        counts: dict[str, list[tuple[str, int]]] = {name: [] for name in query.facets}
+        if shared:
+            marks = ",".join("?" * len(shared))
+            rows = conn.execute(
+                "SELECT x.name, x.value, count(*) AS c FROM temp.hits h CROSS JOIN facet x "
+                f"ON x.rowid = h.rid AND x.name IN ({marks}) WHERE {cond} "
+                "GROUP BY x.name, x.value ORDER BY c DESC, x.value",
+                [*shared, *params],
+            ).fetchall()
+            for name, value, count in rows:
+                if len(counts[name]) < FACET_LIMIT:
+                    counts[name].append((value, count))
+        for name in own:
             fcond, fp = self._filter_sql(plan, "h.rid", skip=name)
-            facets[name] = conn.execute(
+            counts[name] = conn.execute(
                 "SELECT x.value, count(*) AS c FROM temp.hits h CROSS JOIN facet x "
                 f"ON x.rowid = h.rid AND x.name = ? WHERE {fcond} "
                 "GROUP BY x.value ORDER BY c DESC, x.value LIMIT ?",
                 [name, *fp, FACET_LIMIT],
             ).fetchall()
-        hits = self._hits(conn, [(r[0], -r[1]) for r in rows], plan.terms, query.highlight)
-        return SearchPage(int(total[0]), hits, _facet_lists(facets), query.page, query.size)
+        return counts
 
     def _search_browse(
         self, conn: sqlite3.Connection, query: SearchQuery, plan: _Plan

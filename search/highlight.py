@@ -14,7 +14,7 @@ from search.analysis import normalize_aligned
 from search.base import MARK_CLOSE, MARK_OPEN
 
 #: Only this much of a long body is scanned for a snippet.
-SNIPPET_SCAN_CHARS = 20_000
+SNIPPET_SCAN_CHARS = 5_000
 ELLIPSIS = "…"
 
 
