@@ -19,6 +19,7 @@ _VAR_DIR = Path(tempfile.mkdtemp(prefix="kc-test-var-"))
 # Settings are read from the environment; set them before anything reads them.
 os.environ["KC_ENVIRONMENT"] = "test"
 os.environ["KC_VAR_DIR"] = str(_VAR_DIR)
+os.environ["KC_PASSWORD_HASH_COST"] = "test-only-cheap"  # real Argon2id, minimal work factor
 os.environ.pop("KC_DATABASE_URL", None)
 
 from fastapi import FastAPI  # noqa: E402

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     session_max_age_seconds: int = 14 * 24 * 3600
     session_https_only: bool = False
 
+    password_hash_cost: Literal["standard", "test-only-cheap"] = "standard"
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     password_reset_minutes: int = 60

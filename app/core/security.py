@@ -4,31 +4,45 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import lru_cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
-# Verified against when the account does not exist, so both paths cost the same time.
-_DUMMY_HASH = _hasher.hash("kechuang-timing-equaliser")
+from app.core.config import get_settings
 
 MIN_PASSWORD_LENGTH = 8
 
 
+@lru_cache
+def _hasher() -> PasswordHasher:
+    """Argon2id with RFC 9106's low-memory parameters; the test suite opts into cheap ones."""
+    if get_settings().password_hash_cost == "test-only-cheap":
+        return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    return PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+
+
+@lru_cache
+def _dummy_hash() -> str:
+    # Verified against when the account does not exist, so both paths cost the same time.
+    return _hasher().hash("kechuang-timing-equaliser")
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; a missing hash still spends the verification time."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        matched = _hasher().verify(password_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
+    return matched and password_hash is not None
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
 
 
 def password_problem(password: str) -> str | None:
