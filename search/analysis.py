@@ -8,6 +8,7 @@ synonym list never needs a reindex; adding dictionary terms changes segmentation
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 import unicodedata
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-
-import jieba
+from types import ModuleType
+from typing import Any
 
 from search.base import ParsedQuery, parse_query
 
@@ -25,6 +26,20 @@ DATA_PACKAGE = "search.data"
 DOMAIN_TERMS_FILE = "domain_terms.txt"
 SYNONYMS_FILE = "synonyms.txt"
 STOPWORDS_FILE = "stopwords.txt"
+
+
+#: jieba_fast gives the same cuts as jieba with HMM off (checked on the CSL sample and in the
+#: tests) at about twice the speed; plain jieba is the fallback.
+SEGMENTERS = ("jieba_fast", "jieba")
+
+
+def _segmenter_module(names: Iterable[str] = SEGMENTERS) -> ModuleType:
+    for name in names:
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    raise ImportError(f"none of {', '.join(names)} is installed")
 
 
 @lru_cache(maxsize=1)
@@ -178,12 +193,14 @@ class Analyzer:
         synonym_paths: Iterable[str | Path] = (),
         stopword_paths: Iterable[str | Path] = (),
         hmm: bool = False,
+        segmenter: str | None = None,
     ) -> None:
         #: jieba's HMM guesses unknown words from context, so the same string can segment
         #: differently in a document and in a query; off by default for consistent matching.
         self.hmm = hmm
+        self._module = _segmenter_module([segmenter] if segmenter else SEGMENTERS)
         self._lock = threading.RLock()
-        self._tokenizer: jieba.Tokenizer | None = None
+        self._tokenizer: Any = None
         self._pending_terms: list[tuple[str, int | None]] = []
         self._terms: set[str] = set()
         self._synonyms: dict[str, frozenset[str]] = {}
@@ -201,6 +218,11 @@ class Analyzer:
             self.load_stopwords(path)
 
     # -- vocabulary management ------------------------------------------------------------
+
+    @property
+    def segmenter(self) -> str:
+        """Name of the jieba implementation in use."""
+        return self._module.__name__
 
     @property
     def version(self) -> int:
@@ -374,14 +396,14 @@ class Analyzer:
             if tok not in stop and _is_word(tok)
         )
 
-    def _ensure_tokenizer(self) -> jieba.Tokenizer:
+    def _ensure_tokenizer(self) -> Any:
         tokenizer = self._tokenizer
         if tokenizer is not None:
             return tokenizer
         with self._lock:
             if self._tokenizer is None:
-                logging.getLogger("jieba").setLevel(logging.WARNING)
-                tokenizer = jieba.Tokenizer()
+                logging.getLogger(self._module.__name__).setLevel(logging.WARNING)
+                tokenizer = self._module.Tokenizer()
                 tokenizer.initialize()
                 for word, freq in self._pending_terms:
                     tokenizer.add_word(word, freq)

@@ -125,3 +125,19 @@ class TestRuntimeVocabulary:
             thread.join()
         assert len(results) == 8
         assert all(r == results[0] for r in results)
+
+
+class TestSegmenters:
+    SAMPLE = (
+        "面向智能网联汽车的多线激光雷达感知算法，实现行人与车辆的实时检测。"
+        "利用酶解与发酵工艺，将玉米深加工副产物转化为高附加值功能食品原料。"
+        "鋰離子電池矽碳負極材料製備技術，提升能量密度與循環壽命。"
+    )
+
+    def test_fast_segmenter_cuts_like_jieba(self, analyzer: Analyzer) -> None:
+        pytest.importorskip("jieba_fast")
+        plain = Analyzer(segmenter="jieba")
+        fast = Analyzer(segmenter="jieba_fast")
+        assert fast.segmenter == "jieba_fast"
+        assert fast.index_tokens(self.SAMPLE) == plain.index_tokens(self.SAMPLE)
+        assert fast.query_tokens(self.SAMPLE) == plain.query_tokens(self.SAMPLE)
