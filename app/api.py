@@ -5,8 +5,9 @@ from fastapi import APIRouter
 from app.accounts.endpoints import router as accounts
 from app.audit.endpoints import router as audit
 from app.orgs.endpoints import router as orgs
+from app.search.endpoints import router as search
 from app.system.endpoints import router as system
 
 router = APIRouter(prefix="/api/v1")
-for domain_router in (system, accounts, orgs, audit):
+for domain_router in (system, search, accounts, orgs, audit):
     router.include_router(domain_router)

@@ -115,14 +115,18 @@ def worker(
     once: Annotated[bool, typer.Option(help="处理完当前积压后退出")] = False,
 ) -> None:
     """运行后台任务进程：投递邮件、更新搜索索引等（处理 outbox）。"""
-    import app.core.mail  # noqa: F401  registers handlers
+    import app.registry  # noqa: F401  outbox handlers and search sources
     from app.core.outbox import OutboxWorker, drain
+    from app.search import engine as search_engine
 
     settings = get_settings()
     factory = _sessionmaker()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    backend = search_engine.open_backend(settings)
+    search_engine.install(backend)
     if once:
         typer.echo(f"已处理 {drain(factory, max_attempts=settings.outbox_max_attempts)} 条任务")
+        backend.close()
         return
     runner = OutboxWorker(
         factory,
@@ -136,6 +140,47 @@ def worker(
     typer.echo("后台任务进程已启动，Ctrl+C 退出")
     stopped.wait()
     runner.stop()
+    backend.close()
+
+
+@cli.command()
+def reindex(
+    batch_size: Annotated[int, typer.Option(help="每批从数据库读取的记录数")] = 500,
+) -> None:
+    """从数据库重建搜索索引：新索引建好后原子切换，重建期间搜索照常可用。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    import app.registry  # noqa: F401  search sources
+    from app.search import engine as search_engine
+    from app.search import service as search_service
+    from search.base import SearchUnavailable
+
+    settings = get_settings()
+    backend = search_engine.open_backend(settings)
+    try:
+        with (
+            _sessionmaker()() as session,
+            Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+            ) as progress,
+        ):
+            total = search_service.total_documents(session)
+            task = progress.add_task(f"重建 {settings.search_backend} 索引", total=total)
+            written = search_service.reindex(
+                session,
+                backend,
+                batch_size=batch_size,
+                progress=lambda n: progress.advance(task, n),
+            )
+    except SearchUnavailable as exc:
+        typer.secho(f"搜索引擎不可用：{exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        backend.close()
+    typer.echo(f"索引已重建并切换，共 {written} 条文档。")
 
 
 def main() -> None:

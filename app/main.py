@@ -12,12 +12,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Route
 
-import app.core.mail  # noqa: F401  registers the mail outbox handler
+import app.registry  # noqa: F401  outbox handlers and search sources
 from app.core import handlers
 from app.core.config import Settings, get_settings
 from app.core.db import build_engine, build_sessionmaker
 from app.core.outbox import OutboxWorker
 from app.core.templating import STATIC_DIR, built_navigation
+from app.search import engine as search_engine
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,16 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Tests hand in their own session factory and search backend; the app closes only
+        # what it opened itself.
+        engine = None
         if not hasattr(app.state, "sessionmaker"):
             engine = build_engine(settings.resolved_database_url, echo=settings.database_echo)
-            app.state.engine = engine
             app.state.sessionmaker = build_sessionmaker(engine)
+        own_backend = not hasattr(app.state, "search_backend")
+        if own_backend:
+            app.state.search_backend = search_engine.open_backend(settings)
+        search_engine.install(app.state.search_backend)
         worker = None
         if run_worker:
             worker = OutboxWorker(
@@ -47,8 +54,11 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         finally:
             if worker is not None:
                 worker.stop()
-            if hasattr(app.state, "engine"):
-                app.state.engine.dispose()
+            if own_backend:
+                search_engine.install(None)
+                app.state.search_backend.close()
+            if engine is not None:
+                engine.dispose()
 
     app = FastAPI(
         title="科创一网通 API",

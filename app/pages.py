@@ -6,7 +6,8 @@ from app.accounts.pages import router as accounts
 from app.admin.pages import router as admin
 from app.home.pages import router as home
 from app.orgs.pages import router as orgs
+from app.search.pages import router as search
 
 router = APIRouter()
-for domain_router in (home, accounts, orgs, admin):
+for domain_router in (home, search, accounts, orgs, admin):
     router.include_router(domain_router)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 from app.core.config import Settings, get_settings  # noqa: E402
 from app.core.db import build_engine  # noqa: E402
 from app.core.migrate import alembic_config  # noqa: E402
+from search.base import SearchBackend  # noqa: E402
 
 get_settings.cache_clear()
 
@@ -91,11 +92,28 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def app(session_factory: sessionmaker[Session], settings: Settings) -> FastAPI:
+def search_backend() -> Iterator[SearchBackend]:
+    """A real embedded index in memory, installed as the process's search backend."""
+    from app.search import engine as search_engine
+    from search.factory import create_backend
+
+    backend = create_backend("embedded", path=":memory:")
+    backend.ensure_ready()
+    search_engine.install(backend)
+    yield backend
+    search_engine.install(None)
+    backend.close()
+
+
+@pytest.fixture
+def app(
+    session_factory: sessionmaker[Session], settings: Settings, search_backend: SearchBackend
+) -> FastAPI:
     from app.main import create_app
 
     application = create_app(settings, start_worker=False)
     application.state.sessionmaker = session_factory
+    application.state.search_backend = search_backend
     return application
 
 

@@ -26,7 +26,7 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_help_lists_commands() -> None:
     result = runner.invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for command in ("serve", "migrate", "create-admin", "seed-demo", "worker"):
+    for command in ("serve", "migrate", "create-admin", "seed-demo", "worker", "reindex"):
         assert command in result.output
 
 
@@ -59,3 +59,23 @@ def test_migrate_seed_and_create_admin(cli_db: str) -> None:
     engine.dispose()
     assert {r.value for r in Role} <= {str(r) for r in roles}
     assert orgs and orgs >= 10
+
+
+def test_reindex_and_worker(cli_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KC_SEARCH_PATH", str(tmp_path / "search.db"))
+    get_settings.cache_clear()
+    assert runner.invoke(cli, ["migrate"]).exit_code == 0
+    assert runner.invoke(cli, ["seed-demo"]).exit_code == 0
+    worker = runner.invoke(cli, ["worker", "--once"])
+    assert worker.exit_code == 0 and "已处理 14 条任务" in worker.output
+    result = runner.invoke(cli, ["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "共 13 条文档" in result.output
+
+    from search.factory import create_backend
+
+    backend = create_backend("embedded", path=str(tmp_path / "search.db"))
+    try:
+        assert backend.count(["org"]) == 13
+    finally:
+        backend.close()

@@ -31,6 +31,7 @@ class NavItem:
 # a route serves its path, so each section appears as it is built.
 NAVIGATION = [
     NavItem("首页", "/"),
+    NavItem("搜索", "/search"),
     NavItem("信息发布", "/news"),
     NavItem("成果展示", "/achievements"),
     NavItem("技术需求", "/demands"),

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from app.accounts import service as account_service
 from app.core.audit import Actor
+from app.core.indexing import index_later
 from app.models import Organization, OrgTag, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgTagKind, OrgType, Role
 from app.orgs.credit_code import check_character
+from app.orgs.search import DOC_TYPE as ORG_DOC_TYPE
 
 DEMO_PASSWORD = "Demo12345"
 SEED_ACTOR = Actor(label="演示数据")
@@ -205,6 +207,8 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
         session.add(org)
         orgs.append(org)
     session.flush()
+    for org in orgs:
+        index_later(session, ORG_DOC_TYPE, org.id)
     progress(f"机构 {len(orgs)} 家")
     for email, person, role, district, org_index, org_role in USERS:
         user = account_service.create_user(

@@ -8,6 +8,7 @@ from app.core import audit
 from app.core.audit import Actor
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.indexing import index_later
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
@@ -15,6 +16,7 @@ from app.models import Organization, OrgTag, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgType
 from app.orgs import repository
 from app.orgs.schemas import OrgFields, OrgTagIn, OrgUpdate
+from app.orgs.search import DOC_TYPE
 
 org_workflow: Workflow[OrgStatus] = Workflow(
     "机构",
@@ -126,6 +128,7 @@ def update(session: Session, actor: Actor, org: Organization, data: OrgUpdate) -
     if org.status == OrgStatus.REJECTED:
         org_workflow.apply(org, "resubmit")
     session.flush()
+    index_later(session, DOC_TYPE, org.id)
     old, new = audit.diff(before, audit.snapshot(org, _PROFILE_FIELDS))
     if new:
         audit.record(
@@ -151,6 +154,7 @@ def _decide(
     if action in {"verify", "restore"}:
         org.verified_at = org.verified_at or utcnow()
     session.flush()
+    index_later(session, DOC_TYPE, org.id)
     audit.record(
         session,
         actor,
@@ -195,6 +199,7 @@ def set_tag(session: Session, actor: Actor, org: Organization, data: OrgTagIn) -
     tag.certified_on = data.certified_on
     tag.expires_on = data.expires_on
     session.flush()
+    index_later(session, DOC_TYPE, org.id)
     audit.record(
         session,
         actor,
@@ -215,6 +220,7 @@ def remove_tag(session: Session, actor: Actor, org: Organization, tag_id: int) -
     before = audit.snapshot(tag)
     org.tags.remove(tag)
     session.flush()
+    index_later(session, DOC_TYPE, org.id)
     audit.record(
         session, actor, "org.tag_remove", org, summary=f"{org.name} 移除{tag.label}", before=before
     )

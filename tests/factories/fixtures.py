@@ -43,7 +43,8 @@ def login(client: TestClient, user: User, password: str = PASSWORD) -> None:
     """Sign in through the login page, as a person would."""
     token = csrf_from(client.get("/login").text)
     response = client.post(
-        "/login", data={"email": user.email, "password": password, "csrf_token": token},
+        "/login",
+        data={"email": user.email, "password": password, "csrf_token": token},
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text

@@ -20,3 +20,22 @@ document.addEventListener("change", (event) => {
     document.getElementById(input.dataset.hide).hidden = true;
   }
 });
+
+// Search suggestions from /api/v1/search/suggest into the box's <datalist>.
+let suggestTimer;
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (!input.matches("input[data-suggest]")) return;
+  clearTimeout(suggestTimer);
+  suggestTimer = setTimeout(async () => {
+    const prefix = input.value.trim();
+    const list = document.getElementById(input.getAttribute("list"));
+    if (!prefix || !list) return;
+    try {
+      const response = await fetch(`${input.dataset.suggest}?q=${encodeURIComponent(prefix)}`);
+      if (!response.ok) return;
+      const { suggestions } = await response.json();
+      list.replaceChildren(...suggestions.map((s) => Object.assign(document.createElement("option"), { value: s })));
+    } catch (_) { /* suggestions are optional */ }
+  }, 150);
+});

@@ -1,0 +1,11 @@
+"""Imports every module that registers outbox handlers or search sources.
+
+The web app, ``kechuang worker`` and ``kechuang reindex`` import this once, so a message
+written by one process can be performed by any other.
+"""
+
+import app.core.mail
+import app.orgs.search
+import app.search.service
+
+__all__ = ["app"]

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class SearchItem(BaseModel):
+    type: str = Field(description="结果类型，如 achievement、demand、challenge、org")
+    id: str
+    title: str
+    snippet: str = Field(description="摘要片段（HTML，命中词以 <mark> 标出，其余已转义）")
+    score: float
+    title_html: str = Field(description="标题（HTML，命中词以 <mark> 标出）")
+    url: str = Field(description="详情页地址")
+
+
+class FacetCount(BaseModel):
+    value: str
+    count: int
+
+
+class SearchResponse(BaseModel):
+    total: int
+    items: list[SearchItem]
+    facets: dict[str, list[FacetCount]]
+    page: int
+    size: int
+    relaxed: bool = Field(description="没有同时命中全部关键词时为 true，结果为部分命中")
+
+
+class Suggestions(BaseModel):
+    suggestions: list[str]

@@ -1,0 +1,177 @@
+"""Searching, and keeping the index in step with the database through the outbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.core import outbox
+from app.core.errors import InvalidInput, ServiceUnavailable
+from app.core.indexing import SEARCH_TOPIC
+from app.search import engine, sources
+from app.search.schemas import FacetCount, SearchItem, SearchResponse
+from search.base import (
+    SearchBackend,
+    SearchDocument,
+    SearchPage,
+    SearchQuery,
+    SearchUnavailable,
+)
+
+log = logging.getLogger(__name__)
+
+DocumentSource = sources.DocumentSource
+register_source = sources.register
+
+UNAVAILABLE = (
+    "搜索服务暂时不可用，请稍后再试；网站其他功能不受影响，新发布的内容会在恢复后自动编入索引"
+)
+
+
+@outbox.handles(SEARCH_TOPIC)
+def apply_index_message(session: Session, payload: dict[str, Any]) -> None:
+    """Bring one record's document up to date; SearchUnavailable leaves it for a retry."""
+    source = sources.get(payload["type"])
+    if source is None:
+        raise LookupError(f"no search source for type {payload['type']!r}")
+    backend = engine.current()
+    documents = source.build(session, [payload["id"]])
+    if payload["id"] in documents:
+        backend.index([documents[payload["id"]]])
+    else:
+        backend.delete(source.type, [payload["id"]])
+
+
+def _query(
+    q: str, types: Sequence[str], filters: Mapping[str, list[str]], page: int, size: int, sort: str
+) -> SearchQuery:
+    known = sources.facet_labels()
+    unknown = sorted(set(filters) - set(known))
+    if unknown:
+        raise InvalidInput(errors={name: "不支持的筛选条件" for name in unknown})
+    wrong_types = sorted(set(types) - {s.type for s in sources.all_sources()})
+    if wrong_types:
+        allowed = "、".join(s.type for s in sources.all_sources())
+        raise InvalidInput(
+            errors={"type": f"不支持的类型：{'、'.join(wrong_types)}；可选：{allowed}"}
+        )
+    try:
+        return SearchQuery(
+            text=q.strip(),
+            types=tuple(types),
+            filters=dict(filters),
+            page=page,
+            size=size,
+            sort="newest" if sort == "newest" else "relevance",
+            facets=tuple(known),
+        )
+    except ValueError as exc:
+        raise InvalidInput(errors={"page": "页码超出可查询的范围"}) from exc
+
+
+def _response(result: SearchPage) -> SearchResponse:
+    items = []
+    for hit in result.hits:
+        source = sources.get(hit.type)
+        items.append(
+            SearchItem(
+                type=hit.type,
+                id=hit.id,
+                title=hit.title,
+                snippet=hit.snippet,
+                score=round(hit.score, 4),
+                title_html=hit.title_html,
+                url=source.url(hit.id) if source else "",
+            )
+        )
+    return SearchResponse(
+        total=result.total,
+        items=items,
+        facets={
+            name: [FacetCount(value=v, count=c) for v, c in counts]
+            for name, counts in result.facets.items()
+        },
+        page=result.page,
+        size=result.size,
+        relaxed=result.relaxed,
+    )
+
+
+def search(
+    q: str = "",
+    *,
+    types: Sequence[str] = (),
+    filters: Mapping[str, list[str]] | None = None,
+    page: int = 1,
+    size: int = 20,
+    sort: str = "relevance",
+) -> SearchResponse:
+    """Search every public listing; an unreachable engine answers 503 in Chinese."""
+    query = _query(q, types, filters or {}, page, size, sort)
+    try:
+        return _response(engine.current().search(query))
+    except SearchUnavailable as exc:
+        log.warning("search unavailable: %s", exc)
+        raise ServiceUnavailable(UNAVAILABLE) from exc
+
+
+def suggest(prefix: str, *, types: Sequence[str] = (), limit: int = 10) -> list[str]:
+    if not prefix.strip():
+        return []
+    try:
+        return engine.current().suggest(prefix.strip(), types=tuple(types), limit=limit)
+    except SearchUnavailable as exc:
+        raise ServiceUnavailable(UNAVAILABLE) from exc
+
+
+def health(session: Session) -> dict[str, Any]:
+    """Engine state and how far the index lags behind the database."""
+    lag = outbox.stats(session, topics={SEARCH_TOPIC})
+    try:
+        state = engine.current().health()
+        engine_status: dict[str, Any] = {
+            "status": "ok" if state.ok else "unavailable",
+            "backend": state.backend,
+            "documents": state.documents,
+        }
+        if state.detail:
+            engine_status["detail"] = state.detail
+    except ServiceUnavailable as exc:
+        engine_status = {"status": "unavailable", "detail": exc.detail}
+    except SearchUnavailable as exc:
+        engine_status = {"status": "unavailable", "detail": str(exc)}
+    return {
+        **engine_status,
+        "pending": lag.pending,
+        "failed": lag.failed,
+        "lag_seconds": round(lag.lag_seconds, 1),
+    }
+
+
+def reindex(
+    session: Session,
+    backend: SearchBackend,
+    *,
+    batch_size: int = 500,
+    progress: Callable[[int], None] = lambda _n: None,
+) -> int:
+    """Rebuild the whole index from the database and swap it in; searches keep answering."""
+
+    def documents() -> Iterator[SearchDocument]:
+        for source in sources.all_sources():
+            ids = list(source.all_ids(session))
+            for start in range(0, len(ids), batch_size):
+                batch = ids[start : start + batch_size]
+                built = source.build(session, batch)
+                yield from built.values()
+                progress(len(batch))
+
+    backend.ensure_ready()
+    return backend.rebuild(documents())
+
+
+def total_documents(session: Session) -> int:
+    return sum(sum(1 for _ in s.all_ids(session)) for s in sources.all_sources())
