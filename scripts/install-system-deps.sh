@@ -7,7 +7,8 @@
 #   ShellCheck                  lints our shell scripts; scripts/test.sh runs it
 #   curl                        scripts/es-node.sh polls the node with it
 #
-# Java 17 and Maven (for the Elasticsearch test node) are expected on the machine already.
+# Java 17 and Maven (for the Elasticsearch test node) and python3-venv are installed only when
+# their commands are missing.
 # Needs root or sudo. Safe to run again: when nothing is missing it does nothing.
 set -euo pipefail
 
@@ -26,6 +27,14 @@ missing=()
 for pkg in "${PACKAGES[@]}"; do
     is_installed "$pkg" || missing+=("$pkg")
 done
+# Usually present already, possibly from outside Debian (a JDK in /opt, pyenv's Python): judged
+# by the command, not the package.
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+if [[ "$(command -v python3 || true)" == /usr/bin/python3 ]] &&
+    ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    missing+=(python3-venv)
+fi
 if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0
 fi
