@@ -120,6 +120,15 @@ class TestStages:
         assert "venv /opt/venv" in runs
         assert "pip wheel" in runs and "/wheels/*.whl" in runs
 
+    def test_templates_and_migrations_go_where_the_installed_app_looks(
+        self, stages: list[Stage]
+    ) -> None:
+        builder = stages[0]
+        copied = {shlex.split(c.args)[0] for c in builder.all("COPY")}
+        assert {"alembic.ini", "migrations", "frontend"} <= copied
+        runs = " ".join(i.args for i in builder.all("RUN"))
+        assert "PROJECT_ROOT" in runs and "cp -r alembic.ini migrations frontend" in runs
+
     def test_runtime_takes_the_venv_and_installs_nothing(self, runtime: Stage) -> None:
         copies = [i.args for i in runtime.all("COPY")]
         assert any(c.startswith("--from=builder /opt/venv") for c in copies)
