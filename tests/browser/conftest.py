@@ -8,7 +8,6 @@ on CI (``CI=true``), where a missing browser is a failure.
 
 from __future__ import annotations
 
-import functools
 import os
 import secrets
 import shutil
@@ -90,21 +89,16 @@ def _migrate(url: str) -> None:
 
 
 def _seed(url: str) -> None:
-    """Load the demo data and the reviewer; all share one password, so hash it only once."""
+    """Load the demo data and a platform administrator the login form accepts."""
     from app.accounts import service as account_service
     from app.core.audit import Actor
     from app.core.db import build_engine, build_sessionmaker, session_scope
-    from app.core.security import hash_password
     from app.demo.seed import DEMO_PASSWORD, seed
     from app.models.enums import Role
 
     engine = build_engine(url)
     try:
-        with (
-            pytest.MonkeyPatch.context() as patch,
-            session_scope(build_sessionmaker(engine)) as session,
-        ):
-            patch.setattr(account_service, "hash_password", functools.cache(hash_password))
+        with session_scope(build_sessionmaker(engine)) as session:
             seed(session)
             account_service.create_user(
                 session,
@@ -170,7 +164,7 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """``kechuang serve`` on its own migrated, demo-seeded SQLite database, still booting.
+    """``kechuang serve`` on its own migrated, demo-seeded SQLite database, maybe still booting.
 
     Tests use ``live_server``; this split lets the browser start while the server boots.
     """
@@ -178,6 +172,7 @@ def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
     var_dir = tmp_path_factory.mktemp("browser-var")
     database_url = f"sqlite:///{var_dir / 'kechuang.db'}"
     _migrate(database_url)
+    _seed(database_url)
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -188,6 +183,7 @@ def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
         KC_DATABASE_URL=database_url,
         KC_BASE_URL=url,
         KC_SECRET_KEY=secrets.token_urlsafe(32),
+        KC_PASSWORD_HASH_COST="test-only-cheap",  # real Argon2id, minimal work factor
         PYTHONUNBUFFERED="1",
     )
     log = var_dir / "server.log"
@@ -197,7 +193,6 @@ def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
         )
     server = LiveServer(url=url, database_url=database_url, log=log, process=process)
     try:
-        _seed(database_url)  # while the server boots
         yield server
     finally:
         server.stop()
