@@ -117,6 +117,7 @@ def worker(
     """运行后台任务进程：投递邮件、更新搜索索引等（处理 outbox）。"""
     import app.registry  # noqa: F401  outbox handlers and search sources
     from app.core.outbox import OutboxWorker, drain
+    from app.main import load_vocabulary
     from app.search import engine as search_engine
 
     settings = get_settings()
@@ -124,6 +125,7 @@ def worker(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     backend = search_engine.open_backend(settings)
     search_engine.install(backend)
+    load_vocabulary(factory)
     if once:
         typer.echo(f"已处理 {drain(factory, max_attempts=settings.outbox_max_attempts)} 条任务")
         backend.close()
@@ -153,6 +155,7 @@ def reindex(
     import app.registry  # noqa: F401  search sources
     from app.search import engine as search_engine
     from app.search import service as search_service
+    from app.search import vocabulary
     from search.base import SearchUnavailable
 
     settings = get_settings()
@@ -167,6 +170,7 @@ def reindex(
                 TimeRemainingColumn(),
             ) as progress,
         ):
+            vocabulary.sync(session, force=True)
             total = search_service.total_documents(session)
             task = progress.add_task(f"重建 {settings.search_backend} 索引", total=total)
             written = search_service.reindex(

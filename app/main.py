@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Route
 
@@ -19,8 +21,18 @@ from app.core.db import build_engine, build_sessionmaker
 from app.core.outbox import OutboxWorker
 from app.core.templating import STATIC_DIR, built_navigation
 from app.search import engine as search_engine
+from app.search import vocabulary
 
 log = logging.getLogger(__name__)
+
+
+def load_vocabulary(factory: sessionmaker[Session]) -> None:
+    """Apply the administrators' search terms before the first request."""
+    try:
+        with factory() as session:
+            vocabulary.sync(session, force=True)
+    except SQLAlchemyError:
+        log.warning("search vocabulary not loaded; run `kechuang migrate`", exc_info=True)
 
 
 def create_app(settings: Settings | None = None, *, start_worker: bool | None = None) -> FastAPI:
@@ -40,6 +52,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         if own_backend:
             app.state.search_backend = search_engine.open_backend(settings)
         search_engine.install(app.state.search_backend)
+        load_vocabulary(app.state.sessionmaker)
         worker = None
         if run_worker:
             worker = OutboxWorker(

@@ -35,6 +35,7 @@ ALLOWED: dict[Action, set[str]] = {
     Action.ORG_VERIFY: {"platform_admin", "district_admin_here"},
     Action.ORG_MANAGE_MEMBERS: {"platform_admin", "org_admin"},
     Action.ORG_PUBLISH: {"org_admin", "org_member"},
+    Action.SEARCH_MANAGE: {"platform_admin"},
 }
 
 

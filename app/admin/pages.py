@@ -17,6 +17,8 @@ from app.core.templating import flash, render
 from app.core.validation import parse_form
 from app.models.enums import OrgStatus, Role
 from app.orgs import service as org_service
+from app.search import service as search_service
+from app.search import vocabulary
 
 router = page_router()
 
@@ -176,3 +178,50 @@ def audit_log(
             "base_url": list_url("/admin/audit", raw),
         },
     )
+
+
+@router.get("/admin/search")
+def search_admin(
+    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+) -> Response:
+    return _search_admin(request, session, actor)
+
+
+def _search_admin(
+    request: Request, session: SessionDep, actor: ActorDep, **extra: object
+) -> Response:
+    entries = vocabulary.list_terms(session, actor)
+    context = {
+        "entries": entries,
+        "health": search_service.health(session),
+        "errors": {},
+        "values": {},
+        **extra,
+    }
+    return render(request, "admin/search.html", context, 422 if context["errors"] else 200)
+
+
+@router.post("/admin/search/{what}")
+async def search_admin_change(
+    what: str, request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+) -> Response:
+    values = await form_data(request)
+    try:
+        if what == "terms":
+            rows = vocabulary.add_terms(session, actor, values.get("terms", ""))
+            flash(request, f"已添加 {len(rows)} 个术语。重建索引后，已发布的内容也按新词典检索。")
+        elif what == "synonyms":
+            vocabulary.add_synonyms(session, actor, values.get("synonyms", ""))
+            flash(request, "同义词组已添加，立即对搜索生效")
+        elif what == "remove":
+            vocabulary.remove(session, actor, int(values.get("id", "0")))
+            flash(request, "词条已删除，服务重启后生效")
+        elif what == "rebuild":
+            vocabulary.schedule_rebuild(session, actor)
+            flash(request, "已提交重建索引任务，完成前搜索照常可用")
+    except AppError as exc:
+        if exc.status_code == 403:
+            raise
+        errors = exc.extra.get("errors") or {what: exc.detail}
+        return _search_admin(request, session, actor, errors=errors, values=values)
+    return redirect("/admin/search")

@@ -25,6 +25,7 @@ class Action(StrEnum):
     ORG_VERIFY = "org.verify"
     ORG_MANAGE_MEMBERS = "org.manage_members"
     ORG_PUBLISH = "org.publish"
+    SEARCH_MANAGE = "search.manage"
 
 
 Rule = Callable[[User, Any], bool]
@@ -61,7 +62,9 @@ _RULES: dict[Action, Rule] = {
     Action.ORG_PUBLISH: lambda user, org: (
         org is not None and org.status == OrgStatus.VERIFIED and user.active_org_id == org.id
     ),
+    Action.SEARCH_MANAGE: lambda user, _obj: user.is_platform_admin,
 }
+assert set(_RULES) == set(Action), "every action needs a rule"
 
 
 def can(user: User | None, action: Action, obj: Any = None) -> bool:
@@ -88,4 +91,5 @@ _DENIED = {
     Action.ORG_VERIFY: "仅平台管理员或机构所在区县的管理员可以审核机构",
     Action.ORG_MANAGE_MEMBERS: "仅本机构管理员可以管理成员",
     Action.ORG_PUBLISH: "机构通过认证后，本机构成员才能发布信息",
+    Action.SEARCH_MANAGE: "仅平台管理员可以维护搜索词典",
 }

@@ -5,6 +5,7 @@ from app.models.audit import AuditEvent
 from app.models.auth import ApiToken, PasswordResetToken
 from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage
+from app.models.search_term import SearchTerm
 from app.models.user import User
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "PasswordResetToken",
+    "SearchTerm",
     "User",
 ]

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import Response
 
-from app.core.deps import OptionalUser
+from app.core.deps import OptionalUser, SessionDep
 from app.core.errors import AppError
 from app.core.pages import page_router
 from app.core.templating import render
@@ -18,7 +18,7 @@ EXAMPLES = ["激光雷达", "新能源汽车 电池", '"玉米深加工"', "人�
 
 
 @router.get("/search")
-def search_page(request: Request, user: OptionalUser) -> Response:
+def search_page(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     params = request.query_params
     q = params.get("q", "")
     sort = params.get("sort", "relevance")
@@ -44,7 +44,9 @@ def search_page(request: Request, user: OptionalUser) -> Response:
         "error": "",
     }
     try:
-        context["result"] = service.search(q, types=types, filters=filters, page=page_no, sort=sort)
+        context["result"] = service.search(
+            session, q, types=types, filters=filters, page=page_no, sort=sort
+        )
     except AppError as exc:
         context["error"] = exc.detail
         status = exc.status_code

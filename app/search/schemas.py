@@ -29,3 +29,21 @@ class SearchResponse(BaseModel):
 
 class Suggestions(BaseModel):
     suggestions: list[str]
+
+
+class VocabularyEntry(BaseModel):
+    model_config = {"from_attributes": True}
+
+    id: int
+    kind: str = Field(description="term（术语）或 synonym（同义词组，词之间以 | 分隔）")
+    value: str
+
+
+class TermsIn(BaseModel):
+    terms: str = Field(
+        min_length=1, max_length=2000, description="一个或多个术语，以空格、逗号或换行分隔"
+    )
+
+
+class SynonymsIn(BaseModel):
+    words: str = Field(min_length=1, max_length=500, description="同义的词，以空格、逗号或换行分隔")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.core import outbox
 from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.indexing import SEARCH_TOPIC
-from app.search import engine, sources
+from app.search import engine, sources, vocabulary
 from app.search.schemas import FacetCount, SearchItem, SearchResponse
 from search.base import (
     SearchBackend,
@@ -37,12 +37,21 @@ def apply_index_message(session: Session, payload: dict[str, Any]) -> None:
     source = sources.get(payload["type"])
     if source is None:
         raise LookupError(f"no search source for type {payload['type']!r}")
+    vocabulary.sync(session)
     backend = engine.current()
     documents = source.build(session, [payload["id"]])
     if payload["id"] in documents:
         backend.index([documents[payload["id"]]])
     else:
         backend.delete(source.type, [payload["id"]])
+
+
+@outbox.handles(vocabulary.REBUILD_TOPIC)
+def apply_rebuild_message(session: Session, _payload: dict[str, Any]) -> None:
+    """Rebuild the whole index, e.g. after administrators extended the dictionary."""
+    vocabulary.sync(session, force=True)
+    written = reindex(session, engine.current())
+    log.info("search index rebuilt with %s documents", written)
 
 
 def _query(
@@ -101,6 +110,7 @@ def _response(result: SearchPage) -> SearchResponse:
 
 
 def search(
+    session: Session,
     q: str = "",
     *,
     types: Sequence[str] = (),
@@ -111,6 +121,7 @@ def search(
 ) -> SearchResponse:
     """Search every public listing; an unreachable engine answers 503 in Chinese."""
     query = _query(q, types, filters or {}, page, size, sort)
+    vocabulary.sync(session)
     try:
         return _response(engine.current().search(query))
     except SearchUnavailable as exc:

@@ -186,10 +186,10 @@ class TestSearchPage:
         assert page.status_code == 503 and "搜索服务" in page.text
 
 
-def test_service_unavailable_without_backend() -> None:
+def test_service_unavailable_without_backend(session: Session) -> None:
     engine.install(None)
     try:
-        search_service.search("x")
+        search_service.search(session, "x")
     except ServiceUnavailable:
         pass
     else:
