@@ -514,6 +514,13 @@ def test_phone_screen_has_menu_button_and_no_horizontal_scroll(
         visit(driver, live_server, path)
         if horizontal_overflow(driver):
             overflowing[path] = horizontal_overflow(driver)
+    log_in(driver, live_server, REVIEWER_EMAIL, DEMO_PASSWORD)
+    for path in ("/me", "/admin", "/admin/orgs?status=all", "/admin/users", "/admin/audit"):
+        visit(driver, live_server, path)
+        assert status(driver) == 200, path
+        if horizontal_overflow(driver):
+            overflowing[path] = horizontal_overflow(driver)
+    screenshot(driver, screenshots, "admin-audit-phone")  # the last page above
     assert overflowing == {}, f"pages wider than a phone (px too wide): {overflowing}"
 
 
