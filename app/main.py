@@ -7,12 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.routing import Route
 
 import app.registry  # noqa: F401  outbox handlers and search sources
 from app.core import handlers
@@ -99,6 +97,5 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     app.include_router(api_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    paths = {r.path for r in app.routes if isinstance(r, APIRoute | Route)}
-    app.state.navigation = built_navigation(paths)
+    app.state.navigation = built_navigation(app.router.routes)
     return app

@@ -117,6 +117,7 @@ start() {
     rm -rf "$HOME_DIR"
     mkdir -p "$HOME_DIR"
 
+    # shellcheck disable=SC2054  # the comma in -Djava.locale.providers=SPI,COMPAT is literal
     local -a jvm=(
         "-Xms$HEAP" "-Xmx$HEAP"
         -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError

@@ -14,5 +14,5 @@ ensure_venv var/logs/pip-install.log
 .venv/bin/kechuang seed-demo
 echo
 echo "科创一网通 is starting on http://127.0.0.1:8000 — demo logins are listed in README.md"
-echo "(platform administrator: admin@kechuang.local / Demo12345). Ctrl+C stops it."
+echo "(platform administrator: admin@demo.kechuang.cn / Demo12345). Ctrl+C stops it."
 exec .venv/bin/kechuang serve "$@"

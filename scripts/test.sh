@@ -186,38 +186,8 @@ stop_services() {
 
 # --- python environment ---------------------------------------------------------------------
 
-find_python() {
-    local candidate
-    for candidate in ${PYTHON:-} python3.11 python3; do
-        if command -v "$candidate" >/dev/null 2>&1 &&
-            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-            echo "$candidate"
-            return 0
-        fi
-    done
-    echo "no Python 3.11+ found (set PYTHON)" >&2
-    return 1
-}
-
-ensure_venv() {
-    local python stamp=.venv/.kechuang-install-stamp want
-    if ! .venv/bin/python -c '' 2>/dev/null; then
-        python=$(find_python) || return 1
-        echo "creating .venv with $python"
-        rm -rf .venv
-        "$python" -m venv .venv || return 1
-    fi
-    want="$(cat pyproject.toml .venv/pyvenv.cfg | sha256sum | cut -d' ' -f1)"
-    if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
-        echo "installing the project and its dev dependencies into .venv"
-        if ! .venv/bin/python -m pip install --disable-pip-version-check -e '.[dev]' \
-            >"$LOG_DIR/pip-install.log" 2>&1; then
-            tail -n 30 "$LOG_DIR/pip-install.log" >&2
-            return 1
-        fi
-        echo "$want" >"$stamp"
-    fi
-}
+# shellcheck source=scripts/lib/python-env.sh
+source "$ROOT/scripts/lib/python-env.sh"
 
 # --- lint -----------------------------------------------------------------------------------
 
@@ -290,7 +260,7 @@ if [[ "${KC_TEST_SERVICES:-1}" != 0 ]]; then
     start_es_in_background
 fi
 
-step "python environment (.venv)" ensure_venv
+step "python environment (.venv)" ensure_venv "$LOG_DIR/pip-install.log"
 if ! .venv/bin/python -c '' 2>/dev/null; then
     printf '%s\n' "${SUMMARY[@]}"
     exit 1

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.models.enums import OrgStatus
+from app.models.enums import MembershipStatus, OrgStatus
 from tests.factories.accounts import make_org
 
 
@@ -20,8 +22,15 @@ def test_home_shows_latest_verified_orgs_and_figures(client: TestClient, session
 
 def test_navigation_shows_only_built_sections(client: TestClient) -> None:
     html = client.get("/").text
-    assert 'href="/orgs"' in html
+    menu = html.split('id="site-nav"', 1)[1].split("</ul>", 1)[0]
+    labels = re.findall(r'<a href="[^"]+"[^>]*>([^<]+)</a>', menu)
+    assert labels == ["首页", "搜索", "资源整合"]
     assert 'href="/patents"' not in html
+
+
+def test_labels_of_equal_values_in_different_enums() -> None:
+    assert (OrgStatus.PENDING.label, MembershipStatus.PENDING.label) == ("待审核", "待机构审核")
+    assert (OrgStatus.REJECTED.label, MembershipStatus.REJECTED.label) == ("未通过", "已拒绝")
 
 
 def test_health_reports_database_and_outbox(client: TestClient) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
-from app.core.db import utcnow
+from app.core.db import declare_write_intent, utcnow
 from app.core.errors import AppError, NotAuthenticated, PermissionDenied
 from app.core.security import token_digest
 from app.models import ApiToken, User
@@ -28,6 +28,8 @@ _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request, committed once after the handler returns."""
     session: Session = request.app.state.sessionmaker()
+    if request.method not in _SAFE_METHODS:
+        declare_write_intent(session)
     try:
         yield session
         session.commit()

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.db import utcnow
+from app.core.db import declare_write_intent, utcnow
 from app.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ def _due_ids(session: Session, limit: int, topics: set[str] | None) -> list[int]
 
 def _run_one(factory: sessionmaker[Session], message_id: int, max_attempts: int) -> bool:
     with factory() as session, session.begin():
+        declare_write_intent(session)
         stmt = select(OutboxMessage).where(
             OutboxMessage.id == message_id, OutboxMessage.processed_at.is_(None)
         )

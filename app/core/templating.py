@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from starlette.routing import BaseRoute, Match
 
 from app.core import permissions
 from app.core.config import PROJECT_ROOT, get_settings
@@ -46,8 +48,14 @@ NAVIGATION = [
 ]
 
 
-def built_navigation(route_paths: set[str]) -> list[NavItem]:
-    return [item for item in NAVIGATION if item.path in route_paths]
+def built_navigation(routes: Sequence[BaseRoute]) -> list[NavItem]:
+    """The menu items whose page some route serves."""
+
+    def served(path: str) -> bool:
+        scope = {"type": "http", "path": path, "root_path": "", "method": "GET"}
+        return any(route.matches(scope)[0] == Match.FULL for route in routes)
+
+    return [item for item in NAVIGATION if served(item.path)]
 
 
 @lru_cache

@@ -10,7 +10,8 @@ class LabelledEnum(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS.get(self, self.value)
+        # Keyed by class too: members of different enums with equal values are equal strings.
+        return _LABELS.get((type(self), self.value), self.value)
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
@@ -64,32 +65,36 @@ class MembershipStatus(LabelledEnum):
     REJECTED = "rejected"
 
 
-_LABELS: dict[StrEnum, str] = {
-    OrgType.UNIVERSITY: "高校",
-    OrgType.INSTITUTE: "科研院所",
-    OrgType.NEW_RD: "新型研发机构",
-    OrgType.ENTERPRISE: "企业",
-    OrgType.TRANSFER_AGENCY: "技术转移机构",
-    OrgType.SERVICE_PROVIDER: "服务机构",
-    OrgType.GOVERNMENT: "政府部门",
-    OrgStatus.PENDING: "待审核",
-    OrgStatus.VERIFIED: "已认证",
-    OrgStatus.REJECTED: "未通过",
-    OrgStatus.SUSPENDED: "已停用",
-    OrgTagKind.HIGH_TECH: "高新技术企业",
-    OrgTagKind.TECH_SME: "科技型中小企业",
-    OrgTagKind.SPECIALISED: "专精特新企业",
-    OrgTagKind.LITTLE_GIANT: "专精特新“小巨人”企业",
-    OrgTagKind.INCUBATOR: "科技企业孵化器",
-    OrgTagKind.TRANSFER_DEMO: "技术转移示范机构",
-    Role.PLATFORM_ADMIN: "平台管理员",
-    Role.DISTRICT_ADMIN: "区县管理员",
-    Role.BROKER: "技术经纪人",
-    Role.EXPERT: "专家",
-    Role.USER: "普通用户",
-    OrgRole.ADMIN: "机构管理员",
-    OrgRole.MEMBER: "机构成员",
-    MembershipStatus.PENDING: "待机构审核",
-    MembershipStatus.ACTIVE: "已加入",
-    MembershipStatus.REJECTED: "已拒绝",
+_LABEL_TEXT: list[tuple[StrEnum, str]] = [
+    (OrgType.UNIVERSITY, "高校"),
+    (OrgType.INSTITUTE, "科研院所"),
+    (OrgType.NEW_RD, "新型研发机构"),
+    (OrgType.ENTERPRISE, "企业"),
+    (OrgType.TRANSFER_AGENCY, "技术转移机构"),
+    (OrgType.SERVICE_PROVIDER, "服务机构"),
+    (OrgType.GOVERNMENT, "政府部门"),
+    (OrgStatus.PENDING, "待审核"),
+    (OrgStatus.VERIFIED, "已认证"),
+    (OrgStatus.REJECTED, "未通过"),
+    (OrgStatus.SUSPENDED, "已停用"),
+    (OrgTagKind.HIGH_TECH, "高新技术企业"),
+    (OrgTagKind.TECH_SME, "科技型中小企业"),
+    (OrgTagKind.SPECIALISED, "专精特新企业"),
+    (OrgTagKind.LITTLE_GIANT, "专精特新“小巨人”企业"),
+    (OrgTagKind.INCUBATOR, "科技企业孵化器"),
+    (OrgTagKind.TRANSFER_DEMO, "技术转移示范机构"),
+    (Role.PLATFORM_ADMIN, "平台管理员"),
+    (Role.DISTRICT_ADMIN, "区县管理员"),
+    (Role.BROKER, "技术经纪人"),
+    (Role.EXPERT, "专家"),
+    (Role.USER, "普通用户"),
+    (OrgRole.ADMIN, "机构管理员"),
+    (OrgRole.MEMBER, "机构成员"),
+    (MembershipStatus.PENDING, "待机构审核"),
+    (MembershipStatus.ACTIVE, "已加入"),
+    (MembershipStatus.REJECTED, "已拒绝"),
+]
+
+_LABELS: dict[tuple[type[StrEnum], str], str] = {
+    (type(member), member.value): text for member, text in _LABEL_TEXT
 }

@@ -39,7 +39,7 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
-DEMO_ADMIN_EMAIL = USERS[0][0]  # admin@kechuang.local
+DEMO_ADMIN_EMAIL = USERS[0][0]  # admin@demo.kechuang.cn
 PHONE_SIZE = (390, 844)
 WAIT_SECONDS = 10
 
@@ -209,12 +209,6 @@ def test_home_page_in_chinese_with_figures_and_built_sections(
     screenshot(driver, screenshots, "home-desktop")
 
 
-@pytest.mark.xfail(
-    reason="app/main.py collects route paths from app.routes, which under FastAPI 0.165 holds "
-    "_IncludedRouter entries without .path, so built_navigation() gets no paths and the "
-    "main menu is empty",
-    strict=False,
-)
 def test_main_menu_lists_the_built_sections(driver: WebDriver, live_server: LiveServer) -> None:
     """The menu lists exactly the sections that answer, in the planned order."""
     with live_server.api() as api:
@@ -294,11 +288,6 @@ def test_register_new_org_shows_check_character_error_then_pending_profile(
     )
 
 
-@pytest.mark.xfail(
-    reason="app/models/enums.py: _LABELS is keyed by StrEnum members, which compare equal by "
-    "value, so MembershipStatus.PENDING ('待机构审核') overwrites OrgStatus.PENDING ('待审核')",
-    strict=False,
-)
 def test_pending_org_badge_reads_pending_review(journey: Journey) -> None:
     assert journey.need("profile_badge", "registration") == "待审核"
 
@@ -306,12 +295,6 @@ def test_pending_org_badge_reads_pending_review(journey: Journey) -> None:
 # --- 3. platform admin verifies the organisation ------------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="app/demo/seed.py gives every demo account an @kechuang.local address, which "
-    "EmailStr (email-validator) rejects as a special-use domain, so the login form answers "
-    "邮箱格式不正确 and no demo account can sign in",
-    strict=False,
-)
 def test_demo_platform_admin_signs_in(driver: WebDriver, live_server: LiveServer) -> None:
     log_in(driver, live_server, DEMO_ADMIN_EMAIL, DEMO_PASSWORD)
     assert "邮箱格式不正确" not in page_text(driver)
