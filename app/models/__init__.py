@@ -1,21 +1,45 @@
 """Every table of the platform; Alembic and the app import them from here."""
 
 from app.core.db import Base
+from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
 from app.models.auth import ApiToken, PasswordResetToken
+from app.models.listing import (
+    Achievement,
+    Challenge,
+    ConfidentialAccess,
+    ContactView,
+    Demand,
+    Favourite,
+    Listing,
+    ListingVersion,
+)
+from app.models.notification import Notification
 from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage
 from app.models.search_term import SearchTerm
+from app.models.taxonomy import TaxonomyTerm
 from app.models.user import User
 
 __all__ = [
+    "Achievement",
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "Base",
+    "Challenge",
+    "ConfidentialAccess",
+    "ContactView",
+    "Demand",
+    "Favourite",
+    "Listing",
+    "ListingVersion",
+    "Notification",
     "OrgTag",
     "Organization",
     "OutboxMessage",
     "PasswordResetToken",
     "SearchTerm",
+    "TaxonomyTerm",
     "User",
 ]

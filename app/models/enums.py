@@ -65,6 +65,42 @@ class MembershipStatus(LabelledEnum):
     REJECTED = "rejected"
 
 
+class ListingKind(LabelledEnum):
+    ACHIEVEMENT = "achievement"
+    DEMAND = "demand"
+    CHALLENGE = "challenge"
+
+
+class ListingStatus(LabelledEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    RETURNED = "returned"
+    EXPIRED = "expired"
+    CLOSED = "closed"
+
+
+class MaturityStage(LabelledEnum):
+    LAB = "lab"
+    SMALL_PILOT = "small_pilot"
+    PILOT = "pilot"
+    INDUSTRIAL = "industrial"
+
+
+class TransferMode(LabelledEnum):
+    ASSIGNMENT = "assignment"
+    LICENSE = "license"
+    EQUITY = "equity"
+    JOINT_DEVELOPMENT = "joint_development"
+    TECH_SERVICE = "tech_service"
+
+
+class AccessStatus(LabelledEnum):
+    REQUESTED = "requested"
+    GRANTED = "granted"
+    DENIED = "denied"
+
+
 _LABEL_TEXT: list[tuple[StrEnum, str]] = [
     (OrgType.UNIVERSITY, "高校"),
     (OrgType.INSTITUTE, "科研院所"),
@@ -93,6 +129,27 @@ _LABEL_TEXT: list[tuple[StrEnum, str]] = [
     (MembershipStatus.PENDING, "待机构审核"),
     (MembershipStatus.ACTIVE, "已加入"),
     (MembershipStatus.REJECTED, "已拒绝"),
+    (ListingKind.ACHIEVEMENT, "科技成果"),
+    (ListingKind.DEMAND, "技术需求"),
+    (ListingKind.CHALLENGE, "揭榜挂帅"),
+    (ListingStatus.DRAFT, "草稿"),
+    (ListingStatus.SUBMITTED, "待审核"),
+    (ListingStatus.PUBLISHED, "已发布"),
+    (ListingStatus.RETURNED, "已退回"),
+    (ListingStatus.EXPIRED, "已过期"),
+    (ListingStatus.CLOSED, "已关闭"),
+    (MaturityStage.LAB, "实验室"),
+    (MaturityStage.SMALL_PILOT, "小试"),
+    (MaturityStage.PILOT, "中试"),
+    (MaturityStage.INDUSTRIAL, "产业化"),
+    (TransferMode.ASSIGNMENT, "转让"),
+    (TransferMode.LICENSE, "许可"),
+    (TransferMode.EQUITY, "作价入股"),
+    (TransferMode.JOINT_DEVELOPMENT, "合作开发"),
+    (TransferMode.TECH_SERVICE, "技术服务"),
+    (AccessStatus.REQUESTED, "待授权"),
+    (AccessStatus.GRANTED, "已授权"),
+    (AccessStatus.DENIED, "已拒绝"),
 ]
 
 _LABELS: dict[tuple[type[StrEnum], str], str] = {
