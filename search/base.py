@@ -11,11 +11,12 @@ Contract details every backend honours (checked by ``tests/search``):
   A write that returned is visible to the next search.
 * Words are analysed with :class:`search.analysis.Analyzer` (``analyze_query``): each
   becomes a clause of synonym alternatives; a document must match all clauses of a query
-  of up to two and about 60% of longer ones (``minimum_should_match``); documents matching
-  more clauses rank first. When too few documents match (``AnalyzedQuery.should_relax``),
-  documents matching any clause are returned instead and the page says ``relaxed``.
-  A quoted phrase must occur contiguously in the normalised text
-  and an excluded word must not occur in it (``search.analysis.compact`` form).
+  of up to two and about 60% of longer ones (``minimum_should_match``). When too few
+  documents match (``AnalyzedQuery.should_relax``), documents matching any clause are
+  returned instead and the page says ``relaxed``; a backend may then rank, count and facet
+  only the best partial matches (embedded: 1,000), filters applied first. A quoted phrase
+  must occur contiguously in the normalised text and an excluded word must not occur in it
+  (``search.analysis.compact`` form). Latin words of 3+ characters also match as prefixes.
 * Ranking is BM25; a title match outranks a body match. A query with no positive words
   (empty, or exclusions only) lists every document passing the filters, newest first.
 * ``filters`` are OR within one facet name and AND across names; ``types`` is the same as a

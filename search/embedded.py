@@ -13,12 +13,13 @@ import json
 import math
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from html import escape
-from itertools import islice
+from itertools import chain, combinations, islice
 from pathlib import Path
 
 from search import fts
@@ -48,6 +49,10 @@ BATCH_SIZE = 500
 FACET_LIMIT = 50
 NEW_PREFIX = "new_"
 MLT_TERMS = 12
+#: Relaxed queries and more-like-this rank, count and facet only this many best matches.
+RELAXED_CANDIDATES = 1000
+#: Above this many "m of n" clause combinations, matched clauses are counted per document.
+MAX_COMBINATIONS = 20
 
 
 @dataclass(slots=True)
@@ -73,6 +78,8 @@ class _Plan:
     terms: list[str]
     all_clauses: list[str] = field(default_factory=list)
     phrase_exprs: list[str] = field(default_factory=list)
+    #: Keep only the best this many matches (filters applied first); None keeps all.
+    cap: int | None = None
 
 
 class EmbeddedBackend:
@@ -116,7 +123,7 @@ class EmbeddedBackend:
                 conn.execute("PRAGMA mmap_size = 268435456")
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS hits ("
-                "rid INTEGER PRIMARY KEY, score REAL, nmatch INTEGER, published REAL)"
+                "rid INTEGER PRIMARY KEY, score REAL, published REAL, fmask INTEGER, codes TEXT)"
             )
         except sqlite3.Error as exc:
             raise SearchUnavailable(f"cannot open search index {self.path}: {exc}") from exc
@@ -286,17 +293,29 @@ class EmbeddedBackend:
             return replace(self._search_text(conn, query, self._relax(plan)), relaxed=True)
 
     def _relax(self, plan: _Plan) -> _Plan:
-        """The same plan needing any one clause, ranked by how many match."""
+        """The same plan needing any one clause, keeping the best RELAXED_CANDIDATES."""
         positive = [fts.any_of(plan.all_clauses), *plan.phrase_exprs]
-        return replace(plan, match=fts.every(positive), clauses=plan.all_clauses, minimum=1)
+        return replace(
+            plan, match=fts.every(positive), clauses=[], minimum=1, cap=RELAXED_CANDIDATES
+        )
 
     def _plan(self, query: SearchQuery, analyzed: AnalyzedQuery) -> _Plan:
         clauses = [fts.clause_expr(c) for c in analyzed.clauses]
         phrase_exprs = [fts.all_of(toks) for toks in analyzed.phrase_tokens if toks]
         minimum = analyzed.minimum_should_match
         positive: list[str] = []
+        counted: list[str] = []
         if clauses:
-            positive.append(fts.every(clauses) if minimum >= len(clauses) else fts.any_of(clauses))
+            if minimum >= len(clauses):
+                positive.append(fts.every(clauses))
+            elif math.comb(len(clauses), minimum) <= MAX_COMBINATIONS:
+                # "m of n" as an OR of ANDs: FTS5 intersects posting lists, which is far
+                # cheaper than counting matched clauses for every document of the union.
+                combos = combinations(clauses, minimum)
+                positive.append(fts.any_of(fts.every(c) for c in combos))
+            else:
+                positive.append(fts.any_of(clauses))
+                counted = clauses
         positive += phrase_exprs
         where: list[str] = []
         params: list[object] = []
@@ -318,7 +337,7 @@ class EmbeddedBackend:
             where.append(f"d.rowid IN (SELECT n.rowid FROM num n WHERE {' AND '.join(cond)})")
         return _Plan(
             match=fts.every(positive) if positive else None,
-            clauses=clauses if minimum < len(clauses) else [],
+            clauses=counted,
             minimum=minimum,
             where=where,
             params=params,
@@ -345,72 +364,77 @@ class EmbeddedBackend:
 
     def _search_text(self, conn: sqlite3.Connection, query: SearchQuery, plan: _Plan) -> SearchPage:
         weights = ", ".join(str(w) for w in self.weights)
-        nmatch = "1"
-        params: list[object] = []
+        names = list(plan.filters)
+        # A bit per satisfied filter, read from the narrow info table's facet codes (a
+        # substring test, no index probe); page, total and facets then read the bits.
+        bits = []
+        mask_params: list[object] = []
+        for bit, name in enumerate(names):
+            tests = " OR ".join("instr(i.codes, ?) > 0" for _ in plan.filters[name])
+            bits.append(f"(({tests}) << {bit})")
+            mask_params += [fts.facet_code(name, v) for v in plan.filters[name]]
+        fmask = " | ".join(bits) or "0"
+        params = list(mask_params)
+        full = (1 << len(names)) - 1
+        where = ["fts MATCH ?", *plan.where]
+        params += [plan.match, *plan.params]
         if plan.clauses:
-            nmatch = " + ".join(
+            counts = " + ".join(
                 "(f.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?))" for _ in plan.clauses
             )
+            where.append(f"({counts}) >= {plan.minimum}")
             params += plan.clauses
-        where = " AND ".join(["fts MATCH ?", *plan.where])
-        params += [plan.match, *plan.params]
-        having = f"AND nmatch >= {plan.minimum}" if plan.clauses and plan.minimum > 1 else ""
+        limit = ""
+        if plan.cap is not None:
+            # A capped candidate list is taken after filtering, so filters apply up front.
+            where.append(f"({fmask}) = {full}")
+            params += mask_params
+            limit = f"ORDER BY score LIMIT {int(plan.cap)}"
+        join_doc = "JOIN doc d ON d.rowid = f.rowid" if plan.where else ""
         conn.execute("DELETE FROM temp.hits")
         conn.execute(
-            f"INSERT INTO temp.hits SELECT * FROM ("
-            f"SELECT f.rowid AS rid, bm25(fts, {weights}) AS score, {nmatch} AS nmatch, "
-            f"d.published FROM fts f JOIN doc d ON d.rowid = f.rowid WHERE {where}"
-            f") WHERE 1 {having}",
+            "INSERT INTO temp.hits (rid, score, published, fmask, codes) "
+            f"SELECT f.rowid, bm25(fts, {weights}) AS score, i.published, {fmask}, i.codes "
+            f"FROM fts f JOIN info i ON i.rowid = f.rowid {join_doc} "
+            f"WHERE {' AND '.join(where)} {limit}",
             params,
         )
-        cond, fparams = self._filter_sql(plan, "h.rid")
         order = (
-            "h.published DESC NULLS LAST, h.rid DESC"
+            "published DESC NULLS LAST, rid DESC"
             if query.sort == "newest"
-            else "h.nmatch DESC, h.score, h.published DESC NULLS LAST, h.rid"
+            else "score, published DESC NULLS LAST, rid"
         )
         rows = conn.execute(
-            f"SELECT h.rid, h.score FROM temp.hits h WHERE {cond} ORDER BY {order} "
-            "LIMIT ? OFFSET ?",
-            [*fparams, query.size, query.offset],
+            f"SELECT rid, score FROM temp.hits WHERE fmask = ? ORDER BY {order} LIMIT ? OFFSET ?",
+            [full, query.size, query.offset],
         ).fetchall()
-        total = conn.execute(f"SELECT count(*) FROM temp.hits h WHERE {cond}", fparams).fetchone()
-        facets = self._text_facets(conn, query, plan, cond, fparams)
+        total = conn.execute("SELECT count(*) FROM temp.hits WHERE fmask = ?", [full]).fetchone()
+        facets = self._text_facets(conn, query.facets, names, full)
         hits = self._hits(conn, [(r[0], -r[1]) for r in rows], plan.terms, query.highlight)
-        return SearchPage(int(total[0]), hits, _facet_lists(facets), query.page, query.size)
+        return SearchPage(int(total[0]), hits, facets, query.page, query.size)
 
     def _text_facets(
-        self,
-        conn: sqlite3.Connection,
-        query: SearchQuery,
-        plan: _Plan,
-        cond: str,
-        params: list[object],
+        self, conn: sqlite3.Connection, wanted: Sequence[str], names: list[str], full: int
     ) -> dict[str, list[tuple[str, int]]]:
-        # Facets without a filter of their own share the full filter set: one pass for all.
-        shared = [name for name in query.facets if name not in plan.filters]
-        own = [name for name in query.facets if name in plan.filters]
-        counts: dict[str, list[tuple[str, int]]] = {name: [] for name in query.facets}
-        if shared:
-            marks = ",".join("?" * len(shared))
-            rows = conn.execute(
-                "SELECT x.name, x.value, count(*) AS c FROM temp.hits h CROSS JOIN facet x "
-                f"ON x.rowid = h.rid AND x.name IN ({marks}) WHERE {cond} "
-                "GROUP BY x.name, x.value ORDER BY c DESC, x.value",
-                [*shared, *params],
-            ).fetchall()
-            for name, value, count in rows:
-                if len(counts[name]) < FACET_LIMIT:
-                    counts[name].append((value, count))
-        for name in own:
-            fcond, fp = self._filter_sql(plan, "h.rid", skip=name)
-            counts[name] = conn.execute(
-                "SELECT x.value, count(*) AS c FROM temp.hits h CROSS JOIN facet x "
-                f"ON x.rowid = h.rid AND x.name = ? WHERE {fcond} "
-                "GROUP BY x.value ORDER BY c DESC, x.value LIMIT ?",
-                [name, *fp, FACET_LIMIT],
-            ).fetchall()
-        return counts
+        """Disjunctive counts: facet F also counts hits failing only its own filter."""
+        if not wanted:
+            return {}
+        tally: dict[str, Counter[str]] = {name: Counter() for name in wanted}
+        masks = {full: list(wanted)}
+        for bit, name in enumerate(names):
+            if name in tally:
+                masks[full ^ (1 << bit)] = [name]
+        for mask, facet_names in masks.items():
+            codes = conn.execute("SELECT codes FROM temp.hits WHERE fmask = ?", [mask])
+            counted = Counter(chain.from_iterable(c.split(fts.CODE_SEP) for (c,) in codes))
+            for code, count in counted.items():
+                name, _, value = code.partition(fts.CODE_KV)
+                if name in facet_names:
+                    tally[name][value] += count
+        return {
+            name: sorted(values.items(), key=lambda vc: (-vc[1], vc[0]))[:FACET_LIMIT]
+            for name, values in tally.items()
+        }
 
     def _search_browse(
         self, conn: sqlite3.Connection, query: SearchQuery, plan: _Plan
@@ -544,6 +568,7 @@ class EmbeddedBackend:
         plan = self._plan(query, clause_query)
         plan.match = fts.any_of(fts.quote(t) for t in terms)
         plan.clauses = []
+        plan.cap = RELAXED_CANDIDATES
         with self._reader() as conn:
             page = self._search_text(conn, query, plan)
         return [h for h in page.hits if not (h.type == type and h.id == id)][:size]
@@ -609,15 +634,20 @@ def _insert(conn: sqlite3.Connection, p: str, prepared: _Prepared) -> None:
         ),
     )
     rid = cur.lastrowid
+    pairs = sorted(facet_pairs(doc))
+    codes = "".join(fts.facet_code(name, value) for name, value in pairs)
+    conn.execute(
+        f"INSERT INTO {p}info (rowid, published, codes) VALUES (?, ?, ?)",
+        (rid, epoch, codes or fts.CODE_SEP),
+    )
     conn.execute(
         f"INSERT INTO {p}fts (rowid, title, keywords, summary, body) VALUES (?, ?, ?, ?, ?)",
         (rid, *prepared.segmented),
     )
-    facet_rows = {(TYPE_FACET, doc.type, rid)}
-    for name, value in doc.facets.items():
-        for v in [value] if isinstance(value, str) else value:
-            facet_rows.add((name, v, rid))
-    conn.executemany(f"INSERT INTO {p}facet (name, value, rowid) VALUES (?, ?, ?)", facet_rows)
+    conn.executemany(
+        f"INSERT INTO {p}facet (name, value, rowid) VALUES (?, ?, ?)",
+        [(name, value, rid) for name, value in pairs],
+    )
     conn.executemany(
         f"INSERT INTO {p}num (name, rowid, value) VALUES (?, ?, ?)",
         [(name, rid, float(v)) for name, v in doc.numbers.items()],
@@ -628,10 +658,28 @@ def _insert(conn: sqlite3.Connection, p: str, prepared: _Prepared) -> None:
     )
 
 
+def facet_pairs(doc: SearchDocument) -> set[tuple[str, str]]:
+    """(name, value) pairs of a document's facets, its type included."""
+    pairs = {(TYPE_FACET, doc.type)}
+    for name, value in doc.facets.items():
+        for v in [value] if isinstance(value, str) else value:
+            pairs.add((name, v))
+    return pairs
+
+
 def _epoch(moment: datetime) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
+
+
+def _probe(column: str, values: int) -> str:
+    """SQL true when the document in ``column`` has one of ``values`` values of a facet."""
+    marks = ",".join("?" * values)
+    return (
+        f"EXISTS (SELECT 1 FROM facet p WHERE p.rowid = {column} AND p.name = ? "
+        f"AND p.value IN ({marks}))"
+    )
 
 
 def _type_condition(types: Sequence[str], alias: str) -> tuple[str, list[object]]:

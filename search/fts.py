@@ -9,7 +9,10 @@ from collections.abc import Iterable
 from search.analysis import QueryClause
 
 #: Tables that make up one index generation; a rebuild creates them with a prefix.
-TABLES = ("doc", "fts", "facet", "num", "sugg")
+TABLES = ("doc", "info", "fts", "facet", "num", "sugg")
+#: Separators of the facet codes string kept per document: \x1fname\x1evalue\x1f...
+CODE_SEP = "\x1f"
+CODE_KV = "\x1e"
 #: Kept as FTS token characters so "c++", "pm2.5" or "co-2" stay one token as analysed.
 TOKEN_CHARS = "+#.&%_-"
 
@@ -33,6 +36,11 @@ def create_schema(conn: sqlite3.Connection, prefix: str = "") -> None:
             norm TEXT NOT NULL
         );
         CREATE INDEX {p}doc_published_{tag} ON {p}doc (published);
+        CREATE TABLE {p}info (
+            rowid INTEGER PRIMARY KEY,
+            published REAL,
+            codes TEXT NOT NULL
+        );
         CREATE VIRTUAL TABLE {p}fts USING fts5 (
             title, keywords, summary, body,
             tokenize = "unicode61 remove_diacritics 0 tokenchars '{TOKEN_CHARS}'"
@@ -62,6 +70,11 @@ def create_schema(conn: sqlite3.Connection, prefix: str = "") -> None:
     # One statement at a time: executescript() would commit the caller's transaction.
     for statement in script.split(";"):
         conn.execute(statement)
+
+
+def facet_code(name: str, value: str) -> str:
+    """The substring that marks one facet value inside a document's codes string."""
+    return f"{CODE_SEP}{name}{CODE_KV}{value}{CODE_SEP}"
 
 
 def drop_schema(conn: sqlite3.Connection, prefix: str) -> None:
