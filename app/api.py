@@ -4,10 +4,12 @@ from fastapi import APIRouter
 
 from app.accounts.endpoints import router as accounts
 from app.audit.endpoints import router as audit
+from app.listings.endpoints import router as listings
 from app.orgs.endpoints import router as orgs
 from app.search.endpoints import router as search
 from app.system.endpoints import router as system
+from app.taxonomy.endpoints import router as taxonomy
 
 router = APIRouter(prefix="/api/v1")
-for domain_router in (system, search, accounts, orgs, audit):
+for domain_router in (system, search, accounts, orgs, listings, taxonomy, audit):
     router.include_router(domain_router)

@@ -5,6 +5,7 @@ written by one process can be performed by any other.
 """
 
 import app.core.mail
+import app.listings.search
 import app.orgs.search
 import app.search.service
 

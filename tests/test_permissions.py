@@ -7,9 +7,10 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import NotAuthenticated, PermissionDenied
 from app.core.permissions import Action, authorize, can
-from app.models import Organization, User
+from app.models import Listing, Organization, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, Role
 from tests.factories.accounts import make_org, make_user
+from tests.factories.listings import make_listing
 
 ROLES = [
     "anonymous",
@@ -38,9 +39,39 @@ ALLOWED: dict[Action, set[str]] = {
     Action.SEARCH_MANAGE: {"platform_admin"},
 }
 
+# action → roles that may perform it on a published listing of that organisation, owned by
+# its org_admin. (district admins review listings in their own region.)
+LISTING_ALLOWED: dict[Action, set[str]] = {
+    Action.LISTING_EDIT: {"org_admin"},
+    Action.LISTING_VIEW_UNPUBLISHED: {
+        "platform_admin",
+        "district_admin_here",
+        "org_admin",
+        "org_member",
+    },
+    Action.LISTING_REVIEW: {"platform_admin", "district_admin_here"},
+    Action.LISTING_SEE_DETAIL: {
+        "platform_admin",
+        "district_admin_here",
+        "district_admin_elsewhere",
+        "broker",
+        "expert",
+        "org_admin",
+        "org_member",
+        "other_org_admin",
+    },
+    Action.LISTING_SEE_CONFIDENTIAL: {
+        "platform_admin",
+        "district_admin_here",
+        "org_admin",
+        "org_member",
+    },
+}
+
 
 def test_matrix_covers_every_action() -> None:
-    assert set(ALLOWED) == set(Action)
+    assert set(ALLOWED) | set(LISTING_ALLOWED) == set(Action)
+    assert not set(ALLOWED) & set(LISTING_ALLOWED)
 
 
 @pytest.fixture
@@ -70,20 +101,32 @@ def people(session: Session, target: Organization) -> dict[str, User | None]:
     }
 
 
+@pytest.fixture
+def listing(session: Session, target: Organization, people: dict[str, User | None]) -> Listing:
+    owner = people["org_admin"]
+    assert owner is not None
+    return make_listing(session, target, owner)
+
+
 @pytest.mark.parametrize("action", list(Action))
 @pytest.mark.parametrize("role", ROLES)
 def test_matrix(
-    role: str, action: Action, people: dict[str, User | None], target: Organization
+    role: str,
+    action: Action,
+    people: dict[str, User | None],
+    target: Organization,
+    listing: Listing,
 ) -> None:
     user = people[role]
-    expected = role in ALLOWED[action]
-    assert can(user, action, target) is expected
+    obj: object = listing if action in LISTING_ALLOWED else target
+    expected = role in (LISTING_ALLOWED.get(action) or ALLOWED[action])
+    assert can(user, action, obj) is expected
     if expected:
-        authorize(user, action, target)
+        authorize(user, action, obj)
     else:
         error = NotAuthenticated if user is None else PermissionDenied
         with pytest.raises(error):
-            authorize(user, action, target)
+            authorize(user, action, obj)
 
 
 def test_unverified_org_cannot_publish(session: Session) -> None:

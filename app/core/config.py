@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool = False
 
+    listing_valid_days: int = 365
+    listing_reminder_days: int = 14
+    max_upload_mb: int = 20
+
     worker_in_process: bool = True
     worker_poll_seconds: float = 2.0
     outbox_max_attempts: int = 8

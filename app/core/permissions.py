@@ -26,6 +26,11 @@ class Action(StrEnum):
     ORG_MANAGE_MEMBERS = "org.manage_members"
     ORG_PUBLISH = "org.publish"
     SEARCH_MANAGE = "search.manage"
+    LISTING_EDIT = "listing.edit"
+    LISTING_VIEW_UNPUBLISHED = "listing.view_unpublished"
+    LISTING_REVIEW = "listing.review"
+    LISTING_SEE_DETAIL = "listing.see_detail"
+    LISTING_SEE_CONFIDENTIAL = "listing.see_confidential"
 
 
 Rule = Callable[[User, Any], bool]
@@ -47,6 +52,13 @@ def _staff_for(user: User, org: Organization | None) -> bool:
     return user.is_platform_admin or _in_region(user, org)
 
 
+def _reviews(user: User, listing: Any) -> bool:
+    """Platform administrators, and district administrators for listings in their region."""
+    return user.is_platform_admin or (
+        user.role == Role.DISTRICT_ADMIN and user.region_code == listing.region_code
+    )
+
+
 _RULES: dict[Action, Rule] = {
     Action.ADMIN_ACCESS: lambda user, _obj: user.is_staff,
     Action.AUDIT_VIEW: lambda user, _obj: user.is_staff,
@@ -63,6 +75,25 @@ _RULES: dict[Action, Rule] = {
         org is not None and org.status == OrgStatus.VERIFIED and user.active_org_id == org.id
     ),
     Action.SEARCH_MANAGE: lambda user, _obj: user.is_platform_admin,
+    Action.LISTING_EDIT: lambda user, listing: (
+        user.active_org_id == listing.org_id and (listing.owner_id == user.id or user.is_org_admin)
+    ),
+    Action.LISTING_VIEW_UNPUBLISHED: lambda user, listing: (
+        _reviews(user, listing) or user.active_org_id == listing.org_id
+    ),
+    Action.LISTING_REVIEW: lambda user, listing: _reviews(user, listing),
+    # Public: the summary. Details and contacts: people of verified organisations, brokers,
+    # experts and staff.
+    Action.LISTING_SEE_DETAIL: lambda user, listing: (
+        user.is_staff
+        or user.role in (Role.BROKER, Role.EXPERT)
+        or user.active_org_id == listing.org_id
+        or (user.active_org_id is not None and user.org is not None and user.org.is_verified)
+    ),
+    # Confidential sections: the owner's organisation and staff; others once granted access.
+    Action.LISTING_SEE_CONFIDENTIAL: lambda user, listing: (
+        _reviews(user, listing) or user.active_org_id == listing.org_id
+    ),
 }
 assert set(_RULES) == set(Action), "every action needs a rule"
 
@@ -92,4 +123,9 @@ _DENIED = {
     Action.ORG_MANAGE_MEMBERS: "仅本机构管理员可以管理成员",
     Action.ORG_PUBLISH: "机构通过认证后，本机构成员才能发布信息",
     Action.SEARCH_MANAGE: "仅平台管理员可以维护搜索词典",
+    Action.LISTING_EDIT: "仅发布人或本机构管理员可以修改",
+    Action.LISTING_VIEW_UNPUBLISHED: "该信息尚未发布",
+    Action.LISTING_REVIEW: "仅平台管理员或所在区县管理员可以审核",
+    Action.LISTING_SEE_DETAIL: "登录并加入已认证的机构后可查看详情和联系方式",
+    Action.LISTING_SEE_CONFIDENTIAL: "该部分为保密内容，需发布方授权后查看",
 }

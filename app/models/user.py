@@ -36,8 +36,9 @@ class User(IDMixin, TimestampMixin, Base):
     # Bumped on password change and "log out everywhere"; page sessions carry the value they saw.
     session_version: Mapped[int] = mapped_column(default=1)
 
+    # Loaded with the user: permission checks read the organisation's status on most requests.
     org: Mapped[Organization | None] = relationship(
-        back_populates="members", lazy="raise", foreign_keys=[org_id]
+        back_populates="members", lazy="joined", foreign_keys=[org_id]
     )
 
     @property

@@ -1,0 +1,246 @@
+"""JSON routes for /api/v1/achievements, /demands and /challenges, built once for each kind."""
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, status
+from pydantic import BaseModel
+
+from app.core.deps import ActorDep, OptionalUser, SessionDep
+from app.core.pagination import MAX_PAGE_SIZE, PaginationDep
+from app.core.schemas import Page
+from app.listings import service
+from app.listings.schemas import (
+    FIELDS_BY_KIND,
+    AccessRequest,
+    CloseDecision,
+    ListingOut,
+    ReturnDecision,
+)
+from app.models.enums import ListingKind, ListingStatus
+from app.search.schemas import FacetCount
+
+router = APIRouter()
+
+_RESERVED = {"q", "page", "size", "sort"}
+
+
+class AccessDecision(StrEnum):
+    grant = "grant"
+    deny = "deny"
+
+
+class ListingPage(BaseModel):
+    total: int
+    items: list[ListingOut]
+    facets: dict[str, list[FacetCount]]
+    page: int
+    size: int
+    degraded: bool
+
+
+class VersionOut(BaseModel):
+    model_config = {"from_attributes": True}
+
+    version: int
+    status: str
+    note: str
+    changed_by_id: int | None
+    created_at: Any
+    snapshot: dict[str, Any]
+
+
+class AccessOut(BaseModel):
+    model_config = {"from_attributes": True}
+
+    id: int
+    org_id: int
+    message: str
+    status: str
+
+
+class ContactViewOut(BaseModel):
+    model_config = {"from_attributes": True}
+
+    viewer_id: int
+    viewer_org_id: int | None
+    viewed_at: Any
+
+
+def _kind_router(kind: ListingKind) -> APIRouter:
+    label = kind.label
+    fields = FIELDS_BY_KIND[kind]
+    r = APIRouter(prefix=f"/{kind.value}s", tags=[label])
+
+    @r.get("", response_model=ListingPage, summary=f"已发布的{label}")
+    def browse(
+        request: Request,
+        session: SessionDep,
+        user: OptionalUser,
+        q: Annotated[str, Query(max_length=200)] = "",
+        page: Annotated[int, Query(ge=1)] = 1,
+        size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
+        sort: Annotated[str, Query(pattern="^(relevance|newest)$")] = "newest",
+    ) -> object:
+        """分面筛选：field、industry、maturity、transfer_mode、region、price_band、org_type（同名可多选）。"""
+        filters: dict[str, list[str]] = {}
+        for name, value in request.query_params.multi_items():
+            if name not in _RESERVED and value:
+                filters.setdefault(name, []).append(value)
+        return service.browse(
+            session, user, kind, q=q, filters=filters, page=page, size=size, sort=sort
+        )
+
+    @r.post(
+        "",
+        response_model=ListingOut,
+        status_code=status.HTTP_201_CREATED,
+        summary=f"新建{label}草稿",
+    )
+    def create(
+        data: Annotated[fields, Body()],  # type: ignore[valid-type]
+        session: SessionDep,
+        actor: ActorDep,
+    ) -> object:
+        listing = service.create(session, actor, kind, data)
+        return service.view(session, listing, actor.user, log_contact=False)
+
+    @r.get("/mine", response_model=Page[ListingOut], summary=f"本机构的{label}（全部状态）")
+    def mine(
+        session: SessionDep,
+        actor: ActorDep,
+        pagination: PaginationDep,
+        status: ListingStatus | None = None,
+    ) -> object:
+        paged = service.mine(session, actor, pagination, kind=kind, status=status)
+        return {
+            "items": [service.view(session, x, actor.user, log_contact=False) for x in paged.items],
+            "total": paged.total,
+            "page": paged.page,
+            "size": paged.size,
+        }
+
+    @r.get("/review-queue", response_model=Page[ListingOut], summary=f"待审核的{label}")
+    def queue(session: SessionDep, actor: ActorDep, pagination: PaginationDep) -> object:
+        paged = service.review_queue(session, actor, pagination, kind)
+        return {
+            "items": [service.view(session, x, actor.user, log_contact=False) for x in paged.items],
+            "total": paged.total,
+            "page": paged.page,
+            "size": paged.size,
+        }
+
+    @r.get("/{listing_id}", response_model=ListingOut, summary=f"{label}详情")
+    def detail(listing_id: int, session: SessionDep, user: OptionalUser) -> object:
+        """公众可见摘要；已认证机构用户可见详情和联系方式（查看记录对发布方可见）；保密部分需授权。"""
+        return service.view(session, service.get(session, listing_id, user, kind), user)
+
+    @r.patch("/{listing_id}", response_model=ListingOut, summary=f"修改{label}")
+    def update(
+        listing_id: int,
+        data: Annotated[fields, Body()],  # type: ignore[valid-type]
+        session: SessionDep,
+        actor: ActorDep,
+    ) -> object:
+        listing = service.update(
+            session, actor, service.get(session, listing_id, actor.user, kind), data
+        )
+        return service.view(session, listing, actor.user, log_contact=False)
+
+    def _act(listing_id: int, session: SessionDep, actor: ActorDep) -> Any:
+        return service.get(session, listing_id, actor.user, kind)
+
+    @r.post("/{listing_id}/submit", response_model=ListingOut, summary="提交审核")
+    def submit(listing_id: int, session: SessionDep, actor: ActorDep) -> object:
+        listing = service.submit(session, actor, _act(listing_id, session, actor))
+        return service.view(session, listing, actor.user, log_contact=False)
+
+    @r.post("/{listing_id}/publish", response_model=ListingOut, summary="审核通过并发布")
+    def publish(listing_id: int, session: SessionDep, actor: ActorDep) -> object:
+        listing = service.publish(session, actor, _act(listing_id, session, actor))
+        return service.view(session, listing, actor.user, log_contact=False)
+
+    @r.post("/{listing_id}/return", response_model=ListingOut, summary="退回修改")
+    def return_(
+        listing_id: int, data: ReturnDecision, session: SessionDep, actor: ActorDep
+    ) -> object:
+        listing = service.return_(
+            session, actor, _act(listing_id, session, actor), data.reason_code, data.reason_text
+        )
+        return service.view(session, listing, actor.user, log_contact=False)
+
+    @r.post("/{listing_id}/close", response_model=ListingOut, summary="关闭")
+    def close(listing_id: int, data: CloseDecision, session: SessionDep, actor: ActorDep) -> object:
+        listing = service.close(
+            session, actor, _act(listing_id, session, actor), data.reason_code, data.reason_text
+        )
+        return service.view(session, listing, actor.user, log_contact=False)
+
+    @r.post("/{listing_id}/renew", response_model=ListingOut, summary="续期")
+    def renew(listing_id: int, session: SessionDep, actor: ActorDep) -> object:
+        listing = service.renew(session, actor, _act(listing_id, session, actor))
+        return service.view(session, listing, actor.user, log_contact=False)
+
+    @r.get("/{listing_id}/versions", response_model=list[VersionOut], summary="历史版本")
+    def versions(listing_id: int, session: SessionDep, actor: ActorDep) -> object:
+        return service.versions(session, actor, _act(listing_id, session, actor))
+
+    @r.put("/{listing_id}/favourite", status_code=status.HTTP_204_NO_CONTENT, summary="收藏")
+    def favourite(listing_id: int, session: SessionDep, actor: ActorDep) -> None:
+        service.set_favourite(session, actor, _act(listing_id, session, actor), True)
+
+    @r.delete("/{listing_id}/favourite", status_code=status.HTTP_204_NO_CONTENT, summary="取消收藏")
+    def unfavourite(listing_id: int, session: SessionDep, actor: ActorDep) -> None:
+        service.set_favourite(session, actor, _act(listing_id, session, actor), False)
+
+    @r.post(
+        "/{listing_id}/access-requests",
+        response_model=AccessOut,
+        status_code=201,
+        summary="申请查看保密内容",
+    )
+    def request_access(
+        listing_id: int, data: AccessRequest, session: SessionDep, actor: ActorDep
+    ) -> object:
+        return service.request_access(
+            session, actor, _act(listing_id, session, actor), data.message
+        )
+
+    @r.get(
+        "/{listing_id}/access-requests",
+        response_model=list[AccessOut],
+        summary="保密内容查看申请（发布方）",
+    )
+    def access_requests(listing_id: int, session: SessionDep, actor: ActorDep) -> object:
+        return service.access_requests(session, actor, _act(listing_id, session, actor))
+
+    @r.post(
+        "/{listing_id}/access-requests/{access_id}/{decision}",
+        response_model=AccessOut,
+        summary="授权或拒绝",
+    )
+    def decide(
+        listing_id: int,
+        access_id: int,
+        decision: AccessDecision,
+        session: SessionDep,
+        actor: ActorDep,
+    ) -> object:
+        grant = decision == AccessDecision.grant
+        return service.decide_access(
+            session, actor, _act(listing_id, session, actor), access_id, grant
+        )
+
+    @r.get(
+        "/{listing_id}/contact-views",
+        response_model=list[ContactViewOut],
+        summary="联系方式查看记录（发布方）",
+    )
+    def contact_views(listing_id: int, session: SessionDep, actor: ActorDep) -> object:
+        return service.contact_views(session, actor, _act(listing_id, session, actor))
+
+    return r
+
+
+for _kind in ListingKind:
+    router.include_router(_kind_router(_kind))

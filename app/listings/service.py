@@ -1,0 +1,708 @@
+"""The catalogue's rules: drafting, review, publication, expiry, disclosure and history."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.core import audit
+from app.core.audit import Actor
+from app.core.config import get_settings
+from app.core.db import utcnow
+from app.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    ServiceUnavailable,
+)
+from app.core.indexing import index_later
+from app.core.money import format_yuan
+from app.core.notifications import notify
+from app.core.pagination import Paged, Pagination, paginate
+from app.core.permissions import Action, authorize, can
+from app.core.regions import region_name
+from app.core.workflow import Transition, Workflow
+from app.listings import repository
+from app.listings.schemas import (
+    CONFIDENTIAL_SECTIONS,
+    FIELDS_BY_KIND,
+    REQUIRED_TO_SUBMIT,
+    ListingFields,
+    ListingOut,
+    OrgBrief,
+)
+from app.models import (
+    Achievement,
+    ConfidentialAccess,
+    ContactView,
+    Favourite,
+    Listing,
+    ListingVersion,
+    User,
+)
+from app.models.enums import AccessStatus, ListingKind, ListingStatus
+from app.orgs import service as org_service
+from app.search import service as search_service
+from app.taxonomy import service as taxonomy
+
+S = ListingStatus
+lifecycle: Workflow[ListingStatus] = Workflow(
+    "该信息",
+    "status",
+    [
+        Transition("submit", "提交审核", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED),
+        Transition("publish", "审核通过", frozenset({S.SUBMITTED}), S.PUBLISHED),
+        Transition("return", "退回修改", frozenset({S.SUBMITTED}), S.RETURNED),
+        Transition("expire", "到期下架", frozenset({S.PUBLISHED}), S.EXPIRED),
+        Transition("renew", "续期", frozenset({S.PUBLISHED, S.EXPIRED}), S.PUBLISHED),
+        Transition("revise", "修改后重新审核", frozenset({S.PUBLISHED}), S.SUBMITTED),
+        Transition(
+            "close",
+            "关闭",
+            frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.PUBLISHED, S.EXPIRED}),
+            S.CLOSED,
+        ),
+    ],
+)
+
+PUBLIC_FIELDS: dict[ListingKind, list[str]] = {
+    ListingKind.ACHIEVEMENT: ["trl", "maturity", "pilot_status", "transfer_modes", "price"],
+    ListingKind.DEMAND: ["budget_min", "budget_max", "deadline", "cooperation_modes"],
+    ListingKind.CHALLENGE: ["reward", "application_deadline", "criteria"],
+}
+DETAIL_FIELDS: dict[ListingKind, list[str]] = {
+    kind: ["description", *sections]
+    for kind, sections in {
+        ListingKind.ACHIEVEMENT: [
+            "ip_items",
+            "inventors",
+            "advantages",
+            "economic_benefit",
+            "application_scenarios",
+        ],
+        ListingKind.DEMAND: ["problem", "indicators"],
+        ListingKind.CHALLENGE: ["problem", "indicators", "requirements"],
+    }.items()
+}
+CONTACT_FIELDS = ["contact_name", "contact_phone", "contact_email"]
+COMMON_FIELDS = [
+    "title",
+    "summary",
+    "description",
+    "field_code",
+    "industry_code",
+    "keywords",
+    "region_code",
+    *CONTACT_FIELDS,
+    "confidential",
+    "external_id",
+]
+
+
+def _fields(kind: ListingKind) -> list[str]:
+    return [*COMMON_FIELDS, *PUBLIC_FIELDS[kind], *DETAIL_FIELDS[kind][1:]]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(listing: Listing) -> dict[str, Any]:
+    return {name: _plain(getattr(listing, name)) for name in _fields(listing.kind)} | {
+        "status": listing.status.value
+    }
+
+
+def _record_version(session: Session, actor: Actor, listing: Listing, note: str) -> None:
+    session.flush()
+    session.add(
+        ListingVersion(
+            listing_id=listing.id,
+            version=listing.version,
+            status=listing.status.value,
+            snapshot=snapshot(listing),
+            changed_by_id=actor.user_id,
+            note=note,
+        )
+    )
+
+
+def _check_taxonomy(session: Session, data: ListingFields) -> None:
+    errors = {}
+    if data.field_code is not None and data.field_code not in taxonomy.names(session, "field"):
+        errors["field_code"] = "技术领域不在分类表中，请从列表中选择"
+    if data.industry_code and data.industry_code not in taxonomy.names(session, "industry"):
+        errors["industry_code"] = "产业不在分类表中，请从列表中选择"
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
+def _check_sections(kind: ListingKind, confidential: list[str] | None) -> None:
+    unknown = sorted(set(confidential or []) - set(CONFIDENTIAL_SECTIONS[kind]))
+    if unknown:
+        allowed = "、".join(f"{k}（{v}）" for k, v in CONFIDENTIAL_SECTIONS[kind].items())
+        raise InvalidInput(
+            errors={"confidential": f"不能设为保密的部分：{'、'.join(unknown)}；可选：{allowed}"}
+        )
+
+
+def _apply(listing: Listing, data: ListingFields) -> None:
+    for name, value in data.model_dump(exclude_unset=True).items():
+        if name in ("ip_items", "criteria") and value is not None:
+            value = [dict(item) for item in value]
+        if name in ("transfer_modes", "cooperation_modes") and value is not None:
+            value = [str(mode) for mode in value]
+        if value is None and name in (
+            "keywords",
+            "confidential",
+            "transfer_modes",
+            "inventors",
+            "ip_items",
+            "cooperation_modes",
+            "criteria",
+        ):
+            value = []
+        if (
+            value is None
+            and name in COMMON_FIELDS
+            and name not in ("field_code", "industry_code", "external_id", "region_code")
+        ):
+            value = ""
+        setattr(listing, name, value)
+
+
+def get(
+    session: Session, listing_id: int, viewer: User | None, kind: ListingKind | None = None
+) -> Listing:
+    """A listing the viewer may see: published ones for everybody, others for its organisation and reviewers."""
+    listing = repository.get(session, listing_id, kind)
+    if listing is None or (
+        listing.status != ListingStatus.PUBLISHED
+        and not can(viewer, Action.LISTING_VIEW_UNPUBLISHED, listing)
+    ):
+        raise NotFound("该信息不存在或尚未发布")
+    return listing
+
+
+def create(session: Session, actor: Actor, kind: ListingKind, data: ListingFields) -> Listing:
+    """Start a draft for the actor's organisation (which must be verified)."""
+    user = actor.user
+    if user is None:
+        authorize(None, Action.ORG_PUBLISH)
+        raise AssertionError
+    org = org_service.get_for_member(session, user)
+    authorize(user, Action.ORG_PUBLISH, org)
+    assert org is not None
+    _check_taxonomy(session, data)
+    _check_sections(kind, data.confidential)
+    if data.external_id and repository.by_external_id(session, org.id, kind, data.external_id):
+        raise Conflict(
+            f"外部编号 {data.external_id} 已存在", errors={"external_id": "外部编号已存在"}
+        )
+    model = repository.MODELS[kind]
+    listing = model(
+        kind=kind,
+        org_id=org.id,
+        owner_id=user.id,
+        region_code=org.region_code,
+        summary="",
+        title="",
+        contact_name=user.name,
+        contact_phone=user.phone,
+        contact_email=user.email,
+    )
+    if kind == ListingKind.CHALLENGE and data.model_dump(exclude_unset=True).get("reward") is None:
+        raise InvalidInput(errors={"reward": "请填写榜单奖励金额"})
+    if kind == ListingKind.CHALLENGE and getattr(data, "application_deadline", None) is None:
+        raise InvalidInput(errors={"application_deadline": "请填写揭榜截止日期"})
+    _apply(listing, data)
+    if not listing.title or not listing.summary:
+        raise InvalidInput(
+            errors={k: "必填项" for k in ("title", "summary") if not getattr(listing, k)}
+        )
+    _check_dates(listing)
+    session.add(listing)
+    session.flush()
+    _record_version(session, actor, listing, "创建草稿")
+    audit.record(
+        session,
+        actor,
+        f"{kind.value}.create",
+        listing,
+        summary=f"创建{kind.label}草稿：{listing.title}",
+        after=snapshot(listing),
+    )
+    return listing
+
+
+def _check_dates(listing: Listing) -> None:
+    today = date.today()
+    for name, label in (("deadline", "需求截止日期"), ("application_deadline", "揭榜截止日期")):
+        value = getattr(listing, name, None)
+        if value is not None and value < today and listing.status in (S.DRAFT, S.RETURNED):
+            raise InvalidInput(errors={name: f"{label}不能早于今天"})
+
+
+def update(session: Session, actor: Actor, listing: Listing, data: ListingFields) -> Listing:
+    """Change a listing; a published one goes back to review with the change."""
+    authorize(actor.user, Action.LISTING_EDIT, listing)
+    if listing.status == S.CLOSED:
+        raise Conflict("已关闭的信息不能修改")
+    _check_taxonomy(session, data)
+    _check_sections(listing.kind, data.confidential)
+    before = snapshot(listing)
+    _apply(listing, data)
+    if "field_code" in data.model_fields_set:
+        listing.field_suggested = False
+    _check_dates(listing)
+    old, new = audit.diff(before, snapshot(listing))
+    if not new:
+        return listing
+    note = "修改内容"
+    if listing.status == S.PUBLISHED:
+        lifecycle.apply(listing, "revise")
+        listing.submitted_at = utcnow()
+        note = "修改已发布内容，重新提交审核"
+    listing.version += 1
+    _record_version(session, actor, listing, note)
+    audit.record(
+        session,
+        actor,
+        f"{listing.kind.value}.update",
+        listing,
+        summary=f"{note}：{listing.title}",
+        before=old,
+        after=new,
+    )
+    index_later(session, listing.kind.value, listing.id)
+    return listing
+
+
+def missing_for_submit(listing: Listing) -> dict[str, str]:
+    missing = {}
+    for name, label in REQUIRED_TO_SUBMIT[listing.kind].items():
+        value = getattr(listing, name, None)
+        if value in (None, "", []):
+            missing[name] = f"提交审核前请填写：{label}"
+    if listing.field_suggested:
+        missing["field_code"] = "技术领域是系统根据内容推荐的，请确认或修改后再提交"
+    return missing
+
+
+def _transition(
+    session: Session, actor: Actor, listing: Listing, action: str, note: str = ""
+) -> None:
+    before, after = lifecycle.apply(listing, action)
+    listing.version += 1
+    _record_version(session, actor, listing, note or lifecycle.label(action))
+    audit.record(
+        session,
+        actor,
+        f"{listing.kind.value}.{action}",
+        listing,
+        summary=f"{lifecycle.label(action)}：{listing.title}" + (f"（{note}）" if note else ""),
+        before={"status": before.value},
+        after={"status": after.value},
+    )
+    index_later(session, listing.kind.value, listing.id)
+
+
+def submit(session: Session, actor: Actor, listing: Listing) -> Listing:
+    """Send a draft (or a returned listing) for review."""
+    authorize(actor.user, Action.LISTING_EDIT, listing)
+    org = org_service.get_for_member(session, actor.user) if actor.user else None
+    authorize(actor.user, Action.ORG_PUBLISH, org)
+    missing = missing_for_submit(listing)
+    if missing:
+        raise InvalidInput("还有必填内容未完成，不能提交审核", errors=missing)
+    _check_dates(listing)
+    listing.submitted_at = utcnow()
+    _transition(session, actor, listing, "submit")
+    return listing
+
+
+def publish(session: Session, actor: Actor, listing: Listing) -> Listing:
+    """Approve a submitted listing; it is public until it expires."""
+    authorize(actor.user, Action.LISTING_REVIEW, listing)
+    now = utcnow()
+    listing.published_at = now
+    listing.expires_at = now + timedelta(days=get_settings().listing_valid_days)
+    listing.return_reason_code = None
+    listing.return_reason_text = ""
+    _transition(session, actor, listing, "publish")
+    _tell_owner(
+        session,
+        listing,
+        f"您的{listing.kind.label}“{listing.title}”已审核通过并发布",
+        f"有效期至 {listing.expires_at:%Y-%m-%d}，到期前会提醒您续期。",
+    )
+    return listing
+
+
+def return_(
+    session: Session, actor: Actor, listing: Listing, reason_code: str, reason_text: str
+) -> Listing:
+    """Send a submitted listing back with a reason from the managed list."""
+    authorize(actor.user, Action.LISTING_REVIEW, listing)
+    reasons = taxonomy.names(session, "return_reason")
+    if reason_code not in reasons:
+        raise InvalidInput(errors={"reason_code": "请从列表中选择退回原因"})
+    if reason_code == "other" and not reason_text.strip():
+        raise InvalidInput(errors={"reason_text": "选择“其他”时请写明原因"})
+    listing.return_reason_code = reason_code
+    listing.return_reason_text = reason_text.strip()
+    _transition(session, actor, listing, "return", reasons[reason_code])
+    _tell_owner(
+        session,
+        listing,
+        f"您的{listing.kind.label}“{listing.title}”被退回修改",
+        f"原因：{reasons[reason_code]}。{listing.return_reason_text}\n请修改后重新提交审核。",
+    )
+    return listing
+
+
+def close(
+    session: Session, actor: Actor, listing: Listing, reason_code: str, reason_text: str = ""
+) -> Listing:
+    if not (
+        can(actor.user, Action.LISTING_EDIT, listing)
+        or can(actor.user, Action.LISTING_REVIEW, listing)
+    ):
+        authorize(actor.user, Action.LISTING_EDIT, listing)
+    reasons = taxonomy.names(session, "close_reason")
+    if reason_code not in reasons:
+        raise InvalidInput(errors={"reason_code": "请从列表中选择关闭原因"})
+    listing.close_reason = (
+        reasons[reason_code] + (f"：{reason_text.strip()}" if reason_text.strip() else "")
+    )[:300]
+    _transition(session, actor, listing, "close", listing.close_reason)
+    return listing
+
+
+def renew(session: Session, actor: Actor, listing: Listing) -> Listing:
+    """One action: another full validity period from today."""
+    authorize(actor.user, Action.LISTING_EDIT, listing)
+    listing.expires_at = utcnow() + timedelta(days=get_settings().listing_valid_days)
+    listing.reminded_at = None
+    _transition(session, actor, listing, "renew", f"有效期延至 {listing.expires_at:%Y-%m-%d}")
+    return listing
+
+
+def _tell_owner(session: Session, listing: Listing, title: str, body: str) -> None:
+    owner = session.get(User, listing.owner_id)
+    if owner is not None:
+        notify(
+            session,
+            owner,
+            topic=f"listing.{listing.status.value}",
+            title=title,
+            body=body,
+            link=f"/{listing.kind.value}s/{listing.id}",
+        )
+
+
+def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
+    """Take expired listings down and remind owners of those expiring soon; returns the counts."""
+    now = utcnow()
+    expired = repository.due_to_expire(session, now)
+    for listing in expired:
+        _transition(session, actor, listing, "expire")
+        _tell_owner(
+            session,
+            listing,
+            f"您的{listing.kind.label}“{listing.title}”已到期下架",
+            "如仍有效，可在“我的发布”中一键续期。",
+        )
+    days = get_settings().listing_reminder_days
+    reminded = repository.due_for_reminder(session, now, now + timedelta(days=days))
+    for listing in reminded:
+        listing.reminded_at = now
+        _tell_owner(
+            session,
+            listing,
+            f"您的{listing.kind.label}“{listing.title}”即将到期",
+            f"将于 {listing.expires_at:%Y-%m-%d} 到期下架，如仍有效请在“我的发布”中一键续期。",
+        )
+    session.flush()
+    return len(expired), len(reminded)
+
+
+# -- reading, with tiered disclosure ----------------------------------------------------------
+
+
+def view(
+    session: Session, listing: Listing, viewer: User | None, *, log_contact: bool = True
+) -> ListingOut:
+    """The listing as ``viewer`` may see it; showing contacts to an outsider is logged."""
+    kind = listing.kind
+    detail = can(viewer, Action.LISTING_SEE_DETAIL, listing)
+    confidential = set(listing.confidential or [])
+    sees_confidential = can(viewer, Action.LISTING_SEE_CONFIDENTIAL, listing) or (
+        viewer is not None and repository.has_access(session, listing.id, viewer.active_org_id)
+    )
+    hidden = sorted(confidential) if detail and not sees_confidential else []
+    data: dict[str, Any] = {name: _plain(getattr(listing, name)) for name in PUBLIC_FIELDS[kind]}
+    if isinstance(listing, Achievement):
+        data["price_text"] = format_yuan(listing.price)
+    if detail:
+        for name in DETAIL_FIELDS[kind]:
+            if name not in hidden:
+                data[name] = _plain(getattr(listing, name))
+        for name in CONTACT_FIELDS:
+            data[name] = getattr(listing, name)
+        data["confidential"] = list(listing.confidential or [])
+        if (
+            log_contact
+            and viewer is not None
+            and viewer.active_org_id != listing.org_id
+            and not viewer.is_staff
+        ):
+            session.add(
+                ContactView(
+                    listing_id=listing.id, viewer_id=viewer.id, viewer_org_id=viewer.active_org_id
+                )
+            )
+    return ListingOut(
+        id=listing.id,
+        kind=kind,
+        status=listing.status,
+        title=listing.title,
+        summary=listing.summary,
+        field_code=listing.field_code,
+        field=taxonomy.names(session, "field").get(listing.field_code or "", ""),
+        industry_code=listing.industry_code,
+        keywords=list(listing.keywords or []),
+        region_code=listing.region_code,
+        region=region_name(listing.region_code),
+        org=OrgBrief(
+            id=listing.org.id,
+            name=listing.org.name,
+            org_type=listing.org.org_type.label,
+            region=listing.org.region,
+        ),
+        published_at=listing.published_at,
+        expires_at=listing.expires_at,
+        updated_at=listing.updated_at,
+        version=listing.version,
+        detail_visible=detail,
+        hidden_sections=hidden
+        if detail
+        else sorted(set(DETAIL_FIELDS[kind]) | set(CONTACT_FIELDS)),
+        data=data,
+    )
+
+
+def mine(
+    session: Session,
+    actor: Actor,
+    pagination: Pagination,
+    *,
+    kind: ListingKind | None = None,
+    status: ListingStatus | None = None,
+) -> Paged:
+    """Every listing of the actor's organisation, whatever its state."""
+    user = actor.user
+    if user is None or user.active_org_id is None:
+        raise PermissionDenied("加入机构后才能查看本机构的发布")
+    return paginate(
+        session, repository.of_org(session, user.active_org_id, kind, status), pagination
+    )
+
+
+def review_queue(
+    session: Session, actor: Actor, pagination: Pagination, kind: ListingKind | None = None
+) -> Paged:
+    if actor.user is None or not actor.user.is_staff:
+        raise PermissionDenied("仅平台管理员或区县管理员可以审核")
+    return paginate(session, repository.review_queue(actor.user, kind), pagination)
+
+
+def versions(session: Session, actor: Actor, listing: Listing) -> list[ListingVersion]:
+    authorize(actor.user, Action.LISTING_VIEW_UNPUBLISHED, listing)
+    return repository.versions(session, listing.id)
+
+
+# -- favourites, confidential access, contact log --------------------------------------------
+
+
+def set_favourite(session: Session, actor: Actor, listing: Listing, on: bool) -> None:
+    user = actor.user
+    if user is None:
+        authorize(None, Action.ORG_VIEW_PRIVATE)
+        return
+    existing = repository.favourite(session, user.id, listing.id)
+    if on and existing is None:
+        session.add(Favourite(user_id=user.id, listing_id=listing.id))
+    elif not on and existing is not None:
+        session.delete(existing)
+    session.flush()
+
+
+def favourites(session: Session, actor: Actor, pagination: Pagination) -> Paged:
+    if actor.user is None:
+        authorize(None, Action.ORG_VIEW_PRIVATE)
+        raise AssertionError
+    return paginate(session, repository.favourites_of(session, actor.user.id), pagination)
+
+
+def favourite_ids(session: Session, user: User | None) -> set[int]:
+    return repository.favourite_ids(session, user.id) if user else set()
+
+
+def request_access(
+    session: Session, actor: Actor, listing: Listing, message: str
+) -> ConfidentialAccess:
+    """Ask the owner to show this organisation the confidential sections."""
+    user = actor.user
+    authorize(user, Action.LISTING_SEE_DETAIL, listing)
+    assert user is not None
+    if not listing.confidential:
+        raise Conflict("该信息没有保密内容")
+    if user.active_org_id is None:
+        raise PermissionDenied("加入机构后才能申请查看保密内容")
+    if user.active_org_id == listing.org_id:
+        raise Conflict("本机构的信息无需申请")
+    row = repository.access(session, listing.id, user.active_org_id)
+    if row is not None and row.status != AccessStatus.DENIED:
+        raise Conflict(
+            "已经申请过，请等待发布方处理" if row.status == AccessStatus.REQUESTED else "已获授权"
+        )
+    if row is None:
+        row = ConfidentialAccess(
+            listing_id=listing.id, org_id=user.active_org_id, requested_by_id=user.id
+        )
+        session.add(row)
+    row.status = AccessStatus.REQUESTED
+    row.message = message.strip()
+    row.requested_by_id = user.id
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "listing.access_request",
+        listing,
+        summary=f"申请查看保密内容：{listing.title}",
+    )
+    _tell_owner(
+        session,
+        listing,
+        f"有机构申请查看“{listing.title}”的保密内容",
+        f"{user.name}：{row.message or '（无说明）'}。请在信息详情页处理申请。",
+    )
+    return row
+
+
+def decide_access(
+    session: Session, actor: Actor, listing: Listing, access_id: int, grant: bool
+) -> ConfidentialAccess:
+    authorize(actor.user, Action.LISTING_EDIT, listing)
+    row = session.get(ConfidentialAccess, access_id)
+    if row is None or row.listing_id != listing.id:
+        raise NotFound("该申请不存在")
+    row.status = AccessStatus.GRANTED if grant else AccessStatus.DENIED
+    row.decided_by_id = actor.user_id
+    row.decided_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "listing.access_grant" if grant else "listing.access_deny",
+        listing,
+        summary=f"{'授权' if grant else '拒绝'}机构 #{row.org_id} 查看保密内容：{listing.title}",
+        after={"org_id": row.org_id, "status": row.status.value},
+    )
+    requester = session.get(User, row.requested_by_id)
+    if requester is not None:
+        notify(
+            session,
+            requester,
+            topic="listing.access",
+            title=f"“{listing.title}”的保密内容申请已{'通过' if grant else '被拒绝'}",
+            link=f"/{listing.kind.value}s/{listing.id}",
+        )
+    return row
+
+
+def access_requests(session: Session, actor: Actor, listing: Listing) -> list[ConfidentialAccess]:
+    authorize(actor.user, Action.LISTING_EDIT, listing)
+    return repository.access_requests(session, listing.id)
+
+
+def contact_views(session: Session, actor: Actor, listing: Listing) -> list[ContactView]:
+    """Who saw this listing's contacts (for its owner)."""
+    authorize(actor.user, Action.LISTING_EDIT, listing)
+    return repository.contact_views(session, listing.id)
+
+
+def published_counts(session: Session) -> dict[ListingKind, int]:
+    return repository.published_counts(session)
+
+
+def latest_published(session: Session, limit: int = 6) -> list[Listing]:
+    return list(session.scalars(repository.published().limit(limit)))
+
+
+def by_ids(session: Session, ids: list[int]) -> list[Listing]:
+    return repository.by_ids(session, ids)
+
+
+def sections(kind: ListingKind) -> dict[str, str]:
+    return CONFIDENTIAL_SECTIONS[kind]
+
+
+def fields_schema(kind: ListingKind) -> type[ListingFields]:
+    return FIELDS_BY_KIND[kind]
+
+
+def browse(
+    session: Session,
+    viewer: User | None,
+    kind: ListingKind,
+    *,
+    q: str = "",
+    filters: dict[str, list[str]] | None = None,
+    page: int = 1,
+    size: int = 20,
+    sort: str = "newest",
+) -> dict[str, Any]:
+    """Published listings of one kind, filtered and faceted through the search index.
+
+    When the engine is down the list still answers from the database, newest first and
+    without facets, so browsing never breaks with search.
+    """
+    try:
+        result = search_service.search(
+            session, q, types=[kind.value], filters=filters or {}, page=page, size=size, sort=sort
+        )
+    except ServiceUnavailable:
+        paged = paginate(session, repository.published(kind), Pagination(page=page, size=size))
+        return {
+            "total": paged.total,
+            "items": [view(session, x, viewer, log_contact=False) for x in paged.items],
+            "facets": {},
+            "page": page,
+            "size": size,
+            "degraded": True,
+        }
+    by_id = {x.id: x for x in repository.by_ids(session, [int(item.id) for item in result.items])}
+    items = [
+        view(session, by_id[int(item.id)], viewer, log_contact=False)
+        for item in result.items
+        if int(item.id) in by_id
+    ]
+    return {
+        "total": result.total,
+        "items": items,
+        "facets": {k: v for k, v in result.facets.items() if k != "type"},
+        "page": page,
+        "size": size,
+        "degraded": False,
+    }
