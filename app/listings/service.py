@@ -210,7 +210,8 @@ def create(session: Session, actor: Actor, kind: ListingKind, data: ListingField
     model = repository.MODELS[kind]
     listing = model(
         kind=kind,
-        org_id=org.id,
+        status=ListingStatus.DRAFT,
+        org=org,
         owner_id=user.id,
         region_code=org.region_code,
         summary="",

@@ -17,6 +17,15 @@ class LabelledEnum(StrEnum):
     def choices(cls) -> list[tuple[str, str]]:
         return [(m.value, m.label) for m in cls]
 
+    @classmethod
+    def _missing_(cls, value: object) -> LabelledEnum | None:
+        # People (forms, spreadsheets) write the Chinese label: 许可 means TransferMode.LICENSE.
+        if isinstance(value, str):
+            for member in cls:
+                if member.label == value.strip():
+                    return member
+        return None
+
 
 class OrgType(LabelledEnum):
     UNIVERSITY = "university"

@@ -74,6 +74,7 @@ def make_listing(
             criteria=[{"name": "技术先进性", "weight": 60}, {"name": "产业化能力", "weight": 40}],
             **common,
         )
+    listing.org = org  # loaded, as the service's queries load it
     for key, value in fields.items():
         setattr(listing, key, value)
     session.add(listing)
