@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,46 @@ def handles(topic: str) -> Callable[[Handler], Handler]:
         return fn
 
     return register
+
+
+@dataclass
+class PeriodicJob:
+    name: str
+    every_seconds: float
+    run: Callable[[Session], object]
+    next_at: float = 0.0
+
+
+_periodic: list[PeriodicJob] = []
+
+
+def every(
+    seconds: float, name: str
+) -> Callable[[Callable[[Session], object]], Callable[[Session], object]]:
+    """Register maintenance the worker runs every ``seconds`` (first run soon after start)."""
+
+    def register(fn: Callable[[Session], object]) -> Callable[[Session], object]:
+        _periodic.append(PeriodicJob(name=name, every_seconds=seconds, run=fn))
+        return fn
+
+    return register
+
+
+def run_due_jobs(factory: sessionmaker[Session], now: float) -> int:
+    """Run the periodic jobs that are due, each in its own transaction; returns how many ran."""
+    ran = 0
+    for job in _periodic:
+        if now < job.next_at:
+            continue
+        job.next_at = now + job.every_seconds
+        try:
+            with factory() as session, session.begin():
+                declare_write_intent(session)
+                job.run(session)
+            ran += 1
+        except Exception:
+            log.exception("periodic job %s failed", job.name)
+    return ran
 
 
 def enqueue(
@@ -195,6 +236,7 @@ class OutboxWorker:
             if self._stop.is_set():
                 break
             try:
+                run_due_jobs(self._factory, time.monotonic())
                 while drain(self._factory, max_attempts=self._max_attempts) > 0:
                     if self._stop.is_set():
                         break

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core import audit
-from app.core.audit import Actor
+from app.core import audit, outbox
+from app.core.audit import SYSTEM, Actor
 from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.errors import (
@@ -408,6 +408,11 @@ def _tell_owner(session: Session, listing: Listing, title: str, body: str) -> No
             body=body,
             link=f"/{listing.kind.value}s/{listing.id}",
         )
+
+
+@outbox.every(3600, "listings.expire_and_remind")
+def _hourly_expiry(session: Session) -> None:
+    expire_and_remind(session, SYSTEM)
 
 
 def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:

@@ -85,3 +85,17 @@ class TestDrain:
 def test_backoff_grows_and_is_capped() -> None:
     assert [outbox.backoff(n).total_seconds() for n in (1, 2, 3)] == [5, 10, 20]
     assert outbox.backoff(30) == timedelta(hours=1)
+
+
+def test_periodic_jobs_run_when_due(session_factory: sessionmaker[Session]) -> None:
+    runs: list[str] = []
+    job = outbox.PeriodicJob(name="test", every_seconds=60, run=lambda _s: runs.append("x"))
+    outbox._periodic.append(job)
+    try:
+        assert outbox.run_due_jobs(session_factory, now=1000.0) >= 1
+        outbox.run_due_jobs(session_factory, now=1030.0)
+        assert runs == ["x"]
+        outbox.run_due_jobs(session_factory, now=1061.0)
+        assert runs == ["x", "x"]
+    finally:
+        outbox._periodic.remove(job)
