@@ -2,8 +2,10 @@
 
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Query, Request, status
+from fastapi import APIRouter, Body, File, Form, Query, Request, Response, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from app.core.deps import ActorDep, OptionalUser, SessionDep
@@ -13,6 +15,7 @@ from app.listings import service
 from app.listings.schemas import (
     FIELDS_BY_KIND,
     AccessRequest,
+    AttachmentOut,
     CloseDecision,
     ListingOut,
     ReturnDecision,
@@ -238,6 +241,67 @@ def _kind_router(kind: ListingKind) -> APIRouter:
     )
     def contact_views(listing_id: int, session: SessionDep, actor: ActorDep) -> object:
         return service.contact_views(session, actor, _act(listing_id, session, actor))
+
+    @r.post(
+        "/{listing_id}/attachments",
+        response_model=AttachmentOut,
+        status_code=201,
+        summary="上传图片或附件",
+    )
+    async def upload(
+        listing_id: int,
+        session: SessionDep,
+        actor: ActorDep,
+        file: Annotated[
+            UploadFile, File(description="PNG/JPG/WEBP 图片（≤5MB）或 PDF/Office 文档（≤20MB）")
+        ],
+        category: Annotated[str, Form(pattern="^(image|document)$")] = "document",
+    ) -> object:
+        data = await file.read()
+        listing = await run_in_threadpool(_act, listing_id, session, actor)
+        row = await run_in_threadpool(
+            service.add_attachment,
+            session,
+            actor,
+            listing,
+            category=category,
+            filename=file.filename or "file",
+            data=data,
+        )
+        return AttachmentOut(
+            id=row.id,
+            category=row.category,
+            filename=row.filename,
+            size=row.size,
+            content_type=row.content_type,
+            url=f"/api/v1/{kind.value}s/{listing_id}/attachments/{row.id}",
+        )
+
+    @r.get("/{listing_id}/attachments/{attachment_id}", summary="下载图片或附件")
+    def download(
+        listing_id: int, attachment_id: int, session: SessionDep, user: OptionalUser
+    ) -> Response:
+        listing = service.get(session, listing_id, user, kind)
+        row, data = service.attachment(session, listing, user, attachment_id)
+        disposition = "inline" if row.category == "image" else "attachment"
+        return Response(
+            data,
+            media_type=row.content_type,
+            headers={
+                "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(row.filename)}",
+                "Cache-Control": "private, max-age=3600",
+            },
+        )
+
+    @r.delete(
+        "/{listing_id}/attachments/{attachment_id}",
+        status_code=status.HTTP_204_NO_CONTENT,
+        summary="删除图片或附件",
+    )
+    def delete_attachment(
+        listing_id: int, attachment_id: int, session: SessionDep, actor: ActorDep
+    ) -> None:
+        service.remove_attachment(session, actor, _act(listing_id, session, actor), attachment_id)
 
     return r
 

@@ -254,6 +254,15 @@ class OrgBrief(Schema):
     region: str
 
 
+class AttachmentOut(Schema):
+    id: int
+    category: str = Field(description="image（图片，公开）或 document（附件，随详情可见）")
+    filename: str
+    size: int
+    content_type: str
+    url: str
+
+
 class ListingOut(Schema):
     """A listing as the viewer may see it: hidden sections are absent, not empty."""
 
@@ -276,3 +285,4 @@ class ListingOut(Schema):
     detail_visible: bool = Field(description="是否可见详情和联系方式（已认证机构用户可见）")
     hidden_sections: list[str] = Field(description="保密且未获授权、因而未显示的部分")
     data: dict[str, Any] = Field(description="按类型区分的字段；未获权限的部分不出现")
+    attachments: list[AttachmentOut] = Field(default_factory=list)

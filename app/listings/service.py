@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core import audit, outbox
+from app.core import attachments, audit, outbox
 from app.core.audit import SYSTEM, Actor
 from app.core.config import get_settings
 from app.core.db import utcnow
@@ -31,12 +31,14 @@ from app.listings.schemas import (
     CONFIDENTIAL_SECTIONS,
     FIELDS_BY_KIND,
     REQUIRED_TO_SUBMIT,
+    AttachmentOut,
     ListingFields,
     ListingOut,
     OrgBrief,
 )
 from app.models import (
     Achievement,
+    Attachment,
     ConfidentialAccess,
     ContactView,
     Favourite,
@@ -503,6 +505,17 @@ def view(
         if detail
         else sorted(set(DETAIL_FIELDS[kind]) | set(CONTACT_FIELDS)),
         data=data,
+        attachments=[
+            AttachmentOut(
+                id=a.id,
+                category=a.category,
+                filename=a.filename,
+                size=a.size,
+                content_type=a.content_type,
+                url=f"/api/v1/{kind.value}s/{listing.id}/attachments/{a.id}",
+            )
+            for a in visible_attachments(session, listing, viewer)
+        ],
     )
 
 
@@ -712,3 +725,51 @@ def browse(
         "size": size,
         "degraded": False,
     }
+
+
+# -- images and attachments -------------------------------------------------------------------
+
+ATTACHMENT_OWNER = "listing"
+
+
+def add_attachment(
+    session: Session, actor: Actor, listing: Listing, *, category: str, filename: str, data: bytes
+) -> Attachment:
+    """Attach an image (shown to everyone) or a document (shown with the details)."""
+    authorize(actor.user, Action.LISTING_EDIT, listing)
+    return attachments.store(
+        session,
+        actor,
+        owner_type=ATTACHMENT_OWNER,
+        owner_id=listing.id,
+        category=category,
+        filename=filename,
+        data=data,
+    )
+
+
+def visible_attachments(
+    session: Session, listing: Listing, viewer: User | None
+) -> list[Attachment]:
+    detail = can(viewer, Action.LISTING_SEE_DETAIL, listing)
+    return [
+        a
+        for a in attachments.list_for(session, ATTACHMENT_OWNER, listing.id)
+        if a.category == "image" or detail
+    ]
+
+
+def attachment(
+    session: Session, listing: Listing, viewer: User | None, attachment_id: int
+) -> tuple[Attachment, bytes]:
+    row = attachments.get(session, ATTACHMENT_OWNER, listing.id, attachment_id)
+    if row.category != "image":
+        authorize(viewer, Action.LISTING_SEE_DETAIL, listing)
+    return row, attachments.read(row)
+
+
+def remove_attachment(session: Session, actor: Actor, listing: Listing, attachment_id: int) -> None:
+    authorize(actor.user, Action.LISTING_EDIT, listing)
+    attachments.remove(
+        session, actor, attachments.get(session, ATTACHMENT_OWNER, listing.id, attachment_id)
+    )
