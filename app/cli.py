@@ -6,6 +6,7 @@ import getpass
 import logging
 import signal
 import threading
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -185,6 +186,165 @@ def reindex(
     finally:
         backend.close()
     typer.echo(f"索引已重建并切换，共 {written} 条文档。")
+
+
+_LISTING_KINDS = {"achievements": "achievement", "demands": "demand"}
+
+
+def _listing_kind(name: str):  # type: ignore[no-untyped-def]
+    from app.models.enums import ListingKind
+
+    if name not in _LISTING_KINDS:
+        raise typer.BadParameter(f"应为 {' 或 '.join(_LISTING_KINDS)}")
+    return ListingKind(_LISTING_KINDS[name])
+
+
+def _user_by_email(session, email: str | None):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from app.models import User
+    from app.models.enums import Role
+
+    if email is None:
+        admins = list(
+            session.scalars(
+                select(User).where(User.role == Role.PLATFORM_ADMIN, User.is_active.is_(True))
+            )
+        )
+        if len(admins) != 1:
+            typer.secho("请用 --as 指定以哪个账号的身份导入（邮箱）", fg=typer.colors.RED, err=True)
+            raise typer.Exit(1)
+        return admins[0]
+    user = session.scalars(select(User).where(User.email == email.strip().lower())).one_or_none()
+    if user is None or not user.is_active:
+        typer.secho(f"没有这个用户或账号已停用：{email}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    return user
+
+
+@cli.command("import")
+def import_listings(
+    kind: Annotated[str, typer.Argument(help="achievements（科技成果）或 demands（技术需求）")],
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, help="CSV、Excel（.xlsx）或 JSON Lines 文件"),
+    ],
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="跳过有误的行，只导入正确的行")
+    ] = False,
+    as_email: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="以该账号身份导入：平台管理员为各机构导入并直接发布，机构用户导入为本机构草稿；"
+            "只有一个平台管理员时可省略",
+        ),
+    ] = None,
+) -> None:
+    """批量导入科技成果或技术需求（列名见 docs/import-columns.md）；有误时不写入并列出每个问题。"""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TimeRemainingColumn,
+    )
+    from rich.table import Table
+
+    from app.core.audit import Actor
+    from app.core.db import session_scope
+    from app.core.errors import AppError
+    from app.listings import transfer
+
+    listing_kind = _listing_kind(kind)
+    console = Console()
+    labels = {"validate": "校验", "write": "写入"}
+    try:
+        with (
+            session_scope(_sessionmaker()) as session,
+            Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+            ) as progress,
+        ):
+            user = _user_by_email(session, as_email)
+            tasks: dict[str, TaskID] = {}
+
+            def show(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = progress.add_task(labels.get(phase, phase), total=total)
+                progress.update(tasks[phase], completed=done, total=total)
+
+            report = transfer.import_file(
+                session,
+                Actor(user=user, label="命令行 import"),
+                listing_kind,
+                file.name,
+                file.read_bytes(),
+                skip_invalid=skip_invalid,
+                progress=show,
+            )
+    except AppError as exc:
+        typer.secho(f"未导入：{exc.detail}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
+    for warning in report.warnings:
+        console.print(f"[yellow]提示：{warning}[/yellow]")
+    if report.errors:
+        table = Table(title=f"有误的行（{report.invalid_rows} 行，{len(report.errors)} 处）")
+        table.add_column("行", justify="right")
+        table.add_column("列")
+        table.add_column("问题")
+        for error in report.errors:
+            table.add_row(str(error.row), error.column or "—", error.reason)
+        console.print(table)
+    console.print(report.summary(), style="red" if report.refused else "green")
+    if report.refused:
+        raise typer.Exit(1)
+
+
+@cli.command("export")
+def export_listings(
+    kind: Annotated[str, typer.Argument(help="achievements（科技成果）或 demands（技术需求）")],
+    out: Annotated[
+        Path, typer.Argument(dir_okay=False, help="输出文件：.csv、.xlsx 或 .jsonl（按扩展名）")
+    ],
+    field: Annotated[list[str] | None, typer.Option(help="技术领域（名称或代码，可多次）")] = None,
+    region: Annotated[list[str] | None, typer.Option(help="区域（名称或代码，可多次）")] = None,
+    maturity: Annotated[list[str] | None, typer.Option(help="成熟度，如 中试（可多次）")] = None,
+    q: Annotated[str, typer.Option(help="标题、简介或关键词包含的文字")] = "",
+    as_email: Annotated[
+        str | None,
+        typer.Option("--as", help="以该账号可见的内容导出；默认只导出公开内容"),
+    ] = None,
+    mine: Annotated[
+        bool, typer.Option("--mine", help="导出 --as 账号所在机构的全部信息（含草稿）")
+    ] = False,
+) -> None:
+    """导出已发布的科技成果或技术需求（可按领域等筛选），只含导出身份可见的内容。"""
+    from app.core.errors import AppError
+    from app.listings import transfer
+
+    listing_kind = _listing_kind(kind)
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix not in {f.value for f in transfer.Format}:
+        raise typer.BadParameter("输出文件的扩展名应为 .csv、.xlsx 或 .jsonl")
+    filters = {"field": field or [], "region": region or [], "maturity": maturity or [], "q": q}
+    if mine:
+        filters["mine"] = "1"
+    try:
+        with _sessionmaker()() as session:
+            viewer = _user_by_email(session, as_email) if as_email else None
+            data = transfer.export(session, viewer, listing_kind, filters, suffix)
+    except AppError as exc:
+        typer.secho(f"未导出：{exc.detail}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
+    out.write_bytes(data)
+    typer.echo(f"已导出到 {out}（{len(data):,} 字节）")
 
 
 def main() -> None:
