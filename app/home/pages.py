@@ -7,6 +7,8 @@ from app.accounts import service as account_service
 from app.core.deps import OptionalUser, SessionDep
 from app.core.pages import page_router
 from app.core.templating import render
+from app.listings import service as listing_service
+from app.models.enums import ListingKind
 from app.orgs import service as org_service
 
 router = page_router()
@@ -15,11 +17,17 @@ router = page_router()
 @router.get("/")
 def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     figures = org_service.key_figures(session)
+    published = listing_service.published_counts(session)
+    latest = listing_service.latest_published(session)
     return render(
         request,
         "home/index.html",
         {
             "figures": {"orgs": figures["orgs_verified"], "users": account_service.count(session)},
+            "listing_figures": [(kind, published.get(kind, 0)) for kind in ListingKind],
+            "latest_listings": [
+                listing_service.view(session, x, user, log_contact=False) for x in latest
+            ],
             "by_type": org_service.verified_by_type(session),
             "latest_orgs": org_service.latest(session),
         },
