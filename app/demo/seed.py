@@ -1,4 +1,5 @@
-"""Demo data written for this platform: organisations of every type and users of every role.
+"""Demo data written for this platform: organisations of every type, users of every role and
+a catalogue of achievements, demands and challenges (``app.demo.catalogue``).
 
 Idempotent: running it again changes nothing. Every account's password is ``DEMO_PASSWORD``.
 """
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.accounts import service as account_service
 from app.core.audit import Actor
 from app.core.indexing import index_later
+from app.demo.catalogue import load_catalogue
 from app.models import Organization, OrgTag, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgTagKind, OrgType, Role
 from app.orgs.credit_code import check_character
@@ -229,4 +231,5 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
             )
     session.flush()
     progress(f"用户 {len(USERS)} 名（密码均为 {DEMO_PASSWORD}）")
+    load_catalogue(session, progress)
     return True

@@ -1,0 +1,1 @@
+"""Hand-written building blocks of the demo catalogue (technology topics, challenges, phrases)."""
