@@ -190,6 +190,7 @@ class Section:
     name: str
     label: str
     hidden: bool
+    confidential: bool = False
     text: str = ""
     items: list[Any] = field(default_factory=list)
 
@@ -197,21 +198,24 @@ class Section:
 def detail_sections(item: ListingOut) -> list[Section]:
     """The detail sections in reading order; hidden ones keep their place with a prompt."""
     out = []
+    secret = set(item.data.get("confidential") or [])
     for name, label in service.sections(item.kind).items():
         if name in item.hidden_sections:
             out.append(Section(name, label, hidden=True))
             continue
         value = item.data.get(name)
+        shown = Section(name, label, hidden=False, confidential=name in secret)
         if name == "ip_items":
             types = dict(IP_TYPES)
-            rows = [{**row, "type": types.get(row.get("type", ""), "")} for row in value or []]
-            if rows:
-                out.append(Section(name, label, hidden=False, items=rows))
+            shown.items = [
+                {**row, "type": types.get(row.get("type", ""), "")} for row in value or []
+            ]
         elif name == "inventors":
-            if value:
-                out.append(Section(name, label, hidden=False, text="、".join(value)))
-        elif value:
-            out.append(Section(name, label, hidden=False, text=str(value)))
+            shown.text = "、".join(value or [])
+        else:
+            shown.text = str(value or "")
+        if shown.items or shown.text:
+            out.append(shown)
     # The description leads whatever the order of the confidential list.
     out.sort(key=lambda s: s.name != "description")
     return out
