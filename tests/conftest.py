@@ -93,16 +93,38 @@ def settings() -> Settings:
 
 @pytest.fixture
 def search_backend() -> Iterator[SearchBackend]:
-    """A real embedded index in memory, installed as the process's search backend."""
+    """The platform's search backend for one test, installed as the process's backend.
+
+    An embedded index in memory, or, in the PostgreSQL + Elasticsearch run
+    (KC_TEST_SEARCH_BACKEND=elasticsearch), a fresh index on the test node.
+    """
+    import uuid
+
     from app.search import engine as search_engine
     from search.factory import create_backend
 
-    backend = create_backend("embedded", path=":memory:")
+    index = ""
+    if os.environ.get("KC_TEST_SEARCH_BACKEND") == "elasticsearch":
+        url = os.environ.get("KC_TEST_ELASTICSEARCH_URL", "")
+        if not url:
+            pytest.fail("KC_TEST_SEARCH_BACKEND=elasticsearch needs KC_TEST_ELASTICSEARCH_URL")
+        index = f"kc-app-test-{uuid.uuid4().hex[:10]}"
+        backend = create_backend("elasticsearch", url=url, index=index)
+    else:
+        backend = create_backend("embedded", path=":memory:")
     backend.ensure_ready()
     search_engine.install(backend)
     yield backend
     search_engine.install(None)
     backend.close()
+    if index:
+        from elasticsearch import Elasticsearch
+
+        client = Elasticsearch(os.environ["KC_TEST_ELASTICSEARCH_URL"])
+        try:
+            client.indices.delete(index=f"{index}*", ignore_unavailable=True)
+        finally:
+            client.close()
 
 
 @pytest.fixture

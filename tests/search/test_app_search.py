@@ -155,9 +155,11 @@ class TestSearchApi:
         body = client.get("/api/v1/search/suggest", params={"q": "长春光"}).json()
         assert "长春光感科技有限公司" in body["suggestions"]
 
-    def test_health_reports_engine_and_lag(self, client: TestClient) -> None:
+    def test_health_reports_engine_and_lag(
+        self, client: TestClient, search_backend: SearchBackend
+    ) -> None:
         search = client.get("/api/v1/health").json()["search"]
-        assert search["status"] == "ok" and search["backend"] == "embedded"
+        assert search["status"] == "ok" and search["backend"] == search_backend.name
         assert {"pending", "failed", "lag_seconds", "documents"} <= set(search)
 
 
