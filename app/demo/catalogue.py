@@ -72,6 +72,7 @@ ACHIEVEMENT_TITLES: dict[str, tuple[str, ...]] = {
     "kit": ("{n}", "{n}及其制备方法", "{n}研制"),
     "food": ("{n}", "{n}加工技术", "{n}生产工艺", "{n}制备工艺及应用"),
     "var": ("{n}", "{n}及配套栽培技术"),
+    "plat": ("{n}", "{n}研发与应用", "{n}及其应用"),
 }
 
 DEMAND_TITLES: dict[str, tuple[str, ...]] = {
@@ -84,6 +85,7 @@ DEMAND_TITLES: dict[str, tuple[str, ...]] = {
     "kit": ("{n}开发合作", "寻求{n}技术"),
     "food": ("寻求{n}生产技术", "{n}产品开发合作", "{n}加工工艺需求"),
     "var": ("{n}引进与示范",),
+    "plat": ("{n}开发需求", "寻求{n}合作开发", "{n}定制开发"),
 }
 
 
@@ -99,18 +101,20 @@ class Angle:
     a: tuple[int, int]
     b: tuple[int, int]
     keywords: tuple[str, ...]
+    patent: str  # title of the invention patent behind it
 
 
 ANGLES: tuple[Angle, ...] = (
     Angle(
         "{n}性能测试与评价方法",
-        frozenset({"dev", "mat", "kit", "sys"}),
+        frozenset({"dev", "mat", "kit"}),
         "{n}的关键性能缺少快速、统一的评价手段，来料检验和出厂检验周期长、结果可比性差",
         "梳理影响使用性能的关键参数，建立测试规范，研制配套测试工装和数据处理软件",
         "单件检测时间缩短{a}%，测试结果重复性偏差小于{b}%",
         (50, 75),
         (2, 5),
         ("性能测试", "评价方法"),
+        "一种{n}的性能测试方法及装置",
     ),
     Angle(
         "{n}批量制造一致性控制技术",
@@ -121,6 +125,7 @@ ANGLES: tuple[Angle, ...] = (
         (78, 88),
         (96, 99),
         ("一致性控制", "良品率"),
+        "一种{n}生产过程质量控制方法",
     ),
     Angle(
         "{n}可靠性评估与寿命预测",
@@ -131,16 +136,18 @@ ANGLES: tuple[Angle, ...] = (
         (40, 60),
         (10, 20),
         ("可靠性", "寿命预测"),
+        "一种{n}的寿命预测方法",
     ),
     Angle(
         "{n}低成本制造工艺",
         frozenset({"mat", "dev", "food", "kit"}),
         "现有{n}制造工艺流程长、原材料和能耗成本高，制约了推广应用",
         "简化工艺路线，以国产原材料替代进口原料，并优化关键工序参数",
-        "综合制造成本降低{a}%，主要性能指标保持不变，设备投资回收期约{b}年",
+        "综合制造成本降低{a}%，主要性能指标保持不变，单位产品能耗下降{b}%",
         (20, 40),
-        (2, 3),
+        (10, 25),
         ("低成本", "工艺优化"),
+        "一种{n}的低成本制造方法",
     ),
     Angle(
         "{n}专用生产装备",
@@ -151,6 +158,7 @@ ANGLES: tuple[Angle, ...] = (
         (2, 4),
         (35, 55),
         ("专用装备", "自动化生产"),
+        "一种{n}生产装置",
     ),
     Angle(
         "{n}中试放大技术",
@@ -161,16 +169,18 @@ ANGLES: tuple[Angle, ...] = (
         (92, 98),
         (3, 10),
         ("中试放大", "工艺包"),
+        "一种{n}的连续化生产方法",
     ),
     Angle(
         "{n}过程在线监测与智能控制",
-        frozenset({"proc", "sys"}),
+        frozenset({"proc"}),
         "{n}过程的关键参数依赖离线化验，工艺调整滞后、能耗偏高",
         "部署在线传感器与软测量模型，构建闭环优化控制系统",
         "关键指标波动降低{a}%，单位产品能耗下降{b}%",
         (30, 60),
         (5, 15),
         ("在线监测", "智能控制"),
+        "一种{n}过程的在线监测方法",
     ),
     Angle(
         "{n}模型轻量化部署技术",
@@ -181,6 +191,7 @@ ANGLES: tuple[Angle, ...] = (
         (15, 30),
         (2, 5),
         ("模型压缩", "嵌入式部署"),
+        "一种{n}模型的压缩与部署方法",
     ),
     Angle(
         "{n}场景数据集与测试评价",
@@ -191,6 +202,18 @@ ANGLES: tuple[Angle, ...] = (
         (5, 50),
         (12, 40),
         ("数据集", "测试评价"),
+        "一种{n}数据的自动标注方法",
+    ),
+    Angle(
+        "{n}国产化适配与迁移",
+        frozenset({"plat"}),
+        "{n}原有版本依赖国外数据库和中间件，难以满足信息技术应用创新的要求",
+        "完成对国产操作系统、数据库和中间件的适配改造，并进行性能调优",
+        "在国产软硬件环境下性能达到原版本的{a}%以上，迁移周期缩短{b}%",
+        (90, 98),
+        (30, 60),
+        ("信创", "国产化适配"),
+        "一种{n}的数据迁移方法",
     ),
     Angle(
         "{n}质量研究与分析方法",
@@ -201,6 +224,7 @@ ANGLES: tuple[Angle, ...] = (
         (3, 12),
         (2, 3),
         ("质量研究", "分析方法"),
+        "一种{n}有关物质的检测方法",
     ),
 )
 
@@ -352,13 +376,40 @@ PRICE_WAN = {
     MaturityStage.INDUSTRIAL: (100, 1000),
 }
 
+# "forms|text" lines suit those forms only (see ``fitting``).
 BENEFITS = (
-    "成果转化后，预计可形成年产值约{rev}万元，新增利税约{tax}万元，带动就业{jobs}人。",
-    "按建设{lines}条生产线测算，达产后年销售收入约{rev}万元，投资回收期约{years}年。",
-    "国内相关市场规模约{market}亿元，若实现{share}%的市场占有率，年销售收入可达{rev}万元。",
-    "用户企业应用后，单条产线每年可节约生产和运维成本约{save}万元。",
-    "与进口产品相比价格降低{cut}%以上，按年销售{qty}台（套、吨）计算，可为下游用户节约采购成本约{save}万元。",
+    "mat food proc drug kit dev sys|成果转化后，预计可形成年产值约{rev}万元，新增利税约{tax}万元，带动就业{jobs}人。",
+    "mat food proc drug kit dev|按建设{lines}条生产线测算，达产后年销售收入约{rev}万元，投资回收期约{years}年。",
+    "mat food drug kit dev sys sw|国内相关市场规模约{market}亿元，若实现{share}%的市场占有率，年销售收入可达{market_rev}万元。",
+    "proc sys sw plat|用户企业应用后，每年可节约生产和运维成本约{save}万元。",
+    "dev sys|与进口产品相比价格降低{cut}%以上，按年销售{qty}台（套）计算，可为下游用户节约采购成本约{save}万元。",
+    "mat food|按年产{tons}吨计算，年销售收入约{rev}万元，毛利率约{margin}%。",
+    "sw plat|按每年推广{users}家用户计算，可实现软件销售和服务收入约{rev}万元。",
+    "var|在适宜区域推广种植后，按每亩增收{per_mu}元计算，每年可为种植户增收{rev}万元以上。",
 )
+
+# Invention and utility-model titles per form; {n} the topic, {k} its first keyword.
+PATENT_TITLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "mat": (
+        ("一种{n}及其制备方法", "一种{n}的制备方法", "一种{k}的检测方法"),
+        ("一种{k}生产装置",),
+    ),
+    "food": (
+        ("一种{n}及其制备方法", "一种{n}的制备方法", "一种{k}的检测方法"),
+        ("一种{k}生产装置",),
+    ),
+    "kit": (("一种{n}及其制备方法", "一种{k}的检测方法"), ()),
+    "drug": (("一种{n}及其制备方法", "一种{n}的制备方法", "一种{k}的检测方法"), ()),
+    "dev": (
+        ("一种{n}", "一种{n}的控制方法", "一种{n}的制造方法"),
+        ("一种{n}的安装结构", "一种用于{n}的测试装置"),
+    ),
+    "sys": (("一种{n}方法及系统", "一种{n}装置"), ("一种用于{n}的传感装置",)),
+    "proc": (("一种{n}的方法", "一种{n}的工艺参数优化方法"), ("一种用于{n}的装置",)),
+    "sw": (("一种{n}方法", "一种{n}方法、装置及存储介质"), ()),
+    "plat": (("一种{n}的数据管理方法",), ()),
+    "var": (("一种{n}的选育方法",), ()),
+}
 
 DEMAND_CONTEXT: dict[str, tuple[str, ...]] = {
     "qm": (
@@ -388,6 +439,7 @@ DEMAND_REASONS = (
     "根据客户反馈和质量分析",
     "结合公司未来三年技术发展规划",
 )
+DEMAND_PAIN = ("目前面临的问题是：", "主要问题在于：", "公司及下游客户反映：")
 DEMAND_TRIED = (
     "公司曾尝试调整工艺参数和更换原材料供应商，效果有限。",
     "公司技术团队在该方向积累不足，希望借助高校院所的研究力量。",
@@ -451,6 +503,16 @@ def _numbered(lines: Sequence[str]) -> str:
     return "\n".join(
         f"{i}. {line}{'。' if i == len(items) else '；'}" for i, line in enumerate(items, 1)
     )
+
+
+def fitting(lines: Sequence[str], form: str) -> list[str]:
+    """The lines that suit a topic's form ("dev sys|…" suits only devices and systems)."""
+    fit = []
+    for line in lines:
+        forms, sep, text = line.rpartition("|")
+        if not sep or form in forms.split():
+            fit.append(text)
+    return fit
 
 
 def _join(words: Sequence[str]) -> str:
@@ -678,14 +740,9 @@ class Builder:
             scenario=_join(scenarios[:2]),
             advantage=advantages_pool[0],
         )
-        if angle is None and rng.random() < 0.5:
-            summary += _sentence(
-                rng.choice(PILOT_STATUS[maturity])
-                .format(n=rng.randint(3, 12), m=rng.randint(1, 9))
-                .rstrip("。")
-            )
-
         pilot = rng.choice(PILOT_STATUS[maturity]).format(n=rng.randint(3, 30), m=rng.randint(1, 9))
+        if angle is None and rng.random() < 0.5:
+            summary += pilot
         if rng.random() < 0.5:
             advantages = "与现有主流方案相比：\n" + _numbered([effect, *advantages_pool])
         else:
@@ -698,9 +755,10 @@ class Builder:
             price = Decimal(rng.randrange(low, high + 1, step) * WAN)
 
         modes = self.transfer_modes(maturity, holder)
-        ip_items = self.ip_items(topic, maturity)
-        economic = self.benefit(maturity)
-        indicators = [*effect.split("，"), *rng.sample(list(sector.indicators), rng.randint(1, 2))]
+        ip_items = self.ip_items(topic, angle, maturity)
+        economic = self.benefit(topic.form, maturity)
+        pool = fitting(sector.indicators, topic.form)
+        indicators = [*effect.split("，"), *rng.sample(pool, min(len(pool), rng.randint(1, 2)))]
         description = self.achievement_description(
             sector, problem, method, indicators, pilot, modes, price, scenario_text
         )
@@ -766,50 +824,45 @@ class Builder:
         order = list(TransferMode)
         return [m.value for m in sorted(chosen, key=order.index)]
 
-    def ip_items(self, topic: Topic, maturity: MaturityStage) -> list[dict[str, Any]]:
+    def ip_items(
+        self, topic: Topic, angle: Angle | None, maturity: MaturityStage
+    ) -> list[dict[str, Any]]:
         rng = self.rng
-        count = rng.choices((0, 1, 2, 3, 4), (1, 4, 4, 3, 2))[0]
-        first_year = 2017 + (0 if maturity == MaturityStage.INDUSTRIAL else 2)
+        first_year = 2017 if maturity == MaturityStage.INDUSTRIAL else 2019
+        name, form = topic.name, topic.form
+        k0 = topic.keywords.split()[0]
+        software = f"{name}V{{v}}.0" if name.endswith("系统") else f"{name}软件V{{v}}.0"
+        inventions, utilities = PATENT_TITLES[form]
+        if angle is not None:
+            inventions = (angle.patent, inventions[0])
+            count = rng.choices((0, 1, 2), (1, 4, 2))[0]
+        elif form == "var":
+            count = rng.randint(0, 1)
+        else:
+            count = rng.choices((0, 1, 2, 3, 4), (1, 4, 4, 3, 2))[0]
         items: list[dict[str, Any]] = []
-        name = topic.name
-        kw = topic.keywords.split()[0]
-        product = topic.form in ("mat", "food", "kit", "drug")
-        invention_titles = (
-            [f"一种{name}及其制备方法", f"一种{kw}的制备方法", f"一种{kw}的纯化方法"]
-            if product
-            else [
-                f"一种{name}",
-                f"一种{kw}的控制方法",
-                f"一种{name}方法及系统",
-                f"一种{kw}的标定方法",
-            ]
-        )
-        utility_titles = (
-            [f"一种{kw}制备装置", f"一种{kw}检测装置"]
-            if product
-            else [f"一种{kw}安装结构", f"一种{kw}测试装置", f"一种{kw}散热结构"]
-        )
         for i in range(count):
             year = rng.randint(first_year, 2025)
-            if topic.form in ("sw", "sys") and i == count - 1 and rng.random() < 0.6:
+            copyright_ = form in ("sw", "plat") and (i > 0 or form == "plat") and rng.random() < 0.7
+            if copyright_:
                 items.append(
                     {
                         "type": "software_copyright",
                         "number": f"{year}SR{rng.randint(100_000, 1_999_999):07d}",
-                        "title": f"{name}软件V{rng.randint(1, 3)}.0",
+                        "title": software.format(v=rng.randint(1, 3)),
                     }
                 )
                 continue
-            utility = rng.random() < 0.3 and topic.form not in ("drug", "sw", "var")
-            titles = utility_titles if utility else invention_titles
+            utility = bool(utilities) and i > 0 and rng.random() < 0.4
+            titles = utilities if utility else inventions
             items.append(
                 {
                     "type": "patent",
                     "number": patent_number(rng, 2 if utility else 1, year),
-                    "title": titles[i % len(titles)],
+                    "title": titles[i % len(titles)].format(n=name, k=k0),
                 }
             )
-        if topic.form == "var" and rng.random() < 0.8:
+        if form == "var":
             items.append(
                 {
                     "type": "other",
@@ -819,23 +872,30 @@ class Builder:
             )
         return items
 
-    def benefit(self, maturity: MaturityStage) -> str:
+    def benefit(self, form: str, maturity: MaturityStage) -> str:
         rng = self.rng
         scale = {"lab": 1, "small_pilot": 2, "pilot": 3, "industrial": 5}[maturity.value]
         rev = rng.randrange(500, 3000, 100) * scale
+        market, share = rng.choice((8, 15, 20, 30, 50, 80, 120)), rng.choice((1, 2, 3, 5))
         values = {
             "rev": rev,
             "tax": round(rev * rng.uniform(0.12, 0.25) / 10) * 10,
             "jobs": rng.randrange(20, 150, 5),
             "lines": rng.randint(1, 3),
             "years": rng.choice(("2", "2.5", "3", "3.5", "4")),
-            "market": rng.choice((8, 15, 20, 30, 50, 80, 120)),
-            "share": rng.choice((1, 2, 3, 5)),
+            "market": market,
+            "share": share,
+            "market_rev": market * share * 100,
             "save": rng.randrange(30, 600, 10),
             "cut": rng.choice((20, 30, 40, 50)),
-            "qty": rng.choice((200, 500, 1000, 3000, 10000)),
+            "qty": rng.choice((50, 100, 200, 500, 1000)),
+            "tons": rng.choice((500, 1000, 2000, 5000, 10000)),
+            "margin": rng.randrange(20, 42, 2),
+            "users": rng.randrange(20, 200, 10),
+            "per_mu": rng.randrange(60, 160, 10),
         }
-        picked = rng.sample(BENEFITS, rng.randint(1, 2))
+        pool = fitting(BENEFITS, form)
+        picked = rng.sample(pool, min(len(pool), rng.randint(1, 2)))
         return "".join(p.format(**values) for p in picked)
 
     def achievement_description(
@@ -916,12 +976,13 @@ class Builder:
         modes = self.cooperation_modes()
         mode_text = _join([TransferMode(m).label for m in modes])
         summary = (
-            f"{context}。{reason}，目前面临的问题是：{_sentence(pain)}"
+            f"{context}。{reason}，{rng.choice(DEMAND_PAIN)}{_sentence(pain)}"
             f"现面向高校院所和科技企业征集{subject}相关技术，拟以{mode_text}方式合作。"
         )
         tried = rng.choice(DEMAND_TRIED)
         problem = _sentence(pain) + tried
-        targets = [*effect.split("，"), *rng.sample(list(sector.indicators), rng.randint(1, 2))]
+        pool = fitting(sector.indicators, topic.form)
+        targets = [*effect.split("，"), *rng.sample(pool, min(len(pool), rng.randint(1, 2)))]
         targets.append(rng.choice(DELIVERABLES))
         indicators = _numbered(targets)
         low, high = self.budget()

@@ -6,7 +6,8 @@ and technical demands (the enterprises' side), so the two sides share vocabulary
 
 ``form`` chooses the title patterns: mat (material), dev (device or product), proc (process),
 sys (system), sw (algorithm or software), drug, kit (diagnostic reagent), food, var (crop
-variety). ``ask`` lists the demo enterprises that would post a demand on the topic ("" for
+variety), plat (software platform). An indicator line may start with the forms it suits,
+"dev sys|…". ``ask`` lists the demo enterprises that would post a demand on the topic ("" for
 none; None for the sector's default): qm 启明星汽车电子, gg 光谷精密光学, hf 禾丰农产品加工,
 br 博瑞生物医药.
 """
@@ -70,9 +71,9 @@ EV_POWER = Sector(
     indicators=(
         "工作环境温度-40℃～105℃",
         "设计寿命不低于15年或30万公里",
-        "整机防护等级达到IP67",
+        "dev sys|整机防护等级达到IP67",
         "电磁兼容满足GB/T 18655等级3要求",
-        "满足GB 38031动力电池安全要求",
+        "通过主机厂设计验证和产品验证试验",
     ),
     topics=(
         T(
@@ -199,9 +200,10 @@ ICV = Sector(
     ),
     indicators=(
         "功能安全等级不低于ASIL-B",
-        "工作温度-40℃～85℃",
-        "通过整车电磁兼容测试",
-        "单帧处理时延不大于50ms",
+        "dev sys|工作温度-40℃～85℃",
+        "dev sys|通过整车电磁兼容测试",
+        "sw|单帧处理时延不大于50ms",
+        "sw plat|在国产车规级计算平台上完成部署验证",
     ),
     topics=(
         T(
@@ -269,7 +271,7 @@ ICV = Sector(
         ),
         T(
             "车规级MCU功能安全基础软件",
-            "sys",
+            "plat",
             "F0503",
             "AUTOSAR 功能安全 MCU 基础软件",
             "国外基础软件授权费用高，国产车规级MCU缺少配套的AUTOSAR基础软件",
@@ -323,8 +325,8 @@ AUTO_PARTS = Sector(
     ),
     indicators=(
         "满足主机厂材料技术条件",
-        "零件台架疲劳试验100万次无裂纹",
-        "中性盐雾试验720h无红锈",
+        "dev proc|零件台架疲劳试验100万次无裂纹",
+        "proc|中性盐雾试验720h无红锈",
         "关键尺寸过程能力指数CPK≥1.33",
     ),
     topics=(
@@ -556,8 +558,9 @@ LASER = Sector(
     indicators=(
         "功率不稳定度≤±1%",
         "连续运行时间不少于8000小时",
-        "光束质量因子M²≤1.2",
-        "整机电光转换效率不低于35%",
+        "dev|光束质量因子M²≤1.2",
+        "dev|整机电光转换效率不低于35%",
+        "proc|工艺参数可在主流激光加工设备上复现",
     ),
     topics=(
         T(
@@ -672,10 +675,12 @@ IMAGING = Sector(
         "提供二次开发接口和样机试用",
     ),
     indicators=(
-        "工作温度-40℃～70℃",
-        "平均无故障时间不少于2万小时",
-        "图像输出延迟不大于40ms",
-        "整机功耗不大于5W",
+        "dev sys|工作温度-40℃～70℃",
+        "dev sys|平均无故障时间不少于2万小时",
+        "dev|图像输出延迟不大于40ms",
+        "dev|整机功耗不大于5W",
+        "sw|支持主流国产服务器和操作系统",
+        "sw|单台服务器可同时处理不少于16路数据",
     ),
     topics=(
         T(
@@ -796,9 +801,9 @@ PHARMA = Sector(
     ),
     indicators=(
         "产品纯度(HPLC)≥98%",
-        "细菌内毒素<10EU/mg",
+        "mat drug|细菌内毒素<10EU/mg",
         "加速试验6个月关键质量属性无显著变化",
-        "工艺可放大至500L发酵规模",
+        "mat drug|工艺可放大至500L发酵规模",
     ),
     topics=(
         T(
@@ -921,10 +926,12 @@ MEDDEVICE = Sector(
         "符合相关医疗器械行业标准要求",
     ),
     indicators=(
-        "通过GB 9706.1医用电气设备安全检测",
-        "检测灵敏度不低于同类进口产品",
-        "批间变异系数≤10%",
-        "产品有效期不少于12个月",
+        "sys|通过GB 9706.1医用电气设备安全检测",
+        "kit|检测灵敏度不低于同类进口产品",
+        "kit|批间变异系数≤10%",
+        "kit mat|产品有效期不少于12个月",
+        "mat dev|生物相容性评价符合GB/T 16886系列标准",
+        "产品性能满足注册检验要求",
     ),
     topics=(
         T(
@@ -1162,10 +1169,11 @@ SMART_AGRI = Sector(
         "已在多个县市开展示范应用",
     ),
     indicators=(
-        "适应-30℃低温存放和作业环境",
-        "作业合格率≥95%",
-        "整机可靠性满足农机推广鉴定要求",
-        "数据接入省级智慧农业平台",
+        "dev sys|适应-30℃低温存放和作业环境",
+        "dev sys sw|作业合格率≥95%",
+        "dev|整机可靠性满足农机推广鉴定要求",
+        "sys sw|数据可接入省级智慧农业平台",
+        "var mat|经多点田间试验验证，效果稳定",
     ),
     topics=(
         T(
@@ -1641,10 +1649,11 @@ EQUIPMENT = Sector(
         "本地化售后服务，响应时间不超过24小时",
     ),
     indicators=(
-        "设备综合效率OEE≥85%",
-        "重复定位精度±0.02mm",
-        "平均无故障工作时间不少于2000小时",
-        "支持OPC UA等主流工业通信协议",
+        "sys proc|设备综合效率OEE≥85%",
+        "dev sys|重复定位精度±0.02mm",
+        "dev sys|平均无故障工作时间不少于2000小时",
+        "dev sys sw|支持OPC UA等主流工业通信协议",
+        "proc|工艺可在现有焊接设备上实施",
     ),
     topics=(
         T(
@@ -1774,10 +1783,13 @@ DIGITAL = Sector(
         "提供可视化配置工具，企业人员可自行维护",
     ),
     indicators=(
-        "系统可用性不低于99.9%",
-        "支持不少于500个并发用户",
-        "通过网络安全等级保护二级测评",
-        "页面平均响应时间小于1秒",
+        "sys plat|系统可用性不低于99.9%",
+        "plat|支持不少于500个并发用户",
+        "plat sw|通过网络安全等级保护二级测评",
+        "plat|页面平均响应时间小于1秒",
+        "sw|支持国产操作系统和主流国产AI芯片",
+        "dev|通过相应的可靠性与电磁兼容测试",
+        "proc|试验方法形成企业标准或团体标准草案",
     ),
     topics=(
         T(
@@ -1791,7 +1803,7 @@ DIGITAL = Sector(
         ),
         T(
             "离散制造轻量化MES",
-            "sys",
+            "plat",
             "F0103",
             "制造执行系统 MES 生产追溯 数字化车间",
             "中小制造企业生产数据靠纸质记录，订单进度和质量问题难以追溯",
@@ -1809,7 +1821,7 @@ DIGITAL = Sector(
         ),
         T(
             "产线数字孪生仿真",
-            "sys",
+            "plat",
             "F0103",
             "数字孪生 产线仿真 虚拟调试 产能规划",
             "新产线规划和改造依赖经验，调试周期长、试错成本高",
@@ -1828,7 +1840,7 @@ DIGITAL = Sector(
         ),
         T(
             "符合GMP要求的实验室信息管理系统",
-            "sys",
+            "plat",
             "F0103",
             "LIMS 实验室管理 GMP 数据完整性",
             "检验数据手工记录，难以满足GMP对数据完整性的要求",
@@ -1838,7 +1850,7 @@ DIGITAL = Sector(
         ),
         T(
             "多方安全计算数据共享",
-            "sw",
+            "plat",
             "F0104",
             "隐私计算 多方安全计算 数据共享 联邦学习",
             "跨机构数据共享面临隐私和安全顾虑，数据价值难以释放",
@@ -1867,7 +1879,7 @@ DIGITAL = Sector(
         ),
         T(
             "农产品区块链质量溯源",
-            "sys",
+            "plat",
             "F0104",
             "区块链 质量溯源 农产品 一物一码",
             "农产品从田间到餐桌信息不透明，品牌溢价难以实现",
@@ -1927,7 +1939,7 @@ ENERGY = Sector(
         "满足相关国家标准要求",
         "设计寿命不少于20年",
         "系统能量转换效率不低于设计值",
-        "具备远程监控与故障诊断功能",
+        "dev sys plat|具备远程监控与故障诊断功能",
     ),
     topics=(
         T(
@@ -1986,7 +1998,7 @@ ENERGY = Sector(
         ),
         T(
             "工业园区综合能源管理",
-            "sys",
+            "plat",
             "F0604",
             "综合能源 能源管理 虚拟电厂 需求响应",
             "园区电、热、气分别管理，峰谷电价利用不足，能源成本高",
@@ -2030,10 +2042,11 @@ ENVIRONMENT = Sector(
         "已有工程示范案例",
     ),
     indicators=(
-        "排放满足国家和地方最新标准",
+        "proc|排放满足国家和地方最新标准",
         "系统连续稳定运行不少于8000小时/年",
-        "吨水处理电耗不高于设计值",
-        "副产物可资源化利用",
+        "proc|吨水处理电耗不高于设计值",
+        "proc|副产物可资源化利用",
+        "dev|整机性能经第三方检测机构检测",
     ),
     topics=(
         T(
