@@ -294,15 +294,15 @@ class TestFieldSuggestion:
         return FieldSuggester(taxonomy.names(session, "field"))
 
     def test_laser_welding(self, suggester: FieldSuggester) -> None:
-        text = "激光焊接机器人工作站 采用光纤激光器实现汽车白车身的高速焊接"
-        assert suggester.suggest(text) == "F1102"
+        body = "采用光纤激光器实现汽车白车身的高速焊接"
+        assert suggester.suggest("激光焊接机器人工作站", body) == "F1102"
 
     def test_corn_processing(self, suggester: FieldSuggester) -> None:
-        text = "玉米深加工新工艺 以玉米为原料生产高纯度淀粉和膳食纤维，提高附加值"
-        assert suggester.suggest(text) == "F1001"
+        body = "以玉米为原料生产高纯度淀粉和膳食纤维，提高附加值"
+        assert suggester.suggest("玉米深加工新工艺", body) == "F1001"
 
     def test_nothing_to_go_on(self, suggester: FieldSuggester) -> None:
-        assert suggester.suggest("一种新方法 具有良好效果") is None
+        assert suggester.suggest("一种新方法", "具有良好效果") is None
 
     def test_empty_field_is_suggested_and_must_be_confirmed(
         self, session: Session, actor: Actor
@@ -394,6 +394,35 @@ class TestExport:
         assert outside["contact_phone"] is None and outside["external_id"] is None
         assert own["description"].startswith("详细技术方案") and own["contact_phone"]
         assert own["external_id"] == "CG-9" and own["confidential"] == ["description"]
+
+    def test_visible_columns_follow_the_detail_page(
+        self, session: Session, org: Organization, member: User, platform_admin: User
+    ) -> None:
+        from app.listings import service
+        from app.models import ConfidentialAccess
+        from app.models.enums import AccessStatus
+
+        listing = _rich_achievement(session, org, member)
+        outsider = make_user(session, org=make_org(session))
+        granted = make_user(session, org=make_org(session))
+        session.add(
+            ConfidentialAccess(
+                listing_id=listing.id,
+                org_id=granted.org_id,
+                requested_by_id=granted.id,
+                status=AccessStatus.GRANTED,
+            )
+        )
+        broker = make_user(session, role=Role.BROKER)
+        session.flush()
+        detail = {"description", "advantages", "economic_benefit", "application_scenarios"}
+        detail |= {"ip_items", "inventors"}
+        for viewer in (None, outsider, granted, broker, member, platform_admin):
+            shown = service.view(session, listing, viewer, log_contact=False)
+            visible = transfer.visible_columns(session, viewer, listing)
+            assert visible & detail == set(shown.data) & detail, viewer
+            if "contact_phone" in visible:
+                assert "contact_phone" in shown.data
 
     def test_drafts_only_with_mine_and_filters(
         self, session: Session, org: Organization, member: User
