@@ -976,7 +976,9 @@ class Builder:
         modes = self.cooperation_modes()
         mode_text = _join([TransferMode(m).label for m in modes])
         summary = (
-            f"{context}。{reason}，{rng.choice(DEMAND_PAIN)}{_sentence(pain)}"
+            # The company's introduction stays in the description: in the summary it would
+            # make every one of its demands match the words describing its products.
+            f"{reason}，{rng.choice(DEMAND_PAIN)}{_sentence(pain)}"
             f"现面向高校院所和科技企业征集{subject}相关技术，拟以{mode_text}方式合作。"
         )
         tried = rng.choice(DEMAND_TRIED)
