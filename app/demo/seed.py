@@ -169,6 +169,7 @@ USERS: list[tuple[str, str, Role, str | None, int | None, OrgRole | None]] = [
     ("jlu@demo.kechuang.cn", "王海燕", Role.USER, None, 0, OrgRole.ADMIN),
     ("jlu.member@demo.kechuang.cn", "李明", Role.USER, None, 0, OrgRole.MEMBER),
     ("cust@demo.kechuang.cn", "周晓光", Role.USER, None, 1, OrgRole.ADMIN),
+    ("ccut@demo.kechuang.cn", "刘志远", Role.USER, None, 2, OrgRole.ADMIN),
     ("ciomp@demo.kechuang.cn", "张志强", Role.USER, None, 3, OrgRole.ADMIN),
     ("ciac@demo.kechuang.cn", "吴丽娟", Role.USER, None, 4, OrgRole.ADMIN),
     ("icv@demo.kechuang.cn", "郑凯", Role.USER, None, 5, OrgRole.ADMIN),
