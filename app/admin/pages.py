@@ -10,11 +10,12 @@ from app.audit.schemas import AuditFilters
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError
 from app.core.pages import form_data, list_url, page_router, redirect
-from app.core.pagination import PaginationDep
+from app.core.pagination import Pagination, PaginationDep
 from app.core.permissions import Action, authorize
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.core.validation import parse_form
+from app.listings import service as listing_service
 from app.models.enums import OrgStatus, Role
 from app.orgs import service as org_service
 from app.search import service as search_service
@@ -24,7 +25,9 @@ router = page_router()
 
 
 @router.get("/admin")
-def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+def dashboard(
+    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+) -> Response:
     authorize(user, Action.ADMIN_ACCESS)
     return render(
         request,
@@ -32,6 +35,9 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> Respo
         {
             "figures": org_service.key_figures(session),
             "users": account_service.count(session),
+            "listings_pending": listing_service.review_queue(
+                session, actor, Pagination(size=1)
+            ).total,
         },
     )
 

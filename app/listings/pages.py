@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from app.core.audit import Actor
 from app.core.deps import CSRF_FIELD, ActorDep, CurrentUser, OptionalUser, SessionDep
@@ -505,6 +506,7 @@ def detail(
         "labels": labels,
         "sections": detail_sections(item),
         "is_favourite": listing.id in service.favourite_ids(session, user),
+        "attachments": service.visible_attachments(session, listing, user),
         "owner": can(user, Action.LISTING_EDIT, listing),
         "reviewer": can(user, Action.LISTING_REVIEW, listing),
         "lifecycle": service.lifecycle,
@@ -763,6 +765,50 @@ async def decide_access(
     )
 
 
+async def upload(
+    listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
+) -> Response:
+    listing = service.get(session, listing_id, actor.user, kind)
+    file = (await request.form()).get("file")
+    if not isinstance(file, UploadFile) or not file.filename:
+        flash(request, "请选择要上传的文件", "error")
+        return redirect(f"{url_of(listing)}#attachments")
+    data = await file.read()
+    name = file.filename
+    return await _act(
+        request,
+        session,
+        listing,
+        lambda v: service.add_attachment(
+            session,
+            actor,
+            listing,
+            category=v.get("category", "document"),
+            filename=name,
+            data=data,
+        ),
+        lambda: f"已上传：{name}",
+    )
+
+
+async def remove_attachment(
+    listing_id: int,
+    attachment_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    kind: KindDep,
+) -> Response:
+    listing = service.get(session, listing_id, actor.user, kind)
+    return await _act(
+        request,
+        session,
+        listing,
+        lambda _v: service.remove_attachment(session, actor, listing, attachment_id),
+        lambda: "附件已删除",
+    )
+
+
 for _k in ListingKind:
     _base = f"/{_k.value}s"
     _item = _base + "/{listing_id:int}"
@@ -780,6 +826,8 @@ for _k in ListingKind:
     router.post(_item + "/favourite")(favourite)
     router.post(_item + "/access-requests")(request_access)
     router.post(_item + "/access-requests/{access_id:int}/{decision}")(decide_access)
+    router.post(_item + "/attachments")(upload)
+    router.post(_item + "/attachments/{attachment_id:int}/delete")(remove_attachment)
 
 
 # -- the signed-in person's pages and the review queue -----------------------------------------

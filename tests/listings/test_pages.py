@@ -17,6 +17,7 @@ from app.models.enums import ListingKind, ListingStatus, MaturityStage, OrgStatu
 from tests.factories.accounts import make_org, make_user
 from tests.factories.fixtures import login, page_csrf
 from tests.factories.listings import make_listing
+from tests.listings.test_attachments import PDF, PNG
 
 
 def _published(session: Session, org: Organization, owner: User, **fields: object) -> Listing:
@@ -517,6 +518,42 @@ class TestOwnerTools:
         assert "还没有加入机构" in client.get("/achievements/new").text
 
 
+class TestAttachments:
+    def test_owner_uploads_image_and_document(
+        self, client: TestClient, session: Session, org: Organization, member: User
+    ) -> None:
+        listing = make_listing(session, org, member)
+        session.commit()
+        url = f"/achievements/{listing.id}"
+        login(client, member)
+        token = page_csrf(client, url)
+        for category, name, body, mime in (
+            ("image", "样机照片.png", PNG, "image/png"),
+            ("document", "评价报告.pdf", PDF, "application/pdf"),
+        ):
+            response = client.post(
+                f"{url}/attachments",
+                data={"category": category, "csrf_token": token},
+                files={"file": (name, body, mime)},
+            )
+            assert f"已上传：{name}" in response.text
+        client.cookies.clear()
+        page = client.get(url).text
+        assert "样机照片.png" in page and "评价报告.pdf" not in page
+        image = re.search(r'<img src="(/api/v1/[^"]+)"', page)
+        assert image and client.get(image.group(1)).content == PNG
+
+    def test_upload_without_file(
+        self, client: TestClient, session: Session, org: Organization, member: User
+    ) -> None:
+        listing = make_listing(session, org, member)
+        session.commit()
+        login(client, member)
+        url = f"/achievements/{listing.id}"
+        text = _post(client, f"{url}/attachments", {"category": "image"}, url)
+        assert "请选择要上传的文件" in text
+
+
 class TestFavourites:
     def test_star_and_unstar(
         self,
@@ -561,6 +598,8 @@ class TestReviewQueue:
         page = client.get("/admin/listings").text
         assert "本区待审成果" in page and "外区待审成果" not in page
         assert "信息审核" in page and "退回" in page
+        dashboard = client.get("/admin").text
+        assert re.search(r'data-figure="listings-pending">1<', dashboard)
 
     def test_return_needs_a_reason(
         self,
