@@ -506,3 +506,74 @@ class TestCommandLine:
             cli, ["import", "achievements", str(source), "--as", "nobody@example.cn"]
         )
         assert result.exit_code == 1 and "没有这个用户" in result.output
+
+
+class TestPages:
+    def test_upload_shows_the_report_and_writes_nothing(
+        self, client: Any, session: Session, member: User
+    ) -> None:
+        from tests.factories.fixtures import login, page_csrf
+
+        login(client, member)
+        token = page_csrf(client, "/me/import")
+        files = {"file": ("成果.csv", csv_bytes(BAD_ROWS), "text/csv")}
+        refused = client.post(
+            "/me/import", data={"csrf_token": token, "kind": "achievement"}, files=files
+        )
+        assert refused.status_code == 422
+        assert "5 行中有 3 行有误" in refused.text and "至少需要4个字符" in refused.text
+        assert "与第2行是同一条信息" in refused.text
+        assert count(session) == 0
+        done = client.post(
+            "/me/import",
+            data={"csrf_token": token, "kind": "achievement", "skip_invalid": "1"},
+            files=files,
+        )
+        assert done.status_code == 200 and "新增 2 条" in done.text
+        assert count(session) == 2
+
+    def test_upload_needs_csrf_and_admin_page_needs_platform_admin(
+        self, client: Any, member: User
+    ) -> None:
+        from tests.factories.fixtures import login
+
+        login(client, member)
+        files = {"file": ("a.csv", csv_bytes([achievement_row(1)]), "text/csv")}
+        assert (
+            client.post("/me/import", data={"kind": "achievement"}, files=files).status_code == 403
+        )
+        assert client.get("/admin/import").status_code == 403
+
+    def test_admin_page(self, client: Any, platform_admin: User, org: Organization) -> None:
+        from tests.factories.fixtures import login, page_csrf
+
+        login(client, platform_admin)
+        page = client.get("/admin/import?kind=demand")
+        assert page.status_code == 200 and "需求名称" in page.text
+        token = page_csrf(client, "/admin/import")
+        rows = [achievement_row(1) | {"org": org.name}]
+        files = {"file": ("a.jsonl", jsonl_bytes(rows), "application/x-ndjson")}
+        done = client.post(
+            "/admin/import", data={"csrf_token": token, "kind": "achievement"}, files=files
+        )
+        assert done.status_code == 200 and "新增 1 条" in done.text, done.text[
+            done.text.find("<main") :
+        ][:3000]
+
+    def test_export_links_take_the_list_filters(
+        self, client: Any, session: Session, org: Organization, member: User
+    ) -> None:
+        make_listing(session, org, member, external_id="P1")
+        make_listing(session, org, member, external_id="P2", field_code="F1001")
+        response = client.get("/achievements/export.jsonl?field=现代农业与食品")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("application/x-ndjson")
+        lines = response.text.strip().splitlines()
+        assert len(lines) == 1 and json.loads(lines[0])["field"] == "F1001"
+        xlsx = client.get("/demands/export.xlsx")
+        assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+        assert "attachment" in xlsx.headers["content-disposition"]
+        assert client.get("/challenges/export.csv").status_code == 404
+        assert client.get("/achievements/export.csv?mine=1").status_code == 403
+        template = client.get("/achievements/import-template.csv")
+        assert template.status_code == 200 and "成果名称*" in template.content.decode("utf-8-sig")

@@ -1,0 +1,177 @@
+"""Bulk import and export pages: upload with a report of every bad row, and file downloads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import Request
+from fastapi.responses import Response
+from starlette.datastructures import UploadFile
+
+from app.core.audit import Actor
+from app.core.deps import CurrentUser, OptionalUser, SessionDep, client_ip
+from app.core.errors import AppError, NotFound, PermissionDenied
+from app.core.pages import page_router
+from app.core.permissions import Action, authorize
+from app.core.templating import render
+from app.listings import transfer
+from app.listings.transfer import Format, ImportReport
+from app.models import User
+from app.models.enums import ListingKind
+
+router = page_router()
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_SHOWN_ERRORS = 1000
+KIND_CHOICES = [(k.value, k.label) for k in transfer.KINDS]
+
+
+def _kind(value: str) -> ListingKind:
+    if value not in {k.value for k in transfer.KINDS}:
+        raise NotFound("只支持科技成果和技术需求的导入导出")
+    return ListingKind(value)
+
+
+def _platform_admin(user: User) -> None:
+    authorize(user, Action.ADMIN_ACCESS)
+    if not user.is_platform_admin:
+        raise PermissionDenied("仅平台管理员可以为各机构批量导入")
+
+
+def _page(
+    request: Request,
+    user: User,
+    *,
+    admin: bool,
+    kind: ListingKind = ListingKind.ACHIEVEMENT,
+    report: ImportReport | None = None,
+    skip_invalid: bool = False,
+    problem: str = "",
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "listings/import.html",
+        {
+            "admin": admin,
+            "action": "/admin/import" if admin else "/me/import",
+            "kind": kind,
+            "kinds": KIND_CHOICES,
+            "formats": list(Format),
+            "columns": transfer.columns(kind),
+            "report": report,
+            "errors_shown": report.errors[:MAX_SHOWN_ERRORS] if report else [],
+            "max_shown": MAX_SHOWN_ERRORS,
+            "skip_invalid": skip_invalid,
+            "problem": problem,
+            "export_query": "" if admin else "?mine=1",
+        },
+        status_code=status_code,
+    )
+
+
+async def _upload(request: Request, session: SessionDep, user: User, *, admin: bool) -> Response:
+    form = await request.form()
+    kind = _kind(str(form.get("kind") or ListingKind.ACHIEVEMENT.value))
+    skip_invalid = form.get("skip_invalid") in ("1", "on", "true")
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _page(
+            request,
+            user,
+            admin=admin,
+            kind=kind,
+            skip_invalid=skip_invalid,
+            problem="请选择要导入的文件（CSV、Excel 或 JSON Lines）",
+            status_code=422,
+        )
+    content = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        return _page(
+            request,
+            user,
+            admin=admin,
+            kind=kind,
+            problem="文件超过 20 MB，请拆分后分批导入",
+            status_code=413,
+        )
+    try:
+        report = transfer.import_file(
+            session,
+            Actor(user=user, ip=client_ip(request)),
+            kind,
+            upload.filename,
+            content,
+            skip_invalid=skip_invalid,
+        )
+    except AppError as exc:
+        # A refusal of the whole import (who may import), shown on the page it came from.
+        return _page(
+            request, user, admin=admin, kind=kind, problem=exc.detail, status_code=exc.status_code
+        )
+    return _page(
+        request,
+        user,
+        admin=admin,
+        kind=kind,
+        report=report,
+        skip_invalid=skip_invalid,
+        status_code=422 if report.refused else 200,
+    )
+
+
+@router.get("/me/import")
+def my_import_form(request: Request, user: CurrentUser, kind: str = "achievement") -> Response:
+    return _page(request, user, admin=False, kind=_kind(kind))
+
+
+@router.post("/me/import")
+async def my_import(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    return await _upload(request, session, user, admin=False)
+
+
+@router.get("/admin/import")
+def admin_import_form(request: Request, user: CurrentUser, kind: str = "achievement") -> Response:
+    _platform_admin(user)
+    return _page(request, user, admin=True, kind=_kind(kind))
+
+
+@router.post("/admin/import")
+async def admin_import(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    _platform_admin(user)
+    return await _upload(request, session, user, admin=True)
+
+
+def _download(data: bytes, fmt: Format, name: str) -> Response:
+    return Response(
+        data,
+        media_type=fmt.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt.value}"'},
+    )
+
+
+def export(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    """The list page's results as a file, with the list page's filters."""
+    kind_part, _, fmt_part = request.url.path.strip("/").partition("/export.")
+    kind = _kind(kind_part.removesuffix("s"))
+    fmt = Format(fmt_part)
+    filters: dict[str, list[str]] = {}
+    for name, value in request.query_params.multi_items():
+        if name in (*transfer.FILTERS, "q", "mine", "status") and value:
+            filters.setdefault(name, []).append(value)
+    data = transfer.export(session, user, kind, filters, fmt)
+    return _download(data, fmt, f"{kind.value}s-{date.today():%Y%m%d}")
+
+
+def template(request: Request) -> Response:
+    """An empty file with the columns and one example row."""
+    kind_part, _, fmt_part = request.url.path.strip("/").partition("/import-template.")
+    kind = _kind(kind_part.removesuffix("s"))
+    fmt = Format(fmt_part)
+    return _download(transfer.template(kind, fmt), fmt, f"{kind.value}s-template")
+
+
+for _kind_value in transfer.KINDS:
+    for _fmt in Format:
+        router.get(f"/{_kind_value.value}s/export.{_fmt.value}")(export)
+        router.get(f"/{_kind_value.value}s/import-template.{_fmt.value}")(template)
