@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from app.core.audit import Actor
+from app.core.config import get_settings
 from app.core.deps import CurrentUser, OptionalUser, SessionDep, client_ip
 from app.core.errors import AppError, NotFound, PermissionDenied
 from app.core.pages import page_router
@@ -21,7 +22,6 @@ from app.models.enums import ListingKind
 
 router = page_router()
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_SHOWN_ERRORS = 1000
 KIND_CHOICES = [(k.value, k.label) for k in transfer.KINDS]
 
@@ -62,6 +62,7 @@ def _page(
             "report": report,
             "errors_shown": report.errors[:MAX_SHOWN_ERRORS] if report else [],
             "max_shown": MAX_SHOWN_ERRORS,
+            "max_upload_mb": get_settings().max_upload_mb,
             "skip_invalid": skip_invalid,
             "problem": problem,
             "export_query": "" if admin else "?mine=1",
@@ -85,14 +86,15 @@ async def _upload(request: Request, session: SessionDep, user: User, *, admin: b
             problem="请选择要导入的文件（CSV、Excel 或 JSON Lines）",
             status_code=422,
         )
-    content = await upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
+    limit_mb = get_settings().max_upload_mb
+    content = await upload.read(limit_mb * 1024 * 1024 + 1)
+    if len(content) > limit_mb * 1024 * 1024:
         return _page(
             request,
             user,
             admin=admin,
             kind=kind,
-            problem="文件超过 20 MB，请拆分后分批导入",
+            problem=f"文件超过 {limit_mb} MB，请拆分后分批导入",
             status_code=413,
         )
     try:
