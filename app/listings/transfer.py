@@ -432,6 +432,8 @@ class ImportReport:
         return self.created + self.updated
 
     def summary(self) -> str:
+        if self.refused and not self.invalid_rows:
+            return "未导入：文件的表头或格式有误，请按下表修改后重新导入"
         if self.refused:
             return (
                 f"未导入：{self.total} 行中有 {self.invalid_rows} 行有误，"
@@ -675,8 +677,11 @@ class _Validator:
             for name, reason in error_map(exc.errors()).items():
                 errors.setdefault(_column_of(name) if name != "body" else "", reason)
             return None, errors
-        self._check_dates(data, errors)
+        deadline = getattr(data, "deadline", None)
+        late = deadline is not None and deadline < date.today()
         if errors or org is None:
+            if late:
+                errors.setdefault("deadline", "需求截止日期不能早于今天")
             return None, errors
         assert data.title is not None
         key = data.external_id or stable_key(org.id, self.kind, data.title)
@@ -690,7 +695,11 @@ class _Validator:
             problem = self._cannot_update(existing)
             if problem:
                 errors["external_id" if data.external_id else "title"] = problem
-                return None, errors
+        # A past deadline is refused unless the listing already has it (an export re-imported).
+        if late and (existing is None or getattr(existing, "deadline", None) != deadline):
+            errors["deadline"] = "需求截止日期不能早于今天"
+        if errors:
+            return None, errors
         suggested = False
         if data.field_code is None and (existing is None or existing.field_code is None):
             code = self.suggester.suggest(
@@ -720,11 +729,6 @@ class _Validator:
             errors["org"] = f"只能导入本机构（{org.name}）的信息"
             return None
         return org
-
-    def _check_dates(self, data: ListingFields, errors: dict[str, str]) -> None:
-        deadline = getattr(data, "deadline", None)
-        if deadline is not None and deadline < date.today():
-            errors.setdefault("deadline", "需求截止日期不能早于今天")
 
     def _cannot_update(self, listing: Listing) -> str:
         if listing.status == ListingStatus.CLOSED:

@@ -137,6 +137,7 @@ class TestReading:
         report = run(session, actor, content)
         assert report.refused
         assert report.errors == [RowError(1, "成果简介", "缺少必填列")]
+        assert report.summary() == "未导入：文件的表头或格式有误，请按下表修改后重新导入"
 
 
 BAD_ROWS = [
@@ -360,6 +361,15 @@ class TestExport:
             )
             assert report.errors == [] and report.created == 0 and report.updated == 0
             assert report.unchanged == (2 if kind == A else 1)
+
+    def test_a_past_deadline_already_stored_round_trips(
+        self, session: Session, org: Organization, member: User
+    ) -> None:
+        past = date.today() - timedelta(days=3)
+        make_listing(session, org, member, kind=D, external_id="XQ-1", deadline=past)
+        data = transfer.export(session, member, D, {"mine": "1"}, "csv")
+        report = transfer.import_file(session, Actor(user=member), D, "d.csv", data)
+        assert (report.errors, report.unchanged) == ([], 1)
 
     def test_csv_and_xlsx_use_chinese_headers_and_guard_formulas(
         self, session: Session, org: Organization, member: User
