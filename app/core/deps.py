@@ -28,6 +28,7 @@ _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request, committed once after the handler returns."""
     session: Session = request.app.state.sessionmaker()
+    request.state.db = session  # pages read small extras (the unread count) through it
     if request.method not in _SAFE_METHODS:
         declare_write_intent(session)
     try:

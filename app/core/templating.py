@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,11 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import BaseRoute, Match
 
-from app.core import permissions
+from app.core import notifications, permissions
+from app.core.clock import local
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.deps import CSRF_FIELD, csrf_token
 from app.core.regions import REGIONS, region_name
@@ -81,10 +84,7 @@ def pop_flashes(request: Request) -> list[dict[str, str]]:
 def _format_datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
-    from zoneinfo import ZoneInfo
-
-    tz = ZoneInfo("Asia/Shanghai")
-    return str(value.astimezone(tz).strftime(fmt)) if hasattr(value, "astimezone") else str(value)
+    return local(value).strftime(fmt) if isinstance(value, datetime) else str(value)
 
 
 def _build() -> Jinja2Templates:
@@ -115,13 +115,25 @@ def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     """Render a page; every template sees the request, the user and the navigation."""
+    user = getattr(request.state, "user", None)
+    db = getattr(request.state, "db", None)
     ctx = {
         "request": request,
-        "user": getattr(request.state, "user", None),
+        "user": user,
+        "unread_notifications": _unread(db, user),
         "nav": getattr(request.app.state, "navigation", []),
         **(context or {}),
     }
     return templates().TemplateResponse(request, template, ctx, status_code=status_code)
+
+
+def _unread(db: Any, user: Any) -> int:
+    if db is None or user is None:
+        return 0
+    try:
+        return notifications.unread_count(db, user)
+    except SQLAlchemyError:  # an error page after a failed transaction still renders
+        return 0
 
 
 def template_exists(name: str) -> bool:

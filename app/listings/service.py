@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.core import attachments, audit, outbox
 from app.core.audit import SYSTEM, Actor
+from app.core.clock import local_date
 from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.errors import (
@@ -158,6 +159,8 @@ def _check_sections(kind: ListingKind, confidential: list[str] | None) -> None:
 
 def _apply(listing: Listing, data: ListingFields) -> None:
     for name, value in data.model_dump(exclude_unset=True).items():
+        if name == "region_code" and value is None:
+            continue  # a listing always has a region; blank means "unchanged"
         if name in ("ip_items", "criteria") and value is not None:
             value = [dict(item) for item in value]
         if name in ("transfer_modes", "cooperation_modes") and value is not None:
@@ -222,15 +225,8 @@ def create(session: Session, actor: Actor, kind: ListingKind, data: ListingField
         contact_phone=user.phone,
         contact_email=user.email,
     )
-    if kind == ListingKind.CHALLENGE and data.model_dump(exclude_unset=True).get("reward") is None:
-        raise InvalidInput(errors={"reward": "请填写榜单奖励金额"})
-    if kind == ListingKind.CHALLENGE and getattr(data, "application_deadline", None) is None:
-        raise InvalidInput(errors={"application_deadline": "请填写揭榜截止日期"})
     _apply(listing, data)
-    if not listing.title or not listing.summary:
-        raise InvalidInput(
-            errors={k: "必填项" for k in ("title", "summary") if not getattr(listing, k)}
-        )
+    _check_always_required(listing)
     _check_dates(listing)
     session.add(listing)
     session.flush()
@@ -244,6 +240,25 @@ def create(session: Session, actor: Actor, kind: ListingKind, data: ListingField
         after=snapshot(listing),
     )
     return listing
+
+
+ALWAYS_REQUIRED = {
+    "title": "请填写名称",
+    "summary": "请填写简介",
+    "reward": "请填写榜单奖励金额",
+    "application_deadline": "请填写揭榜截止日期",
+}
+
+
+def _check_always_required(listing: Listing) -> None:
+    """Fields a listing cannot be saved without, even as a draft."""
+    missing = {
+        name: message
+        for name, message in ALWAYS_REQUIRED.items()
+        if hasattr(type(listing), name) and getattr(listing, name) in (None, "")
+    }
+    if missing:
+        raise InvalidInput(errors=missing)
 
 
 def _check_dates(listing: Listing) -> None:
@@ -265,6 +280,7 @@ def update(session: Session, actor: Actor, listing: Listing, data: ListingFields
     _apply(listing, data)
     if "field_code" in data.model_fields_set:
         listing.field_suggested = False
+    _check_always_required(listing)
     _check_dates(listing)
     old, new = audit.diff(before, snapshot(listing))
     if not new:
@@ -345,7 +361,7 @@ def publish(session: Session, actor: Actor, listing: Listing) -> Listing:
         session,
         listing,
         f"您的{listing.kind.label}“{listing.title}”已审核通过并发布",
-        f"有效期至 {listing.expires_at:%Y-%m-%d}，到期前会提醒您续期。",
+        f"有效期至 {local_date(listing.expires_at)}，到期前会提醒您续期。",
     )
     return listing
 
@@ -395,7 +411,7 @@ def renew(session: Session, actor: Actor, listing: Listing) -> Listing:
     authorize(actor.user, Action.LISTING_EDIT, listing)
     listing.expires_at = utcnow() + timedelta(days=get_settings().listing_valid_days)
     listing.reminded_at = None
-    _transition(session, actor, listing, "renew", f"有效期延至 {listing.expires_at:%Y-%m-%d}")
+    _transition(session, actor, listing, "renew", f"有效期延至 {local_date(listing.expires_at)}")
     return listing
 
 
@@ -437,7 +453,7 @@ def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
             session,
             listing,
             f"您的{listing.kind.label}“{listing.title}”即将到期",
-            f"将于 {listing.expires_at:%Y-%m-%d} 到期下架，如仍有效请在“我的发布”中一键续期。",
+            f"将于 {local_date(listing.expires_at)} 到期下架，如仍有效请在“我的发布”中一键续期。",
         )
     session.flush()
     return len(expired), len(reminded)
@@ -648,6 +664,14 @@ def decide_access(
             link=f"/{listing.kind.value}s/{listing.id}",
         )
     return row
+
+
+def access_status(session: Session, listing: Listing, viewer: User | None) -> AccessStatus | None:
+    """Where the viewer's organisation stands with this listing's confidential sections."""
+    if viewer is None or viewer.active_org_id is None:
+        return None
+    row = repository.access(session, listing.id, viewer.active_org_id)
+    return row.status if row else None
 
 
 def access_requests(session: Session, actor: Actor, listing: Listing) -> list[ConfidentialAccess]:

@@ -319,3 +319,31 @@ def test_listing_rows_are_polymorphic(
     make_listing(session, university, author, kind=ListingKind.DEMAND)
     kinds = {type(x).__name__ for x in session.scalars(select(Listing))}
     assert kinds == {"Demand"}
+
+
+def test_header_shows_unread_notifications(
+    client: object, session: Session, author: User, reviewer: User, university: Organization
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.factories.fixtures import login
+
+    assert isinstance(client, TestClient)
+    listing = make_listing(session, university, author, status=ListingStatus.SUBMITTED)
+    service.publish(session, Actor(user=reviewer), listing)
+    session.commit()
+    login(client, author)
+    assert '<span class="badge-count">1</span>' in client.get("/").text
+    client.get("/me/notifications")
+    assert "badge-count" not in client.get("/").text
+
+
+def test_saving_without_reward_is_a_clear_error(session: Session) -> None:
+    company = make_org(session)
+    boss = make_user(session, org=company, org_role=OrgRole.ADMIN)
+    challenge = make_listing(
+        session, company, boss, kind=ListingKind.CHALLENGE, status=ListingStatus.DRAFT
+    )
+    with pytest.raises(InvalidInput) as info:
+        service.update(session, Actor(user=boss), challenge, ChallengeFields(reward=None))
+    assert info.value.errors == {"reward": "请填写榜单奖励金额"}
