@@ -71,9 +71,15 @@ def record(
     summary: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    flush: bool = True,
 ) -> AuditEvent:
-    """Add an audit event for ``action`` on ``obj`` in the caller's transaction."""
-    session.flush()
+    """Add an audit event for ``action`` on ``obj`` in the caller's transaction.
+
+    It flushes first so a new ``obj`` has its id; bulk writers that flushed already pass
+    ``flush=False`` to keep their inserts batched.
+    """
+    if flush:
+        session.flush()
     event = AuditEvent(
         actor_id=actor.user_id,
         actor_label=actor.display,

@@ -124,8 +124,12 @@ def snapshot(listing: Listing) -> dict[str, Any]:
     }
 
 
-def _record_version(session: Session, actor: Actor, listing: Listing, note: str) -> None:
-    session.flush()
+def record_version(
+    session: Session, actor: Actor, listing: Listing, note: str, *, flush: bool = True
+) -> None:
+    """Keep the listing as it now is in its history (``flush=False`` for batched writers)."""
+    if flush:
+        session.flush()
     session.add(
         ListingVersion(
             listing_id=listing.id,
@@ -157,29 +161,48 @@ def _check_sections(kind: ListingKind, confidential: list[str] | None) -> None:
         )
 
 
-def _apply(listing: Listing, data: ListingFields) -> None:
+LIST_ATTRIBUTES = frozenset(
+    {
+        "keywords",
+        "confidential",
+        "transfer_modes",
+        "inventors",
+        "ip_items",
+        "cooperation_modes",
+        "criteria",
+    }
+)
+TEXT_ATTRIBUTES = frozenset(
+    {
+        "title",
+        "summary",
+        "description",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "pilot_status",
+        "advantages",
+        "economic_benefit",
+        "application_scenarios",
+        "problem",
+        "indicators",
+        "requirements",
+    }
+)
+
+
+def apply_fields(listing: Listing, data: ListingFields) -> None:
+    """Set the fields ``data`` carries, in the shapes the columns store."""
     for name, value in data.model_dump(exclude_unset=True).items():
         if name == "region_code" and value is None:
             continue  # a listing always has a region; blank means "unchanged"
         if name in ("ip_items", "criteria") and value is not None:
             value = [dict(item) for item in value]
-        if name in ("transfer_modes", "cooperation_modes") and value is not None:
+        elif name in ("transfer_modes", "cooperation_modes") and value is not None:
             value = [str(mode) for mode in value]
-        if value is None and name in (
-            "keywords",
-            "confidential",
-            "transfer_modes",
-            "inventors",
-            "ip_items",
-            "cooperation_modes",
-            "criteria",
-        ):
+        if value is None and name in LIST_ATTRIBUTES:
             value = []
-        if (
-            value is None
-            and name in COMMON_FIELDS
-            and name not in ("field_code", "industry_code", "external_id", "region_code")
-        ):
+        elif value is None and name in TEXT_ATTRIBUTES:
             value = ""
         setattr(listing, name, value)
 
@@ -225,12 +248,12 @@ def create(session: Session, actor: Actor, kind: ListingKind, data: ListingField
         contact_phone=user.phone,
         contact_email=user.email,
     )
-    _apply(listing, data)
+    apply_fields(listing, data)
     _check_always_required(listing)
     _check_dates(listing)
     session.add(listing)
     session.flush()
-    _record_version(session, actor, listing, "创建草稿")
+    record_version(session, actor, listing, "创建草稿")
     audit.record(
         session,
         actor,
@@ -277,7 +300,7 @@ def update(session: Session, actor: Actor, listing: Listing, data: ListingFields
     _check_taxonomy(session, data)
     _check_sections(listing.kind, data.confidential)
     before = snapshot(listing)
-    _apply(listing, data)
+    apply_fields(listing, data)
     if "field_code" in data.model_fields_set:
         listing.field_suggested = False
     _check_always_required(listing)
@@ -291,7 +314,7 @@ def update(session: Session, actor: Actor, listing: Listing, data: ListingFields
         listing.submitted_at = utcnow()
         note = "修改已发布内容，重新提交审核"
     listing.version += 1
-    _record_version(session, actor, listing, note)
+    record_version(session, actor, listing, note)
     audit.record(
         session,
         actor,
@@ -321,7 +344,7 @@ def _transition(
 ) -> None:
     before, after = lifecycle.apply(listing, action)
     listing.version += 1
-    _record_version(session, actor, listing, note or lifecycle.label(action))
+    record_version(session, actor, listing, note or lifecycle.label(action))
     audit.record(
         session,
         actor,

@@ -48,10 +48,8 @@ from app.listings.schemas import CONFIDENTIAL_SECTIONS, FIELDS_BY_KIND, ListingF
 from app.listings.search import price_band
 from app.models import (
     Achievement,
-    AuditEvent,
     Demand,
     Listing,
-    ListingVersion,
     Organization,
     User,
 )
@@ -1053,7 +1051,7 @@ class _Writer:
             expires_at=now + timedelta(days=get_settings().listing_valid_days),
             field_suggested=row.suggested,
         )
-        _assign(listing, row.data)
+        service.apply_fields(listing, row.data)
         self.session.add(listing)
         return listing
 
@@ -1061,7 +1059,7 @@ class _Writer:
         self, listing: Listing, row: _Row, data: ListingFields
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         before = service.snapshot(listing)
-        _assign(listing, data)
+        service.apply_fields(listing, data)
         if "field_code" in data.model_fields_set:
             listing.field_suggested = row.suggested
         old, new = audit.diff(before, service.snapshot(listing))
@@ -1078,30 +1076,16 @@ class _Writer:
     ) -> None:
         """The version row, audit event and reindex request every change gets."""
         note = "批量导入并发布" if action == "create" else "批量导入更新"
-        self.session.add(
-            ListingVersion(
-                listing_id=listing.id,
-                version=listing.version,
-                status=listing.status.value,
-                snapshot=service.snapshot(listing),
-                changed_by_id=self.actor.user_id,
-                note=note,
-            )
-        )
-        # The fields audit.record writes; built here because audit.record flushes for each
-        # event, which would turn a batch of thousands of inserts back into single ones.
-        self.session.add(
-            AuditEvent(
-                actor_id=self.actor.user_id,
-                actor_label=self.actor.display,
-                action=f"{self.kind.value}.import_{action}",
-                object_type=listing.__tablename__,
-                object_id=str(listing.id),
-                summary=f"{note}{self.kind.label}：{listing.title}"[:300],
-                before=before,
-                after=after,
-                ip=self.actor.ip,
-            )
+        service.record_version(self.session, self.actor, listing, note, flush=False)
+        audit.record(
+            self.session,
+            self.actor,
+            f"{self.kind.value}.import_{action}",
+            listing,
+            summary=f"{note}{self.kind.label}：{listing.title}",
+            before=before,
+            after=after,
+            flush=False,  # the batch was flushed once; keep the inserts batched
         )
         index_later(self.session, self.kind.value, listing.id)
 
@@ -1114,47 +1098,6 @@ def _without_same_field(row: _Row) -> ListingFields:
             data.model_dump(exclude_unset=True, exclude={"field_code"})
         )
     return data
-
-
-_LIST_ATTRIBUTES = (
-    "keywords",
-    "confidential",
-    "transfer_modes",
-    "inventors",
-    "ip_items",
-    "cooperation_modes",
-)
-_TEXT_ATTRIBUTES = (
-    "title",
-    "summary",
-    "description",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "pilot_status",
-    "advantages",
-    "economic_benefit",
-    "application_scenarios",
-    "problem",
-    "indicators",
-)
-
-
-def _assign(listing: Listing, data: ListingFields) -> None:
-    """Set the fields the row filled in, in the shapes the columns store."""
-    for name in data.model_fields_set:
-        value = getattr(data, name)
-        if name == "ip_items" and value is not None:
-            value = [item.model_dump() for item in value]
-        elif name in ("transfer_modes", "cooperation_modes") and value is not None:
-            value = [str(mode) for mode in value]
-        elif name == "maturity" and value is not None:
-            value = MaturityStage(value)
-        if value is None and name in _LIST_ATTRIBUTES:
-            value = []
-        elif value is None and name in _TEXT_ATTRIBUTES:
-            value = ""
-        setattr(listing, name, value)
 
 
 # -- exporting --------------------------------------------------------------------------------
