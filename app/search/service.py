@@ -75,7 +75,7 @@ def _query(
             page=page,
             size=size,
             sort="newest" if sort == "newest" else "relevance",
-            facets=tuple(known),
+            facets=sources.facets_for(types),
         )
     except ValueError as exc:
         raise InvalidInput(errors={"page": "页码超出可查询的范围"}) from exc

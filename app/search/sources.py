@@ -42,6 +42,21 @@ def all_sources() -> list[DocumentSource]:
     return list(_sources.values())
 
 
+#: Facets shown when a search spans every type; the rest appear once a type is chosen.
+CROSS_TYPE_FACETS = ("type", "field", "region", "org_type")
+
+
+def facets_for(types: Sequence[str]) -> tuple[str, ...]:
+    """The facets worth counting for a search over ``types`` (all types when empty)."""
+    if not types:
+        return CROSS_TYPE_FACETS
+    names = ["type"]
+    for doc_type in types:
+        source = _sources.get(doc_type)
+        names += [n for n in (source.facets if source else {}) if n not in names]
+    return tuple(names)
+
+
 def facet_labels() -> dict[str, str]:
     """Every facet any source offers, with its label; ``type`` first."""
     labels = {"type": "类型"}
