@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from app.core.audit import Actor
+from app.core.clock import local_date
 from app.core.deps import CSRF_FIELD, ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.errors import AppError, PermissionDenied
 from app.core.money import format_yuan
@@ -700,7 +701,7 @@ async def renew(
         session,
         listing,
         lambda _v: service.renew(session, actor, listing),
-        lambda: f"已续期，有效期至 {listing.expires_at:%Y-%m-%d}",
+        lambda: f"已续期，有效期至 {local_date(listing.expires_at)}",
     )
 
 
