@@ -45,7 +45,7 @@ from search.highlight import highlight, snippet
 
 #: BM25 weights of the FTS columns title, keywords, summary, body.
 DEFAULT_WEIGHTS = (10.0, 6.0, 2.0, 1.0)
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 FACET_LIMIT = 50
 NEW_PREFIX = "new_"
 MLT_TERMS = 12
