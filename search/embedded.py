@@ -13,6 +13,7 @@ import json
 import math
 import sqlite3
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -53,6 +54,8 @@ MLT_TERMS = 12
 RELAXED_CANDIDATES = 1000
 #: Above this many "m of n" clause combinations, matched clauses are counted per document.
 MAX_COMBINATIONS = 20
+DF_CACHE_SECONDS = 300.0
+DF_CACHE_SIZE = 50_000
 
 
 @dataclass(slots=True)
@@ -104,6 +107,7 @@ class EmbeddedBackend:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
+        self._df_cache: dict[str, tuple[int, float]] = {}
         if not self._memory:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._shared = self._connect() if self._memory else None
@@ -290,14 +294,47 @@ class EmbeddedBackend:
             page = self._search_text(conn, query, plan)
             if not analyzed.should_relax(page.total, query.size):
                 return page
-            return replace(self._search_text(conn, query, self._relax(plan)), relaxed=True)
+            relaxed = self._relax(conn, plan, analyzed)
+            return replace(self._search_text(conn, query, relaxed), relaxed=True)
 
-    def _relax(self, plan: _Plan) -> _Plan:
-        """The same plan needing any one clause, keeping the best RELAXED_CANDIDATES."""
-        positive = [fts.any_of(plan.all_clauses), *plan.phrase_exprs]
+    def _relax(self, conn: sqlite3.Connection, plan: _Plan, analyzed: AnalyzedQuery) -> _Plan:
+        """The same plan needing any one clause, keeping the best RELAXED_CANDIDATES.
+
+        Like a common-terms query: when some words are rare, candidates come from those
+        alone, since an OR over very common words would rank most of the index.
+        """
+        clauses = plan.all_clauses
+        frequencies = [self._clause_frequency(conn, c) for c in analyzed.clauses]
+        cutoff = max(RELAXED_CANDIDATES, self._document_count(conn) // 50)
+        rare = [expr for expr, df in zip(clauses, frequencies, strict=True) if df <= cutoff]
+        if rare:
+            clauses = rare
+        positive = [fts.any_of(clauses), *plan.phrase_exprs]
         return replace(
             plan, match=fts.every(positive), clauses=[], minimum=1, cap=RELAXED_CANDIDATES
         )
+
+    def _clause_frequency(self, conn: sqlite3.Connection, clause: QueryClause) -> int:
+        """Estimated number of documents matching a clause, from cached term frequencies."""
+        return sum(min(self._term_frequency(conn, t) for t in alt) for alt in clause.alternatives)
+
+    def _term_frequency(self, conn: sqlite3.Connection, term: str) -> int:
+        # fts5vocab counts a term's documents by reading its whole posting list, so keep
+        # recent answers; an estimate a few minutes old is good enough to pick candidates.
+        now = time.monotonic()
+        cached = self._df_cache.get(term)
+        if cached is not None and now - cached[1] < DF_CACHE_SECONDS:
+            return cached[0]
+        _ensure_vocab(conn)
+        row = conn.execute("SELECT doc FROM temp.vocab WHERE term = ?", (term,)).fetchone()
+        if len(self._df_cache) >= DF_CACHE_SIZE:
+            self._df_cache.clear()
+        df = int(row[0]) if row else 0
+        self._df_cache[term] = (df, now)
+        return df
+
+    def _document_count(self, conn: sqlite3.Connection) -> int:
+        return int(conn.execute("SELECT count(*) FROM info").fetchone()[0])
 
     def _plan(self, query: SearchQuery, analyzed: AnalyzedQuery) -> _Plan:
         clauses = [fts.clause_expr(c) for c in analyzed.clauses]
@@ -577,20 +614,18 @@ class EmbeddedBackend:
         if not tf:
             return []
         total = conn.execute("SELECT count(*) FROM doc").fetchone()[0] or 1
-        conn.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, fts, row)"
-        )
         candidates = sorted(tf, key=lambda t: -tf[t])[:200]
-        df: dict[str, int] = {}
-        for term in candidates:
-            hit = conn.execute("SELECT doc FROM temp.vocab WHERE term = ?", (term,)).fetchone()
-            df[term] = hit[0] if hit else 1
+        df = {term: max(1, self._term_frequency(conn, term)) for term in candidates}
         scored = sorted(candidates, key=lambda t: -tf[t] * math.log(1 + total / df[t]))
         # Terms in nearly every document carry no meaning for similarity.
         return [t for t in scored if df[t] <= max(2, total // 2)][:MLT_TERMS]
 
 
 # -- row helpers --------------------------------------------------------------------------------
+
+
+def _ensure_vocab(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, fts, row)")
 
 
 def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
