@@ -15,8 +15,8 @@ find_python() {
     return 1
 }
 
-# ensure_venv LOG_FILE: create .venv if needed and (re)install the project with its dev extras
-# whenever pyproject.toml changed since the last install.
+# ensure_venv LOG_FILE: create .venv if needed and (re)install the project with its extras
+# (KC_EXTRAS, default "dev") whenever pyproject.toml or the extras changed since the last install.
 ensure_venv() {
     local log=$1 python stamp=.venv/.kechuang-install-stamp want
     if ! .venv/bin/python -c '' 2>/dev/null; then
@@ -25,11 +25,12 @@ ensure_venv() {
         rm -rf .venv
         "$python" -m venv .venv || return 1
     fi
-    want="$(cat pyproject.toml .venv/pyvenv.cfg | sha256sum | cut -d' ' -f1)"
+    local extras=${KC_EXTRAS:-dev}
+    want="$( (cat pyproject.toml .venv/pyvenv.cfg; echo "$extras") | sha256sum | cut -d' ' -f1)"
     if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
         echo "installing the project and its dependencies into .venv (a few minutes the first time)"
         mkdir -p "$(dirname "$log")"
-        if ! .venv/bin/python -m pip install --disable-pip-version-check -e '.[dev]' \
+        if ! .venv/bin/python -m pip install --disable-pip-version-check -e ".[$extras]" \
             >"$log" 2>&1; then
             tail -n 30 "$log" >&2
             return 1
