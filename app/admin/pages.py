@@ -52,7 +52,7 @@ def org_queue(
     q: str = "",
 ) -> Response:
     authorize(user, Action.ADMIN_ACCESS)
-    state = OrgStatus(status) if status in OrgStatus._value2member_map_ else None
+    state = OrgStatus.from_code(status)
     page = org_service.list_orgs(session, user, pagination, status=state, q=q)
     return render(
         request,
@@ -109,7 +109,7 @@ def users(
     q: str = "",
     role: str = "",
 ) -> Response:
-    role_filter = Role(role) if role in Role._value2member_map_ else None
+    role_filter = Role.from_code(role)
     page = account_service.list_users(session, actor, pagination, q=q, role=role_filter)
     return render(
         request,

@@ -837,10 +837,6 @@ STATUS_TABS = [("", "全部"), *ListingStatus.choices()]
 KIND_TABS = [("", "全部类型"), *ListingKind.choices()]
 
 
-def _choice(enum: Any, value: str) -> Any:
-    return enum(value) if value in enum._value2member_map_ else None
-
-
 @router.get("/me/listings")
 def my_listings(
     request: Request,
@@ -857,8 +853,8 @@ def my_listings(
             session,
             actor,
             pagination,
-            kind=_choice(ListingKind, kind),
-            status=_choice(ListingStatus, status),
+            kind=ListingKind.from_code(kind),
+            status=ListingStatus.from_code(status),
         )
     return _render(
         request,
@@ -919,7 +915,7 @@ def review_queue(
     kind: str = "",
 ) -> Response:
     authorize(user, Action.ADMIN_ACCESS)
-    page = service.review_queue(session, actor, pagination, _choice(ListingKind, kind))
+    page = service.review_queue(session, actor, pagination, ListingKind.from_code(kind))
     here = list_url("/admin/listings", {"kind": kind})
     return _render(
         request,

@@ -1125,7 +1125,7 @@ def listings_for_export(
         if viewer is None or viewer.active_org_id is None:
             raise PermissionDenied("加入机构后才能导出本机构的信息")
         status = wanted.get("status", [""])[0]
-        state = ListingStatus(status) if status in ListingStatus._value2member_map_ else None
+        state = ListingStatus.from_code(status)
         stmt = repository.of_org(session, viewer.active_org_id, kind, state)
     else:
         stmt = repository.published(kind)

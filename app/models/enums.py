@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class LabelledEnum(StrEnum):
@@ -16,6 +17,11 @@ class LabelledEnum(StrEnum):
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return [(m.value, m.label) for m in cls]
+
+    @classmethod
+    def from_code(cls, value: str | None) -> Self | None:
+        """The member with this code (a query parameter, a form value), or None."""
+        return cls._value2member_map_.get(value or "")  # type: ignore[return-value]
 
     @classmethod
     def _missing_(cls, value: object) -> LabelledEnum | None:

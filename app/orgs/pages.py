@@ -31,7 +31,7 @@ def directory(
     org_type: str = "",
     region_code: str = "",
 ) -> Response:
-    type_filter = OrgType(org_type) if org_type in OrgType._value2member_map_ else None
+    type_filter = OrgType.from_code(org_type)
     page = service.list_orgs(
         session, user, pagination, q=q, org_type=type_filter, region_code=region_code or None
     )
