@@ -45,3 +45,8 @@ def test_assets_are_served_locally(client: TestClient) -> None:
     assert "http://" not in html.replace("http://testserver", "")
     assert "https://" not in html
     assert client.get("/static/css/site.css").status_code == 200
+
+
+def test_favicon_is_served(client: TestClient) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/svg+xml"

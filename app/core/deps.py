@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
@@ -58,6 +58,15 @@ def _rollback_keeping_user(request: Request, session: Session) -> None:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
+def _declares_writes(session: SessionDep) -> None:
+    declare_write_intent(session)
+
+
+#: For a GET route that writes (marking messages read, logging a view): put it in the route's
+#: ``dependencies`` so it runs before the first query and SQLite takes its write lock first.
+WRITES = Depends(_declares_writes)
+
+
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, created on first use."""
     token = request.session.get(SESSION_CSRF)
@@ -96,9 +105,13 @@ def _user_from_bearer(session: Session, request: Request, token: str) -> User:
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticated("该令牌所属账号已停用")
-    # Record use at most once a minute so reads stay reads.
+    # Record use at most once a minute, in a transaction of its own so reads stay reads.
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        with request.app.state.sessionmaker() as own, own.begin():
+            declare_write_intent(own)
+            own.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
         row.last_used_at = now
+        session.expire(row, ["last_used_at"])
     request.state.auth_method = "token"
     return user
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 
 from app.accounts import service as account_service
 from app.core.deps import OptionalUser, SessionDep
 from app.core.pages import page_router
-from app.core.templating import render
+from app.core.templating import STATIC_DIR, render
 from app.listings import service as listing_service
 from app.models.enums import ListingKind
 from app.orgs import service as org_service
@@ -32,3 +32,9 @@ def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
             "latest_orgs": org_service.latest(session),
         },
     )
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico on any response; answer with the site's icon."""
+    return FileResponse(STATIC_DIR / "img" / "favicon.svg", media_type="image/svg+xml")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, File, Form, Query, Request, Response, Uploa
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
-from app.core.deps import ActorDep, OptionalUser, SessionDep
+from app.core.deps import WRITES, ActorDep, OptionalUser, SessionDep
 from app.core.pagination import MAX_PAGE_SIZE, PaginationDep
 from app.core.schemas import Page
 from app.listings import service
@@ -133,7 +133,12 @@ def _kind_router(kind: ListingKind) -> APIRouter:
             "size": paged.size,
         }
 
-    @r.get("/{listing_id}", response_model=ListingOut, summary=f"{label}详情")
+    @r.get(
+        "/{listing_id}",
+        response_model=ListingOut,
+        summary=f"{label}详情",
+        dependencies=[WRITES],  # logs who saw the contacts
+    )
     def detail(listing_id: int, session: SessionDep, user: OptionalUser) -> object:
         """公众可见摘要；已认证机构用户可见详情和联系方式（查看记录对发布方可见）；保密部分需授权。"""
         return service.view(session, service.get(session, listing_id, user, kind), user)

@@ -23,7 +23,7 @@ from starlette.datastructures import UploadFile
 
 from app.core.audit import Actor
 from app.core.clock import local_date
-from app.core.deps import CSRF_FIELD, ActorDep, CurrentUser, OptionalUser, SessionDep
+from app.core.deps import CSRF_FIELD, WRITES, ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.errors import AppError, PermissionDenied
 from app.core.money import format_yuan
 from app.core.notifications import mark_all_read, recent
@@ -316,7 +316,7 @@ def _values_of(listing: Listing) -> dict[str, Any]:
         elif name in MULTI_FIELDS or name in ROW_FIELDS:
             values[name] = list(value)
         elif name in ("price", "budget_min", "budget_max", "reward"):
-            values[name] = str(value).removesuffix(".00")
+            values[name] = format_yuan(Decimal(value))  # "80万元", as people type it
         else:
             values[name] = str(value)
     return values
@@ -336,7 +336,8 @@ def error_list(kind: ListingKind, errors: dict[str, str]) -> list[str]:
         index = rest.split(".")[0]
         if label and index.isdigit():
             label += f"第{int(index) + 1}行"
-        out.append(f"{label}：{message}" if label and head != "form" else message)
+        said = label and head != "form" and not message.startswith(label)
+        out.append(f"{label}：{message}" if said else message)
     return out
 
 
@@ -507,6 +508,7 @@ def detail(
         "labels": labels,
         "sections": detail_sections(item),
         "is_favourite": listing.id in service.favourite_ids(session, user),
+        "access_status": service.access_status(session, listing, user),
         "attachments": service.visible_attachments(session, listing, user),
         "owner": can(user, Action.LISTING_EDIT, listing),
         "reviewer": can(user, Action.LISTING_REVIEW, listing),
@@ -816,7 +818,7 @@ for _k in ListingKind:
     router.get(_base)(browse)
     router.get(_base + "/new")(new_form)
     router.post(_base + "/new")(create)
-    router.get(_item)(detail)
+    router.get(_item, dependencies=[WRITES])(detail)  # logs who saw the contacts
     router.get(_item + "/edit")(edit_form)
     router.post(_item + "/edit")(update)
     router.post(_item + "/submit")(submit)
@@ -897,7 +899,7 @@ def my_favourites(
     )
 
 
-@router.get("/me/notifications")
+@router.get("/me/notifications", dependencies=[WRITES])  # marks them read
 def my_notifications(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     notes = recent(session, user)
     unread = {n.id for n in notes if n.read_at is None}

@@ -178,6 +178,21 @@ def contact_views(session: Session, listing_id: int) -> list[ContactView]:
     )
 
 
+def viewed_since(session: Session, listing_id: int, viewer_id: int, since: datetime) -> bool:
+    return (
+        session.scalar(
+            select(ContactView.id)
+            .where(
+                ContactView.listing_id == listing_id,
+                ContactView.viewer_id == viewer_id,
+                ContactView.viewed_at >= since,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def counts_by_status(session: Session, org_id: int) -> dict[tuple[ListingKind, ListingStatus], int]:
     rows = session.execute(
         select(Listing.kind, Listing.status, func.count())

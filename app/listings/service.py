@@ -91,6 +91,8 @@ DETAIL_FIELDS: dict[ListingKind, list[str]] = {
         ListingKind.CHALLENGE: ["problem", "indicators", "requirements"],
     }.items()
 }
+# A person reloading a page is one visit: the owner's log keeps one row a day per viewer.
+CONTACT_VIEW_WINDOW = timedelta(hours=24)
 CONTACT_FIELDS = ["contact_name", "contact_phone", "contact_email"]
 COMMON_FIELDS = [
     "title",
@@ -511,6 +513,9 @@ def view(
             and viewer is not None
             and viewer.active_org_id != listing.org_id
             and not viewer.is_staff
+            and not repository.viewed_since(
+                session, listing.id, viewer.id, utcnow() - CONTACT_VIEW_WINDOW
+            )
         ):
             session.add(
                 ContactView(

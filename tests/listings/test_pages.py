@@ -109,7 +109,7 @@ class TestPublishAndReviewJourney:
         assert "低温等离子体杀菌技术" in mine and "价格请给出依据" in mine
         edit = client.get(f"{url}/edit").text
         assert "审核退回" in edit and "价格或预算明显不合理" in edit
-        assert 'value="500000"' in edit  # input preserved as saved
+        assert 'value="50万元"' in edit  # input preserved as saved
         token = page_csrf(client, f"{url}/edit")
         fixed = {**ACHIEVEMENT_FORM, "price": "30万", "action": "submit", "csrf_token": token}
         assert client.post(f"{url}/edit", data=fixed, follow_redirects=False).status_code == 303
@@ -423,7 +423,7 @@ class TestForms:
         login(client, member)
         url = f"/demands/{listing.id}"
         form = client.get(f"{url}/edit").text
-        assert "保存并重新提交审核" in form and 'value="200000"' in form
+        assert "保存并重新提交审核" in form and 'value="20万元"' in form
         token = page_csrf(client, f"{url}/edit")
         values = {
             "title": "电池托盘铝合金焊接变形控制",

@@ -259,6 +259,7 @@ class TestDisclosure:
         views = service.contact_views(session, Actor(user=author), listing)
         assert [(v.viewer_id, v.viewer_org_id) for v in views] == [(buyer.id, buyer_org.id)]
         service.view(session, listing, author)  # the owner's own views are not logged
+        service.view(session, listing, buyer)  # a reload the same day is the same visit
         session.flush()
         assert len(session.scalars(select(ContactView)).all()) == 1
 
@@ -347,3 +348,24 @@ def test_saving_without_reward_is_a_clear_error(session: Session) -> None:
     with pytest.raises(InvalidInput) as info:
         service.update(session, Actor(user=boss), challenge, ChallengeFields(reward=None))
     assert info.value.errors == {"reward": "请填写榜单奖励金额"}
+
+
+def test_detail_page_tells_the_requester_where_the_request_stands(
+    client: object, session: Session, author: User, university: Organization
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.factories.fixtures import login
+
+    assert isinstance(client, TestClient)
+    listing = make_listing(session, university, author, confidential=["economic_benefit"])
+    buyer = make_user(session, org=make_org(session))
+    request = service.request_access(session, Actor(user=buyer), listing, "拟洽谈许可")
+    session.commit()
+    login(client, buyer)
+    page = client.get(f"/achievements/{listing.id}").text
+    assert "已提交申请，等待发布方授权" in page and "申请说明" not in page
+    service.decide_access(session, Actor(user=author), listing, request.id, grant=False)
+    session.commit()
+    page = client.get(f"/achievements/{listing.id}").text
+    assert "发布方未同意上次的申请" in page and "申请说明" in page
