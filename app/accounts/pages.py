@@ -162,7 +162,7 @@ async def reset(request: Request, session: SessionDep) -> Response:
         try:
             service.reset_password(session, data.token, data.password, client_ip(request))
         except AppError as exc:
-            errors = exc.extra.get("errors") or {"token": exc.detail}
+            errors = exc.field_errors("token")
     if errors:
         return render(
             request, "accounts/password_reset.html", {"token": token, "errors": errors}, 422
@@ -212,7 +212,7 @@ async def change_password(
         try:
             service.change_password(session, actor, user, data)
         except AppError as exc:
-            errors = exc.extra.get("errors") or {"current_password": exc.detail}
+            errors = exc.field_errors("current_password")
     if errors:
         return _profile(request, session, user, errors=errors)
     request.session[SESSION_VERSION] = user.session_version

@@ -228,6 +228,6 @@ async def search_admin_change(
     except AppError as exc:
         if exc.status_code == 403:
             raise
-        errors = exc.extra.get("errors") or {what: exc.detail}
+        errors = exc.field_errors(what)
         return _search_admin(request, session, actor, errors=errors, values=values)
     return redirect("/admin/search")

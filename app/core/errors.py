@@ -28,6 +28,10 @@ class AppError(Exception):
         self.extra = extra
         super().__init__(self.detail)
 
+    def field_errors(self, field: str = "form") -> dict[str, str]:
+        """Messages by form field; without any, the whole detail under ``field``."""
+        return dict(self.extra.get("errors") or {field: self.detail})
+
 
 class NotAuthenticated(AppError):
     status_code = 401

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+from starlette.datastructures import QueryParams
 
 T = TypeVar("T")
 
@@ -54,6 +56,18 @@ class Paged:
     @property
     def has_previous(self) -> bool:
         return self.page > 1
+
+
+def query_filters(params: QueryParams, accept: Callable[[str], bool]) -> dict[str, list[str]]:
+    """Filters from the query string, name → values (a name repeats for a multi-select facet).
+
+    Only names ``accept`` keeps, and only non-empty values.
+    """
+    filters: dict[str, list[str]] = {}
+    for name, value in params.multi_items():
+        if value and accept(name):
+            filters.setdefault(name, []).append(value)
+    return filters
 
 
 def paginate(session: Session, stmt: Select[Any], pagination: Pagination) -> Paged:

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from app.core.deps import WRITES, ActorDep, OptionalUser, SessionDep
-from app.core.pagination import MAX_PAGE_SIZE, PaginationDep
+from app.core.pagination import MAX_PAGE_SIZE, PaginationDep, query_filters
 from app.core.schemas import Page
 from app.listings import service
 from app.listings.schemas import (
@@ -86,10 +86,7 @@ def _kind_router(kind: ListingKind) -> APIRouter:
         sort: Annotated[str, Query(pattern="^(relevance|newest)$")] = "newest",
     ) -> object:
         """分面筛选：field、industry、maturity、transfer_mode、region、price_band、org_type（同名可多选）。"""
-        filters: dict[str, list[str]] = {}
-        for name, value in request.query_params.multi_items():
-            if name not in _RESERVED and value:
-                filters.setdefault(name, []).append(value)
+        filters = query_filters(request.query_params, lambda name: name not in _RESERVED)
         return service.browse(
             session, user, kind, q=q, filters=filters, page=page, size=size, sort=sort
         )

@@ -13,6 +13,7 @@ from app.core.config import get_settings
 from app.core.deps import CurrentUser, OptionalUser, SessionDep, client_ip
 from app.core.errors import AppError, NotFound, PermissionDenied
 from app.core.pages import page_router
+from app.core.pagination import query_filters
 from app.core.permissions import Action, authorize
 from app.core.templating import render
 from app.listings import transfer
@@ -157,10 +158,8 @@ def export(request: Request, session: SessionDep, user: OptionalUser) -> Respons
     kind_part, _, fmt_part = request.url.path.strip("/").partition("/export.")
     kind = _kind(kind_part.removesuffix("s"))
     fmt = Format(fmt_part)
-    filters: dict[str, list[str]] = {}
-    for name, value in request.query_params.multi_items():
-        if name in (*transfer.FILTERS, "q", "mine", "status") and value:
-            filters.setdefault(name, []).append(value)
+    accepted = {*transfer.FILTERS, "q", "mine", "status"}
+    filters = query_filters(request.query_params, lambda name: name in accepted)
     data = transfer.export(session, user, kind, filters, fmt)
     return _download(data, fmt, f"{kind.value}s-{date.today():%Y%m%d}")
 

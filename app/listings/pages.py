@@ -28,7 +28,7 @@ from app.core.errors import AppError, PermissionDenied
 from app.core.money import format_yuan
 from app.core.notifications import mark_all_read, recent
 from app.core.pages import list_url, page_router, redirect, safe_next
-from app.core.pagination import Paged, PaginationDep
+from app.core.pagination import Paged, PaginationDep, query_filters
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
@@ -411,7 +411,7 @@ def _undo_on_error(session: Session) -> Iterator[None]:
 def _problem(exc: AppError) -> dict[str, str]:
     if exc.status_code in (401, 404):
         raise exc
-    return dict(exc.extra.get("errors") or {"form": exc.detail})
+    return exc.field_errors()
 
 
 def _save_then_submit(
@@ -449,10 +449,7 @@ def browse(
     request: Request, session: SessionDep, user: OptionalUser, kind: KindDep, q: str = ""
 ) -> Response:
     params = request.query_params
-    filters: dict[str, list[str]] = {}
-    for name, value in params.multi_items():
-        if name in FACETS and value:
-            filters.setdefault(name, []).append(value)
+    filters = query_filters(params, lambda name: name in FACETS)
     sort = params.get("sort") or ("relevance" if q.strip() else "newest")
     sort = sort if sort in ("relevance", "newest") else "newest"
     try:

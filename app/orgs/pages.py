@@ -107,7 +107,7 @@ async def edit(
         try:
             service.update(session, actor, org, data)
         except AppError as exc:
-            errors = exc.extra.get("errors") or {"form": exc.detail}
+            errors = exc.field_errors()
     if errors:
         return _edit_page(request, session, actor, org, values=values, errors=errors)
     flash(request, "机构资料已保存")
@@ -125,7 +125,7 @@ async def set_tag(
         try:
             service.set_tag(session, actor, org, data)
         except AppError as exc:
-            errors = exc.extra.get("errors") or {"kind": exc.detail}
+            errors = exc.field_errors("kind")
     if errors:
         return _edit_page(request, session, actor, org, tag_errors=errors, tag_values=values)
     flash(request, "资质标签已保存")

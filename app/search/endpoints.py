@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from app.core.deps import ActorDep, SessionDep
-from app.core.pagination import MAX_PAGE_SIZE
+from app.core.pagination import MAX_PAGE_SIZE, query_filters
 from app.search import service, vocabulary
 from app.search.schemas import (
     SearchResponse,
@@ -35,10 +35,7 @@ def search(
     ] = "relevance",
 ) -> SearchResponse:
     """全站搜索。其余查询参数按分面筛选，例如 region=长春新区&org_type=企业（同名可多选）。"""
-    filters: dict[str, list[str]] = {}
-    for name, value in request.query_params.multi_items():
-        if name not in _RESERVED and value:
-            filters.setdefault(name, []).append(value)
+    filters = query_filters(request.query_params, lambda name: name not in _RESERVED)
     return service.search(session, q, types=type, filters=filters, page=page, size=size, sort=sort)
 
 

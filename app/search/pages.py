@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from app.core.deps import OptionalUser, SessionDep
 from app.core.errors import AppError
 from app.core.pages import page_router
+from app.core.pagination import query_filters
 from app.core.templating import render
 from app.search import service, sources
 
@@ -24,10 +25,7 @@ def search_page(request: Request, session: SessionDep, user: OptionalUser) -> Re
     sort = params.get("sort", "relevance")
     types = params.getlist("type")
     labels = sources.facet_labels()
-    filters: dict[str, list[str]] = {}
-    for name, value in params.multi_items():
-        if name in labels and name != "type" and value:
-            filters.setdefault(name, []).append(value)
+    filters = query_filters(params, lambda name: name in labels and name != "type")
     try:
         page_no = max(int(params.get("page", "1")), 1)
     except ValueError:
