@@ -17,10 +17,15 @@ SCHEMES = {
 
 
 def terms(session: Session, scheme: str, *, include_inactive: bool = False) -> list[TaxonomyTerm]:
-    stmt = select(TaxonomyTerm).where(TaxonomyTerm.scheme == scheme).order_by(TaxonomyTerm.sort)
-    if not include_inactive:
-        stmt = stmt.where(TaxonomyTerm.active.is_(True))
-    return list(session.scalars(stmt))
+    """The terms of ``scheme`` in order, read once per session (list pages ask per item)."""
+    cache: dict[tuple[str, bool], list[TaxonomyTerm]] = session.info.setdefault("taxonomy", {})
+    key = (scheme, include_inactive)
+    if key not in cache:
+        stmt = select(TaxonomyTerm).where(TaxonomyTerm.scheme == scheme).order_by(TaxonomyTerm.sort)
+        if not include_inactive:
+            stmt = stmt.where(TaxonomyTerm.active.is_(True))
+        cache[key] = list(session.scalars(stmt))
+    return cache[key]
 
 
 def names(session: Session, scheme: str) -> dict[str, str]:
