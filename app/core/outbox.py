@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.db import declare_write_intent, utcnow
-from app.models import OutboxMessage
+from app.models import OutboxMessage, PeriodicJobState
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +44,21 @@ class PeriodicJob:
     name: str
     every_seconds: float
     run: Callable[[Session], object]
-    next_at: float = 0.0
+    # This process's view of when the job is next due; the database holds the shared one.
+    next_at: datetime | None = None
 
 
 _periodic: list[PeriodicJob] = []
+JOB_RETRY_SECONDS = 300
 
 
 def every(
     seconds: float, name: str
 ) -> Callable[[Callable[[Session], object]], Callable[[Session], object]]:
-    """Register maintenance the worker runs every ``seconds`` (first run soon after start)."""
+    """Register maintenance the worker runs every ``seconds`` (first run soon after start).
+
+    However many worker processes run, each period runs the job once.
+    """
 
     def register(fn: Callable[[Session], object]) -> Callable[[Session], object]:
         _periodic.append(PeriodicJob(name=name, every_seconds=seconds, run=fn))
@@ -62,21 +67,59 @@ def every(
     return register
 
 
-def run_due_jobs(factory: sessionmaker[Session], now: float) -> int:
+def _claim(session: Session, job: PeriodicJob, now: datetime) -> bool:
+    """Move the job's shared due time forward if it is due; True when this caller won it."""
+    state = session.get(PeriodicJobState, job.name, with_for_update=True)
+    if state is None:
+        try:
+            with session.begin_nested():
+                session.add(PeriodicJobState(name=job.name, next_run_at=now))
+        except IntegrityError:  # another worker created it first and owns this period
+            return False
+        state = session.get(PeriodicJobState, job.name)
+        assert state is not None
+    if state.next_run_at > now:
+        job.next_at = state.next_run_at
+        return False
+    job.next_at = state.next_run_at = now + timedelta(seconds=job.every_seconds)
+    state.last_started_at = now
+    return True
+
+
+def run_due_jobs(factory: sessionmaker[Session], now: datetime | None = None) -> int:
     """Run the periodic jobs that are due, each in its own transaction; returns how many ran."""
+    now = now or utcnow()
     ran = 0
     for job in _periodic:
-        if now < job.next_at:
+        if job.next_at is not None and now < job.next_at:
             continue
-        job.next_at = now + job.every_seconds
         try:
+            with factory() as session, session.begin():
+                declare_write_intent(session)
+                claimed = _claim(session, job, now)
+            if not claimed:
+                continue
             with factory() as session, session.begin():
                 declare_write_intent(session)
                 job.run(session)
             ran += 1
         except Exception:
             log.exception("periodic job %s failed", job.name)
+            _retry_soon(factory, job, now)
     return ran
+
+
+def _retry_soon(factory: sessionmaker[Session], job: PeriodicJob, now: datetime) -> None:
+    """A failed run is tried again after a short pause instead of a whole period later."""
+    retry_at = now + timedelta(seconds=min(job.every_seconds, JOB_RETRY_SECONDS))
+    try:
+        with factory() as session, session.begin():
+            state = session.get(PeriodicJobState, job.name)
+            if state is not None:
+                state.next_run_at = retry_at
+        job.next_at = retry_at
+    except Exception:
+        log.exception("periodic job %s: could not schedule the retry", job.name)
 
 
 def enqueue(
@@ -236,7 +279,7 @@ class OutboxWorker:
             if self._stop.is_set():
                 break
             try:
-                run_due_jobs(self._factory, time.monotonic())
+                run_due_jobs(self._factory)
                 while drain(self._factory, max_attempts=self._max_attempts) > 0:
                     if self._stop.is_set():
                         break

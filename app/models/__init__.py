@@ -16,7 +16,7 @@ from app.models.listing import (
 )
 from app.models.notification import Notification
 from app.models.organization import Organization, OrgTag
-from app.models.outbox import OutboxMessage
+from app.models.outbox import OutboxMessage, PeriodicJobState
 from app.models.search_term import SearchTerm
 from app.models.taxonomy import TaxonomyTerm
 from app.models.user import User
@@ -39,6 +39,7 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "PasswordResetToken",
+    "PeriodicJobState",
     "SearchTerm",
     "TaxonomyTerm",
     "User",

@@ -23,3 +23,17 @@ class OutboxMessage(IDMixin, Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     processed_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
+
+
+class PeriodicJobState(Base):
+    """When a periodic job next falls due, shared by every worker process.
+
+    A worker claims a run by moving ``next_run_at`` forward in one conditional UPDATE, so two
+    workers never run the same job twice for one period.
+    """
+
+    __tablename__ = "periodic_job_state"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    next_run_at: Mapped[datetime]
+    last_started_at: Mapped[datetime | None]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -91,11 +91,53 @@ def test_periodic_jobs_run_when_due(session_factory: sessionmaker[Session]) -> N
     runs: list[str] = []
     job = outbox.PeriodicJob(name="test", every_seconds=60, run=lambda _s: runs.append("x"))
     outbox._periodic.append(job)
+    start = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
     try:
-        assert outbox.run_due_jobs(session_factory, now=1000.0) >= 1
-        outbox.run_due_jobs(session_factory, now=1030.0)
+        assert outbox.run_due_jobs(session_factory, now=start) >= 1
+        outbox.run_due_jobs(session_factory, now=start + timedelta(seconds=30))
         assert runs == ["x"]
-        outbox.run_due_jobs(session_factory, now=1061.0)
+        outbox.run_due_jobs(session_factory, now=start + timedelta(seconds=61))
         assert runs == ["x", "x"]
+    finally:
+        outbox._periodic.remove(job)
+
+
+def test_a_second_worker_does_not_repeat_a_period(session_factory: sessionmaker[Session]) -> None:
+    """Two worker processes share the due time, so a daily mail goes out once, not twice."""
+    runs: list[str] = []
+    mine = outbox.PeriodicJob(name="digest", every_seconds=3600, run=lambda _s: runs.append("a"))
+    theirs = outbox.PeriodicJob(name="digest", every_seconds=3600, run=lambda _s: runs.append("b"))
+    start = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+    outbox._periodic.append(mine)
+    try:
+        outbox.run_due_jobs(session_factory, now=start)
+    finally:
+        outbox._periodic.remove(mine)
+    outbox._periodic.append(theirs)  # the other process knows nothing of the first run
+    try:
+        outbox.run_due_jobs(session_factory, now=start + timedelta(minutes=5))
+        assert runs == ["a"]
+        outbox.run_due_jobs(session_factory, now=start + timedelta(hours=1, seconds=1))
+        assert runs == ["a", "b"]
+    finally:
+        outbox._periodic.remove(theirs)
+
+
+def test_a_failed_periodic_run_is_retried_soon(session_factory: sessionmaker[Session]) -> None:
+    calls: list[int] = []
+
+    def flaky(_session: Session) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("mail server away")
+
+    job = outbox.PeriodicJob(name="flaky", every_seconds=86400, run=flaky)
+    start = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+    outbox._periodic.append(job)
+    try:
+        assert outbox.run_due_jobs(session_factory, now=start) == 0
+        retry = start + timedelta(seconds=outbox.JOB_RETRY_SECONDS + 1)
+        assert outbox.run_due_jobs(session_factory, now=retry) == 1
+        assert len(calls) == 2
     finally:
         outbox._periodic.remove(job)
