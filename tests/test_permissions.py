@@ -37,6 +37,18 @@ ALLOWED: dict[Action, set[str]] = {
     Action.ORG_MANAGE_MEMBERS: {"platform_admin", "org_admin"},
     Action.ORG_PUBLISH: {"org_admin", "org_member"},
     Action.SEARCH_MANAGE: {"platform_admin"},
+    Action.MATCH_PROPOSE: {"platform_admin", "broker"},
+    Action.PIPELINE_LIST: {
+        "platform_admin",
+        "district_admin_here",
+        "district_admin_elsewhere",
+        "broker",
+        "expert",
+        "org_admin",
+        "org_member",
+        "pending_member",
+        "other_org_admin",
+    },
 }
 
 # action → roles that may perform it on a published listing of that organisation, owned by
@@ -66,12 +78,47 @@ LISTING_ALLOWED: dict[Action, set[str]] = {
         "org_admin",
         "org_member",
     },
+    Action.MATCH_FEEDBACK: {
+        "platform_admin",
+        "district_admin_here",
+        "district_admin_elsewhere",
+        "broker",
+        "org_admin",
+        "org_member",
+    },
+}
+
+# action → roles that may perform it on the action's own kind of object (see ``own_object``):
+# a pipeline entry between the organisation and a third one, introduced by the broker; the
+# expert's own profile; the org member's subscription.
+OWN_ALLOWED: dict[Action, set[str]] = {
+    Action.PIPELINE_VIEW: {"platform_admin", "broker", "org_admin", "org_member"},
+    Action.PIPELINE_ADVANCE: {"platform_admin", "broker", "org_admin", "org_member"},
+    Action.PIPELINE_CONFIRM: {"org_admin", "org_member"},
+    Action.EXPERT_PROFILE_EDIT: {"platform_admin", "expert"},
+    Action.SUBSCRIPTION_MANAGE: {"org_member"},
 }
 
 
 def test_matrix_covers_every_action() -> None:
-    assert set(ALLOWED) | set(LISTING_ALLOWED) == set(Action)
+    assert set(ALLOWED) | set(LISTING_ALLOWED) | set(OWN_ALLOWED) == set(Action)
     assert not set(ALLOWED) & set(LISTING_ALLOWED)
+    assert not (set(ALLOWED) | set(LISTING_ALLOWED)) & set(OWN_ALLOWED)
+
+
+def own_object(
+    session: Session, action: Action, target: Organization, people: dict[str, User | None]
+) -> object:
+    from types import SimpleNamespace
+
+    broker, expert, member = people["broker"], people["expert"], people["org_member"]
+    assert broker is not None and expert is not None and member is not None
+    if action == Action.EXPERT_PROFILE_EDIT:
+        return expert
+    if action == Action.SUBSCRIPTION_MANAGE:
+        return SimpleNamespace(user_id=member.id)
+    third = make_org(session, region_code="220104")
+    return SimpleNamespace(broker_id=broker.id, demand_org_id=target.id, supply_org_id=third.id)
 
 
 @pytest.fixture
@@ -116,10 +163,13 @@ def test_matrix(
     people: dict[str, User | None],
     target: Organization,
     listing: Listing,
+    session: Session,
 ) -> None:
     user = people[role]
     obj: object = listing if action in LISTING_ALLOWED else target
-    expected = role in (LISTING_ALLOWED.get(action) or ALLOWED[action])
+    if action in OWN_ALLOWED:
+        obj = own_object(session, action, target, people)
+    expected = role in (LISTING_ALLOWED.get(action) or OWN_ALLOWED.get(action) or ALLOWED[action])
     assert can(user, action, obj) is expected
     if expected:
         authorize(user, action, obj)

@@ -31,6 +31,14 @@ class Action(StrEnum):
     LISTING_REVIEW = "listing.review"
     LISTING_SEE_DETAIL = "listing.see_detail"
     LISTING_SEE_CONFIDENTIAL = "listing.see_confidential"
+    MATCH_FEEDBACK = "match.feedback"
+    MATCH_PROPOSE = "match.propose"
+    EXPERT_PROFILE_EDIT = "expert_profile.edit"
+    PIPELINE_LIST = "pipeline.list"
+    PIPELINE_VIEW = "pipeline.view"
+    PIPELINE_CONFIRM = "pipeline.confirm"
+    PIPELINE_ADVANCE = "pipeline.advance"
+    SUBSCRIPTION_MANAGE = "subscription.manage"
 
 
 Rule = Callable[[User, Any], bool]
@@ -57,6 +65,18 @@ def _reviews(user: User, listing: Any) -> bool:
     return user.is_platform_admin or (
         user.role == Role.DISTRICT_ADMIN and user.region_code == listing.region_code
     )
+
+
+def _party_of(user: User, entry: Any) -> bool:
+    """A member of the demand's or the supply's organisation of a pipeline entry."""
+    org = user.active_org_id
+    return (
+        entry is not None and org is not None and org in (entry.demand_org_id, entry.supply_org_id)
+    )
+
+
+def _in_pipeline(user: User, entry: Any) -> bool:
+    return entry is not None and (entry.broker_id == user.id or _party_of(user, entry))
 
 
 _RULES: dict[Action, Rule] = {
@@ -94,6 +114,23 @@ _RULES: dict[Action, Rule] = {
     Action.LISTING_SEE_CONFIDENTIAL: lambda user, listing: (
         _reviews(user, listing) or user.active_org_id == listing.org_id
     ),
+    # Matching: the listing's own organisation judges its matches; brokers and staff too.
+    Action.MATCH_FEEDBACK: lambda user, listing: (
+        user.is_staff or user.role == Role.BROKER or user.active_org_id == listing.org_id
+    ),
+    Action.MATCH_PROPOSE: lambda user, _obj: user.role == Role.BROKER or user.is_platform_admin,
+    # obj: the user whose profile it is; experts and brokers keep their own.
+    Action.EXPERT_PROFILE_EDIT: lambda user, owner: (
+        user.is_platform_admin
+        or (owner is not None and owner.id == user.id and user.role in (Role.EXPERT, Role.BROKER))
+    ),
+    Action.PIPELINE_LIST: lambda _user, _obj: True,
+    Action.PIPELINE_VIEW: lambda user, entry: user.is_platform_admin or _in_pipeline(user, entry),
+    Action.PIPELINE_CONFIRM: lambda user, entry: _party_of(user, entry),
+    Action.PIPELINE_ADVANCE: lambda user, entry: (
+        user.is_platform_admin or _in_pipeline(user, entry)
+    ),
+    Action.SUBSCRIPTION_MANAGE: lambda user, sub: sub is not None and sub.user_id == user.id,
 }
 assert set(_RULES) == set(Action), "every action needs a rule"
 
@@ -128,4 +165,11 @@ _DENIED = {
     Action.LISTING_REVIEW: "仅平台管理员或所在区县管理员可以审核",
     Action.LISTING_SEE_DETAIL: "登录并加入已认证的机构后可查看详情和联系方式",
     Action.LISTING_SEE_CONFIDENTIAL: "该部分为保密内容，需发布方授权后查看",
+    Action.MATCH_FEEDBACK: "仅发布机构的成员、技术经纪人和管理员可以评价匹配结果",
+    Action.MATCH_PROPOSE: "仅技术经纪人可以推荐对接",
+    Action.EXPERT_PROFILE_EDIT: "仅专家或技术经纪人本人可以维护自己的档案",
+    Action.PIPELINE_VIEW: "仅推荐的经纪人和供需双方可以查看该对接",
+    Action.PIPELINE_CONFIRM: "仅供需双方机构的成员可以确认对接",
+    Action.PIPELINE_ADVANCE: "仅推荐的经纪人和供需双方可以推进该对接",
+    Action.SUBSCRIPTION_MANAGE: "只能管理自己的订阅",
 }

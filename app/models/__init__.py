@@ -14,6 +14,13 @@ from app.models.listing import (
     Listing,
     ListingVersion,
 )
+from app.models.matching import (
+    ExpertProfile,
+    MatchFeedback,
+    MatchPipeline,
+    Subscription,
+    SubscriptionHit,
+)
 from app.models.notification import Notification
 from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage, PeriodicJobState
@@ -31,9 +38,12 @@ __all__ = [
     "ConfidentialAccess",
     "ContactView",
     "Demand",
+    "ExpertProfile",
     "Favourite",
     "Listing",
     "ListingVersion",
+    "MatchFeedback",
+    "MatchPipeline",
     "Notification",
     "OrgTag",
     "Organization",
@@ -41,6 +51,8 @@ __all__ = [
     "PasswordResetToken",
     "PeriodicJobState",
     "SearchTerm",
+    "Subscription",
+    "SubscriptionHit",
     "TaxonomyTerm",
     "User",
 ]

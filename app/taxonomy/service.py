@@ -13,6 +13,7 @@ SCHEMES = {
     "industries": "industry",
     "return-reasons": "return_reason",
     "close-reasons": "close_reason",
+    "match-feedback-reasons": "match_feedback_reason",
 }
 
 

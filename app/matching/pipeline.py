@@ -1,0 +1,334 @@
+"""The broker pipeline: a supply–demand pair from 推荐 to 签约 (or 关闭 with a reason).
+
+A broker proposes a pair to both parties; each party confirms on its side (双方确认 once both
+did); then 洽谈 and 签约. Other domains move pairs forward with :func:`advance_pipeline`
+(meeting outcomes, signed contracts); it never moves a pair back. ``broker_id`` records
+who introduced the pair, which later decides the broker reward (policy item 19).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.core import audit
+from app.core.audit import Actor
+from app.core.db import utcnow
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.notifications import notify
+from app.core.pagination import Paged, Pagination, paginate
+from app.core.permissions import Action, authorize, can
+from app.core.workflow import Transition, Workflow
+from app.listings import service as listing_service
+from app.matching import matcher, repository
+from app.models import Listing, MatchPipeline, User
+from app.models.enums import ListingKind, ListingStatus, PipelineStage
+
+P = PipelineStage
+OPEN = frozenset({P.PROPOSED, P.CONFIRMED, P.NEGOTIATING})
+workflow: Workflow[PipelineStage] = Workflow(
+    "该对接",
+    "stage",
+    [
+        Transition("confirm", "双方确认", frozenset({P.PROPOSED}), P.CONFIRMED),
+        Transition("negotiate", "进入洽谈", frozenset({P.PROPOSED, P.CONFIRMED}), P.NEGOTIATING),
+        Transition("sign", "签约", OPEN, P.SIGNED),
+        Transition("close", "关闭", OPEN, P.CLOSED),
+    ],
+)
+ORDER = {P.PROPOSED: 0, P.CONFIRMED: 1, P.NEGOTIATING: 2, P.SIGNED: 3}
+ACTION_FOR = {P.CONFIRMED: "confirm", P.NEGOTIATING: "negotiate", P.SIGNED: "sign"}
+SOURCES = {
+    "broker": "技术经纪人推荐",
+    "event": "对接活动",
+    "contract": "技术合同",
+    "followup": "跟进记录",
+}
+
+
+def _sides(demand: Listing, supply: Listing) -> tuple[Listing, Listing]:
+    """(demand side, supply side) of two listings given in either order."""
+    if demand.kind == ListingKind.ACHIEVEMENT and supply.kind != ListingKind.ACHIEVEMENT:
+        return supply, demand
+    return demand, supply
+
+
+def _load_pair(session: Session, a_id: int, b_id: int) -> tuple[Listing, Listing]:
+    rows = {row.id: row for row in listing_service.by_ids(session, [a_id, b_id])}
+    if a_id not in rows or b_id not in rows:
+        raise NotFound("对接的成果或需求不存在")
+    demand, supply = _sides(rows[a_id], rows[b_id])
+    if supply.kind != ListingKind.ACHIEVEMENT or demand.kind == ListingKind.ACHIEVEMENT:
+        raise InvalidInput(errors={"supply_listing_id": "对接需在科技成果与技术需求或榜单之间进行"})
+    return demand, supply
+
+
+def _log(entry: MatchPipeline, actor: Actor, what: str, note: str = "") -> None:
+    item: dict[str, Any] = {
+        "at": utcnow().isoformat(),
+        "by": actor.display,
+        "stage": entry.stage.value,
+        "what": what,
+    }
+    if note:
+        item["note"] = note
+    entry.history = [*(entry.history or []), item]
+
+
+def _tell_parties(
+    session: Session, entry: MatchPipeline, title: str, body: str, *, skip: User | None = None
+) -> None:
+    ids = {entry.demand.owner_id, entry.supply.owner_id}
+    if entry.broker_id:
+        ids.add(entry.broker_id)
+    for user in repository.users(session, sorted(ids)).values():
+        if skip is not None and user.id == skip.id:
+            continue
+        notify(
+            session,
+            user,
+            topic="match.pipeline",
+            title=title,
+            body=body,
+            link=f"/matching/pipeline/{entry.id}",
+        )
+
+
+def broker_for_pair(session: Session, listing_a_id: int, listing_b_id: int) -> User | None:
+    """The broker who introduced two listings to each other (either order), if any."""
+    entry = repository.pipeline_for_pair(session, listing_a_id, listing_b_id)
+    return entry.broker if entry is not None else None
+
+
+def get(session: Session, actor: Actor, pipeline_id: int) -> MatchPipeline:
+    entry = repository.pipeline(session, pipeline_id)
+    if entry is None or not can(actor.user, Action.PIPELINE_VIEW, entry):
+        if entry is not None and actor.user is None:
+            authorize(None, Action.PIPELINE_VIEW, entry)
+        raise NotFound("该对接记录不存在或您无权查看")
+    return entry
+
+
+def for_listing(session: Session, listing_id: int) -> list[MatchPipeline]:
+    return repository.pipelines_of_listing(session, listing_id)
+
+
+def mine(
+    session: Session, actor: Actor, pagination: Pagination, stage: PipelineStage | None = None
+) -> Paged:
+    """The pipeline entries the actor works on (as broker or as either party)."""
+    authorize(actor.user, Action.PIPELINE_LIST)
+    assert actor.user is not None
+    return paginate(session, repository.pipelines_visible_to(actor.user, stage), pagination)
+
+
+def propose(
+    session: Session,
+    actor: Actor,
+    *,
+    demand_listing_id: int,
+    supply_listing_id: int,
+    note: str = "",
+) -> MatchPipeline:
+    """A broker introduces an achievement to a demand or challenge; both parties are told."""
+    authorize(actor.user, Action.MATCH_PROPOSE)
+    assert actor.user is not None
+    demand, supply = _load_pair(session, demand_listing_id, supply_listing_id)
+    if ListingStatus.PUBLISHED not in (demand.status,) or supply.status != ListingStatus.PUBLISHED:
+        raise Conflict("只能推荐已发布的成果和需求")
+    if demand.org_id == supply.org_id:
+        raise Conflict("同一机构的成果与需求无需经纪人对接")
+    if len(note) > 1000:
+        raise InvalidInput(errors={"note": "推荐说明不能超过1000字"})
+    existing = repository.pipeline_for_pair(session, demand.id, supply.id)
+    if existing is not None:
+        who = existing.broker.name if existing.broker else "对接活动"
+        raise Conflict(f"这两项已在对接中（{who}，{existing.stage.label}），不能重复推荐")
+    match = matcher.score_pair(session, demand, supply)
+    entry = MatchPipeline(
+        demand_listing_id=demand.id,
+        supply_listing_id=supply.id,
+        demand_org_id=demand.org_id,
+        supply_org_id=supply.org_id,
+        broker_id=actor.user.id,
+        stage=P.PROPOSED,
+        source="broker",
+        score=match.score if match else None,
+        reasons=match.reasons if match else [],
+        note=note.strip(),
+    )
+    entry.demand, entry.supply, entry.broker = demand, supply, actor.user
+    session.add(entry)
+    _log(entry, actor, "推荐", note.strip())
+    audit.record(
+        session,
+        actor,
+        "match.propose",
+        entry,
+        summary=f"推荐对接：“{supply.title}” → “{demand.title}”",
+        after=audit.snapshot(
+            entry, ["demand_listing_id", "supply_listing_id", "broker_id", "stage"]
+        ),
+    )
+    body = (
+        f"技术经纪人{actor.user.name}推荐了一项对接：科技成果“{supply.title}”与"
+        f"{demand.kind.label}“{demand.title}”。{note.strip()}\n请在对接页面确认是否愿意进一步洽谈。"
+    )
+    _tell_parties(session, entry, "有新的供需对接推荐，请确认", body, skip=actor.user)
+    return entry
+
+
+def _party_sides(user: User, entry: MatchPipeline) -> list[str]:
+    sides = []
+    if user.active_org_id is not None and user.active_org_id == entry.demand_org_id:
+        sides.append("demand")
+    if user.active_org_id is not None and user.active_org_id == entry.supply_org_id:
+        sides.append("supply")
+    return sides
+
+
+def confirm(session: Session, actor: Actor, entry: MatchPipeline) -> MatchPipeline:
+    """A party agrees to talk; once both sides did the pair moves to 双方确认."""
+    authorize(actor.user, Action.PIPELINE_CONFIRM, entry)
+    assert actor.user is not None
+    if entry.stage != P.PROPOSED:
+        raise Conflict(f"该对接当前状态为“{entry.stage.label}”，无需再确认")
+    now = utcnow()
+    sides = _party_sides(actor.user, entry)
+    before = audit.snapshot(entry, ["stage", "demand_confirmed_at", "supply_confirmed_at"])
+    for side in sides:
+        setattr(entry, f"{side}_confirmed_at", now)
+    side_label = "需求方" if sides == ["demand"] else "成果方" if sides == ["supply"] else "双方"
+    _log(entry, actor, f"{side_label}确认")
+    if entry.demand_confirmed_at and entry.supply_confirmed_at:
+        workflow.apply(entry, "confirm")
+        _tell_parties(
+            session,
+            entry,
+            "供需双方已确认对接",
+            f"“{entry.supply.title}”与“{entry.demand.title}”的对接已获双方确认，可以进入洽谈。",
+            skip=actor.user,
+        )
+    else:
+        _tell_parties(
+            session,
+            entry,
+            f"{side_label}已确认对接",
+            f"{side_label}已确认“{entry.supply.title}”与“{entry.demand.title}”的对接，等待另一方确认。",
+            skip=actor.user,
+        )
+    audit.record(
+        session,
+        actor,
+        "match.confirm",
+        entry,
+        summary=f"{side_label}确认对接",
+        before=before,
+        after=audit.snapshot(entry, ["stage", "demand_confirmed_at", "supply_confirmed_at"]),
+    )
+    return entry
+
+
+def move(
+    session: Session, actor: Actor, entry: MatchPipeline, action: str, *, reason: str = ""
+) -> MatchPipeline:
+    """进入洽谈, 签约 or 关闭 (with a reason), by the broker or either party."""
+    authorize(actor.user, Action.PIPELINE_ADVANCE, entry)
+    if action not in ("negotiate", "sign", "close"):
+        raise InvalidInput(errors={"action": "不支持的操作"})
+    reason = reason.strip()
+    if action == "close" and not reason:
+        raise InvalidInput(errors={"reason": "关闭对接时请说明原因"})
+    if len(reason) > 300:
+        raise InvalidInput(errors={"reason": "原因不能超过300字"})
+    before, after = workflow.apply(entry, action)
+    if action == "close":
+        entry.close_reason = reason
+    _log(entry, actor, workflow.label(action), reason)
+    audit.record(
+        session,
+        actor,
+        f"match.{action}",
+        entry,
+        summary=f"对接{workflow.label(action)}" + (f"：{reason}" if reason else ""),
+        before={"stage": before.value},
+        after={"stage": after.value, **({"close_reason": reason} if reason else {})},
+    )
+    _tell_parties(
+        session,
+        entry,
+        f"对接状态更新为“{after.label}”",
+        f"“{entry.supply.title}”与“{entry.demand.title}”的对接已{workflow.label(action)}。{reason}",
+        skip=actor.user,
+    )
+    return entry
+
+
+def advance_pipeline(
+    session: Session,
+    *,
+    demand_listing_id: int,
+    supply_listing_id: int,
+    stage: PipelineStage | str,
+    actor: Actor,
+    note: str = "",
+    source: str = "followup",
+) -> MatchPipeline:
+    """Move a pair forward to ``stage``, creating its entry (without a broker) when new.
+
+    Never moves backward: a pair already at or past ``stage``, or closed, stays as it is.
+    Callers (meeting outcomes, contracts) check their own permissions.
+    """
+    target = PipelineStage(stage)
+    if target == P.CLOSED:
+        raise InvalidInput(errors={"stage": "关闭对接请使用关闭操作并说明原因"})
+    demand, supply = _load_pair(session, demand_listing_id, supply_listing_id)
+    entry = repository.pipeline_for_pair(session, demand.id, supply.id)
+    if entry is None:
+        entry = MatchPipeline(
+            demand_listing_id=demand.id,
+            supply_listing_id=supply.id,
+            demand_org_id=demand.org_id,
+            supply_org_id=supply.org_id,
+            broker_id=None,
+            stage=P.PROPOSED,
+            source=source if source in SOURCES else "followup",
+            reasons=[],
+            note=note.strip(),
+        )
+        entry.demand, entry.supply, entry.broker = demand, supply, None
+        session.add(entry)
+        _log(entry, actor, f"由{SOURCES.get(entry.source, '跟进记录')}建立", note.strip())
+        audit.record(
+            session,
+            actor,
+            "match.pipeline_created",
+            entry,
+            summary=f"对接记录建立：“{supply.title}” → “{demand.title}”",
+        )
+    if entry.stage == P.CLOSED or ORDER[entry.stage] >= ORDER[target]:
+        return entry
+    before, after = workflow.apply(entry, ACTION_FOR[target])
+    now: datetime = utcnow()
+    if ORDER[after] >= ORDER[P.CONFIRMED]:
+        entry.demand_confirmed_at = entry.demand_confirmed_at or now
+        entry.supply_confirmed_at = entry.supply_confirmed_at or now
+    _log(entry, actor, after.label, note.strip())
+    audit.record(
+        session,
+        actor,
+        "match.advance",
+        entry,
+        summary=f"对接推进到“{after.label}”" + (f"：{note.strip()}" if note.strip() else ""),
+        before={"stage": before.value},
+        after={"stage": after.value},
+    )
+    _tell_parties(
+        session,
+        entry,
+        f"对接状态更新为“{after.label}”",
+        f"“{entry.supply.title}”与“{entry.demand.title}”的对接已推进到“{after.label}”。{note.strip()}",
+    )
+    return entry

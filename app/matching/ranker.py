@@ -1,0 +1,315 @@
+"""Structured fit between the two sides of a match, each part with its Chinese explanation.
+
+Every function returns a fit in [0, 1] (0.5 means "nothing to say either way", e.g. 面议)
+and the reason shown to people. ``combine`` weighs text relevance and the structured parts
+into one score from 0 to 100. The weights were chosen with ``scripts/bench_matching``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from app.core.money import format_yuan
+from app.models import Achievement, Challenge, Demand, Listing
+from app.models.enums import MaturityStage, TransferMode
+from search.analysis import default_analyzer
+
+#: Weight of each part in the final score; they add up to 1.
+WEIGHTS: dict[str, float] = {
+    "text": 0.55,
+    "field": 0.2,
+    "maturity": 0.08,
+    "budget": 0.06,
+    "modes": 0.06,
+    "region": 0.05,
+}
+NEUTRAL = 0.5
+
+_MATURITY_RANK = {
+    MaturityStage.LAB: 0,
+    MaturityStage.SMALL_PILOT: 1,
+    MaturityStage.PILOT: 2,
+    MaturityStage.INDUSTRIAL: 3,
+}
+_RANK_LABEL = {0: "实验室阶段", 1: "小试阶段", 2: "中试阶段", 3: "产业化阶段"}
+_NEEDS_INDUSTRIAL = re.compile(r"量产|产业化|批量|规模化|成熟产品|直接应用|即插即用|现成")
+_NEEDS_PILOT = re.compile(r"中试|样机|工程化|示范应用|验证")
+_EARLY_OK = re.compile(r"联合研发|共同研发|合作研发|预研|前沿|探索")
+
+# Words too common in listings to say anything about a match.
+GENERIC_TERMS = frozenset(
+    [
+        "技术",
+        "系统",
+        "方法",
+        "研究",
+        "应用",
+        "企业",
+        "需求",
+        "提高",
+        "实现",
+        "开发",
+        "研发",
+        "产品",
+        "项目",
+        "装置",
+        "设备",
+        "工艺",
+        "方案",
+        "问题",
+        "基于",
+        "合作",
+        "提升",
+        "降低",
+        "关键",
+        "进行",
+        "能力",
+        "领域",
+        "要求",
+        "相关",
+        "主要",
+        "目前",
+        "具有",
+        "采用",
+        "提供",
+        "通过",
+        "以及",
+        "我们",
+        "公司",
+        "单位",
+        "成果",
+        "转化",
+        "解决",
+        "需要",
+        "希望",
+        "形成",
+        "推动",
+        "国内",
+        "国外",
+        "市场",
+        "行业",
+        "生产",
+        "使用",
+        "一种",
+        "新型",
+        "高效",
+        "智能",
+        "平台",
+        "服务",
+        "效果",
+        "水平",
+        "性能",
+        "质量",
+        "成本",
+        "效率",
+        "综合",
+        "整体",
+        "现有",
+        "传统",
+        "过程",
+        "可以",
+        "能够",
+        "包括",
+        "方面",
+        "目标",
+        "指标",
+        "团队",
+        "长春",
+        "吉林",
+        "吉林省",
+        "长春市",
+        "万元",
+        "以上",
+        "以下",
+        "左右",
+        "寻求",
+        "寻找",
+        "征集",
+        "超过",
+        "达到",
+        "不足",
+        "存在",
+        "现场",
+        "我司",
+        "本公司",
+        "希望得到",
+    ]
+)
+
+
+def maturity_rank(listing: Achievement) -> int | None:
+    if listing.trl is not None:
+        return 0 if listing.trl <= 3 else 1 if listing.trl <= 5 else 2 if listing.trl <= 7 else 3
+    return _MATURITY_RANK.get(listing.maturity) if listing.maturity else None
+
+
+def needed_rank(listing: Listing) -> int:
+    """How mature a solution the demand or challenge asks for, read from its text and modes."""
+    text = " ".join(
+        [
+            listing.title,
+            listing.summary,
+            getattr(listing, "problem", ""),
+            getattr(listing, "indicators", ""),
+        ]
+    )
+    modes = set(getattr(listing, "cooperation_modes", None) or [])
+    if _NEEDS_INDUSTRIAL.search(text):
+        return 3 if not modes or modes & {"assignment", "license"} else 2
+    if _NEEDS_PILOT.search(text):
+        return 2
+    if _EARLY_OK.search(text) or modes == {"joint_development"}:
+        return 0
+    if isinstance(listing, Challenge):
+        return 1
+    return 1
+
+
+@dataclass
+class Fit:
+    parts: dict[str, float] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, name: str, value: float, reason: str = "") -> None:
+        self.parts[name] = value
+        if reason:
+            self.reasons.append(reason)
+
+
+def terms(texts: Iterable[tuple[str, float]], limit: int = 24) -> list[str]:
+    """The most telling words of weighted texts (segmented with the search dictionary)."""
+    analyzer = default_analyzer()
+    weights: dict[str, float] = {}
+    for text, weight in texts:
+        for token in analyzer.query_tokens(text):
+            if len(token) >= 2 and token not in GENERIC_TERMS and not token.isdigit():
+                weights[token] = weights.get(token, 0.0) + weight
+    return sorted(weights, key=lambda t: -weights[t])[:limit]
+
+
+def public_terms(listing: Listing) -> set[str]:
+    """Words of the parts of a listing everybody may read (title, keywords, summary)."""
+    analyzer = default_analyzer()
+    out: set[str] = set()
+    for kw in listing.keywords or []:
+        out.add(kw.strip().lower())
+    for text in (listing.title, listing.summary):
+        out.update(t for t in analyzer.index_tokens(text) if len(t) >= 2)
+    return {t for t in out if t and t not in GENERIC_TERMS}
+
+
+def shared_terms(a: Listing, b: Listing, query_terms: list[str], limit: int = 5) -> list[str]:
+    """Key terms both public texts contain, most telling first; longer words hide their parts."""
+    both = public_terms(a) & public_terms(b)
+    ordered = [t for t in query_terms if t in both] + sorted(
+        both - set(query_terms), key=len, reverse=True
+    )
+    out: list[str] = []
+    for term in ordered:
+        if not any(term in kept for kept in out):
+            out.append(term)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def field_fit(
+    need: Listing, offer_field: str | None, field_names: dict[str, str], parents: dict[str, str]
+) -> tuple[float, str]:
+    want = need.field_code
+    if not want or not offer_field:
+        return NEUTRAL, ""
+    if want == offer_field:
+        return 1.0, f"领域一致：{field_names.get(want, want)}"
+    top_want = parents.get(want, want)
+    top_offer = parents.get(offer_field, offer_field)
+    if top_want == top_offer:
+        return 0.6, f"同属{field_names.get(top_want, top_want)}领域"
+    return 0.0, ""
+
+
+def structured_fit(
+    need: Listing,
+    offer: Listing,
+    field_names: dict[str, str],
+    parents: dict[str, str],
+    regions: dict[str, str],
+) -> Fit:
+    """How well ``offer`` (an achievement) suits ``need`` (a demand or challenge)."""
+    fit = Fit()
+    fit.add("field", *field_fit(need, offer.field_code, field_names, parents))
+    if isinstance(offer, Achievement):
+        have = maturity_rank(offer)
+        want = needed_rank(need)
+        if have is None:
+            fit.add("maturity", NEUTRAL)
+        elif have >= want:
+            stage = offer.maturity.label if offer.maturity else _RANK_LABEL[have]
+            trl = f"（TRL {offer.trl}）" if offer.trl else ""
+            fit.add("maturity", 1.0, f"成熟度满足要求：{stage}{trl}")
+        elif have == want - 1:
+            fit.add(
+                "maturity",
+                0.4,
+                f"成熟度略低：目前为{_RANK_LABEL[have]}，需求期望{_RANK_LABEL[want]}",
+            )
+        else:
+            fit.add(
+                "maturity",
+                0.0,
+                f"成熟度不足：目前为{_RANK_LABEL[have]}，需求期望{_RANK_LABEL[want]}",
+            )
+        fit.add("budget", *budget_fit(need, offer.price))
+        fit.add("modes", *modes_fit(need, offer.transfer_modes or []))
+    if need.region_code and need.region_code == offer.region_code:
+        fit.add("region", 1.0, f"同在{regions.get(need.region_code, '本地')}")
+    else:
+        fit.add("region", 0.0)
+    return fit
+
+
+def _budget_of(need: Listing) -> Decimal | None:
+    if isinstance(need, Demand):
+        return need.budget_max
+    if isinstance(need, Challenge):
+        return need.reward
+    return None
+
+
+def budget_fit(need: Listing, price: Decimal | None) -> tuple[float, str]:
+    budget = _budget_of(need)
+    word = "榜单奖金" if isinstance(need, Challenge) else "预算"
+    if price is None:
+        return NEUTRAL, "价格面议"
+    if budget is None:
+        return NEUTRAL, f"{word}面议，成果报价{format_yuan(price)}"
+    if price <= budget:
+        return 1.0, f"报价{format_yuan(price)}在{word}{format_yuan(budget)}以内"
+    if price <= budget * Decimal("1.5"):
+        return 0.4, f"报价{format_yuan(price)}略高于{word}{format_yuan(budget)}"
+    return 0.0, f"报价{format_yuan(price)}超出{word}{format_yuan(budget)}"
+
+
+def modes_fit(need: Listing, transfer_modes: list[str]) -> tuple[float, str]:
+    wanted = list(getattr(need, "cooperation_modes", None) or [])
+    if not wanted or not transfer_modes:
+        return NEUTRAL, ""
+    common = [m for m in transfer_modes if m in wanted]
+    if common:
+        labels = "、".join(
+            TransferMode(m).label for m in common if m in TransferMode._value2member_map_
+        )
+        return 1.0, f"合作方式相符：{labels}"
+    return 0.0, "合作方式不同"
+
+
+def combine(text: float, fit: Fit) -> float:
+    """The final score, 0–100: text relevance plus structured fit (missing parts neutral)."""
+    total = WEIGHTS["text"] * text
+    for name, weight in WEIGHTS.items():
+        if name != "text":
+            total += weight * fit.parts.get(name, NEUTRAL)
+    return round(100 * total, 2)

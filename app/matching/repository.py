@@ -1,0 +1,192 @@
+"""Every query of the matching domain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app.models import (
+    ExpertProfile,
+    MatchFeedback,
+    MatchPipeline,
+    Organization,
+    Subscription,
+    SubscriptionHit,
+    User,
+)
+from app.models.enums import PipelineStage, Role
+
+
+def expert_profiles(session: Session) -> list[ExpertProfile]:
+    """Profiles of active experts (the only ones that can be matched)."""
+    return list(
+        session.scalars(
+            select(ExpertProfile)
+            .join(User, User.id == ExpertProfile.user_id)
+            .where(User.role == Role.EXPERT, User.is_active.is_(True))
+            .order_by(ExpertProfile.id)
+        ).unique()
+    )
+
+
+def expert_profile(session: Session, user_id: int) -> ExpertProfile | None:
+    return session.scalars(
+        select(ExpertProfile).where(ExpertProfile.user_id == user_id)
+    ).one_or_none()
+
+
+def organizations(session: Session, ids: Sequence[int]) -> dict[int, Organization]:
+    if not ids:
+        return {}
+    return {o.id: o for o in session.scalars(select(Organization).where(Organization.id.in_(ids)))}
+
+
+def feedback_for(session: Session, listing_id: int) -> list[MatchFeedback]:
+    return list(
+        session.scalars(
+            select(MatchFeedback)
+            .where(MatchFeedback.listing_id == listing_id)
+            .order_by(MatchFeedback.updated_at)
+        )
+    )
+
+
+def feedback_of(
+    session: Session, listing_id: int, target_kind: str, target_id: int, user_id: int
+) -> MatchFeedback | None:
+    return session.scalars(
+        select(MatchFeedback).where(
+            MatchFeedback.listing_id == listing_id,
+            MatchFeedback.target_kind == target_kind,
+            MatchFeedback.target_id == target_id,
+            MatchFeedback.user_id == user_id,
+        )
+    ).one_or_none()
+
+
+def _pipeline_loaded(stmt: Select[MatchPipeline]) -> Select[MatchPipeline]:
+    return stmt.options(
+        joinedload(MatchPipeline.demand),
+        joinedload(MatchPipeline.supply),
+        joinedload(MatchPipeline.broker),
+    )
+
+
+def pipeline(session: Session, pipeline_id: int) -> MatchPipeline | None:
+    return session.scalars(
+        _pipeline_loaded(select(MatchPipeline).where(MatchPipeline.id == pipeline_id))
+    ).one_or_none()
+
+
+def pipeline_for_pair(session: Session, a: int, b: int) -> MatchPipeline | None:
+    """The entry for two listings whichever is the demand side."""
+    return session.scalars(
+        _pipeline_loaded(
+            select(MatchPipeline).where(
+                or_(
+                    (MatchPipeline.demand_listing_id == a) & (MatchPipeline.supply_listing_id == b),
+                    (MatchPipeline.demand_listing_id == b) & (MatchPipeline.supply_listing_id == a),
+                )
+            )
+        )
+    ).one_or_none()
+
+
+def pipelines_visible_to(user: User, stage: PipelineStage | None) -> Select[MatchPipeline]:
+    """Entries a person works on: as the broker, or as a member of either party."""
+    conditions = [MatchPipeline.broker_id == user.id]
+    if user.active_org_id is not None:
+        conditions += [
+            MatchPipeline.demand_org_id == user.active_org_id,
+            MatchPipeline.supply_org_id == user.active_org_id,
+        ]
+    stmt = select(MatchPipeline)
+    if not user.is_platform_admin:
+        stmt = stmt.where(or_(*conditions))
+    if stage is not None:
+        stmt = stmt.where(MatchPipeline.stage == stage)
+    return _pipeline_loaded(stmt).order_by(MatchPipeline.updated_at.desc(), MatchPipeline.id.desc())
+
+
+def pipelines_of_listing(session: Session, listing_id: int) -> list[MatchPipeline]:
+    return list(
+        session.scalars(
+            _pipeline_loaded(
+                select(MatchPipeline).where(
+                    or_(
+                        MatchPipeline.demand_listing_id == listing_id,
+                        MatchPipeline.supply_listing_id == listing_id,
+                    )
+                )
+            ).order_by(MatchPipeline.id.desc())
+        ).unique()
+    )
+
+
+def subscriptions_of(user_id: int) -> Select[Subscription]:
+    return (
+        select(Subscription)
+        .where(Subscription.user_id == user_id)
+        .options(selectinload(Subscription.listing))
+        .order_by(Subscription.id.desc())
+    )
+
+
+def subscription(session: Session, subscription_id: int) -> Subscription | None:
+    return session.scalars(
+        select(Subscription)
+        .where(Subscription.id == subscription_id)
+        .options(selectinload(Subscription.listing))
+    ).one_or_none()
+
+
+def active_subscriptions(session: Session) -> list[Subscription]:
+    return list(
+        session.scalars(
+            select(Subscription)
+            .where(Subscription.active.is_(True))
+            .options(selectinload(Subscription.listing))
+            .order_by(Subscription.id)
+        )
+    )
+
+
+def unsent_hits(session: Session) -> list[tuple[SubscriptionHit, Subscription]]:
+    rows = session.execute(
+        select(SubscriptionHit, Subscription)
+        .join(Subscription, Subscription.id == SubscriptionHit.subscription_id)
+        .where(SubscriptionHit.notified_at.is_(None))
+        .order_by(Subscription.user_id, SubscriptionHit.id)
+    )
+    return [(hit, sub) for hit, sub in rows]
+
+
+def hit_exists(session: Session, subscription_id: int, listing_id: int) -> bool:
+    return (
+        session.scalar(
+            select(SubscriptionHit.id).where(
+                SubscriptionHit.subscription_id == subscription_id,
+                SubscriptionHit.listing_id == listing_id,
+            )
+        )
+        is not None
+    )
+
+
+def hits_of(session: Session, subscription_id: int, limit: int = 50) -> list[SubscriptionHit]:
+    return list(
+        session.scalars(
+            select(SubscriptionHit)
+            .where(SubscriptionHit.subscription_id == subscription_id)
+            .order_by(SubscriptionHit.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def users(session: Session, ids: Sequence[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids))).unique()}

@@ -1,0 +1,126 @@
+"""Supply–demand matching: the one entry point other domains and the routes call.
+
+* :func:`find_matches` ranks the other side of the market for a listing (``matcher``).
+* :func:`record_feedback` keeps a 相关/不相关 judgement that later rankings follow (``feedback``).
+* :func:`broker_for_pair` and :func:`advance_pipeline` expose the broker pipeline
+  (``pipeline``) to events and trading.
+* Subscriptions (``subscriptions``) report new matching listings in a daily digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from app.core.audit import Actor
+from app.core.errors import InvalidInput
+from app.listings import service as listing_service
+from app.matching import feedback, pipeline
+from app.matching.matcher import KINDS, Match, find_matches
+from app.models import Listing, MatchFeedback, User
+from app.models.enums import ListingKind
+
+broker_for_pair = pipeline.broker_for_pair
+advance_pipeline = pipeline.advance_pipeline
+
+__all__ = [
+    "KINDS",
+    "Match",
+    "advance_pipeline",
+    "broker_for_pair",
+    "find_matches",
+    "matches_for",
+    "record_feedback",
+]
+
+MAX_LIMIT = 100
+
+
+def matches_for(
+    session: Session,
+    listing_id: int,
+    kind: ListingKind,
+    viewer: User | None,
+    *,
+    limit: int = 20,
+    types: Sequence[str] = (),
+    field: str | None = None,
+    region: str | None = None,
+    min_score: float | None = None,
+) -> tuple[Listing, list[Match]]:
+    """The listing (as ``viewer`` may see it) and its matches, filtered.
+
+    ``field`` keeps listing matches of that technical field or its sub-fields; ``region``
+    keeps listing matches from that region; ``min_score`` drops weaker matches.
+    """
+    errors: dict[str, str] = {}
+    if not 1 <= limit <= MAX_LIMIT:
+        errors["limit"] = f"limit 应在 1 到 {MAX_LIMIT} 之间"
+    wrong = [t for t in types if t not in KINDS]
+    if wrong:
+        errors["type"] = f"不支持的类型：{'、'.join(wrong)}；可选：{'、'.join(KINDS)}"
+    if min_score is not None and not 0 <= min_score <= 100:
+        errors["min_score"] = "最低分应在 0 到 100 之间"
+    if errors:
+        raise InvalidInput(errors=errors)
+    listing = listing_service.get(session, listing_id, viewer, kind)
+    filtered = bool(field or region)
+    wanted = list(types) or None
+    matches = find_matches(
+        session,
+        listing,
+        limit=MAX_LIMIT if filtered or min_score else limit,
+        kinds=wanted,
+        viewer=viewer,
+    )
+    if filtered:
+        rows = {
+            r.id: r
+            for r in listing_service.by_ids(
+                session, [m.id for m in matches if m.kind in ("achievement", "demand", "challenge")]
+            )
+        }
+
+        def keep(match: Match) -> bool:
+            row = (
+                rows.get(match.id) if match.kind in ("achievement", "demand", "challenge") else None
+            )
+            if row is None:
+                return False
+            if field and not (row.field_code or "").startswith(field):
+                return False
+            return not (region and row.region_code != region)
+
+        matches = [m for m in matches if keep(m)]
+    if min_score is not None:
+        matches = [m for m in matches if m.score >= min_score]
+    return listing, matches[:limit]
+
+
+def record_feedback(
+    session: Session,
+    actor: Actor,
+    listing: Listing,
+    *,
+    target_kind: str,
+    target_id: int,
+    relevant: bool,
+    reason_code: str | None = None,
+    note: str = "",
+) -> MatchFeedback:
+    """Keep a 相关/不相关 judgement of one match (with the score and rank it had)."""
+    shown = find_matches(session, listing, limit=MAX_LIMIT, kinds=[target_kind], viewer=actor.user)
+    position = next((i for i, m in enumerate(shown) if m.id == target_id), None)
+    return feedback.record(
+        session,
+        actor,
+        listing,
+        target_kind=target_kind,
+        target_id=target_id,
+        relevant=relevant,
+        reason_code=reason_code,
+        note=note,
+        score=shown[position].score if position is not None else None,
+        rank=position + 1 if position is not None else None,
+    )
