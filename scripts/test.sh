@@ -5,7 +5,8 @@
 #   1. .venv with the project installed (pip install -e '.[dev]', again only when pyproject changes)
 #   2. lint: ruff check, ruff format --check, mypy, the import-direction linter, shellcheck
 #   3. pytest run 1: SQLite + the embedded search backend (the default settings)
-#   4. pytest run 2: PostgreSQL (scripts/postgres.sh) + Elasticsearch (scripts/es-node.sh)
+#   4. pytest run 2: PostgreSQL (scripts/postgres.sh) + Elasticsearch (scripts/es-node.sh), side by
+#      side with run 1
 #
 # Arguments are passed to both pytest runs:   ./scripts/test.sh -k login -x
 #
@@ -14,6 +15,7 @@
 # failure; elsewhere its tests skip and a line says so. Services this script started are stopped
 # when it exits. Environment knobs:
 #   KC_TEST_SKIP_LINT=1   skip step 2          KC_TEST_SERVICES=0   no services, run 1 only
+#   KC_TEST_PARALLEL=0    run 1 and run 2 one after the other (default: side by side)
 #   KC_ES_PORT            port for the Elasticsearch node (default 9200, or a free one)
 #   KC_TEST_DATABASE_URL, KC_TEST_ELASTICSEARCH_URL   when set, used instead of starting a service
 #   PYTHON                interpreter for a new .venv (default python3.11, else python3)
@@ -200,21 +202,23 @@ run_shellcheck() {
 
 # --- pytest ---------------------------------------------------------------------------------
 
-# pytest_run NAME JUNIT_FILE [ENV=VALUE...] -- PYTEST_ARGS...
-pytest_run() {
-    local name=$1 junit=$2 t0=$SECONDS rc envs=()
-    shift 2
+# pytest_exec JUNIT_FILE [ENV=VALUE...] -- PYTEST_ARGS...: run pytest, return its exit code.
+pytest_exec() {
+    local junit=$1 envs=()
+    shift
     while [[ $# -gt 0 && "$1" != "--" ]]; do
         envs+=("$1")
         shift
     done
     shift
-    banner "$name"
     rm -f "$junit"
     env -u KC_TEST_DATABASE_URL -u KC_TEST_SEARCH_BACKEND -u KC_TEST_ELASTICSEARCH_URL "${envs[@]}" \
         python -m pytest --junitxml="$junit" "$@"
-    rc=$?
-    local counts passed=0 failed=0 skipped=0
+}
+
+# pytest_record NAME JUNIT_FILE EXIT_CODE START_SECONDS: add a run's counts to the summary.
+pytest_record() {
+    local name=$1 junit=$2 rc=$3 t0=$4 counts passed=0 failed=0 skipped=0
     if counts=$(junit_counts "$junit"); then
         read -r passed failed skipped <<<"$counts"
         TOTAL_PASSED=$((TOTAL_PASSED + passed))
@@ -227,6 +231,16 @@ pytest_run() {
         5) record "$name" "FAILED" $((SECONDS - t0)) "no tests were collected" ;;
         *) record "$name" "FAILED" $((SECONDS - t0)) "exit code $rc; $detail" ;;
     esac
+}
+
+# pytest_run NAME JUNIT_FILE [ENV=VALUE...] -- PYTEST_ARGS...: one run in the foreground.
+pytest_run() {
+    local name=$1 junit=$2 t0=$SECONDS rc
+    shift 2
+    banner "$name"
+    pytest_exec "$junit" "$@"
+    rc=$?
+    pytest_record "$name" "$junit" "$rc" "$t0"
 }
 
 junit_counts() {
@@ -289,9 +303,9 @@ fi
 es_env=()
 [[ -z "$ES_URL" ]] || es_env=("KC_TEST_ELASTICSEARCH_URL=$ES_URL")
 
-pytest_run "pytest run 1: SQLite + embedded search" "$LOG_DIR/pytest-run1.xml" \
-    "${es_env[@]}" -- "$@"
-
+run1_name="pytest run 1: SQLite + embedded search"
+run1_junit="$LOG_DIR/pytest-run1.xml"
+run2_env=()
 if [[ -n "$PG_URL" || -n "$ES_URL" ]]; then
     run2_env=("${es_env[@]}")
     run2_name="pytest run 2:"
@@ -307,11 +321,34 @@ if [[ -n "$PG_URL" || -n "$ES_URL" ]]; then
     else
         run2_name+=" + embedded search"
     fi
+fi
+
+if [[ ${#run2_env[@]} -gt 0 && "${KC_TEST_PARALLEL:-1}" != 0 ]]; then
+    # The two runs share nothing (own databases, own indices, own ports), and much of run 2 waits
+    # on PostgreSQL and Elasticsearch, so they run side by side; run 1's output follows run 2's.
+    run1_log="$LOG_DIR/pytest-run1.log"
+    t0=$SECONDS
+    pytest_exec "$run1_junit" "${es_env[@]}" -- "$@" >"$run1_log" 2>&1 &
+    run1_pid=$!
+    echo "($run1_name runs alongside; its output follows, and is in $run1_log)"
     pytest_run "$run2_name" "$LOG_DIR/pytest-run2.xml" "${run2_env[@]}" -- "$@"
-elif [[ "${KC_TEST_SERVICES:-1}" == 0 ]]; then
-    record "pytest run 2: PostgreSQL + Elasticsearch" skipped 0 "KC_TEST_SERVICES=0"
+    wait "$run1_pid"
+    rc=$?
+    banner "$run1_name"
+    cat "$run1_log"
+    pytest_record "$run1_name" "$run1_junit" "$rc" "$t0"
 else
-    record "pytest run 2: PostgreSQL + Elasticsearch" skipped 0 "no service available"
+    pytest_run "$run1_name" "$run1_junit" "${es_env[@]}" -- "$@"
+    if [[ ${#run2_env[@]} -gt 0 ]]; then
+        pytest_run "$run2_name" "$LOG_DIR/pytest-run2.xml" "${run2_env[@]}" -- "$@"
+    fi
+fi
+if [[ -z "$PG_URL" && -z "$ES_URL" ]]; then
+    if [[ "${KC_TEST_SERVICES:-1}" == 0 ]]; then
+        record "pytest run 2: PostgreSQL + Elasticsearch" skipped 0 "KC_TEST_SERVICES=0"
+    else
+        record "pytest run 2: PostgreSQL + Elasticsearch" skipped 0 "no service available"
+    fi
 fi
 
 banner "summary ($((SECONDS - START))s)"
