@@ -9,7 +9,8 @@ from app.orgs.endpoints import router as orgs
 from app.search.endpoints import router as search
 from app.system.endpoints import router as system
 from app.taxonomy.endpoints import router as taxonomy
+from app.trading.endpoints import router as trading
 
 router = APIRouter(prefix="/api/v1")
-for domain_router in (system, search, accounts, orgs, listings, taxonomy, audit):
+for domain_router in (system, search, accounts, orgs, listings, taxonomy, audit, trading):
     router.include_router(domain_router)

@@ -7,10 +7,11 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import NotAuthenticated, PermissionDenied
 from app.core.permissions import Action, authorize, can
-from app.models import Listing, Organization, User
+from app.models import Deal, Listing, Organization, TechContract, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, Role
 from tests.factories.accounts import make_org, make_user
 from tests.factories.listings import make_listing
+from tests.factories.trading import make_contract
 
 ROLES = [
     "anonymous",
@@ -49,6 +50,7 @@ ALLOWED: dict[Action, set[str]] = {
         "pending_member",
         "other_org_admin",
     },
+    Action.CONTRACT_EXPORT: {"platform_admin", "district_admin_here", "district_admin_elsewhere"},
 }
 
 # action → roles that may perform it on a published listing of that organisation, owned by
@@ -100,10 +102,44 @@ OWN_ALLOWED: dict[Action, set[str]] = {
 }
 
 
+# action → roles that may perform it on a deal about that organisation's listing, opened by
+# the other organisation, with "broker" as its broker.
+DEAL_ALLOWED: dict[Action, set[str]] = {
+    Action.DEAL_VIEW: {
+        "platform_admin",
+        "district_admin_here",
+        "district_admin_elsewhere",
+        "broker",
+        "org_admin",
+        "org_member",
+        "other_org_admin",
+    },
+    Action.DEAL_PARTICIPATE: {"broker", "org_admin", "org_member", "other_org_admin"},
+}
+
+# action → roles that may perform it on a contract that organisation (seller, registrant)
+# signed with the other organisation, introduced by "broker".
+CONTRACT_ALLOWED: dict[Action, set[str]] = {
+    Action.CONTRACT_VIEW: {
+        "platform_admin",
+        "district_admin_here",
+        "district_admin_elsewhere",
+        "broker",
+        "org_admin",
+        "org_member",
+        "other_org_admin",
+    },
+    Action.CONTRACT_EDIT: {"platform_admin", "org_admin", "org_member", "other_org_admin"},
+    Action.CONTRACT_REGISTER: {"platform_admin", "district_admin_here"},
+}
+
+OBJECT_MATRICES = [LISTING_ALLOWED, DEAL_ALLOWED, CONTRACT_ALLOWED]
+
+
 def test_matrix_covers_every_action() -> None:
-    assert set(ALLOWED) | set(LISTING_ALLOWED) | set(OWN_ALLOWED) == set(Action)
-    assert not set(ALLOWED) & set(LISTING_ALLOWED)
-    assert not (set(ALLOWED) | set(LISTING_ALLOWED)) & set(OWN_ALLOWED)
+    covered = [set(ALLOWED), set(OWN_ALLOWED), *(set(m) for m in OBJECT_MATRICES)]
+    assert set().union(*covered) == set(Action)
+    assert sum(len(c) for c in covered) == len(Action)
 
 
 def own_object(
@@ -119,6 +155,9 @@ def own_object(
         return SimpleNamespace(user_id=member.id)
     third = make_org(session, region_code="220104")
     return SimpleNamespace(broker_id=broker.id, demand_org_id=target.id, supply_org_id=third.id)
+    covered = [set(ALLOWED), *(set(m) for m in OBJECT_MATRICES)]
+    assert set().union(*covered) == set(Action)
+    assert sum(len(c) for c in covered) == len(Action)
 
 
 @pytest.fixture
@@ -155,6 +194,34 @@ def listing(session: Session, target: Organization, people: dict[str, User | Non
     return make_listing(session, target, owner)
 
 
+@pytest.fixture
+def deal(session: Session, listing: Listing, people: dict[str, User | None]) -> Deal:
+    other, broker = people["other_org_admin"], people["broker"]
+    assert other is not None and other.org_id is not None and broker is not None
+    deal = Deal(
+        listing_id=listing.id,
+        title=listing.title,
+        owner_org_id=listing.org_id,
+        inquirer_org_id=other.org_id,
+        opened_by_id=other.id,
+        broker_id=broker.id,
+    )
+    session.add(deal)
+    session.flush()
+    return deal
+
+
+@pytest.fixture
+def contract(
+    session: Session, target: Organization, people: dict[str, User | None]
+) -> TechContract:
+    owner, other, broker = people["org_admin"], people["other_org_admin"], people["broker"]
+    assert owner is not None and other is not None and other.org is not None and broker
+    contract = make_contract(session, owner, target, other.org, broker_id=broker.id)
+    contract.registrant_org_id = target.id
+    return contract
+
+
 @pytest.mark.parametrize("action", list(Action))
 @pytest.mark.parametrize("role", ROLES)
 def test_matrix(
@@ -164,12 +231,18 @@ def test_matrix(
     target: Organization,
     listing: Listing,
     session: Session,
+    deal: Deal,
+    contract: TechContract,
 ) -> None:
     user = people[role]
-    obj: object = listing if action in LISTING_ALLOWED else target
+    obj: object = target
+    allowed = ALLOWED.get(action, set())
+    for matrix, candidate in zip(OBJECT_MATRICES, (listing, deal, contract), strict=True):
+        if action in matrix:
+            obj, allowed = candidate, matrix[action]
     if action in OWN_ALLOWED:
-        obj = own_object(session, action, target, people)
-    expected = role in (LISTING_ALLOWED.get(action) or OWN_ALLOWED.get(action) or ALLOWED[action])
+        obj, allowed = own_object(session, action, target, people), OWN_ALLOWED[action]
+    expected = role in allowed
     assert can(user, action, obj) is expected
     if expected:
         authorize(user, action, obj)

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     listing_reminder_days: int = 14
     max_upload_mb: int = 20
 
+    # The rules technical contracts are judged under when registered (认定登记); each
+    # registration records the version it used, since the rules change.
+    contract_rules_version: str = "吉林省技术合同认定登记实施细则（2025）"
+
     worker_in_process: bool = True
     worker_poll_seconds: float = 2.0
     outbox_max_attempts: int = 8

@@ -39,6 +39,12 @@ class Action(StrEnum):
     PIPELINE_CONFIRM = "pipeline.confirm"
     PIPELINE_ADVANCE = "pipeline.advance"
     SUBSCRIPTION_MANAGE = "subscription.manage"
+    DEAL_VIEW = "deal.view"
+    DEAL_PARTICIPATE = "deal.participate"
+    CONTRACT_VIEW = "contract.view"
+    CONTRACT_EDIT = "contract.edit"
+    CONTRACT_REGISTER = "contract.register"
+    CONTRACT_EXPORT = "contract.export"
 
 
 Rule = Callable[[User, Any], bool]
@@ -77,6 +83,27 @@ def _party_of(user: User, entry: Any) -> bool:
 
 def _in_pipeline(user: User, entry: Any) -> bool:
     return entry is not None and (entry.broker_id == user.id or _party_of(user, entry))
+
+
+def _in_deal(user: User, deal: Any) -> bool:
+    """A member of either organisation, or the deal's broker."""
+    return (user.active_org_id is not None and user.active_org_id in deal.org_ids) or (
+        deal.broker_id is not None and deal.broker_id == user.id
+    )
+
+
+def _contract_party(user: User, contract: Any) -> bool:
+    return user.active_org_id is not None and user.active_org_id in contract.party_org_ids
+
+
+def _registers(user: User, contract: Any) -> bool:
+    """Platform administrators, and district administrators for the registrant's region."""
+    if user.is_platform_admin:
+        return True
+    if user.role != Role.DISTRICT_ADMIN or user.region_code is None:
+        return False
+    regions = {p.region_code for p in contract.parties if p.org_id == contract.registrant_org_id}
+    return user.region_code in regions
 
 
 _RULES: dict[Action, Rule] = {
@@ -131,6 +158,19 @@ _RULES: dict[Action, Rule] = {
         user.is_platform_admin or _in_pipeline(user, entry)
     ),
     Action.SUBSCRIPTION_MANAGE: lambda user, sub: sub is not None and sub.user_id == user.id,
+    Action.DEAL_VIEW: lambda user, deal: user.is_staff or _in_deal(user, deal),
+    Action.DEAL_PARTICIPATE: _in_deal,
+    Action.CONTRACT_VIEW: lambda user, contract: (
+        user.is_staff
+        or _contract_party(user, contract)
+        or (contract.broker_id is not None and contract.broker_id == user.id)
+        or (contract.transfer_org_id is not None and user.active_org_id == contract.transfer_org_id)
+    ),
+    Action.CONTRACT_EDIT: lambda user, contract: (
+        _contract_party(user, contract) or user.is_platform_admin
+    ),
+    Action.CONTRACT_REGISTER: _registers,
+    Action.CONTRACT_EXPORT: lambda user, _obj: user.is_staff,
 }
 assert set(_RULES) == set(Action), "every action needs a rule"
 
@@ -172,4 +212,10 @@ _DENIED = {
     Action.PIPELINE_CONFIRM: "仅供需双方机构的成员可以确认对接",
     Action.PIPELINE_ADVANCE: "仅推荐的经纪人和供需双方可以推进该对接",
     Action.SUBSCRIPTION_MANAGE: "只能管理自己的订阅",
+    Action.DEAL_VIEW: "仅洽谈双方、其技术经纪人和管理员可以查看该洽谈",
+    Action.DEAL_PARTICIPATE: "仅洽谈双方和其技术经纪人可以参与洽谈",
+    Action.CONTRACT_VIEW: "仅合同当事人、经纪人、技术转移机构和管理员可以查看该合同",
+    Action.CONTRACT_EDIT: "仅合同当事人可以办理此事项",
+    Action.CONTRACT_REGISTER: "仅平台管理员或登记方所在区县的管理员可以审核认定登记",
+    Action.CONTRACT_EXPORT: "仅管理员可以导出技术合同统计",
 }

@@ -26,6 +26,16 @@ from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage, PeriodicJobState
 from app.models.search_term import SearchTerm
 from app.models.taxonomy import TaxonomyTerm
+from app.models.trading import (
+    ContractMilestone,
+    ContractParty,
+    ContractPayment,
+    Deal,
+    DealMessage,
+    DealOffer,
+    RegistrationCounter,
+    TechContract,
+)
 from app.models.user import User
 
 __all__ = [
@@ -37,6 +47,12 @@ __all__ = [
     "Challenge",
     "ConfidentialAccess",
     "ContactView",
+    "ContractMilestone",
+    "ContractParty",
+    "ContractPayment",
+    "Deal",
+    "DealMessage",
+    "DealOffer",
     "Demand",
     "ExpertProfile",
     "Favourite",
@@ -50,9 +66,11 @@ __all__ = [
     "OutboxMessage",
     "PasswordResetToken",
     "PeriodicJobState",
+    "RegistrationCounter",
     "SearchTerm",
     "Subscription",
     "SubscriptionHit",
     "TaxonomyTerm",
+    "TechContract",
     "User",
 ]

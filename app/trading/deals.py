@@ -1,0 +1,421 @@
+"""Deals: an inquiry on a published listing, negotiated to a signed and registered contract.
+
+States 意向 → 洽谈 → 签约 → 登记 → 履约 → 完成, or 终止 with a reason, through one
+``Workflow``. The deal moves to 洽谈 when the listing's side first answers or anyone makes
+an offer; to 签约 when a contract is created from it; to 登记 when that contract is
+registered; to 履约 with the first payment after registration.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from sqlalchemy.orm import Session
+
+from app.core import attachments, audit
+from app.core.audit import Actor
+from app.core.db import utcnow
+from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from app.core.money import format_yuan
+from app.core.notifications import notify
+from app.core.pagination import Paged, Pagination, paginate
+from app.core.permissions import Action, authorize, can
+from app.core.workflow import Transition, Workflow
+from app.models import Attachment, Deal, DealMessage, DealOffer, Listing, TechContract, User
+from app.models.enums import DealStatus, ListingStatus, OfferStatus, Role
+from app.trading import repository
+from app.trading.schemas import DealOpen, OfferCreate
+
+ATTACHMENT_OWNER = "deal"
+_OPEN = frozenset({DealStatus.INTENT, DealStatus.NEGOTIATING})
+
+DEAL = Workflow[DealStatus](
+    "洽谈",
+    "status",
+    [
+        Transition("negotiate", "进入洽谈", frozenset({DealStatus.INTENT}), DealStatus.NEGOTIATING),
+        Transition("sign", "签约", _OPEN, DealStatus.SIGNED),
+        Transition("register", "认定登记", frozenset({DealStatus.SIGNED}), DealStatus.REGISTERED),
+        Transition(
+            "perform", "开始履约", frozenset({DealStatus.REGISTERED}), DealStatus.PERFORMING
+        ),
+        Transition(
+            "complete",
+            "确认履约完成",
+            frozenset({DealStatus.REGISTERED, DealStatus.PERFORMING}),
+            DealStatus.COMPLETED,
+        ),
+        Transition(
+            "terminate",
+            "终止",
+            frozenset(
+                {
+                    DealStatus.INTENT,
+                    DealStatus.NEGOTIATING,
+                    DealStatus.SIGNED,
+                    DealStatus.REGISTERED,
+                    DealStatus.PERFORMING,
+                }
+            ),
+            DealStatus.TERMINATED,
+        ),
+    ],
+)
+
+
+def _user(actor: Actor) -> User:
+    if actor.user is None:
+        raise NotAuthenticated("请先登录后再进行此操作")
+    return actor.user
+
+
+def link(deal: Deal) -> str:
+    return f"/deals/{deal.id}"
+
+
+def _people(session: Session, deal: Deal) -> list[User]:
+    people: dict[int, User] = {}
+    for org_id in deal.org_ids:
+        for person in repository.org_admins(session, org_id):
+            people[person.id] = person
+    if deal.broker_id is not None:
+        broker = session.get(User, deal.broker_id)
+        if broker is not None:
+            people[broker.id] = broker
+    return list(people.values())
+
+
+def _tell(session: Session, deal: Deal, title: str, body: str, *, skip: User | None) -> None:
+    for person in _people(session, deal):
+        if skip is not None and person.id == skip.id:
+            continue
+        notify(session, person, topic="deal", title=title, body=body, link=link(deal))
+
+
+def _event(session: Session, deal: Deal, actor: Actor, text: str) -> None:
+    session.add(DealMessage(deal_id=deal.id, author_id=actor.user_id, body=text, is_event=True))
+    deal.last_activity_at = utcnow()
+
+
+def _move(session: Session, actor: Actor, deal: Deal, action: str, note: str = "") -> None:
+    before, after = DEAL.apply(deal, action)
+    audit.record(
+        session,
+        actor,
+        f"deal.{action}",
+        deal,
+        summary=f"洽谈“{deal.title}”：{before.label} → {after.label}"
+        + (f"（{note}）" if note else ""),
+        before={"status": before.value},
+        after={"status": after.value},
+    )
+    _event(
+        session,
+        deal,
+        actor,
+        f"状态变更：{before.label} → {after.label}" + (f"。{note}" if note else ""),
+    )
+
+
+def _broker_for(session: Session, owner_org_id: int, inquirer_org_id: int) -> int | None:
+    """The broker who introduced the two organisations, when the matching domain knows one."""
+    try:
+        matching_service = importlib.import_module("app.matching.service")
+    except ModuleNotFoundError:
+        return None
+    broker = matching_service.broker_for_pair(session, owner_org_id, inquirer_org_id)
+    if broker is None:
+        return None
+    return int(getattr(broker, "id", broker))
+
+
+def _check_broker(session: Session, broker_id: int | None) -> User | None:
+    if broker_id is None:
+        return None
+    broker = session.get(User, broker_id)
+    if broker is None or broker.role != Role.BROKER or not broker.is_active:
+        raise InvalidInput(errors={"broker_id": "所选用户不是在册的技术经纪人"})
+    return broker
+
+
+def open_deal(session: Session, actor: Actor, data: DealOpen) -> Deal:
+    """Inquire about a published listing: a deal between the two organisations starts."""
+    user = _user(actor)
+    listing = session.get(Listing, data.listing_id)
+    if listing is None or listing.status != ListingStatus.PUBLISHED:
+        raise NotFound("该信息不存在或尚未发布")
+    org_id = user.active_org_id
+    if org_id is None or user.org is None or not user.org.is_verified:
+        raise PermissionDenied("加入已认证的机构后才能发起洽谈")
+    if org_id == listing.org_id:
+        raise Conflict("不能与本机构发布的信息发起洽谈")
+    running = repository.open_deal_for(session, listing.id, org_id)
+    if running is not None:
+        raise Conflict("贵机构已就该信息发起洽谈，请在原洽谈中继续", deal_id=running.id)
+    broker = _check_broker(session, data.broker_id)
+    deal = Deal(
+        listing_id=listing.id,
+        title=listing.title,
+        owner_org_id=listing.org_id,
+        inquirer_org_id=org_id,
+        opened_by_id=user.id,
+        broker_id=broker.id if broker else _broker_for(session, listing.org_id, org_id),
+        status=DealStatus.INTENT,
+    )
+    session.add(deal)
+    session.flush()
+    session.add(DealMessage(deal_id=deal.id, author_id=user.id, body=data.message))
+    audit.record(
+        session,
+        actor,
+        "deal.open",
+        deal,
+        summary=f"就“{listing.title}”发起洽谈",
+        after={"listing_id": listing.id, "inquirer_org_id": org_id, "broker_id": deal.broker_id},
+    )
+    _tell(
+        session,
+        deal,
+        f"新的洽谈意向：{listing.title}",
+        f"{user.org.name}的{user.name}：{data.message[:200]}",
+        skip=user,
+    )
+    return deal
+
+
+def load(session: Session, actor: Actor, deal_id: int, *, participate: bool = True) -> Deal:
+    """A deal with its thread and offers; participants act, staff may also look."""
+    deal = repository.get_deal(session, deal_id)
+    if deal is None:
+        raise NotFound("洽谈不存在")
+    if not can(actor.user, Action.DEAL_VIEW, deal):
+        # Outsiders learn nothing about whether the deal exists.
+        if actor.user is None:
+            raise NotAuthenticated("请先登录")
+        raise NotFound("洽谈不存在")
+    if participate:
+        authorize(actor.user, Action.DEAL_PARTICIPATE, deal)
+    return deal
+
+
+def list_deals(
+    session: Session, actor: Actor, pagination: Pagination, *, status: DealStatus | None = None
+) -> Paged:
+    return paginate(session, repository.visible_deals(_user(actor), status=status), pagination)
+
+
+def _side_of(user: User, deal: Deal) -> int | None:
+    return user.active_org_id if user.active_org_id in deal.org_ids else None
+
+
+def _maybe_negotiating(session: Session, actor: Actor, deal: Deal) -> None:
+    if deal.status == DealStatus.INTENT:
+        _move(session, actor, deal, "negotiate")
+
+
+def post_message(session: Session, actor: Actor, deal: Deal, body: str) -> DealMessage:
+    user = _user(actor)
+    authorize(user, Action.DEAL_PARTICIPATE, deal)
+    if deal.status in (DealStatus.TERMINATED, DealStatus.COMPLETED):
+        raise Conflict(f"洽谈已{deal.status.label}，不能再留言")
+    message = DealMessage(deal_id=deal.id, author_id=user.id, body=body)
+    session.add(message)
+    deal.last_activity_at = utcnow()
+    # The listing's side answering turns an inquiry into a negotiation.
+    if user.active_org_id == deal.owner_org_id:
+        _maybe_negotiating(session, actor, deal)
+    session.flush()
+    _tell(session, deal, f"洽谈“{deal.title}”有新留言", f"{user.name}：{body[:200]}", skip=user)
+    return message
+
+
+def make_offer(session: Session, actor: Actor, deal: Deal, data: OfferCreate) -> DealOffer:
+    """Propose a price and terms; an open offer from the other side becomes countered."""
+    user = _user(actor)
+    authorize(user, Action.DEAL_PARTICIPATE, deal)
+    if deal.status not in _OPEN:
+        raise Conflict(f"洽谈当前状态为“{deal.status.label}”，不能再报价")
+    side = _side_of(user, deal)
+    for offer in repository.pending_offers(deal):
+        offer.status = OfferStatus.SUPERSEDED
+        offer.decided_by_id = user.id
+        offer.decided_at = utcnow()
+    offer = DealOffer(
+        deal_id=deal.id, org_id=side, author_id=user.id, price=data.price, terms=data.terms
+    )
+    session.add(offer)
+    _maybe_negotiating(session, actor, deal)
+    session.flush()
+    text = f"{user.name}报价 {format_yuan(data.price)}" + (
+        f"，条件：{data.terms}" if data.terms else ""
+    )
+    _event(session, deal, actor, text)
+    audit.record(
+        session,
+        actor,
+        "deal.offer",
+        deal,
+        summary=text[:300],
+        after={"offer_id": offer.id, "price": str(data.price)},
+    )
+    _tell(session, deal, f"洽谈“{deal.title}”有新报价", text, skip=user)
+    return offer
+
+
+def _offer(deal: Deal, offer_id: int) -> DealOffer:
+    offer = next((o for o in deal.offers if o.id == offer_id), None)
+    if offer is None:
+        raise NotFound("报价不存在")
+    if offer.status != OfferStatus.PROPOSED:
+        raise Conflict(f"该报价{offer.status.label}，不能再答复")
+    return offer
+
+
+def _answering(user: User, deal: Deal, offer: DealOffer) -> None:
+    side = _side_of(user, deal)
+    if side is None or side == offer.org_id:
+        raise PermissionDenied("报价由对方机构答复")
+
+
+def accept_offer(session: Session, actor: Actor, deal: Deal, offer_id: int) -> DealOffer:
+    """The other side accepts: the price and terms become the agreed ones."""
+    user = _user(actor)
+    authorize(user, Action.DEAL_PARTICIPATE, deal)
+    offer = _offer(deal, offer_id)
+    _answering(user, deal, offer)
+    offer.status = OfferStatus.ACCEPTED
+    offer.decided_by_id = user.id
+    offer.decided_at = utcnow()
+    deal.agreed_price = offer.price
+    deal.agreed_terms = offer.terms
+    text = f"{user.name}接受报价 {format_yuan(offer.price)}"
+    _event(session, deal, actor, text)
+    audit.record(
+        session,
+        actor,
+        "deal.accept",
+        deal,
+        summary=text,
+        after={"offer_id": offer.id, "agreed_price": str(offer.price)},
+    )
+    _tell(session, deal, f"洽谈“{deal.title}”的报价已被接受", text, skip=user)
+    return offer
+
+
+def reject_offer(session: Session, actor: Actor, deal: Deal, offer_id: int) -> DealOffer:
+    user = _user(actor)
+    authorize(user, Action.DEAL_PARTICIPATE, deal)
+    offer = _offer(deal, offer_id)
+    _answering(user, deal, offer)
+    offer.status = OfferStatus.REJECTED
+    offer.decided_by_id = user.id
+    offer.decided_at = utcnow()
+    text = f"{user.name}拒绝了报价 {format_yuan(offer.price)}"
+    _event(session, deal, actor, text)
+    audit.record(session, actor, "deal.reject", deal, summary=text, after={"offer_id": offer.id})
+    _tell(session, deal, f"洽谈“{deal.title}”的报价被拒绝", text, skip=user)
+    return offer
+
+
+def set_broker(session: Session, actor: Actor, deal: Deal, broker_id: int | None) -> Deal:
+    """A party names (or removes) the broker who introduced the deal."""
+    user = _user(actor)
+    authorize(user, Action.DEAL_PARTICIPATE, deal)
+    if _side_of(user, deal) is None:
+        raise PermissionDenied("由洽谈双方指定技术经纪人")
+    broker = _check_broker(session, broker_id)
+    before = deal.broker_id
+    deal.broker_id = broker.id if broker else None
+    _event(session, deal, actor, f"技术经纪人：{broker.name if broker else '无'}")
+    audit.record(
+        session,
+        actor,
+        "deal.broker",
+        deal,
+        summary="指定技术经纪人",
+        before={"broker_id": before},
+        after={"broker_id": deal.broker_id},
+    )
+    if broker is not None and broker.id != user.id:
+        notify(
+            session,
+            broker,
+            topic="deal",
+            title=f"您被指定为洽谈“{deal.title}”的技术经纪人",
+            link=link(deal),
+        )
+    return deal
+
+
+def terminate(session: Session, actor: Actor, deal: Deal, reason: str) -> Deal:
+    user = _user(actor)
+    authorize(user, Action.DEAL_PARTICIPATE, deal)
+    _move(session, actor, deal, "terminate", f"原因：{reason}")
+    deal.terminate_reason = reason
+    for offer in repository.pending_offers(deal):
+        offer.status = OfferStatus.WITHDRAWN
+    _tell(session, deal, f"洽谈“{deal.title}”已终止", f"原因：{reason}", skip=user)
+    return deal
+
+
+def complete(session: Session, actor: Actor, deal: Deal) -> Deal:
+    user = _user(actor)
+    authorize(user, Action.DEAL_PARTICIPATE, deal)
+    if _side_of(user, deal) is None:
+        raise PermissionDenied("由洽谈双方确认履约完成")
+    _move(session, actor, deal, "complete")
+    _tell(session, deal, f"洽谈“{deal.title}”已履约完成", "", skip=user)
+    return deal
+
+
+# Called by the contract service as the contract moves on.
+
+
+def signed(session: Session, actor: Actor, deal: Deal, contract: TechContract) -> None:
+    _move(session, actor, deal, "sign", f"合同“{contract.title}”")
+    for offer in repository.pending_offers(deal):
+        offer.status = OfferStatus.WITHDRAWN
+    if contract.broker_id is not None and deal.broker_id is None:
+        deal.broker_id = contract.broker_id
+
+
+def registered(session: Session, actor: Actor, deal_id: int, contract: TechContract) -> None:
+    deal = session.get(Deal, deal_id)
+    if deal is not None and DEAL.can(deal, "register"):
+        _move(session, actor, deal, "register", f"登记号 {contract.registration_no}")
+
+
+def paid(session: Session, actor: Actor, deal_id: int, contract: TechContract) -> None:
+    deal = session.get(Deal, deal_id)
+    if deal is not None and DEAL.can(deal, "perform"):
+        _move(session, actor, deal, "perform")
+
+
+# Attachments: the one attachment store, owned by the deal.
+
+
+def add_attachment(
+    session: Session, actor: Actor, deal: Deal, filename: str, data: bytes
+) -> Attachment:
+    user = _user(actor)
+    authorize(user, Action.DEAL_PARTICIPATE, deal)
+    row = attachments.store(
+        session,
+        actor,
+        owner_type=ATTACHMENT_OWNER,
+        owner_id=deal.id,
+        category="document",
+        filename=filename,
+        data=data,
+    )
+    _event(session, deal, actor, f"{user.name}上传了附件“{row.filename}”")
+    return row
+
+
+def attachment_list(session: Session, deal: Deal) -> list[Attachment]:
+    return attachments.list_for(session, ATTACHMENT_OWNER, deal.id)
+
+
+def attachment(session: Session, deal: Deal, attachment_id: int) -> tuple[Attachment, bytes]:
+    row = attachments.get(session, ATTACHMENT_OWNER, deal.id, attachment_id)
+    return row, attachments.read(row)
