@@ -9,7 +9,8 @@ from app.listings.import_pages import router as listing_transfer
 from app.listings.pages import router as listings
 from app.orgs.pages import router as orgs
 from app.search.pages import router as search
+from app.trading.pages import router as trading
 
 router = APIRouter()
-for domain_router in (home, search, accounts, orgs, listing_transfer, listings, admin):
+for domain_router in (home, search, accounts, orgs, listing_transfer, listings, trading, admin):
     router.include_router(domain_router)
