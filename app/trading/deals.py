@@ -8,8 +8,6 @@ registered; to 履约 with the first payment after registration.
 
 from __future__ import annotations
 
-import importlib
-
 from sqlalchemy.orm import Session
 
 from app.core import attachments, audit
@@ -21,8 +19,9 @@ from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
+from app.matching import service as matching_service
 from app.models import Attachment, Deal, DealMessage, DealOffer, Listing, TechContract, User
-from app.models.enums import DealStatus, ListingStatus, OfferStatus, Role
+from app.models.enums import DealStatus, ListingStatus, OfferStatus, PipelineStage, Role
 from app.trading import repository
 from app.trading.schemas import DealOpen, OfferCreate
 
@@ -117,16 +116,30 @@ def _move(session: Session, actor: Actor, deal: Deal, action: str, note: str = "
     )
 
 
-def _broker_for(session: Session, owner_org_id: int, inquirer_org_id: int) -> int | None:
-    """The broker who introduced the two organisations, when the matching domain knows one."""
-    try:
-        matching_service = importlib.import_module("app.matching.service")
-    except ModuleNotFoundError:
+def _broker_for(session: Session, listing_id: int, inquirer_org_id: int) -> int | None:
+    """The broker who introduced this listing to one of the inquirer's listings, if any."""
+    pair = repository.matched_pair(session, listing_id, inquirer_org_id)
+    if pair is None:
         return None
-    broker = matching_service.broker_for_pair(session, owner_org_id, inquirer_org_id)
-    if broker is None:
-        return None
-    return int(getattr(broker, "id", broker))
+    broker = matching_service.broker_for_pair(session, *pair)
+    return broker.id if broker is not None else None
+
+
+def _advance_match(
+    session: Session, actor: Actor, deal: Deal, stage: PipelineStage, note: str
+) -> None:
+    """Tell the matching pipeline how far the pair behind this deal has come."""
+    pair = repository.matched_pair(session, deal.listing_id, deal.inquirer_org_id)
+    if pair is not None:
+        matching_service.advance_pipeline(
+            session,
+            demand_listing_id=pair[0],
+            supply_listing_id=pair[1],
+            stage=stage,
+            actor=actor,
+            note=note,
+            source="contract",
+        )
 
 
 def _check_broker(session: Session, broker_id: int | None) -> User | None:
@@ -159,7 +172,7 @@ def open_deal(session: Session, actor: Actor, data: DealOpen) -> Deal:
         owner_org_id=listing.org_id,
         inquirer_org_id=org_id,
         opened_by_id=user.id,
-        broker_id=broker.id if broker else _broker_for(session, listing.org_id, org_id),
+        broker_id=broker.id if broker else _broker_for(session, listing.id, org_id),
         status=DealStatus.INTENT,
     )
     session.add(deal)
@@ -173,6 +186,7 @@ def open_deal(session: Session, actor: Actor, data: DealOpen) -> Deal:
         summary=f"就“{listing.title}”发起洽谈",
         after={"listing_id": listing.id, "inquirer_org_id": org_id, "broker_id": deal.broker_id},
     )
+    _advance_match(session, actor, deal, PipelineStage.NEGOTIATING, "发起洽谈")
     _tell(
         session,
         deal,
@@ -377,6 +391,7 @@ def signed(session: Session, actor: Actor, deal: Deal, contract: TechContract) -
         offer.status = OfferStatus.WITHDRAWN
     if contract.broker_id is not None and deal.broker_id is None:
         deal.broker_id = contract.broker_id
+    _advance_match(session, actor, deal, PipelineStage.SIGNED, f"签订合同“{contract.title}”")
 
 
 def registered(session: Session, actor: Actor, deal_id: int, contract: TechContract) -> None:

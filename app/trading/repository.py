@@ -12,6 +12,7 @@ from app.models import (
     ContractParty,
     Deal,
     DealOffer,
+    MatchPipeline,
     Organization,
     TechContract,
     User,
@@ -132,6 +133,25 @@ def visible_deals(user: User, *, status: DealStatus | None = None) -> Select[Any
     if status is not None:
         stmt = stmt.where(Deal.status == status)
     return stmt.order_by(Deal.last_activity_at.desc(), Deal.id.desc())
+
+
+def matched_pair(session: Session, listing_id: int, org_id: int) -> tuple[int, int] | None:
+    """(demand listing, supply listing) of a match pairing this listing with the organisation."""
+    row = session.execute(
+        select(MatchPipeline.demand_listing_id, MatchPipeline.supply_listing_id)
+        .where(
+            or_(
+                (MatchPipeline.demand_listing_id == listing_id)
+                & (MatchPipeline.supply_org_id == org_id),
+                (MatchPipeline.supply_listing_id == listing_id)
+                & (MatchPipeline.demand_org_id == org_id),
+            )
+        )
+        # The one a broker introduced first, if several.
+        .order_by(MatchPipeline.broker_id.is_(None), MatchPipeline.id)
+        .limit(1)
+    ).first()
+    return (row.demand_listing_id, row.supply_listing_id) if row else None
 
 
 def pending_offers(deal: Deal) -> list[DealOffer]:

@@ -231,3 +231,34 @@ def test_code_tables_are_public(client: TestClient) -> None:
     body = client.get("/api/v1/contracts/codes").json()
     assert {"code": "04", "label": "生物、医药和医疗器械"} in body["tech_fields"]
     assert {"value": "equity", "code": "6", "label": "技术入股"} in body["contract_types"]
+
+
+def test_broker_who_matched_the_pair_is_on_the_deal(
+    client: TestClient,
+    session: Session,
+    university: Organization,
+    enterprise: Organization,
+    professor: User,
+    buyer: User,
+    broker: User,
+) -> None:
+    from app.core.audit import Actor
+    from app.matching import pipeline
+    from app.models import MatchPipeline
+    from app.models.enums import PipelineStage
+
+    achievement = make_listing(session, university, professor)
+    demand = make_listing(session, enterprise, buyer, kind=ListingKind.DEMAND)
+    pipeline.propose(
+        session, Actor(user=broker), demand_listing_id=demand.id, supply_listing_id=achievement.id
+    )
+    r = client.post(
+        "/api/v1/deals",
+        json={"listing_id": achievement.id, "message": "经孙经纪介绍，希望洽谈"},
+        headers=bearer(session, buyer),
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["broker_id"] == broker.id
+    entry = session.query(MatchPipeline).filter_by(supply_listing_id=achievement.id).one()
+    session.refresh(entry)
+    assert entry.stage == PipelineStage.NEGOTIATING
