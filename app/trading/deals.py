@@ -92,7 +92,7 @@ def _tell(session: Session, deal: Deal, title: str, body: str, *, skip: User | N
 
 
 def _event(session: Session, deal: Deal, actor: Actor, text: str) -> None:
-    session.add(DealMessage(deal_id=deal.id, author_id=actor.user_id, body=text, is_event=True))
+    session.add(DealMessage(deal=deal, author_id=actor.user_id, body=text, is_event=True))
     deal.last_activity_at = utcnow()
 
 
@@ -232,7 +232,7 @@ def post_message(session: Session, actor: Actor, deal: Deal, body: str) -> DealM
     authorize(user, Action.DEAL_PARTICIPATE, deal)
     if deal.status in (DealStatus.TERMINATED, DealStatus.COMPLETED):
         raise Conflict(f"洽谈已{deal.status.label}，不能再留言")
-    message = DealMessage(deal_id=deal.id, author_id=user.id, body=body)
+    message = DealMessage(deal=deal, author_id=user.id, body=body)
     session.add(message)
     deal.last_activity_at = utcnow()
     # The listing's side answering turns an inquiry into a negotiation.
@@ -254,9 +254,7 @@ def make_offer(session: Session, actor: Actor, deal: Deal, data: OfferCreate) ->
         offer.status = OfferStatus.SUPERSEDED
         offer.decided_by_id = user.id
         offer.decided_at = utcnow()
-    offer = DealOffer(
-        deal_id=deal.id, org_id=side, author_id=user.id, price=data.price, terms=data.terms
-    )
+    offer = DealOffer(deal=deal, org_id=side, author_id=user.id, price=data.price, terms=data.terms)
     session.add(offer)
     _maybe_negotiating(session, actor, deal)
     session.flush()
