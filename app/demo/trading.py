@@ -45,9 +45,12 @@ def _contract(session: Session, actor: Actor, **fields: Any) -> TechContract:
     return service.create_contract(session, actor, ContractCreate.model_validate(fields))
 
 
+MARKER = "JLU-ZR-2026-031"  # the contract number of the first demo contract
+
+
 def load_trading(session: Session, progress: Callable[[str], object] = lambda _m: None) -> None:
-    """Create the demo deals and contracts unless some contract exists already."""
-    if session.scalar(select(TechContract.id).limit(1)) is not None:
+    """Create the demo deals and contracts unless they are there already."""
+    if session.scalar(select(TechContract.id).where(TechContract.contract_no == MARKER)):
         return
     admin = Actor(user=_user(session, "admin@demo.kechuang.cn"))
     broker = _user(session, "broker@demo.kechuang.cn")
@@ -94,7 +97,7 @@ def load_trading(session: Session, progress: Callable[[str], object] = lambda _m
         jlu_admin,
         title=f"{achievement.title}专利权转让合同",
         contract_type="transfer",
-        contract_no="JLU-ZR-2026-031",
+        contract_no=MARKER,
         total_amount="950000",
         tech_amount="930000",
         signed_on=date(2026, 9, 18),

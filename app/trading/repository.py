@@ -17,7 +17,7 @@ from app.models import (
     TechContract,
     User,
 )
-from app.models.enums import ContractStatus, DealStatus, MembershipStatus, OrgRole
+from app.models.enums import ContractStatus, DealStatus, MembershipStatus, OrgRole, Role
 
 
 def contract_options() -> list[Any]:
@@ -88,6 +88,24 @@ def org_admins(session: Session, org_id: int) -> list[User]:
                 User.org_role == OrgRole.ADMIN,
                 User.is_active.is_(True),
             )
+        )
+    )
+
+
+def registrars(session: Session, contract: TechContract) -> list[User]:
+    """Who judges the contract's registration: platform admins, and district admins there."""
+    regions = {p.region_code for p in contract.parties if p.org_id == contract.registrant_org_id}
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.is_active.is_(True),
+                or_(
+                    User.role == Role.PLATFORM_ADMIN,
+                    (User.role == Role.DISTRICT_ADMIN) & User.region_code.in_(regions),
+                ),
+            )
+            .order_by(User.id)
         )
     )
 

@@ -273,6 +273,7 @@ def submit_registration(
     contract.submitted_by_id = user.id
     contract.submitted_at = utcnow()
     contract.return_reason = ""
+    _tell_registrars(session, contract)
     audit.record(
         session,
         actor,
@@ -283,6 +284,20 @@ def submit_registration(
         after={"status": contract.status.value, "registrant_org_id": registrant},
     )
     return contract
+
+
+def _tell_registrars(session: Session, contract: TechContract) -> None:
+    """The platform administrators, and the district administrators of the registrant."""
+    for person in repository.registrars(session, contract):
+        notify(
+            session,
+            person,
+            topic="contract.registration",
+            title=f"待认定登记：{contract.title}",
+            body=f"{contract.contract_type.label}合同，技术交易额 {contract.tech_amount} 元。",
+            link=_link(contract),
+            mail=False,
+        )
 
 
 def _registration_region(contract: TechContract) -> str:

@@ -236,3 +236,18 @@ class TestPayments:
             Decimal("500000.00"),
         ]
         assert service.payments_in_year(contract, 2026) == Decimal("800000.00")
+
+
+def test_submission_tells_the_registrars(
+    session: Session, seller_admin: User, university: Organization, enterprise: Organization
+) -> None:
+    from app.models import Notification
+
+    here = make_user(session, role=Role.DISTRICT_ADMIN, region_code="220104")
+    elsewhere = make_user(session, role=Role.DISTRICT_ADMIN, region_code="220191")
+    platform = make_user(session, role=Role.PLATFORM_ADMIN)
+    contract = make_contract(session, seller_admin, university, enterprise)
+    service.submit_registration(session, Actor(user=seller_admin), contract)
+    session.flush()
+    told = {n.user_id for n in session.query(Notification).filter_by(topic="contract.registration")}
+    assert {here.id, platform.id} <= told and elsewhere.id not in told

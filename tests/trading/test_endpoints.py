@@ -262,3 +262,64 @@ def test_broker_who_matched_the_pair_is_on_the_deal(
     entry = session.query(MatchPipeline).filter_by(supply_listing_id=achievement.id).one()
     session.refresh(entry)
     assert entry.stage == PipelineStage.NEGOTIATING
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"buyer_org_id": 999999}, "parties.1.org_id"),
+        ({"total_amount": "十万"}, "total_amount"),
+        ({"signed_on": "2026-13-40"}, "signed_on"),
+        ({"contract_type": "gift"}, "contract_type"),
+        ({"achievement_ids": [999999]}, "achievement_ids"),
+    ],
+)
+def test_bad_contract_input_is_a_chinese_422(
+    client: TestClient,
+    session: Session,
+    university: Organization,
+    enterprise: Organization,
+    professor: User,
+    change: dict[str, object],
+    field: str,
+) -> None:
+    payload: dict[str, object] = {
+        "title": "测试合同",
+        "contract_type": "transfer",
+        "total_amount": "100000",
+        "signed_on": "2026-11-20",
+        "tech_field": "03",
+        "parties": [
+            {"role": "assignor", "org_id": university.id},
+            {"role": "assignee", "org_id": enterprise.id},
+        ],
+    } | change
+    if "buyer_org_id" in payload:
+        payload["parties"] = [
+            {"role": "assignor", "org_id": university.id},
+            {"role": "assignee", "org_id": payload.pop("buyer_org_id")},
+        ]
+    r = client.post("/api/v1/contracts", json=payload, headers=bearer(session, professor))
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert any(key.startswith(field) for key in r.json().get("errors", {})), r.json()
+
+
+def test_deal_attachment_is_checked_by_content(
+    client: TestClient, session: Session, university: Organization, professor: User, buyer: User
+) -> None:
+    listing = make_listing(session, university, professor)
+    headers = bearer(session, buyer)
+    deal = client.post(
+        "/api/v1/deals", json={"listing_id": listing.id, "message": "请看附件"}, headers=headers
+    ).json()
+    url = f"/api/v1/deals/{deal['id']}/attachments"
+    r = client.post(
+        url, files={"file": ("方案.pdf", b"not a pdf", "application/pdf")}, headers=headers
+    )
+    assert r.status_code == 422 and "PDF" in r.text
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+    r = client.post(url, files={"file": ("方案.pdf", pdf, "application/pdf")}, headers=headers)
+    assert r.status_code == 201, r.text
+    got = client.get(f"{url}/{r.json()['id']}", headers=bearer(session, professor))
+    assert got.status_code == 200 and got.content == pdf
