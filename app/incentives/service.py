@@ -41,6 +41,12 @@ CLAIM_FLOW: Workflow[ClaimStatus] = Workflow(
 _CLAIM_FIELDS = ["status", "approved_amount", "decision_reason", "paid_at"]
 
 
+def _will_write(session: Session) -> None:
+    """Take SQLite's write lock at the start of a fresh transaction (requests already do)."""
+    if not session.in_transaction():
+        declare_write_intent(session)
+
+
 # --- rules -------------------------------------------------------------------------------
 
 
@@ -292,7 +298,7 @@ def approve(session: Session, actor: Actor, claim_id: int, data: ClaimDecision) 
     lock on SQLite), so approvals running at the same time are checked one after another.
     """
     authorize(actor.user, Action.INCENTIVE_MANAGE)
-    declare_write_intent(session)
+    _will_write(session)
     claim = get_claim(session, actor.user, claim_id)
     if not CLAIM_FLOW.can(claim, "approve"):
         CLAIM_FLOW.apply(claim, "approve")  # raises the 409 naming the current state
@@ -446,7 +452,7 @@ def budgets(session: Session, user: User | None, year: int | None = None) -> lis
 def set_budget(session: Session, actor: Actor, data: BudgetSet) -> IncentiveBudget:
     """Create or change the budget of a policy item for a year; never below what is committed."""
     authorize(actor.user, Action.INCENTIVE_MANAGE)
-    declare_write_intent(session)
+    _will_write(session)
     budget = repository.budget_for_update(session, data.item_no, data.year)
     if budget is None:
         budget = IncentiveBudget(
