@@ -1,8 +1,8 @@
 """incentive rules (versioned), yearly budgets per policy item, and reward claims
 
 Revision ID: eea273fc1769
-Revises: 5e0c1a7d9f21
-Create Date: 2026-11-27 00:48:27.324623
+Revises: 7b3e5d2a9c41
+Create Date: 2026-11-27 01:05:00
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import app.core.db
 
 revision: str = "eea273fc1769"
-down_revision: str | None = "5e0c1a7d9f21"
+down_revision: str | None = "7b3e5d2a9c41"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
