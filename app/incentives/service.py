@@ -151,14 +151,19 @@ def create_claims(
     actor: Actor,
     facts: ContractFacts,
     *,
-    contract_id: int,
+    contract_id: int | None,
     contract_label: str,
     link: str = "/incentives",
 ) -> list[IncentiveClaim]:
     """The pending claims a registered contract gives rise to (once: repeats add nothing)."""
-    existing = {
-        (c.rule_id, c.beneficiary_key) for c in repository.claims_of_contract(session, contract_id)
-    }
+    existing = (
+        {
+            (c.rule_id, c.beneficiary_key)
+            for c in repository.claims_of_contract(session, contract_id)
+        }
+        if contract_id is not None
+        else set()
+    )
     rules_by_code = {r.code: r for r in repository.rules_in_force(session, facts.judged_on)}
     created: list[IncentiveClaim] = []
     for item in compute(session, facts, counted_for=None, system=True):
