@@ -1,7 +1,7 @@
 """incentive rules (versioned), yearly budgets per policy item, and reward claims
 
 Revision ID: eea273fc1769
-Revises: 7b3e5d2a9c41
+Revises: 71cd6ee2e988
 Create Date: 2026-11-27 01:05:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import app.core.db
 
 revision: str = "eea273fc1769"
-down_revision: str | None = "7b3e5d2a9c41"
+down_revision: str | None = "71cd6ee2e988"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
