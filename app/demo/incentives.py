@@ -1,23 +1,26 @@
-"""Demo rewards: this year's budgets and the claims four registered contracts gave rise to.
+"""Demo rewards: this year's budgets, and four technical contracts registered through the
+trading service so their claims arise as they would for real; some are decided.
 
-Idempotent: once the budgets of the demo year exist nothing is added again.
+Idempotent: once the budgets of the current year exist nothing is added again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
 from app.incentives import service as incentive_service
-from app.incentives.schemas import BudgetSet, ClaimDecision, ContractFacts
+from app.incentives.schemas import BudgetSet, ClaimDecision
 from app.models import IncentiveBudget, Organization, User
+from app.models.enums import CONTRACT_ROLES, ContractType
+from app.trading import service as trading_service
+from app.trading.schemas import ContractCreate, PaymentCreate
 
-YEAR = 2026
 BUDGETS = {
     9: "1000000",
     14: "10000000",
@@ -27,12 +30,15 @@ BUDGETS = {
     19: "2000000",
 }
 
-# (label, type, transferor, transferee, contract, technology, paid this year, broker?, institution?)
-CONTRACTS: list[tuple[str, str, str, str, str, str | None, str | None, bool, bool]] = [
+# (title, type, seller, seller's admin, buyer, contract, technology, paid so far, broker, institution)
+CONTRACTS: list[
+    tuple[str, ContractType, str, str, str, str, str | None, str | None, bool, bool]
+] = [
     (
         "车规级毫米波雷达信号处理技术转让合同",
-        "transfer",
+        ContractType.TRANSFER,
         "吉林大学",
+        "jlu@demo.kechuang.cn",
         "长春启明星汽车电子有限公司",
         "8000000",
         "6000000",
@@ -42,8 +48,9 @@ CONTRACTS: list[tuple[str, str, str, str, str, str | None, str | None, bool, boo
     ),
     (
         "高精度非球面光学元件加工工艺许可合同",
-        "license",
+        ContractType.LICENSE,
         "长春理工大学",
+        "cust@demo.kechuang.cn",
         "吉林省光谷精密光学有限公司",
         "1200000",
         None,
@@ -53,8 +60,9 @@ CONTRACTS: list[tuple[str, str, str, str, str, str | None, str | None, bool, boo
     ),
     (
         "空间相机轻量化主镜联合开发合同",
-        "development",
+        ContractType.DEVELOPMENT,
         "中国科学院长春光学精密机械与物理研究所",
+        "ciomp@demo.kechuang.cn",
         "吉林省光谷精密光学有限公司",
         "30000000",
         "28000000",
@@ -64,8 +72,9 @@ CONTRACTS: list[tuple[str, str, str, str, str, str | None, str | None, bool, boo
     ),
     (
         "可降解聚乳酸改性技术作价入股协议",
-        "equity",
+        ContractType.EQUITY,
         "中国科学院长春应用化学研究所",
+        "ciac@demo.kechuang.cn",
         "长春北方新材料科技有限公司",
         "450000",
         None,
@@ -76,68 +85,70 @@ CONTRACTS: list[tuple[str, str, str, str, str, str | None, str | None, bool, boo
 ]
 
 
-def _party(org: Organization) -> dict[str, Any]:
-    return {
-        "name": org.name,
-        "org_id": org.id,
-        "org_type": org.org_type.value,
-        "local": org.region_code != "220199",
-    }
+def _user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email))
 
 
 def load_incentives(session: Session, progress: Callable[[str], object] = lambda _m: None) -> bool:
-    """Budgets for the demo year, claims for four contracts, a few of them decided."""
-    if session.scalar(select(IncentiveBudget.id).where(IncentiveBudget.year == YEAR)):
-        return False
-    admin = session.scalar(select(User).where(User.email == "admin@demo.kechuang.cn"))
+    """Budgets for this year, four registered contracts and their claims, a few decided."""
+    admin = _user(session, "admin@demo.kechuang.cn")
     if admin is None:
         return False
     actor = Actor(user=admin, label="演示数据")
-    orgs = {o.name: o for o in session.scalars(select(Organization))}
-    broker = session.scalar(select(User).where(User.email == "broker@demo.kechuang.cn"))
-    institution = orgs.get("长春科技成果转化服务中心")
+    year = trading_service.local_year()
+    if session.scalar(select(IncentiveBudget.id).where(IncentiveBudget.year == year)):
+        return False
     for item_no, total in BUDGETS.items():
         incentive_service.set_budget(
-            session, actor, BudgetSet(item_no=item_no, year=YEAR, total=Decimal(total))
+            session, actor, BudgetSet(item_no=item_no, year=year, total=Decimal(total))
         )
-    created = []
-    for label, kind, seller, buyer, amount, tech, paid, brokered, filed in CONTRACTS:
-        if seller not in orgs or buyer not in orgs:
+    orgs = {o.name: o for o in session.scalars(select(Organization))}
+    broker = _user(session, "broker@demo.kechuang.cn")
+    institution = orgs.get("长春科技成果转化服务中心")
+    claims = []
+    for title, kind, seller, seller_email, buyer, total, tech, paid, brokered, filed in CONTRACTS:
+        seller_admin = _user(session, seller_email)
+        if seller not in orgs or buyer not in orgs or seller_admin is None:
             continue
-        data: dict[str, Any] = {
-            "contract_type": kind,
-            "contract_amount": amount,
-            "transaction_amount": tech,
-            "paid_in_year": paid,
-            "year": YEAR,
-            "transferor": _party(orgs[seller]),
-            "transferee": _party(orgs[buyer]),
-        }
-        if brokered and broker is not None:
-            data["broker"] = {"name": broker.name, "user_id": broker.id}
-        if filed and institution is not None:
-            data["transfer_institution"] = {
-                "name": institution.name,
-                "org_id": institution.id,
-                "filed": True,
+        roles = CONTRACT_ROLES[kind]
+        data = ContractCreate.model_validate(
+            {
+                "title": title,
+                "contract_type": kind,
+                "total_amount": total,
+                "tech_amount": tech,
+                "signed_on": date(year, 3, 18),
+                "tech_field": "03",
+                "broker_id": broker.id if brokered and broker is not None else None,
+                "transfer_org_id": institution.id if filed and institution is not None else None,
+                "parties": [
+                    {"role": roles[0], "org_id": orgs[seller].id},
+                    {"role": roles[1], "org_id": orgs[buyer].id},
+                ],
             }
-        created.append(
-            incentive_service.create_claims(
-                session,
-                actor,
-                ContractFacts.model_validate(data),
-                contract_id=None,
-                contract_label=f"{label}（演示）",
-            )
         )
-    # The licence's output reward approved and paid; the broker's reward approved.
-    if len(created) >= 2:
-        licence = {c.rule_code: c for c in created[1]}
-        if "P15" in licence:
-            incentive_service.approve(session, actor, licence["P15"].id, ClaimDecision())
-            incentive_service.mark_paid(session, actor, licence["P15"].id)
-        first = {c.rule_code: c for c in created[0]}
-        if "P19" in first:
-            incentive_service.approve(session, actor, first["P19"].id, ClaimDecision())
-    progress(f"政策奖补：{len(BUDGETS)} 项年度预算，{sum(len(c) for c in created)} 项申领")
+        contract = trading_service.create_contract(session, actor, data)
+        session.flush()
+        trading_service.submit_registration(session, Actor(user=seller_admin), contract)
+        trading_service.approve_registration(session, actor, contract)
+        if paid is not None:
+            trading_service.record_payment(
+                session,
+                Actor(user=seller_admin),
+                contract.id,
+                PaymentCreate(amount=Decimal(paid), paid_on=date(year, 6, 30), note="首期款"),
+            )
+        claims.append(
+            {c.rule_code: c for c in incentive_service.claims_for_contract(session, contract.id)}
+        )
+    # The licence's output reward approved and paid; the radar contract's broker reward approved.
+    if len(claims) >= 2 and "P15" in claims[1]:
+        incentive_service.approve(session, actor, claims[1]["P15"].id, ClaimDecision())
+        incentive_service.mark_paid(session, actor, claims[1]["P15"].id)
+    if claims and "P19" in claims[0]:
+        incentive_service.approve(session, actor, claims[0]["P19"].id, ClaimDecision())
+    progress(
+        f"政策奖补：{len(BUDGETS)} 项年度预算，{len(claims)} 份已登记合同的 "
+        f"{sum(len(c) for c in claims)} 项申领"
+    )
     return True

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.core import audit
 from app.core.audit import Actor
+from app.core.clock import local
 from app.core.db import declare_write_intent, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.notifications import notify
@@ -25,8 +26,8 @@ from app.incentives.schemas import (
     QuoteItem,
     RuleRevision,
 )
-from app.models import IncentiveBudget, IncentiveClaim, IncentiveRule, User
-from app.models.enums import CapScope, ClaimStatus
+from app.models import IncentiveBudget, IncentiveClaim, IncentiveRule, Organization, User
+from app.models.enums import CapScope, ClaimStatus, IncentiveBase, OrgType
 
 CLAIM_FLOW: Workflow[ClaimStatus] = Workflow(
     "奖补申领",
@@ -158,17 +159,21 @@ def create_claims(
     """The pending claims a registered contract gives rise to (once: repeats add nothing)."""
     existing = (
         {
-            (c.rule_id, c.beneficiary_key)
+            (c.rule_id, c.beneficiary_key): c
             for c in repository.claims_of_contract(session, contract_id)
         }
         if contract_id is not None
-        else set()
+        else {}
     )
     rules_by_code = {r.code: r for r in repository.rules_in_force(session, facts.judged_on)}
     created: list[IncentiveClaim] = []
     for item in compute(session, facts, counted_for=None, system=True):
         rule = rules_by_code[item.rule_code]
-        if not item.applies or item.amount is None or (rule.id, item.beneficiary_key) in existing:
+        if not item.applies or item.amount is None:
+            continue
+        earlier = existing.get((rule.id, item.beneficiary_key))
+        if earlier is not None:
+            _recompute(session, actor, earlier, rule, item, facts)
             continue
         if item.amount <= 0 and not item.requires_selection:
             continue  # the annual cap is used up: nothing to claim
@@ -203,33 +208,123 @@ def create_claims(
             summary=f"{contract_label} {rule.clause}{rule.title}：{who.name} {engine.yuan(item.amount)}",
             after=audit.snapshot(claim, ["rule_code", "beneficiary_key", "computed_amount"]),
         )
-        _tell(
-            session,
-            claim,
-            title=f"您有一项可申领的奖补：{rule.clause}{rule.title}",
-            body=f"{contract_label}：{item.explanation}",
-            link=link,
-        )
+        if item.amount > 0:
+            _tell(
+                session,
+                claim,
+                title=f"您有一项可申领的奖补：{rule.clause}{rule.title}",
+                body=f"{contract_label}：{item.explanation}",
+                link=link,
+            )
         created.append(claim)
     return created
+
+
+def _recompute(
+    session: Session,
+    actor: Actor,
+    claim: IncentiveClaim,
+    rule: IncentiveRule,
+    item: QuoteItem,
+    facts: ContractFacts,
+) -> None:
+    """A pending claim on this year's payments follows the money that has arrived since."""
+    if (
+        claim.status != ClaimStatus.PENDING
+        or rule.base != IncentiveBase.PAID_IN_YEAR
+        or item.amount is None
+        or item.amount == claim.computed_amount
+    ):
+        return
+    before = audit.snapshot(claim, ["base_amount", "computed_amount"])
+    claim.base_amount = item.base_amount
+    claim.computed_amount = item.amount
+    claim.explanation = item.explanation
+    claim.facts = facts.model_dump(mode="json")
+    audit.record(
+        session,
+        actor,
+        "incentive_claim.recompute",
+        claim,
+        summary=f"{claim.rule_code} 按当年到账重新计算：{engine.yuan(item.amount)}",
+        before=before,
+        after=audit.snapshot(claim, ["base_amount", "computed_amount"]),
+    )
 
 
 def create_claims_for_contract(
     session: Session, contract: Any, actor: Actor
 ) -> list[IncentiveClaim]:
-    """Claims for a technical contract whose registration was just approved."""
-    facts = facts_from_contract(contract)
-    label = (
-        getattr(contract, "registration_no", "")
-        or getattr(contract, "title", "")
-        or f"合同#{contract.id}"
+    """Claims for a technical contract whose registration (认定登记) was just approved.
+
+    Idempotent: run again (after a payment is recorded) it adds claims that now apply and
+    brings pending claims computed on this year's payments up to date.
+    """
+    facts = facts_from_contract(session, contract)
+    number = getattr(contract, "registration_no", None) or ""
+    label = f"{contract.title}（{number}）" if number else contract.title
+    return create_claims(
+        session,
+        actor,
+        facts,
+        contract_id=contract.id,
+        contract_label=label,
+        link=f"/contracts/{contract.id}",
     )
-    return create_claims(session, actor, facts, contract_id=contract.id, contract_label=str(label))
 
 
-def facts_from_contract(contract: Any) -> ContractFacts:
-    """The facts of a registered contract, read from the trading domain's record."""
-    raise NotImplementedError  # filled in once contracts exist
+def payment_recorded(session: Session, contract: Any, actor: Actor) -> list[IncentiveClaim]:
+    """After money arrives under a registered contract: rewards paid on this year's money."""
+    if getattr(contract, "registered_at", None) is None:
+        return []
+    return create_claims_for_contract(session, contract, actor)
+
+
+def facts_from_contract(session: Session, contract: Any) -> ContractFacts:
+    """The facts the policy needs, read from a ``TechContract`` with parties and payments loaded.
+
+    The seller side (让与方、受托方、许可方、技术出资方) is the transferor, the buyer side the
+    transferee; with several on a side the first is taken. The year is the registration's
+    (local time), and the money actually paid is what arrived in that year. A transfer
+    institution counts as 市级备案 when it is a verified technology-transfer organisation.
+    """
+    registered = contract.registered_at or utcnow()
+    on = local(registered).date()
+    sellers, buyers = list(contract.sellers), list(contract.buyers)
+    if not sellers or not buyers:
+        raise InvalidInput("技术合同缺少让与方或受让方，无法计算政策奖补")
+
+    def party(p: Any) -> dict[str, Any]:
+        return {"name": p.name, "org_id": p.org_id, "org_type": p.org_type, "local": p.is_local}
+
+    seller_orgs = {p.org_id for p in sellers if p.org_id is not None}
+    paid = sum((p.amount for p in contract.payments if p.paid_on.year == on.year), engine.ZERO)
+    data: dict[str, Any] = {
+        "contract_type": contract.contract_type,
+        "contract_amount": contract.total_amount,
+        "transaction_amount": contract.tech_amount,
+        "paid_in_year": paid,
+        "year": on.year,
+        "on": on,
+        "transferor": party(sellers[0]),
+        "transferee": party(buyers[0]),
+        "registrant": "transferor"
+        if contract.registrant_org_id is not None and contract.registrant_org_id in seller_orgs
+        else "transferee",
+    }
+    if contract.broker_id is not None:
+        broker = session.get(User, contract.broker_id)
+        if broker is not None:
+            data["broker"] = {"name": broker.name, "user_id": broker.id}
+    if contract.transfer_org_id is not None:
+        org = session.get(Organization, contract.transfer_org_id)
+        if org is not None:
+            data["transfer_institution"] = {
+                "name": org.name,
+                "org_id": org.id,
+                "filed": org.org_type == OrgType.TRANSFER_AGENCY and org.is_verified,
+            }
+    return ContractFacts.model_validate(data)
 
 
 def _tell(session: Session, claim: IncentiveClaim, *, title: str, body: str, link: str) -> None:
@@ -242,6 +337,11 @@ def _tell(session: Session, claim: IncentiveClaim, *, title: str, body: str, lin
         people += repository.org_admins(session, claim.beneficiary_org_id)
     for person in people:
         notify(session, person, topic="incentive.claim", title=title, body=body, link=link)
+
+
+def claims_for_contract(session: Session, contract_id: int) -> list[IncentiveClaim]:
+    """The claims a registered contract gave rise to."""
+    return repository.claims_of_contract(session, contract_id)
 
 
 def get_claim(session: Session, user: User | None, claim_id: int) -> IncentiveClaim:

@@ -116,17 +116,6 @@ class AccessStatus(LabelledEnum):
     DENIED = "denied"
 
 
-class ContractType(LabelledEnum):
-    """A technical contract's type, as registration (认定登记) and statistics name it."""
-
-    DEVELOPMENT = "development"
-    TRANSFER = "transfer"
-    LICENSE = "license"
-    SERVICE = "service"
-    CONSULTING = "consulting"
-    EQUITY = "equity"
-
-
 class IncentiveBeneficiary(LabelledEnum):
     """Who a policy reward goes to, named by the part the beneficiary plays in the contract."""
 
@@ -208,12 +197,6 @@ _LABEL_TEXT: list[tuple[StrEnum, str]] = [
     (AccessStatus.REQUESTED, "待授权"),
     (AccessStatus.GRANTED, "已授权"),
     (AccessStatus.DENIED, "已拒绝"),
-    (ContractType.DEVELOPMENT, "技术开发"),
-    (ContractType.TRANSFER, "技术转让"),
-    (ContractType.LICENSE, "技术许可"),
-    (ContractType.SERVICE, "技术服务"),
-    (ContractType.CONSULTING, "技术咨询"),
-    (ContractType.EQUITY, "技术入股"),
     (IncentiveBeneficiary.TRANSFEROR, "让与方（成果输出单位）"),
     (IncentiveBeneficiary.TRANSFEREE, "受让方（成果承接企业）"),
     (IncentiveBeneficiary.REGISTRANT, "合同登记方"),

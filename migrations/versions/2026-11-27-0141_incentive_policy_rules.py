@@ -2,7 +2,7 @@
 
 Revision ID: 7c3e9b51a0d4
 Revises: eea273fc1769
-Create Date: 2026-11-27 01:06:00
+Create Date: 2026-11-27 01:41:00
 
 Each reward is a row: who benefits, the conditions, the base, rate, cap and its scope. Where
 the draft is silent the reading chosen is written in ``note``. Later changes add versions
