@@ -269,7 +269,6 @@ def create_claims_for_contract(
         facts,
         contract_id=contract.id,
         contract_label=label,
-        link=f"/contracts/{contract.id}",
     )
 
 
