@@ -71,8 +71,8 @@ CONTRACTS: list[
         True,
     ),
     (
-        "可降解聚乳酸改性技术作价入股协议",
-        ContractType.EQUITY,
+        "稀土掺杂白光LED荧光粉制备技术转让合同",
+        ContractType.TRANSFER,
         "中国科学院长春应用化学研究所",
         "ciac@demo.kechuang.cn",
         "长春北方新材料科技有限公司",

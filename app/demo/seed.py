@@ -16,8 +16,8 @@ from app.accounts import service as account_service
 from app.core.audit import Actor
 from app.core.indexing import index_later
 from app.demo.catalogue import load_catalogue
-from app.demo.trading import load_trading
 from app.demo.incentives import load_incentives
+from app.demo.trading import load_trading
 from app.models import Organization, OrgTag, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgTagKind, OrgType, Role
 from app.orgs.credit_code import check_character
