@@ -51,6 +51,7 @@ ALLOWED: dict[Action, set[str]] = {
         "other_org_admin",
     },
     Action.CONTRACT_EXPORT: {"platform_admin", "district_admin_here", "district_admin_elsewhere"},
+    Action.INCENTIVE_MANAGE: {"platform_admin"},
 }
 
 # action → roles that may perform it on a published listing of that organisation, owned by
@@ -99,6 +100,14 @@ OWN_ALLOWED: dict[Action, set[str]] = {
     Action.PIPELINE_CONFIRM: {"org_admin", "org_member"},
     Action.EXPERT_PROFILE_EDIT: {"platform_admin", "expert"},
     Action.SUBSCRIPTION_MANAGE: {"org_member"},
+    # a reward claim whose beneficiary is the target organisation
+    Action.INCENTIVE_VIEW_CLAIM: {
+        "platform_admin",
+        "district_admin_here",
+        "district_admin_elsewhere",
+        "org_admin",
+        "org_member",
+    },
 }
 
 
@@ -153,6 +162,8 @@ def own_object(
         return expert
     if action == Action.SUBSCRIPTION_MANAGE:
         return SimpleNamespace(user_id=member.id)
+    if action == Action.INCENTIVE_VIEW_CLAIM:
+        return SimpleNamespace(beneficiary_org_id=target.id, beneficiary_user_id=None)
     third = make_org(session, region_code="220104")
     return SimpleNamespace(broker_id=broker.id, demand_org_id=target.id, supply_org_id=third.id)
     covered = [set(ALLOWED), *(set(m) for m in OBJECT_MATRICES)]

@@ -45,6 +45,8 @@ class Action(StrEnum):
     CONTRACT_EDIT = "contract.edit"
     CONTRACT_REGISTER = "contract.register"
     CONTRACT_EXPORT = "contract.export"
+    INCENTIVE_MANAGE = "incentive.manage"
+    INCENTIVE_VIEW_CLAIM = "incentive.view_claim"
 
 
 Rule = Callable[[User, Any], bool]
@@ -171,6 +173,13 @@ _RULES: dict[Action, Rule] = {
     ),
     Action.CONTRACT_REGISTER: _registers,
     Action.CONTRACT_EXPORT: lambda user, _obj: user.is_staff,
+    # Rewards are paid from the city's budget: the bureau (platform administrators) decides.
+    Action.INCENTIVE_MANAGE: lambda user, _obj: user.is_platform_admin,
+    Action.INCENTIVE_VIEW_CLAIM: lambda user, claim: (
+        user.is_staff
+        or (claim.beneficiary_org_id is not None and user.active_org_id == claim.beneficiary_org_id)
+        or (claim.beneficiary_user_id is not None and user.id == claim.beneficiary_user_id)
+    ),
 }
 assert set(_RULES) == set(Action), "every action needs a rule"
 
@@ -218,4 +227,6 @@ _DENIED = {
     Action.CONTRACT_EDIT: "仅合同当事人可以办理此事项",
     Action.CONTRACT_REGISTER: "仅平台管理员或登记方所在区县的管理员可以审核认定登记",
     Action.CONTRACT_EXPORT: "仅管理员可以导出技术合同统计",
+    Action.INCENTIVE_MANAGE: "仅平台管理员可以审核奖补、维护预算和规则",
+    Action.INCENTIVE_VIEW_CLAIM: "仅受益单位、受益人和管理员可以查看该奖补",
 }

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,11 @@ def _format_datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return local(value).strftime(fmt) if isinstance(value, datetime) else str(value)
 
 
+def _exact_yuan(value: Any) -> str:
+    """An amount to the fen, for sums people check by hand: 24,000.00元."""
+    return "—" if value is None or value == "" else f"{Decimal(str(value)):,.2f}元"
+
+
 def _build() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
     env = templates.env
@@ -103,6 +109,7 @@ def _build() -> Jinja2Templates:
     )
     env.filters["dt"] = _format_datetime
     env.filters["date"] = lambda v: _format_datetime(v, "%Y-%m-%d")
+    env.filters["money"] = _exact_yuan
     return templates
 
 

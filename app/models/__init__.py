@@ -4,6 +4,7 @@ from app.core.db import Base
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
 from app.models.auth import ApiToken, PasswordResetToken
+from app.models.incentive import IncentiveBudget, IncentiveClaim, IncentiveRule
 from app.models.listing import (
     Achievement,
     Challenge,
@@ -56,6 +57,9 @@ __all__ = [
     "Demand",
     "ExpertProfile",
     "Favourite",
+    "IncentiveBudget",
+    "IncentiveClaim",
+    "IncentiveRule",
     "Listing",
     "ListingVersion",
     "MatchFeedback",

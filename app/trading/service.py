@@ -26,6 +26,7 @@ from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize
 from app.core.workflow import Transition, Workflow
+from app.incentives import service as incentive_service
 from app.models import (
     Achievement,
     ContractMilestone,
@@ -366,6 +367,7 @@ def approve_registration(session: Session, actor: Actor, contract: TechContract)
         from app.trading import deals
 
         deals.registered(session, actor, contract.deal_id, contract)
+    incentive_service.create_claims_for_contract(session, contract, actor)
     _tell_parties(
         session,
         contract,
@@ -449,6 +451,7 @@ def record_payment(
         from app.trading import deals
 
         deals.paid(session, actor, contract.deal_id, contract)
+    incentive_service.payment_recorded(session, contract, actor)
     return payment
 
 

@@ -1,0 +1,74 @@
+"""Factories for the rewards domain: a contract's facts between real organisations, budgets."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.core.audit import Actor
+from app.incentives import service as incentive_service
+from app.incentives.schemas import BudgetSet, ContractFacts
+from app.models import IncentiveBudget, IncentiveClaim, Organization, User
+
+_contracts = itertools.count(900_000)
+
+
+def facts_between(
+    transferor: Organization,
+    transferee: Organization,
+    amount: str = "1000000",
+    *,
+    year: int = 2026,
+    broker: User | None = None,
+    institution: Organization | None = None,
+    **changes: Any,
+) -> ContractFacts:
+    data: dict[str, Any] = {
+        "contract_type": "transfer",
+        "contract_amount": amount,
+        "year": year,
+        "transferor": {
+            "name": transferor.name,
+            "org_id": transferor.id,
+            "org_type": transferor.org_type.value,
+            "local": transferor.region_code != "220199",
+        },
+        "transferee": {
+            "name": transferee.name,
+            "org_id": transferee.id,
+            "org_type": transferee.org_type.value,
+            "local": transferee.region_code != "220199",
+        },
+        "registrant": "transferee",
+    }
+    if broker is not None:
+        data["broker"] = {"name": broker.name, "user_id": broker.id}
+    if institution is not None:
+        data["transfer_institution"] = {
+            "name": institution.name,
+            "org_id": institution.id,
+            "filed": True,
+        }
+    data.update(changes)
+    return ContractFacts.model_validate(data)
+
+
+def register(
+    session: Session, actor: Actor, facts: ContractFacts, label: str = ""
+) -> list[IncentiveClaim]:
+    """What registering a contract with these facts creates."""
+    contract_id = next(_contracts)
+    return incentive_service.create_claims(
+        session, actor, facts, contract_id=contract_id, contract_label=label or f"合同{contract_id}"
+    )
+
+
+def make_budget(
+    session: Session, actor: Actor, item_no: int, total: str, year: int = 2026
+) -> IncentiveBudget:
+    return incentive_service.set_budget(
+        session, actor, BudgetSet(item_no=item_no, year=year, total=Decimal(total))
+    )
