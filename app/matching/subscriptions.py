@@ -214,7 +214,8 @@ def _profile_match(session: Session, profile: Listing, listing: Listing) -> matc
     if text == 0:
         return None
     cand = matcher.Candidate(listing, text)
-    return matcher._listing_match(profile, cand, 1.0, terms, matcher._Context(session))
+    shareable = ranker.shareable_terms(profile, terms)
+    return matcher._listing_match(profile, cand, 1.0, shareable, matcher._Context(session))
 
 
 def collect(session: Session, now: datetime | None = None) -> int:
