@@ -7,10 +7,21 @@ from app.admin.pages import router as admin
 from app.home.pages import router as home
 from app.listings.import_pages import router as listing_transfer
 from app.listings.pages import router as listings
+from app.matching.pages import router as matching
 from app.orgs.pages import router as orgs
 from app.search.pages import router as search
 from app.trading.pages import router as trading
 
 router = APIRouter()
-for domain_router in (home, search, accounts, orgs, listing_transfer, listings, trading, admin):
+for domain_router in (
+    home,
+    search,
+    accounts,
+    orgs,
+    listing_transfer,
+    listings,
+    matching,
+    trading,
+    admin,
+):
     router.include_router(domain_router)
