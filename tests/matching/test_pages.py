@@ -67,12 +67,11 @@ class TestBrokerFlow:
         entry = session.scalars(select(MatchPipeline)).one()
         assert entry.broker_id == market.broker.id
         # the pair is no longer suggested
-        assert "推荐给双方" not in client.get("/matching/workbench").text.split("我跟进的对接")[
-            0
-        ] or (
-            market.laser.title
-            not in client.get("/matching/workbench").text.split("我跟进的对接")[0]
+        pair = (
+            f'name="demand_listing_id" value="{market.demand.id}">'
+            f'<input type="hidden" name="supply_listing_id" value="{market.laser.id}">'
         )
+        assert pair in bench.text and pair not in client.get("/matching/workbench").text
         client.post("/logout", data={"csrf_token": csrf_from(client.get("/").text)})
 
         for party in (market.buyer, market.scholar):
