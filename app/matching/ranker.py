@@ -19,8 +19,8 @@ from search.analysis import default_analyzer, normalize
 
 #: Weight of each part in the final score; they add up to 1.
 WEIGHTS: dict[str, float] = {
-    "text": 0.55,
-    "field": 0.2,
+    "text": 0.45,
+    "field": 0.3,
     "maturity": 0.08,
     "budget": 0.06,
     "modes": 0.06,
