@@ -6,6 +6,7 @@ from app.accounts.endpoints import router as accounts
 from app.audit.endpoints import router as audit
 from app.incentives.endpoints import router as incentives
 from app.listings.endpoints import router as listings
+from app.matching.endpoints import router as matching
 from app.orgs.endpoints import router as orgs
 from app.search.endpoints import router as search
 from app.system.endpoints import router as system
@@ -19,6 +20,7 @@ for domain_router in (
     accounts,
     orgs,
     listings,
+    matching,
     taxonomy,
     audit,
     trading,

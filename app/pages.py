@@ -8,6 +8,7 @@ from app.home.pages import router as home
 from app.incentives.pages import router as incentives
 from app.listings.import_pages import router as listing_transfer
 from app.listings.pages import router as listings
+from app.matching.pages import router as matching
 from app.orgs.pages import router as orgs
 from app.search.pages import router as search
 from app.trading.pages import router as trading
@@ -20,6 +21,7 @@ for domain_router in (
     orgs,
     listing_transfer,
     listings,
+    matching,
     trading,
     admin,
     incentives,

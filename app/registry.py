@@ -7,6 +7,7 @@ written by one process can be performed by any other.
 import app.core.attachments
 import app.core.mail
 import app.listings.search
+import app.matching.subscriptions
 import app.orgs.search
 import app.search.service
 

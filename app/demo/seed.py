@@ -17,6 +17,7 @@ from app.core.audit import Actor
 from app.core.indexing import index_later
 from app.demo.catalogue import load_catalogue
 from app.demo.incentives import load_incentives
+from app.demo.matching import seed_matching
 from app.demo.trading import load_trading
 from app.models import Organization, OrgTag, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgTagKind, OrgType, Role
@@ -188,7 +189,7 @@ USERS: list[tuple[str, str, Role, str | None, int | None, OrgRole | None]] = [
 def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) -> bool:
     """Load the demo catalogue; returns False when it is already there."""
     if session.scalar(select(User.id).where(User.email == USERS[0][0])) is not None:
-        return False
+        return seed_matching(session, progress)  # a catalogue seeded before matching existed
     orgs: list[Organization] = []
     for index, (name, org_type, region, prefix, intro, contact, tags) in enumerate(ORGS):
         pending = index == len(ORGS) - 1
@@ -235,6 +236,7 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     session.flush()
     progress(f"用户 {len(USERS)} 名（密码均为 {DEMO_PASSWORD}）")
     load_catalogue(session, progress)
+    seed_matching(session, progress)
     load_trading(session, progress)
     load_incentives(session, progress)
     return True

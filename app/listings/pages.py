@@ -36,6 +36,7 @@ from app.core.validation import parse_form
 from app.listings import service
 from app.listings.schemas import REQUIRED_TO_SUBMIT, ListingFields, ListingOut
 from app.listings.search import FACETS
+from app.matching import service as matching_service
 from app.models import Listing, User
 from app.models.enums import ListingKind, ListingStatus, MaturityStage, MembershipStatus
 from app.models.enums import TransferMode as Mode
@@ -514,6 +515,7 @@ def detail(
         "return_reason": taxonomy.names(session, "return_reason").get(
             listing.return_reason_code or "", ""
         ),
+        "panel": matching_service.panel(session, listing, user),
     }
     if context["owner"]:
         context |= {

@@ -88,7 +88,9 @@ def candidates(
     terms = query_terms(listing)
     if not terms or not types:
         return []
-    found = search_service.search(session, " ".join(terms), types=list(types), size=size)
+    found = search_service.search(
+        session, " ".join(terms), types=list(types), size=size, highlight=False
+    )
     ids = [int(item.id) for item in found.items if int(item.id) != listing.id]
     loaded = {row.id: row for row in listing_service.by_ids(session, ids)}
     out: list[Candidate] = []
@@ -116,14 +118,14 @@ class _Context:
 
 
 def _listing_match(
-    source: Listing, cand: Candidate, top_bm25: float, terms: list[str], ctx: _Context
+    source: Listing, cand: Candidate, top_bm25: float, shareable: list[str], ctx: _Context
 ) -> Match:
     need, offer = (
         (cand.listing, source) if source.kind == ListingKind.ACHIEVEMENT else (source, cand.listing)
     )
     fit = ranker.structured_fit(need, offer, ctx.field_names, ctx.parents, ctx.regions)
     text = cand.bm25 / top_bm25 if top_bm25 > 0 else 0.0
-    shared = ranker.shared_terms(source, cand.listing, terms)
+    shared = ranker.shared_terms(shareable, ranker.public_text(cand.listing))
     reasons = [f"共同关键词：{'、'.join(shared)}"] if shared else []
     reasons += fit.reasons
     parts = {"text": round(text, 4), **fit.parts}
@@ -246,7 +248,8 @@ def find_matches(
     found = candidates(session, listing, types)
     top = max((c.bm25 for c in found), default=0.0)
     by_id = {c.listing.id: c.listing for c in found}
-    listing_matches = [_listing_match(listing, c, top, terms, ctx) for c in found]
+    shareable = ranker.shareable_terms(listing, terms)
+    listing_matches = [_listing_match(listing, c, top, shareable, ctx) for c in found]
     feedback_rules.apply(session, listing, listing_matches, by_id)
     out = [m for m in listing_matches if m.kind in wanted]
     if "organization" in wanted:

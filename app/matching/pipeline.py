@@ -8,6 +8,7 @@ who introduced the pair, which later decides the broker reward (policy item 19).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -332,3 +333,31 @@ def advance_pipeline(
         f"“{entry.supply.title}”与“{entry.demand.title}”的对接已推进到“{after.label}”。{note.strip()}",
     )
     return entry
+
+
+@dataclass
+class Suggestion:
+    need: Listing
+    match: matcher.Match
+
+
+SUGGEST_MIN_SCORE = 60.0
+
+
+def suggestions(
+    session: Session, actor: Actor, *, needs: int = 8, per_need: int = 2
+) -> list[Suggestion]:
+    """New high-scoring pairs in the broker's fields that nobody proposed yet, best first."""
+    authorize(actor.user, Action.MATCH_PROPOSE)
+    assert actor.user is not None
+    profile = repository.expert_profile(session, actor.user.id)
+    fields = list(profile.field_codes) if profile and profile.field_codes else []
+    recent = repository.recent_needs(session, fields, needs)
+    taken = repository.pair_keys(session, [n.id for n in recent])
+    out: list[Suggestion] = []
+    for need in recent:
+        found = matcher.find_matches(session, need, limit=per_need + 3, kinds=["achievement"])
+        kept = [m for m in found if m.score >= SUGGEST_MIN_SCORE and (need.id, m.id) not in taken]
+        out += [Suggestion(need, m) for m in kept[:per_need]]
+    out.sort(key=lambda s: -s.match.score)
+    return out

@@ -15,12 +15,12 @@ from decimal import Decimal
 from app.core.money import format_yuan
 from app.models import Achievement, Challenge, Demand, Listing
 from app.models.enums import MaturityStage, TransferMode
-from search.analysis import default_analyzer
+from search.analysis import default_analyzer, normalize
 
 #: Weight of each part in the final score; they add up to 1.
 WEIGHTS: dict[str, float] = {
-    "text": 0.55,
-    "field": 0.2,
+    "text": 0.45,
+    "field": 0.3,
     "maturity": 0.08,
     "budget": 0.06,
     "modes": 0.06,
@@ -148,14 +148,13 @@ def maturity_rank(listing: Achievement) -> int | None:
 
 def needed_rank(listing: Listing) -> int:
     """How mature a solution the demand or challenge asks for, read from its text and modes."""
-    text = " ".join(
-        [
-            listing.title,
-            listing.summary,
-            getattr(listing, "problem", ""),
-            getattr(listing, "indicators", ""),
-        ]
+    parts = (
+        listing.title,
+        listing.summary,
+        getattr(listing, "problem", ""),
+        getattr(listing, "indicators", ""),
     )
+    text = " ".join(p or "" for p in parts)
     modes = set(getattr(listing, "cooperation_modes", None) or [])
     if _NEEDS_INDUSTRIAL.search(text):
         return 3 if not modes or modes & {"assignment", "license"} else 2
@@ -201,18 +200,27 @@ def public_terms(listing: Listing) -> set[str]:
     return {t for t in out if t and t not in GENERIC_TERMS}
 
 
-def shared_terms(a: Listing, b: Listing, query_terms: list[str], limit: int = 5) -> list[str]:
-    """Key terms both public texts contain, most telling first; longer words hide their parts."""
-    both = public_terms(a) & public_terms(b)
-    ordered = [t for t in query_terms if t in both] + sorted(
-        both - set(query_terms), key=len, reverse=True
-    )
+def public_text(listing: Listing) -> str:
+    """The normalised text everybody may read, for cheap substring checks."""
+    return normalize(" ".join([listing.title, " ".join(listing.keywords or []), listing.summary]))
+
+
+def shareable_terms(source: Listing, query_terms: list[str]) -> list[str]:
+    """The source's public words worth naming in a reason, most telling first."""
+    public = public_terms(source)
+    ordered = [t for t in query_terms if t in public]
+    ordered += sorted(public - set(ordered), key=len, reverse=True)
+    return ordered
+
+
+def shared_terms(shareable: list[str], other_text: str, limit: int = 5) -> list[str]:
+    """Key terms of ``shareable`` that also occur in ``other_text``; longer words hide their parts."""
     out: list[str] = []
-    for term in ordered:
-        if not any(term in kept for kept in out):
+    for term in shareable:
+        if term in other_text and not any(term in kept for kept in out):
             out.append(term)
-        if len(out) >= limit:
-            break
+            if len(out) >= limit:
+                break
     return out
 
 

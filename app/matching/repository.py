@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectin_polymorphic, selectinload
 
 from app.models import (
+    Achievement,
+    Challenge,
+    Demand,
     ExpertProfile,
+    Listing,
     MatchFeedback,
     MatchPipeline,
     Organization,
@@ -16,7 +20,7 @@ from app.models import (
     SubscriptionHit,
     User,
 )
-from app.models.enums import PipelineStage, Role
+from app.models.enums import ListingKind, ListingStatus, PipelineStage, Role
 
 
 def expert_profiles(session: Session) -> list[ExpertProfile]:
@@ -190,3 +194,49 @@ def users(session: Session, ids: Sequence[int]) -> dict[int, User]:
     if not ids:
         return {}
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids))).unique()}
+
+
+def recent_needs(session: Session, field_prefixes: Sequence[str], limit: int) -> list[Listing]:
+    """The latest published demands and challenges, in the given fields when any are given."""
+    stmt = (
+        select(Listing)
+        .where(
+            Listing.status == ListingStatus.PUBLISHED,
+            Listing.kind.in_([ListingKind.DEMAND, ListingKind.CHALLENGE]),
+        )
+        .order_by(Listing.published_at.desc(), Listing.id.desc())
+        .limit(limit)
+    )
+    if field_prefixes:
+        stmt = stmt.where(or_(*[Listing.field_code.startswith(p) for p in field_prefixes]))
+    ids = list(session.scalars(stmt.with_only_columns(Listing.id)))
+    return ids_in_order(session, ids)
+
+
+def ids_in_order(session: Session, ids: Sequence[int]) -> list[Listing]:
+    if not ids:
+        return []
+    rows = {
+        row.id: row
+        for row in session.scalars(
+            select(Listing)
+            .where(Listing.id.in_(ids))
+            .options(
+                selectinload(Listing.org),
+                selectin_polymorphic(Listing, [Achievement, Demand, Challenge]),
+            )
+        )
+    }
+    return [rows[i] for i in ids if i in rows]
+
+
+def pair_keys(session: Session, demand_ids: Sequence[int]) -> set[tuple[int, int]]:
+    """(demand, supply) pairs already in the pipeline for these demands."""
+    if not demand_ids:
+        return set()
+    rows = session.execute(
+        select(MatchPipeline.demand_listing_id, MatchPipeline.supply_listing_id).where(
+            MatchPipeline.demand_listing_id.in_(demand_ids)
+        )
+    )
+    return {(a, b) for a, b in rows}

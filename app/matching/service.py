@@ -10,16 +10,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
-from app.core.errors import InvalidInput
+from app.core.errors import InvalidInput, ServiceUnavailable
+from app.core.permissions import Action, authorize, can
 from app.listings import service as listing_service
 from app.matching import feedback, pipeline
 from app.matching.matcher import KINDS, Match, find_matches
-from app.models import Listing, MatchFeedback, User
-from app.models.enums import ListingKind
+from app.models import Listing, MatchFeedback, MatchPipeline, User
+from app.models.enums import ListingKind, ListingStatus
 
 broker_for_pair = pipeline.broker_for_pair
 advance_pipeline = pipeline.advance_pipeline
@@ -110,6 +112,7 @@ def record_feedback(
     note: str = "",
 ) -> MatchFeedback:
     """Keep a 相关/不相关 judgement of one match (with the score and rank it had)."""
+    authorize(actor.user, Action.MATCH_FEEDBACK, listing)
     shown = find_matches(session, listing, limit=MAX_LIMIT, kinds=[target_kind], viewer=actor.user)
     position = next((i for i, m in enumerate(shown) if m.id == target_id), None)
     return feedback.record(
@@ -124,3 +127,45 @@ def record_feedback(
         score=shown[position].score if position is not None else None,
         rank=position + 1 if position is not None else None,
     )
+
+
+@dataclass
+class Panel:
+    """What a listing's detail page shows about its matches."""
+
+    matches: list[Match] = field(default_factory=list)
+    unavailable: bool = False
+    can_feedback: bool = False
+    can_propose: bool = False
+    feedback_reasons: list[tuple[str, str]] = field(default_factory=list)
+    judged: dict[tuple[str, int], bool] = field(default_factory=dict)
+    pipelines: list[MatchPipeline] = field(default_factory=list)
+
+
+def panel(session: Session, listing: Listing, viewer: User | None, *, limit: int = 8) -> Panel:
+    """The matches panel of a published listing; a down search engine leaves it empty."""
+    out = Panel(
+        can_feedback=can(viewer, Action.MATCH_FEEDBACK, listing),
+        can_propose=can(viewer, Action.MATCH_PROPOSE),
+    )
+    if listing.status != ListingStatus.PUBLISHED:
+        return out
+    try:
+        out.matches = find_matches(session, listing, limit=limit, viewer=viewer)
+    except ServiceUnavailable:
+        out.unavailable = True
+    if out.can_feedback:
+        out.feedback_reasons = feedback.reasons(session)
+        assert viewer is not None
+        out.judged = {
+            (row.target_kind, row.target_id): row.relevant
+            for row in feedback.latest(session, listing.id).values()
+            if row.user_id == viewer.id
+        }
+    if viewer is not None:
+        out.pipelines = [
+            p
+            for p in pipeline.for_listing(session, listing.id)
+            if can(viewer, Action.PIPELINE_VIEW, p)
+        ]
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -118,9 +119,13 @@ def search(
     page: int = 1,
     size: int = 20,
     sort: str = "relevance",
+    highlight: bool = True,
 ) -> SearchResponse:
-    """Search every public listing; an unreachable engine answers 503 in Chinese."""
-    query = _query(q, types, filters or {}, page, size, sort)
+    """Search every public listing; an unreachable engine answers 503 in Chinese.
+
+    ``highlight=False`` skips titles and snippets with marks, for callers that only rank.
+    """
+    query = replace(_query(q, types, filters or {}, page, size, sort), highlight=highlight)
     vocabulary.sync(session)
     try:
         return _response(engine.current().search(query))

@@ -1,0 +1,141 @@
+"""API shapes of matching: matches, feedback, pipeline entries, subscriptions, expert profiles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from app.models.enums import PipelineStage
+
+
+class MatchOut(BaseModel):
+    model_config = {"from_attributes": True}
+
+    id: int
+    type: str = Field(validation_alias="kind")
+    title: str
+    score: float
+    reasons: list[str]
+    url: str = ""
+    subtitle: str = ""
+
+
+class MatchList(BaseModel):
+    listing_id: int
+    listing_type: str
+    items: list[MatchOut]
+
+
+class FeedbackIn(BaseModel):
+    target_type: str = Field(
+        description="被评价的匹配对象类型：achievement、demand、challenge、expert、organization"
+    )
+    target_id: int
+    relevant: bool
+    reason_code: str | None = Field(
+        default=None, description="原因代码，见 /api/v1/taxonomy/match-feedback-reasons"
+    )
+    note: str = ""
+
+
+class FeedbackOut(BaseModel):
+    model_config = {"from_attributes": True}
+
+    id: int
+    listing_id: int
+    target_kind: str
+    target_id: int
+    relevant: bool
+    reason_code: str | None
+    note: str
+    score: float | None
+    rank: int | None
+
+
+class ProposalIn(BaseModel):
+    demand_listing_id: int = Field(description="技术需求或榜单的编号")
+    supply_listing_id: int = Field(description="科技成果的编号")
+    note: str = ""
+
+
+class PipelineMove(BaseModel):
+    reason: str = ""
+
+
+class PipelineOut(BaseModel):
+    model_config = {"from_attributes": True}
+
+    id: int
+    demand_listing_id: int
+    supply_listing_id: int
+    broker_id: int | None
+    stage: PipelineStage
+    stage_label: str
+    source: str
+    score: float | None
+    reasons: list[str]
+    note: str
+    demand_confirmed_at: datetime | None
+    supply_confirmed_at: datetime | None
+    close_reason: str
+    history: list[dict[str, Any]]
+    created_at: datetime
+    updated_at: datetime
+
+
+class PipelinePage(BaseModel):
+    total: int
+    items: list[PipelineOut]
+    page: int
+    size: int
+
+
+class SubscriptionIn(BaseModel):
+    name: str = ""
+    query: str = ""
+    kinds: list[str] = []
+    field_code: str | None = None
+    region_code: str | None = None
+    listing_id: int | None = None
+    min_score: float | None = None
+
+
+class SubscriptionOut(BaseModel):
+    model_config = {"from_attributes": True}
+
+    id: int
+    name: str
+    query: str
+    kinds: list[str]
+    field_code: str | None
+    region_code: str | None
+    listing_id: int | None
+    min_score: float
+    active: bool
+    checked_at: datetime
+    created_at: datetime
+
+
+class SubscriptionPage(BaseModel):
+    total: int
+    items: list[SubscriptionOut]
+    page: int
+    size: int
+
+
+class ExpertProfileIn(BaseModel):
+    title: str = ""
+    institution: str = ""
+    field_codes: list[str] = []
+    keywords: list[str] = []
+    bio: str = ""
+    region_code: str | None = None
+
+
+class ExpertProfileOut(ExpertProfileIn):
+    model_config = {"from_attributes": True}
+
+    user_id: int
+    updated_at: datetime
