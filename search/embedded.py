@@ -58,7 +58,7 @@ MAX_COMBINATIONS = 6
 DF_CACHE_SECONDS = 300.0
 DF_CACHE_SIZE = 50_000
 #: Match sets up to this size are scored, counted and faceted in full.
-EXACT_LIMIT = 4000
+EXACT_LIMIT = 1500
 #: Larger ones count total and facets over about this many evenly spread matches ...
 SAMPLE_SIZE = 2000
 #: ... and rank only the matches having the words in their title or keywords (or, when
