@@ -162,6 +162,8 @@ class SearchPage:
     size: int = 20
     #: True when no document matched enough words, so documents matching any word are shown.
     relaxed: bool = False
+    #: True when ``total`` and the facet counts are estimates (very large match sets).
+    approximate: bool = False
 
     @property
     def pages(self) -> int:

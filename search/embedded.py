@@ -52,10 +52,20 @@ NEW_PREFIX = "new_"
 MLT_TERMS = 12
 #: Relaxed queries and more-like-this rank, count and facet only this many best matches.
 RELAXED_CANDIDATES = 1000
-#: Above this many "m of n" clause combinations, matched clauses are counted per document.
-MAX_COMBINATIONS = 20
+#: Up to this many "m of n" combinations they are matched as an OR of ANDs, beyond it
+#: by counting matched clauses among the documents having one of the rarest.
+MAX_COMBINATIONS = 6
 DF_CACHE_SECONDS = 300.0
 DF_CACHE_SIZE = 50_000
+#: Match sets up to this size are scored, counted and faceted in full.
+EXACT_LIMIT = 1500
+#: Larger ones count total and facets over about this many evenly spread matches ...
+SAMPLE_SIZE = 2000
+#: ... and rank only the matches having the words in their title or keywords (or, when
+#: those are still more than this, in their title) -- where BM25's column weights put the
+#: best matches anyway. If that tier cannot fill the page, every match is ranked.
+TIER_LIMIT = 2500
+TIER_COLUMNS = ("{title keywords}", "{title}")
 
 
 @dataclass(slots=True)
@@ -83,6 +93,10 @@ class _Plan:
     phrase_exprs: list[str] = field(default_factory=list)
     #: Keep only the best this many matches (filters applied first); None keeps all.
     cap: int | None = None
+    #: "m of n" queries: ``match`` (any clause) ranks; ``minimum`` of these must match.
+    counted_clauses: list[QueryClause] = field(default_factory=list)
+    #: The analysed clauses behind ``all_clauses``, for their document frequencies.
+    analyzed_clauses: list[QueryClause] = field(default_factory=list)
 
 
 class EmbeddedBackend:
@@ -129,6 +143,7 @@ class EmbeddedBackend:
                 "CREATE TEMP TABLE IF NOT EXISTS hits ("
                 "rid INTEGER PRIMARY KEY, score REAL, published REAL, fmask INTEGER, codes TEXT)"
             )
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS cand (rid INTEGER PRIMARY KEY)")
         except sqlite3.Error as exc:
             raise SearchUnavailable(f"cannot open search index {self.path}: {exc}") from exc
         with self._write_lock:
@@ -311,7 +326,12 @@ class EmbeddedBackend:
             clauses = rare
         positive = [fts.any_of(clauses), *plan.phrase_exprs]
         return replace(
-            plan, match=fts.every(positive), clauses=[], minimum=1, cap=RELAXED_CANDIDATES
+            plan,
+            match=fts.every(positive),
+            clauses=[],
+            minimum=1,
+            cap=RELAXED_CANDIDATES,
+            counted_clauses=[],
         )
 
     def _clause_frequency(self, conn: sqlite3.Connection, clause: QueryClause) -> int:
@@ -342,17 +362,17 @@ class EmbeddedBackend:
         minimum = analyzed.minimum_should_match
         positive: list[str] = []
         counted: list[str] = []
+        counted_clauses: list[QueryClause] = []
         if clauses:
             if minimum >= len(clauses):
                 positive.append(fts.every(clauses))
-            elif math.comb(len(clauses), minimum) <= MAX_COMBINATIONS:
-                # "m of n" as an OR of ANDs: FTS5 intersects posting lists, which is far
-                # cheaper than counting matched clauses for every document of the union.
-                combos = combinations(clauses, minimum)
-                positive.append(fts.any_of(fts.every(c) for c in combos))
             else:
+                # "m of n": rank by the clauses each once (an OR of ANDs repeating words
+                # makes BM25 read each posting list once per repetition) and find the
+                # matches apart, without scoring.
                 positive.append(fts.any_of(clauses))
                 counted = clauses
+                counted_clauses = list(analyzed.clauses)
         positive += phrase_exprs
         where: list[str] = []
         params: list[object] = []
@@ -382,6 +402,8 @@ class EmbeddedBackend:
             terms=analyzed.highlight_terms(),
             all_clauses=clauses,
             phrase_exprs=phrase_exprs,
+            counted_clauses=counted_clauses,
+            analyzed_clauses=list(analyzed.clauses),
         )
 
     def _filter_sql(
@@ -400,27 +422,74 @@ class EmbeddedBackend:
         return (" AND ".join(parts) or "1"), params
 
     def _search_text(self, conn: sqlite3.Connection, query: SearchQuery, plan: _Plan) -> SearchPage:
-        weights = ", ".join(str(w) for w in self.weights)
-        names = list(plan.filters)
-        # A bit per satisfied filter, read from the narrow info table's facet codes (a
-        # substring test, no index probe); page, total and facets then read the bits.
+        """Rank, count and facet the matches of a text query.
+
+        Up to EXACT_LIMIT matches everything is exact. Beyond it (single very common words
+        match a fifth of the index) the total and facets are estimated from an even sample
+        of the matches and only the title/keyword tier is ranked; the page says so.
+        """
+        scope, scope_params = self._candidates(conn, plan)
+        if plan.cap is not None:
+            return self._search_exact(conn, query, plan, scope, scope_params)
+        if scope == "1":
+            sql, params = "SELECT count(*) FROM fts WHERE fts MATCH ?", [plan.match]
+        else:
+            sql, params = "SELECT count(*) FROM temp.cand", []
+        matched = int(conn.execute(sql, params).fetchone()[0])
+        if matched <= EXACT_LIMIT:
+            return self._search_exact(conn, query, plan, scope, scope_params)
+        return self._search_large(conn, query, plan, scope, scope_params, matched)
+
+    def _candidates(self, conn: sqlite3.Connection, plan: _Plan) -> tuple[str, list[object]]:
+        """SQL on ``f.rowid`` keeping the documents an "m of n" query matches, or "1"."""
+        if not plan.clauses:
+            return "1", []
+        conn.execute("DELETE FROM temp.cand")
+        if math.comb(len(plan.clauses), plan.minimum) <= MAX_COMBINATIONS:
+            # An OR of ANDs, without scores: FTS5 intersects posting lists.
+            combos = combinations(plan.clauses, plan.minimum)
+            expr = fts.every([fts.any_of(fts.every(c) for c in combos), *plan.phrase_exprs])
+            conn.execute("INSERT INTO temp.cand SELECT rowid FROM fts WHERE fts MATCH ?", [expr])
+            return "+f.rowid IN (SELECT rid FROM temp.cand)", []
+        # A document with m of n clauses has one of the n - m + 1 rarest: draw candidates
+        # from those, then count each clause among the candidates only.
+        frequencies = [self._clause_frequency(conn, c) for c in plan.counted_clauses]
+        ranked = sorted(range(len(plan.clauses)), key=lambda i: frequencies[i])
+        rare = fts.any_of(plan.clauses[i] for i in ranked[: len(plan.clauses) - plan.minimum + 1])
+        exprs = [fts.every([rare, clause, *plan.phrase_exprs]) for clause in plan.clauses]
+        union = " UNION ALL ".join("SELECT rowid FROM fts WHERE fts MATCH ?" for _ in exprs)
+        conn.execute(
+            f"INSERT INTO temp.cand SELECT rowid FROM ({union}) GROUP BY rowid HAVING count(*) >= ?",
+            [*exprs, plan.minimum],
+        )
+        # The unary + keeps SQLite from handing each candidate to FTS5 as a separate lookup.
+        return "+f.rowid IN (SELECT rid FROM temp.cand)", []
+
+    def _masks(self, plan: _Plan) -> tuple[str, list[object], int]:
+        """A bit per satisfied filter, read from the narrow info table's facet codes (a
+        substring test, no index probe); page, total and facets then read the bits."""
         bits = []
-        mask_params: list[object] = []
-        for bit, name in enumerate(names):
+        params: list[object] = []
+        for bit, name in enumerate(plan.filters):
             tests = " OR ".join("instr(i.codes, ?) > 0" for _ in plan.filters[name])
             bits.append(f"(({tests}) << {bit})")
-            mask_params += [fts.facet_code(name, v) for v in plan.filters[name]]
-        fmask = " | ".join(bits) or "0"
+            params += [fts.facet_code(name, v) for v in plan.filters[name]]
+        return " | ".join(bits) or "0", params, (1 << len(plan.filters)) - 1
+
+    def _search_exact(
+        self,
+        conn: sqlite3.Connection,
+        query: SearchQuery,
+        plan: _Plan,
+        scope: str,
+        scope_params: list[object],
+    ) -> SearchPage:
+        weights = ", ".join(str(w) for w in self.weights)
+        names = list(plan.filters)
+        fmask, mask_params, full = self._masks(plan)
         params = list(mask_params)
-        full = (1 << len(names)) - 1
-        where = ["fts MATCH ?", *plan.where]
-        params += [plan.match, *plan.params]
-        if plan.clauses:
-            counts = " + ".join(
-                "(f.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?))" for _ in plan.clauses
-            )
-            where.append(f"({counts}) >= {plan.minimum}")
-            params += plan.clauses
+        where = ["fts MATCH ?", scope, *plan.where]
+        params += [plan.match, *scope_params, *plan.params]
         limit = ""
         if plan.cap is not None:
             # A capped candidate list is taken after filtering, so filters apply up front.
@@ -431,10 +500,12 @@ class EmbeddedBackend:
         conn.execute("DELETE FROM temp.hits")
         conn.execute(
             "INSERT INTO temp.hits (rid, score, published, fmask, codes) "
-            f"SELECT f.rowid, bm25(fts, {weights}) AS score, i.published, {fmask}, i.codes "
+            # Only documents passing every filter are ranked; the others are facet counts.
+            f"SELECT f.rowid, CASE WHEN ({fmask}) = {full} THEN bm25(fts, {weights}) END "
+            f"AS score, i.published, {fmask}, i.codes "
             f"FROM fts f JOIN info i ON i.rowid = f.rowid {join_doc} "
             f"WHERE {' AND '.join(where)} {limit}",
-            params,
+            [*mask_params, *params],
         )
         order = (
             "published DESC NULLS LAST, rid DESC"
@@ -449,6 +520,155 @@ class EmbeddedBackend:
         facets = self._text_facets(conn, query.facets, names, full)
         hits = self._hits(conn, [(r[0], -r[1]) for r in rows], plan.terms, query.highlight)
         return SearchPage(int(total[0]), hits, facets, query.page, query.size)
+
+    def _search_large(
+        self,
+        conn: sqlite3.Connection,
+        query: SearchQuery,
+        plan: _Plan,
+        scope: str,
+        scope_params: list[object],
+        matched: int,
+    ) -> SearchPage:
+        names = list(plan.filters)
+        fmask, mask_params, full = self._masks(plan)
+        join_doc = "JOIN doc d ON d.rowid = f.rowid" if plan.where else ""
+        # Total and facets from every step-th match: FTS5 walks the posting lists (cheap),
+        # only the sample is looked up and counted.
+        step = -(-matched // SAMPLE_SIZE)
+        source, params, where = "fts f", [plan.match], ["fts MATCH ?"]
+        if scope != "1":  # the candidates are listed already
+            source, params, where = "(SELECT rid AS rowid FROM temp.cand) f", [], []
+        conn.execute("DELETE FROM temp.hits")
+        conn.execute(
+            "INSERT INTO temp.hits (rid, score, published, fmask, codes) "
+            f"SELECT f.rowid, 0, i.published, {fmask}, i.codes "
+            f"FROM {source} JOIN info i ON i.rowid = f.rowid {join_doc} "
+            f"WHERE {' AND '.join([*where, f'f.rowid % {step} = 0', *plan.where])}",
+            [*mask_params, *params, *plan.params],
+        )
+        if plan.filters or plan.where:
+            sampled = conn.execute("SELECT count(*) FROM temp.hits WHERE fmask = ?", [full])
+            total = _estimate(int(sampled.fetchone()[0]) * step)
+        else:
+            total = matched
+        facets = {
+            name: [(value, _estimate(count * step)) for value, count in counts]
+            for name, counts in self._text_facets(conn, query.facets, names, full).items()
+        }
+        if query.sort == "newest":
+            scored = self._newest_page(conn, query, plan, scope, scope_params)
+        elif (plan.filters or plan.where) and total <= EXACT_LIMIT // 2:
+            # Filters leave few enough to rank them all.
+            scored = self._ranked_page(conn, query, plan, scope, scope_params)
+        else:
+            scored = self._tier_page(conn, query, plan, scope, scope_params)
+        hits = self._hits(conn, scored, plan.terms, query.highlight)
+        return SearchPage(
+            min(total, matched), hits, facets, query.page, query.size, approximate=True
+        )
+
+    def _page_sql(
+        self,
+        plan: _Plan,
+        scope: str,
+        scope_params: list[object],
+        extra: str = "1",
+        *extra_params: object,
+    ) -> tuple[str, list[object]]:
+        """FROM/WHERE over the matches passing every filter, with ``extra`` on f.rowid."""
+        fmask, mask_params, full = self._masks(plan)
+        join_doc = "JOIN doc d ON d.rowid = f.rowid" if plan.where else ""
+        sql = (
+            f"FROM fts f JOIN info i ON i.rowid = f.rowid {join_doc} "
+            f"WHERE fts MATCH ? AND {scope} AND {extra} "
+            f"AND {' AND '.join(plan.where) or '1'} AND ({fmask}) = {full}"
+        )
+        return sql, [plan.match, *scope_params, *extra_params, *plan.params, *mask_params]
+
+    def _tier_page(
+        self,
+        conn: sqlite3.Connection,
+        query: SearchQuery,
+        plan: _Plan,
+        scope: str,
+        scope_params: list[object],
+    ) -> list[tuple[int, float]]:
+        """The best matches by BM25, ranked among those with the words in the top columns."""
+        weights = ", ".join(str(w) for w in self.weights)
+        # The tier: matches with a distinctive query word in the top columns, where BM25's
+        # column weights put the best matches (a word in a tenth of the index or more adds
+        # little to a score, unless no word is rarer).
+        frequencies = [self._clause_frequency(conn, c) for c in plan.analyzed_clauses]
+        cutoff = max(min(frequencies, default=0), self._document_count(conn) // 10)
+        rare = [c for c, df in zip(plan.all_clauses, frequencies, strict=True) if df <= cutoff]
+        words = fts.any_of([*rare, *plan.phrase_exprs])
+        tier = ""
+        for columns in TIER_COLUMNS:
+            tier = f"{columns} : ({words})"
+            found = conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", [tier]).fetchone()
+            if found[0] <= TIER_LIMIT:
+                break
+        sql, params = self._page_sql(
+            plan, scope, scope_params, "+f.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)", tier
+        )
+        order = f"ORDER BY score, i.published DESC NULLS LAST, f.rowid LIMIT {query.size} OFFSET ?"
+        select = f"SELECT f.rowid, bm25(fts, {weights}) AS score"
+        rows = conn.execute(f"{select} {sql} {order}", [*params, query.offset]).fetchall()
+        if len(rows) < query.size:
+            # The tier cannot fill this page: rank every match.
+            return self._ranked_page(conn, query, plan, scope, scope_params)
+        return [(rid, -score) for rid, score in rows]
+
+    def _ranked_page(
+        self,
+        conn: sqlite3.Connection,
+        query: SearchQuery,
+        plan: _Plan,
+        scope: str,
+        scope_params: list[object],
+    ) -> list[tuple[int, float]]:
+        """The best matches by BM25 among all that pass the filters."""
+        weights = ", ".join(str(w) for w in self.weights)
+        sql, params = self._page_sql(plan, scope, scope_params)
+        rows = conn.execute(
+            f"SELECT f.rowid, bm25(fts, {weights}) AS score {sql} "
+            f"ORDER BY score, i.published DESC NULLS LAST, f.rowid LIMIT {query.size} OFFSET ?",
+            [*params, query.offset],
+        ).fetchall()
+        return [(rid, -score) for rid, score in rows]
+
+    def _newest_page(
+        self,
+        conn: sqlite3.Connection,
+        query: SearchQuery,
+        plan: _Plan,
+        scope: str,
+        scope_params: list[object],
+    ) -> list[tuple[int, float]]:
+        """The newest matches: walk the publication-date index, test each document."""
+        fmask, mask_params, full = self._masks(plan)
+        where = " AND ".join(plan.where) or "1"
+        rows = conn.execute(
+            "SELECT d.rowid FROM doc d JOIN info i ON i.rowid = d.rowid "
+            f"WHERE +d.rowid IN (SELECT f.rowid FROM fts f WHERE fts MATCH ? AND {scope}) "
+            f"AND {where} AND ({fmask}) = {full} "
+            "ORDER BY d.published DESC, d.rowid DESC LIMIT ? OFFSET ?",
+            [plan.match, *scope_params, *plan.params, *mask_params, query.size, query.offset],
+        ).fetchall()
+        if not rows:
+            return []
+        weights = ", ".join(str(w) for w in self.weights)
+        ids = [r[0] for r in rows]
+        marks = ",".join("?" * len(ids))
+        scores = dict(
+            conn.execute(
+                f"SELECT f.rowid, bm25(fts, {weights}) FROM fts f "
+                f"WHERE fts MATCH ? AND +f.rowid IN ({marks})",
+                [plan.match, *ids],
+            ).fetchall()
+        )
+        return [(rid, -scores.get(rid, 0.0)) for rid in ids]
 
     def _text_facets(
         self, conn: sqlite3.Connection, wanted: Sequence[str], names: list[str], full: int
@@ -605,6 +825,7 @@ class EmbeddedBackend:
         plan = self._plan(query, clause_query)
         plan.match = fts.any_of(fts.quote(t) for t in terms)
         plan.clauses = []
+        plan.counted_clauses = []
         plan.cap = RELAXED_CANDIDATES
         with self._reader() as conn:
             page = self._search_text(conn, query, plan)
@@ -721,6 +942,15 @@ def _type_condition(types: Sequence[str], alias: str) -> tuple[str, list[object]
     if not types:
         return "1", []
     return f"{alias}.type IN ({','.join('?' * len(types))})", list(types)
+
+
+def _estimate(count: int) -> int:
+    """A count scaled up from a sample, rounded so it does not look exact."""
+    if count >= 1000:
+        return round(count, -2)
+    if count >= 100:
+        return round(count, -1)
+    return count
 
 
 def _facet_lists(rows: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:

@@ -25,6 +25,9 @@ class SearchResponse(BaseModel):
     page: int
     size: int
     relaxed: bool = Field(description="没有同时命中全部关键词时为 true，结果为部分命中")
+    approximate: bool = Field(
+        default=False, description="命中数极多时为 true：total 与分面计数为估算值"
+    )
 
 
 class Suggestions(BaseModel):

@@ -107,6 +107,7 @@ def _response(result: SearchPage) -> SearchResponse:
         page=result.page,
         size=result.size,
         relaxed=result.relaxed,
+        approximate=result.approximate,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +17,7 @@ from app.orgs import service as org_service
 from app.orgs.schemas import OrgUpdate
 from app.search import engine
 from app.search import service as search_service
+from search import embedded
 from search.base import SearchBackend
 from search.factory import create_backend
 from tests.factories.accounts import make_org
@@ -179,6 +181,25 @@ class TestSearchPage:
         assert "机构类型" in page.text
         empty = client.get("/search", params={"q": "量子计算机"})
         assert "没有找到与“量子计算机”相关的结果" in empty.text and "试试" in empty.text
+
+    def test_estimated_counts_say_so(
+        self,
+        client: TestClient,
+        session: Session,
+        session_factory: sessionmaker[Session],
+        platform_admin: User,
+        search_backend: SearchBackend,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        if search_backend.name != "embedded":
+            pytest.skip("only the embedded backend estimates counts")
+        _publish(session, platform_admin, name="长春光感科技有限公司")
+        outbox.drain(session_factory)
+        monkeypatch.setattr(embedded, "EXACT_LIMIT", 0)  # as if the word were in 20,000
+        body = client.get("/api/v1/search", params={"q": "激光雷达"}).json()
+        assert body["approximate"] is True and body["total"] == 1
+        page = client.get("/search", params={"q": "激光雷达"})
+        assert "找到约 1 条结果" in page.text and "估算" in page.text
 
     def test_engine_down_page_explains(self, client: TestClient) -> None:
         engine.install(None)
