@@ -45,6 +45,10 @@ class Action(StrEnum):
     CONTRACT_EDIT = "contract.edit"
     CONTRACT_REGISTER = "contract.register"
     CONTRACT_EXPORT = "contract.export"
+    EVENT_CREATE = "event.create"
+    EVENT_MANAGE = "event.manage"
+    EVENT_REGISTER_OTHERS = "event.register_others"
+    EVENT_ACT_FOR = "event.act_for"
 
 
 Rule = Callable[[User, Any], bool]
@@ -171,6 +175,28 @@ _RULES: dict[Action, Rule] = {
     ),
     Action.CONTRACT_REGISTER: _registers,
     Action.CONTRACT_EXPORT: lambda user, _obj: user.is_staff,
+    # Events: platform and district administrators create them; the platform administrator,
+    # the district's administrator and the event's organisers manage them.
+    Action.EVENT_CREATE: lambda user, _obj: user.is_staff,
+    Action.EVENT_MANAGE: lambda user, event: (
+        user.is_platform_admin
+        or (user.role == Role.DISTRICT_ADMIN and user.region_code == event.region_code)
+        or any(o.user_id == user.id for o in event.organisers)
+    ),
+    # An organisation's administrator registers its people (obj: the organisation).
+    Action.EVENT_REGISTER_OTHERS: lambda user, org: (
+        user.is_platform_admin or _is_org_admin_of(user, org)
+    ),
+    # Answering requests and recording outcomes for a participant: the person, or the
+    # administrator of the organisation that registered them (obj: the participant).
+    Action.EVENT_ACT_FOR: lambda user, participant: (
+        participant.user_id == user.id
+        or (
+            participant.org_id is not None
+            and user.is_org_admin
+            and user.active_org_id == participant.org_id
+        )
+    ),
 }
 assert set(_RULES) == set(Action), "every action needs a rule"
 
@@ -218,4 +244,8 @@ _DENIED = {
     Action.CONTRACT_EDIT: "仅合同当事人可以办理此事项",
     Action.CONTRACT_REGISTER: "仅平台管理员或登记方所在区县的管理员可以审核认定登记",
     Action.CONTRACT_EXPORT: "仅管理员可以导出技术合同统计",
+    Action.EVENT_CREATE: "仅平台或区县管理员可以创建活动",
+    Action.EVENT_MANAGE: "仅活动的组织者或管理员可以管理该活动",
+    Action.EVENT_REGISTER_OTHERS: "仅本机构管理员可以为本机构人员报名",
+    Action.EVENT_ACT_FOR: "仅参会人本人或其机构管理员可以进行此操作",
 }

@@ -4,6 +4,17 @@ from app.core.db import Base
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
 from app.models.auth import ApiToken, PasswordResetToken
+from app.models.event import (
+    Event,
+    EventListing,
+    EventOrganiser,
+    EventParticipant,
+    EventSession,
+    EventSlot,
+    EventTable,
+    Meeting,
+    MeetingRequest,
+)
 from app.models.listing import (
     Achievement,
     Challenge,
@@ -54,12 +65,21 @@ __all__ = [
     "DealMessage",
     "DealOffer",
     "Demand",
+    "Event",
+    "EventListing",
+    "EventOrganiser",
+    "EventParticipant",
+    "EventSession",
+    "EventSlot",
+    "EventTable",
     "ExpertProfile",
     "Favourite",
     "Listing",
     "ListingVersion",
     "MatchFeedback",
     "MatchPipeline",
+    "Meeting",
+    "MeetingRequest",
     "Notification",
     "OrgTag",
     "Organization",
