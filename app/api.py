@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from app.accounts.endpoints import router as accounts
 from app.audit.endpoints import router as audit
+from app.events.endpoints import router as events
 from app.listings.endpoints import router as listings
 from app.orgs.endpoints import router as orgs
 from app.search.endpoints import router as search
@@ -12,5 +13,5 @@ from app.taxonomy.endpoints import router as taxonomy
 from app.trading.endpoints import router as trading
 
 router = APIRouter(prefix="/api/v1")
-for domain_router in (system, search, accounts, orgs, listings, taxonomy, audit, trading):
+for domain_router in (system, search, accounts, orgs, listings, taxonomy, audit, trading, events):
     router.include_router(domain_router)

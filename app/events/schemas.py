@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from app.core.clock import LOCAL_TZ
 from app.core.money import Money
 from app.models.enums import (
     ChiefRole,
@@ -19,11 +20,19 @@ from app.models.enums import (
 )
 
 
+def _aware(value: datetime) -> datetime:
+    """A time without a zone is the city's local time; stored in UTC."""
+    return (value.replace(tzinfo=LOCAL_TZ) if value.tzinfo is None else value).astimezone(UTC)
+
+
+LocalDateTime = Annotated[datetime, AfterValidator(_aware)]
+
+
 class SessionIn(BaseModel):
     title: Annotated[str, Field(min_length=1, max_length=100)]
     room: Annotated[str, Field(max_length=100)] = ""
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: LocalDateTime
+    ends_at: LocalDateTime
 
     @model_validator(mode="after")
     def _order(self) -> SessionIn:
@@ -40,8 +49,8 @@ class EventCreate(BaseModel):
     summary: Annotated[str, Field(max_length=5000)] = ""
     venue: Annotated[str, Field(max_length=200)] = ""
     region_code: Annotated[str, Field(pattern=r"^\d{6}$")]
-    registration_opens_at: datetime
-    registration_closes_at: datetime
+    registration_opens_at: LocalDateTime
+    registration_closes_at: LocalDateTime
     slot_minutes: Annotated[int, Field(ge=5, le=240)] = 20
     request_ttl_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 48
     tables: Annotated[int, Field(ge=1, le=500)] = 10

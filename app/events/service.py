@@ -117,6 +117,7 @@ SCHEDULABLE = (R.ACCEPTED, R.PENDING, R.SUGGESTED)
 AGREEMENT_WEIGHT = {R.ACCEPTED: 3, R.PENDING: 2, R.SUGGESTED: 1}
 FIXED_SLOT_BONUS = 1000  # a three-chiefs meeting is placed before anything else
 REFILL_SECONDS = 2.0
+DIRECT_REQUEST_SCORE = 50.0
 
 
 # ---------------------------------------------------------------- events
@@ -426,6 +427,10 @@ def participants(session: Session, actor: Actor, event: Event) -> list[EventPart
     return repository.participants(session, event.id)
 
 
+def participant_count(session: Session, event: Event) -> int:
+    return repository.count_participants(session, event.id)
+
+
 def me(session: Session, user: User | None, event: Event) -> EventParticipant | None:
     if user is None:
         return None
@@ -572,8 +577,13 @@ def send_request(
     now = utcnow()
     if request is None:
         a, b = _ordered(sender, other)
+        # No match behind it: a neutral score, so agreement decides its place in line.
         request = MeetingRequest(
-            event_id=event.id, party_a_id=a.id, party_b_id=b.id, status=R.SUGGESTED
+            event_id=event.id,
+            party_a_id=a.id,
+            party_b_id=b.id,
+            status=R.SUGGESTED,
+            score=DIRECT_REQUEST_SCORE,
         )
         session.add(request)
     elif request.status == R.PENDING and request.requested_by_id != sender.id:
@@ -676,14 +686,14 @@ def arrange(
     if request is None:
         a, b = _ordered(first, second)
         request = MeetingRequest(
-            event_id=event.id, party_a_id=a.id, party_b_id=b.id, status=R.SUGGESTED
+            event_id=event.id, party_a_id=a.id, party_b_id=b.id, status=R.SUGGESTED, score=0.0
         )
         session.add(request)
     request_flow.apply(request, "arrange")
     request.fixed_slot_id = data.fixed_slot_id
     request.message = data.message.strip()
     request.responded_at = utcnow()
-    request.score = max(request.score, 100.0 if data.fixed_slot_id else request.score)
+    request.score = 100.0  # arranged by the organiser: agreed by both, first in line
     audit.record(
         session,
         actor,
@@ -977,9 +987,15 @@ def sessions(session: Session, event: Event) -> list[EventSession]:
 # ---------------------------------------------------------------- agenda and check-in
 
 
-def agenda(session: Session, event: Event, person: EventParticipant) -> AgendaOut:
+def agenda(
+    session: Session, event: Event, person: EventParticipant, *, draft: bool = False
+) -> AgendaOut:
+    """The person's meetings in time order; before publication only organisers (``draft``)
+    see them."""
     items = []
-    for meeting in repository.meetings(session, event.id, participant_id=person.id):
+    published = event.status in (E.SCHEDULED, E.FINISHED)
+    meetings = repository.meetings(session, event.id, participant_id=person.id)
+    for meeting in meetings if published or draft else []:
         request = meeting.request
         other = request.party_b if request.party_a_id == person.id else request.party_a
         items.append(
