@@ -23,7 +23,14 @@ from app.core import audit
 from app.core.audit import SYSTEM, Actor
 from app.core.clock import local
 from app.core.db import utcnow
-from app.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceUnavailable
+from app.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ServiceUnavailable,
+)
 from app.core.notifications import notify
 from app.core.outbox import every
 from app.core.pagination import Paged, Pagination, paginate
@@ -292,7 +299,7 @@ def register(
     bring and the slots they cannot attend."""
     user = actor.user
     if user is None:
-        raise PermissionDenied("请先登录后报名")
+        raise NotAuthenticated("请先登录后报名")
     manager = can(user, Action.EVENT_MANAGE, event)
     if not is_registration_open(event) and not (
         manager and event.status in (E.REGISTRATION, E.CLOSED)
@@ -423,7 +430,7 @@ def _event_of(session: Session, obj: EventParticipant | MeetingRequest | Meeting
 def participants(session: Session, actor: Actor, event: Event) -> list[EventParticipant]:
     """Everyone registered; only people signed in see the list."""
     if actor.user is None:
-        raise PermissionDenied("请先登录后查看参会名单")
+        raise NotAuthenticated("请先登录后查看参会名单")
     return repository.participants(session, event.id)
 
 
@@ -443,7 +450,7 @@ def participant_for(
 ) -> EventParticipant:
     """The participant ``actor`` acts for: oneself by default, or one they may act for."""
     if actor.user is None:
-        raise PermissionDenied("请先登录")
+        raise NotAuthenticated("请先登录")
     if participant_id is None:
         person = me(session, actor.user, event)
         if person is None:
@@ -496,7 +503,9 @@ def _find_matches(session: Session, listing: Listing) -> list[Any]:
         from app.matching import service as matching_service
     except ImportError as exc:  # pragma: no cover - the matching domain ships with the platform
         raise ServiceUnavailable("匹配服务暂不可用，请稍后再试") from exc
-    return list(matching_service.find_matches(session, listing, limit=30))
+    # Only listings can be attached to an event, so only listings can be met there.
+    kinds = ["achievement"] if listing.kind != ListingKind.ACHIEVEMENT else ["demand", "challenge"]
+    return list(matching_service.find_matches(session, listing, limit=30, kinds=kinds))
 
 
 def propose(session: Session, actor: Actor, event: Event) -> int:
@@ -590,7 +599,7 @@ def send_request(
         return respond(session, actor, request, sender, accept=True)  # both asked: agreed
     elif request.status in (R.PENDING, R.ACCEPTED):
         raise Conflict(f"与{other.user.name}的约见{request.status.label}")
-    elif request.status == R.DECLINED and request.requested_by_id != sender.id:
+    elif request.status == R.DECLINED and request.requested_by_id == sender.id:
         raise Conflict("对方已婉拒您的约见")
     request_flow.apply(request, "send")
     request.requested_by_id = sender.id
@@ -1128,6 +1137,7 @@ def _feed_pipeline(session: Session, actor: Actor, meeting: Meeting, data: Outco
         supply_listing_id=request.supply_listing_id,
         stage=stage,
         actor=actor,
+        source="event",
         note=f"活动洽谈：{data.outcome.label}"
         + (f"，{data.note.strip()}" if data.note.strip() else ""),
     )
