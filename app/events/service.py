@@ -29,7 +29,6 @@ from app.core.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
-    ServiceUnavailable,
 )
 from app.core.notifications import notify
 from app.core.outbox import every
@@ -49,6 +48,7 @@ from app.events.schemas import (
     RequestIn,
     ScheduleOut,
 )
+from app.matching import service as matching_service
 from app.models import (
     Event,
     EventListing,
@@ -125,6 +125,8 @@ AGREEMENT_WEIGHT = {R.ACCEPTED: 3, R.PENDING: 2, R.SUGGESTED: 1}
 FIXED_SLOT_BONUS = 1000  # a three-chiefs meeting is placed before anything else
 REFILL_SECONDS = 2.0
 DIRECT_REQUEST_SCORE = 50.0
+# A suggested meeting takes people's time: weak matches are not worth proposing.
+MIN_SUGGESTION_SCORE = 40.0
 
 
 # ---------------------------------------------------------------- events
@@ -499,10 +501,6 @@ def _supply_demand(first: Listing, second: Listing) -> tuple[int | None, int | N
 
 
 def _find_matches(session: Session, listing: Listing) -> list[Any]:
-    try:
-        from app.matching import service as matching_service
-    except ImportError as exc:  # pragma: no cover - the matching domain ships with the platform
-        raise ServiceUnavailable("匹配服务暂不可用，请稍后再试") from exc
     # Only listings can be attached to an event, so only listings can be met there.
     kinds = ["achievement"] if listing.kind != ListingKind.ACHIEVEMENT else ["demand", "challenge"]
     return list(matching_service.find_matches(session, listing, limit=30, kinds=kinds))
@@ -517,20 +515,32 @@ def propose(session: Session, actor: Actor, event: Event) -> int:
     attached = repository.event_listings(session, event.id)
     holder = {el.listing_id: el for el in attached}
     people = {p.id: p for p in repository.participants(session, event.id)}
-    best: dict[tuple[int, int], tuple[float, list[str], Listing, Listing]] = {}
+    # (listing, listing) → (score, reasons) as each listing's own ranking sees the other.
+    seen: dict[tuple[int, int], tuple[float, list[str]]] = {}
     for el in attached:
         for match in _find_matches(session, el.listing):
             other = holder.get(int(match.id))
             if other is None or other.participant_id == el.participant_id:
                 continue
-            a, b = people.get(el.participant_id), people.get(other.participant_id)
-            if a is None or b is None or (a.org_id is not None and a.org_id == b.org_id):
-                continue
-            key = (min(a.id, b.id), max(a.id, b.id))
             score = float(match.score)
-            score = score * 100 if score <= 1 else score
-            if key not in best or score > best[key][0]:
-                best[key] = (score, list(match.reasons or []), el.listing, other.listing)
+            seen[el.listing_id, other.listing_id] = (
+                score * 100 if score <= 1 else score,
+                [str(r) for r in match.reasons or []],
+            )
+    # A pair is suggested when each listing finds the other among its matches: one-sided
+    # hits (a demand whose only candidate shares a region) are not worth a meeting.
+    best: dict[tuple[int, int], tuple[float, list[str], Listing, Listing]] = {}
+    for (mine, theirs), (score, reasons) in seen.items():
+        back = seen.get((theirs, mine))
+        if back is None or min(score, back[0]) < MIN_SUGGESTION_SCORE:
+            continue
+        here, there = holder[mine], holder[theirs]
+        a, b = people.get(here.participant_id), people.get(there.participant_id)
+        if a is None or b is None or (a.org_id is not None and a.org_id == b.org_id):
+            continue
+        key = (min(a.id, b.id), max(a.id, b.id))
+        if key not in best or score > best[key][0]:
+            best[key] = (score, reasons, here.listing, there.listing)
     created = 0
     told: Counter[int] = Counter()
     for (a_id, b_id), (score, reasons, first, second) in best.items():
@@ -1126,10 +1136,6 @@ def _feed_pipeline(session: Session, actor: Actor, meeting: Meeting, data: Outco
     stage = PIPELINE_STAGE.get(data.outcome)
     request = meeting.request
     if stage is None or not (request.demand_listing_id and request.supply_listing_id):
-        return
-    try:
-        from app.matching import service as matching_service
-    except ImportError:  # pragma: no cover - the matching domain ships with the platform
         return
     matching_service.advance_pipeline(
         session,

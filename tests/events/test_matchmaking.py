@@ -70,6 +70,8 @@ def test_suggestions_from_matches_then_outcome_feeds_the_pipeline(
         title="玉米秸秆青贮饲料发酵工艺",
         summary="寻求提高玉米秸秆青贮饲料发酵品质、降低霉变的工艺和菌剂。",
         keywords=["青贮", "饲料", "发酵"],
+        field_code="F0501",
+        region_code="220183",
     )
     session.flush()
     search_service.reindex(session, search_backend)
