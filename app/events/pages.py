@@ -181,13 +181,27 @@ def detail(request: Request, event_id: int, session: SessionDep, actor: ActorDep
 
 
 @router.post("/events/{event_id}/transitions/{action}")
-def transition(
+async def transition(
     request: Request, event_id: int, action: str, session: SessionDep, actor: ActorDep
 ) -> Response:
     event = _event(session, event_id, actor.user)
-    service.transition(session, actor, event, action)
+    back = _back((await form_data(request)).get("back"), event)
+    try:
+        service.transition(session, actor, event, action)
+    except AppError as exc:
+        flash(request, _message(exc), "error")
+        return redirect(back)
     flash(request, f"已{service.lifecycle.label(action)}")
-    return redirect(f"/events/{event.id}")
+    return redirect(back)
+
+
+def _back(value: object, event: Event, default: str = "") -> str:
+    """Where a form on several pages returns to: one of this event's pages."""
+    text = str(value or "")
+    prefix = f"/events/{event.id}"
+    if text == prefix or (text.startswith(prefix + "/") and "//" not in text):
+        return text
+    return default or prefix
 
 
 def _ints(values: list[str]) -> list[int]:
@@ -398,7 +412,7 @@ async def check_in(
     event = _event(session, event_id, actor.user)
     values = await form_data(request)
     pid = str(values.get("participant_id", ""))
-    back = str(values.get("back", "")) or f"/events/{event.id}/manage"
+    back = _back(values.get("back"), event, f"/events/{event.id}/manage")
     try:
         person = service.check_in(
             session,
@@ -411,9 +425,9 @@ async def check_in(
         )
     except AppError as exc:
         flash(request, _message(exc), "error")
-        return redirect(back if back.startswith("/events/") else f"/events/{event.id}")
+        return redirect(back)
     flash(request, f"{person.user.name}已签到")
-    return redirect(back if back.startswith("/events/") else f"/events/{event.id}")
+    return redirect(back)
 
 
 @router.post("/events/{event_id}/arrangements")
@@ -494,7 +508,7 @@ async def outcome(
     event = _event(session, event_id, actor.user)
     meeting = service.meeting_for(session, event, meeting_id)
     values = await form_data(request)
-    back = str(values.get("back", "")) or f"/events/{event.id}/agenda"
+    back = _back(values.get("back"), event, f"/events/{event.id}/agenda")
     try:
         data = OutcomeIn.model_validate(
             {k: values.get(k) for k in ("outcome", "amount", "note") if values.get(k) is not None}
@@ -502,9 +516,9 @@ async def outcome(
         service.record_outcome(session, actor, event, meeting, data)
     except (AppError, ValidationError) as exc:
         flash(request, _message(exc), "error")
-        return redirect(back if back.startswith("/events/") else f"/events/{event.id}")
+        return redirect(back)
     flash(request, f"已记录洽谈结果：{data.outcome.label}")
-    return redirect(back if back.startswith("/events/") else f"/events/{event.id}")
+    return redirect(back)
 
 
 @router.post("/events/{event_id}/meetings/{meeting_id}/cancel")
@@ -514,10 +528,10 @@ async def cancel_meeting(
     event = _event(session, event_id, actor.user)
     meeting = service.meeting_for(session, event, meeting_id)
     values = await form_data(request)
-    back = str(values.get("back", "")) or f"/events/{event.id}/agenda"
+    back = _back(values.get("back"), event, f"/events/{event.id}/agenda")
     added = service.cancel_meeting(session, actor, event, meeting, str(values.get("reason", "")))
     flash(request, f"洽谈已取消{'，已从候补补排' + str(added) + '场' if added else ''}")
-    return redirect(back if back.startswith("/events/") else f"/events/{event.id}")
+    return redirect(back)
 
 
 @router.get("/events/{event_id}/report")
