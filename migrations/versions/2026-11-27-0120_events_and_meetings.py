@@ -1,7 +1,7 @@
 """Matchmaking events: sessions, slots, tables, participants, meeting requests and meetings
 
 Revision ID: 71136ca45973
-Revises: 71cd6ee2e988
+Revises: b4d0b4936646
 Create Date: 2026-11-27 00:49:04.822755
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import app.core.db
 
 revision: str = "71136ca45973"
-down_revision: str | None = "71cd6ee2e988"
+down_revision: str | None = "b4d0b4936646"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
