@@ -208,7 +208,9 @@ def test_organiser_runs_a_matchmaking_event_end_to_end(
     people.be(ORGANISER)
     visit(driver, live_server, f"/events/{event_id}/manage")
     fill(driver, "#f-code", code)
-    submit(driver, button(driver, "签到", driver.find_element(By.CSS_SELECTOR, "form.checkin-form")))
+    submit(
+        driver, button(driver, "签到", driver.find_element(By.CSS_SELECTOR, "form.checkin-form"))
+    )
     assert any("王海燕已签到" in f for f in flashes(driver)), flashes(driver)
 
     # 6. The participant records a contract on the agenda.
