@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from app.accounts.endpoints import router as accounts
 from app.audit.endpoints import router as audit
+from app.events.endpoints import router as events
 from app.incentives.endpoints import router as incentives
 from app.listings.endpoints import router as listings
 from app.matching.endpoints import router as matching
@@ -25,5 +26,6 @@ for domain_router in (
     audit,
     trading,
     incentives,
+    events,
 ):
     router.include_router(domain_router)

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from app.accounts.pages import router as accounts
 from app.admin.pages import router as admin
+from app.events.pages import router as events
 from app.home.pages import router as home
 from app.incentives.pages import router as incentives
 from app.listings.import_pages import router as listing_transfer
@@ -25,5 +26,6 @@ for domain_router in (
     trading,
     admin,
     incentives,
+    events,
 ):
     router.include_router(domain_router)

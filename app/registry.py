@@ -6,6 +6,7 @@ written by one process can be performed by any other.
 
 import app.core.attachments
 import app.core.mail
+import app.events.service
 import app.listings.search
 import app.matching.subscriptions
 import app.orgs.search

@@ -24,7 +24,16 @@ def test_navigation_shows_only_built_sections(client: TestClient) -> None:
     html = client.get("/").text
     menu = html.split('id="site-nav"', 1)[1].split("</ul>", 1)[0]
     labels = re.findall(r'<a href="[^"]+"[^>]*>([^<]+)</a>', menu)
-    assert labels == ["首页", "搜索", "成果展示", "技术需求", "揭榜挂帅", "技术交易", "资源整合"]
+    assert labels == [
+        "首页",
+        "搜索",
+        "成果展示",
+        "技术需求",
+        "揭榜挂帅",
+        "对接活动",
+        "技术交易",
+        "资源整合",
+    ]
     assert 'href="/patents"' not in html
 
 

@@ -7,7 +7,16 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import NotAuthenticated, PermissionDenied
 from app.core.permissions import Action, authorize, can
-from app.models import Deal, Listing, Organization, TechContract, User
+from app.models import (
+    Deal,
+    Event,
+    EventOrganiser,
+    EventParticipant,
+    Listing,
+    Organization,
+    TechContract,
+    User,
+)
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, Role
 from tests.factories.accounts import make_org, make_user
 from tests.factories.listings import make_listing
@@ -52,6 +61,18 @@ ALLOWED: dict[Action, set[str]] = {
     },
     Action.CONTRACT_EXPORT: {"platform_admin", "district_admin_here", "district_admin_elsewhere"},
     Action.INCENTIVE_MANAGE: {"platform_admin"},
+    Action.EVENT_CREATE: {"platform_admin", "district_admin_here", "district_admin_elsewhere"},
+    Action.EVENT_REGISTER_OTHERS: {"platform_admin", "org_admin"},
+}
+
+# action → roles that may perform it on an event in region 220173 organised by the expert.
+EVENT_ALLOWED: dict[Action, set[str]] = {
+    Action.EVENT_MANAGE: {"platform_admin", "district_admin_here", "expert"},
+}
+
+# action → roles that may act for a participant: the org_member registered by the target org.
+PARTICIPANT_ALLOWED: dict[Action, set[str]] = {
+    Action.EVENT_ACT_FOR: {"org_admin", "org_member"},
 }
 
 # action → roles that may perform it on a published listing of that organisation, owned by
@@ -142,7 +163,13 @@ CONTRACT_ALLOWED: dict[Action, set[str]] = {
     Action.CONTRACT_REGISTER: {"platform_admin", "district_admin_here"},
 }
 
-OBJECT_MATRICES = [LISTING_ALLOWED, DEAL_ALLOWED, CONTRACT_ALLOWED]
+OBJECT_MATRICES = [
+    LISTING_ALLOWED,
+    DEAL_ALLOWED,
+    CONTRACT_ALLOWED,
+    EVENT_ALLOWED,
+    PARTICIPANT_ALLOWED,
+]
 
 
 def test_matrix_covers_every_action() -> None:
@@ -246,9 +273,12 @@ def test_matrix(
     contract: TechContract,
 ) -> None:
     user = people[role]
+    event = Event(region_code="220173", organisers=[EventOrganiser(user_id=_id(people["expert"]))])
+    participant = EventParticipant(user_id=_id(people["org_member"]), org_id=target.id)
     obj: object = target
     allowed = ALLOWED.get(action, set())
-    for matrix, candidate in zip(OBJECT_MATRICES, (listing, deal, contract), strict=True):
+    candidates = (listing, deal, contract, event, participant)
+    for matrix, candidate in zip(OBJECT_MATRICES, candidates, strict=True):
         if action in matrix:
             obj, allowed = candidate, matrix[action]
     if action in OWN_ALLOWED:
@@ -261,6 +291,11 @@ def test_matrix(
         error = NotAuthenticated if user is None else PermissionDenied
         with pytest.raises(error):
             authorize(user, action, obj)
+
+
+def _id(user: User | None) -> int:
+    assert user is not None
+    return user.id
 
 
 def test_unverified_org_cannot_publish(session: Session) -> None:

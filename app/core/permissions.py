@@ -47,6 +47,10 @@ class Action(StrEnum):
     CONTRACT_EXPORT = "contract.export"
     INCENTIVE_MANAGE = "incentive.manage"
     INCENTIVE_VIEW_CLAIM = "incentive.view_claim"
+    EVENT_CREATE = "event.create"
+    EVENT_MANAGE = "event.manage"
+    EVENT_REGISTER_OTHERS = "event.register_others"
+    EVENT_ACT_FOR = "event.act_for"
 
 
 Rule = Callable[[User, Any], bool]
@@ -180,6 +184,28 @@ _RULES: dict[Action, Rule] = {
         or (claim.beneficiary_org_id is not None and user.active_org_id == claim.beneficiary_org_id)
         or (claim.beneficiary_user_id is not None and user.id == claim.beneficiary_user_id)
     ),
+    # Events: platform and district administrators create them; the platform administrator,
+    # the district's administrator and the event's organisers manage them.
+    Action.EVENT_CREATE: lambda user, _obj: user.is_staff,
+    Action.EVENT_MANAGE: lambda user, event: (
+        user.is_platform_admin
+        or (user.role == Role.DISTRICT_ADMIN and user.region_code == event.region_code)
+        or any(o.user_id == user.id for o in event.organisers)
+    ),
+    # An organisation's administrator registers its people (obj: the organisation).
+    Action.EVENT_REGISTER_OTHERS: lambda user, org: (
+        user.is_platform_admin or _is_org_admin_of(user, org)
+    ),
+    # Answering requests and recording outcomes for a participant: the person, or the
+    # administrator of the organisation that registered them (obj: the participant).
+    Action.EVENT_ACT_FOR: lambda user, participant: (
+        participant.user_id == user.id
+        or (
+            participant.org_id is not None
+            and user.is_org_admin
+            and user.active_org_id == participant.org_id
+        )
+    ),
 }
 assert set(_RULES) == set(Action), "every action needs a rule"
 
@@ -229,4 +255,8 @@ _DENIED = {
     Action.CONTRACT_EXPORT: "仅管理员可以导出技术合同统计",
     Action.INCENTIVE_MANAGE: "仅平台管理员可以审核奖补、维护预算和规则",
     Action.INCENTIVE_VIEW_CLAIM: "仅受益单位、受益人和管理员可以查看该奖补",
+    Action.EVENT_CREATE: "仅平台或区县管理员可以创建活动",
+    Action.EVENT_MANAGE: "仅活动的组织者或管理员可以管理该活动",
+    Action.EVENT_REGISTER_OTHERS: "仅本机构管理员可以为本机构人员报名",
+    Action.EVENT_ACT_FOR: "仅参会人本人或其机构管理员可以进行此操作",
 }

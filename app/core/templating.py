@@ -42,6 +42,7 @@ NAVIGATION = [
     NavItem("成果展示", "/achievements"),
     NavItem("技术需求", "/demands"),
     NavItem("揭榜挂帅", "/challenges"),
+    NavItem("对接活动", "/events"),
     NavItem("技术交易", "/trading"),
     NavItem("专利查新", "/patents"),
     NavItem("资源整合", "/orgs"),

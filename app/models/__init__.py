@@ -4,6 +4,17 @@ from app.core.db import Base
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
 from app.models.auth import ApiToken, PasswordResetToken
+from app.models.event import (
+    Event,
+    EventListing,
+    EventOrganiser,
+    EventParticipant,
+    EventSession,
+    EventSlot,
+    EventTable,
+    Meeting,
+    MeetingRequest,
+)
 from app.models.incentive import IncentiveBudget, IncentiveClaim, IncentiveRule
 from app.models.listing import (
     Achievement,
@@ -55,6 +66,13 @@ __all__ = [
     "DealMessage",
     "DealOffer",
     "Demand",
+    "Event",
+    "EventListing",
+    "EventOrganiser",
+    "EventParticipant",
+    "EventSession",
+    "EventSlot",
+    "EventTable",
     "ExpertProfile",
     "Favourite",
     "IncentiveBudget",
@@ -64,6 +82,8 @@ __all__ = [
     "ListingVersion",
     "MatchFeedback",
     "MatchPipeline",
+    "Meeting",
+    "MeetingRequest",
     "Notification",
     "OrgTag",
     "Organization",

@@ -1,7 +1,7 @@
 """incentive rules (versioned), yearly budgets per policy item, and reward claims
 
 Revision ID: eea273fc1769
-Revises: b4d0b4936646
+Revises: 71136ca45973
 Create Date: 2026-11-27 01:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import app.core.db
 
 revision: str = "eea273fc1769"
-down_revision: str | None = "b4d0b4936646"
+down_revision: str | None = "71136ca45973"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
