@@ -4,6 +4,8 @@ from fastapi import APIRouter
 
 from app.accounts.endpoints import router as accounts
 from app.audit.endpoints import router as audit
+from app.challenges.endpoints import mine_router as challenge_mine
+from app.challenges.endpoints import router as challenges
 from app.events.endpoints import router as events
 from app.incentives.endpoints import router as incentives
 from app.listings.endpoints import router as listings
@@ -20,6 +22,8 @@ for domain_router in (
     search,
     accounts,
     orgs,
+    challenges,
+    challenge_mine,
     listings,
     matching,
     taxonomy,

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from app.accounts.pages import router as accounts
 from app.admin.pages import router as admin
+from app.challenges.pages import router as challenges
 from app.events.pages import router as events
 from app.home.pages import router as home
 from app.incentives.pages import router as incentives
@@ -21,6 +22,7 @@ for domain_router in (
     accounts,
     orgs,
     listing_transfer,
+    challenges,
     listings,
     matching,
     trading,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import NotAuthenticated, PermissionDenied
 from app.core.permissions import Action, authorize, can
 from app.models import (
+    ChallengePanelMember,
     Deal,
     Event,
     EventOrganiser,
@@ -17,7 +18,7 @@ from app.models import (
     TechContract,
     User,
 )
-from app.models.enums import MembershipStatus, OrgRole, OrgStatus, Role
+from app.models.enums import MembershipStatus, OrgRole, OrgStatus, PanelMemberStatus, Role
 from tests.factories.accounts import make_org, make_user
 from tests.factories.listings import make_listing
 from tests.factories.trading import make_contract
@@ -110,6 +111,10 @@ LISTING_ALLOWED: dict[Action, set[str]] = {
         "org_admin",
         "org_member",
     },
+    # 揭榜挂帅 on a challenge of that organisation (an application has an org_id as well).
+    Action.CHALLENGE_APPLY: {"other_org_admin"},
+    Action.CHALLENGE_APPLICATION_EDIT: {"org_admin", "org_member"},
+    Action.CHALLENGE_MANAGE: {"platform_admin", "district_admin_here"},
 }
 
 # action → roles that may perform it on the action's own kind of object (see ``own_object``):
@@ -129,6 +134,8 @@ OWN_ALLOWED: dict[Action, set[str]] = {
         "org_admin",
         "org_member",
     },
+    # A seat on a 揭榜挂帅 panel held by the expert, not excluded for a conflict.
+    Action.CHALLENGE_SCORE: {"expert"},
 }
 
 
@@ -191,6 +198,8 @@ def own_object(
         return SimpleNamespace(user_id=member.id)
     if action == Action.INCENTIVE_VIEW_CLAIM:
         return SimpleNamespace(beneficiary_org_id=target.id, beneficiary_user_id=None)
+    if action == Action.CHALLENGE_SCORE:
+        return ChallengePanelMember(expert_id=expert.id, status=PanelMemberStatus.ELIGIBLE)
     third = make_org(session, region_code="220104")
     return SimpleNamespace(broker_id=broker.id, demand_org_id=target.id, supply_org_id=third.id)
     covered = [set(ALLOWED), *(set(m) for m in OBJECT_MATRICES)]
@@ -296,6 +305,13 @@ def test_matrix(
 def _id(user: User | None) -> int:
     assert user is not None
     return user.id
+
+
+def test_excluded_expert_cannot_score(session: Session) -> None:
+    expert = make_user(session, role=Role.EXPERT)
+    seat = ChallengePanelMember(expert_id=expert.id, status=PanelMemberStatus.EXCLUDED)
+    assert not can(expert, Action.CHALLENGE_SCORE, seat)
+    assert not can(expert, Action.CHALLENGE_SCORE, None)
 
 
 def test_unverified_org_cannot_publish(session: Session) -> None:

@@ -16,6 +16,7 @@ from app.accounts import service as account_service
 from app.core.audit import Actor
 from app.core.indexing import index_later
 from app.demo.catalogue import load_catalogue
+from app.demo.challenge_solving import seed_challenge_solving
 from app.demo.events import load_events
 from app.demo.incentives import load_incentives
 from app.demo.matching import seed_matching
@@ -241,4 +242,5 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     load_trading(session, progress)
     load_incentives(session, progress)
     load_events(session, progress)
+    seed_challenge_solving(session, progress)
     return True
