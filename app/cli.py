@@ -128,7 +128,11 @@ def worker(
     search_engine.install(backend)
     load_vocabulary(factory)
     if once:
-        typer.echo(f"已处理 {drain(factory, max_attempts=settings.outbox_max_attempts)} 条任务")
+        done = batch = drain(factory, max_attempts=settings.outbox_max_attempts)
+        while batch:  # a batch holds at most 500; the backlog may be longer
+            batch = drain(factory, max_attempts=settings.outbox_max_attempts)
+            done += batch
+        typer.echo(f"已处理 {done} 条任务")
         backend.close()
         return
     runner = OutboxWorker(
