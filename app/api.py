@@ -4,6 +4,8 @@ from fastapi import APIRouter
 
 from app.accounts.endpoints import router as accounts
 from app.audit.endpoints import router as audit
+from app.challenges.endpoints import mine_router as challenge_mine
+from app.challenges.endpoints import router as challenges
 from app.listings.endpoints import router as listings
 from app.orgs.endpoints import router as orgs
 from app.search.endpoints import router as search
@@ -12,5 +14,16 @@ from app.taxonomy.endpoints import router as taxonomy
 from app.trading.endpoints import router as trading
 
 router = APIRouter(prefix="/api/v1")
-for domain_router in (system, search, accounts, orgs, listings, taxonomy, audit, trading):
+for domain_router in (
+    system,
+    search,
+    accounts,
+    orgs,
+    challenges,
+    challenge_mine,
+    listings,
+    taxonomy,
+    audit,
+    trading,
+):
     router.include_router(domain_router)

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import NotAuthenticated, PermissionDenied
 from app.core.permissions import Action, authorize, can
-from app.models import Deal, Listing, Organization, TechContract, User
-from app.models.enums import MembershipStatus, OrgRole, OrgStatus, Role
+from app.models import ChallengePanelMember, Deal, Listing, Organization, TechContract, User
+from app.models.enums import MembershipStatus, OrgRole, OrgStatus, PanelMemberStatus, Role
 from tests.factories.accounts import make_org, make_user
 from tests.factories.listings import make_listing
 from tests.factories.trading import make_contract
@@ -88,6 +88,10 @@ LISTING_ALLOWED: dict[Action, set[str]] = {
         "org_admin",
         "org_member",
     },
+    # 揭榜挂帅 on a challenge of that organisation (an application has an org_id as well).
+    Action.CHALLENGE_APPLY: {"other_org_admin"},
+    Action.CHALLENGE_APPLICATION_EDIT: {"org_admin", "org_member"},
+    Action.CHALLENGE_MANAGE: {"platform_admin", "district_admin_here"},
 }
 
 # action → roles that may perform it on the action's own kind of object (see ``own_object``):
@@ -99,6 +103,8 @@ OWN_ALLOWED: dict[Action, set[str]] = {
     Action.PIPELINE_CONFIRM: {"org_admin", "org_member"},
     Action.EXPERT_PROFILE_EDIT: {"platform_admin", "expert"},
     Action.SUBSCRIPTION_MANAGE: {"org_member"},
+    # A seat on a 揭榜挂帅 panel held by the expert, not excluded for a conflict.
+    Action.CHALLENGE_SCORE: {"expert"},
 }
 
 
@@ -153,6 +159,8 @@ def own_object(
         return expert
     if action == Action.SUBSCRIPTION_MANAGE:
         return SimpleNamespace(user_id=member.id)
+    if action == Action.CHALLENGE_SCORE:
+        return ChallengePanelMember(expert_id=expert.id, status=PanelMemberStatus.ELIGIBLE)
     third = make_org(session, region_code="220104")
     return SimpleNamespace(broker_id=broker.id, demand_org_id=target.id, supply_org_id=third.id)
     covered = [set(ALLOWED), *(set(m) for m in OBJECT_MATRICES)]
@@ -250,6 +258,13 @@ def test_matrix(
         error = NotAuthenticated if user is None else PermissionDenied
         with pytest.raises(error):
             authorize(user, action, obj)
+
+
+def test_excluded_expert_cannot_score(session: Session) -> None:
+    expert = make_user(session, role=Role.EXPERT)
+    seat = ChallengePanelMember(expert_id=expert.id, status=PanelMemberStatus.EXCLUDED)
+    assert not can(expert, Action.CHALLENGE_SCORE, seat)
+    assert not can(expert, Action.CHALLENGE_SCORE, None)
 
 
 def test_unverified_org_cannot_publish(session: Session) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.core.errors import NotAuthenticated, PermissionDenied
 from app.models import Organization, User
-from app.models.enums import OrgStatus, Role
+from app.models.enums import OrgStatus, PanelMemberStatus, Role
 
 
 class Action(StrEnum):
@@ -45,6 +45,10 @@ class Action(StrEnum):
     CONTRACT_EDIT = "contract.edit"
     CONTRACT_REGISTER = "contract.register"
     CONTRACT_EXPORT = "contract.export"
+    CHALLENGE_APPLY = "challenge.apply"
+    CHALLENGE_APPLICATION_EDIT = "challenge.application_edit"
+    CHALLENGE_MANAGE = "challenge.manage"
+    CHALLENGE_SCORE = "challenge.score"
 
 
 Rule = Callable[[User, Any], bool]
@@ -171,6 +175,26 @@ _RULES: dict[Action, Rule] = {
     ),
     Action.CONTRACT_REGISTER: _registers,
     Action.CONTRACT_EXPORT: lambda user, _obj: user.is_staff,
+    # 揭榜: people of a verified organisation other than the one that posted the challenge.
+    Action.CHALLENGE_APPLY: lambda user, challenge: (
+        user.active_org_id is not None
+        and user.org is not None
+        and user.org.is_verified
+        and user.active_org_id != challenge.org_id
+    ),
+    # The applying organisation's people work on its application (and its milestones).
+    Action.CHALLENGE_APPLICATION_EDIT: lambda user, application: (
+        user.active_org_id is not None and user.active_org_id == application.org_id
+    ),
+    # Panels, the award and milestone acceptance: the staff who review the challenge.
+    Action.CHALLENGE_MANAGE: lambda user, challenge: _reviews(user, challenge),
+    # Scoring: an expert who sits on the panel and was not excluded for a conflict.
+    Action.CHALLENGE_SCORE: lambda user, member: (
+        user.role == Role.EXPERT
+        and member is not None
+        and member.expert_id == user.id
+        and member.status == PanelMemberStatus.ELIGIBLE
+    ),
 }
 assert set(_RULES) == set(Action), "every action needs a rule"
 
@@ -218,4 +242,8 @@ _DENIED = {
     Action.CONTRACT_EDIT: "仅合同当事人可以办理此事项",
     Action.CONTRACT_REGISTER: "仅平台管理员或登记方所在区县的管理员可以审核认定登记",
     Action.CONTRACT_EXPORT: "仅管理员可以导出技术合同统计",
+    Action.CHALLENGE_APPLY: "加入已认证的机构后才能揭榜；发榜单位不能揭自己的榜",
+    Action.CHALLENGE_APPLICATION_EDIT: "仅揭榜单位的成员可以操作该申请",
+    Action.CHALLENGE_MANAGE: "仅平台管理员或榜单所在区县的管理员可以组织评审",
+    Action.CHALLENGE_SCORE: "仅本榜评审专家组中未回避的专家可以评分",
 }

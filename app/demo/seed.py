@@ -16,6 +16,7 @@ from app.accounts import service as account_service
 from app.core.audit import Actor
 from app.core.indexing import index_later
 from app.demo.catalogue import load_catalogue
+from app.demo.challenge_solving import seed_challenge_solving
 from app.demo.trading import load_trading
 from app.models import Organization, OrgTag, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgTagKind, OrgType, Role
@@ -235,4 +236,5 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     progress(f"用户 {len(USERS)} 名（密码均为 {DEMO_PASSWORD}）")
     load_catalogue(session, progress)
     load_trading(session, progress)
+    seed_challenge_solving(session, progress)
     return True

@@ -4,6 +4,13 @@ from app.core.db import Base
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
 from app.models.auth import ApiToken, PasswordResetToken
+from app.models.challenge_solving import (
+    ChallengeApplication,
+    ChallengeMilestone,
+    ChallengePanel,
+    ChallengePanelMember,
+    ChallengeScore,
+)
 from app.models.listing import (
     Achievement,
     Challenge,
@@ -45,6 +52,11 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Challenge",
+    "ChallengeApplication",
+    "ChallengeMilestone",
+    "ChallengePanel",
+    "ChallengePanelMember",
+    "ChallengeScore",
     "ConfidentialAccess",
     "ContactView",
     "ContractMilestone",

@@ -116,6 +116,40 @@ class AccessStatus(LabelledEnum):
     DENIED = "denied"
 
 
+class ApplicationStatus(LabelledEnum):
+    """A solver's application (揭榜申请) to a challenge."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    AWARDED = "awarded"
+    NOT_AWARDED = "not_awarded"
+
+
+class PanelStatus(LabelledEnum):
+    """The expert review of one challenge, from forming the panel to the award."""
+
+    FORMING = "forming"
+    SCORING = "scoring"
+    CLOSED = "closed"
+    AWARDED = "awarded"
+    NO_AWARD = "no_award"
+
+
+class PanelMemberStatus(LabelledEnum):
+    ELIGIBLE = "eligible"
+    EXCLUDED = "excluded"
+
+
+class MilestoneStatus(LabelledEnum):
+    """A milestone of an awarded challenge; accepting it releases its tranche."""
+
+    PENDING = "pending"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+
 _LABEL_TEXT: list[tuple[StrEnum, str]] = [
     (OrgType.UNIVERSITY, "高校"),
     (OrgType.INSTITUTE, "科研院所"),
@@ -165,6 +199,22 @@ _LABEL_TEXT: list[tuple[StrEnum, str]] = [
     (AccessStatus.REQUESTED, "待授权"),
     (AccessStatus.GRANTED, "已授权"),
     (AccessStatus.DENIED, "已拒绝"),
+    (ApplicationStatus.DRAFT, "草稿"),
+    (ApplicationStatus.SUBMITTED, "已提交"),
+    (ApplicationStatus.WITHDRAWN, "已撤回"),
+    (ApplicationStatus.AWARDED, "揭榜成功"),
+    (ApplicationStatus.NOT_AWARDED, "未中榜"),
+    (PanelStatus.FORMING, "专家组组建中"),
+    (PanelStatus.SCORING, "专家评审中"),
+    (PanelStatus.CLOSED, "评审结束"),
+    (PanelStatus.AWARDED, "已确定揭榜方"),
+    (PanelStatus.NO_AWARD, "本榜空缺"),
+    (PanelMemberStatus.ELIGIBLE, "参加评审"),
+    (PanelMemberStatus.EXCLUDED, "回避"),
+    (MilestoneStatus.PENDING, "待提交"),
+    (MilestoneStatus.SUBMITTED, "待验收"),
+    (MilestoneStatus.RETURNED, "已退回"),
+    (MilestoneStatus.ACCEPTED, "已验收"),
 ]
 
 _LABELS: dict[tuple[type[StrEnum], str], str] = {

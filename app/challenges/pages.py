@@ -1,0 +1,625 @@
+"""HTML pages of 揭榜挂帅: the solver's application, the staff's review desk, the expert's sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from app.challenges import service
+from app.challenges.schemas import (
+    DEFAULT_TRANCHES,
+    MILESTONE_NAMES,
+    ApplicationFields,
+    AwardIn,
+    ScoreIn,
+)
+from app.core.deps import ActorDep, CurrentUser, SessionDep
+from app.core.errors import AppError, PermissionDenied
+from app.core.money import format_yuan
+from app.core.pages import page_router, redirect
+from app.core.permissions import Action, authorize, can
+from app.core.templating import flash, render
+from app.core.validation import parse_form
+from app.models import Challenge, ChallengeApplication, User
+from app.models.enums import ApplicationStatus, PanelMemberStatus, PanelStatus
+
+router = page_router()
+
+FIELDS = ["title", "team", "plan", "budget", "schedule", "contact_name", "contact_phone"]
+LABELS = {
+    "title": "方案名称",
+    "team": "团队与分工",
+    "plan": "技术方案",
+    "budget": "经费预算（元）",
+    "schedule": "进度安排",
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+    "meets_requirements": "揭榜硬性条件",
+}
+
+
+@contextmanager
+def _savepoint(session: Session) -> Iterator[None]:
+    """A refused change leaves nothing behind, and the page can still show the error."""
+    with session.begin_nested():
+        yield
+
+
+def _url(challenge: Challenge, application: ChallengeApplication | None = None) -> str:
+    base = f"/challenges/{challenge.id}"
+    return f"{base}/applications/{application.id}" if application else base
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v.strip() for k, v in form.items() if isinstance(v, str)}
+
+
+def _parse(values: dict[str, str]) -> tuple[ApplicationFields | None, dict[str, str]]:
+    data: dict[str, Any] = {name: values.get(name, "") for name in FIELDS}
+    data["meets_requirements"] = values.get("meets_requirements") == "on"
+    return parse_form(ApplicationFields, data)
+
+
+async def _act(
+    request: Request, session: Session, back: str, run: Callable[[], Any], done: str
+) -> Response:
+    """Run one button's action; show the result, or why not, on the page it came from."""
+    try:
+        with _savepoint(session):
+            run()
+    except AppError as exc:
+        if exc.status_code in (401, 404):
+            raise
+        errors = exc.extra.get("errors") or {}
+        message = exc.detail
+        if errors and "；".join(errors.values()) != message:
+            message = f"{message}：{'；'.join(errors.values())}"
+        flash(request, message, "error")
+        return redirect(back)
+    flash(request, done)
+    return redirect(back)
+
+
+# -- the solver ---------------------------------------------------------------------------------
+
+
+def _application_page(
+    request: Request,
+    session: Session,
+    user: User,
+    challenge: Challenge,
+    application: ChallengeApplication | None,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    editable = service.accepting(challenge) and (
+        application is None
+        or (
+            can(user, Action.CHALLENGE_APPLICATION_EDIT, application)
+            and application.status
+            in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN)
+        )
+    )
+    if values is None:
+        values = {}
+        if application is not None:
+            values = {name: getattr(application, name) or "" for name in FIELDS}
+            values["budget"] = str(application.budget) if application.budget is not None else ""
+            values["meets_requirements"] = application.meets_requirements
+        else:
+            values = {"contact_name": user.name, "contact_phone": user.phone}
+    context: dict[str, Any] = {
+        "challenge": challenge,
+        "application": application,
+        "values": values,
+        "errors": errors or {},
+        "labels": LABELS,
+        "editable": editable,
+        "accepting": service.accepting(challenge),
+        "reward": format_yuan(challenge.reward),
+        "format_yuan": format_yuan,
+        "is_member": application is not None
+        and can(user, Action.CHALLENGE_APPLICATION_EDIT, application),
+    }
+    if application is not None:
+        context["attachments"] = service.application_attachments(session, application)
+        context["feedback"] = service.feedback(session, challenge, application)
+        panel = service.panel_of(session, challenge)
+        context["milestones"] = (
+            service.milestones(session, panel)
+            if panel is not None and panel.winner_id == application.id
+            else []
+        )
+        context["missing"] = (
+            service.missing_for_submit(challenge, application)
+            if application.status == ApplicationStatus.DRAFT
+            else {}
+        )
+    return render(request, "challenges/application.html", context, status_code=status_code)
+
+
+@router.get("/challenges/{challenge_id}/apply")
+def apply_form(
+    challenge_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    own = service.own_application(session, user, challenge)
+    if own is not None:
+        return redirect(_url(challenge, own))
+    authorize(user, Action.CHALLENGE_APPLY, challenge)
+    return _application_page(request, session, user, challenge, None)
+
+
+@router.post("/challenges/{challenge_id}/apply")
+async def apply(
+    challenge_id: int, request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    own = service.own_application(session, user, challenge)
+    if own is not None:  # a draft saved by an earlier attempt: this is its update
+        return await update_application(challenge_id, own.id, request, session, user, actor)
+    values = await _form(request)
+    data, errors = _parse(values)
+    if data is None:
+        return _application_page(
+            request, session, user, challenge, None, values=values, errors=errors, status_code=422
+        )
+    try:
+        with _savepoint(session):
+            application = service.create_application(session, actor, challenge, data)
+    except PermissionDenied:
+        raise
+    except AppError as exc:
+        return _application_page(
+            request,
+            session,
+            user,
+            challenge,
+            None,
+            values=values,
+            errors=exc.field_errors(),
+            status_code=exc.status_code,
+        )
+    return _after_save(request, session, user, actor, challenge, application, values)
+
+
+def _after_save(
+    request: Request,
+    session: Session,
+    user: User,
+    actor: Any,
+    challenge: Challenge,
+    application: ChallengeApplication,
+    values: dict[str, str],
+) -> Response:
+    if values.get("action") != "submit":
+        flash(request, "申请已保存为草稿；内容完整后请在截止日期前提交")
+        return redirect(_url(challenge, application))
+    if application.status == ApplicationStatus.SUBMITTED:
+        flash(request, "修改已保存，申请保持已提交状态")
+        return redirect(_url(challenge, application))
+    try:
+        with _savepoint(session):
+            service.submit_application(session, actor, challenge, application)
+    except AppError as exc:
+        flash(request, "草稿已保存，但还不能提交：" + exc.detail, "error")
+        return _application_page(
+            request,
+            session,
+            user,
+            challenge,
+            application,
+            values=values,
+            errors=exc.field_errors(),
+            status_code=exc.status_code,
+        )
+    flash(request, "揭榜申请已提交。截止后平台将组织专家评审，结果会通知您")
+    return redirect(_url(challenge, application))
+
+
+@router.get("/challenges/{challenge_id}/applications/{application_id}")
+def application_page(
+    challenge_id: int,
+    application_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    application = service.get_application(session, user, challenge, application_id)
+    return _application_page(request, session, user, challenge, application)
+
+
+@router.post("/challenges/{challenge_id}/applications/{application_id}")
+async def update_application(
+    challenge_id: int,
+    application_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    application = service.get_application(session, user, challenge, application_id)
+    values = await _form(request)
+    data, errors = _parse(values)
+    if data is None:
+        return _application_page(
+            request,
+            session,
+            user,
+            challenge,
+            application,
+            values=values,
+            errors=errors,
+            status_code=422,
+        )
+    try:
+        with _savepoint(session):
+            service.update_application(session, actor, challenge, application, data)
+    except PermissionDenied:
+        raise
+    except AppError as exc:
+        session.refresh(application)
+        return _application_page(
+            request,
+            session,
+            user,
+            challenge,
+            application,
+            values=values,
+            errors=exc.field_errors(),
+            status_code=exc.status_code,
+        )
+    return _after_save(request, session, user, actor, challenge, application, values)
+
+
+@router.post("/challenges/{challenge_id}/applications/{application_id}/withdraw")
+async def withdraw(
+    challenge_id: int,
+    application_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    application = service.get_application(session, user, challenge, application_id)
+    return await _act(
+        request,
+        session,
+        _url(challenge, application),
+        lambda: service.withdraw_application(session, actor, challenge, application),
+        "申请已撤回；截止日期前可以修改后重新提交",
+    )
+
+
+@router.post("/challenges/{challenge_id}/applications/{application_id}/attachments")
+async def upload(
+    challenge_id: int,
+    application_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    application = service.get_application(session, user, challenge, application_id)
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        flash(request, "请选择要上传的文件", "error")
+        return redirect(_url(challenge, application))
+    data = await upload.read()
+    name = upload.filename
+    return await _act(
+        request,
+        session,
+        _url(challenge, application),
+        lambda: service.add_attachment(
+            session, actor, challenge, application, filename=name, data=data
+        ),
+        f"已上传“{name}”",
+    )
+
+
+@router.post(
+    "/challenges/{challenge_id}/applications/{application_id}/attachments/{attachment_id}/delete"
+)
+async def delete_attachment(
+    challenge_id: int,
+    application_id: int,
+    attachment_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    application = service.get_application(session, user, challenge, application_id)
+    return await _act(
+        request,
+        session,
+        _url(challenge, application),
+        lambda: service.remove_attachment(session, actor, challenge, application, attachment_id),
+        "附件已删除",
+    )
+
+
+@router.post("/challenges/{challenge_id}/milestones/{seq}/submit")
+async def submit_milestone(
+    challenge_id: int,
+    seq: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    values = await _form(request)
+    back = values.get("back") or _url(challenge)
+    if not back.startswith(f"/challenges/{challenge.id}/"):
+        back = _url(challenge)
+    report = values.get("report", "")
+    if len(report) < 4:
+        flash(request, "请填写阶段工作报告（至少 4 个字）", "error")
+        return redirect(back)
+    return await _act(
+        request,
+        session,
+        back,
+        lambda: service.submit_milestone(session, actor, challenge, seq, report),
+        "阶段报告已提交，等待管理员验收",
+    )
+
+
+@router.get("/me/challenge-applications")
+def my_applications(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    apps = service.mine(session, user)
+    challenges = service.challenges_by_id(session, [a.challenge_id for a in apps])
+    return render(
+        request,
+        "challenges/mine.html",
+        {"rows": [(challenges[a.challenge_id], a) for a in apps], "has_org": bool(user.org_id)},
+    )
+
+
+# -- the staff: panel, scoring rounds, award, acceptance ----------------------------------------
+
+
+def _review_page(
+    request: Request,
+    session: Session,
+    actor: Any,
+    challenge: Challenge,
+    *,
+    award_errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    authorize(actor.user, Action.CHALLENGE_MANAGE, challenge)
+    panel = service.panel_of(session, challenge)
+    context: dict[str, Any] = {
+        "challenge": challenge,
+        "reward": format_yuan(challenge.reward),
+        "panel": panel,
+        "applications": service.applications(session, actor.user, challenge),
+        "experts": service.eligible_experts(session),
+        "chosen": {m.expert_id for m in panel.members} if panel else set(),
+        "progress": service.progress(session, challenge, panel) if panel else [],
+        "ranking": (
+            service.ranking_rows(session, actor, challenge)
+            if panel is not None and panel.status not in (PanelStatus.FORMING, PanelStatus.SCORING)
+            else []
+        ),
+        "milestones": service.milestones(session, panel),
+        "award_errors": award_errors or {},
+        "default_tranches": DEFAULT_TRANCHES,
+        "milestone_names": MILESTONE_NAMES,
+        "deadline_passed": service.today() > challenge.application_deadline,
+        "min_panel": service.MIN_PANEL,
+        "format_yuan": format_yuan,
+        "excluded": PanelMemberStatus.EXCLUDED,
+    }
+    return render(request, "challenges/review.html", context, status_code=status_code)
+
+
+def _review_url(challenge: Challenge) -> str:
+    return f"/challenges/{challenge.id}/review"
+
+
+@router.get("/challenges/{challenge_id}/review")
+def review(challenge_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    return _review_page(request, session, actor, challenge)
+
+
+@router.post("/challenges/{challenge_id}/review/panel")
+async def form_panel(
+    challenge_id: int, request: Request, session: SessionDep, actor: ActorDep
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    form = await request.form()
+    ids = [int(v) for v in form.getlist("expert_ids") if isinstance(v, str) and v.isdigit()]
+    if not ids:
+        flash(request, "请至少选择一位专家", "error")
+        return redirect(_review_url(challenge))
+
+    def run() -> None:
+        panel = service.form_panel(session, actor, challenge, ids)
+        excluded = [m for m in panel.members if m.status == PanelMemberStatus.EXCLUDED]
+        if excluded:
+            flash(
+                request,
+                f"{len(excluded)} 位专家因利益冲突自动回避："
+                + "；".join(f"{m.expert.name}（{'；'.join(m.conflicts)}）" for m in excluded),
+                "warning",
+            )
+
+    return await _act(request, session, _review_url(challenge), run, "专家组已保存")
+
+
+@router.post("/challenges/{challenge_id}/review/open")
+async def open_scoring(
+    challenge_id: int, request: Request, session: SessionDep, actor: ActorDep
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    return await _act(
+        request,
+        session,
+        _review_url(challenge),
+        lambda: service.open_scoring(session, actor, challenge),
+        "专家评分已开始，已通知参评专家",
+    )
+
+
+@router.post("/challenges/{challenge_id}/review/close")
+async def close_scoring(
+    challenge_id: int, request: Request, session: SessionDep, actor: ActorDep
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    return await _act(
+        request,
+        session,
+        _review_url(challenge),
+        lambda: service.close_scoring(session, actor, challenge),
+        "评审已结束，排名见下方",
+    )
+
+
+@router.post("/challenges/{challenge_id}/review/award")
+async def award(
+    challenge_id: int, request: Request, session: SessionDep, actor: ActorDep
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    values = await _form(request)
+    raw = values.get("application_id", "")
+    data, errors = parse_form(
+        AwardIn,
+        {
+            "application_id": None if raw in ("", "none") else raw,
+            "reason": values.get("reason", ""),
+            "tranches": [values.get(f"tranche_{i}", "") for i in range(len(MILESTONE_NAMES))],
+        },
+    )
+    if data is None:
+        return _review_page(
+            request, session, actor, challenge, award_errors=errors, status_code=422
+        )
+    return await _act(
+        request,
+        session,
+        _review_url(challenge),
+        lambda: service.award(session, actor, challenge, data),
+        "评审结果已确定，已向每个申请单位发送得分、排名和理由",
+    )
+
+
+@router.post("/challenges/{challenge_id}/review/milestones/{seq}/accept")
+async def accept_milestone(
+    challenge_id: int, seq: int, request: Request, session: SessionDep, actor: ActorDep
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    return await _act(
+        request,
+        session,
+        _review_url(challenge),
+        lambda: service.accept_milestone(session, actor, challenge, seq),
+        "验收通过，该期奖励已拨付",
+    )
+
+
+@router.post("/challenges/{challenge_id}/review/milestones/{seq}/return")
+async def return_milestone(
+    challenge_id: int, seq: int, request: Request, session: SessionDep, actor: ActorDep
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    reason = (await _form(request)).get("reason", "")
+    if len(reason) < 4:
+        flash(request, "请写明退回原因（至少 4 个字）", "error")
+        return redirect(_review_url(challenge))
+    return await _act(
+        request,
+        session,
+        _review_url(challenge),
+        lambda: service.return_milestone(session, actor, challenge, seq, reason),
+        "已退回，并通知揭榜方补充",
+    )
+
+
+# -- the expert -----------------------------------------------------------------------------------
+
+
+@router.get("/challenges/{challenge_id}/scoring")
+def scoring(challenge_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    panel, apps, own = service.scoring_sheet(session, actor, challenge)
+    return render(
+        request,
+        "challenges/scoring.html",
+        {
+            "challenge": challenge,
+            "panel": panel,
+            "applications": apps,
+            "own": own,
+            "attachments": {a.id: service.application_attachments(session, a) for a in apps},
+            "open": panel.status == PanelStatus.SCORING,
+        },
+    )
+
+
+@router.post("/challenges/{challenge_id}/scoring/{application_id}")
+async def save_score(
+    challenge_id: int,
+    application_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+) -> Response:
+    challenge = service.get_challenge(session, challenge_id)
+    application = service.get_application(session, actor.user, challenge, application_id)
+    values = await _form(request)
+    back = f"/challenges/{challenge.id}/scoring#a-{application.id}"
+    items = [
+        {"score": values.get(f"score_{i}", ""), "comment": values.get(f"comment_{i}", "")}
+        for i in range(len(challenge.criteria))
+    ]
+    data, errors = parse_form(ScoreIn, {"items": items})
+    if data is None:
+        names = [c["name"] for c in challenge.criteria]
+        messages = []
+        for key, message in errors.items():
+            parts = key.split(".")
+            if len(parts) >= 3 and parts[1].isdigit():
+                field = "分数" if parts[2] == "score" else "评语"
+                messages.append(f"“{names[int(parts[1])]}”的{field}：{message}")
+            else:
+                messages.append(message)
+        flash(request, "评分未保存：" + "；".join(messages), "error")
+        return redirect(back)
+    return await _act(
+        request,
+        session,
+        back,
+        lambda: service.score(session, actor, challenge, application, data),
+        f"已保存对“{application.org.name}”的评分；评审结束前可以修改",
+    )
+
+
+@router.get("/me/reviews")
+def my_reviews(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    panels = service.panels_of_expert(session, user)
+    challenges = service.challenges_by_id(session, [p.challenge_id for p in panels])
+    rows = []
+    for panel in panels:
+        seat = next(m for m in panel.members if m.expert_id == user.id)
+        rows.append((challenges[panel.challenge_id], panel, seat))
+    return render(request, "challenges/reviews.html", {"rows": rows})
