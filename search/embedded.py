@@ -62,10 +62,15 @@ EXACT_LIMIT = 1500
 #: Larger ones count total and facets over about this many evenly spread matches ...
 SAMPLE_SIZE = 2000
 #: ... and rank only the matches having the words in their title or keywords (or, when
-#: those are still more than this, in their title) -- where BM25's column weights put the
-#: best matches anyway. If that tier cannot fill the page, every match is ranked.
+#: those are still more than this, a narrower tier of TIERS) -- where BM25's column weights
+#: put the best matches anyway. If no tier can fill the page, every match is ranked.
 TIER_LIMIT = 2500
-TIER_COLUMNS = ("{title keywords}", "{title}")
+#: The tiers, widest first: a query word in the title or keywords, in the title, in both.
+TIERS = (
+    "{{title keywords}} : ({0})",
+    "{{title}} : ({0})",
+    "({{title}} : ({0})) AND ({{keywords}} : ({0}))",
+)
 
 
 @dataclass(slots=True)
@@ -603,22 +608,28 @@ class EmbeddedBackend:
         cutoff = max(min(frequencies, default=0), self._document_count(conn) // 10)
         rare = [c for c, df in zip(plan.all_clauses, frequencies, strict=True) if df <= cutoff]
         words = fts.any_of([*rare, *plan.phrase_exprs])
-        tier = ""
-        for columns in TIER_COLUMNS:
-            tier = f"{columns} : ({words})"
+        tiers = [template.format(words) for template in TIERS]
+        narrowest = len(tiers) - 1
+        for number, tier in enumerate(tiers):
             found = conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", [tier]).fetchone()
             if found[0] <= TIER_LIMIT:
+                narrowest = number
                 break
-        sql, params = self._page_sql(
-            plan, scope, scope_params, "+f.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)", tier
-        )
         order = f"ORDER BY score, i.published DESC NULLS LAST, f.rowid LIMIT {query.size} OFFSET ?"
         select = f"SELECT f.rowid, bm25(fts, {weights}) AS score"
-        rows = conn.execute(f"{select} {sql} {order}", [*params, query.offset]).fetchall()
-        if len(rows) < query.size:
-            # The tier cannot fill this page: rank every match.
-            return self._ranked_page(conn, query, plan, scope, scope_params)
-        return [(rid, -score) for rid, score in rows]
+        # Widen the tier until it fills the page; failing that, rank every match.
+        for tier in reversed(tiers[: narrowest + 1]):
+            sql, params = self._page_sql(
+                plan,
+                scope,
+                scope_params,
+                "+f.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)",
+                tier,
+            )
+            rows = conn.execute(f"{select} {sql} {order}", [*params, query.offset]).fetchall()
+            if len(rows) == query.size:
+                return [(rid, -score) for rid, score in rows]
+        return self._ranked_page(conn, query, plan, scope, scope_params)
 
     def _ranked_page(
         self,

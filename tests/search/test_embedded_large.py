@@ -156,3 +156,14 @@ def test_m_of_n_counting_matches_combinations(
     counted = run(backend, text, size=50)
     assert combined.total == counted.total > 0
     assert [h.id for h in combined.hits] == [h.id for h in counted.hits]
+
+
+def test_narrow_tier_widens_until_the_page_fills(
+    backend: EmbeddedBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact = run(backend, "电池", size=10)
+    large(monkeypatch)
+    # No document has the word in both title and keywords: the title tier answers.
+    monkeypatch.setattr(embedded, "TIER_LIMIT", 5)
+    page = run(backend, "电池", size=10)
+    assert [h.id for h in page.hits] == [h.id for h in exact.hits]
