@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from app.challenges import repository
 from app.core.clock import local
 from app.core.db import utcnow
 from app.models import Challenge, ChallengeApplication, Organization, User
@@ -47,7 +48,18 @@ def partner_since(today: date | None = None) -> date:
 
 def recent_partnerships(session: Session, org_ids: list[int], since: date) -> list[Partnership]:
     """Technical contracts the organisations signed with others since ``since``."""
-    return []
+    return [
+        Partnership(
+            org_id=org_id,
+            partner_id=partner_id,
+            partner_name=name,
+            contract=f"《{title}》" + (f"合同编号 {number}" if number else ""),
+            signed_on=signed_on,
+        )
+        for org_id, partner_id, name, title, number, signed_on in repository.partnerships(
+            session, org_ids, since
+        )
+    ]
 
 
 def _expert_org(expert: User) -> Organization | None:

@@ -139,6 +139,9 @@ def _application_page(
             if panel is not None and panel.winner_id == application.id
             else []
         )
+        context["contract_id"] = (
+            panel.contract_id if panel is not None and panel.winner_id == application.id else None
+        )
         context["missing"] = (
             service.missing_for_submit(challenge, application)
             if application.status == ApplicationStatus.DRAFT

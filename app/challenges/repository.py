@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from app.models import (
     Challenge,
@@ -14,7 +15,9 @@ from app.models import (
     ChallengePanel,
     ChallengePanelMember,
     ChallengeScore,
+    ContractParty,
     Listing,
+    TechContract,
     User,
 )
 from app.models.enums import ApplicationStatus, Role
@@ -131,3 +134,32 @@ def milestones(session: Session, panel_id: int) -> list[ChallengeMilestone]:
             .order_by(ChallengeMilestone.seq)
         )
     )
+
+
+def partnerships(
+    session: Session, org_ids: list[int], since: date
+) -> list[tuple[int, int, str, str, str, date]]:
+    """(organisation, partner, partner's name, contract title, contract number, signing date)
+    for every technical contract the organisations signed with another party since ``since``."""
+    if not org_ids:
+        return []
+    mine, other = aliased(ContractParty), aliased(ContractParty)
+    rows = session.execute(
+        select(
+            mine.org_id,
+            other.org_id,
+            other.name,
+            TechContract.title,
+            TechContract.contract_no,
+            TechContract.signed_on,
+        )
+        .join(TechContract, TechContract.id == mine.contract_id)
+        .join(other, (other.contract_id == mine.contract_id) & (other.id != mine.id))
+        .where(
+            mine.org_id.in_(org_ids),
+            other.org_id.is_not(None),
+            TechContract.signed_on >= since,
+        )
+        .order_by(TechContract.signed_on.desc(), TechContract.id)
+    )
+    return [(a, b, name, title, no, signed) for a, b, name, title, no, signed in rows if a and b]

@@ -56,11 +56,16 @@ from app.models import (
 )
 from app.models.enums import (
     ApplicationStatus,
+    ContractType,
     ListingStatus,
     MilestoneStatus,
     PanelMemberStatus,
     PanelStatus,
+    PartyRole,
 )
+from app.trading import service as trading_service
+from app.trading.codes import tech_field_for
+from app.trading.schemas import ContractCreate, MilestoneIn, PartyIn, PaymentCreate
 
 ATTACHMENT_OWNER = "challenge_application"
 #: Fewest experts left after exclusions for scoring to open.
@@ -99,6 +104,8 @@ milestone_flow: Workflow[MilestoneStatus] = Workflow(
     ],
 )
 DECIDED = (P.AWARDED, P.NO_AWARD)
+#: 技术领域 of the award's contract when the challenge's field has no statistics code: 先进制造.
+DEFAULT_TECH_FIELD = "03"
 
 
 def today() -> date:
@@ -791,9 +798,38 @@ def _contract_for(
     challenge: Challenge,
     panel: ChallengePanel,
     winner: ChallengeApplication,
-) -> int | None:
-    """The technical contract the award becomes, through the trading domain's service."""
-    return None
+) -> int:
+    """The technical contract (技术开发, 委托方 = publisher, 受托方 = winner) the award becomes,
+    with one payment milestone per stage; written by the trading domain's service."""
+    rows = repository.milestones(session, panel.id)
+    data = ContractCreate(
+        title=f"揭榜挂帅：{challenge.title}"[:120],
+        contract_type=ContractType.DEVELOPMENT,
+        total_amount=challenge.reward,
+        signed_on=today(),
+        tech_field=tech_field_for(challenge.field_code) or DEFAULT_TECH_FIELD,
+        summary=f"“{challenge.title}”揭榜挂帅评审确定{winner.org.name}为揭榜方，"
+        f"奖励 {format_yuan(challenge.reward)} 按 实施、中期检查、验收 三个阶段验收后分期拨付。"
+        f"评审决定理由：{panel.decision_reason}",
+        parties=[
+            PartyIn(role=PartyRole.CLIENT, org_id=challenge.org_id),
+            PartyIn(role=PartyRole.CONTRACTOR, org_id=winner.org_id),
+        ],
+        milestones=[
+            MilestoneIn(
+                name=row.name,
+                amount=row.amount,
+                description=f"揭榜挂帅奖励第 {row.seq} 期（{row.percent}%），该阶段验收通过后拨付",
+            )
+            for row in rows
+        ],
+    )
+    contract = trading_service.create_contract(session, actor, data)
+    session.flush()
+    by_position = {m.position: m.id for m in contract.milestones}
+    for position, row in enumerate(rows):
+        row.contract_milestone_id = by_position.get(position)
+    return contract.id
 
 
 def feedback(
@@ -958,6 +994,29 @@ def accept_milestone(
     now = utcnow()
     row.accepted_at, row.released_at, row.accepted_by_id = now, now, _user(actor).id
     row.return_reason = ""
+    contract = (
+        trading_service.get_contract(session, actor, panel.contract_id)
+        if panel.contract_id is not None
+        else None
+    )
+    if (
+        contract is not None
+        and row.contract_milestone_id is not None
+        and can(actor.user, Action.CONTRACT_EDIT, contract)
+    ):
+        # The released tranche is the contract's payment for that milestone. (A district
+        # administrator may accept the stage; the payment is then recorded by a party.)
+        trading_service.record_payment(
+            session,
+            actor,
+            contract.id,
+            PaymentCreate(
+                milestone_id=row.contract_milestone_id,
+                amount=row.amount,
+                paid_on=today(),
+                note=f"揭榜挂帅第 {row.seq} 期奖励（{row.name}验收通过）",
+            ),
+        )
     audit.record(
         session,
         actor,

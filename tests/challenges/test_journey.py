@@ -172,6 +172,20 @@ def test_challenge_from_application_to_acceptance(client: TestClient, session: S
     )
     assert awarded.status_code == 200, awarded.text
     assert awarded.json()["status"] == "awarded" and awarded.json()["winner_id"] == ids[0]
+    # The award is a 技术开发 contract: publisher 委托方, winner 受托方, one milestone a stage.
+    contract_url = f"/api/v1/contracts/{awarded.json()['contract_id']}"
+    contract = client.get(contract_url, headers=as_admin).json()
+    assert contract["contract_type"] == "development"
+    assert contract["total_amount"] == "800000.00"
+    assert {p["org_id"]: p["role"] for p in contract["parties"]} == {
+        cast.publisher.id: "client",
+        university.id: "contractor",
+    }
+    assert [(m["name"], m["amount"]) for m in contract["milestones"]] == [
+        ("实施", "240000.00"),
+        ("中期检查", "240000.00"),
+        ("验收", "320000.00"),
+    ]
 
     for user, application_id, outcome, rank in (
         (cast.solver_users[0], ids[0], "揭榜成功", 1),
@@ -234,3 +248,6 @@ def test_challenge_from_application_to_acceptance(client: TestClient, session: S
         assert accepted.json()["status"] == "accepted" and accepted.json()["released_at"]
     released = client.get(f"{base}/milestones", headers=as_admin).json()
     assert sum(Decimal(m["amount"]) for m in released if m["released_at"]) == Decimal("800000.00")
+    paid = client.get(contract_url, headers=as_admin).json()
+    assert paid["paid_amount"] == "800000.00"
+    assert [p["amount"] for p in paid["payments"]] == ["240000.00", "240000.00", "320000.00"]
