@@ -141,3 +141,54 @@ def test_a_failed_periodic_run_is_retried_soon(session_factory: sessionmaker[Ses
         assert len(calls) == 2
     finally:
         outbox._periodic.remove(job)
+
+
+def test_web_writes_are_not_starved_while_the_worker_drains_a_backlog(tmp_path: Any) -> None:
+    """On SQLite a request that writes waits for the worker's lock; it must get its turn.
+
+    The worker used to take the lock again the moment it let go, so a request behind a long
+    backlog (the demo data leaves hundreds of mails) failed with "database is locked".
+    """
+    import threading
+    import time
+
+    from sqlalchemy import event
+
+    from app.core.db import Base, build_engine, build_sessionmaker, declare_write_intent
+
+    engine = build_engine(f"sqlite:///{tmp_path / 'busy.db'}")
+    Base.metadata.create_all(engine, tables=[OutboxMessage.__table__])
+    factory = build_sessionmaker(engine)
+    # The request side gives up after 1.5 s instead of the usual 10 s, to keep the test short.
+    request_engine = build_engine(f"sqlite:///{tmp_path / 'busy.db'}")
+    event.listen(
+        request_engine, "connect", lambda dbapi, _r: dbapi.execute("PRAGMA busy_timeout=1500")
+    )
+    request_factory = build_sessionmaker(request_engine)
+
+    def slow(_session: Session, _payload: dict[str, Any]) -> None:
+        time.sleep(0.03)  # a handler doing real work while holding the write lock
+
+    outbox._handlers["test.slow"] = slow
+    try:
+        with factory() as session, session.begin():
+            for n in range(120):
+                outbox.enqueue(session, "test.slow", {"n": n})
+        worker = threading.Thread(target=outbox.drain, args=(factory,))
+        worker.start()
+        time.sleep(0.2)
+        failures = []
+        for _ in range(5):
+            with request_factory() as session:
+                try:
+                    with session.begin():
+                        declare_write_intent(session)
+                        outbox.enqueue(session, "test.other", {})
+                except Exception as exc:
+                    failures.append(exc)
+        worker.join()
+        assert failures == []
+    finally:
+        outbox._handlers.pop("test.slow", None)
+        engine.dispose()
+        request_engine.dispose()
