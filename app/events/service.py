@@ -402,6 +402,8 @@ def cancel_registration(session: Session, actor: Actor, participant: EventPartic
     if event.status in (E.FINISHED, E.CANCELLED):
         raise Conflict("活动已结束，不能取消报名")
     participant.cancelled_at = utcnow()
+    # Whatever they brought is free for a colleague to bring instead.
+    participant.listings.clear()
     for request in repository.requests(session, event.id, participant_id=participant.id):
         if request_flow.can(request, "cancel"):
             request_flow.apply(request, "cancel")

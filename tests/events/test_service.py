@@ -132,3 +132,22 @@ class TestCancellation:
                 .first()
             )
             assert note is not None
+
+
+class TestReregistration:
+    def test_a_colleague_can_bring_the_listing_after_a_cancellation(
+        self, session: Session, admin: User
+    ) -> None:
+        from tests.factories.listings import make_listing
+
+        event = make_event(session, admin)
+        org = make_org(session)
+        first = make_user(session, org=org, org_role=OrgRole.ADMIN, name="甲")
+        second = make_user(session, org=org, name="乙")
+        listing = make_listing(session, org, first)
+        person = register(session, event, first, listing_ids=[listing.id])
+        service.cancel_registration(session, Actor(user=first), person)
+        colleague = register(session, event, second, listing_ids=[listing.id])
+        assert [el.listing_id for el in colleague.listings] == [listing.id]
+        again = register(session, event, first)
+        assert again.id == person.id and again.active and again.listings == []
