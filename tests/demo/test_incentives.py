@@ -1,36 +1,49 @@
-"""Demo rewards: budgets for the year and registered contracts whose claims follow the policy."""
+"""Demo rewards: the demo contracts' claims follow the policy; budgets and decisions agree."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.demo.incentives import CONTRACTS, load_incentives
+from app.demo.incentives import load_incentives
 from app.demo.seed import seed
 from app.models import IncentiveBudget, IncentiveClaim, TechContract
 from app.models.enums import ClaimStatus, ContractStatus
+
+CENT = Decimal("0.01")
 
 
 def test_demo_rewards_load_once_and_follow_the_policy(session: Session) -> None:
     assert seed(session)
     assert not load_incentives(session)  # already there
-    titles = [t[0] for t in CONTRACTS]
-    contracts = list(session.scalars(select(TechContract).where(TechContract.title.in_(titles))))
-    assert [c.status for c in contracts] == [ContractStatus.REGISTERED] * 4
-    claims = {
-        (c.contract_label[:4], c.rule_code): c for c in session.scalars(select(IncentiveClaim))
-    }
-    # 车规级…转让 8,000,000 (technology 6,000,000, 3,000,000 paid this year), broker, institution
-    assert claims[("车规级毫", "P15")].computed_amount == Decimal("240000.00")  # 8,000,000 × 3%
-    assert claims[("车规级毫", "P16-1")].computed_amount == Decimal("1000000.00")  # the cap
-    assert claims[("车规级毫", "P16-2")].computed_amount == Decimal("600000.00")  # 3,000,000 × 20%
-    assert claims[("车规级毫", "P19")].status == ClaimStatus.APPROVED
-    assert claims[("车规级毫", "P19")].approved_amount == Decimal("60000.00")  # 6,000,000 × 1%
-    assert claims[("车规级毫", "P9")].computed_amount == Decimal("800.00")  # 8,000,000 × 0.01%
-    # the licence's output reward: 1,200,000 × 3% = 36,000, approved and paid
-    assert claims[("高精度非", "P15")].status == ClaimStatus.PAID
-    assert ("稀土掺杂", "P16-1") not in claims  # 450,000 is not more than 500,000
-    budget = session.scalars(select(IncentiveBudget).where(IncentiveBudget.item_no == 15)).one()
-    assert budget.committed == Decimal("36000.00")
+    claims = list(session.scalars(select(IncentiveClaim).order_by(IncentiveClaim.id)))
+    registered = session.scalars(
+        select(TechContract).where(TechContract.status == ContractStatus.REGISTERED)
+    ).all()
+    assert claims and {c.contract_id for c in claims} <= {c.id for c in registered}
+    first = session.get(TechContract, claims[0].contract_id)
+    assert first is not None
+    by_code = {c.rule_code: c for c in claims if c.contract_id == first.id}
+    # The output unit's reward is 3% of the contract amount, approved and paid.
+    p15 = by_code["P15"]
+    assert p15.computed_amount == (first.total_amount * Decimal("0.03")).quantize(
+        CENT, rounding=ROUND_HALF_UP
+    )
+    assert p15.status == ClaimStatus.PAID
+    # The broker's is 1% of the technology amount; item 16's approved at 80% with a reason.
+    p19 = by_code["P19"]
+    assert p19.approved_amount == (first.tech_amount * Decimal("0.01")).quantize(CENT)
+    assert by_code["P16-1"].decision_reason and by_code["P16-1"].approved_amount == (
+        by_code["P16-1"].computed_amount * Decimal("0.8")
+    ).quantize(CENT)
+    for budget in session.scalars(select(IncentiveBudget)):
+        approved = session.scalar(
+            select(func.coalesce(func.sum(IncentiveClaim.approved_amount), 0)).where(
+                IncentiveClaim.item_no == budget.item_no,
+                IncentiveClaim.year == budget.year,
+                IncentiveClaim.status.in_([ClaimStatus.APPROVED, ClaimStatus.PAID]),
+            )
+        )
+        assert budget.committed == Decimal(approved).quantize(CENT) <= budget.total
