@@ -22,7 +22,7 @@ from app.challenges.schemas import (
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError, PermissionDenied
 from app.core.money import format_yuan
-from app.core.pages import page_router, redirect
+from app.core.pages import page_router, redirect, refusal_message
 from app.core.permissions import Action, authorize, can
 from app.core.templating import flash, render
 from app.core.validation import parse_form
@@ -77,11 +77,7 @@ async def _act(
     except AppError as exc:
         if exc.status_code in (401, 404):
             raise
-        errors = exc.extra.get("errors") or {}
-        message = exc.detail
-        if errors and "；".join(errors.values()) != message:
-            message = f"{message}：{'；'.join(errors.values())}"
-        flash(request, message, "error")
+        flash(request, refusal_message(exc), "error")
         return redirect(back)
     flash(request, done)
     return redirect(back)

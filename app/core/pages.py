@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from app.core.deps import verify_csrf
+from app.core.errors import AppError
 
 
 def page_router() -> APIRouter:
@@ -44,3 +45,12 @@ def list_url(path: str, params: dict[str, Any]) -> str:
     """``path`` with the non-empty filters as a query string, for pagination links."""
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{path}?{query}" if query else path
+
+
+def refusal_message(exc: AppError) -> str:
+    """What a refused form action tells the user: the reason, and the fields' problems."""
+    errors = exc.extra.get("errors") or {}
+    message = exc.detail
+    if errors and "；".join(errors.values()) != message:
+        message = f"{message}：{'；'.join(errors.values())}"
+    return message

@@ -27,7 +27,7 @@ from app.core.deps import CSRF_FIELD, WRITES, ActorDep, CurrentUser, OptionalUse
 from app.core.errors import AppError, PermissionDenied
 from app.core.money import format_yuan
 from app.core.notifications import mark_all_read, recent
-from app.core.pages import list_url, page_router, redirect, safe_next
+from app.core.pages import list_url, page_router, redirect, refusal_message, safe_next
 from app.core.pagination import Paged, PaginationDep, query_filters
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
@@ -626,10 +626,7 @@ async def _act(
         if exc.status_code in (401, 403, 404):
             raise
         errors = exc.extra.get("errors") or {}
-        message = exc.detail
-        if errors and "；".join(errors.values()) != message:
-            message = f"{message}：{'；'.join(errors.values())}"
-        flash(request, message, "error")
+        flash(request, refusal_message(exc), "error")
         if errors and any(k in REQUIRED_TO_SUBMIT[listing.kind] for k in errors):
             return redirect(f"{url_of(listing)}/edit")
         return redirect(back)

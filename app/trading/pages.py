@@ -17,7 +17,7 @@ from app.core.audit import Actor
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError, InvalidInput
 from app.core.money import format_yuan
-from app.core.pages import form_data, list_url, page_router, redirect
+from app.core.pages import form_data, list_url, page_router, redirect, refusal_message
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
@@ -59,11 +59,7 @@ def _savepoint(session: Session) -> Iterator[None]:
 def _refused(request: Request, exc: AppError) -> None:
     if exc.status_code in (401, 403, 404):
         raise exc
-    errors = exc.extra.get("errors") or {}
-    message = exc.detail
-    if errors and "；".join(errors.values()) != message:
-        message = f"{message}：{'；'.join(errors.values())}"
-    flash(request, message, "error")
+    flash(request, refusal_message(exc), "error")
 
 
 async def _act(
