@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from html import escape
-from itertools import chain, combinations, islice
+from itertools import combinations, islice
 from pathlib import Path
 
 from search import fts
@@ -127,6 +127,7 @@ class EmbeddedBackend:
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
         self._df_cache: dict[str, tuple[int, float]] = {}
+        self._count_cache: tuple[int, float] | None = None
         if not self._memory:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._shared = self._connect() if self._memory else None
@@ -359,7 +360,14 @@ class EmbeddedBackend:
         return df
 
     def _document_count(self, conn: sqlite3.Connection) -> int:
-        return int(conn.execute("SELECT count(*) FROM info").fetchone()[0])
+        # Only picks cut-offs between rare and common words, like the cached frequencies;
+        # counting reads the whole info table.
+        now = time.monotonic()
+        if self._count_cache is not None and now - self._count_cache[1] < DF_CACHE_SECONDS:
+            return self._count_cache[0]
+        count = int(conn.execute("SELECT count(*) FROM info").fetchone()[0])
+        self._count_cache = (count, now)
+        return count
 
     def _plan(self, query: SearchQuery, analyzed: AnalyzedQuery) -> _Plan:
         clauses = [fts.clause_expr(c) for c in analyzed.clauses]
@@ -694,7 +702,7 @@ class EmbeddedBackend:
                 masks[full ^ (1 << bit)] = [name]
         for mask, facet_names in masks.items():
             codes = conn.execute("SELECT codes FROM temp.hits WHERE fmask = ?", [mask])
-            counted = Counter(chain.from_iterable(c.split(fts.CODE_SEP) for (c,) in codes))
+            counted = Counter("".join(c for (c,) in codes).split(fts.CODE_SEP))
             for code, count in counted.items():
                 name, _, value = code.partition(fts.CODE_KV)
                 if name in facet_names:
