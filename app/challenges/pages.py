@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,7 +22,7 @@ from app.challenges.schemas import (
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError, PermissionDenied
 from app.core.money import format_yuan
-from app.core.pages import page_router, redirect, refusal_message
+from app.core.pages import act_and_redirect, page_router, redirect
 from app.core.permissions import Action, authorize, can
 from app.core.templating import flash, render
 from app.core.validation import parse_form
@@ -30,6 +30,10 @@ from app.models import Challenge, ChallengeApplication, User
 from app.models.enums import ApplicationStatus, PanelMemberStatus, PanelStatus
 
 router = page_router()
+
+# A refused button here (403 included) is explained on the page it came from; only sign-in and
+# missing records become error pages.
+STILL_RAISED = frozenset({401, 404})
 
 FIELDS = ["title", "team", "plan", "budget", "schedule", "contact_name", "contact_phone"]
 LABELS = {
@@ -65,22 +69,6 @@ def _parse(values: dict[str, str]) -> tuple[ApplicationFields | None, dict[str, 
     data: dict[str, Any] = {name: values.get(name, "") for name in FIELDS}
     data["meets_requirements"] = values.get("meets_requirements") == "on"
     return parse_form(ApplicationFields, data)
-
-
-async def _act(
-    request: Request, session: Session, back: str, run: Callable[[], Any], done: str
-) -> Response:
-    """Run one button's action; show the result, or why not, on the page it came from."""
-    try:
-        with _savepoint(session):
-            run()
-    except AppError as exc:
-        if exc.status_code in (401, 404):
-            raise
-        flash(request, refusal_message(exc), "error")
-        return redirect(back)
-    flash(request, done)
-    return redirect(back)
 
 
 # -- the solver ---------------------------------------------------------------------------------
@@ -293,12 +281,13 @@ async def withdraw(
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
     application = service.get_application(session, user, challenge, application_id)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        _url(challenge, application),
         lambda: service.withdraw_application(session, actor, challenge, application),
-        "申请已撤回；截止日期前可以修改后重新提交",
+        back=_url(challenge, application),
+        done="申请已撤回；截止日期前可以修改后重新提交",
+        raise_statuses=STILL_RAISED,
     )
 
 
@@ -320,14 +309,15 @@ async def upload(
         return redirect(_url(challenge, application))
     data = await upload.read()
     name = upload.filename
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        _url(challenge, application),
         lambda: service.add_attachment(
             session, actor, challenge, application, filename=name, data=data
         ),
-        f"已上传“{name}”",
+        back=_url(challenge, application),
+        done=f"已上传“{name}”",
+        raise_statuses=STILL_RAISED,
     )
 
 
@@ -345,12 +335,13 @@ async def delete_attachment(
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
     application = service.get_application(session, user, challenge, application_id)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        _url(challenge, application),
         lambda: service.remove_attachment(session, actor, challenge, application, attachment_id),
-        "附件已删除",
+        back=_url(challenge, application),
+        done="附件已删除",
+        raise_statuses=STILL_RAISED,
     )
 
 
@@ -372,12 +363,13 @@ async def submit_milestone(
     if len(report) < 4:
         flash(request, "请填写阶段工作报告（至少 4 个字）", "error")
         return redirect(back)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        back,
         lambda: service.submit_milestone(session, actor, challenge, seq, report),
-        "阶段报告已提交，等待管理员验收",
+        back=back,
+        done="阶段报告已提交，等待管理员验收",
+        raise_statuses=STILL_RAISED,
     )
 
 
@@ -463,7 +455,14 @@ async def form_panel(
                 "warning",
             )
 
-    return await _act(request, session, _review_url(challenge), run, "专家组已保存")
+    return act_and_redirect(
+        request,
+        session,
+        run,
+        back=_review_url(challenge),
+        done="专家组已保存",
+        raise_statuses=STILL_RAISED,
+    )
 
 
 @router.post("/challenges/{challenge_id}/review/open")
@@ -471,12 +470,13 @@ async def open_scoring(
     challenge_id: int, request: Request, session: SessionDep, actor: ActorDep
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        _review_url(challenge),
         lambda: service.open_scoring(session, actor, challenge),
-        "专家评分已开始，已通知参评专家",
+        back=_review_url(challenge),
+        done="专家评分已开始，已通知参评专家",
+        raise_statuses=STILL_RAISED,
     )
 
 
@@ -485,12 +485,13 @@ async def close_scoring(
     challenge_id: int, request: Request, session: SessionDep, actor: ActorDep
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        _review_url(challenge),
         lambda: service.close_scoring(session, actor, challenge),
-        "评审已结束，排名见下方",
+        back=_review_url(challenge),
+        done="评审已结束，排名见下方",
+        raise_statuses=STILL_RAISED,
     )
 
 
@@ -513,12 +514,13 @@ async def award(
         return _review_page(
             request, session, actor, challenge, award_errors=errors, status_code=422
         )
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        _review_url(challenge),
         lambda: service.award(session, actor, challenge, data),
-        "评审结果已确定，已向每个申请单位发送得分、排名和理由",
+        back=_review_url(challenge),
+        done="评审结果已确定，已向每个申请单位发送得分、排名和理由",
+        raise_statuses=STILL_RAISED,
     )
 
 
@@ -527,12 +529,13 @@ async def accept_milestone(
     challenge_id: int, seq: int, request: Request, session: SessionDep, actor: ActorDep
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        _review_url(challenge),
         lambda: service.accept_milestone(session, actor, challenge, seq),
-        "验收通过，该期奖励已拨付",
+        back=_review_url(challenge),
+        done="验收通过，该期奖励已拨付",
+        raise_statuses=STILL_RAISED,
     )
 
 
@@ -545,12 +548,13 @@ async def return_milestone(
     if len(reason) < 4:
         flash(request, "请写明退回原因（至少 4 个字）", "error")
         return redirect(_review_url(challenge))
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        _review_url(challenge),
         lambda: service.return_milestone(session, actor, challenge, seq, reason),
-        "已退回，并通知揭榜方补充",
+        back=_review_url(challenge),
+        done="已退回，并通知揭榜方补充",
+        raise_statuses=STILL_RAISED,
     )
 
 
@@ -604,12 +608,13 @@ async def save_score(
                 messages.append(message)
         flash(request, "评分未保存：" + "；".join(messages), "error")
         return redirect(back)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        back,
         lambda: service.score(session, actor, challenge, application, data),
-        f"已保存对“{application.org.name}”的评分；评审结束前可以修改",
+        back=back,
+        done=f"已保存对“{application.org.name}”的评分；评审结束前可以修改",
+        raise_statuses=STILL_RAISED,
     )
 
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
 
 from app.core.deps import verify_csrf
 from app.core.errors import AppError
+from app.core.templating import flash
+
+T = TypeVar("T")
+
+#: Refusals that still become the error page instead of a message on the page the form came
+#: from: sign in first, not allowed, or a record that does not exist (or is hidden from them).
+ERROR_PAGE_STATUSES: frozenset[int] = frozenset({401, 403, 404})
 
 
 def page_router() -> APIRouter:
@@ -54,3 +63,43 @@ def refusal_message(exc: AppError) -> str:
     if errors and "；".join(errors.values()) != message:
         message = f"{message}：{'；'.join(errors.values())}"
     return message
+
+
+def act_and_redirect(
+    request: Request,
+    session: Session,
+    run: Callable[[], T],
+    *,
+    back: str,
+    done: str | Callable[[T], str],
+    refused_back: str | Callable[[AppError], str] | None = None,
+    raise_statuses: Collection[int] = ERROR_PAGE_STATUSES,
+) -> RedirectResponse:
+    """Run a form button's action and redirect back with its outcome as a flash message.
+
+    ``run`` executes in a savepoint. On success ``done`` (or ``done(result)``) is flashed and
+    the browser goes to ``back``. A refusal (``AppError``) undoes the action's writes, unless
+    the error asks to keep them (``keep_changes``), and flashes ``refusal_message`` before
+    going to ``refused_back`` (``back`` when not given; a callable chooses by the error).
+    Refusals whose status is in ``raise_statuses`` are re-raised for the error page instead.
+    """
+    savepoint = session.begin_nested()
+    try:
+        result = run()
+    except AppError as exc:
+        if exc.keep_changes:
+            savepoint.commit()
+        else:
+            savepoint.rollback()
+        if exc.status_code in raise_statuses:
+            raise
+        flash(request, refusal_message(exc), "error")
+        if callable(refused_back):
+            return redirect(refused_back(exc))
+        return redirect(refused_back or back)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    flash(request, done if isinstance(done, str) else done(result))
+    return redirect(back)

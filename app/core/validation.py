@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from app.core.errors import InvalidInput
+
 M = TypeVar("M", bound=BaseModel)
 
 _MESSAGES = {
@@ -76,3 +78,11 @@ def parse_form(schema: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict
         return schema.model_validate(data), {}
     except ValidationError as exc:
         return None, error_map(exc.errors())
+
+
+def validated(schema: type[M], data: Mapping[str, Any]) -> M:
+    """Submitted form values as ``schema``, or a refusal (``InvalidInput``) naming each field."""
+    model, errors = parse_form(schema, data)
+    if model is None:
+        raise InvalidInput(errors=errors)
+    return model

@@ -13,12 +13,12 @@ from pydantic import ValidationError
 from app.core.clock import LOCAL_TZ
 from app.core.deps import ActorDep, OptionalUser, SessionDep
 from app.core.errors import AppError
-from app.core.pages import form_data, list_url, page_router, redirect
+from app.core.pages import act_and_redirect, form_data, list_url, page_router, redirect
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
-from app.core.validation import error_map
+from app.core.validation import error_map, validated
 from app.events import service
 from app.events.schemas import (
     CheckInIn,
@@ -26,6 +26,7 @@ from app.events.schemas import (
     OutcomeIn,
     RegistrationIn,
     RequestIn,
+    ScheduleOut,
 )
 from app.models import Event
 from app.models.enums import (
@@ -37,6 +38,9 @@ from app.models.enums import (
 )
 
 router = page_router()
+
+# Every refused button, a 401, 403 or 404 included, is explained on the page it came from.
+STILL_RAISED: frozenset[int] = frozenset()
 
 SESSION_ROWS = 3
 
@@ -185,14 +189,14 @@ async def transition(
     request: Request, event_id: int, action: str, session: SessionDep, actor: ActorDep
 ) -> Response:
     event = _event(session, event_id, actor.user)
-    back = _back((await form_data(request)).get("back"), event)
-    try:
-        service.transition(session, actor, event, action)
-    except AppError as exc:
-        flash(request, _message(exc), "error")
-        return redirect(back)
-    flash(request, f"已{service.lifecycle.label(action)}")
-    return redirect(back)
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.transition(session, actor, event, action),
+        back=_back((await form_data(request)).get("back"), event),
+        done=lambda _: f"已{service.lifecycle.label(action)}",
+        raise_statuses=STILL_RAISED,
+    )
 
 
 def _back(value: object, event: Event, default: str = "") -> str:
@@ -215,28 +219,22 @@ async def register(
     event = _event(session, event_id, actor.user)
     form = await request.form()
     user_id = str(form.get("user_id") or "")
-    try:
-        data = RegistrationIn(
-            user_id=int(user_id) if user_id.isdigit() else None,
-            position=str(form.get("position") or ""),
-            chief_role=ChiefRole.from_code(str(form.get("chief_role") or "")),
-            listing_ids=_ints([str(v) for v in form.getlist("listing_ids")]),
-            unavailable_slot_ids=_ints([str(v) for v in form.getlist("unavailable_slot_ids")]),
-        )
-        person = service.register(session, actor, event, data)
-    except (AppError, ValidationError) as exc:
-        flash(request, _message(exc), "error")
-        return redirect(f"/events/{event.id}#register")
-    flash(request, f"{person.user.name}已报名。签到码：{person.checkin_code}")
-    return redirect(f"/events/{event.id}")
-
-
-def _message(exc: AppError | ValidationError) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(error_map(exc.errors()).values())
-    if exc.status_code in (401, 403, 404, 409, 422):
-        return "；".join(exc.field_errors().values())
-    raise exc
+    data = {
+        "user_id": int(user_id) if user_id.isdigit() else None,
+        "position": str(form.get("position") or ""),
+        "chief_role": ChiefRole.from_code(str(form.get("chief_role") or "")),
+        "listing_ids": _ints([str(v) for v in form.getlist("listing_ids")]),
+        "unavailable_slot_ids": _ints([str(v) for v in form.getlist("unavailable_slot_ids")]),
+    }
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.register(session, actor, event, validated(RegistrationIn, data)),
+        back=f"/events/{event.id}",
+        done=lambda person: f"{person.user.name}已报名。签到码：{person.checkin_code}",
+        refused_back=f"/events/{event.id}#register",
+        raise_statuses=STILL_RAISED,
+    )
 
 
 @router.post("/events/{event_id}/unregister/{participant_id}")
@@ -319,22 +317,22 @@ async def send_request(
     person = service.participant_for(session, actor, event, participant_id)
     values = await form_data(request)
     target = str(values.get("to_participant_id", ""))
-    try:
-        data = RequestIn(
-            to_participant_id=int(target) if target.isdigit() else 0,
-            message=str(values.get("message", "")),
-        )
-        sent = service.send_request(session, actor, event, person, data)
-    except (AppError, ValidationError) as exc:
-        flash(request, _message(exc), "error")
-        return redirect(_back_to_requests(event, participant_id))
-    flash(
+    data = {
+        "to_participant_id": int(target) if target.isdigit() else 0,
+        "message": str(values.get("message", "")),
+    }
+    return act_and_redirect(
         request,
-        "约见已发出，等待对方答复"
-        if sent.status == MeetingRequestStatus.PENDING
-        else "双方都发出了约见，已确认",
+        session,
+        lambda: service.send_request(session, actor, event, person, validated(RequestIn, data)),
+        back=_back_to_requests(event, participant_id),
+        done=lambda sent: (
+            "约见已发出，等待对方答复"
+            if sent.status == MeetingRequestStatus.PENDING
+            else "双方都发出了约见，已确认"
+        ),
+        raise_statuses=STILL_RAISED,
     )
-    return redirect(_back_to_requests(event, participant_id))
 
 
 @router.post("/events/{event_id}/requests/{request_id}/{answer}")
@@ -350,13 +348,14 @@ def respond(
     event = _event(session, event_id, actor.user)
     person = service.participant_for(session, actor, event, participant_id)
     meeting_request = service.request_for(session, event, request_id)
-    try:
-        service.respond(session, actor, meeting_request, person, accept=answer == "accept")
-    except AppError as exc:
-        flash(request, _message(exc), "error")
-        return redirect(_back_to_requests(event, participant_id))
-    flash(request, "已接受约见" if answer == "accept" else "已婉拒")
-    return redirect(_back_to_requests(event, participant_id))
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.respond(session, actor, meeting_request, person, accept=answer == "accept"),
+        back=_back_to_requests(event, participant_id),
+        done="已接受约见" if answer == "accept" else "已婉拒",
+        raise_statuses=STILL_RAISED,
+    )
 
 
 @router.get("/events/{event_id}/manage")
@@ -395,14 +394,20 @@ def build_schedule(
     request: Request, event_id: int, session: SessionDep, actor: ActorDep
 ) -> Response:
     event = _event(session, event_id, actor.user)
-    try:
+
+    def run() -> ScheduleOut:
         out = service.build_schedule(session, actor, event)
-    except AppError as exc:
-        flash(request, _message(exc), "error")
-        return redirect(f"/events/{event.id}/manage")
-    request.session["last_schedule"] = out.model_dump()
-    flash(request, f"日程已生成：新排{out.placed}场，保留{out.kept}场，候补{out.standby}条")
-    return redirect(f"/events/{event.id}/manage")
+        request.session["last_schedule"] = out.model_dump()  # the console shows its figures
+        return out
+
+    return act_and_redirect(
+        request,
+        session,
+        run,
+        back=f"/events/{event.id}/manage",
+        done=lambda out: f"日程已生成：新排{out.placed}场，保留{out.kept}场，候补{out.standby}条",
+        raise_statuses=STILL_RAISED,
+    )
 
 
 @router.post("/events/{event_id}/checkins")
@@ -412,22 +417,17 @@ async def check_in(
     event = _event(session, event_id, actor.user)
     values = await form_data(request)
     pid = str(values.get("participant_id", ""))
-    back = _back(values.get("back"), event, f"/events/{event.id}/manage")
-    try:
-        person = service.check_in(
-            session,
-            actor,
-            event,
-            CheckInIn(
-                participant_id=int(pid) if pid.isdigit() else None,
-                code=str(values.get("code", ""))[:8],
-            ),
-        )
-    except AppError as exc:
-        flash(request, _message(exc), "error")
-        return redirect(back)
-    flash(request, f"{person.user.name}已签到")
-    return redirect(back)
+    data = CheckInIn(
+        participant_id=int(pid) if pid.isdigit() else None, code=str(values.get("code", ""))[:8]
+    )
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.check_in(session, actor, event, data),
+        back=_back(values.get("back"), event, f"/events/{event.id}/manage"),
+        done=lambda person: f"{person.user.name}已签到",
+        raise_statuses=STILL_RAISED,
+    )
 
 
 @router.post("/events/{event_id}/arrangements")
@@ -439,23 +439,25 @@ async def arrange(
     first, second, slot = (
         str(values.get(k, "")) for k in ("first_id", "second_id", "fixed_slot_id")
     )
-    try:
-        service.arrange(
+    data = {
+        "to_participant_id": int(second) if second.isdigit() else 0,
+        "fixed_slot_id": int(slot) if slot.isdigit() else None,
+        "message": str(values.get("message", "")),
+    }
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.arrange(
             session,
             actor,
             event,
             int(first) if first.isdigit() else 0,
-            RequestIn(
-                to_participant_id=int(second) if second.isdigit() else 0,
-                fixed_slot_id=int(slot) if slot.isdigit() else None,
-                message=str(values.get("message", "")),
-            ),
-        )
-    except (AppError, ValidationError) as exc:
-        flash(request, _message(exc), "error")
-        return redirect(f"/events/{event.id}/manage")
-    flash(request, "已安排洽谈，生成日程时优先排入")
-    return redirect(f"/events/{event.id}/manage")
+            validated(RequestIn, data),
+        ),
+        back=f"/events/{event.id}/manage",
+        done="已安排洽谈，生成日程时优先排入",
+        raise_statuses=STILL_RAISED,
+    )
 
 
 @router.get("/events/{event_id}/agenda")
@@ -508,17 +510,21 @@ async def outcome(
     event = _event(session, event_id, actor.user)
     meeting = service.meeting_for(session, event, meeting_id)
     values = await form_data(request)
-    back = _back(values.get("back"), event, f"/events/{event.id}/agenda")
-    try:
-        data = OutcomeIn.model_validate(
-            {k: values.get(k) for k in ("outcome", "amount", "note") if values.get(k) is not None}
-        )
+    fields: dict[str, Any] = {k: values[k] for k in ("outcome", "amount", "note") if k in values}
+
+    def run() -> OutcomeIn:
+        data = validated(OutcomeIn, fields)
         service.record_outcome(session, actor, event, meeting, data)
-    except (AppError, ValidationError) as exc:
-        flash(request, _message(exc), "error")
-        return redirect(back)
-    flash(request, f"已记录洽谈结果：{data.outcome.label}")
-    return redirect(back)
+        return data
+
+    return act_and_redirect(
+        request,
+        session,
+        run,
+        back=_back(values.get("back"), event, f"/events/{event.id}/agenda"),
+        done=lambda data: f"已记录洽谈结果：{data.outcome.label}",
+        raise_statuses=STILL_RAISED,
+    )
 
 
 @router.post("/events/{event_id}/meetings/{meeting_id}/cancel")

@@ -27,7 +27,7 @@ from app.core.deps import CSRF_FIELD, WRITES, ActorDep, CurrentUser, OptionalUse
 from app.core.errors import AppError, PermissionDenied
 from app.core.money import format_yuan
 from app.core.notifications import mark_all_read, recent
-from app.core.pages import list_url, page_router, redirect, refusal_message, safe_next
+from app.core.pages import act_and_redirect, list_url, page_router, redirect, safe_next
 from app.core.pagination import Paged, PaginationDep, query_filters
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
@@ -609,36 +609,39 @@ async def update(
 # -- lifecycle actions (owner and reviewer) -----------------------------------------------------
 
 
-async def _act(
+async def _listing_action(
     request: Request,
     session: Session,
     listing: Listing,
     run: Callable[[dict[str, Any]], Any],
     done: Callable[[], str],
 ) -> Response:
-    """Run one action from a button; show the result (or why not) on the page it came from."""
+    """A button on a listing's page, run with the submitted fields; back to where it came from,
+    or to the edit form when the refusal names fields that must be filled in to submit."""
     values = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     back = safe_next(values.get("back"), url_of(listing))
-    try:
-        with _undo_on_error(session):
-            run(values)
-    except AppError as exc:
-        if exc.status_code in (401, 403, 404):
-            raise
+
+    def refused_back(exc: AppError) -> str:
         errors = exc.extra.get("errors") or {}
-        flash(request, refusal_message(exc), "error")
-        if errors and any(k in REQUIRED_TO_SUBMIT[listing.kind] for k in errors):
-            return redirect(f"{url_of(listing)}/edit")
-        return redirect(back)
-    flash(request, done())
-    return redirect(back)
+        if any(k in REQUIRED_TO_SUBMIT[listing.kind] for k in errors):
+            return f"{url_of(listing)}/edit"
+        return back
+
+    return act_and_redirect(
+        request,
+        session,
+        lambda: run(values),
+        back=back,
+        done=lambda _: done(),
+        refused_back=refused_back,
+    )
 
 
 async def submit(
     listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _act(
+    return await _listing_action(
         request,
         session,
         listing,
@@ -651,7 +654,7 @@ async def publish(
     listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _act(
+    return await _listing_action(
         request,
         session,
         listing,
@@ -664,7 +667,7 @@ async def return_(
     listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _act(
+    return await _listing_action(
         request,
         session,
         listing,
@@ -679,7 +682,7 @@ async def close(
     listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _act(
+    return await _listing_action(
         request,
         session,
         listing,
@@ -694,7 +697,7 @@ async def renew(
     listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _act(
+    return await _listing_action(
         request,
         session,
         listing,
@@ -720,7 +723,7 @@ async def favourite(
         if not found:
             return redirect(f"/{kind.value}s")
         listing = found[0]
-    return await _act(
+    return await _listing_action(
         request,
         session,
         listing,
@@ -733,7 +736,7 @@ async def request_access(
     listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _act(
+    return await _listing_action(
         request,
         session,
         listing,
@@ -755,7 +758,7 @@ async def decide_access(
     if decision not in ("grant", "deny"):
         return redirect(url_of(listing))
     grant = decision == "grant"
-    return await _act(
+    return await _listing_action(
         request,
         session,
         listing,
@@ -774,7 +777,7 @@ async def upload(
         return redirect(f"{url_of(listing)}#attachments")
     data = await file.read()
     name = file.filename
-    return await _act(
+    return await _listing_action(
         request,
         session,
         listing,
@@ -799,7 +802,7 @@ async def remove_attachment(
     kind: KindDep,
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _act(
+    return await _listing_action(
         request,
         session,
         listing,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
@@ -15,14 +15,22 @@ from starlette.datastructures import UploadFile
 
 from app.core.audit import Actor
 from app.core.deps import ActorDep, CurrentUser, SessionDep
-from app.core.errors import AppError, InvalidInput
+from app.core.errors import AppError
 from app.core.money import format_yuan
-from app.core.pages import form_data, list_url, page_router, redirect, refusal_message
+from app.core.pages import (
+    ERROR_PAGE_STATUSES,
+    act_and_redirect,
+    form_data,
+    list_url,
+    page_router,
+    redirect,
+    refusal_message,
+)
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
-from app.core.validation import parse_form
+from app.core.validation import parse_form, validated
 from app.models import Deal, Organization, TechContract, User
 from app.models.enums import (
     CONTRACT_ROLES,
@@ -54,33 +62,6 @@ def _savepoint(session: Session) -> Iterator[None]:
     """A refused change leaves nothing behind, while the page still renders."""
     with session.begin_nested():
         yield
-
-
-def _refused(request: Request, exc: AppError) -> None:
-    if exc.status_code in (401, 403, 404):
-        raise exc
-    flash(request, refusal_message(exc), "error")
-
-
-async def _act(
-    request: Request, session: Session, back: str, run: Callable[[], Any], done: str
-) -> Response:
-    """Run one button's action and come back to the page, with the result or why not."""
-    try:
-        with _savepoint(session):
-            run()
-    except AppError as exc:
-        _refused(request, exc)
-        return redirect(back)
-    flash(request, done)
-    return redirect(back)
-
-
-def _parsed(schema: Any, values: dict[str, Any]) -> Any:
-    data, errors = parse_form(schema, values)
-    if errors:
-        raise InvalidInput(errors=errors)
-    return data
 
 
 def _names(session: Session, user_ids: set[int | None]) -> dict[int, str]:
@@ -138,13 +119,15 @@ async def open_deal(request: Request, session: SessionDep, actor: ActorDep) -> R
     back = f"/{values.get('kind', 'achievement')}s/{values.get('listing_id', '')}"
     try:
         with _savepoint(session):
-            deal = deals.open_deal(session, actor, _parsed(DealOpen, values))
+            deal = deals.open_deal(session, actor, validated(DealOpen, values))
     except AppError as exc:
         running = exc.extra.get("deal_id")
         if running:
             flash(request, exc.detail, "error")
             return redirect(f"/deals/{running}")
-        _refused(request, exc)
+        if exc.status_code in ERROR_PAGE_STATUSES:
+            raise
+        flash(request, refusal_message(exc), "error")
         return redirect(back if back.startswith("/") else "/trading")
     flash(request, "洽谈已发起，对方会收到通知")
     return redirect(deals.link(deal))
@@ -191,12 +174,12 @@ async def deal_message(
 ) -> Response:
     values = await form_data(request)
     deal = _deal_for(session, actor, deal_id)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        deals.link(deal),
-        lambda: deals.post_message(session, actor, deal, _parsed(MessageCreate, values).body),
-        "留言已发送",
+        lambda: deals.post_message(session, actor, deal, validated(MessageCreate, values).body),
+        back=deals.link(deal),
+        done="留言已发送",
     )
 
 
@@ -206,12 +189,12 @@ async def deal_offer(
 ) -> Response:
     values = await form_data(request)
     deal = _deal_for(session, actor, deal_id)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        deals.link(deal),
-        lambda: deals.make_offer(session, actor, deal, _parsed(OfferCreate, values)),
-        "报价已发出，等待对方答复",
+        lambda: deals.make_offer(session, actor, deal, validated(OfferCreate, values)),
+        back=deals.link(deal),
+        done="报价已发出，等待对方答复",
     )
 
 
@@ -221,19 +204,19 @@ async def deal_answer(
 ) -> Response:
     deal = _deal_for(session, actor, deal_id)
     if answer == "accept":
-        return await _act(
+        return act_and_redirect(
             request,
             session,
-            deals.link(deal),
             lambda: deals.accept_offer(session, actor, deal, offer_id),
-            "已接受报价，可以签订合同了",
+            back=deals.link(deal),
+            done="已接受报价，可以签订合同了",
         )
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        deals.link(deal),
         lambda: deals.reject_offer(session, actor, deal, offer_id),
-        "已拒绝报价",
+        back=deals.link(deal),
+        done="已拒绝报价",
     )
 
 
@@ -245,12 +228,12 @@ async def deal_broker(
     deal = _deal_for(session, actor, deal_id)
     raw = values.get("broker_id", "")
     broker_id = int(raw) if raw.isdigit() else None
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        deals.link(deal),
         lambda: deals.set_broker(session, actor, deal, broker_id),
-        "技术经纪人已更新",
+        back=deals.link(deal),
+        done="技术经纪人已更新",
     )
 
 
@@ -260,12 +243,12 @@ async def deal_terminate(
 ) -> Response:
     values = await form_data(request)
     deal = _deal_for(session, actor, deal_id)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        deals.link(deal),
-        lambda: deals.terminate(session, actor, deal, _parsed(TerminateReason, values).reason),
-        "洽谈已终止",
+        lambda: deals.terminate(session, actor, deal, validated(TerminateReason, values).reason),
+        back=deals.link(deal),
+        done="洽谈已终止",
     )
 
 
@@ -274,12 +257,12 @@ async def deal_complete(
     request: Request, deal_id: int, session: SessionDep, actor: ActorDep
 ) -> Response:
     deal = _deal_for(session, actor, deal_id)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        deals.link(deal),
         lambda: deals.complete(session, actor, deal),
-        "已确认履约完成",
+        back=deals.link(deal),
+        done="已确认履约完成",
     )
 
 
@@ -295,12 +278,12 @@ async def deal_upload(
         return redirect(deals.link(deal))
     data = await upload.read()
     name = upload.filename
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        deals.link(deal),
         lambda: deals.add_attachment(session, actor, deal, name, data),
-        f"附件“{name}”已上传",
+        back=deals.link(deal),
+        done=f"附件“{name}”已上传",
     )
 
 
@@ -530,12 +513,12 @@ async def contract_submit(
     values = await form_data(request)
     contract = service.get_contract(session, actor, contract_id)
     org_id = int(values["org_id"]) if values.get("org_id", "").isdigit() else None
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        f"/contracts/{contract.id}",
         lambda: service.submit_registration(session, actor, contract, org_id),
-        "已提交认定登记，等待管理员审核",
+        back=f"/contracts/{contract.id}",
+        done="已提交认定登记，等待管理员审核",
     )
 
 
@@ -544,12 +527,12 @@ async def contract_approve(
     request: Request, contract_id: int, session: SessionDep, actor: ActorDep
 ) -> Response:
     contract = service.get_contract(session, actor, contract_id)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        f"/contracts/{contract.id}",
         lambda: service.approve_registration(session, actor, contract),
-        "认定登记完成，已生成登记号",
+        back=f"/contracts/{contract.id}",
+        done="认定登记完成，已生成登记号",
     )
 
 
@@ -559,14 +542,14 @@ async def contract_return(
 ) -> Response:
     values = await form_data(request)
     contract = service.get_contract(session, actor, contract_id)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        f"/contracts/{contract.id}",
         lambda: service.return_registration(
-            session, actor, contract, _parsed(ReturnReason, values).reason
+            session, actor, contract, validated(ReturnReason, values).reason
         ),
-        "已退回，当事人会收到退回原因",
+        back=f"/contracts/{contract.id}",
+        done="已退回，当事人会收到退回原因",
     )
 
 
@@ -575,12 +558,14 @@ async def contract_payment(
     request: Request, contract_id: int, session: SessionDep, actor: ActorDep
 ) -> Response:
     values = await form_data(request)
-    return await _act(
+    return act_and_redirect(
         request,
         session,
-        f"/contracts/{contract_id}",
-        lambda: service.record_payment(session, actor, contract_id, _parsed(PaymentCreate, values)),
-        "到账款项已登记",
+        lambda: service.record_payment(
+            session, actor, contract_id, validated(PaymentCreate, values)
+        ),
+        back=f"/contracts/{contract_id}",
+        done="到账款项已登记",
     )
 
 

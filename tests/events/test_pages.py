@@ -7,10 +7,13 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.core.audit import Actor
 from app.core.clock import local
 from app.core.db import utcnow
+from app.events import service
+from app.events.schemas import RequestIn
 from app.models import Event, EventParticipant, Meeting, User
-from app.models.enums import EventStatus, OrgRole
+from app.models.enums import EventStatus, MeetingRequestStatus, OrgRole
 from tests.factories.accounts import make_org, make_user
 from tests.factories.events import make_event, register
 from tests.factories.fixtures import login, page_csrf
@@ -151,6 +154,29 @@ class TestJourney:
         report = client.get(f"/events/{event.id}/report")
         assert report.status_code == 200
         assert "<svg" in report.text and "签约" in report.text and "50.00" in report.text
+
+    def test_answering_an_expired_request_says_so_and_it_stays_expired(
+        self, client: TestClient, session: Session, platform_admin: User
+    ) -> None:
+        event = make_event(session, platform_admin)
+        a_user, b_user = (
+            make_user(session, org=make_org(session, name=f"过期机构{n}"), org_role=OrgRole.ADMIN)
+            for n in range(2)
+        )
+        a, b = register(session, event, a_user), register(session, event, b_user)
+        sent = service.send_request(
+            session, Actor(user=a_user), event, a, RequestIn(to_participant_id=b.id)
+        )
+        sent.expires_at = utcnow() - timedelta(seconds=1)
+        session.flush()
+        login(client, b_user)
+        token = page_csrf(client, f"/events/{event.id}/requests")
+        answered = client.post(
+            f"/events/{event.id}/requests/{sent.id}/accept", data={"csrf_token": token}
+        )
+        assert answered.status_code == 200 and "该约见已过期" in answered.text
+        session.refresh(sent)
+        assert sent.status == MeetingRequestStatus.EXPIRED
 
     def test_report_and_manage_are_for_organisers(
         self, client: TestClient, session: Session, platform_admin: User, member: User
