@@ -960,6 +960,8 @@ def cancel_meeting(
 ) -> int:
     """Cancel a scheduled meeting (a party or an organiser); the freed place is refilled from
     the standby list. Returns how many meetings were added."""
+    if actor.user is None:
+        raise NotAuthenticated("请先登录后取消洽谈")
     party = _party_of(actor, meeting)
     manager = can(actor.user, Action.EVENT_MANAGE, event)
     if party is None and not manager:
@@ -1065,6 +1067,8 @@ def agenda_ics(event: Event, plan: AgendaOut) -> bytes:
 
 def check_in(session: Session, actor: Actor, event: Event, data: CheckInIn) -> EventParticipant:
     """Mark arrival: an organiser by name or code, or the participant with their own code."""
+    if actor.user is None:
+        raise NotAuthenticated("请先登录后签到")
     if event.status not in (E.CLOSED, E.SCHEDULED):
         raise Conflict("活动当前不能签到")
     manager = can(actor.user, Action.EVENT_MANAGE, event)
@@ -1109,6 +1113,8 @@ def record_outcome(
 ) -> Meeting:
     """A party or an organiser records how the meeting went; intents and contracts feed the
     broker pipeline and the event report."""
+    if actor.user is None:
+        raise NotAuthenticated("请先登录后记录洽谈结果")
     if _party_of(actor, meeting) is None and not can(actor.user, Action.EVENT_MANAGE, event):
         raise PermissionDenied("仅洽谈双方或组织者可以记录洽谈结果")
     if event.status not in (E.SCHEDULED, E.FINISHED):
