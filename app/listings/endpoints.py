@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, File, Form, Query, Request, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.core.deps import WRITES, ActorDep, OptionalUser, SessionDep
 from app.core.pagination import MAX_PAGE_SIZE, PaginationDep, query_filters
@@ -40,6 +40,9 @@ class ListingPage(BaseModel):
     page: int
     size: int
     degraded: bool
+    approximate: bool = Field(
+        default=False, description="命中数极多时为 true：total 与分面计数为估算值"
+    )
 
 
 class VersionOut(BaseModel):

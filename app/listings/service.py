@@ -747,7 +747,8 @@ def browse(
     """Published listings of one kind, filtered and faceted through the search index.
 
     When the engine is down the list still answers from the database, newest first and
-    without facets, so browsing never breaks with search.
+    without facets, so browsing never breaks with search. ``approximate`` says the total and
+    the facet counts are the engine's estimates (a very common word in a large catalogue).
     """
     try:
         result = search_service.search(
@@ -762,6 +763,7 @@ def browse(
             "page": page,
             "size": size,
             "degraded": True,
+            "approximate": False,
         }
     by_id = {x.id: x for x in repository.by_ids(session, [int(item.id) for item in result.items])}
     items = [
@@ -776,6 +778,7 @@ def browse(
         "page": page,
         "size": size,
         "degraded": False,
+        "approximate": result.approximate,
     }
 
 

@@ -6,6 +6,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,6 +15,9 @@ from app.core.indexing import index_later
 from app.core.notifications import unread_count
 from app.models import Listing, Organization, User
 from app.models.enums import ListingKind, ListingStatus, MaturityStage, OrgStatus, OrgType, Role
+from search import embedded
+from search.base import SearchBackend
+from search.embedded import EmbeddedBackend
 from tests.factories.accounts import make_org, make_user
 from tests.factories.fixtures import login, page_csrf
 from tests.factories.listings import make_listing
@@ -220,6 +224,33 @@ class TestBrowse:
             re.findall(r"技术需求第\d+号", second)
         )
         assert len(titles) == 14
+
+    def test_an_estimated_total_says_about(
+        self,
+        client: TestClient,
+        session: Session,
+        session_factory: sessionmaker[Session],
+        org: Organization,
+        member: User,
+        search_backend: SearchBackend,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        if not isinstance(search_backend, EmbeddedBackend):
+            pytest.skip("only the embedded backend estimates counts")
+        for n in range(8):
+            _published(session, org, member, kind=ListingKind.DEMAND, title=f"焊接变形控制{n}号")
+        outbox.drain(session_factory)
+        exact = client.get("/demands", params={"q": "焊接"}).text
+        assert "共 8 条" in exact and "估算值" not in exact
+        # As a very common word in a large catalogue: more matches than are counted exactly.
+        # Every match is in the sample, so the estimate is the true count.
+        monkeypatch.setattr(embedded, "EXACT_LIMIT", 5)
+        monkeypatch.setattr(embedded, "SAMPLE_SIZE", 1000)
+        estimated = client.get("/demands", params={"q": "焊接"}).text
+        assert "共约 8 条" in estimated and "数量为估算值" in estimated
+        assert '<span class="count">约8</span>' in estimated  # the facet counts too
+        api = client.get("/api/v1/demands", params={"q": "焊接"}).json()
+        assert api["approximate"] is True and api["total"] == 8
 
     def test_cards_of_each_kind_show_their_figures(
         self,
