@@ -24,16 +24,18 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from html import escape
+from itertools import islice
 from typing import Any, Literal
 
 from elasticsearch import Elasticsearch
 from elasticsearch.exceptions import ElasticsearchException, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
-from search.analysis import AnalyzedQuery, Analyzer, compact, default_analyzer
+from search.analysis import AnalyzedQuery, Analyzer, compact, default_analyzer, normalize
 from search.base import (
     MAX_RESULT_WINDOW,
     TYPE_FACET,
@@ -68,6 +70,9 @@ CLAUSE_BONUS = 10_000.0
 CLAUSE_NAME = "clause"
 SNIPPET_LENGTH = 120
 BULK_CHUNK = 500
+#: Larger writes go in chunks of this many documents, one being sent while the next is
+#: analysed: Elasticsearch indexes on one core while jieba segments on another.
+PIPELINE_CHUNK = 100
 
 Refresh = bool | Literal["wait_for"]
 
@@ -246,13 +251,14 @@ class ElasticsearchBackend:
                     for doc in docs:
                         state.live.add(doc.key)
                         state.deleted.discard(doc.key)
-            actions = [
+            # A generator: documents are analysed as the chunks are sent.
+            actions = (
                 {"_op_type": "index", "_index": target, "_id": doc.key, "_source": source}
                 for doc in docs
                 for source in (self._source(doc),)
                 for target in targets
-            ]
-            self._bulk(actions)
+            )
+            self._bulk(actions, pipelined=len(docs) > PIPELINE_CHUNK)
         return len(docs)
 
     def delete(self, type: str, ids: Iterable[str]) -> int:
@@ -566,9 +572,12 @@ class ElasticsearchBackend:
 
     def _source(self, doc: SearchDocument) -> dict[str, Any]:
         an = self.analyzer
-        texts = [doc.title, *doc.keywords, doc.summary, doc.body]
-        entries = [(compact(doc.title), doc.title)] if doc.title.strip() else []
-        entries += [(compact(k), k.strip()) for k in doc.keywords if k.strip()]
+        # Each text is normalised once; segmentation, ``chars`` and suggestions share it.
+        title, summary, body = (normalize(t) for t in (doc.title, doc.summary, doc.body))
+        keywords = [normalize(k) for k in doc.keywords]
+        compacted = ["".join(t.split()) for t in (title, *keywords, summary, body)]
+        shown = [doc.title, *(k.strip() for k in doc.keywords)]
+        entries = list(zip(compacted[: len(shown)], shown, strict=True))
         return {
             "key": doc.key,
             "type": doc.type,
@@ -580,18 +589,18 @@ class ElasticsearchBackend:
                 "summary": doc.summary,
                 "body": doc.body,
             },
-            "title_seg": an.index_text(doc.title),
-            "keywords_seg": [an.index_text(k) for k in doc.keywords],
-            "summary_seg": an.index_text(doc.summary),
-            "body_seg": an.index_text(doc.body),
-            "chars": [_chars(t) for t in texts if t.strip()],
+            "title_seg": an.index_text(title, normalized=True),
+            "keywords_seg": [an.index_text(k, normalized=True) for k in keywords],
+            "summary_seg": an.index_text(summary, normalized=True),
+            "body_seg": an.index_text(body, normalized=True),
+            "chars": [" ".join(c) for c in compacted if c],
             "suggest": sorted({f"{norm}{SUGGEST_SEP}{shown}" for norm, shown in entries if norm}),
             "facets": {name: _as_list(value) for name, value in doc.facets.items()},
             "numbers": {name: float(value) for name, value in doc.numbers.items()},
         }
 
     def _bulk(
-        self, actions: Iterable[dict[str, Any]]
+        self, actions: Iterable[dict[str, Any]], *, pipelined: bool = False
     ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """Run bulk actions; return (action, result item) pairs; raise on real failures."""
         sent: list[dict[str, Any]] = []
@@ -601,19 +610,17 @@ class ElasticsearchBackend:
                 sent.append(action)
                 yield action
 
+        # Pipelined chunks are made searchable by one refresh at the end, not one each.
+        refresh_at_end = pipelined and self.refresh is True
+        refresh = False if refresh_at_end else self.refresh
         results: list[tuple[dict[str, Any], dict[str, Any]]] = []
-        stream = streaming_bulk(
-            self.client,
-            tracked(),
-            chunk_size=BULK_CHUNK,
-            raise_on_error=False,
-            refresh=self.refresh,
-        )
-        for i, (ok, raw) in enumerate(stream):
+        for i, (ok, raw) in enumerate(self._send(tracked(), pipelined, refresh=refresh)):
             op, item = next(iter(raw.items()))
             if not ok and not (op == "delete" and item.get("status") == 404):
                 raise SearchUnavailable(f"Elasticsearch refused a {op}: {item.get('error')}")
             results.append((sent[i], item))
+        if refresh_at_end and sent:
+            self.client.indices.refresh(index=",".join(sorted({a["_index"] for a in sent})))
         return results
 
     def _load(self, index: str, documents: Iterable[SearchDocument], state: _RebuildState) -> int:
@@ -636,15 +643,45 @@ class ElasticsearchBackend:
                 }
 
         written = 0
-        for ok, raw in streaming_bulk(
-            self.client, actions(), chunk_size=BULK_CHUNK, raise_on_error=False
-        ):
+        for ok, raw in self._send(actions(), pipelined=True):
             op, item = next(iter(raw.items()))
             if ok:
                 written += 1
             elif item.get("status") != 409:
                 raise SearchUnavailable(f"Elasticsearch refused a {op}: {item.get('error')}")
         return written
+
+    def _send(
+        self, actions: Iterator[dict[str, Any]], pipelined: bool, **options: Any
+    ) -> Iterator[tuple[bool, dict[str, Any]]]:
+        """Bulk (ok, item) results in action order, the actions consumed as chunks go out.
+
+        Pipelined, this thread draws (and so analyses) the next chunk while a sender thread
+        waits for Elasticsearch to index the previous one; one request is in flight at a
+        time, and a failed request stops the drawing at once.
+        """
+        if not pipelined:
+            yield from streaming_bulk(
+                self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False, **options
+            )
+            return
+
+        def send(chunk: list[dict[str, Any]]) -> list[tuple[bool, dict[str, Any]]]:
+            return list(
+                streaming_bulk(
+                    self.client, chunk, chunk_size=len(chunk), raise_on_error=False, **options
+                )
+            )
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-bulk") as sender:
+            in_flight: Future[list[tuple[bool, dict[str, Any]]]] | None = None
+            while chunk := list(islice(actions, PIPELINE_CHUNK)):
+                sent = sender.submit(send, chunk)
+                if in_flight is not None:
+                    yield from in_flight.result()
+                in_flight = sent
+            if in_flight is not None:
+                yield from in_flight.result()
 
     def _text_query(self, analyzed: AnalyzedQuery, minimum: int) -> dict[str, Any]:
         """A bool query: clauses score (enough of them must match), phrases filter,

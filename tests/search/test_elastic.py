@@ -12,7 +12,7 @@ from conftest import ES_URL_VAR, doc, fixture_documents
 
 from search.analysis import Analyzer
 from search.base import SearchDocument, SearchQuery, SearchUnavailable
-from search.elastic import MAPPING_VERSION, ElasticsearchBackend
+from search.elastic import MAPPING_VERSION, PIPELINE_CHUNK, ElasticsearchBackend
 
 
 def _closed_port_url() -> str:
@@ -67,6 +67,26 @@ class TestEngineDown:
             with pytest.raises(SearchUnavailable):
                 operation()
 
+    def test_a_large_write_stops_analysing_at_the_first_failed_chunk(
+        self, down: ElasticsearchBackend, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        analysed = 0
+        source = down._source
+
+        def counting(document: SearchDocument) -> dict[str, object]:
+            nonlocal analysed
+            analysed += 1
+            return source(document)
+
+        monkeypatch.setattr(down, "_source", counting)
+        documents = [
+            doc("achievement", str(i), f"激光雷达样机{i}") for i in range(20 * PIPELINE_CHUNK)
+        ]
+        with pytest.raises(SearchUnavailable):
+            down.index(documents)
+        # The chunk being sent when the first failure came back, and the next one at most.
+        assert analysed <= 2 * PIPELINE_CHUNK
+
     def test_health_reports_without_raising(self, down: ElasticsearchBackend) -> None:
         health = down.health()
         assert not health.ok
@@ -114,6 +134,20 @@ class TestIndexLifecycle:
         # lidar was yielded before the delete and agv after it: both stay deleted.
         assert ids(es, "激光雷达") == {"segmentation", "late"}
         assert es.count() == 9
+
+    def test_a_write_of_many_chunks_is_searchable_when_it_returns(
+        self, es: ElasticsearchBackend
+    ) -> None:
+        many = [
+            doc("demand", f"m{i}", f"{'玉米深加工' if i % 2 else '动力电池'}需求{i}")
+            for i in range(2 * PIPELINE_CHUNK + 7)
+        ]
+        corn = SearchQuery(text="玉米深加工", types=["demand"], size=5)
+        before = es.search(corn).total
+        assert es.index(many) == len(many)
+        assert es.count() == 10 + len(many)
+        assert es.search(corn).total == before + PIPELINE_CHUNK + 3
+        assert ids(es, f"需求{len(many) - 1}") >= {f"m{len(many) - 1}"}
 
     def test_failed_rebuild_keeps_the_old_index(self, es: ElasticsearchBackend) -> None:
         def documents() -> Iterator[SearchDocument]:
