@@ -1,0 +1,111 @@
+"""The measuring scripts run end to end on a small corpus and print their figures.
+
+Their numbers only mean something at full size; here they must not break.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TOPICS = [
+    ("车载激光雷达点云目标检测", ["激光雷达", "点云", "目标检测"]),
+    ("动力电池低温热管理系统", ["动力电池", "热管理", "低温"]),
+    ("玉米深加工副产物功能糖制备", ["玉米深加工", "功能糖", "酶解"]),
+    ("医学影像深度学习辅助诊断", ["医学影像", "深度学习", "辅助诊断"]),
+    ("碳纤维复合材料轻量化车身", ["碳纤维", "复合材料", "轻量化"]),
+    ("半导体激光器芯片封装工艺", ["半导体激光器", "芯片封装", "可靠性"]),
+]
+SENTENCES = [
+    "本文提出一种新的方法，在多个数据集上验证了其有效性。",
+    "实验结果表明，该方案显著提高了系统的稳定性与精度。",
+    "研究团队完成了中试验证，具备产业化条件。",
+    "通过优化工艺参数，生产成本降低约百分之二十。",
+]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    path = tmp_path / "papers.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(60):
+            title, keywords = TOPICS[i % len(TOPICS)]
+            paper = {
+                "id": f"p{i}",
+                "title": f"{title}研究（{i}）",
+                "abstract": f"{title}。" + "".join(SENTENCES[(i + k) % 4] for k in range(3)),
+                "keywords": [*keywords[: 1 + i % 3], f"样本{i}"],
+            }
+            fh.write(json.dumps(paper, ensure_ascii=False) + "\n")
+    return path
+
+
+def run(script: str, *args: str) -> str:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for name in [n for n in env if n.startswith("KC_")]:
+        del env[name]  # the scripts set up their own platform
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_eval_search_scores_the_backends_and_their_api_against_the_baseline(
+    corpus: Path,
+) -> None:
+    es_url = os.environ.get("KC_TEST_ELASTICSEARCH_URL", "")
+    backends = ["embedded", "elasticsearch"] if es_url else ["embedded"]
+    out = run("eval_search", str(corpus), "--api", *(["--es-url", es_url] if es_url else []))
+    scores = dict(re.findall(r"^(.+?)\s+MRR@10 ([0-9.]+)", out, re.MULTILINE))
+    assert set(scores) == {"bigram-bm25", *backends, *(f"{b} API" for b in backends)}
+    for backend in backends:
+        # Through the API the ranking is the backend's own.
+        assert scores[f"{backend} API"] == scores[backend]
+
+
+def test_bench_search_prints_indexing_and_query_figures(corpus: Path, tmp_path: Path) -> None:
+    out = run(
+        "bench_search",
+        "--source",
+        str(corpus),
+        "--docs",
+        "400",
+        "--queries",
+        "30",
+        "--sample",
+        "100",
+        "--db",
+        str(tmp_path / "bench.db"),
+    )
+    assert re.search(r"embedded: 400 docs indexed .* ratio [0-9.]+", out)
+    assert re.search(r"embedded: 30 queries, p50 [0-9.]+ ms, p95 [0-9.]+ ms", out)
+
+
+def test_bench_api_compares_the_api_with_the_backend(corpus: Path, tmp_path: Path) -> None:
+    out = run(
+        "bench_api",
+        "--source",
+        str(corpus),
+        "--docs",
+        "400",
+        "--queries",
+        "30",
+        "--reuse",
+        str(tmp_path / "api"),
+    )
+    assert re.search(r"API p95 / backend p95 = [0-9.]+", out)
+    assert re.search(r"serving process RSS \d+ MiB", out)
