@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import Any, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
 
 from app.core.deps import verify_csrf
 from app.core.errors import AppError
@@ -38,10 +39,42 @@ def safe_next(url: str | None, default: str = "/") -> str:
     return default
 
 
+# Handlers that query the database, hash passwords or build files are plain ``def`` so that
+# FastAPI runs them in its thread pool; they receive the form through these dependencies, which
+# await the request body on the event loop before the handler starts.
+
+
+async def submitted_form(request: Request) -> FormData:
+    """The whole submitted form: repeated fields and uploaded files included."""
+    return await request.form()
+
+
 async def form_data(request: Request) -> dict[str, Any]:
     """Submitted form fields as a plain dict of strings (empty values dropped)."""
     form = await request.form()
     return {k: v for k, v in form.items() if isinstance(v, str) and v.strip() != ""}
+
+
+#: The form's non-empty text fields (``form_data``).
+FormValues = Annotated[dict[str, Any], Depends(form_data)]
+#: The form as Starlette parsed it, for ``getlist`` and uploads (``submitted_form``).
+SubmittedForm = Annotated[FormData, Depends(submitted_form)]
+
+
+class Upload(NamedTuple):
+    filename: str
+    data: bytes
+
+
+def uploaded_file(form: FormData, field: str = "file", *, limit: int = -1) -> Upload | None:
+    """The file chosen in ``field`` (its first ``limit`` bytes when given), or None if none was.
+
+    It reads synchronously, as the plain-``def`` handler calling it runs in a worker thread.
+    """
+    upload = form.get(field)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return None
+    return Upload(upload.filename, upload.file.read(limit))
 
 
 def nest(data: dict[str, Any], prefix: str) -> dict[str, Any]:
