@@ -25,7 +25,7 @@ from app.core.deps import (
     client_ip,
 )
 from app.core.errors import AppError
-from app.core.pages import form_data, nest, page_router, redirect, safe_next
+from app.core.pages import FormValues, nest, page_router, redirect, safe_next
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.core.validation import parse_form
@@ -48,8 +48,7 @@ def login_form(request: Request, user: OptionalUser, next: str = "/") -> Respons
 
 
 @router.post("/login")
-async def login(request: Request, session: SessionDep) -> Response:
-    data = await form_data(request)
+def login(request: Request, session: SessionDep, data: FormValues) -> Response:
     next_url = safe_next(data.get("next"))
     credentials, errors = parse_form(Credentials, data)
     error = ""
@@ -90,8 +89,9 @@ def register_form(request: Request) -> Response:
 
 
 @router.post("/register")
-async def register(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    values = await form_data(request)
+def register(
+    request: Request, session: SessionDep, actor: ActorDep, values: FormValues
+) -> Response:
     if values.get("password") != values.get("password_confirm"):
         errors = {"password_confirm": "两次输入的密码不一致"}
         return render(request, "accounts/register.html", _registration_context(values, errors), 422)
@@ -129,8 +129,7 @@ def forgot_form(request: Request) -> Response:
 
 
 @router.post("/password/forgot")
-async def forgot(request: Request, session: SessionDep) -> Response:
-    values = await form_data(request)
+def forgot(request: Request, session: SessionDep, values: FormValues) -> Response:
     data, errors = parse_form(PasswordForgot, values)
     if data is None:
         return render(
@@ -147,8 +146,7 @@ def reset_form(request: Request, token: str = "") -> Response:
 
 
 @router.post("/password/reset")
-async def reset(request: Request, session: SessionDep) -> Response:
-    values = await form_data(request)
+def reset(request: Request, session: SessionDep, values: FormValues) -> Response:
     token = values.get("token", "")
     if values.get("password") != values.get("password_confirm"):
         return render(
@@ -190,10 +188,9 @@ def profile(request: Request, session: SessionDep, user: CurrentUser) -> Respons
 
 
 @router.post("/me/profile")
-async def update_profile(
-    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+def update_profile(
+    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep, values: FormValues
 ) -> Response:
-    values = await form_data(request)
     data, errors = parse_form(ProfileUpdate, values)
     if data is None:
         return _profile(request, session, user, errors=errors, values=values)
@@ -203,10 +200,9 @@ async def update_profile(
 
 
 @router.post("/me/password")
-async def change_password(
-    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+def change_password(
+    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep, values: FormValues
 ) -> Response:
-    values = await form_data(request)
     data, errors = parse_form(PasswordChange, values)
     if data is not None:
         try:
@@ -221,10 +217,9 @@ async def change_password(
 
 
 @router.post("/me/tokens")
-async def create_token(
-    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+def create_token(
+    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep, values: FormValues
 ) -> Response:
-    values = await form_data(request)
     if values.get("expires_in_days") == "never":
         values["expires_in_days"] = None
     data, errors = parse_form(TokenCreate, values)

@@ -9,7 +9,7 @@ from app.audit import service as audit_service
 from app.audit.schemas import AuditFilters
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError
-from app.core.pages import form_data, list_url, page_router, redirect
+from app.core.pages import FormValues, list_url, page_router, redirect
 from app.core.pagination import Pagination, PaginationDep
 from app.core.permissions import Action, authorize
 from app.core.regions import REGIONS
@@ -68,15 +68,15 @@ def org_queue(
 
 
 @router.post("/admin/orgs/{org_id}/{decision}")
-async def decide_org(
+def decide_org(
     org_id: int,
     decision: str,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
     actor: ActorDep,
+    values: FormValues,
 ) -> Response:
-    values = await form_data(request)
     org = org_service.get(session, org_id, user)
     back = values.get("back", "/admin/orgs")
     try:
@@ -126,10 +126,14 @@ def users(
 
 
 @router.post("/admin/users/{user_id}/role")
-async def change_role(
-    user_id: int, request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+def change_role(
+    user_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+    values: FormValues,
 ) -> Response:
-    values = await form_data(request)
     data, errors = parse_form(RoleChange, values)
     target = account_service.get(session, user_id)
     try:
@@ -146,10 +150,14 @@ async def change_role(
 
 
 @router.post("/admin/users/{user_id}/active")
-async def set_active(
-    user_id: int, request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+def set_active(
+    user_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+    values: FormValues,
 ) -> Response:
-    values = await form_data(request)
     target = account_service.get(session, user_id)
     try:
         account_service.set_active(session, actor, target, values.get("active") == "1")
@@ -208,10 +216,14 @@ def _search_admin(
 
 
 @router.post("/admin/search/{what}")
-async def search_admin_change(
-    what: str, request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+def search_admin_change(
+    what: str,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+    values: FormValues,
 ) -> Response:
-    values = await form_data(request)
     try:
         if what == "terms":
             rows = vocabulary.add_terms(session, actor, values.get("terms", ""))

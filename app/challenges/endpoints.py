@@ -6,7 +6,6 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Response, UploadFile, status
-from fastapi.concurrency import run_in_threadpool
 
 from app.challenges import service
 from app.challenges.schemas import (
@@ -111,30 +110,30 @@ def withdraw_application(
     status_code=status.HTTP_201_CREATED,
     summary="上传申请附件",
 )
-async def upload(
+def upload(
     challenge_id: int,
     application_id: int,
     session: SessionDep,
     actor: ActorDep,
     file: Annotated[UploadFile, File(description="PDF/Office 文档或图片（≤20MB）")],
 ) -> object:
-    data = await file.read()
-
-    def store() -> AttachmentOut:
-        challenge = service.get_challenge(session, challenge_id)
-        application = service.get_application(session, actor.user, challenge, application_id)
-        row = service.add_attachment(
-            session, actor, challenge, application, filename=file.filename or "file", data=data
-        )
-        return AttachmentOut(
-            id=row.id,
-            filename=row.filename,
-            size=row.size,
-            content_type=row.content_type,
-            url=f"/api/v1/challenges/{challenge_id}/applications/{application_id}/attachments/{row.id}",
-        )
-
-    return await run_in_threadpool(store)
+    challenge = service.get_challenge(session, challenge_id)
+    application = service.get_application(session, actor.user, challenge, application_id)
+    row = service.add_attachment(
+        session,
+        actor,
+        challenge,
+        application,
+        filename=file.filename or "file",
+        data=file.file.read(),
+    )
+    return AttachmentOut(
+        id=row.id,
+        filename=row.filename,
+        size=row.size,
+        content_type=row.content_type,
+        url=f"/api/v1/challenges/{challenge_id}/applications/{application_id}/attachments/{row.id}",
+    )
 
 
 @router.get("/applications/{application_id}/attachments/{attachment_id}", summary="下载申请附件")

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData
 
 from app.challenges import service
 from app.challenges.schemas import (
@@ -22,7 +22,7 @@ from app.challenges.schemas import (
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError, PermissionDenied
 from app.core.money import format_yuan
-from app.core.pages import act_and_redirect, page_router, redirect
+from app.core.pages import SubmittedForm, act_and_redirect, page_router, redirect, uploaded_file
 from app.core.permissions import Action, authorize, can
 from app.core.templating import flash, render
 from app.core.validation import parse_form
@@ -60,8 +60,8 @@ def _url(challenge: Challenge, application: ChallengeApplication | None = None) 
     return f"{base}/applications/{application.id}" if application else base
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
+def _fields(form: FormData) -> dict[str, str]:
+    """The submitted text fields, trimmed (empty ones kept)."""
     return {k: v.strip() for k, v in form.items() if isinstance(v, str)}
 
 
@@ -147,14 +147,19 @@ def apply_form(
 
 
 @router.post("/challenges/{challenge_id}/apply")
-async def apply(
-    challenge_id: int, request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+def apply(
+    challenge_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+    form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
     own = service.own_application(session, user, challenge)
     if own is not None:  # a draft saved by an earlier attempt: this is its update
-        return await update_application(challenge_id, own.id, request, session, user, actor)
-    values = await _form(request)
+        return update_application(challenge_id, own.id, request, session, user, actor, form)
+    values = _fields(form)
     data, errors = _parse(values)
     if data is None:
         return _application_page(
@@ -227,17 +232,18 @@ def application_page(
 
 
 @router.post("/challenges/{challenge_id}/applications/{application_id}")
-async def update_application(
+def update_application(
     challenge_id: int,
     application_id: int,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
     actor: ActorDep,
+    form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
     application = service.get_application(session, user, challenge, application_id)
-    values = await _form(request)
+    values = _fields(form)
     data, errors = _parse(values)
     if data is None:
         return _application_page(
@@ -271,7 +277,7 @@ async def update_application(
 
 
 @router.post("/challenges/{challenge_id}/applications/{application_id}/withdraw")
-async def withdraw(
+def withdraw(
     challenge_id: int,
     application_id: int,
     request: Request,
@@ -292,23 +298,22 @@ async def withdraw(
 
 
 @router.post("/challenges/{challenge_id}/applications/{application_id}/attachments")
-async def upload(
+def upload(
     challenge_id: int,
     application_id: int,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
     actor: ActorDep,
+    form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
     application = service.get_application(session, user, challenge, application_id)
-    form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
+    chosen = uploaded_file(form)
+    if chosen is None:
         flash(request, "请选择要上传的文件", "error")
         return redirect(_url(challenge, application))
-    data = await upload.read()
-    name = upload.filename
+    name, data = chosen
     return act_and_redirect(
         request,
         session,
@@ -324,7 +329,7 @@ async def upload(
 @router.post(
     "/challenges/{challenge_id}/applications/{application_id}/attachments/{attachment_id}/delete"
 )
-async def delete_attachment(
+def delete_attachment(
     challenge_id: int,
     application_id: int,
     attachment_id: int,
@@ -346,16 +351,17 @@ async def delete_attachment(
 
 
 @router.post("/challenges/{challenge_id}/milestones/{seq}/submit")
-async def submit_milestone(
+def submit_milestone(
     challenge_id: int,
     seq: int,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
     actor: ActorDep,
+    form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
-    values = await _form(request)
+    values = _fields(form)
     back = values.get("back") or _url(challenge)
     if not back.startswith(f"/challenges/{challenge.id}/"):
         back = _url(challenge)
@@ -434,11 +440,10 @@ def review(challenge_id: int, request: Request, session: SessionDep, actor: Acto
 
 
 @router.post("/challenges/{challenge_id}/review/panel")
-async def form_panel(
-    challenge_id: int, request: Request, session: SessionDep, actor: ActorDep
+def form_panel(
+    challenge_id: int, request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
-    form = await request.form()
     ids = [int(v) for v in form.getlist("expert_ids") if isinstance(v, str) and v.isdigit()]
     if not ids:
         flash(request, "请至少选择一位专家", "error")
@@ -466,7 +471,7 @@ async def form_panel(
 
 
 @router.post("/challenges/{challenge_id}/review/open")
-async def open_scoring(
+def open_scoring(
     challenge_id: int, request: Request, session: SessionDep, actor: ActorDep
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
@@ -481,7 +486,7 @@ async def open_scoring(
 
 
 @router.post("/challenges/{challenge_id}/review/close")
-async def close_scoring(
+def close_scoring(
     challenge_id: int, request: Request, session: SessionDep, actor: ActorDep
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
@@ -496,11 +501,11 @@ async def close_scoring(
 
 
 @router.post("/challenges/{challenge_id}/review/award")
-async def award(
-    challenge_id: int, request: Request, session: SessionDep, actor: ActorDep
+def award(
+    challenge_id: int, request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
-    values = await _form(request)
+    values = _fields(form)
     raw = values.get("application_id", "")
     data, errors = parse_form(
         AwardIn,
@@ -525,7 +530,7 @@ async def award(
 
 
 @router.post("/challenges/{challenge_id}/review/milestones/{seq}/accept")
-async def accept_milestone(
+def accept_milestone(
     challenge_id: int, seq: int, request: Request, session: SessionDep, actor: ActorDep
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
@@ -540,11 +545,16 @@ async def accept_milestone(
 
 
 @router.post("/challenges/{challenge_id}/review/milestones/{seq}/return")
-async def return_milestone(
-    challenge_id: int, seq: int, request: Request, session: SessionDep, actor: ActorDep
+def return_milestone(
+    challenge_id: int,
+    seq: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
-    reason = (await _form(request)).get("reason", "")
+    reason = _fields(form).get("reason", "")
     if len(reason) < 4:
         flash(request, "请写明退回原因（至少 4 个字）", "error")
         return redirect(_review_url(challenge))
@@ -580,16 +590,17 @@ def scoring(challenge_id: int, request: Request, session: SessionDep, actor: Act
 
 
 @router.post("/challenges/{challenge_id}/scoring/{application_id}")
-async def save_score(
+def save_score(
     challenge_id: int,
     application_id: int,
     request: Request,
     session: SessionDep,
     actor: ActorDep,
+    form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
     application = service.get_application(session, actor.user, challenge, application_id)
-    values = await _form(request)
+    values = _fields(form)
     back = f"/challenges/{challenge.id}/scoring#a-{application.id}"
     items = [
         {"score": values.get(f"score_{i}", ""), "comment": values.get(f"comment_{i}", "")}

@@ -48,7 +48,7 @@ def _respond(request: Request, status: int, title: str, detail: str, **extra: An
     )
 
 
-async def app_error(request: Request, exc: Exception) -> Response:
+def app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
     response = _respond(request, exc.status_code, exc.title, exc.detail, **exc.extra)
     if exc.status_code == 401 and wants_json(request):
@@ -56,14 +56,14 @@ async def app_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-async def request_validation_error(request: Request, exc: Exception) -> Response:
+def request_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = validation_errors(exc)
     detail = "；".join(f"{field}：{message}" for field, message in errors.items())
     return _respond(request, 422, STATUS_TITLES[422], detail, errors=errors)
 
 
-async def http_error(request: Request, exc: Exception) -> Response:
+def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     title = STATUS_TITLES.get(exc.status_code, "请求无法处理")
     detail = {
@@ -76,7 +76,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-async def unhandled_error(request: Request, exc: Exception) -> Response:
+def unhandled_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _respond(
         request, 500, STATUS_TITLES[500], "服务器处理请求时出错，请稍后重试；问题已记录"
@@ -84,6 +84,8 @@ async def unhandled_error(request: Request, exc: Exception) -> Response:
 
 
 def install(app: FastAPI) -> None:
+    # The handlers are plain ``def``: an error page counts the person's unread notifications in
+    # the database, so Starlette runs them in the thread pool, off the event loop.
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -13,7 +13,14 @@ from pydantic import ValidationError
 from app.core.clock import LOCAL_TZ
 from app.core.deps import ActorDep, OptionalUser, SessionDep
 from app.core.errors import AppError
-from app.core.pages import act_and_redirect, form_data, list_url, page_router, redirect
+from app.core.pages import (
+    FormValues,
+    SubmittedForm,
+    act_and_redirect,
+    list_url,
+    page_router,
+    redirect,
+)
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
@@ -108,9 +115,8 @@ def _local(value: str | None) -> str | None:
 
 
 @router.post("/events/new")
-async def create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def create(request: Request, session: SessionDep, actor: ActorDep, values: FormValues) -> Response:
     authorize(actor.user, Action.EVENT_CREATE)
-    values = await form_data(request)
     sessions = []
     for n in range(SESSION_ROWS):
         if not any(values.get(f"s{n}.{k}") for k in ("title", "starts_at", "ends_at")):
@@ -185,15 +191,20 @@ def detail(request: Request, event_id: int, session: SessionDep, actor: ActorDep
 
 
 @router.post("/events/{event_id}/transitions/{action}")
-async def transition(
-    request: Request, event_id: int, action: str, session: SessionDep, actor: ActorDep
+def transition(
+    request: Request,
+    event_id: int,
+    action: str,
+    session: SessionDep,
+    actor: ActorDep,
+    values: FormValues,
 ) -> Response:
     event = _event(session, event_id, actor.user)
     return act_and_redirect(
         request,
         session,
         lambda: service.transition(session, actor, event, action),
-        back=_back((await form_data(request)).get("back"), event),
+        back=_back(values.get("back"), event),
         done=lambda _: f"已{service.lifecycle.label(action)}",
         raise_statuses=STILL_RAISED,
     )
@@ -213,11 +224,10 @@ def _ints(values: list[str]) -> list[int]:
 
 
 @router.post("/events/{event_id}/register")
-async def register(
-    request: Request, event_id: int, session: SessionDep, actor: ActorDep
+def register(
+    request: Request, event_id: int, session: SessionDep, actor: ActorDep, form: SubmittedForm
 ) -> Response:
     event = _event(session, event_id, actor.user)
-    form = await request.form()
     user_id = str(form.get("user_id") or "")
     data = {
         "user_id": int(user_id) if user_id.isdigit() else None,
@@ -306,16 +316,16 @@ def _back_to_requests(event: Event, participant_id: int | None) -> str:
 
 
 @router.post("/events/{event_id}/requests")
-async def send_request(
+def send_request(
     request: Request,
     event_id: int,
     session: SessionDep,
     actor: ActorDep,
+    values: FormValues,
     participant_id: int | None = None,
 ) -> Response:
     event = _event(session, event_id, actor.user)
     person = service.participant_for(session, actor, event, participant_id)
-    values = await form_data(request)
     target = str(values.get("to_participant_id", ""))
     data = {
         "to_participant_id": int(target) if target.isdigit() else 0,
@@ -411,11 +421,10 @@ def build_schedule(
 
 
 @router.post("/events/{event_id}/checkins")
-async def check_in(
-    request: Request, event_id: int, session: SessionDep, actor: ActorDep
+def check_in(
+    request: Request, event_id: int, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
     event = _event(session, event_id, actor.user)
-    values = await form_data(request)
     pid = str(values.get("participant_id", ""))
     data = CheckInIn(
         participant_id=int(pid) if pid.isdigit() else None, code=str(values.get("code", ""))[:8]
@@ -431,11 +440,10 @@ async def check_in(
 
 
 @router.post("/events/{event_id}/arrangements")
-async def arrange(
-    request: Request, event_id: int, session: SessionDep, actor: ActorDep
+def arrange(
+    request: Request, event_id: int, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
     event = _event(session, event_id, actor.user)
-    values = await form_data(request)
     first, second, slot = (
         str(values.get(k, "")) for k in ("first_id", "second_id", "fixed_slot_id")
     )
@@ -504,12 +512,16 @@ def agenda_ics(
 
 
 @router.post("/events/{event_id}/meetings/{meeting_id}/outcome")
-async def outcome(
-    request: Request, event_id: int, meeting_id: int, session: SessionDep, actor: ActorDep
+def outcome(
+    request: Request,
+    event_id: int,
+    meeting_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    values: FormValues,
 ) -> Response:
     event = _event(session, event_id, actor.user)
     meeting = service.meeting_for(session, event, meeting_id)
-    values = await form_data(request)
     fields: dict[str, Any] = {k: values[k] for k in ("outcome", "amount", "note") if k in values}
 
     def run() -> OutcomeIn:
@@ -528,12 +540,16 @@ async def outcome(
 
 
 @router.post("/events/{event_id}/meetings/{meeting_id}/cancel")
-async def cancel_meeting(
-    request: Request, event_id: int, meeting_id: int, session: SessionDep, actor: ActorDep
+def cancel_meeting(
+    request: Request,
+    event_id: int,
+    meeting_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    values: FormValues,
 ) -> Response:
     event = _event(session, event_id, actor.user)
     meeting = service.meeting_for(session, event, meeting_id)
-    values = await form_data(request)
     back = _back(values.get("back"), event, f"/events/{event.id}/agenda")
     added = service.cancel_meeting(session, actor, event, meeting, str(values.get("reason", "")))
     flash(request, f"洽谈已取消{'，已从候补补排' + str(added) + '场' if added else ''}")

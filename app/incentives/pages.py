@@ -12,7 +12,7 @@ from app.core.clock import local
 from app.core.db import utcnow
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.errors import AppError
-from app.core.pages import form_data, list_url, nest, page_router, redirect, safe_next
+from app.core.pages import FormValues, list_url, nest, page_router, redirect, safe_next
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, authorize
 from app.core.templating import flash, render
@@ -89,8 +89,9 @@ def quote_form(request: Request, user: OptionalUser) -> Response:
 
 
 @router.post("/incentives/quote")
-async def quote_submit(request: Request, session: SessionDep, user: OptionalUser) -> Response:
-    values = await form_data(request)
+def quote_submit(
+    request: Request, session: SessionDep, user: OptionalUser, values: FormValues
+) -> Response:
     facts, errors = parse_form(ContractFacts, _facts_payload(values))
     result = service.quote(session, user, facts) if facts is not None else None
     return render(
@@ -182,14 +183,14 @@ def admin_claims(
 
 
 @router.post("/admin/incentives/claims/{claim_id}/{decision}")
-async def admin_decide(
+def admin_decide(
     claim_id: int,
     decision: str,
     request: Request,
     session: SessionDep,
     actor: ActorDep,
+    values: FormValues,
 ) -> Response:
-    values = await form_data(request)
     back = safe_next(values.get("back"), "/admin/incentives/claims")
     data, errors = parse_form(
         ClaimDecision, {k: v for k, v in values.items() if k in ("amount", "reason")}
@@ -240,8 +241,9 @@ def admin_budgets(
 
 
 @router.post("/admin/incentives/budgets")
-async def admin_set_budget(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    values = await form_data(request)
+def admin_set_budget(
+    request: Request, session: SessionDep, actor: ActorDep, values: FormValues
+) -> Response:
     data, errors = parse_form(
         BudgetSet, {k: v for k, v in values.items() if k in BudgetSet.model_fields}
     )

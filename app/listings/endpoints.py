@@ -5,7 +5,6 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Body, File, Form, Query, Request, Response, UploadFile, status
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from app.core.deps import WRITES, ActorDep, OptionalUser, SessionDep
@@ -253,7 +252,7 @@ def _kind_router(kind: ListingKind) -> APIRouter:
         status_code=201,
         summary="上传图片或附件",
     )
-    async def upload(
+    def upload(
         listing_id: int,
         session: SessionDep,
         actor: ActorDep,
@@ -262,13 +261,11 @@ def _kind_router(kind: ListingKind) -> APIRouter:
         ],
         category: Annotated[str, Form(pattern="^(image|document)$")] = "document",
     ) -> object:
-        data = await file.read()
-        listing = await run_in_threadpool(_act, listing_id, session, actor)
-        row = await run_in_threadpool(
-            service.add_attachment,
+        data = file.file.read()
+        row = service.add_attachment(
             session,
             actor,
-            listing,
+            _act(listing_id, session, actor),
             category=category,
             filename=file.filename or "file",
             data=data,

@@ -6,13 +6,13 @@ from datetime import date
 
 from fastapi import Request
 from fastapi.responses import Response
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData
 
 from app.core.audit import Actor
 from app.core.config import get_settings
 from app.core.deps import CurrentUser, OptionalUser, SessionDep, client_ip
 from app.core.errors import AppError, NotFound, PermissionDenied
-from app.core.pages import page_router
+from app.core.pages import SubmittedForm, page_router, uploaded_file
 from app.core.pagination import query_filters
 from app.core.permissions import Action, authorize
 from app.core.templating import render
@@ -72,12 +72,14 @@ def _page(
     )
 
 
-async def _upload(request: Request, session: SessionDep, user: User, *, admin: bool) -> Response:
-    form = await request.form()
+def _upload(
+    request: Request, session: SessionDep, user: User, form: FormData, *, admin: bool
+) -> Response:
     kind = _kind(str(form.get("kind") or ListingKind.ACHIEVEMENT.value))
     skip_invalid = form.get("skip_invalid") in ("1", "on", "true")
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
+    limit_mb = get_settings().max_upload_mb
+    upload = uploaded_file(form, limit=limit_mb * 1024 * 1024 + 1)
+    if upload is None:
         return _page(
             request,
             user,
@@ -87,9 +89,7 @@ async def _upload(request: Request, session: SessionDep, user: User, *, admin: b
             problem="请选择要导入的文件（CSV、Excel 或 JSON Lines）",
             status_code=422,
         )
-    limit_mb = get_settings().max_upload_mb
-    content = await upload.read(limit_mb * 1024 * 1024 + 1)
-    if len(content) > limit_mb * 1024 * 1024:
+    if len(upload.data) > limit_mb * 1024 * 1024:
         return _page(
             request,
             user,
@@ -104,7 +104,7 @@ async def _upload(request: Request, session: SessionDep, user: User, *, admin: b
             Actor(user=user, ip=client_ip(request)),
             kind,
             upload.filename,
-            content,
+            upload.data,
             skip_invalid=skip_invalid,
         )
     except AppError as exc:
@@ -129,8 +129,10 @@ def my_import_form(request: Request, user: CurrentUser, kind: str = "achievement
 
 
 @router.post("/me/import")
-async def my_import(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    return await _upload(request, session, user, admin=False)
+def my_import(
+    request: Request, session: SessionDep, user: CurrentUser, form: SubmittedForm
+) -> Response:
+    return _upload(request, session, user, form, admin=False)
 
 
 @router.get("/admin/import")
@@ -140,9 +142,11 @@ def admin_import_form(request: Request, user: CurrentUser, kind: str = "achievem
 
 
 @router.post("/admin/import")
-async def admin_import(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+def admin_import(
+    request: Request, session: SessionDep, user: CurrentUser, form: SubmittedForm
+) -> Response:
     _platform_admin(user)
-    return await _upload(request, session, user, admin=True)
+    return _upload(request, session, user, form, admin=True)
 
 
 def _download(data: bytes, fmt: Format, name: str) -> Response:

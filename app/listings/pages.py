@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData
 
 from app.core.audit import Actor
 from app.core.clock import local_date
@@ -27,7 +27,15 @@ from app.core.deps import CSRF_FIELD, WRITES, ActorDep, CurrentUser, OptionalUse
 from app.core.errors import AppError, PermissionDenied
 from app.core.money import format_yuan
 from app.core.notifications import mark_all_read, recent
-from app.core.pages import act_and_redirect, list_url, page_router, redirect, safe_next
+from app.core.pages import (
+    SubmittedForm,
+    act_and_redirect,
+    list_url,
+    page_router,
+    redirect,
+    safe_next,
+    uploaded_file,
+)
 from app.core.pagination import Paged, PaginationDep, query_filters
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
@@ -249,9 +257,8 @@ def _version_rows(versions: list[Any], labels: dict[str, str]) -> list[dict[str,
 # -- forms ---------------------------------------------------------------------------------------
 
 
-async def _submitted(request: Request) -> dict[str, Any]:
+def _submitted(form: FormData) -> dict[str, Any]:
     """The form as the template shows it again: strings, checkbox lists and row lists."""
-    form = await request.form()
     values: dict[str, Any] = {}
     rows: dict[str, dict[int, dict[str, str]]] = {name: {} for name in ROW_FIELDS}
     for key, raw in form.multi_items():
@@ -536,10 +543,15 @@ def new_form(request: Request, session: SessionDep, user: CurrentUser, kind: Kin
     return _form_page(request, session, user, kind, values=values)
 
 
-async def create(
-    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep, kind: KindDep
+def create(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+    kind: KindDep,
+    form: SubmittedForm,
 ) -> Response:
-    values = await _submitted(request)
+    values = _submitted(form)
     data, errors = _parse(kind, values)
     if data is None:
         return _form_page(request, session, user, kind, values=values, errors=errors)
@@ -574,16 +586,17 @@ def edit_form(
     return _form_page(request, session, user, kind, listing=listing, errors=errors, status_code=200)
 
 
-async def update(
+def update(
     listing_id: int,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
     actor: ActorDep,
     kind: KindDep,
+    form: SubmittedForm,
 ) -> Response:
     listing = _editable(session, user, listing_id, kind)
-    values = await _submitted(request)
+    values = _submitted(form)
     data, errors = _parse(kind, values)
     if data is None:
         return _form_page(
@@ -609,16 +622,17 @@ async def update(
 # -- lifecycle actions (owner and reviewer) -----------------------------------------------------
 
 
-async def _listing_action(
+def _listing_action(
     request: Request,
     session: Session,
     listing: Listing,
+    form: FormData,
     run: Callable[[dict[str, Any]], Any],
     done: Callable[[], str],
 ) -> Response:
     """A button on a listing's page, run with the submitted fields; back to where it came from,
     or to the edit form when the refusal names fields that must be filled in to submit."""
-    values = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
     back = safe_next(values.get("back"), url_of(listing))
 
     def refused_back(exc: AppError) -> str:
@@ -637,40 +651,58 @@ async def _listing_action(
     )
 
 
-async def submit(
-    listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
+def submit(
+    listing_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    kind: KindDep,
+    form: SubmittedForm,
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _listing_action(
+    return _listing_action(
         request,
         session,
         listing,
+        form,
         lambda _v: service.submit(session, actor, listing),
         lambda: "已提交审核，审核通过后将公开展示",
     )
 
 
-async def publish(
-    listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
+def publish(
+    listing_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    kind: KindDep,
+    form: SubmittedForm,
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _listing_action(
+    return _listing_action(
         request,
         session,
         listing,
+        form,
         lambda _v: service.publish(session, actor, listing),
         lambda: f"“{listing.title}”已审核通过并发布",
     )
 
 
-async def return_(
-    listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
+def return_(
+    listing_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    kind: KindDep,
+    form: SubmittedForm,
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _listing_action(
+    return _listing_action(
         request,
         session,
         listing,
+        form,
         lambda v: service.return_(
             session, actor, listing, v.get("reason_code", ""), v.get("reason_text", "")
         ),
@@ -678,14 +710,20 @@ async def return_(
     )
 
 
-async def close(
-    listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
+def close(
+    listing_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    kind: KindDep,
+    form: SubmittedForm,
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _listing_action(
+    return _listing_action(
         request,
         session,
         listing,
+        form,
         lambda v: service.close(
             session, actor, listing, v.get("reason_code", ""), v.get("reason_text", "")
         ),
@@ -693,28 +731,35 @@ async def close(
     )
 
 
-async def renew(
-    listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
+def renew(
+    listing_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    kind: KindDep,
+    form: SubmittedForm,
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _listing_action(
+    return _listing_action(
         request,
         session,
         listing,
+        form,
         lambda _v: service.renew(session, actor, listing),
         lambda: f"已续期，有效期至 {local_date(listing.expires_at)}",
     )
 
 
-async def favourite(
+def favourite(
     listing_id: int,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
     actor: ActorDep,
     kind: KindDep,
+    form: SubmittedForm,
 ) -> Response:
-    on = (await request.form()).get("on") == "1"
+    on = form.get("on") == "1"
     if on:
         listing = service.get(session, listing_id, user, kind)
     else:
@@ -723,29 +768,36 @@ async def favourite(
         if not found:
             return redirect(f"/{kind.value}s")
         listing = found[0]
-    return await _listing_action(
+    return _listing_action(
         request,
         session,
         listing,
+        form,
         lambda _v: service.set_favourite(session, actor, listing, on),
         lambda: "已收藏，可在“我的收藏”中查看" if on else "已取消收藏",
     )
 
 
-async def request_access(
-    listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
+def request_access(
+    listing_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    kind: KindDep,
+    form: SubmittedForm,
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _listing_action(
+    return _listing_action(
         request,
         session,
         listing,
+        form,
         lambda v: service.request_access(session, actor, listing, v.get("message", "")[:500]),
         lambda: "申请已发送，发布方同意后即可查看保密内容，结果会通过站内消息通知您",
     )
 
 
-async def decide_access(
+def decide_access(
     listing_id: int,
     access_id: int,
     decision: str,
@@ -753,34 +805,41 @@ async def decide_access(
     session: SessionDep,
     actor: ActorDep,
     kind: KindDep,
+    form: SubmittedForm,
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
     if decision not in ("grant", "deny"):
         return redirect(url_of(listing))
     grant = decision == "grant"
-    return await _listing_action(
+    return _listing_action(
         request,
         session,
         listing,
+        form,
         lambda _v: service.decide_access(session, actor, listing, access_id, grant),
         lambda: "已授权该机构查看保密内容" if grant else "已拒绝该申请",
     )
 
 
-async def upload(
-    listing_id: int, request: Request, session: SessionDep, actor: ActorDep, kind: KindDep
+def upload(
+    listing_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    kind: KindDep,
+    form: SubmittedForm,
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    file = (await request.form()).get("file")
-    if not isinstance(file, UploadFile) or not file.filename:
+    chosen = uploaded_file(form)
+    if chosen is None:
         flash(request, "请选择要上传的文件", "error")
         return redirect(f"{url_of(listing)}#attachments")
-    data = await file.read()
-    name = file.filename
-    return await _listing_action(
+    name, data = chosen
+    return _listing_action(
         request,
         session,
         listing,
+        form,
         lambda v: service.add_attachment(
             session,
             actor,
@@ -793,19 +852,21 @@ async def upload(
     )
 
 
-async def remove_attachment(
+def remove_attachment(
     listing_id: int,
     attachment_id: int,
     request: Request,
     session: SessionDep,
     actor: ActorDep,
     kind: KindDep,
+    form: SubmittedForm,
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
-    return await _listing_action(
+    return _listing_action(
         request,
         session,
         listing,
+        form,
         lambda _v: service.remove_attachment(session, actor, listing, attachment_id),
         lambda: "附件已删除",
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError
-from app.core.pages import form_data, list_url, page_router, redirect, safe_next
+from app.core.pages import FormValues, SubmittedForm, list_url, page_router, redirect, safe_next
 from app.core.pagination import Pagination, PaginationDep
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
@@ -57,10 +57,9 @@ def _int(value: Any) -> int | None:
 
 
 @router.post("/matching/feedback")
-async def feedback(
-    request: Request, session: SessionDep, actor: ActorDep, user: CurrentUser
+def feedback(
+    request: Request, session: SessionDep, actor: ActorDep, user: CurrentUser, values: FormValues
 ) -> Response:
-    values = await form_data(request)
     listing_id = _int(values.get("listing_id"))
     target_id = _int(values.get("target_id"))
     found = listing_service.by_ids(session, [listing_id]) if listing_id else []
@@ -89,10 +88,9 @@ async def feedback(
 
 
 @router.post("/matching/propose")
-async def propose(
-    request: Request, session: SessionDep, actor: ActorDep, _user: CurrentUser
+def propose(
+    request: Request, session: SessionDep, actor: ActorDep, _user: CurrentUser, values: FormValues
 ) -> Response:
-    values = await form_data(request)
     demand_id, supply_id = (
         _int(values.get("demand_listing_id")),
         _int(values.get("supply_listing_id")),
@@ -216,15 +214,15 @@ def pipeline_confirm(
 
 
 @router.post("/matching/pipeline/{pipeline_id}/{action}")
-async def pipeline_move(
+def pipeline_move(
     pipeline_id: int,
     action: str,
     request: Request,
     session: SessionDep,
     actor: ActorDep,
     _user: CurrentUser,
+    values: FormValues,
 ) -> Response:
-    values = await form_data(request)
     entry = pipeline.get(session, actor, pipeline_id)
     _, ok = _attempt(
         request,
@@ -289,14 +287,14 @@ def subscriptions_page(
 
 
 @router.post("/matching/subscriptions")
-async def subscribe(
+def subscribe(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
     _user: CurrentUser,
     pagination: PaginationDep,
+    form: SubmittedForm,
 ) -> Response:
-    form = await request.form()
     values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str) and k != "kinds"}
     values["kinds"] = [v for v in form.getlist("kinds") if isinstance(v, str)]
     min_score: float | None = None
@@ -398,10 +396,9 @@ def profile_form(request: Request, session: SessionDep, user: CurrentUser) -> Re
 
 
 @router.post("/matching/profile")
-async def profile_save(
-    request: Request, session: SessionDep, actor: ActorDep, user: CurrentUser
+def profile_save(
+    request: Request, session: SessionDep, actor: ActorDep, user: CurrentUser, form: SubmittedForm
 ) -> Response:
-    form = await request.form()
     values: dict[str, Any] = {
         k: v for k, v in form.items() if isinstance(v, str) and k != "field_codes"
     }

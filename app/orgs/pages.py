@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.errors import AppError
-from app.core.pages import form_data, list_url, page_router, redirect
+from app.core.pages import FormValues, list_url, page_router, redirect
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, authorize
 from app.core.regions import REGIONS
@@ -97,11 +97,15 @@ def edit_form(
 
 
 @router.post("/orgs/{org_id}/edit")
-async def edit(
-    org_id: int, request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+def edit(
+    org_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+    values: FormValues,
 ) -> Response:
     org = _editable(session, actor, org_id)
-    values = await form_data(request)
     data, errors = parse_form(OrgUpdate, values)
     if data is not None:
         try:
@@ -115,11 +119,15 @@ async def edit(
 
 
 @router.post("/orgs/{org_id}/tags")
-async def set_tag(
-    org_id: int, request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+def set_tag(
+    org_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+    values: FormValues,
 ) -> Response:
     org = _editable(session, actor, org_id)
-    values = await form_data(request)
     data, errors = parse_form(OrgTagIn, values)
     if data is not None:
         try:

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
-from fastapi.concurrency import run_in_threadpool
 
 from app.core.deps import ActorDep, SessionDep
 from app.core.pagination import PaginationDep
@@ -220,18 +219,17 @@ def complete(deal_id: int, session: SessionDep, actor: ActorDep) -> object:
 @deal_routes.post(
     "/{deal_id}/attachments", status_code=status.HTTP_201_CREATED, summary="上传洽谈附件"
 )
-async def upload(
+def upload(
     deal_id: int, session: SessionDep, actor: ActorDep, file: Annotated[UploadFile, File()]
 ) -> dict[str, Any]:
-    data = await file.read()
-
-    def _store() -> dict[str, Any]:
-        row = deals.add_attachment(
-            session, actor, deals.load(session, actor, deal_id), file.filename or "file", data
-        )
-        return {"id": row.id, "filename": row.filename, "size": row.size}
-
-    return await run_in_threadpool(_store)
+    row = deals.add_attachment(
+        session,
+        actor,
+        deals.load(session, actor, deal_id),
+        file.filename or "file",
+        file.file.read(),
+    )
+    return {"id": row.id, "filename": row.filename, "size": row.size}
 
 
 @deal_routes.get("/{deal_id}/attachments/{attachment_id}", summary="下载洽谈附件")

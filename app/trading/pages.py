@@ -11,7 +11,6 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
 
 from app.core.audit import Actor
 from app.core.deps import ActorDep, CurrentUser, SessionDep
@@ -19,12 +18,14 @@ from app.core.errors import AppError
 from app.core.money import format_yuan
 from app.core.pages import (
     ERROR_PAGE_STATUSES,
+    FormValues,
+    SubmittedForm,
     act_and_redirect,
-    form_data,
     list_url,
     page_router,
     redirect,
     refusal_message,
+    uploaded_file,
 )
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, authorize, can
@@ -114,8 +115,9 @@ def hub(
 
 
 @router.post("/deals")
-async def open_deal(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    values = await form_data(request)
+def open_deal(
+    request: Request, session: SessionDep, actor: ActorDep, values: FormValues
+) -> Response:
     back = f"/{values.get('kind', 'achievement')}s/{values.get('listing_id', '')}"
     try:
         with _savepoint(session):
@@ -169,10 +171,9 @@ def _deal_for(session: Session, actor: Actor, deal_id: int) -> Deal:
 
 
 @router.post("/deals/{deal_id}/messages")
-async def deal_message(
-    request: Request, deal_id: int, session: SessionDep, actor: ActorDep
+def deal_message(
+    request: Request, deal_id: int, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
-    values = await form_data(request)
     deal = _deal_for(session, actor, deal_id)
     return act_and_redirect(
         request,
@@ -184,10 +185,9 @@ async def deal_message(
 
 
 @router.post("/deals/{deal_id}/offers")
-async def deal_offer(
-    request: Request, deal_id: int, session: SessionDep, actor: ActorDep
+def deal_offer(
+    request: Request, deal_id: int, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
-    values = await form_data(request)
     deal = _deal_for(session, actor, deal_id)
     return act_and_redirect(
         request,
@@ -199,7 +199,7 @@ async def deal_offer(
 
 
 @router.post("/deals/{deal_id}/offers/{offer_id}/{answer}")
-async def deal_answer(
+def deal_answer(
     request: Request, deal_id: int, offer_id: int, answer: str, session: SessionDep, actor: ActorDep
 ) -> Response:
     deal = _deal_for(session, actor, deal_id)
@@ -221,10 +221,9 @@ async def deal_answer(
 
 
 @router.post("/deals/{deal_id}/broker")
-async def deal_broker(
-    request: Request, deal_id: int, session: SessionDep, actor: ActorDep
+def deal_broker(
+    request: Request, deal_id: int, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
-    values = await form_data(request)
     deal = _deal_for(session, actor, deal_id)
     raw = values.get("broker_id", "")
     broker_id = int(raw) if raw.isdigit() else None
@@ -238,10 +237,9 @@ async def deal_broker(
 
 
 @router.post("/deals/{deal_id}/terminate")
-async def deal_terminate(
-    request: Request, deal_id: int, session: SessionDep, actor: ActorDep
+def deal_terminate(
+    request: Request, deal_id: int, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
-    values = await form_data(request)
     deal = _deal_for(session, actor, deal_id)
     return act_and_redirect(
         request,
@@ -253,9 +251,7 @@ async def deal_terminate(
 
 
 @router.post("/deals/{deal_id}/complete")
-async def deal_complete(
-    request: Request, deal_id: int, session: SessionDep, actor: ActorDep
-) -> Response:
+def deal_complete(request: Request, deal_id: int, session: SessionDep, actor: ActorDep) -> Response:
     deal = _deal_for(session, actor, deal_id)
     return act_and_redirect(
         request,
@@ -267,17 +263,15 @@ async def deal_complete(
 
 
 @router.post("/deals/{deal_id}/attachments")
-async def deal_upload(
-    request: Request, deal_id: int, session: SessionDep, actor: ActorDep
+def deal_upload(
+    request: Request, deal_id: int, session: SessionDep, actor: ActorDep, form: SubmittedForm
 ) -> Response:
-    form = await request.form()
-    upload = form.get("file")
+    upload = uploaded_file(form)
     deal = _deal_for(session, actor, deal_id)
-    if not isinstance(upload, UploadFile) or not upload.filename:
+    if upload is None:
         flash(request, "请选择要上传的文件", "error")
         return redirect(deals.link(deal))
-    data = await upload.read()
-    name = upload.filename
+    name, data = upload
     return act_and_redirect(
         request,
         session,
@@ -439,14 +433,14 @@ def contract_new(
 
 
 @router.post("/contracts/new")
-async def contract_create(
+def contract_create(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
     user: CurrentUser,
+    values: FormValues,
     deal: Annotated[int | None, Query()] = None,
 ) -> Response:
-    values = await form_data(request)
     source = deals.load(session, actor, deal) if deal else None
     data, errors = parse_form(ContractCreate, _contract_payload(values, source))
     if data is not None:
@@ -507,10 +501,9 @@ def certificate(
 
 
 @router.post("/contracts/{contract_id}/submit")
-async def contract_submit(
-    request: Request, contract_id: int, session: SessionDep, actor: ActorDep
+def contract_submit(
+    request: Request, contract_id: int, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
-    values = await form_data(request)
     contract = service.get_contract(session, actor, contract_id)
     org_id = int(values["org_id"]) if values.get("org_id", "").isdigit() else None
     return act_and_redirect(
@@ -523,7 +516,7 @@ async def contract_submit(
 
 
 @router.post("/contracts/{contract_id}/approve")
-async def contract_approve(
+def contract_approve(
     request: Request, contract_id: int, session: SessionDep, actor: ActorDep
 ) -> Response:
     contract = service.get_contract(session, actor, contract_id)
@@ -537,10 +530,9 @@ async def contract_approve(
 
 
 @router.post("/contracts/{contract_id}/return")
-async def contract_return(
-    request: Request, contract_id: int, session: SessionDep, actor: ActorDep
+def contract_return(
+    request: Request, contract_id: int, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
-    values = await form_data(request)
     contract = service.get_contract(session, actor, contract_id)
     return act_and_redirect(
         request,
@@ -554,10 +546,9 @@ async def contract_return(
 
 
 @router.post("/contracts/{contract_id}/payments")
-async def contract_payment(
-    request: Request, contract_id: int, session: SessionDep, actor: ActorDep
+def contract_payment(
+    request: Request, contract_id: int, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
-    values = await form_data(request)
     return act_and_redirect(
         request,
         session,
