@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import Request
 from fastapi.responses import Response
 
@@ -9,19 +11,23 @@ from app.audit import service as audit_service
 from app.audit.schemas import AuditFilters
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError
-from app.core.pages import FormValues, list_url, page_router, redirect
+from app.core.pages import FormValues, act_and_redirect, list_url, page_router, redirect
 from app.core.pagination import Pagination, PaginationDep
 from app.core.permissions import Action, authorize
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.core.validation import parse_form
 from app.listings import service as listing_service
+from app.models import Organization
 from app.models.enums import OrgStatus, Role
 from app.orgs import service as org_service
 from app.search import service as search_service
 from app.search import vocabulary
 
 router = page_router()
+
+# A refused decision is explained on the list it came from; only a lack of rights is an error page.
+STILL_RAISED = frozenset({403})
 
 
 @router.get("/admin")
@@ -79,24 +85,23 @@ def decide_org(
 ) -> Response:
     org = org_service.get(session, org_id, user)
     back = values.get("back", "/admin/orgs")
-    try:
-        if decision == "verify":
-            org_service.verify(session, actor, org)
-        elif decision == "reject":
-            org_service.reject(session, actor, org, values.get("reason", ""))
-        elif decision == "suspend":
-            org_service.suspend(session, actor, org, values.get("reason", ""))
-        elif decision == "restore":
-            org_service.restore(session, actor, org)
-        else:
-            return redirect(back)
-    except AppError as exc:
-        if exc.status_code == 403:
-            raise
-        flash(request, exc.detail, "error")
+    reason = values.get("reason", "")
+    decisions: dict[str, Callable[[], Organization]] = {
+        "verify": lambda: org_service.verify(session, actor, org),
+        "reject": lambda: org_service.reject(session, actor, org, reason),
+        "suspend": lambda: org_service.suspend(session, actor, org, reason),
+        "restore": lambda: org_service.restore(session, actor, org),
+    }
+    if decision not in decisions:
         return redirect(back)
-    flash(request, f"{org.name}：{org_service.org_workflow.label(decision)}完成")
-    return redirect(back)
+    return act_and_redirect(
+        request,
+        session,
+        decisions[decision],
+        back=back,
+        done=lambda _: f"{org.name}：{org_service.org_workflow.label(decision)}完成",
+        raise_statuses=STILL_RAISED,
+    )
 
 
 @router.get("/admin/users")
@@ -159,15 +164,14 @@ def set_active(
     values: FormValues,
 ) -> Response:
     target = account_service.get(session, user_id)
-    try:
-        account_service.set_active(session, actor, target, values.get("active") == "1")
-    except AppError as exc:
-        if exc.status_code == 403:
-            raise
-        flash(request, exc.detail, "error")
-    else:
-        flash(request, f"账号 {target.email} 已{'启用' if target.is_active else '停用'}")
-    return redirect(values.get("back", "/admin/users"))
+    return act_and_redirect(
+        request,
+        session,
+        lambda: account_service.set_active(session, actor, target, values.get("active") == "1"),
+        back=values.get("back", "/admin/users"),
+        done=lambda _: f"账号 {target.email} 已{'启用' if target.is_active else '停用'}",
+        raise_statuses=STILL_RAISED,
+    )
 
 
 @router.get("/admin/audit")

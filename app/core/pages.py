@@ -103,7 +103,7 @@ def act_and_redirect(
     session: Session,
     run: Callable[[], T],
     *,
-    back: str,
+    back: str | Callable[[T], str],
     done: str | Callable[[T], str],
     refused_back: str | Callable[[AppError], str] | None = None,
     raise_statuses: Collection[int] = ERROR_PAGE_STATUSES,
@@ -111,11 +111,16 @@ def act_and_redirect(
     """Run a form button's action and redirect back with its outcome as a flash message.
 
     ``run`` executes in a savepoint. On success ``done`` (or ``done(result)``) is flashed and
-    the browser goes to ``back``. A refusal (``AppError``) undoes the action's writes, unless
-    the error asks to keep them (``keep_changes``), and flashes ``refusal_message`` before
-    going to ``refused_back`` (``back`` when not given; a callable chooses by the error).
+    the browser goes to ``back`` (or ``back(result)``, say the record just created). A refusal
+    (``AppError``) undoes the action's writes, unless the error asks to keep them
+    (``keep_changes``), and flashes ``refusal_message`` before going to ``refused_back``
+    (``back`` when not given, which then must be a path; a callable chooses by the error).
     Refusals whose status is in ``raise_statuses`` are re-raised for the error page instead.
     """
+    if refused_back is None:
+        if not isinstance(back, str):
+            raise TypeError("a back that depends on the result needs a refused_back")
+        refused_back = back
     savepoint = session.begin_nested()
     try:
         result = run()
@@ -127,12 +132,10 @@ def act_and_redirect(
         if exc.status_code in raise_statuses:
             raise
         flash(request, refusal_message(exc), "error")
-        if callable(refused_back):
-            return redirect(refused_back(exc))
-        return redirect(refused_back or back)
+        return redirect(refused_back(exc) if callable(refused_back) else refused_back)
     except BaseException:
         savepoint.rollback()
         raise
     savepoint.commit()
     flash(request, done if isinstance(done, str) else done(result))
-    return redirect(back)
+    return redirect(back if isinstance(back, str) else back(result))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,17 +12,28 @@ from fastapi.responses import Response
 from app.core.clock import local
 from app.core.db import utcnow
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
-from app.core.errors import AppError
-from app.core.pages import FormValues, list_url, nest, page_router, redirect, safe_next
+from app.core.pages import (
+    FormValues,
+    act_and_redirect,
+    list_url,
+    nest,
+    page_router,
+    redirect,
+    safe_next,
+)
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, authorize
 from app.core.templating import flash, render
 from app.core.validation import parse_form
 from app.incentives import engine, service
 from app.incentives.schemas import BudgetSet, ClaimDecision, ContractFacts
+from app.models import IncentiveClaim
 from app.models.enums import ClaimStatus, ContractType, IncentiveBeneficiary, OrgType
 
 router = page_router()
+
+# Refusals on the bureau's desk, a missing claim included, are explained on the page.
+STILL_RAISED = frozenset({401, 403})
 
 _CHOICES = {
     "contract_types": ContractType.choices(),
@@ -198,25 +210,31 @@ def admin_decide(
     if data is None:
         flash(request, "；".join(errors.values()), "error")
         return redirect(back)
-    try:
-        with session.begin_nested():  # a refused decision leaves nothing half-done
-            if decision == "approve":
-                claim = service.approve(session, actor, claim_id, data)
-                amount = engine.yuan(claim.approved_amount or engine.ZERO)
-                flash(request, f"已核定 {claim.beneficiary_name} {amount}")
-            elif decision == "reject":
-                claim = service.reject(session, actor, claim_id, data)
-                flash(request, f"已不予支持 {claim.beneficiary_name} 的申领")
-            elif decision == "pay":
-                claim = service.mark_paid(session, actor, claim_id)
-                flash(request, f"已确认拨付 {claim.beneficiary_name}")
-            else:
-                flash(request, "不支持的操作", "error")
-    except AppError as exc:
-        if exc.status_code in (401, 403):
-            raise
-        flash(request, "；".join(exc.field_errors().values()), "error")
-    return redirect(back)
+    decisions: dict[str, tuple[Callable[[], IncentiveClaim], Callable[[IncentiveClaim], str]]] = {
+        "approve": (
+            lambda: service.approve(session, actor, claim_id, data),
+            lambda claim: (
+                f"已核定 {claim.beneficiary_name} "
+                f"{engine.yuan(claim.approved_amount or engine.ZERO)}"
+            ),
+        ),
+        "reject": (
+            lambda: service.reject(session, actor, claim_id, data),
+            lambda claim: f"已不予支持 {claim.beneficiary_name} 的申领",
+        ),
+        "pay": (
+            lambda: service.mark_paid(session, actor, claim_id),
+            lambda claim: f"已确认拨付 {claim.beneficiary_name}",
+        ),
+    }
+    if decision not in decisions:
+        flash(request, "不支持的操作", "error")
+        return redirect(back)
+    run, done = decisions[decision]
+    # A refused decision leaves nothing half-done and is explained on the desk.
+    return act_and_redirect(
+        request, session, run, back=back, done=done, raise_statuses=STILL_RAISED
+    )
 
 
 @router.get("/admin/incentives/budgets")
@@ -250,17 +268,16 @@ def admin_set_budget(
     if data is None:
         flash(request, "；".join(errors.values()), "error")
         return redirect("/admin/incentives/budgets")
-    try:
-        with session.begin_nested():
-            budget = service.set_budget(session, actor, data)
-        flash(
-            request, f"已设置第{budget.item_no}条{budget.year}年度预算 {engine.yuan(budget.total)}"
-        )
-    except AppError as exc:
-        if exc.status_code in (401, 403):
-            raise
-        flash(request, "；".join(exc.field_errors().values()), "error")
-    return redirect("/admin/incentives/budgets")
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.set_budget(session, actor, data),
+        back="/admin/incentives/budgets",
+        done=lambda budget: (
+            f"已设置第{budget.item_no}条{budget.year}年度预算 {engine.yuan(budget.total)}"
+        ),
+        raise_statuses=STILL_RAISED,
+    )
 
 
 @router.get("/admin/incentives/rules")

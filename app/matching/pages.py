@@ -3,7 +3,6 @@ workbench, pipeline entries, subscriptions and expert profiles."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -12,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError
-from app.core.pages import FormValues, SubmittedForm, list_url, page_router, redirect, safe_next
+from app.core.pages import (
+    FormValues,
+    SubmittedForm,
+    act_and_redirect,
+    list_url,
+    page_router,
+    redirect,
+    safe_next,
+)
 from app.core.pagination import Pagination, PaginationDep
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
@@ -25,25 +32,6 @@ from app.taxonomy import service as taxonomy
 router = page_router()
 
 KIND_CHOICES = [(k.value, k.label) for k in ListingKind]
-
-
-def _message(exc: AppError) -> str:
-    errors = exc.extra.get("errors") or {}
-    if errors and "；".join(errors.values()) != exc.detail:
-        return f"{exc.detail}：{'；'.join(errors.values())}"
-    return exc.detail
-
-
-def _attempt(request: Request, session: Session, run: Callable[[], Any]) -> tuple[Any, bool]:
-    """Run a service call in a savepoint; a refusal becomes a flash message and changes nothing."""
-    try:
-        with session.begin_nested():
-            return run(), True
-    except AppError as exc:
-        if exc.status_code in (401, 403, 404):
-            raise
-        flash(request, _message(exc), "error")
-        return None, False
 
 
 def _int(value: Any) -> int | None:
@@ -67,8 +55,7 @@ def feedback(
         flash(request, "找不到要评价的匹配结果", "error")
         return redirect(safe_next(values.get("back"), "/"))
     listing = listing_service.get(session, found[0].id, user)
-    back = safe_next(values.get("back"), f"/{listing.kind.value}s/{listing.id}#matches")
-    _, ok = _attempt(
+    return act_and_redirect(
         request,
         session,
         lambda: service.record_feedback(
@@ -81,10 +68,9 @@ def feedback(
             reason_code=values.get("reason_code"),
             note=values.get("note", ""),
         ),
+        back=safe_next(values.get("back"), f"/{listing.kind.value}s/{listing.id}#matches"),
+        done="已记录您的评价，之后的匹配排序会参考它",
     )
-    if ok:
-        flash(request, "已记录您的评价，之后的匹配排序会参考它")
-    return redirect(back)
 
 
 @router.post("/matching/propose")
@@ -99,7 +85,7 @@ def propose(
     if demand_id is None or supply_id is None:
         flash(request, "请选择要对接的成果和需求", "error")
         return redirect(back)
-    entry, ok = _attempt(
+    return act_and_redirect(
         request,
         session,
         lambda: pipeline.propose(
@@ -109,11 +95,10 @@ def propose(
             supply_listing_id=supply_id,
             note=values.get("note", ""),
         ),
+        back=lambda entry: f"/matching/pipeline/{entry.id}",
+        done="已推荐给供需双方，双方确认后即可进入洽谈",
+        refused_back=back,
     )
-    if not ok:
-        return redirect(back)
-    flash(request, "已推荐给供需双方，双方确认后即可进入洽谈")
-    return redirect(f"/matching/pipeline/{entry.id}")
 
 
 # -- broker workbench and pipeline --------------------------------------------------------
@@ -204,13 +189,15 @@ def pipeline_confirm(
     pipeline_id: int, request: Request, session: SessionDep, actor: ActorDep, _user: CurrentUser
 ) -> Response:
     entry = pipeline.get(session, actor, pipeline_id)
-    _, ok = _attempt(request, session, lambda: pipeline.confirm(session, actor, entry))
-    if ok:
-        flash(
-            request,
-            "已确认对接" if entry.stage == PipelineStage.PROPOSED else "双方均已确认，可以进入洽谈",
-        )
-    return redirect(f"/matching/pipeline/{pipeline_id}")
+    return act_and_redirect(
+        request,
+        session,
+        lambda: pipeline.confirm(session, actor, entry),
+        back=f"/matching/pipeline/{pipeline_id}",
+        done=lambda _: (
+            "已确认对接" if entry.stage == PipelineStage.PROPOSED else "双方均已确认，可以进入洽谈"
+        ),
+    )
 
 
 @router.post("/matching/pipeline/{pipeline_id}/{action}")
@@ -224,14 +211,13 @@ def pipeline_move(
     values: FormValues,
 ) -> Response:
     entry = pipeline.get(session, actor, pipeline_id)
-    _, ok = _attempt(
+    return act_and_redirect(
         request,
         session,
         lambda: pipeline.move(session, actor, entry, action, reason=values.get("reason", "")),
+        back=f"/matching/pipeline/{pipeline_id}",
+        done=lambda _: f"对接状态已更新为“{entry.stage.label}”",
     )
-    if ok:
-        flash(request, f"对接状态已更新为“{entry.stage.label}”")
-    return redirect(f"/matching/pipeline/{pipeline_id}")
 
 
 # -- subscriptions ------------------------------------------------------------------------

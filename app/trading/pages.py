@@ -17,14 +17,12 @@ from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError
 from app.core.money import format_yuan
 from app.core.pages import (
-    ERROR_PAGE_STATUSES,
     FormValues,
     SubmittedForm,
     act_and_redirect,
     list_url,
     page_router,
     redirect,
-    refusal_message,
     uploaded_file,
 )
 from app.core.pagination import PaginationDep
@@ -118,21 +116,22 @@ def hub(
 def open_deal(
     request: Request, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
-    back = f"/{values.get('kind', 'achievement')}s/{values.get('listing_id', '')}"
-    try:
-        with _savepoint(session):
-            deal = deals.open_deal(session, actor, validated(DealOpen, values))
-    except AppError as exc:
-        running = exc.extra.get("deal_id")
+    listing = f"/{values.get('kind', 'achievement')}s/{values.get('listing_id', '')}"
+
+    def refused_back(exc: AppError) -> str:
+        running = exc.extra.get("deal_id")  # this organisation's open deal on the listing
         if running:
-            flash(request, exc.detail, "error")
-            return redirect(f"/deals/{running}")
-        if exc.status_code in ERROR_PAGE_STATUSES:
-            raise
-        flash(request, refusal_message(exc), "error")
-        return redirect(back if back.startswith("/") else "/trading")
-    flash(request, "洽谈已发起，对方会收到通知")
-    return redirect(deals.link(deal))
+            return f"/deals/{running}"
+        return listing
+
+    return act_and_redirect(
+        request,
+        session,
+        lambda: deals.open_deal(session, actor, validated(DealOpen, values)),
+        back=deals.link,
+        done="洽谈已发起，对方会收到通知",
+        refused_back=refused_back,
+    )
 
 
 @router.get("/deals/{deal_id}")

@@ -99,6 +99,31 @@ class TestActAndRedirect:
         )
         assert location == "/edit"
 
+    def test_success_can_go_to_the_result(self, session: Session) -> None:
+        location, _ = _act(
+            session,
+            _writes_then(session, None),
+            back=lambda term: f"/terms/{term.id}",
+            done="已添加",
+            refused_back="/form",
+        )
+        assert location.startswith("/terms/") and location != "/terms/None"
+
+    def test_a_refusal_then_goes_to_refused_back(self, session: Session) -> None:
+        location, _ = _act(
+            session,
+            _writes_then(session, Conflict()),
+            back=lambda term: f"/terms/{term.id}",
+            done="已添加",
+            refused_back="/form",
+        )
+        assert location == "/form"
+
+    def test_a_back_from_the_result_needs_a_refused_back(self, session: Session) -> None:
+        with pytest.raises(TypeError):
+            _act(session, _writes_then(session, None), back=lambda term: "/x", done="已添加")
+        assert _terms(session) == 0
+
     def test_other_failures_undo_the_writes_and_propagate(self, session: Session) -> None:
         def run() -> None:
             _writes_then(session, None)()
