@@ -3,7 +3,8 @@
 # The whole test suite, as CI runs it:
 #
 #   1. .venv with the project installed (pip install -e '.[dev]', again only when pyproject changes)
-#   2. lint: ruff check, ruff format --check, mypy, the import-direction linter, shellcheck
+#   2. lint: ruff check, ruff format --check, mypy, the import-direction and sync-routes
+#      linters, shellcheck
 #   3. pytest run 1: SQLite + the embedded search backend (the default settings)
 #   4. pytest run 2: PostgreSQL (scripts/postgres.sh) + Elasticsearch (scripts/es-node.sh), side by
 #      side with run 1
@@ -287,6 +288,7 @@ if [[ "${KC_TEST_SKIP_LINT:-0}" != 1 ]]; then
     step "ruff format --check" ruff format --check .
     step "mypy" mypy
     step "import direction" python scripts/linters/import_direction.py
+    step "sync routes" python scripts/linters/sync_routes.py
     if command -v shellcheck >/dev/null 2>&1; then
         step "shellcheck" run_shellcheck
     else
