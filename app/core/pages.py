@@ -28,8 +28,12 @@ def page_router() -> APIRouter:
 
 
 def redirect(url: str) -> RedirectResponse:
-    """Post/redirect/get: a 303 so the browser follows with GET."""
-    return RedirectResponse(url, status_code=303)
+    """Post/redirect/get: a 303 so the browser follows with GET.
+
+    Only to a path of this site: ``url`` often comes from a form's ``back`` field, and a
+    forged one must not send people elsewhere (it goes to the home page instead).
+    """
+    return RedirectResponse(safe_next(url), status_code=303)
 
 
 def safe_next(url: str | None, default: str = "/") -> str:

@@ -74,6 +74,22 @@ class TestAdminPages:
         audit = client.get("/admin/audit", params={"action": "org.verify"})
         assert "通过认证：长春待审核科技有限公司" in audit.text
 
+    def test_a_forged_back_address_stays_on_the_site(
+        self, client: TestClient, session: Session, platform_admin: User
+    ) -> None:
+        from tests.factories.fixtures import login, page_csrf
+
+        pending = make_org(session, status=OrgStatus.PENDING)
+        login(client, platform_admin)
+        for back in ("https://evil.example/login", "//evil.example/login", "/\\evil.example"):
+            response = client.post(
+                f"/admin/orgs/{pending.id}/verify",
+                data={"csrf_token": page_csrf(client, "/admin/orgs"), "back": back},
+                follow_redirects=False,
+            )
+            assert response.status_code == 303
+            assert response.headers["location"] == "/"
+
     def test_reject_without_reason_flashes_error(
         self, client: TestClient, session: Session, platform_admin: User
     ) -> None:
