@@ -81,7 +81,10 @@ class IncentiveClaim(IDMixin, TimestampMixin, Base):
     rule_code: Mapped[str] = mapped_column(String(20))
     item_no: Mapped[int] = mapped_column(index=True)
     year: Mapped[int] = mapped_column(index=True)
-    contract_id: Mapped[int | None] = mapped_column(index=True)
+    # Registered contracts are never deleted: RESTRICT keeps a claim from losing its contract.
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tech_contract.id", ondelete="RESTRICT"), index=True
+    )
     contract_label: Mapped[str] = mapped_column(String(200), default="")
     beneficiary: Mapped[IncentiveBeneficiary] = mapped_column(enum_type(IncentiveBeneficiary))
     #: "org:12", "user:5" or "name:…": what annual caps add up over

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,9 +11,7 @@ from sqlalchemy.orm import Session
 from app.core.audit import Actor
 from app.incentives import service as incentive_service
 from app.incentives.schemas import BudgetSet, ContractFacts
-from app.models import IncentiveBudget, IncentiveClaim, Organization, User
-
-_contracts = itertools.count(900_000)
+from app.models import IncentiveBudget, IncentiveClaim, Organization, TechContract, User
 
 
 def facts_between(
@@ -56,13 +54,29 @@ def facts_between(
     return ContractFacts.model_validate(data)
 
 
+def contract_row(session: Session, facts: ContractFacts, label: str = "") -> TechContract:
+    """A bare contract row for claims to point at (the rewards tests need only its id)."""
+    contract = TechContract(
+        title=label or "奖补测试合同",
+        contract_type=facts.contract_type,
+        total_amount=facts.contract_amount,
+        tech_amount=facts.contract_amount,
+        signed_on=date(facts.year, 1, 15),
+        tech_field="03",
+        ip_type="21",
+    )
+    session.add(contract)
+    session.flush()
+    return contract
+
+
 def register(
     session: Session, actor: Actor, facts: ContractFacts, label: str = ""
 ) -> list[IncentiveClaim]:
     """What registering a contract with these facts creates."""
-    contract_id = next(_contracts)
+    contract = contract_row(session, facts, label)
     return incentive_service.create_claims(
-        session, actor, facts, contract_id=contract_id, contract_label=label or f"合同{contract_id}"
+        session, actor, facts, contract_id=contract.id, contract_label=label or f"合同{contract.id}"
     )
 
 

@@ -27,11 +27,12 @@ from app.models import (
     Notification,
     Organization,
     OutboxMessage,
+    TechContract,
     User,
 )
 from app.models.enums import ClaimStatus, OrgType, Role
 from tests.factories.accounts import make_org, make_user
-from tests.factories.incentives import facts_between
+from tests.factories.incentives import contract_row, facts_between
 
 YEAR = 2099  # a year no other test uses: this test commits for real
 THREADS = 10
@@ -46,10 +47,11 @@ def committed(engine: Engine) -> Iterator[dict[str, list[int]]]:
             "audit": s.scalar(select(func.max(AuditEvent.id))) or 0,
             "outbox": s.scalar(select(func.max(OutboxMessage.id))) or 0,
         }
-    ids: dict[str, list[int]] = {"orgs": [], "users": [], "claims": []}
+    ids: dict[str, list[int]] = {"orgs": [], "users": [], "claims": [], "contracts": []}
     yield ids
     with factory() as s, s.begin():
         s.execute(delete(IncentiveClaim).where(IncentiveClaim.year == YEAR))
+        s.execute(delete(TechContract).where(TechContract.id.in_(ids["contracts"])))
         s.execute(delete(IncentiveBudget).where(IncentiveBudget.year == YEAR))
         s.execute(delete(Notification).where(Notification.user_id.in_(ids["users"])))
         s.execute(delete(AuditEvent).where(AuditEvent.id > marks["audit"]))
@@ -73,8 +75,10 @@ def test_concurrent_approvals_cannot_overspend(
             university = make_org(s, org_type=OrgType.UNIVERSITY)
             committed["orgs"].append(university.id)
             facts = facts_between(university, enterprise, "10000000", year=YEAR)
+            contract = contract_row(s, facts, f"并发合同{n}")
+            committed["contracts"].append(contract.id)
             claims = incentive_service.create_claims(
-                s, actor, facts, contract_id=990_000 + n, contract_label=f"并发合同{n}"
+                s, actor, facts, contract_id=contract.id, contract_label=f"并发合同{n}"
             )
             committed["claims"] += [c.id for c in claims if c.rule_code == "P15"]
         # Room for three of them: 3 × 300,000 = 900,000 ≤ 1,000,000 < 4 × 300,000.

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
-from app.models import IncentiveClaim, Organization, User
+from app.models import IncentiveClaim, Organization, TechContract, User
 from app.models.enums import ClaimStatus, OrgRole, OrgType, Role
 from app.trading import service as trading_service
 from app.trading.schemas import PaymentCreate
@@ -105,3 +107,15 @@ def test_registration_through_the_api(
     assert [(c["rule_code"], c["computed_amount"]) for c in theirs["items"]] == [
         ("P19", "8000.00")  # 800,000 × 1%
     ]
+
+
+def test_a_contract_with_claims_cannot_be_deleted(session: Session, platform_admin: User) -> None:
+    university, enterprise, seller_admin, _broker, _agency = parties(session)
+    contract = make_contract(session, seller_admin, university, enterprise)
+    trading_service.submit_registration(session, Actor(user=seller_admin), contract)
+    trading_service.approve_registration(session, Actor(user=platform_admin), contract)
+    assert claims_of(session, contract.id)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(delete(TechContract).where(TechContract.id == contract.id))
+    session.expire_all()
+    assert session.get(TechContract, contract.id) is not None

@@ -16,7 +16,7 @@ from app.incentives.schemas import BudgetSet, ClaimDecision, RuleRevision
 from app.models import AuditEvent, IncentiveClaim, Notification, Organization, User
 from app.models.enums import ClaimStatus, OrgRole, OrgType, Role
 from tests.factories.accounts import make_org, make_user
-from tests.factories.incentives import facts_between, make_budget, register
+from tests.factories.incentives import contract_row, facts_between, make_budget, register
 
 D = Decimal
 
@@ -83,11 +83,12 @@ class TestCreateClaims:
         self, session: Session, admin: Actor, university: Organization, enterprise: Organization
     ) -> None:
         facts = facts_between(university, enterprise, "800000")
+        contract = contract_row(session, facts, "合同42")
         first = incentive_service.create_claims(
-            session, admin, facts, contract_id=42, contract_label="合同42"
+            session, admin, facts, contract_id=contract.id, contract_label="合同42"
         )
         again = incentive_service.create_claims(
-            session, admin, facts, contract_id=42, contract_label="合同42"
+            session, admin, facts, contract_id=contract.id, contract_label="合同42"
         )
         assert first and again == []
 
