@@ -956,8 +956,20 @@ def submit_milestone(
     session: Session, actor: Actor, challenge: Challenge, seq: int, report: str
 ) -> ChallengeMilestone:
     """The solver reports a stage done and asks for its acceptance."""
+    # Permission first, so an outsider learns nothing about the review from the refusal: the
+    # winner's people once the award is decided; before it, an applicant is told it is not.
+    panel = panel_of(session, challenge)
+    decided = (
+        repository.application(session, panel.winner_id)
+        if panel is not None and panel.winner_id is not None
+        else None
+    )
+    authorize(
+        actor.user,
+        Action.CHALLENGE_APPLICATION_EDIT,
+        decided or own_application(session, actor.user, challenge),
+    )
     panel, winner = _winner(session, challenge)
-    authorize(actor.user, Action.CHALLENGE_APPLICATION_EDIT, winner)
     row = _milestone(session, panel, seq)
     before, after = milestone_flow.apply(row, "submit")
     row.report, row.submitted_at = report.strip(), utcnow()

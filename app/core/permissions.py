@@ -218,8 +218,11 @@ _RULES: dict[Action, Rule] = {
         and user.active_org_id != challenge.org_id
     ),
     # The applying organisation's people work on its application (and its milestones).
+    # obj None: the organisation has no application there, so nobody of it may act.
     Action.CHALLENGE_APPLICATION_EDIT: lambda user, application: (
-        user.active_org_id is not None and user.active_org_id == application.org_id
+        application is not None
+        and user.active_org_id is not None
+        and user.active_org_id == application.org_id
     ),
     # Panels, the award and milestone acceptance: the staff who review the challenge.
     Action.CHALLENGE_MANAGE: lambda user, challenge: _reviews(user, challenge),

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from app.models import Challenge, Organization, User
+from app.challenges import service
+from app.challenges.schemas import ApplicationFields, AwardIn, ScoreIn
+from app.core.audit import Actor
+from app.models import Challenge, ChallengeApplication, ChallengePanel, Organization, User
 from app.models.enums import ListingKind, OrgRole, OrgType, Role
 from tests.factories.accounts import make_org, make_user
 from tests.factories.listings import make_listing
@@ -53,3 +57,42 @@ def make_cast(session: Session, solvers: int = 3) -> Cast:
 
 def make_expert(session: Session, org: Organization | None = None, name: str = "专家") -> User:
     return make_user(session, role=Role.EXPERT, org=org, name=name)
+
+
+def decide(
+    session: Session, cast: Cast, *, award: bool = True
+) -> tuple[ChallengePanel, list[ChallengeApplication]]:
+    """Every solver applies, three experts score, the panel closes and the award is decided:
+    the first solver wins (or, with ``award=False``, nobody does)."""
+    assert cast.admin is not None
+    staff = Actor(user=cast.admin)
+    challenge = cast.challenge
+    apps = []
+    for user in cast.solver_users:
+        solver = Actor(user=user)
+        application = service.create_application(
+            session, solver, challenge, ApplicationFields(**PROPOSAL)
+        )
+        apps.append(service.submit_application(session, solver, challenge, application))
+    experts = [make_expert(session, name=f"评审专家{n}") for n in range(1, 4)]
+    service.form_panel(session, staff, challenge, [e.id for e in experts])
+    challenge.application_deadline = service.today() - timedelta(days=1)
+    service.open_scoring(session, staff, challenge)
+    for expert in experts:
+        for n, application in enumerate(apps):
+            items = [{"score": 90 - n, "comment": "方案可行"}, {"score": 80, "comment": "基础扎实"}]
+            service.score(
+                session,
+                Actor(user=expert),
+                challenge,
+                application,
+                ScoreIn.model_validate({"items": items}),
+            )
+    service.close_scoring(session, staff, challenge)
+    panel = service.award(
+        session,
+        staff,
+        challenge,
+        AwardIn(application_id=apps[0].id if award else None, reason="专家组综合评分第一"),
+    )
+    return panel, apps

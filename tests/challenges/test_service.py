@@ -1,0 +1,59 @@
+"""揭榜挂帅 service rules, one class per operation."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from app.challenges import service
+from app.challenges.schemas import ApplicationFields
+from app.core.audit import Actor
+from app.core.errors import Conflict, NotAuthenticated, PermissionDenied
+from app.models.enums import OrgRole
+from tests.factories.accounts import make_org, make_user
+from tests.factories.challenges import PROPOSAL, decide, make_cast
+
+
+class TestSubmitMilestone:
+    """Whoever may not report a stage is refused before anything about the review is said."""
+
+    def test_outsider_refused_before_the_award(self, session: Session) -> None:
+        cast = make_cast(session, solvers=1)
+        outsider = make_user(session, org=make_org(session), org_role=OrgRole.ADMIN)
+        with pytest.raises(PermissionDenied):
+            service.submit_milestone(session, Actor(user=outsider), cast.challenge, 1, "阶段报告")
+
+    def test_outsider_refused_after_the_award_whatever_the_stage(self, session: Session) -> None:
+        cast = make_cast(session, solvers=2)
+        decide(session, cast)
+        outsider = make_user(session, org=make_org(session), org_role=OrgRole.ADMIN)
+        for seq in (1, 99):
+            with pytest.raises(PermissionDenied):
+                service.submit_milestone(
+                    session, Actor(user=outsider), cast.challenge, seq, "阶段报告"
+                )
+        loser = Actor(user=cast.solver_users[1])
+        with pytest.raises(PermissionDenied):
+            service.submit_milestone(session, loser, cast.challenge, 1, "阶段报告")
+
+    def test_anonymous_asked_to_sign_in(self, session: Session) -> None:
+        cast = make_cast(session, solvers=1)
+        with pytest.raises(NotAuthenticated):
+            service.submit_milestone(session, Actor(user=None), cast.challenge, 1, "阶段报告")
+
+    def test_applicant_told_the_award_is_not_decided(self, session: Session) -> None:
+        cast = make_cast(session, solvers=1)
+        applicant = Actor(user=cast.solver_users[0])
+        service.create_application(
+            session, applicant, cast.challenge, ApplicationFields(**PROPOSAL)
+        )
+        with pytest.raises(Conflict, match="尚未确定揭榜方"):
+            service.submit_milestone(session, applicant, cast.challenge, 1, "阶段报告")
+
+    def test_winner_reports_the_first_stage(self, session: Session) -> None:
+        cast = make_cast(session, solvers=2)
+        decide(session, cast)
+        row = service.submit_milestone(
+            session, Actor(user=cast.solver_users[0]), cast.challenge, 1, "方案设计完成"
+        )
+        assert row.status.value == "submitted" and row.report == "方案设计完成"
