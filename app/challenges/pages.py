@@ -422,7 +422,7 @@ def _review_page(
         "default_tranches": DEFAULT_TRANCHES,
         "milestone_names": MILESTONE_NAMES,
         "deadline_passed": service.today() > challenge.application_deadline,
-        "min_panel": service.MIN_PANEL,
+        "min_panel": service.min_panel(),
         "format_yuan": format_yuan,
         "excluded": PanelMemberStatus.EXCLUDED,
     }

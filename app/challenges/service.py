@@ -38,6 +38,7 @@ from app.challenges.schemas import (
 from app.core import attachments, audit
 from app.core.audit import Actor
 from app.core.clock import local
+from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from app.core.money import CENT, format_yuan
@@ -68,8 +69,6 @@ from app.trading.codes import tech_field_for
 from app.trading.schemas import ContractCreate, MilestoneIn, PartyIn, PaymentCreate
 
 ATTACHMENT_OWNER = "challenge_application"
-#: Fewest experts left after exclusions for scoring to open.
-MIN_PANEL = 3
 
 A = ApplicationStatus
 application_flow: Workflow[ApplicationStatus] = Workflow(
@@ -110,6 +109,11 @@ DEFAULT_TECH_FIELD = "03"
 
 def today() -> date:
     return local(utcnow()).date()
+
+
+def min_panel() -> int:
+    """Fewest eligible experts left after exclusions for scoring to open (a setting)."""
+    return get_settings().challenge_min_panel
 
 
 def _user(actor: Actor) -> User:
@@ -533,10 +537,9 @@ def open_scoring(session: Session, actor: Actor, challenge: Challenge) -> Challe
         raise Conflict("该榜单没有已提交的揭榜申请，无法开始评审")
     changes = _refresh_conflicts(session, challenge, panel)
     eligible = [m for m in panel.members if m.status == PanelMemberStatus.ELIGIBLE]
-    if len(eligible) < MIN_PANEL:
-        raise Conflict(
-            f"回避后参评专家只有 {len(eligible)} 人，至少需要 {MIN_PANEL} 人，请增加专家"
-        )
+    needed = min_panel()
+    if len(eligible) < needed:
+        raise Conflict(f"回避后参评专家只有 {len(eligible)} 人，至少需要 {needed} 人，请增加专家")
     before, after = panel_flow.apply(panel, "open")
     panel.scoring_opened_at = utcnow()
     audit.record(

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     listing_reminder_days: int = 14
     max_upload_mb: int = 20
 
+    # 揭榜挂帅: the fewest experts left on a panel, after conflicted ones are excluded, for
+    # scoring to open.
+    challenge_min_panel: int = Field(default=3, ge=1)
+
     # The rules technical contracts are judged under when registered (认定登记); each
     # registration records the version it used, since the rules change.
     contract_rules_version: str = "吉林省技术合同认定登记实施细则（2025）"

@@ -69,6 +69,7 @@ def test_review_desk_shows_who_was_excluded_and_why(client: TestClient, session:
     assert "1 位专家因利益冲突自动回避：钱评审" in saved.text
     assert f"所在机构“{cast.publisher.name}”是发榜单位" in saved.text
     assert "回避" in saved.text and "赵评审" in saved.text
+    assert "回避后至少需要 3 位参评专家" in saved.text  # KC_CHALLENGE_MIN_PANEL
     refused = client.post(f"{base}/review/open", data={"csrf_token": token}, follow_redirects=True)
     assert "截止后才能开始评分" in refused.text
 

@@ -2,16 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import timedelta
+
 import pytest
 from sqlalchemy.orm import Session
 
 from app.challenges import service
 from app.challenges.schemas import ApplicationFields
 from app.core.audit import Actor
+from app.core.config import get_settings
 from app.core.errors import Conflict, NotAuthenticated, PermissionDenied
+from app.models import Challenge
 from app.models.enums import OrgRole
 from tests.factories.accounts import make_org, make_user
-from tests.factories.challenges import PROPOSAL, decide, make_cast
+from tests.factories.challenges import PROPOSAL, decide, make_cast, make_expert
+
+
+@pytest.fixture
+def panel_of_two(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("KC_CHALLENGE_MIN_PANEL", "2")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+class TestOpenScoring:
+    def _two_experts_after_the_deadline(self, session: Session) -> tuple[Actor, Challenge]:
+        cast = make_cast(session, solvers=1)
+        assert cast.admin is not None
+        staff, solver = Actor(user=cast.admin), Actor(user=cast.solver_users[0])
+        application = service.create_application(
+            session, solver, cast.challenge, ApplicationFields(**PROPOSAL)
+        )
+        service.submit_application(session, solver, cast.challenge, application)
+        experts = [make_expert(session, name=f"专家{n}") for n in (1, 2)]
+        service.form_panel(session, staff, cast.challenge, [e.id for e in experts])
+        cast.challenge.application_deadline = service.today() - timedelta(days=1)
+        return staff, cast.challenge
+
+    def test_three_eligible_experts_needed_by_default(self, session: Session) -> None:
+        staff, challenge = self._two_experts_after_the_deadline(session)
+        assert service.min_panel() == 3
+        with pytest.raises(Conflict, match="只有 2 人，至少需要 3 人"):
+            service.open_scoring(session, staff, challenge)
+
+    def test_the_minimum_is_a_setting(self, session: Session, panel_of_two: None) -> None:
+        staff, challenge = self._two_experts_after_the_deadline(session)
+        panel = service.open_scoring(session, staff, challenge)
+        assert panel.status.value == "scoring"
 
 
 class TestSubmitMilestone:
