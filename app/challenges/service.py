@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -37,7 +36,7 @@ from app.challenges.schemas import (
 )
 from app.core import attachments, audit
 from app.core.audit import Actor
-from app.core.clock import local
+from app.core.clock import today
 from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
@@ -105,10 +104,6 @@ milestone_flow: Workflow[MilestoneStatus] = Workflow(
 DECIDED = (P.AWARDED, P.NO_AWARD)
 #: 技术领域 of the award's contract when the challenge's field has no statistics code: 先进制造.
 DEFAULT_TECH_FIELD = "03"
-
-
-def today() -> date:
-    return local(utcnow()).date()
 
 
 def min_panel() -> int:
@@ -1014,23 +1009,24 @@ def accept_milestone(
         if panel.contract_id is not None
         else None
     )
-    if (
-        contract is not None
-        and row.contract_milestone_id is not None
-        and can(actor.user, Action.CONTRACT_EDIT, contract)
-    ):
-        # The released tranche is the contract's payment for that milestone. (A district
-        # administrator may accept the stage; the payment is then recorded by a party.)
-        trading_service.record_payment(
-            session,
-            actor,
-            contract.id,
-            PaymentCreate(
-                milestone_id=row.contract_milestone_id,
-                amount=row.amount,
-                paid_on=today(),
-                note=f"揭榜挂帅第 {row.seq} 期奖励（{row.name}验收通过）",
-            ),
+    if contract is not None and row.contract_milestone_id is not None:
+        if can(actor.user, Action.CONTRACT_EDIT, contract):
+            # The released tranche is the contract's payment for that milestone. (A district
+            # administrator may accept the stage; the payment is then recorded by a party.)
+            trading_service.record_payment(
+                session,
+                actor,
+                contract.id,
+                PaymentCreate(
+                    milestone_id=row.contract_milestone_id,
+                    amount=row.amount,
+                    paid_on=today(),
+                    note=f"揭榜挂帅第 {row.seq} 期奖励（{row.name}验收通过）",
+                ),
+            )
+        # Accepted is done, paid or not.
+        trading_service.complete_milestone(
+            session, actor, contract.id, row.contract_milestone_id, today()
         )
     audit.record(
         session,

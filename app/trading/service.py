@@ -4,12 +4,13 @@
 sides sign, entered directly by a party, or from a 揭榜挂帅 award. Registration is submitted
 by a party and judged by an administrator, who either gives it a number (region code + year +
 sequence, allocated in the approving transaction so the sequence has no gaps) or returns it
-with a reason. Payments are recorded against milestones and never exceed them.
+with a reason. Payments are recorded against milestones and never exceed them; a milestone
+is complete (``completed_on``) once paid in full, or when a 揭榜挂帅 stage is accepted.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import insert, select, update
@@ -447,12 +448,54 @@ def record_payment(
         + (f"（{milestone.name}）" if milestone is not None else ""),
         after={"amount": str(data.amount), "paid_on": data.paid_on.isoformat()},
     )
+    if milestone is not None and milestone.paid_amount >= milestone.amount:
+        # Paid in full: completed on the day the money that made it whole arrived (payments
+        # may be recorded after the fact and in any order).
+        _complete(session, actor, contract, milestone, max(p.paid_on for p in milestone.payments))
     if contract.deal_id is not None:
         from app.trading import deals
 
         deals.paid(session, actor, contract.deal_id, contract)
     incentive_service.payment_recorded(session, contract, actor)
     return payment
+
+
+def complete_milestone(
+    session: Session, actor: Actor, contract_id: int, milestone_id: int, on: date
+) -> ContractMilestone:
+    """Record that a stage was accepted on ``on``, whatever has been paid for it so far.
+
+    For the domain whose review accepts the stage (a 揭榜挂帅 stage, accepted by the staff
+    reviewing the challenge); that domain authorises the acceptance.
+    """
+    contract = repository.get_contract(session, contract_id)
+    milestone = (
+        next((m for m in contract.milestones if m.id == milestone_id), None) if contract else None
+    )
+    if contract is None or milestone is None:
+        raise NotFound("该付款节点不存在")
+    _complete(session, actor, contract, milestone, on)
+    return milestone
+
+
+def _complete(
+    session: Session,
+    actor: Actor,
+    contract: TechContract,
+    milestone: ContractMilestone,
+    on: date,
+) -> None:
+    if milestone.completed_on is not None:
+        return
+    milestone.completed_on = on
+    audit.record(
+        session,
+        actor,
+        "contract.milestone_complete",
+        contract,
+        summary=f"付款节点“{milestone.name}”于 {on:%Y年%m月%d日} 完成",
+        after={"milestone_id": milestone.id, "completed_on": on.isoformat()},
+    )
 
 
 def payments_in_year(contract: TechContract, year: int) -> Decimal:

@@ -251,3 +251,4 @@ def test_challenge_from_application_to_acceptance(client: TestClient, session: S
     paid = client.get(contract_url, headers=as_admin).json()
     assert paid["paid_amount"] == "800000.00"
     assert [p["amount"] for p in paid["payments"]] == ["240000.00", "240000.00", "320000.00"]
+    assert [m["completed_on"] for m in paid["milestones"]] == [today().isoformat()] * 3

@@ -6,15 +6,17 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from app.challenges import service
 from app.challenges.schemas import ApplicationFields
 from app.core.audit import Actor
+from app.core.clock import today
 from app.core.config import get_settings
 from app.core.errors import Conflict, NotAuthenticated, PermissionDenied
-from app.models import Challenge
-from app.models.enums import OrgRole
+from app.models import Challenge, ContractMilestone
+from app.models.enums import OrgRole, Role
 from tests.factories.accounts import make_org, make_user
 from tests.factories.challenges import PROPOSAL, decide, make_cast, make_expert
 
@@ -96,3 +98,46 @@ class TestSubmitMilestone:
             session, Actor(user=cast.solver_users[0]), cast.challenge, 1, "方案设计完成"
         )
         assert row.status.value == "submitted" and row.report == "方案设计完成"
+
+
+class TestAcceptMilestone:
+    """An accepted stage completes the award contract's milestone on the day it is accepted."""
+
+    def _reported(self, session: Session) -> tuple[Challenge, int]:
+        cast = make_cast(session, solvers=2)
+        panel, _apps = decide(session, cast)
+        service.submit_milestone(
+            session, Actor(user=cast.solver_users[0]), cast.challenge, 1, "方案设计完成"
+        )
+        assert panel.contract_id is not None
+        return cast.challenge, panel.contract_id
+
+    def _contract_milestones(self, session: Session, contract_id: int) -> list[ContractMilestone]:
+        session.expire_all()
+        return list(
+            session.scalars(
+                select(ContractMilestone)
+                .options(selectinload(ContractMilestone.payments))
+                .where(ContractMilestone.contract_id == contract_id)
+                .order_by(ContractMilestone.position)
+            )
+        )
+
+    def test_platform_admin_accepts_and_the_tranche_is_paid(self, session: Session) -> None:
+        challenge, contract_id = self._reported(session)
+        admin = make_user(session, role=Role.PLATFORM_ADMIN)
+        service.accept_milestone(session, Actor(user=admin), challenge, 1)
+        first, second, third = self._contract_milestones(session, contract_id)
+        assert first.completed_on == today() and first.paid_amount == first.amount
+        assert second.completed_on is None and third.completed_on is None
+
+    def test_district_admin_accepts_and_the_payment_waits_for_a_party(
+        self, session: Session
+    ) -> None:
+        challenge, contract_id = self._reported(session)
+        district = make_user(session, role=Role.DISTRICT_ADMIN, region_code=challenge.region_code)
+        row = service.accept_milestone(session, Actor(user=district), challenge, 1)
+        assert row.status.value == "accepted"
+        first, *_rest = self._contract_milestones(session, contract_id)
+        assert first.completed_on == today()
+        assert first.paid_amount == 0

@@ -237,6 +237,36 @@ class TestPayments:
         ]
         assert service.payments_in_year(contract, 2026) == Decimal("800000.00")
 
+    def test_a_milestone_paid_in_full_is_complete_on_its_last_payment_day(
+        self,
+        session: Session,
+        seller_admin: User,
+        university: Organization,
+        enterprise: Organization,
+    ) -> None:
+        contract = make_contract(session, seller_admin, university, enterprise)
+        first, second = contract.milestones
+        actor = Actor(user=seller_admin)
+
+        def pay(milestone_id: int, amount: str, day: date) -> None:
+            service.record_payment(
+                session,
+                actor,
+                contract.id,
+                PaymentCreate(milestone_id=milestone_id, amount=amount, paid_on=day),
+            )
+
+        # Recorded late and out of order: 100,000 arrived on the 20th, 200,000 on the 10th.
+        pay(first.id, "100000", date(2026, 11, 20))
+        pay(second.id, "499999.99", date(2026, 11, 21))
+        assert first.completed_on is None and second.completed_on is None
+        pay(first.id, "200000", date(2026, 11, 10))
+        assert first.completed_on == date(2026, 11, 20)
+        assert second.completed_on is None  # one cent short
+        session.expire_all()
+        contract = service.get_contract(session, actor, contract.id)
+        assert [m.completed_on for m in contract.milestones] == [date(2026, 11, 20), None]
+
 
 def test_submission_tells_the_registrars(
     session: Session, seller_admin: User, university: Organization, enterprise: Organization

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.core.audit import Actor
 from app.models import Deal, TechContract
 from app.models.enums import OrgRole, OrgType, Role
+from app.trading import service
+from app.trading.schemas import PaymentCreate
 from tests.factories.accounts import make_org, make_user
 from tests.factories.fixtures import login, page_csrf
 from tests.factories.listings import make_listing
+from tests.factories.trading import make_contract
 
 
 def _post(client: TestClient, path: str, data: dict[str, str], page: str) -> str:
@@ -115,3 +120,24 @@ def test_outsiders_do_not_see_a_deal(client: TestClient, session: Session) -> No
     login(client, stranger)
     assert client.get(f"/deals/{deal.id}").status_code == 404
     assert "还没有洽谈" in client.get("/trading").text
+
+
+def test_contract_page_shows_when_each_milestone_was_completed(
+    client: TestClient, session: Session
+) -> None:
+    university = make_org(session, name="吉林页面大学", org_type=OrgType.UNIVERSITY)
+    enterprise = make_org(session, name="长春页面汽车公司")
+    professor = make_user(session, org=university, org_role=OrgRole.ADMIN, name="李教授")
+    contract = make_contract(session, professor, university, enterprise)
+    first, _second = contract.milestones
+    service.record_payment(
+        session,
+        Actor(user=professor),
+        contract.id,
+        PaymentCreate(milestone_id=first.id, amount="300000", paid_on=date(2026, 11, 25)),
+    )
+    login(client, professor)
+    html = client.get(f"/contracts/{contract.id}").text
+    assert "完成日期" in html
+    assert 'data-completed-on="2026-11-25">2026-11-25<' in html
+    assert 'data-completed-on="">未完成<' in html
