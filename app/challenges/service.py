@@ -6,8 +6,9 @@ experts; experts with a conflict of interest are kept on the panel as *excluded*
 reasons, so nobody is dropped silently. Scoring opens after the deadline; each eligible expert
 scores every application on the challenge's weighted criteria and sees only their own scores
 until the panel closes. Closing ranks the applications; the award decision tells every
-applicant their scores, rank and the reasons, and the award becomes a technical contract whose
-milestones (实施 → 中期检查 → 验收) each release a tranche of the reward when accepted.
+applicant their scores, rank and the reasons and ends the challenge's call (已揭榜, or closed
+when nobody won), and the award becomes a technical contract whose milestones (实施 → 中期检查
+→ 验收) each release a tranche of the reward when accepted.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from app.core.money import CENT, format_yuan
 from app.core.notifications import notify
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
+from app.listings import service as listing_service
 from app.models import (
     Attachment,
     Challenge,
@@ -737,7 +739,8 @@ def split_reward(reward: Decimal, percents: list[int]) -> list[Decimal]:
 
 
 def award(session: Session, actor: Actor, challenge: Challenge, data: AwardIn) -> ChallengePanel:
-    """Name the winner (or leave the challenge unawarded) and tell every applicant why."""
+    """Name the winner (or leave the challenge unawarded) and tell every applicant why; the
+    challenge then takes no more applications."""
     authorize(actor.user, Action.CHALLENGE_MANAGE, challenge)
     panel = panel_of(session, challenge)
     if panel is None:
@@ -749,6 +752,10 @@ def award(session: Session, actor: Actor, challenge: Challenge, data: AwardIn) -
         if winner is None:
             raise InvalidInput(errors={"application_id": "请选择本榜单中已提交且参加评审的申请"})
     before, after = panel_flow.apply(panel, "award" if winner else "no_award")
+    # The decision ends the call: 已揭榜 (on view, naming the winner), or closed (本榜空缺).
+    listing_service.conclude_challenge(
+        session, actor, challenge, winner=winner.org.name if winner else None, reason=data.reason
+    )
     panel.winner_id = winner.id if winner else None
     panel.decision_reason = data.reason.strip()
     panel.decided_by_id = _user(actor).id

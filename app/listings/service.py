@@ -63,6 +63,8 @@ lifecycle: Workflow[ListingStatus] = Workflow(
         Transition("expire", "到期下架", frozenset({S.PUBLISHED}), S.EXPIRED),
         Transition("renew", "续期", frozenset({S.PUBLISHED, S.EXPIRED}), S.PUBLISHED),
         Transition("revise", "修改后重新审核", frozenset({S.PUBLISHED}), S.SUBMITTED),
+        # 揭榜挂帅 only, when the review names a winner (see ``conclude_challenge``).
+        Transition("award", "确定揭榜方", frozenset({S.PUBLISHED, S.EXPIRED}), S.AWARDED),
         Transition(
             "close",
             "关闭",
@@ -71,6 +73,9 @@ lifecycle: Workflow[ListingStatus] = Workflow(
         ),
     ],
 )
+
+#: States in which a listing is on view to everybody.
+ON_VIEW = frozenset({S.PUBLISHED, S.AWARDED})
 
 PUBLIC_FIELDS: dict[ListingKind, list[str]] = {
     ListingKind.ACHIEVEMENT: ["trl", "maturity", "pilot_status", "transfer_modes", "price"],
@@ -212,11 +217,11 @@ def apply_fields(listing: Listing, data: ListingFields) -> None:
 def get(
     session: Session, listing_id: int, viewer: User | None, kind: ListingKind | None = None
 ) -> Listing:
-    """A listing the viewer may see: published ones for everybody, others for its organisation and reviewers."""
+    """A listing the viewer may see: published (or awarded) ones for everybody, others for its
+    organisation and reviewers."""
     listing = repository.get(session, listing_id, kind)
     if listing is None or (
-        listing.status != ListingStatus.PUBLISHED
-        and not can(viewer, Action.LISTING_VIEW_UNPUBLISHED, listing)
+        listing.status not in ON_VIEW and not can(viewer, Action.LISTING_VIEW_UNPUBLISHED, listing)
     ):
         raise NotFound("该信息不存在或尚未发布")
     return listing
@@ -297,8 +302,8 @@ def _check_dates(listing: Listing) -> None:
 def update(session: Session, actor: Actor, listing: Listing, data: ListingFields) -> Listing:
     """Change a listing; a published one goes back to review with the change."""
     authorize(actor.user, Action.LISTING_EDIT, listing)
-    if listing.status == S.CLOSED:
-        raise Conflict("已关闭的信息不能修改")
+    if listing.status in (S.CLOSED, S.AWARDED):
+        raise Conflict(f"{listing.status.label}的信息不能修改")
     _check_taxonomy(session, data)
     _check_sections(listing.kind, data.confidential)
     before = snapshot(listing)
@@ -428,6 +433,26 @@ def close(
         reasons[reason_code] + (f"：{reason_text.strip()}" if reason_text.strip() else "")
     )[:300]
     _transition(session, actor, listing, "close", listing.close_reason)
+    return listing
+
+
+def conclude_challenge(
+    session: Session, actor: Actor, listing: Listing, *, winner: str | None, reason: str
+) -> Listing:
+    """End a challenge's call once its review is decided, so it takes no more applications.
+
+    With a winner it becomes 已揭榜 and stays on view naming the winning organisation; with
+    none (本榜空缺) it is closed, unless it already was.
+    """
+    authorize(actor.user, Action.LISTING_REVIEW, listing)
+    if listing.kind != ListingKind.CHALLENGE:
+        raise Conflict("只有揭榜挂帅榜单可以确定揭榜方")
+    if winner is not None:
+        listing.close_reason = f"揭榜方：{winner}"[:300]
+        _transition(session, actor, listing, "award", listing.close_reason)
+    elif lifecycle.can(listing, "close"):
+        listing.close_reason = f"本榜空缺：{reason.strip()}"[:300]
+        _transition(session, actor, listing, "close", listing.close_reason)
     return listing
 
 

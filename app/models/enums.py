@@ -92,6 +92,8 @@ class ListingStatus(LabelledEnum):
     PUBLISHED = "published"
     RETURNED = "returned"
     EXPIRED = "expired"
+    # A challenge whose review named a winner: no more applications, still on view.
+    AWARDED = "awarded"
     CLOSED = "closed"
 
 
@@ -218,6 +220,7 @@ _LABEL_TEXT: list[tuple[StrEnum, str]] = [
     (ListingStatus.PUBLISHED, "已发布"),
     (ListingStatus.RETURNED, "已退回"),
     (ListingStatus.EXPIRED, "已过期"),
+    (ListingStatus.AWARDED, "已揭榜"),
     (ListingStatus.CLOSED, "已关闭"),
     (MaturityStage.LAB, "实验室"),
     (MaturityStage.SMALL_PILOT, "小试"),

@@ -60,6 +60,7 @@ class Listing(IDMixin, TimestampMixin, Base):
     )
     return_reason_code: Mapped[str | None] = mapped_column(String(30))
     return_reason_text: Mapped[str] = mapped_column(Text, default="")
+    # How it ended: the reason it was closed, or, for an awarded challenge, the winner.
     close_reason: Mapped[str] = mapped_column(String(300), default="")
     submitted_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None] = mapped_column(index=True)

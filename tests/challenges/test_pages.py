@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.challenges.service import today
-from tests.factories.challenges import PROPOSAL, make_cast, make_expert
+from tests.factories.challenges import PROPOSAL, decide, make_cast, make_expert
 from tests.factories.fixtures import login, page_csrf
 
 FORM = {k: ("on" if v is True else v) for k, v in PROPOSAL.items()}
@@ -80,3 +80,22 @@ def test_people_without_a_seat_cannot_open_the_desks(client: TestClient, session
     login(client, cast.solver_users[0])
     assert client.get(f"{base}/review").status_code == 403
     assert client.get(f"{base}/scoring").status_code == 403
+
+
+def test_awarded_challenge_is_on_view_with_its_winner(client: TestClient, session: Session) -> None:
+    cast = make_cast(session, solvers=2)
+    decide(session, cast)
+    base = f"/challenges/{cast.challenge.id}"
+    public = client.get(base)
+    assert public.status_code == 200
+    assert "已揭榜" in public.text and f"揭榜方：{cast.solvers[0].name}" in public.text
+    assert "登录后揭榜" not in public.text and f"{base}/apply" not in public.text
+    # The losing applicant is pointed to its own application, not to a new one.
+    login(client, cast.solver_users[1])
+    page = client.get(base)
+    assert "我要揭榜" not in page.text and "/me/challenge-applications" in page.text
+    client.post("/logout", data={"csrf_token": page_csrf(client)})
+    login(client, cast.owner)
+    owned = client.get(base)
+    assert f"评审已确定揭榜方：{cast.solvers[0].name}" in owned.text
+    assert f'href="{base}/edit"' not in owned.text

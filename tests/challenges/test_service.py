@@ -10,15 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.challenges import service
-from app.challenges.schemas import ApplicationFields
+from app.challenges.schemas import ApplicationFields, AwardIn
 from app.core.audit import Actor
 from app.core.clock import today
 from app.core.config import get_settings
-from app.core.errors import Conflict, NotAuthenticated, PermissionDenied
-from app.models import Challenge, ContractMilestone
-from app.models.enums import OrgRole, Role
+from app.core.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied
+from app.listings import service as listing_service
+from app.listings.schemas import ChallengeFields
+from app.models import AuditEvent, Challenge, ContractMilestone
+from app.models.enums import ListingStatus, OrgRole, PanelStatus, Role
 from tests.factories.accounts import make_org, make_user
-from tests.factories.challenges import PROPOSAL, decide, make_cast, make_expert
+from tests.factories.challenges import PROPOSAL, decide, make_cast, make_expert, review
 
 
 @pytest.fixture
@@ -53,6 +55,71 @@ class TestOpenScoring:
         staff, challenge = self._two_experts_after_the_deadline(session)
         panel = service.open_scoring(session, staff, challenge)
         assert panel.status.value == "scoring"
+
+
+class TestAward:
+    def test_the_challenge_is_awarded_and_takes_no_more_applications(
+        self, session: Session
+    ) -> None:
+        cast = make_cast(session, solvers=2)
+        decide(session, cast)
+        challenge = cast.challenge
+        assert challenge.status == ListingStatus.AWARDED
+        assert challenge.close_reason == f"揭榜方：{cast.solvers[0].name}"
+        assert not service.accepting(challenge)
+        newcomer = make_user(session, org=make_org(session), org_role=OrgRole.ADMIN)
+        with pytest.raises(Conflict, match="已揭榜"):
+            service.create_application(
+                session, Actor(user=newcomer), challenge, ApplicationFields(**PROPOSAL)
+            )
+        # Still on view to everybody, and frozen for its owner.
+        assert listing_service.get(session, challenge.id, None) is challenge
+        with pytest.raises(Conflict, match="已揭榜的信息不能修改"):
+            listing_service.update(
+                session,
+                Actor(user=cast.owner),
+                challenge,
+                ChallengeFields.model_validate({"summary": "补充了验收指标和测试条件的说明"}),
+            )
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "challenge.award")
+        ).one()
+        assert cast.solvers[0].name in event.summary
+
+    def test_no_award_closes_the_challenge(self, session: Session) -> None:
+        cast = make_cast(session, solvers=2)
+        decide(session, cast, award=False)
+        assert cast.challenge.status == ListingStatus.CLOSED
+        assert cast.challenge.close_reason == "本榜空缺：专家组综合评分第一"
+        with pytest.raises(NotFound):
+            listing_service.get(session, cast.challenge.id, None)
+
+    def test_refused_while_a_revision_of_the_challenge_awaits_review(
+        self, session: Session
+    ) -> None:
+        cast = make_cast(session, solvers=2)
+        assert cast.admin is not None
+        apps = review(session, cast)
+        listing_service.update(
+            session,
+            Actor(user=cast.owner),
+            cast.challenge,
+            ChallengeFields.model_validate({"summary": "补充了验收指标的说明"}),
+        )
+        assert cast.challenge.status == ListingStatus.SUBMITTED
+        decision = AwardIn(application_id=apps[0].id, reason="专家组综合评分第一")
+        with (
+            pytest.raises(Conflict, match="当前状态为“待审核”，不能执行“确定揭榜方”"),
+            session.begin_nested(),
+        ):
+            service.award(session, Actor(user=cast.admin), cast.challenge, decision)
+        session.expire_all()
+        panel = service.panel_of(session, cast.challenge)
+        assert panel is not None and panel.status == PanelStatus.CLOSED
+        # Once the revision is published the award goes through.
+        listing_service.publish(session, Actor(user=cast.admin), cast.challenge)
+        service.award(session, Actor(user=cast.admin), cast.challenge, decision)
+        assert cast.challenge.status == ListingStatus.AWARDED
 
 
 class TestSubmitMilestone:

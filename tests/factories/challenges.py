@@ -59,11 +59,8 @@ def make_expert(session: Session, org: Organization | None = None, name: str = "
     return make_user(session, role=Role.EXPERT, org=org, name=name)
 
 
-def decide(
-    session: Session, cast: Cast, *, award: bool = True
-) -> tuple[ChallengePanel, list[ChallengeApplication]]:
-    """Every solver applies, three experts score, the panel closes and the award is decided:
-    the first solver wins (or, with ``award=False``, nobody does)."""
+def review(session: Session, cast: Cast) -> list[ChallengeApplication]:
+    """Every solver applies, three experts score and the panel closes; the award is next."""
     assert cast.admin is not None
     staff = Actor(user=cast.admin)
     challenge = cast.challenge
@@ -89,10 +86,19 @@ def decide(
                 ScoreIn.model_validate({"items": items}),
             )
     service.close_scoring(session, staff, challenge)
+    return apps
+
+
+def decide(
+    session: Session, cast: Cast, *, award: bool = True
+) -> tuple[ChallengePanel, list[ChallengeApplication]]:
+    """``review``, then the first solver wins (or, with ``award=False``, nobody does)."""
+    assert cast.admin is not None
+    apps = review(session, cast)
     panel = service.award(
         session,
-        staff,
-        challenge,
+        Actor(user=cast.admin),
+        cast.challenge,
         AwardIn(application_id=apps[0].id if award else None, reason="专家组综合评分第一"),
     )
     return panel, apps
