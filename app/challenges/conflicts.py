@@ -16,8 +16,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.challenges import repository
-from app.core.clock import local
-from app.core.db import utcnow
+from app.core import clock
 from app.models import Challenge, ChallengeApplication, Organization, User
 from app.models.enums import MembershipStatus
 
@@ -39,7 +38,7 @@ class Partnership:
 
 
 def partner_since(today: date | None = None) -> date:
-    today = today or local(utcnow()).date()
+    today = today or clock.today()
     try:
         return today.replace(year=today.year - PARTNER_YEARS)
     except ValueError:  # 29 February

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from app.core import clock
 from app.core.audit import Actor
 from app.core.config import get_settings
 from app.core.deps import CurrentUser, OptionalUser, SessionDep, client_ip
@@ -165,7 +164,7 @@ def export(request: Request, session: SessionDep, user: OptionalUser) -> Respons
     accepted = {*transfer.FILTERS, "q", "mine", "status"}
     filters = query_filters(request.query_params, lambda name: name in accepted)
     data = transfer.export(session, user, kind, filters, fmt)
-    return _download(data, fmt, f"{kind.value}s-{date.today():%Y%m%d}")
+    return _download(data, fmt, f"{kind.value}s-{clock.today():%Y%m%d}")
 
 
 def template(request: Request) -> Response:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core import attachments, audit, outbox
+from app.core import attachments, audit, clock, outbox
 from app.core.audit import SYSTEM, Actor
 from app.core.clock import local_date
 from app.core.config import get_settings
@@ -292,7 +292,7 @@ def _check_always_required(listing: Listing) -> None:
 
 
 def _check_dates(listing: Listing) -> None:
-    today = date.today()
+    today = clock.today()
     for name, label in (("deadline", "需求截止日期"), ("application_deadline", "揭榜截止日期")):
         value = getattr(listing, name, None)
         if value is not None and value < today and listing.status in (S.DRAFT, S.RETURNED):

@@ -32,7 +32,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.core import audit
+from app.core import audit, clock
 from app.core.audit import Actor
 from app.core.config import get_settings
 from app.core.db import utcnow
@@ -676,7 +676,7 @@ class _Validator:
                 errors.setdefault(_column_of(name) if name != "body" else "", reason)
             return None, errors
         deadline = getattr(data, "deadline", None)
-        late = deadline is not None and deadline < date.today()
+        late = deadline is not None and deadline < clock.today()
         if errors or org is None:
             if late:
                 errors.setdefault("deadline", "需求截止日期不能早于今天")

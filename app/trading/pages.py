@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core import clock
 from app.core.audit import Actor
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError
@@ -307,7 +308,7 @@ def _transfer_orgs(session: Session) -> list[tuple[str, str]]:
 def _defaults(session: Session, user: User, deal: Deal | None) -> dict[str, Any]:
     values: dict[str, Any] = {
         "contract_type": ContractType.TRANSFER.value,
-        "signed_on": date.today().isoformat(),
+        "signed_on": clock.today().isoformat(),
         "ip_type": "00",
     }
     if deal is None:
@@ -476,7 +477,7 @@ def _contract_context(session: Session, user: User, contract: TechContract) -> d
             p for p in contract.parties if p.org_id is not None and p.org_id == user.active_org_id
         ],
         "yuan": format_yuan,
-        "today": date.today().isoformat(),
+        "today": clock.today().isoformat(),
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -312,6 +312,25 @@ def test_challenge_needs_reward_and_deadline(session: Session) -> None:
     )
     with pytest.raises(InvalidInput, match="揭榜截止日期不能早于今天"):
         service.create(session, Actor(user=boss), ListingKind.CHALLENGE, data)
+
+
+def test_deadlines_are_checked_against_the_citys_date(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 16:30 UTC on 1 March is already 2 March in Changchun.
+    monkeypatch.setattr("app.core.clock.utcnow", lambda: datetime(2031, 3, 1, 16, 30, tzinfo=UTC))
+    company = make_org(session)
+    boss = make_user(session, org=company, org_role=OrgRole.ADMIN)
+    data = ChallengeFields(
+        title="车规级激光雷达窗口片",
+        summary="征集高透过率耐候镀膜技术方案",
+        reward=Decimal(500000),
+        application_deadline=date(2031, 3, 1),
+    )
+    with pytest.raises(InvalidInput, match="揭榜截止日期不能早于今天"):
+        service.create(session, Actor(user=boss), ListingKind.CHALLENGE, data)
+    data.application_deadline = date(2031, 3, 2)
+    assert service.create(session, Actor(user=boss), ListingKind.CHALLENGE, data).id
 
 
 def test_listing_rows_are_polymorphic(
