@@ -299,11 +299,16 @@ def _check_dates(listing: Listing) -> None:
             raise InvalidInput(errors={name: f"{label}不能早于今天"})
 
 
+def _refuse_if_ended(listing: Listing) -> None:
+    """A closed listing or an awarded challenge is a record now: no more changes."""
+    if listing.status in (S.CLOSED, S.AWARDED):
+        raise Conflict(f"{listing.status.label}的信息不能修改")
+
+
 def update(session: Session, actor: Actor, listing: Listing, data: ListingFields) -> Listing:
     """Change a listing; a published one goes back to review with the change."""
     authorize(actor.user, Action.LISTING_EDIT, listing)
-    if listing.status in (S.CLOSED, S.AWARDED):
-        raise Conflict(f"{listing.status.label}的信息不能修改")
+    _refuse_if_ended(listing)
     _check_taxonomy(session, data)
     _check_sections(listing.kind, data.confidential)
     before = snapshot(listing)
@@ -817,6 +822,7 @@ def add_attachment(
 ) -> Attachment:
     """Attach an image (shown to everyone) or a document (shown with the details)."""
     authorize(actor.user, Action.LISTING_EDIT, listing)
+    _refuse_if_ended(listing)
     return attachments.store(
         session,
         actor,
@@ -850,6 +856,7 @@ def attachment(
 
 def remove_attachment(session: Session, actor: Actor, listing: Listing, attachment_id: int) -> None:
     authorize(actor.user, Action.LISTING_EDIT, listing)
+    _refuse_if_ended(listing)
     attachments.remove(
         session, actor, attachments.get(session, ATTACHMENT_OWNER, listing.id, attachment_id)
     )

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.models import Organization, User
+from app.models.enums import ListingStatus
 from tests.factories.accounts import make_org, make_user
 from tests.factories.listings import make_listing
 from tests.orgs.test_endpoints import bearer
@@ -59,7 +60,7 @@ def test_image_public_document_for_verified_users_only(
 
     public = client.get(f"/api/v1/achievements/{listing.id}").json()
     assert [a["filename"] for a in public["attachments"]] == ["产品照片.png"]
-    assert client.get(image.json()["url"]).content == PNG
+
     assert client.get(doc.json()["url"]).status_code == 401
 
     buyer = make_user(session, org=make_org(session))
@@ -103,3 +104,31 @@ def test_only_editors_upload(
         files={"file": ("a.png", PNG, "image/png")},
     )
     assert response.status_code == 403
+
+
+def test_a_closed_listing_keeps_its_attachments_as_they_were(
+    client: TestClient, session: Session, org: Organization, org_admin: User
+) -> None:
+    listing = make_listing(session, org, org_admin)
+    headers = bearer(session, org_admin)
+    url = f"/api/v1/achievements/{listing.id}/attachments"
+    image = client.post(
+        url,
+        headers=headers,
+        data={"category": "image"},
+        files={"file": ("a.png", PNG, "image/png")},
+    )
+    assert image.status_code == 201
+    listing.status = ListingStatus.CLOSED
+    session.flush()
+
+    added = client.post(
+        url,
+        headers=headers,
+        data={"category": "image"},
+        files={"file": ("b.png", PNG, "image/png")},
+    )
+    assert added.status_code == 409
+    assert added.json()["detail"] == "已关闭的信息不能修改"
+    assert client.delete(image.json()["url"], headers=headers).status_code == 409
+    assert client.get(image.json()["url"], headers=headers).content == PNG
