@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Request
@@ -46,13 +44,6 @@ LABELS = {
     "contact_phone": "联系电话",
     "meets_requirements": "揭榜硬性条件",
 }
-
-
-@contextmanager
-def _savepoint(session: Session) -> Iterator[None]:
-    """A refused change leaves nothing behind, and the page can still show the error."""
-    with session.begin_nested():
-        yield
 
 
 def _url(challenge: Challenge, application: ChallengeApplication | None = None) -> str:
@@ -166,7 +157,7 @@ def apply(
             request, session, user, challenge, None, values=values, errors=errors, status_code=422
         )
     try:
-        with _savepoint(session):
+        with session.begin_nested():
             application = service.create_application(session, actor, challenge, data)
     except PermissionDenied:
         raise
@@ -200,7 +191,7 @@ def _after_save(
         flash(request, "修改已保存，申请保持已提交状态")
         return redirect(_url(challenge, application))
     try:
-        with _savepoint(session):
+        with session.begin_nested():
             service.submit_application(session, actor, challenge, application)
     except AppError as exc:
         flash(request, "草稿已保存，但还不能提交：" + exc.detail, "error")
@@ -257,7 +248,7 @@ def update_application(
             status_code=422,
         )
     try:
-        with _savepoint(session):
+        with session.begin_nested():
             service.update_application(session, actor, challenge, application, data)
     except PermissionDenied:
         raise

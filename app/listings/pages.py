@@ -9,8 +9,7 @@ service.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -409,13 +408,6 @@ def _form_page(
     return render(request, "listings/form.html", context, status_code=code)
 
 
-@contextmanager
-def _undo_on_error(session: Session) -> Iterator[None]:
-    """Run a service call in a savepoint, so a refused change leaves nothing behind."""
-    with session.begin_nested():
-        yield
-
-
 def _problem(exc: AppError) -> dict[str, str]:
     if exc.status_code in (401, 404):
         raise exc
@@ -426,7 +418,7 @@ def _save_then_submit(
     request: Request, session: Session, actor: Actor, listing: Listing, values: dict[str, Any]
 ) -> Response:
     try:
-        with _undo_on_error(session):
+        with session.begin_nested():
             service.submit(session, actor, listing)
     except AppError as exc:
         assert actor.user is not None
@@ -556,7 +548,7 @@ def create(
     if data is None:
         return _form_page(request, session, user, kind, values=values, errors=errors)
     try:
-        with _undo_on_error(session):
+        with session.begin_nested():
             listing = service.create(session, actor, kind, data)
     except PermissionDenied as exc:
         return _form_page(
@@ -604,7 +596,7 @@ def update(
         )
     was_published = listing.status == ListingStatus.PUBLISHED
     try:
-        with _undo_on_error(session):
+        with session.begin_nested():
             service.update(session, actor, listing, data)
     except AppError as exc:
         return _form_page(

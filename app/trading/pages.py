@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
 
@@ -55,13 +53,6 @@ from app.trading.schemas import (
 
 router = page_router()
 MILESTONE_ROWS = 4
-
-
-@contextmanager
-def _savepoint(session: Session) -> Iterator[None]:
-    """A refused change leaves nothing behind, while the page still renders."""
-    with session.begin_nested():
-        yield
 
 
 def _names(session: Session, user_ids: set[int | None]) -> dict[int, str]:
@@ -445,7 +436,7 @@ def contract_create(
     data, errors = parse_form(ContractCreate, _contract_payload(values, source))
     if data is not None:
         try:
-            with _savepoint(session):
+            with session.begin_nested():
                 contract = service.create_contract(session, actor, data)
         except AppError as exc:
             if exc.status_code in (401, 404):
