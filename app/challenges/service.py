@@ -814,7 +814,7 @@ def _contract_for(
         signed_on=today(),
         tech_field=tech_field_for(challenge.field_code) or DEFAULT_TECH_FIELD,
         summary=f"“{challenge.title}”揭榜挂帅评审确定{winner.org.name}为揭榜方，"
-        f"奖励 {format_yuan(challenge.reward)} 按 实施、中期检查、验收 三个阶段验收后分期拨付。"
+        f"奖励 {format_yuan(challenge.reward)} 按实施、中期检查、验收三个阶段验收后分期拨付。"
         f"评审决定理由：{panel.decision_reason}",
         parties=[
             PartyIn(role=PartyRole.CLIENT, org_id=challenge.org_id),
@@ -921,8 +921,8 @@ def _send_feedback(
             topic="challenge.result",
             title=f"榜单“{challenge.title}”评审完成",
             body=(
-                f"揭榜方：{winner.org.name}。奖励 {format_yuan(challenge.reward)} 按 实施、中期检查、"
-                f"验收 三个阶段验收后分期拨付。"
+                f"揭榜方：{winner.org.name}。奖励 {format_yuan(challenge.reward)} "
+                "按实施、中期检查、验收三个阶段验收后分期拨付。"
                 if winner
                 else f"本榜空缺。理由：{panel.decision_reason}"
             ),
