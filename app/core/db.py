@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect, select
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -79,6 +80,41 @@ def _sqlite_begin(conn: Any) -> None:
 def declare_write_intent(session: Session) -> None:
     """Tell SQLite this transaction will write, so it waits for the lock instead of failing."""
     session.connection(execution_options=WRITE_INTENT)
+
+
+class RowGone(LookupError):
+    """The row was deleted by another transaction before it could be locked."""
+
+
+def lock_row(obj: Any) -> None:
+    """Lock ``obj``'s row until the transaction ends and re-read its columns.
+
+    On PostgreSQL this is ``SELECT … FOR UPDATE``: a second request changing the same row waits
+    here, then sees what the first one committed, so a state checked next is the latest state.
+    SQLite takes its write lock at ``BEGIN IMMEDIATE``, so there the re-read alone suffices.
+    Relationships stay as loaded (``lazy="raise"`` ones would otherwise fail on next access).
+    """
+    state = inspect(obj)
+    session = state.session
+    if session is None or state.transient:
+        return
+    session.flush()
+    mapper = state.mapper
+    key = state.identity
+    if key is None:
+        return
+    columns = mapper.primary_key
+    found = session.execute(
+        select(*columns)
+        .where(*(column == value for column, value in zip(columns, key, strict=True)))
+        .with_for_update()
+    ).first()
+    if found is None:
+        raise RowGone(f"{mapper.class_.__name__} {key} no longer exists")
+    try:
+        session.refresh(obj, attribute_names=[attr.key for attr in mapper.column_attrs])
+    except InvalidRequestError as exc:  # deleted between the lock and the read
+        raise RowGone(str(exc)) from exc
 
 
 def build_engine(url: str, *, echo: bool = False) -> Engine:

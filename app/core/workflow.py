@@ -1,7 +1,9 @@
 """One state-machine helper for every review and approval flow.
 
-A ``Workflow`` lists its transitions once; ``apply`` moves an object or answers 409 with a
-Chinese message that names the current state and the action refused.
+A ``Workflow`` lists its transitions once; ``apply`` locks the object's row, re-reads its state
+and moves it, or answers 409 with a Chinese message that names the current state and the
+action refused. So of two requests doing the same thing at once, the second gets the 409
+(it waits for the first, then sees the state the first committed), never a second effect.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from app.core.db import RowGone, lock_row
 from app.core.errors import Conflict
 
 S = TypeVar("S", bound=StrEnum)
@@ -44,6 +47,10 @@ class Workflow(Generic[S]):
     def apply(self, obj: Any, action: str) -> tuple[S, S]:
         """Move ``obj`` by ``action``; returns (before, after) or raises Conflict."""
         transition = self._by_action[action]
+        try:
+            lock_row(obj)
+        except RowGone:
+            raise Conflict(f"{self.name}已不存在，不能执行“{transition.label}”") from None
         state = getattr(obj, self.field)
         if state not in transition.sources:
             label = getattr(state, "label", state)
