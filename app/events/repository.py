@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -20,6 +20,7 @@ from app.models import (
     Listing,
     Meeting,
     MeetingRequest,
+    MeetingSeat,
     User,
 )
 from app.models.enums import EventStatus, ListingStatus, MeetingRequestStatus, MeetingStatus
@@ -265,3 +266,7 @@ def meetings(
 def count_by(session: Session, column: Any, *where: Any) -> dict[str, int]:
     rows = session.execute(select(column, func.count()).where(*where).group_by(column)).all()
     return {str(getattr(key, "value", key)): count for key, count in rows if key is not None}
+
+
+def free_seats(session: Session, meeting_id: int) -> None:
+    session.execute(delete(MeetingSeat).where(MeetingSeat.meeting_id == meeting_id))

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.core import audit
 from app.core.audit import SYSTEM, Actor
 from app.core.clock import local
-from app.core.db import utcnow
+from app.core.db import lock_row, utcnow
 from app.core.errors import (
     Conflict,
     InvalidInput,
@@ -60,6 +60,7 @@ from app.models import (
     Listing,
     Meeting,
     MeetingRequest,
+    MeetingSeat,
     User,
 )
 from app.models.enums import (
@@ -410,8 +411,7 @@ def cancel_registration(session: Session, actor: Actor, participant: EventPartic
     freed = 0
     for meeting in repository.meetings(session, event.id, participant_id=participant.id):
         if meeting_flow.can(meeting, "cancel"):
-            meeting_flow.apply(meeting, "cancel")
-            meeting.cancel_reason = "参会人取消报名"
+            _cancel(session, meeting, "参会人取消报名")
             freed += 1
             _tell_counterpart(session, meeting, participant, "参会人取消报名")
     audit.record(
@@ -490,6 +490,12 @@ def listings_to_bring(session: Session, user: User | None) -> list[Listing]:
 
 def _ordered(a: EventParticipant, b: EventParticipant) -> tuple[EventParticipant, EventParticipant]:
     return (a, b) if a.id < b.id else (b, a)
+
+
+def _lock_pair(first: EventParticipant, second: EventParticipant) -> None:
+    """Requests between two people (either way round, or a double click) wait for each other,
+    so the second finds the first's request instead of adding another."""
+    lock_row(_ordered(first, second)[0])
 
 
 def _supply_demand(first: Listing, second: Listing) -> tuple[int | None, int | None]:
@@ -594,6 +600,7 @@ def send_request(
         raise InvalidInput(errors={"to_participant_id": "对方不是本活动的参会人"})
     if other.id == sender.id:
         raise InvalidInput(errors={"to_participant_id": "不能约见自己"})
+    _lock_pair(sender, other)
     request = repository.request_between(session, event.id, sender.id, other.id)
     now = utcnow()
     if request is None:
@@ -703,6 +710,7 @@ def arrange(
         for person in (first, second):
             if slot.id in person.unavailable_slot_ids:
                 raise InvalidInput(errors={"fixed_slot_id": f"{person.user.name}该时段不能参加"})
+    _lock_pair(first, second)
     request = repository.request_between(session, event.id, first.id, second.id)
     if request is None:
         a, b = _ordered(first, second)
@@ -800,6 +808,8 @@ def build_schedule(
 
 
 def _build(session: Session, actor: Actor, event: Event, *, time_limit: float) -> _Built:
+    # One build of an event at a time: a second waits here, then sees the first's meetings.
+    lock_row(event)
     expired = expire_overdue(session, event_id=event.id)
     people = {p.id: p for p in repository.participants(session, event.id)}
     slots = repository.slots(session, event.id)
@@ -847,6 +857,10 @@ def _build(session: Session, actor: Actor, event: Event, *, time_limit: float) -
             slot_id=placement.slot,
             table_id=placement.table,
             priority=_priority(request),
+            seats=[
+                MeetingSeat(participant_id=person_id, slot_id=placement.slot)
+                for person_id in (request.party_a_id, request.party_b_id)
+            ],
         )
         session.add(meeting)
         new.append(meeting)
@@ -924,6 +938,13 @@ def _tell_counterpart(
     )
 
 
+def _cancel(session: Session, meeting: Meeting, reason: str) -> None:
+    """Cancel a meeting and free both seats it held."""
+    meeting_flow.apply(meeting, "cancel")
+    meeting.cancel_reason = reason
+    repository.free_seats(session, meeting.id)
+
+
 def _cancel_live_meeting(
     session: Session,
     actor: Actor,
@@ -934,8 +955,7 @@ def _cancel_live_meeting(
 ) -> None:
     for meeting in repository.meetings(session, event.id, participant_id=by.id):
         if meeting.request_id == request.id and meeting_flow.can(meeting, "cancel"):
-            meeting_flow.apply(meeting, "cancel")
-            meeting.cancel_reason = reason
+            _cancel(session, meeting, reason)
             _tell_counterpart(session, meeting, by, reason)
             audit.record(session, actor, "meeting.cancel", meeting, summary=reason)
             _refill(session, actor, event)
@@ -966,8 +986,7 @@ def cancel_meeting(
     manager = can(actor.user, Action.EVENT_MANAGE, event)
     if party is None and not manager:
         raise PermissionDenied("仅洽谈双方或组织者可以取消洽谈")
-    meeting_flow.apply(meeting, "cancel")
-    meeting.cancel_reason = reason.strip() or ("组织者取消" if party is None else "参会人取消")
+    _cancel(session, meeting, reason.strip() or ("组织者取消" if party is None else "参会人取消"))
     if request_flow.can(meeting.request, "cancel"):
         request_flow.apply(meeting.request, "cancel")
     audit.record(

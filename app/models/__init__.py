@@ -21,6 +21,7 @@ from app.models.event import (
     EventTable,
     Meeting,
     MeetingRequest,
+    MeetingSeat,
 )
 from app.models.incentive import IncentiveBudget, IncentiveClaim, IncentiveRule
 from app.models.listing import (
@@ -96,6 +97,7 @@ __all__ = [
     "MatchPipeline",
     "Meeting",
     "MeetingRequest",
+    "MeetingSeat",
     "Notification",
     "OrgTag",
     "Organization",

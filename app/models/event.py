@@ -205,6 +205,14 @@ class Meeting(IDMixin, Base):
             sqlite_where=text("status != 'cancelled'"),
             postgresql_where=text("status != 'cancelled'"),
         ),
+        # A request is met once: a second live meeting for it would seat its pair twice.
+        Index(
+            "uq_meeting_request_live",
+            "request_id",
+            unique=True,
+            sqlite_where=text("status != 'cancelled'"),
+            postgresql_where=text("status != 'cancelled'"),
+        ),
         Index("ix_meeting_event_status", "event_id", "status"),
     )
 
@@ -228,3 +236,25 @@ class Meeting(IDMixin, Base):
     request: Mapped[MeetingRequest] = relationship(lazy="joined")
     slot: Mapped[EventSlot] = relationship(lazy="joined")
     table: Mapped[EventTable] = relationship(lazy="joined")
+    seats: Mapped[list[MeetingSeat]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="raise"
+    )
+
+
+class MeetingSeat(Base):
+    """One person's place in a slot, held by a live meeting (deleted when it is cancelled).
+
+    A meeting seats both parties of its request; the unique key makes the database refuse a
+    person in two meetings of one slot, whichever side of a request they are on.
+    """
+
+    __tablename__ = "meeting_seat"
+    __table_args__ = (UniqueConstraint("slot_id", "participant_id"),)
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("event_participant.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    slot_id: Mapped[int] = mapped_column(ForeignKey("event_slot.id", ondelete="CASCADE"))
