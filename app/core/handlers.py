@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import STATUS_TITLES, AppError
+from app.core.races import lost_race
 from app.core.templating import render
 from app.core.validation import error_map
 
@@ -76,6 +78,11 @@ def http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+def integrity_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, IntegrityError)
+    return app_error(request, lost_race(exc, f"{request.method} {request.url.path}"))
+
+
 def unhandled_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _respond(
@@ -89,4 +96,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(Exception, unhandled_error)
