@@ -290,6 +290,8 @@ def restore_backup(
             f"目标不是空的：{found}。恢复会整体替换它们；确认无误后加 --force 重试。"
             "（The target is not empty; rerun with --force to replace it.）"
         )
+    if problems:
+        progress("--force：校验通过后将整体替换目标（" + "；".join(problems) + "）")
     attachments_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kechuang-restore-", dir=attachments_dir.parent))
     try:

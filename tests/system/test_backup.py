@@ -124,6 +124,8 @@ def fill(url: str) -> None:
                     filename=name,
                     data=data,
                 )
+            # One SQL NULL beside the JSON nulls the audit trail writes: both must survive as such.
+            session.execute(sa.text("UPDATE audit_event SET before = NULL WHERE id = 1"))
     finally:
         engine.dispose()
 
@@ -186,6 +188,14 @@ class TestRoundTrip:
         try:
             with session_scope(build_sessionmaker(engine)) as session:
                 titles = set(session.scalars(sa.select(Listing.title)))
+                nulls = session.execute(
+                    sa.text(
+                        "SELECT count(*) - count(before),"
+                        " sum(CASE WHEN CAST(before AS TEXT) = 'null' THEN 1 ELSE 0 END)"
+                        " FROM audit_event"
+                    )
+                ).one()
+                assert tuple(nulls) == (1, 1)  # SQL NULL and JSON null kept apart
                 assert "激光焊接头（备份）" in titles
                 # New rows get fresh ids (PostgreSQL's sequences moved past the restored ids).
                 extra = make_org(session, name="恢复后新建的机构")
