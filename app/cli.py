@@ -351,5 +351,66 @@ def export_listings(
     typer.echo(f"已导出到 {out}（{len(data):,} 字节）")
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1048576:,.1f} MB"
+
+
+@cli.command()
+def backup(
+    out: Annotated[Path, typer.Argument(help="备份文件（.tar.gz），或存放它的目录（自动命名）")],
+) -> None:
+    """备份数据库和全部附件到一个文件（含清单与校验和）；备份期间网站可照常使用。"""
+    from app.core import attachments
+    from app.system.backup import BackupError, create_backup
+
+    settings = get_settings()
+    try:
+        summary = create_backup(
+            settings.resolved_database_url, attachments.root(), out, progress=typer.echo
+        )
+    except BackupError as exc:
+        typer.secho(f"未备份：{exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"备份完成：{summary.path}（{summary.tables} 张表 {summary.rows:,} 行，"
+        f"{summary.files:,} 个附件文件，共 {_megabytes(summary.bytes)}）"
+    )
+
+
+@cli.command()
+def restore(
+    archive: Annotated[Path, typer.Argument(help="kechuang backup 写出的备份文件")],
+    force: Annotated[
+        bool, typer.Option("--force", help="目标数据库或附件目录已有数据时也整体替换")
+    ] = False,
+) -> None:
+    """从备份恢复数据库和附件：先校验整个备份，不通过则什么都不写。恢复前请先停止网站和 worker。"""
+    from app.core import attachments
+    from app.system.backup import BackupError, restore_backup
+
+    settings = get_settings()
+    try:
+        summary = restore_backup(
+            archive,
+            settings.resolved_database_url,
+            attachments.root(),
+            force=force,
+            progress=typer.echo,
+        )
+    except BackupError as exc:
+        typer.secho(f"未恢复，目标未做任何改动：{exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
+    upgraded = f"（已从 {summary.upgraded_from} 升级）" if summary.upgraded_from else ""
+    typer.echo(
+        f"恢复完成：{summary.tables} 张表 {summary.rows:,} 行，{summary.files:,} 个附件文件"
+        f"（{_megabytes(summary.bytes)}），数据库结构版本 {summary.revision}{upgraded}。"
+    )
+    typer.secho(
+        "搜索索引是派生数据，不在备份中：请运行 kechuang reindex 重建索引"
+        "（run `kechuang reindex` to rebuild the search index）。",
+        fg=typer.colors.YELLOW,
+    )
+
+
 def main() -> None:
     cli()

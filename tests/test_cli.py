@@ -26,7 +26,16 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_help_lists_commands() -> None:
     result = runner.invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for command in ("serve", "migrate", "create-admin", "seed-demo", "worker", "reindex"):
+    for command in (
+        "serve",
+        "migrate",
+        "create-admin",
+        "seed-demo",
+        "worker",
+        "reindex",
+        "backup",
+        "restore",
+    ):
         assert command in result.output
 
 

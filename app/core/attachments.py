@@ -47,12 +47,13 @@ CATEGORIES = {
 MAX_PER_OWNER = 20
 
 
-def _root() -> Path:
+def root() -> Path:
+    """The folder holding every stored file (backups copy it whole)."""
     return get_settings().var_dir / "attachments"
 
 
 def _path(sha256: str) -> Path:
-    return _root() / sha256[:2] / sha256
+    return root() / sha256[:2] / sha256
 
 
 def store(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 from app.core.config import PROJECT_ROOT
@@ -23,3 +24,17 @@ def alembic_config(database_url: str | None = None, connection: Connection | Non
 def upgrade(database_url: str | None = None, revision: str = "head") -> None:
     """Bring the database up to ``revision``."""
     command.upgrade(alembic_config(database_url), revision)
+
+
+def head_revision() -> str:
+    """The schema revision this code expects (the newest migration)."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "migrations/ has no revision"
+    return head
+
+
+def older_revisions() -> set[str]:
+    """Every revision the migrations upgrade from to reach the head (the head left out)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    return {r.revision for r in script.iterate_revisions(head, "base")} - {head}
