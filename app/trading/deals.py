@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.core import attachments, audit
 from app.core.audit import Actor
-from app.core.db import utcnow
+from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.money import format_yuan
 from app.core.notifications import notify
@@ -162,6 +162,7 @@ def open_deal(session: Session, actor: Actor, data: DealOpen) -> Deal:
         raise PermissionDenied("加入已认证的机构后才能发起洽谈")
     if org_id == listing.org_id:
         raise Conflict("不能与本机构发布的信息发起洽谈")
+    lock_row(listing)  # a double click finds the deal the first click opened
     running = repository.open_deal_for(session, listing.id, org_id)
     if running is not None:
         raise Conflict("贵机构已就该信息发起洽谈，请在原洽谈中继续", deal_id=running.id)
@@ -243,10 +244,17 @@ def post_message(session: Session, actor: Actor, deal: Deal, body: str) -> DealM
     return message
 
 
+def _lock_offers(session: Session, deal: Deal) -> None:
+    """Offers of a deal change one request at a time, each seeing the offers as they are now."""
+    lock_row(deal)
+    session.refresh(deal, attribute_names=["offers"])
+
+
 def make_offer(session: Session, actor: Actor, deal: Deal, data: OfferCreate) -> DealOffer:
     """Propose a price and terms; an open offer from the other side becomes countered."""
     user = _user(actor)
     authorize(user, Action.DEAL_PARTICIPATE, deal)
+    _lock_offers(session, deal)
     if deal.status not in _OPEN:
         raise Conflict(f"洽谈当前状态为“{deal.status.label}”，不能再报价")
     side = _side_of(user, deal)
@@ -293,6 +301,7 @@ def accept_offer(session: Session, actor: Actor, deal: Deal, offer_id: int) -> D
     """The other side accepts: the price and terms become the agreed ones."""
     user = _user(actor)
     authorize(user, Action.DEAL_PARTICIPATE, deal)
+    _lock_offers(session, deal)
     offer = _offer(deal, offer_id)
     _answering(user, deal, offer)
     offer.status = OfferStatus.ACCEPTED
@@ -317,6 +326,7 @@ def accept_offer(session: Session, actor: Actor, deal: Deal, offer_id: int) -> D
 def reject_offer(session: Session, actor: Actor, deal: Deal, offer_id: int) -> DealOffer:
     user = _user(actor)
     authorize(user, Action.DEAL_PARTICIPATE, deal)
+    _lock_offers(session, deal)
     offer = _offer(deal, offer_id)
     _answering(user, deal, offer)
     offer.status = OfferStatus.REJECTED
