@@ -39,7 +39,7 @@ from app.core import attachments, audit
 from app.core.audit import Actor
 from app.core.clock import today
 from app.core.config import get_settings
-from app.core.db import utcnow
+from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from app.core.money import CENT, format_yuan
 from app.core.notifications import notify
@@ -252,6 +252,7 @@ def create_application(
     authorize(user, Action.CHALLENGE_APPLY, challenge)
     _check_accepting(challenge)
     assert user.active_org_id is not None
+    lock_row(challenge)  # a double click finds the draft the first click started
     existing = repository.application_of_org(session, challenge.id, user.active_org_id)
     if existing is not None:
         raise Conflict(
@@ -459,6 +460,8 @@ def form_panel(
     """Set the panel's experts; each is checked for conflicts and excluded with the reasons."""
     authorize(actor.user, Action.CHALLENGE_MANAGE, challenge)
     panel = panel_of(session, challenge)
+    if panel is not None:
+        lock_row(panel)
     if panel is not None and panel.status != P.FORMING:
         raise Conflict(f"评审已进入“{panel.status.label}”阶段，专家组不能再调整")
     wanted = list(dict.fromkeys(expert_ids))
@@ -592,6 +595,7 @@ def score(
     panel = panel_of(session, challenge)
     authorize(user, Action.CHALLENGE_SCORE, member_for(panel, user))
     assert panel is not None
+    lock_row(panel)  # closing the panel waits for a score being saved, and refuses later ones
     if panel.status != P.SCORING:
         raise Conflict(f"本榜评审当前为“{panel.status.label}”，不能评分")
     if application.status != A.SUBMITTED:
@@ -745,6 +749,9 @@ def award(session: Session, actor: Actor, challenge: Challenge, data: AwardIn) -
     panel = panel_of(session, challenge)
     if panel is None:
         raise Conflict("请先组建评审专家组并完成评审")
+    lock_row(panel)  # a second decision waits, then finds the first one made
+    if not panel_flow.can(panel, "award"):
+        panel_flow.apply(panel, "award")  # raises the 409 naming the current state
     apps = repository.applications(session, challenge.id, [A.SUBMITTED])
     winner = None
     if data.application_id is not None:

@@ -38,15 +38,16 @@ class Cast:
     admin: User | None = None
 
 
-def make_cast(session: Session, solvers: int = 3) -> Cast:
-    publisher = make_org(session, name="长春车载激光雷达有限公司")
+def make_cast(session: Session, solvers: int = 3, *, tag: str = "") -> Cast:
+    """``tag`` keeps organisation names unique when one database holds several casts."""
+    publisher = make_org(session, name=f"长春车载激光雷达有限公司{tag}")
     owner = make_user(session, org=publisher, org_role=OrgRole.ADMIN, name="发榜人")
     challenge = make_listing(session, publisher, owner, kind=ListingKind.CHALLENGE)
     assert isinstance(challenge, Challenge)
     cast = Cast(publisher=publisher, owner=owner, challenge=challenge)
     kinds = [OrgType.UNIVERSITY, OrgType.INSTITUTE, OrgType.ENTERPRISE, OrgType.NEW_RD]
     for i in range(solvers):
-        org = make_org(session, name=f"揭榜单位{i + 1}", org_type=kinds[i % len(kinds)])
+        org = make_org(session, name=f"揭榜单位{i + 1}{tag}", org_type=kinds[i % len(kinds)])
         cast.solvers.append(org)
         cast.solver_users.append(
             make_user(session, org=org, org_role=OrgRole.ADMIN, name=f"揭榜人{i + 1}")
