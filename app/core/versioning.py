@@ -101,7 +101,8 @@ def changes_in_audit(
 ) -> Changes:
     """What the audit log says changed on ``obj`` after version ``since``.
 
-    Edits record the version they produced in the audit event's ``after`` snapshot.
+    Edits record the version they produced in the audit event's ``after`` snapshot; a field
+    counts as changed when ``before`` lacks it or holds another value.
     """
     rows = session.scalars(
         select(AuditEvent)
@@ -114,10 +115,11 @@ def changes_in_audit(
     ).all()
     changes = Changes()
     for event in reversed(rows):
-        after = event.after or {}
+        before, after = event.before or {}, event.after or {}
         version = after.get("version")
         if isinstance(version, int) and version > since:
-            changes.add(event.actor_label.split(" <")[0], after, labels)
+            changed = [k for k in after if k not in before or before[k] != after[k]]
+            changes.add(event.actor_label.split(" <")[0], changed, labels)
     return changes
 
 
