@@ -133,7 +133,7 @@ def versions_since(
         .where(ListingVersion.listing_id == listing_id, ListingVersion.version >= since)
         .order_by(ListingVersion.version, ListingVersion.id)
     )
-    return [(version, name) for version, name in rows.tuples()]
+    return [(version, name) for version, name in rows]
 
 
 def favourite(session: Session, user_id: int, listing_id: int) -> Favourite | None:
