@@ -249,7 +249,7 @@ def update_profile(
     """Change one's name and phone; refused (409) when ``expected_version`` (else
     ``data.version``) is no longer the current one, e.g. saved meanwhile in another window."""
     expected = expected_version if expected_version is not None else data.version
-    versioning.check(session, user, expected, "个人资料", PROFILE_LABELS)
+    versioning.check(session, user, expected, "个人资料", PROFILE_LABELS, what=versioning.ELSEWHERE)
     fields = list(PROFILE_LABELS)
     before = audit.snapshot(user, fields)
     changes = data.model_dump(exclude_unset=True, exclude_none=True, exclude={"version"})

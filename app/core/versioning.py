@@ -76,20 +76,29 @@ class Changes:
                 self.fields.append(label)
 
 
-def stale_message(subject: str, expected: int, current: int, changes: Changes) -> str:
+BY_OTHERS = "已被他人修改"
+#: For records only their owner edits (one's own profile): another window or device saved.
+ELSEWHERE = "已在其他页面或设备上被修改"
+
+
+def stale_message(
+    subject: str, expected: int, current: int, changes: Changes, what: str = BY_OTHERS
+) -> str:
     """E.g. 该信息已被他人修改（版本 3 → 4，修改人 张三，修改了：名称、简介），请刷新后再编辑."""
     parts = [f"版本 {expected} → {current}"]
     if changes.editors:
         parts.append(f"修改人 {'、'.join(changes.editors)}")
     if changes.fields:
         parts.append(f"修改了：{'、'.join(changes.fields)}")
-    return f"{subject}已被他人修改（{'，'.join(parts)}），请刷新后再编辑"
+    return f"{subject}{what}（{'，'.join(parts)}），请刷新后再编辑"
 
 
-def stale(subject: str, expected: int, current: int, changes: Changes) -> Conflict:
+def stale(
+    subject: str, expected: int, current: int, changes: Changes, what: str = BY_OTHERS
+) -> Conflict:
     """The 409 for an edit of an outdated version; it carries the current version."""
     return Conflict(
-        stale_message(subject, expected, current, changes),
+        stale_message(subject, expected, current, changes, what),
         title="信息已被修改",
         current_version=current,
         changed_fields=changes.fields,
@@ -129,6 +138,8 @@ def check(
     expected: int | None,
     subject: str,
     labels: Mapping[str, str],
+    *,
+    what: str = BY_OTHERS,
 ) -> None:
     """Lock ``obj`` and refuse the edit when ``expected`` is not its current version.
 
@@ -136,6 +147,5 @@ def check(
     """
     lock(session, obj)
     if expected is not None and expected != obj.version:
-        raise stale(
-            subject, expected, obj.version, changes_in_audit(session, obj, expected, labels)
-        )
+        changes = changes_in_audit(session, obj, expected, labels)
+        raise stale(subject, expected, obj.version, changes, what)

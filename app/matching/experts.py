@@ -93,7 +93,14 @@ def save(
         raise InvalidInput(errors=errors)
     profile = repository.expert_profile(session, owner.id)
     if profile is not None:
-        versioning.check(session, profile, expected_version, "专家档案", FIELD_LABELS)
+        versioning.check(
+            session,
+            profile,
+            expected_version,
+            "专家档案",
+            FIELD_LABELS,
+            what=versioning.ELSEWHERE,
+        )
     before = audit.snapshot(profile) if profile else None
     if profile is None:
         profile = ExpertProfile(user_id=owner.id, version=1)
