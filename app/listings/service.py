@@ -537,8 +537,13 @@ def _hourly_expiry(session: Session) -> None:
 def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
     """Take expired listings down and remind owners of those expiring soon; returns the counts."""
     now = utcnow()
-    expired = repository.due_to_expire(session, now)
-    for listing in expired:
+    expired = []
+    for listing in repository.due_to_expire(session, now):
+        # Its owner may be renewing or editing it right now: take the row, then look again.
+        lock(session, listing)
+        if listing.status != S.PUBLISHED or listing.expires_at is None or listing.expires_at > now:
+            continue
+        expired.append(listing)
         _transition(session, actor, listing, "expire")
         _tell_owner(
             session,

@@ -5,19 +5,20 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session
 
-from app.core.audit import Actor
-from app.core.db import build_sessionmaker, declare_write_intent
+from app.core.audit import SYSTEM, Actor
+from app.core.db import build_sessionmaker, declare_write_intent, utcnow
 from app.core.errors import Conflict
 from app.listings import service
 from app.listings.schemas import AchievementFields
 from app.models import AuditEvent, Listing, Organization, OutboxMessage, User
-from app.models.enums import ListingKind, OrgRole
+from app.models.enums import ListingKind, ListingStatus, OrgRole
 from tests.factories.accounts import make_org, make_user
 from tests.factories.fixtures import login, page_csrf
 from tests.listings.test_endpoints import ACHIEVEMENT
@@ -280,3 +281,63 @@ def test_two_editors_saving_the_same_version_at_once(
         stored = s.get(Listing, listing_id)
         assert stored is not None
         assert stored.title == f"{winners[0]}保存的名称" and stored.version == 2
+
+
+def test_expiry_job_leaves_alone_a_listing_renewed_while_it_ran(
+    engine: Engine, committed: dict[str, list[int]]
+) -> None:
+    """The hourly job picks a listing due to expire while its owner is renewing it."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite serialises writers at BEGIN: the job cannot read while a renew writes")
+    factory = build_sessionmaker(engine)
+    with factory() as s, s.begin():
+        org = make_org(s)
+        author = make_user(s, org=org, name="李四")
+        committed["orgs"].append(org.id)
+        committed["users"].append(author.id)
+        listing = service.create(
+            s, Actor(user=author), ListingKind.ACHIEVEMENT, AchievementFields(**ACHIEVEMENT)
+        )
+        committed["listings"].append(listing.id)
+        listing.status = ListingStatus.PUBLISHED
+        listing.published_at = utcnow() - timedelta(days=400)
+        listing.expires_at = utcnow() - timedelta(hours=1)
+        listing_id = listing.id
+
+    with factory() as renewing:
+        owner = renewing.get(User, author.id)
+        service.renew(
+            renewing, Actor(user=owner), service.get(renewing, listing_id, owner)
+        )  # holds the row until it commits
+        outcome: list[object] = []
+
+        def job() -> None:
+            with factory() as s:
+                try:
+                    outcome.append(service.expire_and_remind(s, SYSTEM))
+                    s.commit()
+                except Exception as exc:  # the unique-version clash this test guards against
+                    s.rollback()
+                    outcome.append(exc)
+
+        worker = threading.Thread(target=job)
+        worker.start()
+        # Commit the renewal only once the job waits for the row (it has read it as expired).
+        with engine.connect() as probe:
+            waiting = text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            for _ in range(600):
+                if probe.execute(waiting).scalar() or not worker.is_alive():
+                    break
+                threading.Event().wait(0.05)
+        renewing.commit()
+        worker.join(timeout=60)
+
+    assert outcome == [(0, 0)], outcome
+    with factory() as s:
+        stored = s.get(Listing, listing_id)
+        assert stored is not None and stored.status == ListingStatus.PUBLISHED
+        assert stored.version == 2 and stored.expires_at is not None
+        assert stored.expires_at > utcnow()
