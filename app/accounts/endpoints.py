@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from app.accounts import service
 from app.accounts.schemas import (
@@ -22,6 +22,7 @@ from app.core.audit import Actor
 from app.core.deps import ActorDep, CurrentUser, SessionDep, client_ip
 from app.core.pagination import PaginationDep
 from app.core.schemas import Page
+from app.core.versioning import expected_version, set_etag
 from app.models.enums import Role
 
 router = APIRouter(tags=["账号"])
@@ -56,17 +57,29 @@ def password_reset(data: PasswordReset, session: SessionDep, request: Request) -
 
 
 @router.get("/me", response_model=UserOut)
-def me(user: CurrentUser) -> object:
-    """当前登录用户。"""
+def me(user: CurrentUser, response: Response) -> object:
+    """当前登录用户（响应头 ETag 为个人资料版本）。"""
+    set_etag(response, user.version)
     return user
 
 
-@router.patch("/me", response_model=UserOut)
+@router.patch(
+    "/me", response_model=UserOut, responses={409: {"description": "所依据的版本已被修改"}}
+)
 def update_me(
-    data: ProfileUpdate, user: CurrentUser, session: SessionDep, actor: ActorDep
+    data: ProfileUpdate,
+    user: CurrentUser,
+    response: Response,
+    session: SessionDep,
+    actor: ActorDep,
+    if_match: Annotated[str | None, Header(description='所依据的版本，如 "3"')] = None,
 ) -> object:
-    """修改个人资料。"""
-    return service.update_profile(session, actor, user, data)
+    """修改个人资料；带 If-Match（或请求体 version）时，若该版本已被修改则返回 409，不覆盖。"""
+    updated = service.update_profile(
+        session, actor, user, data, expected_version=expected_version(if_match, data.version)
+    )
+    set_etag(response, updated.version)
+    return updated
 
 
 @router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)

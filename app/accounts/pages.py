@@ -174,7 +174,7 @@ def _profile(request: Request, session: SessionDep, user: CurrentUser, **extra: 
         "tokens": service.list_tokens(session, user),
         "org": service.org_of(session, user),
         "errors": {},
-        "values": {"name": user.name, "phone": user.phone},
+        "values": {"name": user.name, "phone": user.phone, "version": user.version},
         **extra,
     }
     return render(
@@ -194,7 +194,14 @@ def update_profile(
     data, errors = parse_form(ProfileUpdate, values)
     if data is None:
         return _profile(request, session, user, errors=errors, values=values)
-    service.update_profile(session, actor, user, data)
+    try:
+        with session.begin_nested():
+            service.update_profile(session, actor, user, data)
+    except AppError as exc:
+        if "current_version" in exc.extra:
+            # Shown again with what was typed, now based on the latest version.
+            values["version"] = str(exc.extra["current_version"])
+        return _profile(request, session, user, errors=exc.field_errors("profile"), values=values)
     flash(request, "个人资料已保存")
     return redirect("/me")
 

@@ -97,6 +97,11 @@ class PasswordChange(Schema):
 class ProfileUpdate(Schema):
     name: str | None = Field(default=None, min_length=2, max_length=50)
     phone: str | None = Field(default=None, max_length=30)
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        description="修改时所依据的版本（也可用 If-Match 头）；已被修改时返回 409",
+    )
 
 
 class UserOut(Schema):
@@ -112,6 +117,7 @@ class UserOut(Schema):
     is_active: bool
     created_at: datetime
     last_login_at: datetime | None
+    version: int = Field(description="个人资料版本，修改时放入 If-Match")
 
 
 class RoleChange(Schema):

@@ -14,7 +14,7 @@ from app.accounts.schemas import (
     RoleChange,
     TokenCreate,
 )
-from app.core import audit
+from app.core import audit, versioning
 from app.core.audit import Actor
 from app.core.config import get_settings
 from app.core.db import utcnow
@@ -234,13 +234,31 @@ def _set_password(user: User, password: str) -> None:
     user.session_version += 1  # signs out every other page session
 
 
-def update_profile(session: Session, actor: Actor, user: User, data: ProfileUpdate) -> User:
-    fields = ["name", "phone"]
+#: Chinese names of the profile fields, for the message of a refused stale edit.
+PROFILE_LABELS = {"name": "姓名", "phone": "手机号"}
+
+
+def update_profile(
+    session: Session,
+    actor: Actor,
+    user: User,
+    data: ProfileUpdate,
+    *,
+    expected_version: int | None = None,
+) -> User:
+    """Change one's name and phone; refused (409) when ``expected_version`` (else
+    ``data.version``) is no longer the current one, e.g. saved meanwhile in another window."""
+    expected = expected_version if expected_version is not None else data.version
+    versioning.check(session, user, expected, "个人资料", PROFILE_LABELS, what=versioning.ELSEWHERE)
+    fields = list(PROFILE_LABELS)
     before = audit.snapshot(user, fields)
-    for key, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+    changes = data.model_dump(exclude_unset=True, exclude_none=True, exclude={"version"})
+    for key, value in changes.items():
         setattr(user, key, value.strip())
-    session.flush()
     old, new = audit.diff(before, audit.snapshot(user, fields))
+    if new:
+        user.version += 1
+    session.flush()
     if new:
         audit.record(
             session,
@@ -248,8 +266,8 @@ def update_profile(session: Session, actor: Actor, user: User, data: ProfileUpda
             "user.update",
             user,
             summary=f"{user.email} 修改个人资料",
-            before=old,
-            after=new,
+            before=old | {"version": user.version - 1},
+            after=new | {"version": user.version},
         )
     return user
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Response, UploadFile, status
+from fastapi import APIRouter, File, Header, Response, UploadFile, status
 
 from app.challenges import service
 from app.challenges.schemas import (
@@ -23,6 +23,7 @@ from app.challenges.schemas import (
     ScoreOut,
 )
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
+from app.core.versioning import expected_version, set_etag
 from app.models import ChallengeMilestone
 
 router = APIRouter(prefix="/challenges/{challenge_id}", tags=["揭榜挂帅评审"])
@@ -54,27 +55,46 @@ def create_application(
 
 @router.get("/applications/{application_id}", response_model=ApplicationOut, summary="揭榜申请详情")
 def application_detail(
-    challenge_id: int, application_id: int, session: SessionDep, user: OptionalUser
+    challenge_id: int,
+    application_id: int,
+    response: Response,
+    session: SessionDep,
+    user: OptionalUser,
 ) -> object:
-    """评审结果确定后，feedback 给出各项指标得分、排名和理由。"""
+    """评审结果确定后，feedback 给出各项指标得分、排名和理由（响应头 ETag 为申请版本）。"""
     challenge = service.get_challenge(session, challenge_id)
     application = service.get_application(session, user, challenge, application_id)
+    set_etag(response, application.version)
     return service.view(session, challenge, application)
 
 
 @router.patch(
-    "/applications/{application_id}", response_model=ApplicationOut, summary="修改揭榜申请"
+    "/applications/{application_id}",
+    response_model=ApplicationOut,
+    summary="修改揭榜申请",
+    responses={409: {"description": "所依据的版本已被他人修改"}},
 )
 def update_application(
     challenge_id: int,
     application_id: int,
     data: ApplicationFields,
+    response: Response,
     session: SessionDep,
     actor: ActorDep,
+    if_match: Annotated[str | None, Header(description='所依据的版本，如 "3"')] = None,
 ) -> object:
+    """带 If-Match（或请求体 version）时，若该版本已被他人修改则返回 409，不覆盖。"""
     challenge = service.get_challenge(session, challenge_id)
     application = service.get_application(session, actor.user, challenge, application_id)
-    service.update_application(session, actor, challenge, application, data)
+    service.update_application(
+        session,
+        actor,
+        challenge,
+        application,
+        data,
+        expected_version=expected_version(if_match, data.version),
+    )
+    set_etag(response, application.version)
     return service.view(session, challenge, application)
 
 

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from app.challenges import service
 from app.challenges.schemas import (
     DEFAULT_TRANCHES,
+    FIELD_LABELS,
     MILESTONE_NAMES,
     ApplicationFields,
     AwardIn,
@@ -34,16 +35,7 @@ router = page_router()
 STILL_RAISED = frozenset({401, 404})
 
 FIELDS = ["title", "team", "plan", "budget", "schedule", "contact_name", "contact_phone"]
-LABELS = {
-    "title": "方案名称",
-    "team": "团队与分工",
-    "plan": "技术方案",
-    "budget": "经费预算（元）",
-    "schedule": "进度安排",
-    "contact_name": "联系人",
-    "contact_phone": "联系电话",
-    "meets_requirements": "揭榜硬性条件",
-}
+LABELS = FIELD_LABELS
 
 
 def _url(challenge: Challenge, application: ChallengeApplication | None = None) -> str:
@@ -59,6 +51,8 @@ def _fields(form: FormData) -> dict[str, str]:
 def _parse(values: dict[str, str]) -> tuple[ApplicationFields | None, dict[str, str]]:
     data: dict[str, Any] = {name: values.get(name, "") for name in FIELDS}
     data["meets_requirements"] = values.get("meets_requirements") == "on"
+    if values.get("version"):
+        data["version"] = values["version"]
     return parse_form(ApplicationFields, data)
 
 
@@ -90,6 +84,7 @@ def _application_page(
             values = {name: getattr(application, name) or "" for name in FIELDS}
             values["budget"] = str(application.budget) if application.budget is not None else ""
             values["meets_requirements"] = application.meets_requirements
+            values["version"] = application.version
         else:
             values = {"contact_name": user.name, "contact_phone": user.phone}
     context: dict[str, Any] = {
@@ -254,6 +249,9 @@ def update_application(
         raise
     except AppError as exc:
         session.refresh(application)
+        if "current_version" in exc.extra:
+            # Shown again with what was typed, now based on the latest version.
+            values["version"] = str(exc.extra["current_version"])
         return _application_page(
             request,
             session,

@@ -33,6 +33,24 @@ class ApplicationFields(Schema):
     contact_name: str | None = Field(default=None, max_length=50)
     contact_phone: str | None = Field(default=None, max_length=30)
     meets_requirements: bool | None = Field(default=None, description="确认满足揭榜硬性条件")
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        description="修改时所依据的版本（也可用 If-Match 头）；已被他人修改时返回 409",
+    )
+
+
+#: Chinese names of the proposal's fields, for forms and messages.
+FIELD_LABELS = {
+    "title": "方案名称",
+    "team": "团队与分工",
+    "plan": "技术方案",
+    "budget": "经费预算（元）",
+    "schedule": "进度安排",
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+    "meets_requirements": "揭榜硬性条件",
+}
 
 
 REQUIRED_TO_SUBMIT = {
@@ -94,6 +112,7 @@ class ApplicationOut(Schema):
     contact_phone: str
     meets_requirements: bool
     submitted_at: datetime | None
+    version: int = Field(description="申请的版本，修改时放入 If-Match")
     attachments: list[AttachmentOut] = Field(default_factory=list)
     feedback: Feedback | None = None
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.challenges import ranking, repository
 from app.challenges.conflicts import Conflicts, find_conflicts
 from app.challenges.schemas import (
+    FIELD_LABELS,
     MILESTONE_NAMES,
     REQUIRED_TO_SUBMIT,
     ApplicationFields,
@@ -35,7 +36,7 @@ from app.challenges.schemas import (
     RankingRow,
     ScoreIn,
 )
-from app.core import attachments, audit
+from app.core import attachments, audit, versioning
 from app.core.audit import Actor
 from app.core.clock import today
 from app.core.config import get_settings
@@ -233,7 +234,7 @@ _TEXT_FIELDS = ("title", "team", "plan", "schedule", "contact_name", "contact_ph
 
 
 def _apply(application: ChallengeApplication, data: ApplicationFields) -> None:
-    for name in data.model_fields_set:
+    for name in data.model_fields_set - {"version"}:
         value = getattr(data, name)
         if value is None and name in _TEXT_FIELDS:
             value = ""
@@ -291,9 +292,17 @@ def update_application(
     challenge: Challenge,
     application: ChallengeApplication,
     data: ApplicationFields,
+    *,
+    expected_version: int | None = None,
 ) -> ChallengeApplication:
-    """Change a draft or a submitted application, until the deadline."""
+    """Change a draft or a submitted application, until the deadline.
+
+    Refused (409) when ``expected_version`` (else ``data.version``) is no longer the current
+    one: a colleague saved the proposal meanwhile.
+    """
     authorize(actor.user, Action.CHALLENGE_APPLICATION_EDIT, application)
+    expected = expected_version if expected_version is not None else data.version
+    versioning.check(session, application, expected, "该揭榜申请", FIELD_LABELS)
     if application.status in (A.AWARDED, A.NOT_AWARDED):
         raise Conflict("评审结果已确定，申请不能再修改")
     _check_accepting(challenge)
@@ -303,8 +312,11 @@ def update_application(
     _apply(application, data)
     if application.status == A.SUBMITTED:
         _check_complete(challenge, application)
-    session.flush()
     old, new = audit.diff(before, audit.snapshot(application))
+    if new:
+        application.version += 1
+        old["version"], new["version"] = application.version - 1, application.version
+    session.flush()
     audit.record(
         session,
         actor,
@@ -1136,6 +1148,7 @@ def view(
         contact_phone=application.contact_phone,
         meets_requirements=application.meets_requirements,
         submitted_at=application.submitted_at,
+        version=application.version,
         attachments=[
             AttachmentOut(
                 id=row.id,

@@ -4,12 +4,24 @@ from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, File, Form, Query, Request, Response, UploadFile, status
+from fastapi import (
+    APIRouter,
+    Body,
+    File,
+    Form,
+    Header,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+    status,
+)
 from pydantic import BaseModel, Field
 
 from app.core.deps import WRITES, ActorDep, OptionalUser, SessionDep
 from app.core.pagination import MAX_PAGE_SIZE, PaginationDep, query_filters
 from app.core.schemas import Page
+from app.core.versioning import expected_version, set_etag
 from app.listings import service
 from app.listings.schemas import (
     FIELDS_BY_KIND,
@@ -138,20 +150,40 @@ def _kind_router(kind: ListingKind) -> APIRouter:
         summary=f"{label}详情",
         dependencies=[WRITES],  # logs who saw the contacts
     )
-    def detail(listing_id: int, session: SessionDep, user: OptionalUser) -> object:
-        """公众可见摘要；已认证机构用户可见详情和联系方式（查看记录对发布方可见）；保密部分需授权。"""
-        return service.view(session, service.get(session, listing_id, user, kind), user)
+    def detail(
+        listing_id: int, response: Response, session: SessionDep, user: OptionalUser
+    ) -> object:
+        """公众可见摘要；已认证机构用户可见详情和联系方式（查看记录对发布方可见）；保密部分需授权。
 
-    @r.patch("/{listing_id}", response_model=ListingOut, summary=f"修改{label}")
+        响应头 ETag 为当前版本号，修改时原样放入 If-Match。"""
+        listing = service.get(session, listing_id, user, kind)
+        set_etag(response, listing.version)
+        return service.view(session, listing, user)
+
+    @r.patch(
+        "/{listing_id}",
+        response_model=ListingOut,
+        summary=f"修改{label}",
+        responses={409: {"description": "所依据的版本已被他人修改"}},
+    )
     def update(
         listing_id: int,
         data: Annotated[fields, Body()],  # type: ignore[valid-type]
+        response: Response,
         session: SessionDep,
         actor: ActorDep,
+        if_match: Annotated[str | None, Header(description='所依据的版本，如 "3"')] = None,
     ) -> object:
+        """带 If-Match（或请求体 version）时，若该版本已被他人修改则返回 409，不覆盖；
+        不带版本的修改仍被接受。"""
         listing = service.update(
-            session, actor, service.get(session, listing_id, actor.user, kind), data
+            session,
+            actor,
+            service.get(session, listing_id, actor.user, kind),
+            data,
+            expected_version=expected_version(if_match, data.version),  # type: ignore[attr-defined]
         )
+        set_etag(response, listing.version)
         return service.view(session, listing, actor.user, log_contact=False)
 
     def _act(listing_id: int, session: SessionDep, actor: ActorDep) -> Any:

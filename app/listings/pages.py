@@ -41,6 +41,7 @@ from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.core.validation import parse_form
 from app.listings import service
+from app.listings.schemas import FIELD_LABELS as LABELS
 from app.listings.schemas import REQUIRED_TO_SUBMIT, ListingFields, ListingOut
 from app.listings.search import FACETS
 from app.matching import service as matching_service
@@ -56,42 +57,6 @@ CRITERIA_ROWS = 5
 IP_ROWS = 3
 IP_TYPES = [("patent", "专利"), ("software_copyright", "软件著作权"), ("other", "其他")]
 
-LABELS = {
-    "title": "名称",
-    "summary": "简介",
-    "description": "详细介绍",
-    "field_code": "技术领域",
-    "industry_code": "所属产业",
-    "keywords": "关键词",
-    "region_code": "所在区域",
-    "contact_name": "联系人",
-    "contact_phone": "联系电话",
-    "contact_email": "联系邮箱",
-    "confidential": "保密设置",
-    "trl": "技术就绪度",
-    "maturity": "成熟度",
-    "pilot_status": "中试情况",
-    "ip_items": "知识产权",
-    "transfer_modes": "转化方式",
-    "price": "价格",
-    "inventors": "完成人",
-    "advantages": "技术优势",
-    "economic_benefit": "预期经济效益",
-    "application_scenarios": "应用场景",
-    "problem": "待解决的问题",
-    "indicators": "技术指标",
-    "budget_min": "预算下限",
-    "budget_max": "预算上限",
-    "deadline": "需求截止日期",
-    "cooperation_modes": "合作方式",
-    "reward": "榜单奖励",
-    "requirements": "揭榜条件",
-    "application_deadline": "揭榜截止日期",
-    "criteria": "评审标准",
-    "external_id": "外部编号",
-    "reason_code": "原因",
-    "reason_text": "说明",
-}
 
 # How the form's flat fields become the schema's values.
 MULTI_FIELDS = ("transfer_modes", "cooperation_modes", "confidential")
@@ -112,7 +77,7 @@ EMPTY_IS_NONE = {
     "application_deadline",
 }
 # Blank means "keep": the listing's region defaults to the organisation's; import ids stay.
-KEEP_WHEN_BLANK = {"region_code", "external_id"}
+KEEP_WHEN_BLANK = {"region_code", "external_id", "version"}
 _ROW_NAME = re.compile(r"^(criteria|ip_items)-(\d{1,2})-(\w+)$")
 
 
@@ -326,6 +291,7 @@ def _values_of(listing: Listing) -> dict[str, Any]:
             values[name] = format_yuan(Decimal(value))  # "80万元", as people type it
         else:
             values[name] = str(value)
+    values["version"] = str(listing.version)
     return values
 
 
@@ -599,6 +565,10 @@ def update(
         with session.begin_nested():
             service.update(session, actor, listing, data)
     except AppError as exc:
+        if "current_version" in exc.extra:
+            # Shown again with what the person typed, now based on the latest version: saving
+            # once more, after reading what changed, is a deliberate choice.
+            values["version"] = str(exc.extra["current_version"])
         return _form_page(
             request, session, user, kind, listing=listing, values=values, errors=_problem(exc)
         )

@@ -123,6 +123,19 @@ def versions(session: Session, listing_id: int) -> list[ListingVersion]:
     )
 
 
+def versions_since(
+    session: Session, listing_id: int, since: int
+) -> list[tuple[ListingVersion, str | None]]:
+    """The history from version ``since`` on, oldest first, each with its editor's name."""
+    rows = session.execute(
+        select(ListingVersion, User.name)
+        .outerjoin(User, User.id == ListingVersion.changed_by_id)
+        .where(ListingVersion.listing_id == listing_id, ListingVersion.version >= since)
+        .order_by(ListingVersion.version, ListingVersion.id)
+    )
+    return [(version, name) for version, name in rows]
+
+
 def favourite(session: Session, user_id: int, listing_id: int) -> Favourite | None:
     return session.get(Favourite, (user_id, listing_id))
 

@@ -60,6 +60,46 @@ CONFIDENTIAL_SECTIONS: dict[ListingKind, dict[str, str]] = {
 }
 
 
+#: Chinese names of the listing fields, for forms and messages.
+FIELD_LABELS = {
+    "title": "名称",
+    "summary": "简介",
+    "description": "详细介绍",
+    "field_code": "技术领域",
+    "industry_code": "所属产业",
+    "keywords": "关键词",
+    "region_code": "所在区域",
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+    "contact_email": "联系邮箱",
+    "confidential": "保密设置",
+    "trl": "技术就绪度",
+    "maturity": "成熟度",
+    "pilot_status": "中试情况",
+    "ip_items": "知识产权",
+    "transfer_modes": "转化方式",
+    "price": "价格",
+    "inventors": "完成人",
+    "advantages": "技术优势",
+    "economic_benefit": "预期经济效益",
+    "application_scenarios": "应用场景",
+    "problem": "待解决的问题",
+    "indicators": "技术指标",
+    "budget_min": "预算下限",
+    "budget_max": "预算上限",
+    "deadline": "需求截止日期",
+    "cooperation_modes": "合作方式",
+    "reward": "榜单奖励",
+    "requirements": "揭榜条件",
+    "application_deadline": "揭榜截止日期",
+    "criteria": "评审标准",
+    "external_id": "外部编号",
+    "status": "状态",
+    "reason_code": "原因",
+    "reason_text": "说明",
+}
+
+
 class IPItem(Schema):
     type: Literal["patent", "software_copyright", "other"] = "patent"
     number: str = Field(min_length=2, max_length=40, description="专利号或登记号")
@@ -89,6 +129,11 @@ class ListingFields(Schema):
     confidential: StrList | None = Field(default=None, description="保密的部分，获得授权后才显示")
     external_id: str | None = Field(
         default=None, max_length=64, description="来源系统中的编号，用于去重"
+    )
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        description="修改时所依据的版本（也可用 If-Match 头）；已被他人修改时返回 409",
     )
 
     @field_validator("title", "summary", "description", "contact_name", "contact_phone")

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core import attachments, audit, clock, outbox
+from app.core import attachments, audit, clock, outbox, versioning
 from app.core.audit import SYSTEM, Actor
 from app.core.clock import local_date
 from app.core.config import get_settings
@@ -30,6 +30,7 @@ from app.core.workflow import Transition, Workflow
 from app.listings import repository
 from app.listings.schemas import (
     CONFIDENTIAL_SECTIONS,
+    FIELD_LABELS,
     FIELDS_BY_KIND,
     REQUIRED_TO_SUBMIT,
     AttachmentOut,
@@ -200,7 +201,7 @@ TEXT_ATTRIBUTES = frozenset(
 
 def apply_fields(listing: Listing, data: ListingFields) -> None:
     """Set the fields ``data`` carries, in the shapes the columns store."""
-    for name, value in data.model_dump(exclude_unset=True).items():
+    for name, value in data.model_dump(exclude_unset=True, exclude={"version"}).items():
         if name == "region_code" and value is None:
             continue  # a listing always has a region; blank means "unchanged"
         if name in ("ip_items", "criteria") and value is not None:
@@ -305,9 +306,48 @@ def _refuse_if_ended(listing: Listing) -> None:
         raise Conflict(f"{listing.status.label}的信息不能修改")
 
 
-def update(session: Session, actor: Actor, listing: Listing, data: ListingFields) -> Listing:
-    """Change a listing; a published one goes back to review with the change."""
+def changes_since(session: Session, listing: Listing, since: int) -> versioning.Changes:
+    """Who changed ``listing`` after version ``since`` and which fields, from its history."""
+    changes = versioning.Changes()
+    previous: dict[str, Any] | None = None
+    for version, editor in repository.versions_since(session, listing.id, since):
+        if version.version > since:
+            names = [] if previous is None else audit.diff(previous, version.snapshot)[1]
+            changes.add(editor or "系统", names, FIELD_LABELS)
+        previous = version.snapshot
+    return changes
+
+
+def lock(session: Session, listing: Listing, expected_version: int | None = None) -> None:
+    """Lock the listing's row before a change; refuse it when ``expected_version`` is outdated.
+
+    Concurrent changes queue on the lock, so each one bumps the version the last one committed.
+    """
+    versioning.lock(session, listing)
+    if expected_version is not None and expected_version != listing.version:
+        raise versioning.stale(
+            "该信息",
+            expected_version,
+            listing.version,
+            changes_since(session, listing, expected_version),
+        )
+
+
+def update(
+    session: Session,
+    actor: Actor,
+    listing: Listing,
+    data: ListingFields,
+    *,
+    expected_version: int | None = None,
+) -> Listing:
+    """Change a listing; a published one goes back to review with the change.
+
+    ``expected_version`` (else ``data.version``) is the version the editor started from: when
+    somebody saved since, the change is refused (409) naming who and what changed.
+    """
     authorize(actor.user, Action.LISTING_EDIT, listing)
+    lock(session, listing, expected_version if expected_version is not None else data.version)
     _refuse_if_ended(listing)
     _check_taxonomy(session, data)
     _check_sections(listing.kind, data.confidential)
@@ -372,6 +412,7 @@ def _transition(
 def submit(session: Session, actor: Actor, listing: Listing) -> Listing:
     """Send a draft (or a returned listing) for review."""
     authorize(actor.user, Action.LISTING_EDIT, listing)
+    lock(session, listing)
     org = org_service.get_for_member(session, actor.user) if actor.user else None
     authorize(actor.user, Action.ORG_PUBLISH, org)
     missing = missing_for_submit(listing)
@@ -386,6 +427,7 @@ def submit(session: Session, actor: Actor, listing: Listing) -> Listing:
 def publish(session: Session, actor: Actor, listing: Listing) -> Listing:
     """Approve a submitted listing; it is public until it expires."""
     authorize(actor.user, Action.LISTING_REVIEW, listing)
+    lock(session, listing)
     now = utcnow()
     listing.published_at = now
     listing.expires_at = now + timedelta(days=get_settings().listing_valid_days)
@@ -406,6 +448,7 @@ def return_(
 ) -> Listing:
     """Send a submitted listing back with a reason from the managed list."""
     authorize(actor.user, Action.LISTING_REVIEW, listing)
+    lock(session, listing)
     reasons = taxonomy.names(session, "return_reason")
     if reason_code not in reasons:
         raise InvalidInput(errors={"reason_code": "请从列表中选择退回原因"})
@@ -432,6 +475,7 @@ def close(
     ):
         authorize(actor.user, Action.LISTING_EDIT, listing)
     reasons = taxonomy.names(session, "close_reason")
+    lock(session, listing)
     if reason_code not in reasons:
         raise InvalidInput(errors={"reason_code": "请从列表中选择关闭原因"})
     listing.close_reason = (
@@ -452,6 +496,7 @@ def conclude_challenge(
     authorize(actor.user, Action.LISTING_REVIEW, listing)
     if listing.kind != ListingKind.CHALLENGE:
         raise Conflict("只有揭榜挂帅榜单可以确定揭榜方")
+    lock(session, listing)
     if winner is not None:
         listing.close_reason = f"揭榜方：{winner}"[:300]
         _transition(session, actor, listing, "award", listing.close_reason)
@@ -464,6 +509,7 @@ def conclude_challenge(
 def renew(session: Session, actor: Actor, listing: Listing) -> Listing:
     """One action: another full validity period from today."""
     authorize(actor.user, Action.LISTING_EDIT, listing)
+    lock(session, listing)
     listing.expires_at = utcnow() + timedelta(days=get_settings().listing_valid_days)
     listing.reminded_at = None
     _transition(session, actor, listing, "renew", f"有效期延至 {local_date(listing.expires_at)}")
@@ -491,8 +537,13 @@ def _hourly_expiry(session: Session) -> None:
 def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
     """Take expired listings down and remind owners of those expiring soon; returns the counts."""
     now = utcnow()
-    expired = repository.due_to_expire(session, now)
-    for listing in expired:
+    expired = []
+    for listing in repository.due_to_expire(session, now):
+        # Its owner may be renewing or editing it right now: take the row, then look again.
+        lock(session, listing)
+        if listing.status != S.PUBLISHED or listing.expires_at is None or listing.expires_at > now:
+            continue
+        expired.append(listing)
         _transition(session, actor, listing, "expire")
         _tell_owner(
             session,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Query, Response, status
 
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.pagination import PaginationDep
+from app.core.versioning import expected_version, set_etag
 from app.listings import service as listing_service
 from app.matching import experts, pipeline, service, subscriptions
 from app.matching.schemas import (
@@ -214,17 +215,42 @@ def unsubscribe(
 
 
 @matching.get("/expert-profile", response_model=ExpertProfileOut | None, summary="我的专家档案")
-def my_profile(session: SessionDep, user: CurrentUser) -> ExpertProfileOut | None:
+def my_profile(
+    session: SessionDep, user: CurrentUser, response: Response
+) -> ExpertProfileOut | None:
+    """The profile (its ETag header is the version), or null before the first save."""
     profile = experts.of_user(session, user.id)
-    return ExpertProfileOut.model_validate(profile) if profile else None
+    if profile is None:
+        return None
+    set_etag(response, profile.version)
+    return ExpertProfileOut.model_validate(profile)
 
 
-@matching.put("/expert-profile", response_model=ExpertProfileOut, summary="保存我的专家档案")
+@matching.put(
+    "/expert-profile",
+    response_model=ExpertProfileOut,
+    summary="保存我的专家档案",
+    responses={409: {"description": "所依据的版本已被修改"}},
+)
 def save_profile(
-    body: ExpertProfileIn, session: SessionDep, actor: ActorDep, user: CurrentUser
+    body: ExpertProfileIn,
+    session: SessionDep,
+    actor: ActorDep,
+    user: CurrentUser,
+    response: Response,
+    if_match: Annotated[str | None, Header(description='所依据的版本，如 "3"')] = None,
 ) -> ExpertProfileOut:
-    """Experts (and brokers, for their service fields) keep the profile they are matched by."""
-    profile = experts.save(session, actor, user, **body.model_dump())
+    """Experts (and brokers, for their service fields) keep the profile they are matched by.
+
+    With If-Match (or ``version``) a save from an outdated version is refused with 409."""
+    profile = experts.save(
+        session,
+        actor,
+        user,
+        **body.model_dump(exclude={"version"}),
+        expected_version=expected_version(if_match, body.version),
+    )
+    set_etag(response, profile.version)
     return ExpertProfileOut.model_validate(profile)
 
 

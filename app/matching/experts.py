@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.core import audit
+from app.core import audit, versioning
 from app.core.audit import Actor
 from app.core.errors import InvalidInput, NotFound
 from app.core.permissions import Action, authorize
@@ -15,6 +15,15 @@ from app.models.enums import Role
 from app.taxonomy import service as taxonomy
 
 MAX_KEYWORDS = 20
+#: Chinese names of the profile's fields, for the message of a refused stale save.
+FIELD_LABELS = {
+    "title": "职称",
+    "institution": "工作单位",
+    "field_codes": "技术领域",
+    "keywords": "研究方向关键词",
+    "bio": "个人简介",
+    "region_code": "所在区域",
+}
 
 
 def of_user(session: Session, user_id: int) -> ExpertProfile | None:
@@ -52,8 +61,13 @@ def save(
     keywords: list[str] | str = "",
     bio: str = "",
     region_code: str | None = None,
+    expected_version: int | None = None,
 ) -> ExpertProfile:
-    """Create or update the profile of ``owner`` (the expert or broker themself)."""
+    """Create or update the profile of ``owner`` (the expert or broker themself).
+
+    ``expected_version`` is the version the form showed (0: there was no profile yet); a save
+    from an older one is refused (409) naming what changed since.
+    """
     authorize(actor.user, Action.EXPERT_PROFILE_EDIT, owner)
     fields = _split(field_codes)
     words = _split(keywords)
@@ -78,9 +92,18 @@ def save(
     if errors:
         raise InvalidInput(errors=errors)
     profile = repository.expert_profile(session, owner.id)
+    if profile is not None:
+        versioning.check(
+            session,
+            profile,
+            expected_version,
+            "专家档案",
+            FIELD_LABELS,
+            what=versioning.ELSEWHERE,
+        )
     before = audit.snapshot(profile) if profile else None
     if profile is None:
-        profile = ExpertProfile(user_id=owner.id)
+        profile = ExpertProfile(user_id=owner.id, version=1)
         profile.user = owner
         session.add(profile)
     profile.title = title.strip()
@@ -89,6 +112,8 @@ def save(
     profile.keywords = words
     profile.bio = bio.strip()
     profile.region_code = region_code or None
+    if before is not None and any(before[k] != getattr(profile, k) for k in FIELD_LABELS):
+        profile.version += 1
     audit.record(
         session,
         actor,

@@ -378,7 +378,13 @@ def profile_form(request: Request, session: SessionDep, user: CurrentUser) -> Re
             "bio": profile.bio,
             "region_code": profile.region_code or "",
         }
+    values["version"] = profile.version if profile is not None else 0
     return _profile_form(request, session, values, {})
+
+
+def _version(value: str | None) -> int | None:
+    """The form's hidden version; a missing or mangled one is treated as absent."""
+    return int(value) if value and value.isdigit() else None
 
 
 @router.post("/matching/profile")
@@ -401,10 +407,14 @@ def profile_save(
                 keywords=values.get("keywords", ""),
                 bio=values.get("bio", ""),
                 region_code=values.get("region_code") or None,
+                expected_version=_version(values.get("version")),
             )
     except AppError as exc:
         if exc.status_code in (401, 403):
             raise
+        if "current_version" in exc.extra:
+            # Shown again with what was typed, now based on the latest version.
+            values["version"] = exc.extra["current_version"]
         return _profile_form(request, session, values, exc.field_errors(), 422)
     flash(request, "档案已保存，与您研究方向相符的需求和榜单会推荐给您")
     return redirect("/matching/profile")

@@ -132,6 +132,11 @@ class ExpertProfileIn(BaseModel):
     keywords: list[str] = []
     bio: str = ""
     region_code: str | None = None
+    version: int | None = Field(
+        default=None,
+        ge=0,
+        description="保存时所依据的版本（0：尚无档案；也可用 If-Match 头）；已被修改时返回 409",
+    )
 
 
 class ExpertProfileOut(ExpertProfileIn):
@@ -139,3 +144,4 @@ class ExpertProfileOut(ExpertProfileIn):
 
     user_id: int
     updated_at: datetime
+    version: int = Field(description="档案版本，保存时放入 If-Match")

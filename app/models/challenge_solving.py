@@ -59,6 +59,8 @@ class ChallengeApplication(IDMixin, TimestampMixin, Base):
     mean_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     rank: Mapped[int | None]
     rank_note: Mapped[str] = mapped_column(Text, default="")
+    # Bumped by every edit of the proposal; an edit of an older version is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     org: Mapped[Organization] = relationship(lazy="raise")
     created_by: Mapped[User] = relationship(lazy="raise")

@@ -29,6 +29,8 @@ class ExpertProfile(IDMixin, TimestampMixin, Base):
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     bio: Mapped[str] = mapped_column(Text, default="")
     region_code: Mapped[str | None] = mapped_column(String(6))
+    # Bumped by every save; a save of an older version is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     user: Mapped[User] = relationship(lazy="joined")
 

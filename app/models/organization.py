@@ -32,6 +32,8 @@ class Organization(IDMixin, TimestampMixin, Base):
     )
     status_reason: Mapped[str] = mapped_column(Text, default="")
     verified_at: Mapped[datetime | None]
+    # Bumped by every edit of the profile; an edit of an older version is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     tags: Mapped[list[OrgTag]] = relationship(
         back_populates="org", lazy="raise", cascade="all, delete-orphan", order_by="OrgTag.id"

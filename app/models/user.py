@@ -35,6 +35,8 @@ class User(IDMixin, TimestampMixin, Base):
     last_login_at: Mapped[datetime | None]
     # Bumped on password change and "log out everywhere"; page sessions carry the value they saw.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Bumped by every edit of the profile (name, phone); logins and counters leave it alone.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     # Loaded with the user: permission checks read the organisation's status on most requests.
     org: Mapped[Organization | None] = relationship(

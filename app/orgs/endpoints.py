@@ -3,13 +3,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Query, Response, status
 
 from app.core.deps import ActorDep, OptionalUser, SessionDep
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, can
 from app.core.regions import REGIONS
 from app.core.schemas import Page
+from app.core.versioning import expected_version, set_etag
 from app.models.enums import OrgStatus, OrgTagKind, OrgType
 from app.orgs import service
 from app.orgs.schemas import (
@@ -47,18 +48,40 @@ def list_orgs(
 
 
 @router.get("/orgs/{org_id}", response_model=OrgDetail | OrgPublic)
-def get_org(org_id: int, session: SessionDep, user: OptionalUser) -> object:
-    """机构详情；本机构成员和管理员可见联系方式与资质。"""
+def get_org(org_id: int, response: Response, session: SessionDep, user: OptionalUser) -> object:
+    """机构详情；本机构成员和管理员可见联系方式与资质（响应头 ETag 为资料版本）。"""
     org = service.get(session, org_id, user)
     if can(user, Action.ORG_VIEW_PRIVATE, org):
+        set_etag(response, org.version)
         return OrgDetail.model_validate(org)
     return OrgPublic.model_validate(org)
 
 
-@router.patch("/orgs/{org_id}", response_model=OrgDetail)
-def update_org(org_id: int, data: OrgUpdate, session: SessionDep, actor: ActorDep) -> object:
-    """修改机构资料（机构管理员或平台管理员）；被退回的机构修改后重新进入审核。"""
-    return service.update(session, actor, service.get(session, org_id, actor.user), data)
+@router.patch(
+    "/orgs/{org_id}",
+    response_model=OrgDetail,
+    responses={409: {"description": "所依据的版本已被他人修改"}},
+)
+def update_org(
+    org_id: int,
+    data: OrgUpdate,
+    response: Response,
+    session: SessionDep,
+    actor: ActorDep,
+    if_match: Annotated[str | None, Header(description='所依据的版本，如 "3"')] = None,
+) -> object:
+    """修改机构资料（机构管理员或平台管理员）；被退回的机构修改后重新进入审核。
+
+    带 If-Match（或请求体 version）时，若该版本已被他人修改则返回 409，不覆盖。"""
+    org = service.update(
+        session,
+        actor,
+        service.get(session, org_id, actor.user),
+        data,
+        expected_version=expected_version(if_match, data.version),
+    )
+    set_etag(response, org.version)
+    return org
 
 
 @router.post("/orgs/{org_id}/verify", response_model=OrgDetail)

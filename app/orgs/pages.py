@@ -72,7 +72,7 @@ def _edit_page(
                 "contact_phone",
             )
         }
-        | {"org_type": org.org_type.value},
+        | {"org_type": org.org_type.value, "version": org.version},
         "errors": {},
         "members": service.members(session, actor, org),
         "org_types": OrgType.choices(),
@@ -109,9 +109,13 @@ def edit(
     data, errors = parse_form(OrgUpdate, values)
     if data is not None:
         try:
-            service.update(session, actor, org, data)
+            with session.begin_nested():
+                service.update(session, actor, org, data)
         except AppError as exc:
             errors = exc.field_errors()
+            if "current_version" in exc.extra:
+                # Shown again with what was typed, now based on the latest version.
+                values["version"] = str(exc.extra["current_version"])
     if errors:
         return _edit_page(request, session, actor, org, values=values, errors=errors)
     flash(request, "机构资料已保存")

@@ -53,6 +53,11 @@ class OrgUpdate(Schema):
     intro: str | None = Field(default=None, max_length=5000)
     contact_name: str | None = Field(default=None, max_length=50)
     contact_phone: str | None = Field(default=None, max_length=30)
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        description="修改时所依据的版本（也可用 If-Match 头）；已被他人修改时返回 409",
+    )
 
     @field_validator("region_code")
     @classmethod
@@ -92,6 +97,7 @@ class OrgDetail(OrgPublic):
     status_reason: str
     tags: list[OrgTagOut]
     created_at: datetime
+    version: int = Field(description="资料版本，修改时放入 If-Match")
 
 
 class OrgDecision(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.core import audit
+from app.core import audit, versioning
 from app.core.audit import Actor
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
@@ -117,9 +117,33 @@ def create(session: Session, actor: Actor, data: OrgFields) -> Organization:
     return org
 
 
-def update(session: Session, actor: Actor, org: Organization, data: OrgUpdate) -> Organization:
+#: Chinese names of the profile fields, for the message of a refused stale edit.
+FIELD_LABELS = {
+    "name": "机构全称",
+    "org_type": "机构类型",
+    "region_code": "所在区县或开发区",
+    "address": "地址",
+    "website": "网站",
+    "intro": "机构简介",
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+}
+
+
+def update(
+    session: Session,
+    actor: Actor,
+    org: Organization,
+    data: OrgUpdate,
+    *,
+    expected_version: int | None = None,
+) -> Organization:
+    """Change the profile; refused (409) when ``expected_version`` (else ``data.version``) is
+    no longer the current one."""
     authorize(actor.user, Action.ORG_UPDATE, org)
-    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    expected = expected_version if expected_version is not None else data.version
+    versioning.check(session, org, expected, "机构资料", FIELD_LABELS)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True, exclude={"version"})
     if "name" in changes and repository.name_taken(session, changes["name"], except_id=org.id):
         raise Conflict("同名机构已注册，请核对机构全称", errors={"name": "同名机构已注册"})
     before = audit.snapshot(org, _PROFILE_FIELDS)
@@ -127,9 +151,11 @@ def update(session: Session, actor: Actor, org: Organization, data: OrgUpdate) -
         setattr(org, key, value)
     if org.status == OrgStatus.REJECTED:
         org_workflow.apply(org, "resubmit")
+    old, new = audit.diff(before, audit.snapshot(org, _PROFILE_FIELDS))
+    if new:
+        org.version += 1
     session.flush()
     index_later(session, DOC_TYPE, org.id)
-    old, new = audit.diff(before, audit.snapshot(org, _PROFILE_FIELDS))
     if new:
         audit.record(
             session,
@@ -137,8 +163,8 @@ def update(session: Session, actor: Actor, org: Organization, data: OrgUpdate) -
             "org.update",
             org,
             summary=f"修改机构资料 {org.name}",
-            before=old,
-            after=new,
+            before=old | {"version": org.version - 1},
+            after=new | {"version": org.version},
         )
     return org
 

@@ -81,8 +81,9 @@ class TestUpdate:
             session, Actor(user=org_admin), org, OrgUpdate(intro="新的简介", address=org.address)
         )
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "org.update")).one()
-        assert event.before == {"intro": "专注光电检测设备研发"}
-        assert event.after == {"intro": "新的简介"}
+        # The version the edit produced is kept too: it tells later stale edits what changed.
+        assert event.before == {"intro": "专注光电检测设备研发", "version": 1}
+        assert event.after == {"intro": "新的简介", "version": 2}
 
     def test_name_clash(self, session: Session, org: Organization, org_admin: User) -> None:
         make_org(session, name="已存在的公司")
