@@ -6,7 +6,7 @@ request a person is on. A partial unique index allows one live meeting per reque
 live meetings get their seats.
 
 Revision ID: 5b1d0c7e9a21
-Revises: f3f50589d3bf
+Revises: 5b8d2c4e7a91
 Create Date: 2026-12-02 05:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5b1d0c7e9a21"
-down_revision: str | None = "f3f50589d3bf"
+down_revision: str | None = "5b8d2c4e7a91"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
