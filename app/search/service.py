@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -23,6 +23,8 @@ from search.base import (
 )
 
 log = logging.getLogger(__name__)
+#: Records built and written per bulk request when bringing many up to date.
+REFRESH_CHUNK = 500
 
 DocumentSource = sources.DocumentSource
 register_source = sources.register
@@ -32,19 +34,38 @@ UNAVAILABLE = (
 )
 
 
-@outbox.handles(SEARCH_TOPIC)
-def apply_index_message(session: Session, payload: dict[str, Any]) -> None:
-    """Bring one record's document up to date; SearchUnavailable leaves it for a retry."""
-    source = sources.get(payload["type"])
-    if source is None:
-        raise LookupError(f"no search source for type {payload['type']!r}")
+@outbox.handles_batch(SEARCH_TOPIC)
+def apply_index_messages(session: Session, payloads: list[dict[str, Any]]) -> None:
+    """Bring the records' documents up to date; SearchUnavailable leaves them for a retry."""
     vocabulary.sync(session)
-    backend = engine.current()
-    documents = source.build(session, [payload["id"]])
-    if payload["id"] in documents:
-        backend.index([documents[payload["id"]]])
-    else:
-        backend.delete(source.type, [payload["id"]])
+    refresh(session, engine.current(), [(p["type"], str(p["id"])) for p in payloads])
+
+
+def refresh(session: Session, backend: SearchBackend, keys: Iterable[tuple[str, str]]) -> int:
+    """Index the current state of some records: public ones written, the others removed.
+
+    Documents of a type are built together and written with one bulk request per type.
+    Returns how many records were looked at.
+    """
+    by_type: dict[str, dict[str, None]] = {}
+    for doc_type, doc_id in keys:
+        by_type.setdefault(doc_type, {})[doc_id] = None
+    unknown = sorted(t for t in by_type if sources.get(t) is None)
+    if unknown:
+        raise LookupError(f"no search source for type {unknown[0]!r}")
+    for doc_type, wanted in by_type.items():
+        source = sources.get(doc_type)
+        assert source is not None
+        ids = list(wanted)
+        for start in range(0, len(ids), REFRESH_CHUNK):
+            chunk = ids[start : start + REFRESH_CHUNK]
+            documents = source.build(session, chunk)
+            if documents:
+                backend.index(documents.values())
+            gone = [i for i in chunk if i not in documents]
+            if gone:
+                backend.delete(doc_type, gone)
+    return sum(len(ids) for ids in by_type.values())
 
 
 @outbox.handles(vocabulary.REBUILD_TOPIC)
