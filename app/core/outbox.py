@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -327,6 +327,23 @@ def drain(
                 # starve the web requests that wait behind a long backlog until they fail.
                 time.sleep(SQLITE_WRITER_PAUSE_SECONDS)
     return done
+
+
+def payloads_since(session: Session, topic: str, since: datetime) -> list[dict[str, Any]]:
+    """Payloads of ``topic`` performed or failed at or after ``since``, or still waiting."""
+    stmt = (
+        select(OutboxMessage.payload)
+        .where(
+            OutboxMessage.topic == topic,
+            or_(
+                OutboxMessage.processed_at >= since,
+                OutboxMessage.failed_at >= since,
+                and_(OutboxMessage.processed_at.is_(None), OutboxMessage.failed_at.is_(None)),
+            ),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return list(session.scalars(stmt))
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.core import outbox
+from app.core.db import utcnow
 from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.indexing import SEARCH_TOPIC
 from app.search import engine, sources, vocabulary
@@ -25,6 +28,8 @@ from search.base import (
 log = logging.getLogger(__name__)
 #: Records built and written per bulk request when bringing many up to date.
 REFRESH_CHUNK = 500
+#: How far the clock of a worker on another machine may lag behind this one's.
+CLOCK_SKEW = timedelta(minutes=5)
 
 DocumentSource = sources.DocumentSource
 register_source = sources.register
@@ -195,8 +200,18 @@ def reindex(
     *,
     batch_size: int = 500,
     progress: Callable[[int], None] = lambda _n: None,
+    catch_up_session: Callable[[], AbstractContextManager[Session]] | None = None,
 ) -> int:
-    """Rebuild the whole index from the database and swap it in; searches keep answering."""
+    """Rebuild the whole index from the database and swap it in; searches keep answering.
+
+    Records change while the rebuild reads them, and a worker (maybe in another process)
+    performs their index messages against the old index or a new one not yet holding them,
+    so the rebuild may bring back a state that is already gone. After the swap every record
+    whose index message was performed since the rebuild started (or still waits, or failed
+    since) is indexed again from the database. ``catch_up_session`` opens the session for
+    that step; give one when ``session`` reads from a snapshot (a SQLite read transaction).
+    """
+    started = utcnow()
 
     def documents() -> Iterator[SearchDocument]:
         for source in sources.all_sources():
@@ -208,7 +223,34 @@ def reindex(
                 progress(len(batch))
 
     backend.ensure_ready()
-    return backend.rebuild(documents())
+    written = backend.rebuild(documents())
+    if catch_up_session is None:
+        # The rebuild loaded every record into this session; read their current state.
+        session.flush()
+        session.expire_all()
+        caught = catch_up(session, backend, since=started)
+    else:
+        with catch_up_session() as fresh:
+            caught = catch_up(fresh, backend, since=started)
+    if caught:
+        log.info("search rebuild: %s records changed meanwhile were indexed again", caught)
+    return written
+
+
+def touched_since(session: Session, since: datetime) -> list[tuple[str, str]]:
+    """Records named by index messages performed at or after ``since``, waiting, or failed since.
+
+    ``since`` is moved back by CLOCK_SKEW: workers on other machines stamp with their clock.
+    """
+    payloads = outbox.payloads_since(session, SEARCH_TOPIC, since - CLOCK_SKEW)
+    keys = {(str(p["type"]), str(p["id"])): None for p in payloads}
+    return [k for k in keys if sources.get(k[0]) is not None]
+
+
+def catch_up(session: Session, backend: SearchBackend, *, since: datetime) -> int:
+    """Index again, from the database, every record touched since ``since``."""
+    keys = touched_since(session, since)
+    return refresh(session, backend, keys) if keys else 0
 
 
 def total_documents(session: Session) -> int:
