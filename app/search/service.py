@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 REFRESH_CHUNK = 500
 #: How far the clock of a worker on another machine may lag behind this one's.
 CLOCK_SKEW = timedelta(minutes=5)
+#: How often the worker checks that the index is still there.
+INDEX_CHECK_SECONDS = 60.0
 
 DocumentSource = sources.DocumentSource
 register_source = sources.register
@@ -79,6 +81,32 @@ def apply_rebuild_message(session: Session, _payload: dict[str, Any]) -> None:
     vocabulary.sync(session, force=True)
     written = reindex(session, engine.current())
     log.info("search index rebuilt with %s documents", written)
+
+
+@outbox.every(INDEX_CHECK_SECONDS, "search.index-check")
+def check_index(session: Session) -> bool:
+    """Recreate an index that is gone or came back empty, and queue its rebuild.
+
+    Elasticsearch restarted without its data, the index deleted, the embedded file removed:
+    the index is created again (empty) and rebuilt from the database, unless a rebuild is
+    already waiting. Returns True when it had to.
+    """
+    try:
+        backend = engine.current()
+    except (ServiceUnavailable, SearchUnavailable):
+        return False  # not installed or unreachable: nothing to judge yet
+    state = backend.health()
+    if not state.missing and (not state.ok or state.documents or not _has_public(session)):
+        return False
+    log.warning("search index %s (%s): recreating and rebuilding it", state.detail, state.backend)
+    backend.ensure_ready()
+    if not outbox.payloads_since(session, vocabulary.REBUILD_TOPIC, utcnow()):
+        outbox.enqueue(session, vocabulary.REBUILD_TOPIC, {"requested_by": "索引自检"})
+    return True
+
+
+def _has_public(session: Session) -> bool:
+    return any(next(iter(s.all_ids(session)), None) is not None for s in sources.all_sources())
 
 
 def _query(
@@ -182,6 +210,8 @@ def health(session: Session) -> dict[str, Any]:
         }
         if state.detail:
             engine_status["detail"] = state.detail
+        if state.missing:
+            engine_status["missing"] = True
     except ServiceUnavailable as exc:
         engine_status = {"status": "unavailable", "detail": exc.detail}
     except SearchUnavailable as exc:

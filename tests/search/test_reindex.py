@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,15 @@ from sqlalchemy.orm import Session, sessionmaker
 import app.registry  # noqa: F401  search sources and the index handler
 from app.core import outbox
 from app.core.audit import Actor
+from app.core.db import utcnow
 from app.core.indexing import index_later
 from app.listings import service as listing_service
 from app.models import Listing, Organization, User
 from app.search import engine
 from app.search import service as search_service
 from search.base import SearchBackend
+from search.elastic import ElasticsearchBackend
+from search.embedded import EmbeddedBackend
 from search.factory import create_backend
 from tests.factories.listings import make_listing
 from tests.search.conftest import _drop_elasticsearch_indices, _elasticsearch_url
@@ -109,3 +113,48 @@ def test_listings_closed_during_a_rebuild_stay_out_of_search(
     assert calls == [len(listings)] and written >= len(listings) - len(closed)
     outbox.drain(session_factory)
     assert _found(session, "激光焊接") == {listing.id for listing in listings[1::2]}
+
+
+def _lose_the_index(backend: SearchBackend) -> None:
+    """What an engine restarted without its data, or an operator's ``rm``, leaves behind."""
+    if isinstance(backend, EmbeddedBackend):
+        Path(backend.path).unlink()
+    else:
+        assert isinstance(backend, ElasticsearchBackend)
+        backend.drop()
+
+
+@pytest.mark.parametrize("recreated_empty", [False, True], ids=["gone", "empty"])
+def test_an_index_lost_under_a_running_worker_is_recreated_and_rebuilt(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    org: Organization,
+    org_admin: User,
+    shared_index: Opener,
+    recreated_empty: bool,
+) -> None:
+    """Gone: nothing answers for the index. Empty: a process restarted meanwhile made a new one."""
+    web, worker = shared_index(), shared_index()
+    worker.ensure_ready()
+    engine.install(worker)
+    listings = _publish(session, org, org_admin, 3)
+    outbox.drain(session_factory)
+    engine.install(web)
+    assert _found(session, "激光焊接") == {listing.id for listing in listings}
+
+    _lose_the_index(worker)
+    engine.install(worker)
+    if recreated_empty:
+        shared_index().ensure_ready()
+        assert worker.health().documents == 0
+    else:
+        assert worker.health().missing
+    # The worker's next rounds: its periodic check, then the rebuild it queued.
+    due = max([utcnow(), *(j.next_at for j in outbox._periodic if j.next_at)])
+    outbox.run_due_jobs(session_factory, now=due + timedelta(days=1))
+    assert outbox.drain(session_factory) >= 1
+    assert not worker.health().missing and worker.count() >= len(listings)
+
+    engine.install(web)  # the web process finds the new index too
+    assert _found(session, "激光焊接") == {listing.id for listing in listings}
+    assert search_service.health(session)["status"] == "ok"
