@@ -51,28 +51,31 @@ def apply_index_messages(session: Session, payloads: list[dict[str, Any]]) -> No
 def refresh(session: Session, backend: SearchBackend, keys: Iterable[tuple[str, str]]) -> int:
     """Index the current state of some records: public ones written, the others removed.
 
-    Documents of a type are built together and written with one bulk request per type.
-    Returns how many records were looked at.
+    Documents are built a type at a time and written with one bulk request per
+    REFRESH_CHUNK records. Returns how many records were looked at.
     """
-    by_type: dict[str, dict[str, None]] = {}
-    for doc_type, doc_id in keys:
-        by_type.setdefault(doc_type, {})[doc_id] = None
-    unknown = sorted(t for t in by_type if sources.get(t) is None)
+    wanted = list(dict.fromkeys(keys))
+    unknown = sorted({t for t, _ in wanted if sources.get(t) is None})
     if unknown:
         raise LookupError(f"no search source for type {unknown[0]!r}")
-    for doc_type, wanted in by_type.items():
-        source = sources.get(doc_type)
-        assert source is not None
-        ids = list(wanted)
-        for start in range(0, len(ids), REFRESH_CHUNK):
-            chunk = ids[start : start + REFRESH_CHUNK]
-            documents = source.build(session, chunk)
-            if documents:
-                backend.index(documents.values())
-            gone = [i for i in chunk if i not in documents]
-            if gone:
-                backend.delete(doc_type, gone)
-    return sum(len(ids) for ids in by_type.values())
+    for start in range(0, len(wanted), REFRESH_CHUNK):
+        by_type: dict[str, list[str]] = {}
+        for doc_type, doc_id in wanted[start : start + REFRESH_CHUNK]:
+            by_type.setdefault(doc_type, []).append(doc_id)
+        documents: list[SearchDocument] = []
+        gone: dict[str, list[str]] = {}
+        for doc_type, ids in by_type.items():
+            source = sources.get(doc_type)
+            assert source is not None
+            built = source.build(session, ids)
+            documents += built.values()
+            gone[doc_type] = [i for i in ids if i not in built]
+        if documents:
+            backend.index(documents)
+        for doc_type, ids in gone.items():
+            if ids:
+                backend.delete(doc_type, ids)
+    return len(wanted)
 
 
 @outbox.handles(vocabulary.REBUILD_TOPIC)
