@@ -246,9 +246,7 @@ def _run_one(factory: sessionmaker[Session], message_id: int, max_attempts: int)
         return True
 
 
-def _run_batch(
-    factory: sessionmaker[Session], topic: str, ids: list[int], max_attempts: int
-) -> int | None:
+def _run_batch(factory: sessionmaker[Session], topic: str, ids: list[int]) -> int | None:
     """Claim, perform and mark a batch of one topic; None when it failed as a whole."""
     handler = _batch_handlers[topic]
     with factory() as session:
@@ -314,7 +312,7 @@ def drain(
     done = 0
     for topic, ids in _groups(due, batch_size):
         if topic is not None:
-            batch_done = _run_batch(factory, topic, ids, max_attempts)
+            batch_done = _run_batch(factory, topic, ids)
             if batch_done is not None:
                 done += batch_done
                 if single_writer:
