@@ -165,9 +165,10 @@ def reindex(
 
     settings = get_settings()
     backend = search_engine.open_backend(settings)
+    factory = _sessionmaker()
     try:
         with (
-            _sessionmaker()() as session,
+            factory() as session,
             Progress(
                 "[progress.description]{task.description}",
                 BarColumn(),
@@ -178,11 +179,13 @@ def reindex(
             vocabulary.sync(session, force=True)
             total = search_service.total_documents(session)
             task = progress.add_task(f"重建 {settings.search_backend} 索引", total=total)
+            session.rollback()  # the rebuild reads what is committed once it has started
             written = search_service.reindex(
                 session,
                 backend,
                 batch_size=batch_size,
                 progress=lambda n: progress.advance(task, n),
+                catch_up_session=factory,
             )
     except SearchUnavailable as exc:
         typer.secho(f"搜索引擎不可用：{exc}", fg=typer.colors.RED, err=True)

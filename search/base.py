@@ -179,6 +179,9 @@ class BackendHealth:
     backend: str
     documents: int = 0
     detail: str = ""
+    #: The index itself is gone (deleted, its file removed, the engine came back empty):
+    #: ``ensure_ready`` creates it again, empty, and it needs a rebuild.
+    missing: bool = False
 
 
 @runtime_checkable

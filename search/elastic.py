@@ -214,7 +214,11 @@ class ElasticsearchBackend:
             cluster = self.client.cluster.health(timeout="2s")
             if not self.client.indices.exists_alias(name=self.alias):
                 return BackendHealth(
-                    False, self.name, 0, f"cluster {cluster['status']}; alias {self.alias} missing"
+                    False,
+                    self.name,
+                    0,
+                    f"cluster {cluster['status']}; alias {self.alias} missing",
+                    missing=True,
                 )
             documents = int(self.client.count(index=self.alias)["count"])
             meta = self._meta()

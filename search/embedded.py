@@ -4,13 +4,16 @@ One SQLite file (separate from the application database) holds the documents' or
 text, their segmented text in an FTS5 table ranked by BM25 with column weights, and side
 tables for facets, numeric fields and suggestions. Readers get a connection per thread
 (WAL lets them run beside the writer); writers take one lock. ``:memory:`` databases use a
-single shared connection under the lock instead.
+single shared connection under the lock instead. When the file is removed or replaced under
+a running process, ``health`` says the index is missing and ``ensure_ready`` reopens the
+path and creates the index again.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import sqlite3
 import threading
 import time
@@ -128,6 +131,10 @@ class EmbeddedBackend:
         self._closed = False
         self._df_cache: dict[str, tuple[int, float]] = {}
         self._count_cache: tuple[int, float] | None = None
+        #: Bumped when the file is reopened; threads then open new connections.
+        self._generation = 0
+        #: (device, inode) of the file the current connections have open.
+        self._identity: tuple[int, int] | None = None
         if not self._memory:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._shared = self._connect() if self._memory else None
@@ -154,7 +161,37 @@ class EmbeddedBackend:
             raise SearchUnavailable(f"cannot open search index {self.path}: {exc}") from exc
         with self._write_lock:
             self._connections.append(conn)
+            if self._identity is None and not self._memory:
+                self._identity = self._file_identity()
         return conn
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def _file_lost(self) -> bool:
+        """True when the index file was removed or replaced since it was opened."""
+        if self._memory or self._identity is None:
+            return False
+        return self._file_identity() != self._identity
+
+    def _reopen(self) -> None:
+        """Close the connections to a lost file so the next use opens the path afresh."""
+        with self._write_lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+            self._generation += 1
+            self._identity = None
+            self._df_cache.clear()
+            self._count_cache = None
+            if not Path(self.path).exists():
+                # The journal of the removed file must not be replayed into the new one.
+                for suffix in ("-wal", "-shm"):
+                    Path(self.path + suffix).unlink(missing_ok=True)
 
     @contextmanager
     def _reader(self) -> Iterator[sqlite3.Connection]:
@@ -165,9 +202,12 @@ class EmbeddedBackend:
                 with self._write_lock:
                     yield self._shared
                 return
+            if self._file_lost():  # another process may already be building the new one
+                self._reopen()
             conn = getattr(self._local, "conn", None)
-            if conn is None:
+            if conn is None or getattr(self._local, "generation", None) != self._generation:
                 conn = self._local.conn = self._connect()
+                self._local.generation = self._generation
             yield conn
         except sqlite3.Error as exc:
             raise SearchUnavailable(f"search index error: {exc}") from exc
@@ -186,7 +226,9 @@ class EmbeddedBackend:
     # -- lifecycle --------------------------------------------------------------------------
 
     def ensure_ready(self) -> None:
-        """Create the index tables if this file has none."""
+        """Create the index tables if this file has none (again, if the file was removed)."""
+        if self._file_lost():
+            self._reopen()
         with self._writer() as conn:
             conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             if not _table_exists(conn, "doc"):
@@ -205,8 +247,15 @@ class EmbeddedBackend:
             self._connections.clear()
 
     def health(self) -> BackendHealth:
-        """Report whether the index file answers."""
+        """Report whether the index file answers, and whether it is still there."""
+        if self._file_lost():
+            detail = f"index file {self.path} was removed or replaced"
+            return BackendHealth(ok=False, backend=self.name, detail=detail, missing=True)
         try:
+            with self._reader() as conn:
+                if not _table_exists(conn, "doc"):
+                    detail = f"index file {self.path} holds no index"
+                    return BackendHealth(ok=False, backend=self.name, detail=detail, missing=True)
             return BackendHealth(ok=True, backend=self.name, documents=self.count())
         except SearchUnavailable as exc:
             return BackendHealth(ok=False, backend=self.name, detail=str(exc))

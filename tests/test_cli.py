@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from app.cli import cli
@@ -103,3 +104,63 @@ def test_reindex_and_worker(cli_db: str, tmp_path: Path, monkeypatch: pytest.Mon
         assert backend.count(["org"]) == 13
     finally:
         backend.close()
+
+
+def test_reindex_keeps_out_listings_closed_as_it_starts(
+    cli_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listings closed (and unindexed by the worker) while the command sets up stay out.
+
+    The command used to read the whole rebuild inside the SQLite snapshot it opened for
+    counting, so listings closed after that came back into the new index.
+    """
+    from app.core import outbox
+    from app.core.audit import Actor
+    from app.core.db import build_engine, build_sessionmaker, session_scope
+    from app.listings import service as listing_service
+    from app.search import engine as search_engine
+    from app.search import service as search_service
+    from search.base import SearchQuery
+    from search.factory import create_backend
+
+    search_path = tmp_path / "search.db"
+    monkeypatch.setenv("KC_SEARCH_PATH", str(search_path))
+    get_settings.cache_clear()
+    assert runner.invoke(cli, ["migrate"]).exit_code == 0
+    assert runner.invoke(cli, ["seed-demo"]).exit_code == 0
+    assert runner.invoke(cli, ["worker", "--once"]).exit_code == 0
+
+    factory = build_sessionmaker(build_engine(cli_db))
+    worker = create_backend("embedded", path=str(search_path))  # the worker process's
+    with factory() as session:
+        published = session.scalars(
+            select(Listing).where(Listing.status == "published", Listing.kind == "achievement")
+        ).all()
+        closing = [(listing.id, listing.title) for listing in published[:3]]
+    counted = search_service.total_documents
+
+    def count_then_close(session: Session) -> int:
+        total = counted(session)
+        with session_scope(factory) as other:
+            admin = other.scalars(select(User).where(User.role == Role.PLATFORM_ADMIN)).first()
+            for listing_id, _ in closing:
+                listing = listing_service.get(other, listing_id, admin)
+                listing_service.close(other, Actor(user=admin), listing, "transferred")
+        search_engine.install(worker)
+        try:
+            assert outbox.drain(factory) >= len(closing)
+        finally:
+            search_engine.install(None)
+        return total
+
+    monkeypatch.setattr(search_service, "total_documents", count_then_close)
+    result = runner.invoke(cli, ["reindex"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(cli, ["worker", "--once"]).exit_code == 0
+    try:
+        for listing_id, title in closing:
+            hits = worker.search(SearchQuery(text=title, types=["achievement"], size=50)).hits
+            assert str(listing_id) not in {hit.id for hit in hits}
+    finally:
+        worker.close()
+        factory.kw["bind"].dispose()

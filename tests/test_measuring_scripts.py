@@ -109,3 +109,26 @@ def test_bench_api_compares_the_api_with_the_backend(corpus: Path, tmp_path: Pat
     )
     assert re.search(r"API p95 / backend p95 = [0-9.]+", out)
     assert re.search(r"serving process RSS \d+ MiB", out)
+
+
+def test_bench_worker_compares_the_worker_with_the_bulk_write() -> None:
+    es_url = os.environ.get("KC_TEST_ELASTICSEARCH_URL", "")
+    backends = ["embedded", "elasticsearch"] if es_url else ["embedded"]
+    out = run(
+        "bench_worker",
+        "--messages",
+        "60",
+        "--single",
+        "5",
+        *(["--es-url", es_url] if es_url else []),
+    )
+    for backend in backends:
+        assert re.search(
+            rf"^{backend}: worker drained 60 index messages in [0-9.]+ s = [0-9.,]+ messages/s; "
+            r"backend bulk write [0-9.,]+ docs/s; ratio [0-9.]+$",
+            out,
+            re.MULTILINE,
+        ), out
+        assert re.search(
+            rf"^{backend}: one message per transaction: [0-9.,]+ messages/s", out, re.M
+        )

@@ -1,10 +1,19 @@
 """The transactional outbox: side effects are written with the change and run after commit.
 
 ``enqueue`` adds a row in the caller's transaction. ``drain`` runs due rows through the
-handler registered for their topic, each in its own transaction, retrying failures with
-exponential back-off until ``outbox_max_attempts``; then the row is marked failed and stays
-visible in the health report. ``OutboxWorker`` drains in a background thread (in-process on
-the embedded default, or in ``kechuang worker``), woken right after a commit that enqueued.
+handler registered for their topic, retrying failures with exponential back-off until
+``outbox_max_attempts``; then the row is marked failed and stays visible in the health report.
+``OutboxWorker`` drains in a background thread (in-process on the embedded default, or in
+``kechuang worker``), woken right after a commit that enqueued.
+
+Most topics run one message per transaction. A topic registered with ``handles_batch``
+(search indexing) runs up to ``BATCH_SIZE`` consecutive messages at once: they are claimed
+together (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several workers share the backlog
+without doing a message twice), performed by one call and marked processed together. When
+that call fails, the batch is run again one message at a time, so only the bad message
+waits for its retry. On SQLite a batch is performed in a read transaction and marked in a
+short write transaction after it, and the worker pauses between batches, so web requests
+waiting for the write lock get their turn.
 """
 
 from __future__ import annotations
@@ -12,12 +21,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,7 +36,12 @@ from app.models import OutboxMessage, PeriodicJobState
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, dict[str, Any]], None]
+#: Performs several messages of one topic in one call; must not write to the database.
+BatchHandler = Callable[[Session, list[dict[str, Any]]], None]
 _handlers: dict[str, Handler] = {}
+_batch_handlers: dict[str, BatchHandler] = {}
+#: Most messages of a batched topic performed by one call.
+BATCH_SIZE = 200
 
 
 def handles(topic: str) -> Callable[[Handler], Handler]:
@@ -35,6 +49,23 @@ def handles(topic: str) -> Callable[[Handler], Handler]:
 
     def register(fn: Handler) -> Handler:
         _handlers[topic] = fn
+        return fn
+
+    return register
+
+
+def handles_batch(topic: str) -> Callable[[BatchHandler], BatchHandler]:
+    """Register the function that performs a batch of messages of ``topic`` at once.
+
+    The function gets the payloads in message order (repeats included) and either performs
+    all of them or raises; it reads the database but must not write to it (on SQLite it runs
+    outside the write lock). A failed batch is retried one message at a time through the
+    same function, so a message that fails alone gets its own back-off.
+    """
+
+    def register(fn: BatchHandler) -> BatchHandler:
+        _batch_handlers[topic] = fn
+        _handlers[topic] = lambda session, payload: fn(session, [payload])
         return fn
 
     return register
@@ -142,9 +173,9 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _due_ids(session: Session, limit: int, topics: set[str] | None) -> list[int]:
+def _due(session: Session, limit: int, topics: set[str] | None) -> list[tuple[int, str]]:
     stmt = (
-        select(OutboxMessage.id)
+        select(OutboxMessage.id, OutboxMessage.topic)
         .where(
             OutboxMessage.processed_at.is_(None),
             OutboxMessage.failed_at.is_(None),
@@ -155,7 +186,24 @@ def _due_ids(session: Session, limit: int, topics: set[str] | None) -> list[int]
     )
     if topics:
         stmt = stmt.where(OutboxMessage.topic.in_(topics))
-    return list(session.scalars(stmt))
+    return [(row.id, row.topic) for row in session.execute(stmt)]
+
+
+def _groups(due: list[tuple[int, str]], batch_size: int) -> Iterator[tuple[str | None, list[int]]]:
+    """Due messages in order: runs of one batched topic (up to ``batch_size``) or singles."""
+    run: list[int] = []
+    run_topic: str | None = None
+    for message_id, topic in due:
+        if run and (topic != run_topic or len(run) >= batch_size):
+            yield run_topic, run
+            run, run_topic = [], None
+        if topic in _batch_handlers:
+            run.append(message_id)
+            run_topic = topic
+        else:
+            yield None, [message_id]
+    if run:
+        yield run_topic, run
 
 
 def _run_one(factory: sessionmaker[Session], message_id: int, max_attempts: int) -> bool:
@@ -198,25 +246,102 @@ def _run_one(factory: sessionmaker[Session], message_id: int, max_attempts: int)
         return True
 
 
+def _run_batch(factory: sessionmaker[Session], topic: str, ids: list[int]) -> int | None:
+    """Claim, perform and mark a batch of one topic; None when it failed as a whole."""
+    handler = _batch_handlers[topic]
+    with factory() as session:
+        single_writer = session.get_bind().dialect.name == "sqlite"
+        with session.begin():
+            stmt = (
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(ids),
+                    OutboxMessage.processed_at.is_(None),
+                    OutboxMessage.failed_at.is_(None),
+                )
+                .order_by(OutboxMessage.id)
+            )
+            if not single_writer:
+                stmt = stmt.with_for_update(skip_locked=True)
+            messages = list(session.scalars(stmt))
+            if not messages:  # other workers took them
+                return 0
+            try:
+                with session.begin_nested():
+                    handler(session, [m.payload for m in messages])
+            except Exception as exc:
+                log.warning(
+                    "outbox batch of %s %s messages failed, running them one by one: %s",
+                    len(messages),
+                    topic,
+                    exc,
+                )
+                return None
+            claimed = [m.id for m in messages]
+            if not single_writer:
+                _mark_processed(session, claimed)
+                return len(claimed)
+        # SQLite: the work ran in a read transaction; the write lock is taken only to mark.
+        with session.begin():
+            declare_write_intent(session)
+            return _mark_processed(session, claimed)
+
+
+def _mark_processed(session: Session, ids: list[int]) -> int:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.processed_at.is_(None))
+        .values(processed_at=utcnow(), attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def drain(
     factory: sessionmaker[Session],
     *,
     max_attempts: int = 8,
     limit: int = 500,
     topics: set[str] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> int:
-    """Run every due message once; returns how many succeeded."""
+    """Run every due message once (up to ``limit``); returns how many succeeded."""
     with factory() as session:
-        ids = _due_ids(session, limit, topics)
+        due = _due(session, limit, topics)
         single_writer = session.get_bind().dialect.name == "sqlite"
     done = 0
-    for message_id in ids:
-        done += _run_one(factory, message_id, max_attempts)
-        if single_writer:
-            # SQLite's waiting writers poll for the lock; taking it again at once would starve
-            # the web requests that wait behind a long backlog until they fail as "locked".
-            time.sleep(SQLITE_WRITER_PAUSE_SECONDS)
+    for topic, ids in _groups(due, batch_size):
+        if topic is not None:
+            batch_done = _run_batch(factory, topic, ids)
+            if batch_done is not None:
+                done += batch_done
+                if single_writer:
+                    time.sleep(SQLITE_WRITER_PAUSE_SECONDS)
+                continue
+        for message_id in ids:
+            done += _run_one(factory, message_id, max_attempts)
+            if single_writer:
+                # SQLite's waiting writers poll for the lock; taking it again at once would
+                # starve the web requests that wait behind a long backlog until they fail.
+                time.sleep(SQLITE_WRITER_PAUSE_SECONDS)
     return done
+
+
+def payloads_since(session: Session, topic: str, since: datetime) -> list[dict[str, Any]]:
+    """Payloads of ``topic`` performed or failed at or after ``since``, or still waiting."""
+    stmt = (
+        select(OutboxMessage.payload)
+        .where(
+            OutboxMessage.topic == topic,
+            or_(
+                OutboxMessage.processed_at >= since,
+                OutboxMessage.failed_at >= since,
+                and_(OutboxMessage.processed_at.is_(None), OutboxMessage.failed_at.is_(None)),
+            ),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return list(session.scalars(stmt))
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.core import outbox
+from app.core.db import utcnow
 from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.indexing import SEARCH_TOPIC
 from app.search import engine, sources, vocabulary
@@ -23,6 +26,12 @@ from search.base import (
 )
 
 log = logging.getLogger(__name__)
+#: Records built and written per bulk request when bringing many up to date.
+REFRESH_CHUNK = 500
+#: How far the clock of a worker on another machine may lag behind this one's.
+CLOCK_SKEW = timedelta(minutes=5)
+#: How often the worker checks that the index is still there.
+INDEX_CHECK_SECONDS = 60.0
 
 DocumentSource = sources.DocumentSource
 register_source = sources.register
@@ -32,19 +41,41 @@ UNAVAILABLE = (
 )
 
 
-@outbox.handles(SEARCH_TOPIC)
-def apply_index_message(session: Session, payload: dict[str, Any]) -> None:
-    """Bring one record's document up to date; SearchUnavailable leaves it for a retry."""
-    source = sources.get(payload["type"])
-    if source is None:
-        raise LookupError(f"no search source for type {payload['type']!r}")
+@outbox.handles_batch(SEARCH_TOPIC)
+def apply_index_messages(session: Session, payloads: list[dict[str, Any]]) -> None:
+    """Bring the records' documents up to date; SearchUnavailable leaves them for a retry."""
     vocabulary.sync(session)
-    backend = engine.current()
-    documents = source.build(session, [payload["id"]])
-    if payload["id"] in documents:
-        backend.index([documents[payload["id"]]])
-    else:
-        backend.delete(source.type, [payload["id"]])
+    refresh(session, engine.current(), [(p["type"], str(p["id"])) for p in payloads])
+
+
+def refresh(session: Session, backend: SearchBackend, keys: Iterable[tuple[str, str]]) -> int:
+    """Index the current state of some records: public ones written, the others removed.
+
+    Documents are built a type at a time and written with one bulk request per
+    REFRESH_CHUNK records. Returns how many records were looked at.
+    """
+    wanted = list(dict.fromkeys(keys))
+    unknown = sorted({t for t, _ in wanted if sources.get(t) is None})
+    if unknown:
+        raise LookupError(f"no search source for type {unknown[0]!r}")
+    for start in range(0, len(wanted), REFRESH_CHUNK):
+        by_type: dict[str, list[str]] = {}
+        for doc_type, doc_id in wanted[start : start + REFRESH_CHUNK]:
+            by_type.setdefault(doc_type, []).append(doc_id)
+        documents: list[SearchDocument] = []
+        gone: dict[str, list[str]] = {}
+        for doc_type, ids in by_type.items():
+            source = sources.get(doc_type)
+            assert source is not None
+            built = source.build(session, ids)
+            documents += built.values()
+            gone[doc_type] = [i for i in ids if i not in built]
+        if documents:
+            backend.index(documents)
+        for doc_type, ids in gone.items():
+            if ids:
+                backend.delete(doc_type, ids)
+    return len(wanted)
 
 
 @outbox.handles(vocabulary.REBUILD_TOPIC)
@@ -53,6 +84,32 @@ def apply_rebuild_message(session: Session, _payload: dict[str, Any]) -> None:
     vocabulary.sync(session, force=True)
     written = reindex(session, engine.current())
     log.info("search index rebuilt with %s documents", written)
+
+
+@outbox.every(INDEX_CHECK_SECONDS, "search.index-check")
+def check_index(session: Session) -> bool:
+    """Recreate an index that is gone or came back empty, and queue its rebuild.
+
+    Elasticsearch restarted without its data, the index deleted, the embedded file removed:
+    the index is created again (empty) and rebuilt from the database, unless a rebuild is
+    already waiting. Returns True when it had to.
+    """
+    try:
+        backend = engine.current()
+    except (ServiceUnavailable, SearchUnavailable):
+        return False  # not installed or unreachable: nothing to judge yet
+    state = backend.health()
+    if not state.missing and (not state.ok or state.documents or not _has_public(session)):
+        return False
+    log.warning("search index %s (%s): recreating and rebuilding it", state.detail, state.backend)
+    backend.ensure_ready()
+    if not outbox.payloads_since(session, vocabulary.REBUILD_TOPIC, utcnow()):
+        outbox.enqueue(session, vocabulary.REBUILD_TOPIC, {"requested_by": "索引自检"})
+    return True
+
+
+def _has_public(session: Session) -> bool:
+    return any(next(iter(s.all_ids(session)), None) is not None for s in sources.all_sources())
 
 
 def _query(
@@ -156,6 +213,8 @@ def health(session: Session) -> dict[str, Any]:
         }
         if state.detail:
             engine_status["detail"] = state.detail
+        if state.missing:
+            engine_status["missing"] = True
     except ServiceUnavailable as exc:
         engine_status = {"status": "unavailable", "detail": exc.detail}
     except SearchUnavailable as exc:
@@ -174,8 +233,18 @@ def reindex(
     *,
     batch_size: int = 500,
     progress: Callable[[int], None] = lambda _n: None,
+    catch_up_session: Callable[[], AbstractContextManager[Session]] | None = None,
 ) -> int:
-    """Rebuild the whole index from the database and swap it in; searches keep answering."""
+    """Rebuild the whole index from the database and swap it in; searches keep answering.
+
+    Records change while the rebuild reads them, and a worker (maybe in another process)
+    performs their index messages against the old index or a new one not yet holding them,
+    so the rebuild may bring back a state that is already gone. After the swap every record
+    whose index message was performed since the rebuild started (or still waits, or failed
+    since) is indexed again from the database. ``catch_up_session`` opens the session for
+    that step; give one when ``session`` reads from a snapshot (a SQLite read transaction).
+    """
+    started = utcnow()
 
     def documents() -> Iterator[SearchDocument]:
         for source in sources.all_sources():
@@ -187,7 +256,34 @@ def reindex(
                 progress(len(batch))
 
     backend.ensure_ready()
-    return backend.rebuild(documents())
+    written = backend.rebuild(documents())
+    if catch_up_session is None:
+        # The rebuild loaded every record into this session; read their current state.
+        session.flush()
+        session.expire_all()
+        caught = catch_up(session, backend, since=started)
+    else:
+        with catch_up_session() as fresh:
+            caught = catch_up(fresh, backend, since=started)
+    if caught:
+        log.info("search rebuild: %s records changed meanwhile were indexed again", caught)
+    return written
+
+
+def touched_since(session: Session, since: datetime) -> list[tuple[str, str]]:
+    """Records named by index messages performed at or after ``since``, waiting, or failed since.
+
+    ``since`` is moved back by CLOCK_SKEW: workers on other machines stamp with their clock.
+    """
+    payloads = outbox.payloads_since(session, SEARCH_TOPIC, since - CLOCK_SKEW)
+    keys = {(str(p["type"]), str(p["id"])): None for p in payloads}
+    return [k for k in keys if sources.get(k[0]) is not None]
+
+
+def catch_up(session: Session, backend: SearchBackend, *, since: datetime) -> int:
+    """Index again, from the database, every record touched since ``since``."""
+    keys = touched_since(session, since)
+    return refresh(session, backend, keys) if keys else 0
 
 
 def total_documents(session: Session) -> int:

@@ -12,6 +12,7 @@ from app.core.db import utcnow
 from app.models import OutboxMessage
 
 calls: list[dict[str, Any]] = []
+batches: list[list[dict[str, Any]]] = []
 
 
 @outbox.handles("test.ok")
@@ -24,9 +25,17 @@ def _fail(_session: Session, payload: dict[str, Any]) -> None:
     raise ConnectionError("engine down")
 
 
+@outbox.handles_batch("test.batch")
+def _batch(_session: Session, payloads: list[dict[str, Any]]) -> None:
+    if any(p.get("bad") for p in payloads):
+        raise ValueError("bad payload")
+    batches.append(payloads)
+
+
 @pytest.fixture(autouse=True)
 def _reset() -> None:
     calls.clear()
+    batches.clear()
 
 
 def _messages(session: Session) -> list[OutboxMessage]:
@@ -80,6 +89,95 @@ class TestDrain:
             outbox.enqueue(s, "test.ok", {}, delay=timedelta(minutes=5))
             s.commit()
         assert outbox.drain(session_factory, topics={"test.ok"}) == 0
+
+
+class TestBatches:
+    def test_a_backlog_is_performed_in_batches(
+        self, session_factory: sessionmaker[Session], session: Session
+    ) -> None:
+        with session_factory() as s:
+            for n in range(5):
+                outbox.enqueue(s, "test.batch", {"n": n})
+            s.commit()
+        assert outbox.drain(session_factory, topics={"test.batch"}, batch_size=2) == 5
+        assert [[p["n"] for p in batch] for batch in batches] == [[0, 1], [2, 3], [4]]
+        messages = _messages(session)
+        assert all(m.processed_at is not None and m.attempts == 1 for m in messages)
+        assert outbox.drain(session_factory, topics={"test.batch"}) == 0
+
+    def test_one_bad_message_does_not_hold_back_the_others(
+        self, session_factory: sessionmaker[Session], session: Session
+    ) -> None:
+        with session_factory() as s:
+            for n in range(4):
+                outbox.enqueue(s, "test.batch", {"n": n, "bad": n == 2})
+            s.commit()
+        assert outbox.drain(session_factory, topics={"test.batch"}) == 3
+        assert [[p["n"] for p in batch] for batch in batches] == [[0], [1], [3]]
+        bad = [m for m in _messages(session) if m.payload["bad"]]
+        assert [m.processed_at for m in bad] == [None]
+        assert bad[0].attempts == 1 and "bad payload" in (bad[0].last_error or "")
+        assert bad[0].available_at > utcnow() + timedelta(seconds=3)
+        assert outbox.stats(session, topics={"test.batch"}).pending == 1
+
+    def test_other_topics_keep_their_place_in_line(
+        self, session_factory: sessionmaker[Session]
+    ) -> None:
+        with session_factory() as s:
+            outbox.enqueue(s, "test.batch", {"n": 0})
+            outbox.enqueue(s, "test.ok", {"n": 1})
+            outbox.enqueue(s, "test.batch", {"n": 2})
+            outbox.enqueue(s, "test.batch", {"n": 3})
+            s.commit()
+        assert outbox.drain(session_factory, topics={"test.batch", "test.ok"}) == 4
+        assert [[p["n"] for p in batch] for batch in batches] == [[0], [2, 3]]
+        assert calls == [{"n": 1}]
+
+
+def test_several_workers_share_a_backlog_without_doing_a_message_twice(
+    engine: Any,
+) -> None:
+    """PostgreSQL: each worker claims a batch with SKIP LOCKED, so none is performed twice."""
+    import threading
+
+    from sqlalchemy import delete
+
+    from app.core.db import build_sessionmaker
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("several worker processes need PostgreSQL; SQLite runs one worker")
+    seen: list[int] = []
+    lock = threading.Lock()
+
+    def slow_batch(_session: Session, payloads: list[dict[str, Any]]) -> None:
+        import time
+
+        time.sleep(0.02)
+        with lock:
+            seen.extend(p["n"] for p in payloads)
+
+    outbox.handles_batch("test.shared")(slow_batch)
+    factory = build_sessionmaker(engine)
+    try:
+        with factory() as s, s.begin():
+            for n in range(600):
+                outbox.enqueue(s, "test.shared", {"n": n})
+
+        def work() -> None:
+            while outbox.drain(factory, topics={"test.shared"}, batch_size=25):
+                pass
+
+        workers = [threading.Thread(target=work) for _ in range(3)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        assert sorted(seen) == list(range(600))
+    finally:
+        with factory() as s, s.begin():
+            s.execute(delete(OutboxMessage).where(OutboxMessage.topic == "test.shared"))
+        outbox._handlers.pop("test.shared", None)
+        outbox._batch_handlers.pop("test.shared", None)
 
 
 def test_backoff_grows_and_is_capped() -> None:
@@ -143,7 +241,10 @@ def test_a_failed_periodic_run_is_retried_soon(session_factory: sessionmaker[Ses
         outbox._periodic.remove(job)
 
 
-def test_web_writes_are_not_starved_while_the_worker_drains_a_backlog(tmp_path: Any) -> None:
+@pytest.mark.parametrize("batched", [False, True], ids=["one-by-one", "batched"])
+def test_web_writes_are_not_starved_while_the_worker_drains_a_backlog(
+    tmp_path: Any, batched: bool
+) -> None:
     """On SQLite a request that writes waits for the worker's lock; it must get its turn.
 
     The worker used to take the lock again the moment it let go, so a request behind a long
@@ -169,7 +270,13 @@ def test_web_writes_are_not_starved_while_the_worker_drains_a_backlog(tmp_path: 
     def slow(_session: Session, _payload: dict[str, Any]) -> None:
         time.sleep(0.03)  # a handler doing real work while holding the write lock
 
-    outbox._handlers["test.slow"] = slow
+    def slow_batch(_session: Session, payloads: list[dict[str, Any]]) -> None:
+        time.sleep(0.03 * len(payloads))  # a batch indexing its documents
+
+    if batched:
+        outbox.handles_batch("test.slow")(slow_batch)
+    else:
+        outbox._handlers["test.slow"] = slow
     try:
         with factory() as session, session.begin():
             for n in range(120):
@@ -190,5 +297,6 @@ def test_web_writes_are_not_starved_while_the_worker_drains_a_backlog(tmp_path: 
         assert failures == []
     finally:
         outbox._handlers.pop("test.slow", None)
+        outbox._batch_handlers.pop("test.slow", None)
         engine.dispose()
         request_engine.dispose()

@@ -11,6 +11,7 @@ from app.core import outbox
 from app.core.audit import Actor
 from app.core.db import utcnow
 from app.core.errors import ServiceUnavailable
+from app.core.indexing import SEARCH_TOPIC
 from app.models import OutboxMessage, User
 from app.models.enums import OrgStatus, OrgType
 from app.orgs import service as org_service
@@ -85,6 +86,25 @@ class TestIndexingThroughOutbox:
         outbox.drain(session_factory)
         assert client.get("/api/v1/search", params={"q": "秸秆"}).json()["total"] == 1
         assert client.get("/api/v1/search", params={"q": "激光雷达"}).json()["total"] == 0
+
+    def test_a_bad_message_in_a_batch_waits_alone(
+        self,
+        client: TestClient,
+        session: Session,
+        session_factory: sessionmaker[Session],
+        platform_admin: User,
+    ) -> None:
+        first = _publish(session, platform_admin, name="长春光感科技有限公司")
+        outbox.enqueue(session, SEARCH_TOPIC, {"type": "spaceship", "id": "1"})
+        second = _publish(session, platform_admin, name="吉林光电研究所有限公司")
+        assert outbox.drain(session_factory) == 2
+        found = client.get("/api/v1/search", params={"q": "激光雷达"}).json()["items"]
+        assert {int(item["id"]) for item in found} == {first, second}
+        waiting = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.processed_at.is_(None))
+        ).all()
+        assert [m.payload["type"] for m in waiting] == ["spaceship"]
+        assert waiting[0].attempts == 1 and "spaceship" in (waiting[0].last_error or "")
 
 
 class TestEngineDown:
