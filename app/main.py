@@ -16,6 +16,7 @@ import app.registry  # noqa: F401  outbox handlers and search sources
 from app.core import handlers
 from app.core.config import Settings, get_settings
 from app.core.db import build_engine, build_sessionmaker
+from app.core.limits import BodyLimitMiddleware
 from app.core.outbox import OutboxWorker
 from app.core.templating import STATIC_DIR, built_navigation
 from app.search import engine as search_engine
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         same_site="lax",
         https_only=settings.session_https_only,
     )
+    app.add_middleware(BodyLimitMiddleware, max_upload_mb=settings.max_upload_mb)
     handlers.install(app)
 
     from app.api import router as api_router

@@ -71,6 +71,7 @@ def http_error(request: Request, exc: Exception) -> Response:
     detail = {
         404: "您访问的页面或资源不存在，可能已被删除或地址有误",
         405: "该地址不支持此请求方法",
+        413: str(exc.detail),
     }.get(exc.status_code, title)
     response = _respond(request, exc.status_code, title, detail)
     if exc.headers:

@@ -1,4 +1,5 @@
-"""Many clients sending the same request at once to a real server, as a tester would.
+"""A real server under hostile clients: many sending the same request at once, or one
+declaring a body it never sends.
 
 ``race_server`` is ``kechuang serve`` in a subprocess on a database of its own: a fresh
 database next to the test database on PostgreSQL (served by two worker processes), a SQLite
