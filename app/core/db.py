@@ -76,9 +76,18 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+#: ``session.info`` key: the session's transaction took the write lock (see below).
+WRITE_TRANSACTION = "write_transaction"
+
+
 def declare_write_intent(session: Session) -> None:
-    """Tell SQLite this transaction will write, so it waits for the lock instead of failing."""
+    """Tell SQLite this transaction will write, so it waits for the lock instead of failing.
+
+    On SQLite the lock is then held until the transaction ends: anything else the same piece
+    of work writes belongs in this session, since a second connection would wait for it.
+    """
     session.connection(execution_options=WRITE_INTENT)
+    session.info[WRITE_TRANSACTION] = True
 
 
 def build_engine(url: str, *, echo: bool = False) -> Engine:

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
-from app.core.db import declare_write_intent, utcnow
+from app.core.db import WRITE_TRANSACTION, declare_write_intent, utcnow
 from app.core.errors import AppError, NotAuthenticated, PermissionDenied
 from app.core.security import token_digest
 from app.models import ApiToken, User
@@ -105,13 +105,18 @@ def _user_from_bearer(session: Session, request: Request, token: str) -> User:
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticated("该令牌所属账号已停用")
-    # Record use at most once a minute, in a transaction of its own so reads stay reads.
+    # Record use at most once a minute. A read records it in a transaction of its own so reads
+    # stay reads; a write already holds SQLite's write lock, and a second connection would wait
+    # for it until the busy timeout, so the write's own transaction records it.
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
-        with request.app.state.sessionmaker() as own, own.begin():
-            declare_write_intent(own)
-            own.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-        row.last_used_at = now
-        session.expire(row, ["last_used_at"])
+        if session.info.get(WRITE_TRANSACTION):
+            row.last_used_at = now
+        else:
+            with request.app.state.sessionmaker() as own, own.begin():
+                declare_write_intent(own)
+                own.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+            row.last_used_at = now
+            session.expire(row, ["last_used_at"])
     request.state.auth_method = "token"
     return user
 
