@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -121,3 +122,50 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+# -- failures of the database itself, as opposed to mistakes in a query -----------------------
+
+#: The database cannot be reached (down, refused, restarting, connection lost).
+UNREACHABLE = "unreachable"
+#: It is there but could not take this work now (a lock, a deadlock, a timeout); try again.
+BUSY = "busy"
+
+_BUSY_SQLSTATES = {"40001", "40P01", "55P03", "57014"}  # serialization, deadlock, lock, timeout
+_UNREACHABLE_SQLSTATES = {"57P01", "57P02", "57P03", "53300"}  # shutdown, starting, too many
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+_SQLITE_UNREACHABLE = ("unable to open database file", "disk i/o error")
+
+
+def database_failure(exc: BaseException) -> str | None:
+    """``UNREACHABLE`` or ``BUSY`` when ``exc`` is the database failing; None for a bug.
+
+    A query that is wrong (a missing table, a broken constraint) is a programming error and
+    stays a 500; only an outage or a lock the caller may retry later is told apart here.
+    """
+    if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free in time
+        return BUSY
+    if isinstance(exc, sa_exc.DisconnectionError):
+        return UNREACHABLE
+    if not isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return None
+    if exc.connection_invalidated:
+        return UNREACHABLE
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        if sqlstate in _BUSY_SQLSTATES:
+            return BUSY
+        if sqlstate.startswith("08") or sqlstate in _UNREACHABLE_SQLSTATES:
+            return UNREACHABLE
+        return None
+    module = type(orig).__module__
+    if module.startswith("psycopg"):  # no SQLSTATE: the server never answered
+        return UNREACHABLE
+    message = str(orig).lower()
+    if module.startswith("sqlite3"):
+        if message.startswith(_SQLITE_BUSY):
+            return BUSY
+        if message.startswith(_SQLITE_UNREACHABLE):
+            return UNREACHABLE
+    return None
