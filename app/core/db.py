@@ -91,6 +91,35 @@ def declare_write_intent(session: Session) -> None:
     session.info[WRITE_TRANSACTION] = True
 
 
+#: ``session.info`` key: the session reads first and takes the write lock only to write.
+READS_FIRST = "reads_first"
+
+
+def reads_first(session: Session) -> Session:
+    """Mark ``session`` to read without the write lock until ``start_writing`` is called.
+
+    For work that reads for long (a large import is validated row by row) and then writes:
+    other writers go on meanwhile, and the lock is held only for the writes themselves.
+    """
+    session.info[READS_FIRST] = True
+    return session
+
+
+def start_writing(session: Session) -> None:
+    """End a ``reads_first`` session's read-only phase and take the write lock.
+
+    The read phase must not have written: its transaction is closed and what it read may
+    have changed since, so the caller re-checks what it relies on. Any other session is left
+    as it is: it writes in the transaction its owner opened.
+    """
+    if not session.info.pop(READS_FIRST, False):
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a reads-first session changed rows before start_writing")
+    session.commit()  # nothing was written: this only ends the read transaction
+    declare_write_intent(session)
+
+
 def build_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
     if url.startswith("sqlite"):

@@ -35,8 +35,8 @@ from sqlalchemy.orm import Session
 from app.core import audit, clock
 from app.core.audit import Actor
 from app.core.config import get_settings
-from app.core.db import utcnow
-from app.core.errors import InvalidInput, PermissionDenied
+from app.core.db import start_writing, utcnow
+from app.core.errors import Conflict, InvalidInput, PermissionDenied
 from app.core.indexing import index_later
 from app.core.money import parse_yuan
 from app.core.pagination import Pagination
@@ -455,6 +455,7 @@ class _Row:
     data: ListingFields
     existing: Listing | None
     suggested: bool
+    version: int | None = None  # the existing listing's, when the row was validated
 
 
 class _Lookups:
@@ -709,7 +710,8 @@ class _Validator:
                 data = data.model_copy(update={"field_code": code})
                 suggested = True
         data = data.model_copy(update={"external_id": key})
-        return _Row(number, org, data, existing, suggested), {}
+        version = existing.version if existing is not None else None
+        return _Row(number, org, data, existing, suggested, version), {}
 
     def _org(self, text: str, errors: dict[str, str]) -> Organization | None:
         if self.as_admin:
@@ -916,6 +918,8 @@ def import_file(
     """Validate every row, then write all of them, or only the valid ones with ``skip_invalid``.
 
     Nothing is written when the report is refused; the caller's transaction holds the rest.
+    A ``reads_first`` session validates without SQLite's write lock and takes it only for the
+    writes; a listing another writer added or changed meanwhile refuses the whole import.
     """
     order = {c.key: i for i, c in enumerate(columns(kind))}
     as_admin = _imports_as_admin(session, actor)
@@ -959,8 +963,32 @@ def import_file(
         return report
     report.skipped = report.total - len(valid)
 
-    _Writer(session, actor, kind, as_admin=as_admin).write_all(valid, report, progress)
+    start_writing(session)
+    with session.begin_nested():  # all rows or none, even if a row fails while writing
+        _refuse_changed_meanwhile(session, kind, valid)
+        _Writer(session, actor, kind, as_admin=as_admin).write_all(valid, report, progress)
     return report
+
+
+def _refuse_changed_meanwhile(session: Session, kind: ListingKind, rows: list[_Row]) -> None:
+    """Conflict when a row's listing was created or changed since it was validated."""
+    now: dict[int, dict[str, int]] = {}
+    for row in rows:
+        if row.org.id not in now:
+            now[row.org.id] = repository.versions_by_external_id(session, row.org.id, kind)
+        key = row.data.external_id
+        assert key is not None
+        current = now[row.org.id].get(key)
+        if current == row.version:
+            continue
+        what = "新增了同一条信息" if row.version is None else "修改了这条信息"
+        if current is None:
+            what = "删除了这条信息"
+        raise Conflict(
+            f"导入期间平台上有人{what}（第{row.number}行：{row.data.title}），"
+            "本次未导入任何内容，请重新导入",
+            title="导入期间信息有变化",
+        )
 
 
 class _Writer:
