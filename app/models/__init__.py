@@ -33,6 +33,7 @@ from app.models.listing import (
     Listing,
     ListingVersion,
 )
+from app.models.mail import MailDelivery
 from app.models.matching import (
     ExpertProfile,
     MatchFeedback,
@@ -92,6 +93,7 @@ __all__ = [
     "IncentiveRule",
     "Listing",
     "ListingVersion",
+    "MailDelivery",
     "MatchFeedback",
     "MatchPipeline",
     "Meeting",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.core import outbox
 from app.core.deps import optional_user
 from app.core.errors import AppError
-from app.models import OutboxMessage
+from app.models import MailDelivery, OutboxMessage
 from app.search import service as search_service
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,16 @@ def _add_details(body: dict[str, Any], session: Session) -> None:
     body["outbox"]["pending_by_topic"] = {
         topic: {"pending": count, "oldest_at": oldest.isoformat() if oldest else None}
         for topic, count, oldest in pending
+    }
+    states = session.execute(
+        select(MailDelivery.state, func.count()).group_by(MailDelivery.state)
+    ).all()
+    body["mail"] = {
+        "by_state": {state: count for state, count in states},
+        "possible_duplicates": session.scalar(
+            select(func.count()).where(MailDelivery.possible_duplicate.is_(True))
+        )
+        or 0,
     }
     failed = session.scalars(
         select(OutboxMessage)

@@ -156,6 +156,7 @@ class TestHealthDetails:
         assert database["dialect"] == session.get_bind().dialect.name
         assert {"host", "port", "name"} <= set(database)
         assert "pending_by_topic" in body["outbox"] and "recent_failures" in body["outbox"]
+        assert "possible_duplicates" in body["mail"]
 
     def test_a_platform_admin_signed_in_on_the_site_sees_them_too(
         self, client: TestClient, platform_admin: User
