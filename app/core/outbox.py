@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -135,6 +135,18 @@ def enqueue(
     session.add(message)
     session.info["outbox_enqueued"] = True
     return message
+
+
+def enqueue_many(session: Session, topic: str, payloads: list[dict[str, Any]]) -> None:
+    """Add many messages in one bulk INSERT, for writers of thousands of rows at once."""
+    if not payloads:
+        return
+    now = utcnow()
+    session.execute(
+        insert(OutboxMessage),
+        [{"topic": topic, "payload": p, "created_at": now, "available_at": now} for p in payloads],
+    )
+    session.info["outbox_enqueued"] = True
 
 
 def backoff(attempts: int) -> timedelta:

@@ -30,6 +30,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.core import audit, clock
@@ -37,7 +38,7 @@ from app.core.audit import Actor
 from app.core.config import get_settings
 from app.core.db import start_writing, utcnow
 from app.core.errors import Conflict, InvalidInput, PermissionDenied
-from app.core.indexing import index_later
+from app.core.indexing import index_later, index_many_later
 from app.core.money import parse_yuan
 from app.core.pagination import Pagination
 from app.core.permissions import Action, authorize, can
@@ -48,8 +49,10 @@ from app.listings.schemas import CONFIDENTIAL_SECTIONS, FIELDS_BY_KIND, ListingF
 from app.listings.search import price_band
 from app.models import (
     Achievement,
+    AuditEvent,
     Demand,
     Listing,
+    ListingVersion,
     Organization,
     User,
 )
@@ -963,10 +966,12 @@ def import_file(
         return report
     report.skipped = report.total - len(valid)
 
+    writer = _Writer(session, actor, kind, as_admin=as_admin)
+    writer.prepare(valid)
     start_writing(session)
     with session.begin_nested():  # all rows or none, even if a row fails while writing
         _refuse_changed_meanwhile(session, kind, valid)
-        _Writer(session, actor, kind, as_admin=as_admin).write_all(valid, report, progress)
+        writer.write_all(valid, report, progress)
     return report
 
 
@@ -992,7 +997,12 @@ def _refuse_changed_meanwhile(session: Session, kind: ListingKind, rows: list[_R
 
 
 class _Writer:
-    """Writes validated rows; an administrator's rows in batches that share one flush."""
+    """Writes validated rows; an administrator's rows in batches that share one flush.
+
+    ``prepare`` builds an administrator's new listings before the write lock is taken; under
+    it, each batch is one flush and its versions, audit events and index messages are one
+    INSERT each.
+    """
 
     BATCH = 250
 
@@ -1004,6 +1014,12 @@ class _Writer:
         self.kind = kind
         self.as_admin = as_admin
         self._owners: dict[int, User] = {}
+        self._new: dict[int, Listing] = {}
+
+    def prepare(self, rows: list[_Row]) -> None:
+        """Build the new listings (outside the session) and read their owners; writes nothing."""
+        if self.as_admin:
+            self._new = {r.number: self._new_published(r) for r in rows if r.existing is None}
 
     def write_all(self, rows: list[_Row], report: ImportReport, progress: Progress | None) -> None:
         for start in range(0, len(rows), self.BATCH):
@@ -1023,7 +1039,9 @@ class _Writer:
         changes: list[tuple[Listing, str, dict[str, Any] | None, dict[str, Any] | None]] = []
         for row in rows:
             if row.existing is None:
-                changes.append((self._new_published(row), "create", None, None))
+                listing = self._new.pop(row.number)
+                self.session.add(listing)
+                changes.append((listing, "create", None, None))
                 outcomes.append("created")
                 continue
             old, new = self._update_in_place(row.existing, row, _without_same_field(row))
@@ -1031,8 +1049,7 @@ class _Writer:
                 changes.append((row.existing, "update", old, new))
             outcomes.append("updated" if new else "unchanged")
         self.session.flush()  # one batch of inserts, and the new rows get their ids
-        for listing, action, before, after in changes:
-            self._record(listing, action, before, after or service.snapshot(listing))
+        self._record_all(changes)
         return outcomes
 
     def _through_service(self, row: _Row, data: ListingFields) -> str:
@@ -1080,7 +1097,6 @@ class _Writer:
             field_suggested=row.suggested,
         )
         service.apply_fields(listing, row.data)
-        self.session.add(listing)
         return listing
 
     def _update_in_place(
@@ -1095,27 +1111,29 @@ class _Writer:
             listing.version += 1
         return old, new
 
-    def _record(
-        self,
-        listing: Listing,
-        action: str,
-        before: dict[str, Any] | None,
-        after: dict[str, Any],
+    def _record_all(
+        self, changes: list[tuple[Listing, str, dict[str, Any] | None, dict[str, Any] | None]]
     ) -> None:
-        """The version row, audit event and reindex request every change gets."""
-        note = "批量导入并发布" if action == "create" else "批量导入更新"
-        service.record_version(self.session, self.actor, listing, note, flush=False)
-        audit.record(
-            self.session,
-            self.actor,
-            f"{self.kind.value}.import_{action}",
-            listing,
-            summary=f"{note}{self.kind.label}：{listing.title}",
-            before=before,
-            after=after,
-            flush=False,  # the batch was flushed once; keep the inserts batched
-        )
-        index_later(self.session, self.kind.value, listing.id)
+        """The version row, audit event and reindex request every change gets, in bulk."""
+        versions, events = [], []
+        for listing, action, before, after in changes:
+            note = "批量导入并发布" if action == "create" else "批量导入更新"
+            state = service.snapshot(listing)
+            versions.append(service.version_values(self.actor, listing, note, state))
+            events.append(
+                audit.event_values(
+                    self.actor,
+                    f"{self.kind.value}.import_{action}",
+                    listing,
+                    summary=f"{note}{self.kind.label}：{listing.title}",
+                    before=before,
+                    after=after or state,
+                )
+            )
+        if changes:
+            self.session.execute(insert(ListingVersion), versions)
+            self.session.execute(insert(AuditEvent), events)
+            index_many_later(self.session, self.kind.value, [c[0].id for c in changes])
 
 
 def _without_same_field(row: _Row) -> ListingFields:
