@@ -31,6 +31,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import insert
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from app.core import audit, clock
@@ -999,9 +1000,10 @@ def _refuse_changed_meanwhile(session: Session, kind: ListingKind, rows: list[_R
 class _Writer:
     """Writes validated rows; an administrator's rows in batches that share one flush.
 
-    ``prepare`` builds an administrator's new listings before the write lock is taken; under
-    it, each batch is one flush and its versions, audit events and index messages are one
-    INSERT each.
+    For an administrator, ``prepare`` does the work of every row before the write lock is
+    taken: it builds the new listings and works out each update's changes. Under the lock a
+    batch is then one INSERT per table for its new listings, their versions, audit events and
+    index messages, and an UPDATE for each listing that changed.
     """
 
     BATCH = 250
@@ -1014,12 +1016,23 @@ class _Writer:
         self.kind = kind
         self.as_admin = as_admin
         self._owners: dict[int, User] = {}
-        self._new: dict[int, Listing] = {}
+        self._new: dict[int, tuple[Listing, dict[str, Any]]] = {}
+        # Per updated row: the fields to apply, the changed values before and after, the state.
+        self._updates: dict[
+            int, tuple[ListingFields, dict[str, Any], dict[str, Any], dict[str, Any]]
+        ] = {}
 
     def prepare(self, rows: list[_Row]) -> None:
-        """Build the new listings (outside the session) and read their owners; writes nothing."""
-        if self.as_admin:
-            self._new = {r.number: self._new_published(r) for r in rows if r.existing is None}
+        """Build the new listings and each update's changes, outside the session; reads only."""
+        if not self.as_admin:
+            return
+        for row in rows:
+            if row.existing is None:
+                listing = self._new_published(row)
+                self._new[row.number] = (listing, service.snapshot(listing))
+            else:
+                data = _without_same_field(row)
+                self._updates[row.number] = (data, *self._changes(row.existing, row, data))
 
     def write_all(self, rows: list[_Row], report: ImportReport, progress: Progress | None) -> None:
         for start in range(0, len(rows), self.BATCH):
@@ -1036,21 +1049,48 @@ class _Writer:
         if not self.as_admin:
             return [self._through_service(row, _without_same_field(row)) for row in rows]
         outcomes: list[str] = []
-        changes: list[tuple[Listing, str, dict[str, Any] | None, dict[str, Any] | None]] = []
+        created: list[tuple[Listing, dict[str, Any]]] = []
+        changes: list[tuple[Listing, str, dict[str, Any] | None, dict[str, Any], Any]] = []
         for row in rows:
             if row.existing is None:
-                listing = self._new.pop(row.number)
-                self.session.add(listing)
-                changes.append((listing, "create", None, None))
+                created.append(self._new.pop(row.number))
                 outcomes.append("created")
                 continue
-            old, new = self._update_in_place(row.existing, row, _without_same_field(row))
+            data, old, new, state = self._updates.pop(row.number)
             if new:
-                changes.append((row.existing, "update", old, new))
+                self._update_in_place(row.existing, row, data)
+                changes.append((row.existing, "update", old, new, state))
             outcomes.append("updated" if new else "unchanged")
-        self.session.flush()  # one batch of inserts, and the new rows get their ids
+        self._insert(created)
+        changes[:0] = [(listing, "create", None, state, state) for listing, state in created]
+        self.session.flush()  # the batch's updates
         self._record_all(changes)
         return outcomes
+
+    def _insert(self, created: list[tuple[Listing, dict[str, Any]]]) -> None:
+        """One INSERT per table for the batch's new listings, which then know their ids."""
+        if not created:
+            return
+        # Core INSERTs with every column given: the ORM's bulk path groups rows by which
+        # columns are empty and would send dozens of small statements per batch.
+        mapper = sa_inspect(repository.MODELS[self.kind])
+        listings = [listing for listing, _state in created]
+        for table in mapper.tables:  # the base table first, then the kind's own
+            keys = {
+                column.key: mapper.get_property_by_column(column).key
+                for column in table.columns
+                if column.key != "id"
+            }
+            rows = [{c: getattr(listing, a) for c, a in keys.items()} for listing in listings]
+            if table is mapper.tables[0]:
+                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+                ids = self.session.scalars(stmt, rows).all()
+                for listing, listing_id in zip(listings, ids, strict=True):
+                    listing.id = listing_id
+            else:
+                for row, listing in zip(rows, listings, strict=True):
+                    row["id"] = listing.id
+                self.session.execute(insert(table), rows)
 
     def _through_service(self, row: _Row, data: ListingFields) -> str:
         if row.existing is None:
@@ -1079,11 +1119,12 @@ class _Writer:
         return self._owners[org.id]
 
     def _new_published(self, row: _Row) -> Listing:
+        """The row's listing as it will be inserted; never added to the session."""
         org = row.org
         now = utcnow()
         listing = repository.MODELS[self.kind](
             kind=self.kind,
-            org=org,
+            org_id=org.id,
             owner_id=self._owner(org).id,
             region_code=org.region_code,
             title="",
@@ -1097,28 +1138,38 @@ class _Writer:
             field_suggested=row.suggested,
         )
         service.apply_fields(listing, row.data)
+        _fill_defaults(listing)
         return listing
 
-    def _update_in_place(
+    def _changes(
         self, listing: Listing, row: _Row, data: ListingFields
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        before = service.snapshot(listing)
+    ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """What importing ``data`` would change on ``listing``, worked out on a copy: the
+        changed values before and after, and the listing's state after."""
+        model = type(listing)
+        copy = model(**{a.key: getattr(listing, a.key) for a in sa_inspect(model).column_attrs})
+        self._update_in_place(copy, row, data)
+        state = service.snapshot(copy)
+        old, new = audit.diff(service.snapshot(listing), state)
+        return old, new, state
+
+    @staticmethod
+    def _update_in_place(listing: Listing, row: _Row, data: ListingFields) -> None:
         service.apply_fields(listing, data)
         if "field_code" in data.model_fields_set:
             listing.field_suggested = row.suggested
-        old, new = audit.diff(before, service.snapshot(listing))
-        if new:
-            listing.version += 1
-        return old, new
+        listing.version += 1
 
     def _record_all(
-        self, changes: list[tuple[Listing, str, dict[str, Any] | None, dict[str, Any] | None]]
+        self, changes: list[tuple[Listing, str, dict[str, Any] | None, dict[str, Any], Any]]
     ) -> None:
-        """The version row, audit event and reindex request every change gets, in bulk."""
+        """The version row, audit event and reindex request every change gets, in bulk.
+
+        A new listing's audit event records it whole; an update's, the fields it changed.
+        """
         versions, events = [], []
-        for listing, action, before, after in changes:
+        for listing, action, before, after, state in changes:
             note = "批量导入并发布" if action == "create" else "批量导入更新"
-            state = service.snapshot(listing)
             versions.append(service.version_values(self.actor, listing, note, state))
             events.append(
                 audit.event_values(
@@ -1127,13 +1178,26 @@ class _Writer:
                     listing,
                     summary=f"{note}{self.kind.label}：{listing.title}",
                     before=before,
-                    after=after or state,
+                    after=after,
                 )
             )
         if changes:
             self.session.execute(insert(ListingVersion), versions)
             self.session.execute(insert(AuditEvent), events)
             index_many_later(self.session, self.kind.value, [c[0].id for c in changes])
+
+
+def _fill_defaults(obj: Any) -> None:
+    """Give a row built outside the session the values its columns' defaults would on flush,
+    so it can be inserted in bulk and its snapshot taken before (as the flushed row's)."""
+    for attr in sa_inspect(type(obj)).column_attrs:
+        default = attr.columns[0].default
+        if attr.key in obj.__dict__ or attr.key == "id" or default is None:
+            continue
+        if default.is_scalar:
+            setattr(obj, attr.key, default.arg)
+        elif default.is_callable:
+            setattr(obj, attr.key, default.arg(None))
 
 
 def _without_same_field(row: _Row) -> ListingFields:
