@@ -13,14 +13,23 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.accounts import service as account_service
 from app.accounts.schemas import TokenCreate
 from app.core.audit import Actor
 from app.core.config import Settings
-from app.core.db import build_engine, build_sessionmaker, session_scope
+from app.core.db import BUSY as BUSY_FAILURE
+from app.core.db import UNREACHABLE as UNREACHABLE_FAILURE
+from app.core.db import (
+    WRITE_INTENT,
+    build_engine,
+    build_sessionmaker,
+    database_failure,
+    session_scope,
+)
 from app.models import User
 from search.base import SearchBackend
 from tests.factories.accounts import make_user
@@ -163,3 +172,43 @@ class TestHealthDetails:
     ) -> None:
         login(client, platform_admin)
         assert "dialect" in client.get("/api/v1/health").json()["database"]
+
+
+class TestTellsFailuresFromBugs:
+    """Real errors from the test database, whichever it is."""
+
+    def test_waiting_too_long_for_a_lock_is_busy(self, engine: Engine) -> None:
+        with engine.connect() as holder, engine.connect() as waiter:
+            if engine.dialect.name == "postgresql":
+                holder.begin()
+                holder.execute(text("LOCK TABLE periodic_job_state IN ACCESS EXCLUSIVE MODE"))
+                waiter.begin()
+                waiter.execute(text("SET LOCAL lock_timeout = '200ms'"))
+                blocked = "SELECT 1 FROM periodic_job_state"
+            else:  # both transactions take the write lock first (BEGIN IMMEDIATE)
+                holder = holder.execution_options(**WRITE_INTENT)
+                holder.exec_driver_sql("SELECT 1")
+                waiter.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA busy_timeout=200"
+                )
+                waiter = waiter.execution_options(**WRITE_INTENT)
+                blocked = "SELECT 1"
+            with pytest.raises(OperationalError) as raised:
+                waiter.exec_driver_sql(blocked)
+            holder.rollback()
+        assert database_failure(raised.value) == BUSY_FAILURE
+
+    def test_a_missing_table_is_a_bug(self, engine: Engine) -> None:
+        with engine.connect() as conn, pytest.raises(DBAPIError) as raised:
+            conn.execute(text("SELECT * FROM no_such_table"))
+        assert database_failure(raised.value) is None
+
+    def test_a_refused_connection_is_unreachable(self) -> None:
+        url = f"postgresql+psycopg://kechuang:kechuang@127.0.0.1:{_closed_port()}/kechuang"
+        down = build_engine(url)
+        try:
+            with pytest.raises(OperationalError) as raised:
+                down.connect()
+        finally:
+            down.dispose()
+        assert database_failure(raised.value) == UNREACHABLE_FAILURE
