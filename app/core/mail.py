@@ -76,14 +76,20 @@ def deliver(session: Session, payload: dict[str, Any]) -> None:
         bind=session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )
 
-    def after_commit(_session: Session) -> None:
-        _transmit(factory, delivery.payload, attempt=attempt, repeat=repeat)
+    payload = delivery.payload
+    due = [True]  # sent at most once, and only if this transaction commits
+
+    def after_commit(committed: Session) -> None:
+        # Releasing a savepoint (the outbox runs handlers in one) commits nothing yet.
+        if due and not committed.in_nested_transaction():
+            due.clear()
+            _transmit(factory, payload, attempt=attempt, repeat=repeat)
 
     def after_rollback(_session: Session) -> None:
-        event.remove(session, "after_commit", after_commit)
+        due.clear()
 
-    event.listen(session, "after_commit", after_commit, once=True)
-    event.listen(session, "after_soft_rollback", after_rollback, once=True)
+    event.listen(session, "after_commit", after_commit)
+    event.listen(session, "after_rollback", after_rollback)
 
 
 def _transmit(

@@ -14,8 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import mail, outbox
-from app.core.db import utcnow
+from app.core.db import session_scope, utcnow
 from app.models import MailDelivery
+from tests.file_db import FileDatabase, file_db, migrated_sqlite_file
+
+__all__ = ["file_db", "migrated_sqlite_file"]
 
 TO = "zhang.wei@example.cn"
 
@@ -112,3 +115,18 @@ def test_a_recent_attempt_is_not_resent(
     )
     session.flush()
     assert mail.resend_unconfirmed(session) == 0
+
+
+def test_the_worker_on_a_sqlite_file_records_the_answer_after_sending(
+    file_db: FileDatabase, var_dir: Path
+) -> None:
+    # Its own connections: the answer is recorded once the outbox transaction has let go of
+    # SQLite's write lock.
+    with session_scope(file_db.factory) as session:
+        mail.send_mail(session, to=TO, subject="成果已发布（文件库）", body="您的成果已发布。")
+    assert outbox.drain(file_db.factory, topics={mail.TOPIC}) == 1
+    [entry] = _entries(var_dir, "成果已发布（文件库）")
+    with file_db.factory() as session:
+        delivery = session.scalars(select(MailDelivery)).one()
+        assert delivery.message_id == _header(entry, "Message-ID")
+        assert (delivery.state, delivery.attempts) == ("sent", 1)
