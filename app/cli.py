@@ -260,7 +260,7 @@ def import_listings(
     from rich.table import Table
 
     from app.core.audit import Actor
-    from app.core.db import session_scope
+    from app.core.db import reads_first, session_scope
     from app.core.errors import AppError
     from app.listings import transfer
 
@@ -279,6 +279,7 @@ def import_listings(
                 transient=True,
             ) as progress,
         ):
+            reads_first(session)  # validate without the write lock; write in a short one
             user = _user_by_email(session, as_email)
             tasks: dict[str, TaskID] = {}
 

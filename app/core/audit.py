@@ -80,16 +80,28 @@ def record(
     """
     if flush:
         session.flush()
-    event = AuditEvent(
-        actor_id=actor.user_id,
-        actor_label=actor.display,
-        action=action,
-        object_type=getattr(obj, "__tablename__", type(obj).__name__.lower()),
-        object_id=str(getattr(obj, "id", "") or ""),
-        summary=summary[:300],
-        before=before,
-        after=after,
-        ip=actor.ip,
-    )
+    event = AuditEvent(**event_values(actor, action, obj, summary, before, after))
     session.add(event)
     return event
+
+
+def event_values(
+    actor: Actor,
+    action: str,
+    obj: Any,
+    summary: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The columns of ``record``'s event, for writers that insert thousands in one statement."""
+    return {
+        "actor_id": actor.user_id,
+        "actor_label": actor.display,
+        "action": action,
+        "object_type": getattr(obj, "__tablename__", type(obj).__name__.lower()),
+        "object_id": str(getattr(obj, "id", "") or ""),
+        "summary": summary[:300],
+        "before": before,
+        "after": after,
+        "ip": actor.ip,
+    }

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect, select
-from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -77,9 +77,47 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+#: ``session.info`` key: the session's transaction took the write lock (see below).
+WRITE_TRANSACTION = "write_transaction"
+
+
 def declare_write_intent(session: Session) -> None:
-    """Tell SQLite this transaction will write, so it waits for the lock instead of failing."""
+    """Tell SQLite this transaction will write, so it waits for the lock instead of failing.
+
+    On SQLite the lock is then held until the transaction ends: anything else the same piece
+    of work writes belongs in this session, since a second connection would wait for it.
+    """
     session.connection(execution_options=WRITE_INTENT)
+    session.info[WRITE_TRANSACTION] = True
+
+
+#: ``session.info`` key: the session reads first and takes the write lock only to write.
+READS_FIRST = "reads_first"
+
+
+def reads_first(session: Session) -> Session:
+    """Mark ``session`` to read without the write lock until ``start_writing`` is called.
+
+    For work that reads for long (a large import is validated row by row) and then writes:
+    other writers go on meanwhile, and the lock is held only for the writes themselves.
+    """
+    session.info[READS_FIRST] = True
+    return session
+
+
+def start_writing(session: Session) -> None:
+    """End a ``reads_first`` session's read-only phase and take the write lock.
+
+    The read phase must not have written: its transaction is closed and what it read may
+    have changed since, so the caller re-checks what it relies on. Any other session is left
+    as it is: it writes in the transaction its owner opened.
+    """
+    if not session.info.pop(READS_FIRST, False):
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a reads-first session changed rows before start_writing")
+    session.commit()  # nothing was written: this only ends the read transaction
+    declare_write_intent(session)
 
 
 class RowGone(LookupError):
@@ -113,7 +151,7 @@ def lock_row(obj: Any) -> None:
         raise RowGone(f"{mapper.class_.__name__} {key} no longer exists")
     try:
         session.refresh(obj, attribute_names=[attr.key for attr in mapper.column_attrs])
-    except InvalidRequestError as exc:  # deleted between the lock and the read
+    except sa_exc.InvalidRequestError as exc:  # deleted between the lock and the read
         raise RowGone(str(exc)) from exc
 
 
@@ -148,3 +186,54 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+# -- failures of the database itself, as opposed to mistakes in a query -----------------------
+
+#: The database cannot be reached (down, refused, restarting, connection lost).
+UNREACHABLE = "unreachable"
+#: It is there but could not take this work now (a lock, a deadlock, a timeout); try again.
+BUSY = "busy"
+RACE = "race"
+
+_RACE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock: two requests collided
+_BUSY_SQLSTATES = {"55P03", "57014"}  # lock not available, statement timeout
+_UNREACHABLE_SQLSTATES = {"57P01", "57P02", "57P03", "53300"}  # shutdown, starting, too many
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+_SQLITE_UNREACHABLE = ("unable to open database file", "disk i/o error")
+
+
+def database_failure(exc: BaseException) -> str | None:
+    """``UNREACHABLE``, ``BUSY`` or ``RACE`` when ``exc`` is the database failing; None for a bug.
+
+    A query that is wrong (a missing table, a broken constraint) is a programming error and
+    stays a 500; only an outage or a lock the caller may retry later is told apart here.
+    """
+    if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free in time
+        return BUSY
+    if isinstance(exc, sa_exc.DisconnectionError):
+        return UNREACHABLE
+    if not isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return None
+    if exc.connection_invalidated:
+        return UNREACHABLE
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        if sqlstate in _RACE_SQLSTATES:
+            return RACE
+        if sqlstate in _BUSY_SQLSTATES:
+            return BUSY
+        if sqlstate.startswith("08") or sqlstate in _UNREACHABLE_SQLSTATES:
+            return UNREACHABLE
+        return None
+    module = type(orig).__module__
+    if module.startswith("psycopg"):  # no SQLSTATE: the server never answered
+        return UNREACHABLE
+    message = str(orig).lower()
+    if module.startswith("sqlite3"):
+        if message.startswith(_SQLITE_BUSY):
+            return BUSY
+        if message.startswith(_SQLITE_UNREACHABLE):
+            return UNREACHABLE
+    return None

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
-from app.core.db import declare_write_intent, utcnow
+from app.core.db import READS_FIRST, WRITE_TRANSACTION, declare_write_intent, reads_first, utcnow
 from app.core.errors import AppError, NotAuthenticated, PermissionDenied
 from app.core.security import token_digest
 from app.models import ApiToken, User
@@ -23,13 +23,16 @@ SESSION_CSRF = "csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+_Endpoint = TypeVar("_Endpoint", bound=Callable[..., Any])
 
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request, committed once after the handler returns."""
     session: Session = request.app.state.sessionmaker()
     request.state.db = session  # pages read small extras (the unread count) through it
-    if request.method not in _SAFE_METHODS:
+    if getattr(request.scope.get("endpoint"), READS_FIRST, False):
+        reads_first(session)
+    elif request.method not in _SAFE_METHODS:
         declare_write_intent(session)
     try:
         yield session
@@ -65,6 +68,16 @@ def _declares_writes(session: SessionDep) -> None:
 #: For a GET route that writes (marking messages read, logging a view): put it in the route's
 #: ``dependencies`` so it runs before the first query and SQLite takes its write lock first.
 WRITES = Depends(_declares_writes)
+
+
+def writes_late(endpoint: _Endpoint) -> _Endpoint:
+    """Mark a write route that reads for long before it writes (a large import).
+
+    Its session reads without SQLite's write lock; the route calls ``db.start_writing`` when
+    it has checked everything, so other writers are held up only while it writes.
+    """
+    setattr(endpoint, READS_FIRST, True)
+    return endpoint
 
 
 def csrf_token(request: Request) -> str:
@@ -105,11 +118,11 @@ def _user_from_bearer(session: Session, request: Request, token: str) -> User:
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticated("该令牌所属账号已停用")
-    # Record use at most once a minute. A write request records it in its own transaction,
-    # which already holds SQLite's write lock (a second connection would wait for it in vain);
-    # a read records it in a transaction of its own, so reads stay reads.
+    # Record use at most once a minute. A read records it in a transaction of its own so reads
+    # stay reads; a write already holds SQLite's write lock, and a second connection would wait
+    # for it until the busy timeout, so the write's own transaction records it.
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
-        if request.method not in _SAFE_METHODS:
+        if session.info.get(WRITE_TRANSACTION):
             row.last_used_at = now
         else:
             with request.app.state.sessionmaker() as own, own.begin():

@@ -8,11 +8,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.errors import STATUS_TITLES, AppError
-from app.core.races import lost_race
+from app.core.db import BUSY, RACE, database_failure
+from app.core.errors import STATUS_TITLES, AppError, Conflict
+from app.core.races import RACE_MESSAGE, lost_race
 from app.core.templating import render
 from app.core.validation import error_map
 
@@ -91,6 +92,31 @@ def unhandled_error(request: Request, exc: Exception) -> Response:
     )
 
 
+DATABASE_UNREACHABLE = "数据库暂时无法连接，请稍后重试"
+DATABASE_BUSY = "系统繁忙，请稍后重试"
+RETRY_AFTER_SECONDS = {"busy": 5, "unreachable": 30}
+
+
+def database_error(request: Request, exc: Exception) -> Response:
+    """The database down or too busy: a 503 the client may retry; any other database error is a
+    bug and stays a 500. The page neither shows the error's text nor asks the database again."""
+    failure = database_failure(exc)
+    if failure is None:
+        return unhandled_error(request, exc)
+    if failure == RACE:  # a deadlock or serialization failure: the other request went first
+        log.warning("database %s on %s %s: %s", failure, request.method, request.url.path, exc)
+        return app_error(request, Conflict(RACE_MESSAGE))
+    log.error(
+        "database %s on %s %s: %s", failure, request.method, request.url.path, exc, exc_info=exc
+    )
+    request.state.db = None  # the page would count unread notifications in it
+    request.state.user = None  # and could not load what it shows of the person
+    detail = DATABASE_BUSY if failure == BUSY else DATABASE_UNREACHABLE
+    response = _respond(request, 503, STATUS_TITLES[503], detail)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS[failure])
+    return response
+
+
 def install(app: FastAPI) -> None:
     # The handlers are plain ``def``: an error page counts the person's unread notifications in
     # the database, so Starlette runs them in the thread pool, off the event loop.
@@ -98,4 +124,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity_error)
+    app.add_exception_handler(SQLAlchemyError, database_error)
     app.add_exception_handler(Exception, unhandled_error)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.core.outbox import enqueue
+from app.core.outbox import enqueue, enqueue_many
 from app.models import OutboxMessage
 
 SEARCH_TOPIC = "search.index"
@@ -25,3 +25,9 @@ def index_later(session: Session, doc_type: str, doc_id: int | str) -> None:
         ):
             return
     enqueue(session, SEARCH_TOPIC, payload)
+
+
+def index_many_later(session: Session, doc_type: str, doc_ids: list[int]) -> None:
+    """Queue (re)indexing of many records at once, each once (a bulk writer's ``index_later``)."""
+    unique = dict.fromkeys(str(i) for i in doc_ids)
+    enqueue_many(session, SEARCH_TOPIC, [{"type": doc_type, "id": i} for i in unique])

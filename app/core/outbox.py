@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, event, func, or_, select, update
+from sqlalchemy import and_, event, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -166,6 +166,18 @@ def enqueue(
     session.add(message)
     session.info["outbox_enqueued"] = True
     return message
+
+
+def enqueue_many(session: Session, topic: str, payloads: list[dict[str, Any]]) -> None:
+    """Add many messages in one bulk INSERT, for writers of thousands of rows at once."""
+    if not payloads:
+        return
+    now = utcnow()
+    session.execute(
+        insert(OutboxMessage),
+        [{"topic": topic, "payload": p, "created_at": now, "available_at": now} for p in payloads],
+    )
+    session.info["outbox_enqueued"] = True
 
 
 def backoff(attempts: int) -> timedelta:

@@ -9,7 +9,7 @@ from starlette.datastructures import FormData
 from app.core import clock
 from app.core.audit import Actor
 from app.core.config import get_settings
-from app.core.deps import CurrentUser, OptionalUser, SessionDep, client_ip
+from app.core.deps import CurrentUser, OptionalUser, SessionDep, client_ip, writes_late
 from app.core.errors import AppError, NotFound, PermissionDenied
 from app.core.pages import SubmittedForm, page_router, uploaded_file
 from app.core.pagination import query_filters
@@ -128,6 +128,7 @@ def my_import_form(request: Request, user: CurrentUser, kind: str = "achievement
 
 
 @router.post("/me/import")
+@writes_late  # validates a large file before it takes the write lock
 def my_import(
     request: Request, session: SessionDep, user: CurrentUser, form: SubmittedForm
 ) -> Response:
@@ -141,6 +142,7 @@ def admin_import_form(request: Request, user: CurrentUser, kind: str = "achievem
 
 
 @router.post("/admin/import")
+@writes_late  # validates a large file before it takes the write lock
 def admin_import(
     request: Request, session: SessionDep, user: CurrentUser, form: SubmittedForm
 ) -> Response:

@@ -65,6 +65,16 @@ def of_org(
     return stmt.order_by(Listing.updated_at.desc(), Listing.id.desc())
 
 
+def versions_by_external_id(session: Session, org_id: int, kind: ListingKind) -> dict[str, int]:
+    """The organisation's listings of ``kind`` that have an external id: their versions now."""
+    rows = session.execute(
+        select(Listing.external_id, Listing.version).where(
+            Listing.org_id == org_id, Listing.kind == kind, Listing.external_id.is_not(None)
+        )
+    )
+    return {key: version for key, version in rows if key}
+
+
 def review_queue(reviewer: User, kind: ListingKind | None) -> Select[Listing]:
     model = MODELS[kind] if kind else Listing
     stmt = _with_org(select(model).where(Listing.status == ListingStatus.SUBMITTED))

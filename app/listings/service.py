@@ -138,16 +138,21 @@ def record_version(
     """Keep the listing as it now is in its history (``flush=False`` for batched writers)."""
     if flush:
         session.flush()
-    session.add(
-        ListingVersion(
-            listing_id=listing.id,
-            version=listing.version,
-            status=listing.status.value,
-            snapshot=snapshot(listing),
-            changed_by_id=actor.user_id,
-            note=note,
-        )
-    )
+    session.add(ListingVersion(**version_values(actor, listing, note)))
+
+
+def version_values(
+    actor: Actor, listing: Listing, note: str, state: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The columns of ``record_version``'s row; ``state`` is the listing's snapshot if taken."""
+    return {
+        "listing_id": listing.id,
+        "version": listing.version,
+        "status": listing.status.value,
+        "snapshot": state if state is not None else snapshot(listing),
+        "changed_by_id": actor.user_id,
+        "note": note,
+    }
 
 
 def _check_taxonomy(session: Session, data: ListingFields) -> None:

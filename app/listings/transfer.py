@@ -30,14 +30,16 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import insert
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from app.core import audit, clock
 from app.core.audit import Actor
 from app.core.config import get_settings
-from app.core.db import utcnow
-from app.core.errors import InvalidInput, PermissionDenied
-from app.core.indexing import index_later
+from app.core.db import start_writing, utcnow
+from app.core.errors import Conflict, InvalidInput, PermissionDenied
+from app.core.indexing import index_later, index_many_later
 from app.core.money import parse_yuan
 from app.core.pagination import Pagination
 from app.core.permissions import Action, authorize, can
@@ -48,8 +50,10 @@ from app.listings.schemas import CONFIDENTIAL_SECTIONS, FIELDS_BY_KIND, ListingF
 from app.listings.search import price_band
 from app.models import (
     Achievement,
+    AuditEvent,
     Demand,
     Listing,
+    ListingVersion,
     Organization,
     User,
 )
@@ -455,6 +459,7 @@ class _Row:
     data: ListingFields
     existing: Listing | None
     suggested: bool
+    version: int | None = None  # the existing listing's, when the row was validated
 
 
 class _Lookups:
@@ -709,7 +714,8 @@ class _Validator:
                 data = data.model_copy(update={"field_code": code})
                 suggested = True
         data = data.model_copy(update={"external_id": key})
-        return _Row(number, org, data, existing, suggested), {}
+        version = existing.version if existing is not None else None
+        return _Row(number, org, data, existing, suggested, version), {}
 
     def _org(self, text: str, errors: dict[str, str]) -> Organization | None:
         if self.as_admin:
@@ -916,6 +922,8 @@ def import_file(
     """Validate every row, then write all of them, or only the valid ones with ``skip_invalid``.
 
     Nothing is written when the report is refused; the caller's transaction holds the rest.
+    A ``reads_first`` session validates without SQLite's write lock and takes it only for the
+    writes; a listing another writer added or changed meanwhile refuses the whole import.
     """
     order = {c.key: i for i, c in enumerate(columns(kind))}
     as_admin = _imports_as_admin(session, actor)
@@ -959,12 +967,44 @@ def import_file(
         return report
     report.skipped = report.total - len(valid)
 
-    _Writer(session, actor, kind, as_admin=as_admin).write_all(valid, report, progress)
+    writer = _Writer(session, actor, kind, as_admin=as_admin)
+    writer.prepare(valid)
+    start_writing(session)
+    with session.begin_nested():  # all rows or none, even if a row fails while writing
+        _refuse_changed_meanwhile(session, kind, valid)
+        writer.write_all(valid, report, progress)
     return report
 
 
+def _refuse_changed_meanwhile(session: Session, kind: ListingKind, rows: list[_Row]) -> None:
+    """Conflict when a row's listing was created or changed since it was validated."""
+    now: dict[int, dict[str, int]] = {}
+    for row in rows:
+        if row.org.id not in now:
+            now[row.org.id] = repository.versions_by_external_id(session, row.org.id, kind)
+        key = row.data.external_id
+        assert key is not None
+        current = now[row.org.id].get(key)
+        if current == row.version:
+            continue
+        what = "新增了同一条信息" if row.version is None else "修改了这条信息"
+        if current is None:
+            what = "删除了这条信息"
+        raise Conflict(
+            f"导入期间平台上有人{what}（第{row.number}行：{row.data.title}），"
+            "本次未导入任何内容，请重新导入",
+            title="导入期间信息有变化",
+        )
+
+
 class _Writer:
-    """Writes validated rows; an administrator's rows in batches that share one flush."""
+    """Writes validated rows; an administrator's rows in batches that share one flush.
+
+    For an administrator, ``prepare`` does the work of every row before the write lock is
+    taken: it builds the new listings and works out each update's changes. Under the lock a
+    batch is then one INSERT per table for its new listings, their versions, audit events and
+    index messages, and an UPDATE for each listing that changed.
+    """
 
     BATCH = 250
 
@@ -976,6 +1016,23 @@ class _Writer:
         self.kind = kind
         self.as_admin = as_admin
         self._owners: dict[int, User] = {}
+        self._new: dict[int, tuple[Listing, dict[str, Any]]] = {}
+        # Per updated row: the fields to apply, the changed values before and after, the state.
+        self._updates: dict[
+            int, tuple[ListingFields, dict[str, Any], dict[str, Any], dict[str, Any]]
+        ] = {}
+
+    def prepare(self, rows: list[_Row]) -> None:
+        """Build the new listings and each update's changes, outside the session; reads only."""
+        if not self.as_admin:
+            return
+        for row in rows:
+            if row.existing is None:
+                listing = self._new_published(row)
+                self._new[row.number] = (listing, service.snapshot(listing))
+            else:
+                data = _without_same_field(row)
+                self._updates[row.number] = (data, *self._changes(row.existing, row, data))
 
     def write_all(self, rows: list[_Row], report: ImportReport, progress: Progress | None) -> None:
         for start in range(0, len(rows), self.BATCH):
@@ -992,20 +1049,48 @@ class _Writer:
         if not self.as_admin:
             return [self._through_service(row, _without_same_field(row)) for row in rows]
         outcomes: list[str] = []
-        changes: list[tuple[Listing, str, dict[str, Any] | None, dict[str, Any] | None]] = []
+        created: list[tuple[Listing, dict[str, Any]]] = []
+        changes: list[tuple[Listing, str, dict[str, Any] | None, dict[str, Any], Any]] = []
         for row in rows:
             if row.existing is None:
-                changes.append((self._new_published(row), "create", None, None))
+                created.append(self._new.pop(row.number))
                 outcomes.append("created")
                 continue
-            old, new = self._update_in_place(row.existing, row, _without_same_field(row))
+            data, old, new, state = self._updates.pop(row.number)
             if new:
-                changes.append((row.existing, "update", old, new))
+                self._update_in_place(row.existing, row, data)
+                changes.append((row.existing, "update", old, new, state))
             outcomes.append("updated" if new else "unchanged")
-        self.session.flush()  # one batch of inserts, and the new rows get their ids
-        for listing, action, before, after in changes:
-            self._record(listing, action, before, after or service.snapshot(listing))
+        self._insert(created)
+        changes[:0] = [(listing, "create", None, state, state) for listing, state in created]
+        self.session.flush()  # the batch's updates
+        self._record_all(changes)
         return outcomes
+
+    def _insert(self, created: list[tuple[Listing, dict[str, Any]]]) -> None:
+        """One INSERT per table for the batch's new listings, which then know their ids."""
+        if not created:
+            return
+        # Core INSERTs with every column given: the ORM's bulk path groups rows by which
+        # columns are empty and would send dozens of small statements per batch.
+        mapper = sa_inspect(repository.MODELS[self.kind])
+        listings = [listing for listing, _state in created]
+        for table in mapper.tables:  # the base table first, then the kind's own
+            keys = {
+                column.key: mapper.get_property_by_column(column).key
+                for column in table.columns
+                if column.key != "id"
+            }
+            rows = [{c: getattr(listing, a) for c, a in keys.items()} for listing in listings]
+            if table is mapper.tables[0]:
+                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+                ids = self.session.scalars(stmt, rows).all()
+                for listing, listing_id in zip(listings, ids, strict=True):
+                    listing.id = listing_id
+            else:
+                for row, listing in zip(rows, listings, strict=True):
+                    row["id"] = listing.id
+                self.session.execute(insert(table), rows)
 
     def _through_service(self, row: _Row, data: ListingFields) -> str:
         if row.existing is None:
@@ -1034,11 +1119,12 @@ class _Writer:
         return self._owners[org.id]
 
     def _new_published(self, row: _Row) -> Listing:
+        """The row's listing as it will be inserted; never added to the session."""
         org = row.org
         now = utcnow()
         listing = repository.MODELS[self.kind](
             kind=self.kind,
-            org=org,
+            org_id=org.id,
             owner_id=self._owner(org).id,
             region_code=org.region_code,
             title="",
@@ -1052,42 +1138,66 @@ class _Writer:
             field_suggested=row.suggested,
         )
         service.apply_fields(listing, row.data)
-        self.session.add(listing)
+        _fill_defaults(listing)
         return listing
 
-    def _update_in_place(
+    def _changes(
         self, listing: Listing, row: _Row, data: ListingFields
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        before = service.snapshot(listing)
+    ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """What importing ``data`` would change on ``listing``, worked out on a copy: the
+        changed values before and after, and the listing's state after."""
+        model = type(listing)
+        copy = model(**{a.key: getattr(listing, a.key) for a in sa_inspect(model).column_attrs})
+        self._update_in_place(copy, row, data)
+        state = service.snapshot(copy)
+        old, new = audit.diff(service.snapshot(listing), state)
+        return old, new, state
+
+    @staticmethod
+    def _update_in_place(listing: Listing, row: _Row, data: ListingFields) -> None:
         service.apply_fields(listing, data)
         if "field_code" in data.model_fields_set:
             listing.field_suggested = row.suggested
-        old, new = audit.diff(before, service.snapshot(listing))
-        if new:
-            listing.version += 1
-        return old, new
+        listing.version += 1
 
-    def _record(
-        self,
-        listing: Listing,
-        action: str,
-        before: dict[str, Any] | None,
-        after: dict[str, Any],
+    def _record_all(
+        self, changes: list[tuple[Listing, str, dict[str, Any] | None, dict[str, Any], Any]]
     ) -> None:
-        """The version row, audit event and reindex request every change gets."""
-        note = "批量导入并发布" if action == "create" else "批量导入更新"
-        service.record_version(self.session, self.actor, listing, note, flush=False)
-        audit.record(
-            self.session,
-            self.actor,
-            f"{self.kind.value}.import_{action}",
-            listing,
-            summary=f"{note}{self.kind.label}：{listing.title}",
-            before=before,
-            after=after,
-            flush=False,  # the batch was flushed once; keep the inserts batched
-        )
-        index_later(self.session, self.kind.value, listing.id)
+        """The version row, audit event and reindex request every change gets, in bulk.
+
+        A new listing's audit event records it whole; an update's, the fields it changed.
+        """
+        versions, events = [], []
+        for listing, action, before, after, state in changes:
+            note = "批量导入并发布" if action == "create" else "批量导入更新"
+            versions.append(service.version_values(self.actor, listing, note, state))
+            events.append(
+                audit.event_values(
+                    self.actor,
+                    f"{self.kind.value}.import_{action}",
+                    listing,
+                    summary=f"{note}{self.kind.label}：{listing.title}",
+                    before=before,
+                    after=after,
+                )
+            )
+        if changes:
+            self.session.execute(insert(ListingVersion), versions)
+            self.session.execute(insert(AuditEvent), events)
+            index_many_later(self.session, self.kind.value, [c[0].id for c in changes])
+
+
+def _fill_defaults(obj: Any) -> None:
+    """Give a row built outside the session the values its columns' defaults would on flush,
+    so it can be inserted in bulk and its snapshot taken before (as the flushed row's)."""
+    for attr in sa_inspect(type(obj)).column_attrs:
+        default = attr.columns[0].default
+        if attr.key in obj.__dict__ or attr.key == "id" or default is None:
+            continue
+        if default.is_scalar:
+            setattr(obj, attr.key, default.arg)
+        elif default.is_callable:
+            setattr(obj, attr.key, default.arg(None))
 
 
 def _without_same_field(row: _Row) -> ListingFields:

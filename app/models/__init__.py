@@ -34,6 +34,7 @@ from app.models.listing import (
     Listing,
     ListingVersion,
 )
+from app.models.mail import MailDelivery
 from app.models.matching import (
     ExpertProfile,
     MatchFeedback,
@@ -93,6 +94,7 @@ __all__ = [
     "IncentiveRule",
     "Listing",
     "ListingVersion",
+    "MailDelivery",
     "MatchFeedback",
     "MatchPipeline",
     "Meeting",

@@ -41,6 +41,7 @@ CHROMIUM_FLAGS = [
     "--lang=zh-CN",
 ]
 SERVER_START_SECONDS = 120  # a wait, not a target: a busy machine imports slowly
+SETTLE_SECONDS = 300  # likewise for the worker draining the outbox
 # The demo platform administrator reviews the new organisation.
 REVIEWER_EMAIL = USERS[0][0]
 REVIEWER_NAME = USERS[0][1]
@@ -141,6 +142,24 @@ class LiveServer:
                     f"server not healthy after {SERVER_START_SECONDS}s:\n{_log_tail(self.log)}"
                 )
             time.sleep(0.1)
+
+    def wait_until_settled(self, *, search_only: bool = False) -> None:
+        """Wait until the worker has drained the outbox (or just its search indexing).
+
+        A condition, not a pause: a busy machine indexes late, so the bound is generous and
+        only there to fail with the backlog instead of hanging.
+        """
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while True:
+            health = httpx.get(f"{self.url}/api/v1/health", timeout=10).json()
+            pending = health["search"]["pending"]
+            if not search_only:
+                pending += health["outbox"]["pending"]
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                pytest.fail(f"outbox not drained after {SETTLE_SECONDS}s: {health}")
+            time.sleep(0.2)
 
     def stop(self) -> None:
         self.process.terminate()

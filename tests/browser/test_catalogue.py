@@ -11,7 +11,6 @@ challenge, which the admin publishes from the review queue.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -34,8 +33,7 @@ from tests.browser.conftest import DESKTOP_SIZE, Journey, LiveServer
 
 pytestmark = pytest.mark.browser
 
-WAIT_SECONDS = 10
-INDEX_SECONDS = 20  # the in-process worker indexes a published listing within a few seconds
+WAIT_SECONDS = 30  # a bound for page conditions on a busy machine, not a target
 
 
 def _person(index: int) -> tuple[str, str, str]:
@@ -455,12 +453,9 @@ def test_published_achievement_is_listed_and_its_field_facet_finds_it(
 ) -> None:
     story.need("published", "review")
     people.be(None)
-    deadline = time.monotonic() + INDEX_SECONDS
+    live_server.wait_until_settled(search_only=True)  # the worker has indexed the publication
     visit(driver, live_server, "/achievements")
-    while TITLE not in _card_titles(driver):
-        assert time.monotonic() < deadline, f"not listed within {INDEX_SECONDS}s"
-        time.sleep(0.5)
-        driver.refresh()
+    assert TITLE in _card_titles(driver)
     total = int(re.search(r"共 (\d+) 条", page_text(driver)).group(1))  # type: ignore[union-attr]
 
     facet_section = driver.find_element(

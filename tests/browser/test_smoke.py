@@ -41,7 +41,7 @@ pytestmark = pytest.mark.browser
 
 DEMO_ADMIN_EMAIL = USERS[0][0]  # admin@demo.kechuang.cn
 PHONE_SIZE = (390, 844)
-WAIT_SECONDS = 10
+WAIT_SECONDS = 30  # a bound for page conditions on a busy machine, not a target
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -10,11 +10,9 @@ administrator registers it, and the printable certificate carries the registrati
 from __future__ import annotations
 
 import re
-import time
 from datetime import date
 from pathlib import Path
 
-import httpx
 import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
@@ -53,12 +51,7 @@ assert (ORGS[USERS[4][4] or 0][0], ORGS[USERS[11][4] or 0][0]) == (
 
 def _settled(server: LiveServer) -> None:
     """Wait until the worker has indexed the demo data (a busy machine takes a while)."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        health = httpx.get(f"{server.url}/api/v1/health", timeout=5).json()
-        if not health["search"]["pending"] and not health["outbox"]["pending"]:
-            return
-        time.sleep(0.5)
+    server.wait_until_settled()
 
 
 def _achievement_without_deal(people: People) -> tuple[int, str]:
