@@ -36,6 +36,7 @@ def load_vocabulary(factory: sessionmaker[Session]) -> None:
 def create_app(settings: Settings | None = None, *, start_worker: bool | None = None) -> FastAPI:
     """Build the app; engines and workers start in the lifespan, never at import."""
     settings = settings or get_settings()
+    settings.ensure_safe_to_serve()
     run_worker = settings.worker_in_process if start_worker is None else start_worker
 
     @asynccontextmanager
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         session_cookie=settings.session_cookie,
         max_age=settings.session_max_age_seconds,
         same_site="lax",
-        https_only=settings.session_https_only,
+        https_only=settings.secure_session_cookie,
     )
     handlers.install(app)
 
