@@ -17,6 +17,7 @@ from app.core import handlers
 from app.core.config import Settings, get_settings
 from app.core.db import build_engine, build_sessionmaker
 from app.core.outbox import OutboxWorker
+from app.core.security_headers import SecurityHeadersMiddleware
 from app.core.templating import STATIC_DIR, built_navigation
 from app.search import engine as search_engine
 from app.search import vocabulary
@@ -90,6 +91,8 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         same_site="lax",
         https_only=settings.secure_session_cookie,
     )
+    # Added last, so it wraps the session middleware and every route's response.
+    app.add_middleware(SecurityHeadersMiddleware, https_site=settings.serves_https)
     handlers.install(app)
 
     from app.api import router as api_router
