@@ -37,6 +37,14 @@ def serve(
     """启动网站与 API 服务。"""
     import uvicorn
 
+    from app.core.config import UnsafeSettings
+
+    try:
+        get_settings().ensure_safe_to_serve()
+    except UnsafeSettings as exc:
+        typer.echo(f"拒绝启动：{exc}", err=True)
+        raise typer.Exit(code=1) from None
+
     uvicorn.run(
         "app.main:create_app",
         factory=True,

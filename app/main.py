@@ -18,6 +18,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import build_engine, build_sessionmaker
 from app.core.limits import BodyLimitMiddleware
 from app.core.outbox import OutboxWorker
+from app.core.security_headers import SecurityHeadersMiddleware
 from app.core.templating import STATIC_DIR, built_navigation
 from app.search import engine as search_engine
 from app.search import vocabulary
@@ -37,6 +38,7 @@ def load_vocabulary(factory: sessionmaker[Session]) -> None:
 def create_app(settings: Settings | None = None, *, start_worker: bool | None = None) -> FastAPI:
     """Build the app; engines and workers start in the lifespan, never at import."""
     settings = settings or get_settings()
+    settings.ensure_safe_to_serve()
     run_worker = settings.worker_in_process if start_worker is None else start_worker
 
     @asynccontextmanager
@@ -88,9 +90,11 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         session_cookie=settings.session_cookie,
         max_age=settings.session_max_age_seconds,
         same_site="lax",
-        https_only=settings.session_https_only,
+        https_only=settings.secure_session_cookie,
     )
     app.add_middleware(BodyLimitMiddleware, max_upload_mb=settings.max_upload_mb)
+    # Added last, so it wraps the session middleware and every route's response.
+    app.add_middleware(SecurityHeadersMiddleware, https_site=settings.serves_https)
     handlers.install(app)
 
     from app.api import router as api_router

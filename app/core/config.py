@@ -10,6 +10,12 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The secret key a checkout starts with; anyone can read it here, so production refuses it.
+DEVELOPMENT_SECRET_KEY = "dev-only-secret-change-me"
+
+
+class UnsafeSettings(RuntimeError):
+    """Settings the platform refuses to serve with; the message says what to change."""
 
 
 class Settings(BaseSettings):
@@ -30,10 +36,11 @@ class Settings(BaseSettings):
     elasticsearch_url: str = "http://127.0.0.1:9200"
     elasticsearch_index_prefix: str = "kechuang"
 
-    secret_key: str = Field(default="dev-only-secret-change-me", min_length=16)
+    secret_key: str = Field(default=DEVELOPMENT_SECRET_KEY, min_length=16)
     session_cookie: str = "kc_session"
     session_max_age_seconds: int = 14 * 24 * 3600
-    session_https_only: bool = False
+    # None: the cookie is Secure in production or when the public address is https.
+    session_https_only: bool | None = None
 
     password_hash_cost: Literal["standard", "test-only-cheap"] = "standard"
     login_max_failures: int = 5
@@ -77,6 +84,31 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def serves_https(self) -> bool:
+        """The public address (``KC_BASE_URL``) is an https one."""
+        return self.base_url.strip().lower().startswith("https://")
+
+    @property
+    def secure_session_cookie(self) -> bool:
+        """Whether the session cookie is sent over HTTPS only (``Secure``)."""
+        if self.session_https_only is not None:
+            return self.session_https_only
+        return self.is_production or self.serves_https
+
+    def ensure_safe_to_serve(self) -> None:
+        """Refuse production with the published development secret key."""
+        if self.is_production and self.secret_key == DEVELOPMENT_SECRET_KEY:
+            raise UnsafeSettings(
+                "生产环境（KC_ENVIRONMENT=production）不能使用开发用的默认密钥：请把 KC_SECRET_KEY "
+                "设为一个足够长的随机值，例如 "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(48))' 的输出。"
+            )
 
 
 @lru_cache

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from app.core.urls import check_web_url
 
 T = TypeVar("T")
+
+# Every stored web address: ``http://`` or ``https://`` only (empty for none), so a page can
+# link to it without running script. Pages link through the ``href`` template filter as well.
+WebUrl = Annotated[
+    str,
+    Field(max_length=200, description="以 http:// 或 https:// 开头的网址"),
+    AfterValidator(check_web_url),
+]
 
 
 class Schema(BaseModel):

@@ -22,6 +22,7 @@ from app.core.clock import local
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.deps import CSRF_FIELD, csrf_token
 from app.core.regions import REGIONS, region_name
+from app.core.urls import safe_href
 
 TEMPLATE_DIR = PROJECT_ROOT / "frontend" / "templates"
 STATIC_DIR = PROJECT_ROOT / "frontend" / "static"
@@ -111,6 +112,8 @@ def _build() -> Jinja2Templates:
     env.filters["dt"] = _format_datetime
     env.filters["date"] = lambda v: _format_datetime(v, "%Y-%m-%d")
     env.filters["money"] = _exact_yuan
+    # Every href built from stored data goes through this: http(s) or a site path, else "".
+    env.filters["href"] = safe_href
     return templates
 
 

@@ -44,6 +44,7 @@ from app.core.money import parse_yuan
 from app.core.pagination import Pagination
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
+from app.core.spreadsheets import csv_bytes, unguard, xlsx_bytes
 from app.core.validation import error_map
 from app.listings import repository, service
 from app.listings.schemas import CONFIDENTIAL_SECTIONS, FIELDS_BY_KIND, ListingFields
@@ -300,11 +301,8 @@ def _cell_text(value: Any) -> Any:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, int | Decimal):
         return str(value)
-    text = str(value)
     # Exports guard formula-like text with a leading apostrophe; take it off again.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
-    return text
+    return unguard(str(value))
 
 
 def _table_from_rows(
@@ -1393,13 +1391,6 @@ def _sheet_value(
     return value
 
 
-def _guard(text: Any) -> Any:
-    """Keep spreadsheet programs from running cell text as a formula."""
-    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@"):
-        return "'" + text
-    return text
-
-
 def export(
     session: Session,
     viewer: User | None,
@@ -1425,34 +1416,8 @@ def export(
     rows = ([_sheet_value(kind, c.key, record[c.key], names) for c in cols] for record in records)
     headers = [c.header for c in cols]
     if fmt == Format.CSV:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow([_guard(v) for v in row])
-        # With a BOM, Excel opens UTF-8 CSV without mangling the Chinese.
-        return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
-    return _xlsx(kind, headers, rows)
-
-
-def _xlsx(kind: ListingKind, headers: list[str], rows: Iterable[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(kind.label)
-    sheet.append(headers)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            cells.append(cell)
-        sheet.append(cells)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        return csv_bytes(headers, rows)
+    return xlsx_bytes(kind.label, headers, rows)
 
 
 def template(kind: ListingKind, fmt: Format | str = Format.XLSX) -> bytes:
@@ -1465,7 +1430,5 @@ def template(kind: ListingKind, fmt: Format | str = Format.XLSX) -> bytes:
     headers = [c.header + ("*" if c.required else "") for c in cols]
     example = ["" if c.key == "org" else c.example for c in cols]
     if fmt == Format.CSV:
-        out = io.StringIO()
-        csv.writer(out).writerows([headers, example])
-        return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
-    return _xlsx(kind, headers, [example])
+        return csv_bytes(headers, [example])
+    return xlsx_bytes(kind.label, headers, [example])

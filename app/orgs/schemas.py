@@ -5,7 +5,7 @@ from datetime import date, datetime
 from pydantic import Field, field_validator
 
 from app.core.regions import REGIONS
-from app.core.schemas import Schema
+from app.core.schemas import Schema, WebUrl
 from app.models.enums import OrgStatus, OrgTagKind, OrgType
 from app.orgs.credit_code import credit_code_problem, normalise
 
@@ -49,7 +49,7 @@ class OrgUpdate(Schema):
     org_type: OrgType | None = None
     region_code: str | None = None
     address: str | None = Field(default=None, max_length=200)
-    website: str | None = Field(default=None, max_length=200)
+    website: WebUrl | None = None
     intro: str | None = Field(default=None, max_length=5000)
     contact_name: str | None = Field(default=None, max_length=50)
     contact_phone: str | None = Field(default=None, max_length=30)

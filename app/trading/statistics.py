@@ -7,15 +7,11 @@ legal-person type, organisation type and whether local — each code followed by
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -26,6 +22,7 @@ from app.core.errors import Conflict, InvalidInput
 from app.core.money import format_yuan
 from app.core.permissions import Action, authorize
 from app.core.regions import REGIONS, region_name
+from app.core.spreadsheets import XLSX_MEDIA_TYPE, SheetColumn, csv_bytes, xlsx_bytes
 from app.models import ContractParty, TechContract
 from app.models.enums import ContractStatus, OrgType
 from app.trading import codes
@@ -179,42 +176,34 @@ def rows(
     return [row_for(c, names) for c in contracts]
 
 
+def _sheet_column(key: str, label: str) -> SheetColumn:
+    if key in MONEY_COLUMNS:
+        number_format: str | None = "#,##0.00"
+    elif key.endswith(("code", "_region")) or key == "registration_no":
+        number_format = "@"  # codes stay text: "01" must not become the number 1
+    else:
+        number_format = None
+    return SheetColumn(label, width=max(len(label) * 2 + 2, 12), number_format=number_format)
+
+
 def _xlsx(data: list[dict[str, Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "技术合同登记统计"
-    sheet.append([label for _key, label in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in data:
-        sheet.append([row[key] for key, _label in COLUMNS])
-    for index, (key, label) in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(len(label) * 2 + 2, 12)
-        if key in MONEY_COLUMNS:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "#,##0.00"
-        elif key.endswith(("code", "_region")) or key in {"registration_no"}:
-            # Codes stay text: "01" must not become the number 1.
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "@"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(
+        "技术合同登记统计",
+        [_sheet_column(key, label) for key, label in COLUMNS],
+        ([row[key] for key, _label in COLUMNS] for row in data),
+        bold_header=True,
+        freeze_header=True,
+    )
 
 
 def _csv(data: list[dict[str, Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([label for _key, label in COLUMNS])
-    for row in data:
-        writer.writerow(
-            [f"{row[key]:.2f}" if key in MONEY_COLUMNS else row[key] for key, _label in COLUMNS]
-        )
-    # With a BOM so Excel opens the Chinese text correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(
+        [label for _key, label in COLUMNS],
+        (
+            [round(row[key], 2) if key in MONEY_COLUMNS else row[key] for key, _label in COLUMNS]
+            for row in data
+        ),
+    )
 
 
 def export(
@@ -234,11 +223,7 @@ def export(
     name = f"技术合同登记统计-{span}"
     if fmt == "csv":
         return _csv(data), "text/csv; charset=utf-8", f"{name}.csv"
-    return (
-        _xlsx(data),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"{name}.xlsx",
-    )
+    return _xlsx(data), XLSX_MEDIA_TYPE, f"{name}.xlsx"
 
 
 def totals(data: list[dict[str, Any]]) -> dict[str, Any]:

@@ -242,6 +242,20 @@ def browser(tmp_path_factory: pytest.TempPathFactory, server_process: LiveServer
         driver.quit()
 
 
+@pytest.fixture(autouse=True)
+def no_csp_violations(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a browser test whose pages broke the Content-Security-Policy (a blocked script,
+    handler or style shows in the console). Reads what is left in the console at the end."""
+    yield
+    if "browser" not in request.fixturenames:
+        return
+    driver = request.getfixturevalue("browser")
+    violations = [
+        e["message"] for e in driver.get_log("browser") if "Content Security Policy" in e["message"]
+    ]
+    assert violations == [], "\n".join(violations)
+
+
 @dataclass
 class Journey:
     """What one scenario leaves for the next (the suite is one story, run in file order)."""

@@ -1,5 +1,6 @@
 // Progressive enhancements only: every page works without this file.
 document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
   const toggle = event.target.closest("[data-toggle]");
   if (toggle) {
     const target = document.getElementById(toggle.dataset.toggle);
