@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +16,7 @@ import app.registry  # noqa: F401  outbox handlers and search sources
 from app.core import handlers
 from app.core.config import Settings, get_settings
 from app.core.db import build_engine, build_sessionmaker
-from app.core.limits import BodyLimitMiddleware
+from app.core.limits import BodyLimitMiddleware, guard_record_numbers
 from app.core.outbox import OutboxWorker
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.core.templating import STATIC_DIR, built_navigation
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        dependencies=[Depends(guard_record_numbers)],
     )
     app.state.settings = settings
     app.add_middleware(

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from app.core.schemas import Schema
+from app.core.schemas import PlausibleDate, Schema
 
 
 class AuditFilters(Schema):
@@ -11,8 +11,8 @@ class AuditFilters(Schema):
     action: str = ""
     object_type: str = ""
     object_id: str = ""
-    since: date | None = None
-    until: date | None = None
+    since: PlausibleDate | None = None
+    until: PlausibleDate | None = None
 
 
 class AuditEventOut(Schema):

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.db import BUSY, RACE, database_failure
@@ -85,6 +85,18 @@ def integrity_error(request: Request, exc: Exception) -> Response:
     return app_error(request, lost_race(exc, f"{request.method} {request.url.path}"))
 
 
+OUT_OF_RANGE = (
+    "提交的数值或文本超出允许的范围（例如编号过大或含有不可见的控制字符），请检查后重新提交"
+)
+
+
+def out_of_range(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold (a number past its integers, a NUL in a text): the
+    input was wrong, so 422, never a 500."""
+    log.warning("value out of range on %s %s: %s", request.method, request.url.path, exc)
+    return _respond(request, 422, STATUS_TITLES[422], OUT_OF_RANGE)
+
+
 def unhandled_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _respond(
@@ -124,5 +136,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity_error)
+    app.add_exception_handler(DataError, out_of_range)
+    app.add_exception_handler(OverflowError, out_of_range)  # SQLite, binding a too-large int
     app.add_exception_handler(SQLAlchemyError, database_error)
     app.add_exception_handler(Exception, unhandled_error)

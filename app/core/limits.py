@@ -1,4 +1,6 @@
-"""Request bodies larger than the platform accepts are refused before they are read.
+"""What a request may carry: bodies up to a size, record numbers up to the largest id.
+
+Request bodies larger than the platform accepts are refused before they are read.
 
 A declared ``Content-Length`` over the limit is refused at the first read, and a body without
 one (chunked) is counted as it arrives, so neither an anonymous 300 MB upload nor a slow
@@ -8,8 +10,11 @@ every other body is a form or JSON and needs far less.
 
 from __future__ import annotations
 
+from fastapi import Request
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.errors import InvalidInput, NotFound
 
 MIB = 1024 * 1024
 OTHER_BODY_BYTES = 2 * MIB
@@ -61,3 +66,25 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+#: PostgreSQL's ``integer``: no record has a larger number, so a larger one names nothing.
+MAX_RECORD_ID = 2**31 - 1
+
+
+def _too_large(value: str) -> bool:
+    return value.isdigit() and int(value) > MAX_RECORD_ID
+
+
+async def guard_record_numbers(request: Request) -> None:
+    """A record number past any record's is not found (in the path) or refused (in the query),
+    before it reaches the database, which would fail on it."""
+    if any(_too_large(str(value)) for value in request.path_params.values()):
+        raise NotFound("您访问的页面或资源不存在，可能已被删除或地址有误")
+    wrong = {
+        name: f"编号不能大于 {MAX_RECORD_ID}"
+        for name, value in request.query_params.multi_items()
+        if (name == "id" or name.endswith("_id")) and _too_large(value)
+    }
+    if wrong:
+        raise InvalidInput(errors=wrong)

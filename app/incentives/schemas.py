@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from app.core.money import Money
-from app.core.schemas import Schema
+from app.core.schemas import PlausibleDate, Schema
 from app.models.enums import (
     CapScope,
     ClaimStatus,
@@ -80,7 +80,7 @@ class ContractFacts(BaseModel):
     )
     paid_in_year: OptionalMoney = Field(None, description="当年实际支付额（元）；不填时按 0 计")
     year: int = Field(ge=2000, le=2100, description="所属年度")
-    on: date | None = Field(None, description="判定日期（认定登记日），决定适用的规则版本")
+    on: PlausibleDate | None = Field(None, description="判定日期（认定登记日），决定适用的规则版本")
     transferor: PartyFacts
     transferee: PartyFacts
     registrant: Literal["transferor", "transferee"] = "transferee"
@@ -204,7 +204,7 @@ class RuleRevision(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    effective_from: date
+    effective_from: PlausibleDate
     rate: Decimal | None = Field(None, ge=0, le=1)
     cap: Money | None = None
     conditions: RuleConditions | None = None

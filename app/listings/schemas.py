@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -10,7 +10,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from app.core.money import Money
 from app.core.regions import REGIONS
-from app.core.schemas import Schema
+from app.core.schemas import PlausibleDate, Schema
 from app.models.enums import ListingKind, ListingStatus, MaturityStage, TransferMode
 
 CHALLENGE_REWARD_CAP = Decimal(1_000_000)  # policy item 4: at most 100万元
@@ -188,7 +188,7 @@ class DemandFields(ListingFields):
     indicators: str | None = Field(default=None, max_length=5000, description="要达到的技术指标")
     budget_min: OptionalMoney = None
     budget_max: OptionalMoney = None
-    deadline: date | None = None
+    deadline: PlausibleDate | None = None
     cooperation_modes: ModeList | None = None
 
     @model_validator(mode="after")
@@ -206,7 +206,7 @@ class ChallengeFields(ListingFields):
     requirements: str | None = Field(
         default=None, max_length=5000, description="揭榜方须满足的硬性条件"
     )
-    application_deadline: date | None = None
+    application_deadline: PlausibleDate | None = None
     criteria: list[Criterion] | None = Field(default=None, description="评审标准及权重")
 
     @field_validator("reward")

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import Field, field_validator
 
 from app.core.regions import REGIONS
-from app.core.schemas import Schema, WebUrl
+from app.core.schemas import PastDate, PlausibleDate, Schema, WebUrl
 from app.models.enums import OrgStatus, OrgTagKind, OrgType
 from app.orgs.credit_code import credit_code_problem, normalise
 
@@ -68,8 +68,8 @@ class OrgUpdate(Schema):
 class OrgTagIn(Schema):
     kind: OrgTagKind
     certificate_no: str = Field(default="", max_length=60)
-    certified_on: date | None = None
-    expires_on: date | None = None
+    certified_on: PastDate | None = None
+    expires_on: PlausibleDate | None = None
 
 
 class OrgTagOut(OrgTagIn):

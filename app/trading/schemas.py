@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator, model
 
 from app.core.money import Money
 from app.core.regions import REGIONS
-from app.core.schemas import Schema
+from app.core.schemas import PastDate, PlausibleDate, Schema
 from app.models.enums import (
     ContractStatus,
     ContractType,
@@ -62,7 +62,7 @@ class PartyIn(BaseModel):
 class MilestoneIn(BaseModel):
     name: Annotated[Text, StringConstraints(min_length=1, max_length=60)]
     amount: Money
-    due_on: date | None = None
+    due_on: PlausibleDate | None = None
     description: Annotated[Text, StringConstraints(max_length=2000)] = ""
 
 
@@ -82,9 +82,9 @@ class ContractCreate(BaseModel):
     tech_amount: Money | None = Field(
         default=None, description="技术交易额，不超过合同总额；不填则等于合同总额"
     )
-    signed_on: date
-    term_start: date | None = None
-    term_end: date | None = None
+    signed_on: PastDate
+    term_start: PlausibleDate | None = None
+    term_end: PlausibleDate | None = None
     tech_field: str = Field(description="技术领域代码（见 /api/v1/contracts/codes）")
     ip_type: str = Field(default="00", description="知识产权类型代码")
     summary: Annotated[Text, StringConstraints(max_length=5000)] = ""
@@ -205,7 +205,7 @@ class ReturnReason(BaseModel):
 class PaymentCreate(BaseModel):
     milestone_id: int | None = None
     amount: Money
-    paid_on: date
+    paid_on: PastDate
     note: Annotated[Text, StringConstraints(max_length=300)] = ""
 
     @field_validator("amount")
