@@ -17,6 +17,7 @@ from app.core import handlers
 from app.core.config import Settings, get_settings
 from app.core.db import build_engine, build_sessionmaker
 from app.core.outbox import OutboxWorker
+from app.core.ratelimit import RateLimiter
 from app.core.templating import STATIC_DIR, built_navigation
 from app.search import engine as search_engine
 from app.search import vocabulary
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         openapi_url="/api/v1/openapi.json",
     )
     app.state.settings = settings
+    app.state.rate_limiter = RateLimiter(settings)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
