@@ -109,3 +109,10 @@ def test_bench_api_compares_the_api_with_the_backend(corpus: Path, tmp_path: Pat
     )
     assert re.search(r"API p95 / backend p95 = [0-9.]+", out)
     assert re.search(r"serving process RSS \d+ MiB", out)
+
+
+def test_bench_password_times_the_standard_argon2id_parameters() -> None:
+    out = run("bench_password", "--rounds", "1")
+    standard = re.search(r"t=2 m=19 MiB p=1\s+([\d.]+)\s+([\d.]+)  <- standard", out)
+    assert standard, out
+    assert "RFC 9106 low memory" in out
