@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import ApiToken, LoginSession, PasswordResetToken, User
+from app.models import ApiToken, LoginSession, LoginThrottle, PasswordResetToken, User
 from app.models.enums import Role
 
 
@@ -72,6 +72,19 @@ def revoke_sessions_of(session: Session, user_id: int, now: datetime) -> None:
         .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
         .values(revoked_at=now),
         execution_options={"synchronize_session": "fetch"},
+    )
+
+
+def delete_sessions_started_before(session: Session, before: datetime) -> None:
+    session.execute(delete(LoginSession).where(LoginSession.created_at < before))
+
+
+def delete_quiet_throttles(session: Session, *, quiet_since: datetime, now: datetime) -> None:
+    session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at < quiet_since,
+            or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now),
+        )
     )
 
 

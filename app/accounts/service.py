@@ -14,7 +14,7 @@ from app.accounts.schemas import (
     RoleChange,
     TokenCreate,
 )
-from app.core import audit
+from app.core import audit, outbox
 from app.core.audit import Actor
 from app.core.config import get_settings
 from app.core.db import utcnow
@@ -161,6 +161,20 @@ def revoke_session(session: Session, actor: Actor, user: User, session_id: int) 
 
 def _revoke_all_sessions(session: Session, user: User) -> None:
     repository.revoke_sessions_of(session, user.id, utcnow())
+
+
+#: Ended page sessions are kept this long: they tell the login throttle a person's usual addresses.
+SESSION_HISTORY_DAYS = 90
+
+
+@outbox.every(86400, "accounts.purge_sessions_and_login_failures")
+def purge_stale(session: Session) -> None:
+    """Forget page sessions over ``SESSION_HISTORY_DAYS`` old and failed-login counts gone quiet."""
+    settings = get_settings()
+    now = utcnow()
+    repository.delete_sessions_started_before(session, now - timedelta(days=SESSION_HISTORY_DAYS))
+    quiet = now - timedelta(minutes=settings.login_failure_window_minutes)
+    repository.delete_quiet_throttles(session, quiet_since=quiet, now=now)
 
 
 def create_token(

@@ -11,9 +11,10 @@ from httpx import Response
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.accounts import service
 from app.core.db import utcnow
 from app.core.security import needs_rehash
-from app.models import AuditEvent, LoginThrottle, User
+from app.models import AuditEvent, LoginSession, LoginThrottle, User
 from tests.factories.accounts import PASSWORD
 from tests.factories.fixtures import csrf_from, login
 
@@ -143,3 +144,24 @@ class TestRehash:
         session.refresh(member)
         assert not needs_rehash(member.password_hash)
         assert "m=65536" not in member.password_hash
+
+
+class TestHousekeeping:
+    def test_old_sessions_and_quiet_failure_counts_are_forgotten(
+        self, client: TestClient, member: User, session: Session
+    ) -> None:
+        login(client, member)
+        attempt(client, "nobody@example.cn", "bad-pass1")
+        assert len(session.scalars(select(LoginThrottle)).all()) == 2
+        session.execute(update(LoginSession).values(created_at=utcnow() - timedelta(days=91)))
+        session.execute(update(LoginThrottle).values(last_failure_at=utcnow() - timedelta(hours=2)))
+        recent = LoginThrottle(
+            key="recent", failures=1, last_failure_at=utcnow() - timedelta(minutes=5)
+        )
+        session.add(recent)
+        session.flush()
+
+        service.purge_stale(session)
+
+        assert session.scalars(select(LoginSession)).all() == []
+        assert session.scalars(select(LoginThrottle.key)).all() == ["recent"]
