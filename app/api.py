@@ -1,11 +1,12 @@
 """Every domain's JSON routes under /api/v1."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from app.accounts.endpoints import router as accounts
 from app.audit.endpoints import router as audit
 from app.challenges.endpoints import mine_router as challenge_mine
 from app.challenges.endpoints import router as challenges
+from app.core.ratelimit import limit_api
 from app.events.endpoints import router as events
 from app.incentives.endpoints import router as incentives
 from app.listings.endpoints import router as listings
@@ -16,7 +17,7 @@ from app.system.endpoints import router as system
 from app.taxonomy.endpoints import router as taxonomy
 from app.trading.endpoints import router as trading
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(limit_api)])
 for domain_router in (
     system,
     search,

@@ -18,6 +18,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import build_engine, build_sessionmaker
 from app.core.limits import BodyLimitMiddleware, guard_record_numbers
 from app.core.outbox import OutboxWorker
+from app.core.ratelimit import RateLimiter
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.core.templating import STATIC_DIR, built_navigation
 from app.search import engine as search_engine
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         dependencies=[Depends(guard_record_numbers)],
     )
     app.state.settings = settings
+    app.state.rate_limiter = RateLimiter(settings)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

@@ -4,6 +4,7 @@ The web app, ``kechuang worker`` and ``kechuang reindex`` import this once, so a
 written by one process can be performed by any other.
 """
 
+import app.accounts.service
 import app.core.attachments
 import app.core.mail
 import app.events.service

@@ -53,12 +53,12 @@ def test_migrate_seed_and_create_admin(cli_db: str) -> None:
     assert weak.exit_code != 0 and "密码至少需要8位" in weak.output
     ok = runner.invoke(
         cli,
-        ["create-admin", "--email", "ops@example.cn", "--name", "运维", "--password", "Strong123"],
+        ["create-admin", "--email", "ops@example.cn", "--name", "运维", "--password", "Qb7#tLm2x"],
     )
     assert ok.exit_code == 0, ok.output
     dup = runner.invoke(
         cli,
-        ["create-admin", "--email", "ops@example.cn", "--name", "运维", "--password", "Strong123"],
+        ["create-admin", "--email", "ops@example.cn", "--name", "运维", "--password", "Qb7#tLm2x"],
     )
     assert dup.exit_code == 1 and "已注册" in dup.output
 

@@ -132,3 +132,10 @@ def test_bench_worker_compares_the_worker_with_the_bulk_write() -> None:
         assert re.search(
             rf"^{backend}: one message per transaction: [0-9.,]+ messages/s", out, re.M
         )
+
+
+def test_bench_password_times_the_standard_argon2id_parameters() -> None:
+    out = run("bench_password", "--rounds", "1")
+    standard = re.search(r"t=2 m=19 MiB p=1\s+([\d.]+)\s+([\d.]+)  <- standard", out)
+    assert standard, out
+    assert "RFC 9106 low memory" in out

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from app.accounts import service
 from app.accounts.schemas import (
+    LoginSessionOut,
     PasswordChange,
     PasswordForgot,
     PasswordReset,
@@ -21,6 +22,7 @@ from app.accounts.schemas import (
 from app.core.audit import Actor
 from app.core.deps import ActorDep, CurrentUser, SessionDep, client_ip
 from app.core.pagination import PaginationDep
+from app.core.ratelimit import limit
 from app.core.schemas import Page
 from app.core.versioning import expected_version, set_etag
 from app.models.enums import Role
@@ -28,13 +30,23 @@ from app.models.enums import Role
 router = APIRouter(tags=["账号"])
 
 
-@router.post("/auth/register", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/auth/register",
+    response_model=UserOut,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(limit("register"))],
+)
 def register(data: Registration, session: SessionDep, actor: ActorDep) -> object:
     """注册个人账号，同时注册新机构或申请加入已有机构。"""
     return service.register(session, actor, data)
 
 
-@router.post("/auth/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/auth/tokens",
+    response_model=TokenCreated,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(limit("login"))],
+)
 def token_with_password(data: TokenRequest, session: SessionDep, request: Request) -> object:
     """用邮箱和密码换取一个 API 令牌（供脚本和系统对接使用）。"""
     user = service.authenticate(session, data.email, data.password, client_ip(request))
@@ -42,14 +54,18 @@ def token_with_password(data: TokenRequest, session: SessionDep, request: Reques
     return {**Token.model_validate(token).model_dump(), "token": raw}
 
 
-@router.post("/auth/password/forgot", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/auth/password/forgot",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(limit("password_reset"))],
+)
 def password_forgot(data: PasswordForgot, session: SessionDep, request: Request) -> dict[str, str]:
     """发送重置密码邮件；无论邮箱是否注册都返回相同结果。"""
     service.request_password_reset(session, data.email, client_ip(request))
     return {"detail": "如果该邮箱已注册，重置密码的链接已发送，请查收邮件"}
 
 
-@router.post("/auth/password/reset")
+@router.post("/auth/password/reset", dependencies=[Depends(limit("password_reset"))])
 def password_reset(data: PasswordReset, session: SessionDep, request: Request) -> dict[str, str]:
     """用邮件中的一次性令牌设置新密码。"""
     service.reset_password(session, data.token, data.password, client_ip(request))
@@ -86,8 +102,22 @@ def update_me(
 def change_password(
     data: PasswordChange, user: CurrentUser, session: SessionDep, actor: ActorDep
 ) -> None:
-    """修改密码；其他已登录的浏览器会话随之失效。"""
+    """修改密码；该账号所有已登录的浏览器会话随之失效（API 令牌不受影响）。"""
     service.change_password(session, actor, user, data)
+
+
+@router.get("/me/sessions", response_model=list[LoginSessionOut])
+def list_sessions(user: CurrentUser, session: SessionDep) -> object:
+    """我仍然有效的浏览器登录会话。"""
+    return service.list_sessions(session, user)
+
+
+@router.delete("/me/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_session(
+    session_id: int, user: CurrentUser, session: SessionDep, actor: ActorDep
+) -> None:
+    """结束一个浏览器登录会话，该浏览器需重新登录。"""
+    service.revoke_session(session, actor, user, session_id)
 
 
 @router.get("/me/tokens", response_model=list[Token])

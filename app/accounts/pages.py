@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from app.accounts import service
@@ -16,8 +16,7 @@ from app.accounts.schemas import (
     TokenCreate,
 )
 from app.core.deps import (
-    SESSION_USER,
-    SESSION_VERSION,
+    SESSION_KEY,
     ActorDep,
     CurrentUser,
     OptionalUser,
@@ -26,18 +25,23 @@ from app.core.deps import (
 )
 from app.core.errors import AppError
 from app.core.pages import FormValues, nest, page_router, redirect, safe_next
+from app.core.ratelimit import limit
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.core.validation import parse_form
+from app.models import User
 from app.models.enums import OrgType
 
 router = page_router()
 
 
-def _login_session(request: Request, user_id: int, session_version: int) -> None:
-    request.session.clear()  # a fresh session (and CSRF token) on every sign-in
-    request.session[SESSION_USER] = user_id
-    request.session[SESSION_VERSION] = session_version
+def _login_session(request: Request, session: SessionDep, user: User) -> None:
+    """A fresh session (server-side row, cookie key and CSRF token) on every sign-in."""
+    key = service.start_session(
+        session, user, ip=client_ip(request), user_agent=request.headers.get("user-agent", "")
+    )
+    request.session.clear()
+    request.session[SESSION_KEY] = key
 
 
 @router.get("/login")
@@ -47,28 +51,34 @@ def login_form(request: Request, user: OptionalUser, next: str = "/") -> Respons
     return render(request, "accounts/login.html", {"values": {}, "errors": {}, "next": next})
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[Depends(limit("login"))])
 def login(request: Request, session: SessionDep, data: FormValues) -> Response:
     next_url = safe_next(data.get("next"))
     credentials, errors = parse_form(Credentials, data)
     error = ""
+    status, headers = (400 if errors else 401), {}
     if credentials is not None:
         try:
             user = service.authenticate(
                 session, credentials.email, credentials.password, client_ip(request)
             )
         except AppError as exc:
-            error = exc.detail
+            error, status = exc.detail, exc.status_code
+            if "retry_after" in exc.extra:
+                headers["Retry-After"] = str(exc.extra["retry_after"])
         else:
-            _login_session(request, user.id, user.session_version)
+            _login_session(request, session, user)
             flash(request, f"欢迎回来，{user.name}")
             return redirect(next_url)
     context = {"values": data, "errors": errors, "error": error, "next": next_url}
-    return render(request, "accounts/login.html", context, status_code=400 if errors else 401)
+    response = render(request, "accounts/login.html", context, status_code=status)
+    response.headers.update(headers)
+    return response
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    service.end_session(session, getattr(request.state, "login_session_id", None))
     request.session.clear()
     flash(request, "您已安全退出")
     return redirect("/")
@@ -88,7 +98,7 @@ def register_form(request: Request) -> Response:
     return render(request, "accounts/register.html", _registration_context({"org_mode": "new"}, {}))
 
 
-@router.post("/register")
+@router.post("/register", dependencies=[Depends(limit("register"))])
 def register(
     request: Request, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
@@ -114,8 +124,7 @@ def register(
             _registration_context(values, errors),
             exc.status_code,
         )
-    session.flush()
-    _login_session(request, user.id, user.session_version)
+    _login_session(request, session, user)
     if registration.org_mode == "new":
         flash(request, "注册成功。机构资料已提交审核，认证通过后即可发布信息。")
     else:
@@ -128,7 +137,7 @@ def forgot_form(request: Request) -> Response:
     return render(request, "accounts/password_forgot.html", {"values": {}, "errors": {}})
 
 
-@router.post("/password/forgot")
+@router.post("/password/forgot", dependencies=[Depends(limit("password_reset"))])
 def forgot(request: Request, session: SessionDep, values: FormValues) -> Response:
     data, errors = parse_form(PasswordForgot, values)
     if data is None:
@@ -145,7 +154,7 @@ def reset_form(request: Request, token: str = "") -> Response:
     return render(request, "accounts/password_reset.html", {"token": token, "errors": {}})
 
 
-@router.post("/password/reset")
+@router.post("/password/reset", dependencies=[Depends(limit("password_reset"))])
 def reset(request: Request, session: SessionDep, values: FormValues) -> Response:
     token = values.get("token", "")
     if values.get("password") != values.get("password_confirm"):
@@ -172,6 +181,8 @@ def reset(request: Request, session: SessionDep, values: FormValues) -> Response
 def _profile(request: Request, session: SessionDep, user: CurrentUser, **extra: Any) -> Response:
     context = {
         "tokens": service.list_tokens(session, user),
+        "login_sessions": service.list_sessions(session, user),
+        "current_session_id": getattr(request.state, "login_session_id", None),
         "org": service.org_of(session, user),
         "errors": {},
         "values": {"name": user.name, "phone": user.phone, "version": user.version},
@@ -218,7 +229,7 @@ def change_password(
             errors = exc.field_errors("current_password")
     if errors:
         return _profile(request, session, user, errors=errors)
-    request.session[SESSION_VERSION] = user.session_version
+    _login_session(request, session, user)
     flash(request, "密码已修改，其他设备上的登录已失效")
     return redirect("/me")
 
@@ -242,4 +253,13 @@ def revoke_token(
 ) -> Response:
     token = service.revoke_token(session, actor, user, token_id)
     flash(request, f"令牌“{token.name}”已撤销")
+    return redirect("/me")
+
+
+@router.post("/me/sessions/{session_id}/revoke")
+def revoke_session(
+    session_id: int, request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
+) -> Response:
+    service.revoke_session(session, actor, user, session_id)
+    flash(request, "该登录会话已结束，对应设备需要重新登录")
     return redirect("/me")

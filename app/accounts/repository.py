@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select
+from datetime import datetime
+
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import ApiToken, PasswordResetToken, User
+from app.models import ApiToken, LoginSession, LoginThrottle, PasswordResetToken, User
 from app.models.enums import Role
 
 
@@ -31,6 +33,59 @@ def reset_token(session: Session, digest: str) -> PasswordResetToken | None:
     return session.scalars(
         select(PasswordResetToken).where(PasswordResetToken.token_hash == digest)
     ).one_or_none()
+
+
+def reset_tokens_since(session: Session, user_id: int, since: datetime) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(PasswordResetToken)
+            .where(PasswordResetToken.user_id == user_id, PasswordResetToken.created_at > since)
+        )
+        or 0
+    )
+
+
+def live_sessions_of(session: Session, user_id: int, since: datetime) -> list[LoginSession]:
+    return list(
+        session.scalars(
+            select(LoginSession)
+            .where(
+                LoginSession.user_id == user_id,
+                LoginSession.revoked_at.is_(None),
+                LoginSession.created_at > since,
+            )
+            .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
+        )
+    )
+
+
+def session_of(session: Session, user_id: int, session_id: int) -> LoginSession | None:
+    return session.scalars(
+        select(LoginSession).where(LoginSession.id == session_id, LoginSession.user_id == user_id)
+    ).one_or_none()
+
+
+def revoke_sessions_of(session: Session, user_id: int, now: datetime) -> None:
+    session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=now),
+        execution_options={"synchronize_session": "fetch"},
+    )
+
+
+def delete_sessions_started_before(session: Session, before: datetime) -> None:
+    session.execute(delete(LoginSession).where(LoginSession.created_at < before))
+
+
+def delete_quiet_throttles(session: Session, *, quiet_since: datetime, now: datetime) -> None:
+    session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at < quiet_since,
+            or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now),
+        )
+    )
 
 
 def users_statement(*, q: str = "", role: Role | None = None) -> Select[User]:

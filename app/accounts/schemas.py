@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import EmailStr, Field, field_validator, model_validator
+from pydantic import EmailStr, Field, ValidationInfo, field_validator, model_validator
 
 from app.core.schemas import Schema
 from app.core.security import password_problem
@@ -11,8 +11,10 @@ from app.models.enums import MembershipStatus, OrgRole, Role
 from app.orgs.schemas import OrgFields
 
 
-def _strong(value: str) -> str:
-    problem = password_problem(value)
+def _strong(value: str, info: ValidationInfo) -> str:
+    """A new password strong enough, also against the email and name given with it."""
+    personal = [str(info.data.get(field) or "") for field in ("email", "name")]
+    problem = password_problem(value, personal)
     if problem:
         raise ValueError(problem)
     return value
@@ -70,6 +72,14 @@ class Token(Schema):
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+
+class LoginSessionOut(Schema):
+    id: int
+    created_at: datetime
+    last_seen_at: datetime
+    ip: str
+    user_agent: str
 
 
 class TokenCreated(Token):

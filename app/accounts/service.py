@@ -1,4 +1,4 @@
-"""People: registration, login with lock-out, API tokens, password reset, roles."""
+"""People: registration, login with throttling, page sessions, API tokens, password reset, roles."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from app.accounts import repository
+from app.accounts import repository, throttle
 from app.accounts.schemas import (
     PasswordChange,
     ProfileUpdate,
@@ -14,24 +14,26 @@ from app.accounts.schemas import (
     RoleChange,
     TokenCreate,
 )
-from app.core import audit, versioning
+from app.core import audit, outbox, versioning
 from app.core.audit import Actor
 from app.core.config import get_settings
 from app.core.db import utcnow
-from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyRequests
+from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from app.core.mail import send_mail
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize
+from app.core.ratelimit import wait_text
 from app.core.regions import REGIONS
 from app.core.security import (
     hash_password,
     needs_rehash,
     new_token,
+    password_problem,
     token_digest,
     verify_password,
 )
 from app.core.templating import templates
-from app.models import ApiToken, Organization, PasswordResetToken, User
+from app.models import ApiToken, LoginSession, Organization, PasswordResetToken, User
 from app.models.enums import Role
 from app.orgs import service as org_service
 from app.orgs.credit_code import normalise
@@ -87,39 +89,92 @@ def register(session: Session, actor: Actor, data: Registration) -> User:
 
 
 def authenticate(session: Session, email: str, password: str, ip: str = "") -> User:
-    """Check a password; repeated failures lock the account for a growing time."""
-    settings = get_settings()
+    """Check a password; failures earn growing waits (see ``throttle``), never a lock."""
     user = repository.get_by_email(session, email)
-    now = utcnow()
-    if user is not None and user.locked_until and user.locked_until > now:
-        minutes = max(int((user.locked_until - now).total_seconds() // 60) + 1, 1)
-        raise TooManyRequests(
-            f"登录失败次数过多，账号已临时锁定，请在{minutes}分钟后重试，或使用“忘记密码”重置密码"
-        )
-    if not verify_password(user.password_hash if user else None, password) or user is None:
-        if user is not None:
-            user.failed_logins += 1
-            excess = user.failed_logins - settings.login_max_failures
-            if excess >= 0:
-                minutes = min(settings.login_lockout_minutes * 2**excess, 24 * 60)
-                user.locked_until = now + timedelta(minutes=minutes)
-                audit.record(
-                    session,
-                    Actor(ip=ip),
-                    "user.locked",
-                    user,
-                    summary=f"{user.email} 连续登录失败{user.failed_logins}次，锁定{minutes}分钟",
-                )
+    usual = user is not None and throttle.signed_in_from(session, user.id, ip)
+    throttle.check(session, email, ip, usual_address=usual)
+    matched = verify_password(user.password_hash if user else None, password)
+    if user is None or not matched:
+        wait = throttle.record_failure(session, email, ip)
+        if user is not None and wait:
+            audit.record(
+                session,
+                Actor(ip=ip),
+                "user.login_throttled",
+                user,
+                summary=f"{user.email} 连续登录失败{throttle.failures(session, email)}次，"
+                f"下次尝试需等待{wait_text(wait)}",
+            )
         raise NotAuthenticated("邮箱或密码不正确", title="登录失败", keep_changes=True)
     if not user.is_active:
         raise NotAuthenticated("该账号已停用，请联系平台管理员", title="登录失败")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    throttle.record_success(session, email)
+    user.last_login_at = utcnow()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(session, Actor(user=user, ip=ip), "user.login", user, summary=f"{user.email} 登录")
     return user
+
+
+def start_session(session: Session, user: User, *, ip: str, user_agent: str) -> str:
+    """Open a page session; the random key returned goes into the signed cookie."""
+    raw = new_token()
+    session.add(
+        LoginSession(
+            user_id=user.id, key_hash=token_digest(raw), ip=ip[:45], user_agent=user_agent[:255]
+        )
+    )
+    session.flush()
+    return raw
+
+
+def end_session(session: Session, session_id: int | None) -> None:
+    """Logout: the session ends on the server, so a copy of its cookie stops working too."""
+    if session_id is None:
+        return
+    row = session.get(LoginSession, session_id)
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+
+
+def list_sessions(session: Session, user: User) -> list[LoginSession]:
+    """The person's live page sessions, most recently seen first."""
+    since = utcnow() - timedelta(seconds=get_settings().session_max_age_seconds)
+    return repository.live_sessions_of(session, user.id, since)
+
+
+def revoke_session(session: Session, actor: Actor, user: User, session_id: int) -> LoginSession:
+    """End one of the person's own page sessions (another browser or device)."""
+    row = repository.session_of(session, user.id, session_id)
+    if row is None:
+        raise NotFound("登录会话不存在")
+    if row.revoked_at is not None:
+        raise Conflict("该登录会话已经结束")
+    row.revoked_at = utcnow()
+    session.flush()
+    audit.record(
+        session, actor, "user.session_revoke", user, summary=f"{user.email} 结束了一个登录会话"
+    )
+    return row
+
+
+def _revoke_all_sessions(session: Session, user: User) -> None:
+    repository.revoke_sessions_of(session, user.id, utcnow())
+
+
+#: Ended page sessions are kept this long: they tell the login throttle a person's usual addresses.
+SESSION_HISTORY_DAYS = 90
+
+
+@outbox.every(86400, "accounts.purge_sessions_and_login_failures")
+def purge_stale(session: Session) -> None:
+    """Forget page sessions over ``SESSION_HISTORY_DAYS`` old and failed-login counts gone quiet."""
+    settings = get_settings()
+    now = utcnow()
+    repository.delete_sessions_started_before(session, now - timedelta(days=SESSION_HISTORY_DAYS))
+    quiet = now - timedelta(minutes=settings.login_failure_window_minutes)
+    repository.delete_quiet_throttles(session, quiet_since=quiet, now=now)
 
 
 def create_token(
@@ -171,6 +226,10 @@ def request_password_reset(session: Session, email: str, ip: str = "") -> None:
     user = repository.get_by_email(session, email)
     if user is None or not user.is_active:
         return
+    # The same answer as for an unknown address, so a limit reached tells nothing either.
+    recent = repository.reset_tokens_since(session, user.id, utcnow() - timedelta(hours=1))
+    if recent >= settings.password_reset_mails_per_hour:
+        return
     raw = new_token()
     session.add(
         PasswordResetToken(
@@ -206,8 +265,8 @@ def reset_password(session: Session, raw_token: str, password: str, ip: str = ""
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
         raise InvalidInput("重置链接无效或已过期，请重新申请", errors={"token": "链接无效或已过期"})
     user = get(session, reset.user_id)
+    _set_password(session, user, password, field="password")
     reset.used_at = utcnow()
-    _set_password(user, password)
     session.flush()
     audit.record(
         session,
@@ -222,16 +281,19 @@ def reset_password(session: Session, raw_token: str, password: str, ip: str = ""
 def change_password(session: Session, actor: Actor, user: User, data: PasswordChange) -> None:
     if not verify_password(user.password_hash, data.current_password):
         raise InvalidInput(errors={"current_password": "当前密码不正确"})
-    _set_password(user, data.new_password)
+    _set_password(session, user, data.new_password, field="new_password")
     session.flush()
     audit.record(session, actor, "user.password_change", user, summary=f"{user.email} 修改了密码")
 
 
-def _set_password(user: User, password: str) -> None:
+def _set_password(session: Session, user: User, password: str, *, field: str) -> None:
+    """A new password, strong also against the person's own email and name; every page
+    session of the person ends (the page that changed it opens a fresh one)."""
+    problem = password_problem(password, [user.email, user.name])
+    if problem:
+        raise InvalidInput(errors={field: problem})
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.session_version += 1  # signs out every other page session
+    _revoke_all_sessions(session, user)
 
 
 #: Chinese names of the profile fields, for the message of a refused stale edit.
@@ -309,7 +371,8 @@ def set_active(session: Session, actor: Actor, user: User, active: bool) -> User
     if user.is_active == active:
         return user
     user.is_active = active
-    user.session_version += 1
+    if not active:
+        _revoke_all_sessions(session, user)
     session.flush()
     audit.record(
         session,

@@ -6,7 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from limits import parse_many
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -43,9 +44,28 @@ class Settings(BaseSettings):
     session_https_only: bool | None = None
 
     password_hash_cost: Literal["standard", "test-only-cheap"] = "standard"
-    login_max_failures: int = 5
-    login_lockout_minutes: int = 15
     password_reset_minutes: int = 60
+    # Failed logins earn waits, never a lock: after the free failures of an email address (or
+    # of a client address), each further attempt waits, doubling from the first delay up to the
+    # longest; a quiet window forgets the failures. The owner's usual address skips the wait
+    # an email address earned elsewhere.
+    login_free_failures: int = Field(default=5, ge=1)
+    login_ip_free_failures: int = Field(default=20, ge=1)
+    login_delay_seconds: int = Field(default=30, ge=1)
+    login_max_delay_seconds: int = Field(default=900, ge=1)
+    login_failure_window_minutes: int = Field(default=60, ge=1)
+    password_reset_mails_per_hour: int = Field(default=3, ge=1)
+
+    # Rate limits per client address (the API: per token, else address), in the notation of
+    # the ``limits`` library ("30/minute", "10 per hour"). The storage is in memory, per
+    # process: with several workers each counts alone; point it at Redis ("redis://host:6379")
+    # to share one count.
+    rate_limit_enabled: bool = True
+    rate_limit_storage_uri: str = "memory://"
+    rate_limit_login: str = "30/minute"
+    rate_limit_register: str = "20/hour"
+    rate_limit_password_reset: str = "10/hour"
+    rate_limit_api: str = "600/minute"
 
     mail_backend: Literal["log", "smtp"] = "log"
     mail_from: str = "科创一网通 <noreply@kechuang.local>"
@@ -70,6 +90,14 @@ class Settings(BaseSettings):
     worker_in_process: bool = True
     worker_poll_seconds: float = 2.0
     outbox_max_attempts: int = 8
+
+    @field_validator(
+        "rate_limit_login", "rate_limit_register", "rate_limit_password_reset", "rate_limit_api"
+    )
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        parse_many(value)  # raises ValueError on a malformed limit
+        return value
 
     @property
     def resolved_database_url(self) -> str:

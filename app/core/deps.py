@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
@@ -15,10 +15,10 @@ from app.core.audit import Actor
 from app.core.db import READS_FIRST, WRITE_TRANSACTION, declare_write_intent, reads_first, utcnow
 from app.core.errors import AppError, NotAuthenticated, PermissionDenied
 from app.core.security import token_digest
-from app.models import ApiToken, User
+from app.models import ApiToken, LoginSession, User
 
-SESSION_USER = "uid"
-SESSION_VERSION = "sv"
+#: The cookie's random key of its ``login_session`` row (the table stores its SHA-256).
+SESSION_KEY = "sk"
 SESSION_CSRF = "csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -135,19 +135,43 @@ def _user_from_bearer(session: Session, request: Request, token: str) -> User:
 
 
 def _user_from_cookie(session: Session, request: Request) -> User | None:
-    user_id = request.session.get(SESSION_USER)
-    if user_id is None:
+    """The person of the page session, while its ``login_session`` row is live."""
+    key = request.session.get(SESSION_KEY)
+    if not key:
         return None
-    user = session.get(User, user_id)
+    row = session.scalars(
+        select(LoginSession).where(LoginSession.key_hash == token_digest(str(key)))
+    ).one_or_none()
+    now = utcnow()
+    max_age = timedelta(seconds=request.app.state.settings.session_max_age_seconds)
+    user = session.get(User, row.user_id) if row is not None else None
     if (
-        user is None
+        row is None
+        or user is None
+        or row.revoked_at is not None
+        or row.created_at + max_age <= now
         or not user.is_active
-        or user.session_version != request.session.get(SESSION_VERSION)
     ):
-        request.session.pop(SESSION_USER, None)
+        request.session.pop(SESSION_KEY, None)
         return None
+    if now - row.last_seen_at > timedelta(minutes=1):
+        _record_seen(session, request, row, now)
     request.state.auth_method = "session"
+    request.state.login_session_id = row.id
     return user
+
+
+def _record_seen(session: Session, request: Request, row: LoginSession, now: datetime) -> None:
+    # As for tokens: a write request records it in its own transaction (which holds SQLite's
+    # write lock already), a read in a short transaction of its own, so reads stay reads.
+    if request.method not in _SAFE_METHODS:
+        row.last_seen_at = now
+        return
+    with request.app.state.sessionmaker() as own, own.begin():
+        declare_write_intent(own)
+        own.execute(update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=now))
+    row.last_seen_at = now
+    session.expire(row, ["last_seen_at"])
 
 
 def optional_user(request: Request, session: SessionDep) -> User | None:

@@ -56,6 +56,8 @@ def app_error(request: Request, exc: Exception) -> Response:
     response = _respond(request, exc.status_code, exc.title, exc.detail, **exc.extra)
     if exc.status_code == 401 and wants_json(request):
         response.headers["WWW-Authenticate"] = "Bearer"
+    if "retry_after" in exc.extra:
+        response.headers["Retry-After"] = str(exc.extra["retry_after"])
     return response
 
 

@@ -3,7 +3,7 @@
 from app.core.db import Base
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
-from app.models.auth import ApiToken, PasswordResetToken
+from app.models.auth import ApiToken, LoginSession, LoginThrottle, PasswordResetToken
 from app.models.challenge_solving import (
     ChallengeApplication,
     ChallengeMilestone,
@@ -94,6 +94,8 @@ __all__ = [
     "IncentiveRule",
     "Listing",
     "ListingVersion",
+    "LoginSession",
+    "LoginThrottle",
     "MailDelivery",
     "MatchFeedback",
     "MatchPipeline",

@@ -36,3 +36,38 @@ class PasswordResetToken(IDMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class LoginSession(IDMixin, Base):
+    """A page sign-in; the cookie carries a random key whose SHA-256 is stored here.
+
+    Revoking the row ends the session wherever the cookie was copied to: logout revokes its
+    own session; a password change or reset and deactivation revoke all of the person's.
+    """
+
+    __tablename__ = "login_session"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="raise")
+
+
+class LoginThrottle(Base):
+    """Recent failed logins of one email address or one client address, and the wait they earn.
+
+    ``key`` is the SHA-256 of ``email:<address>`` or ``ip:<address>``; ``failures`` counts
+    failures since the last quiet period, ``blocked_until`` is when the next attempt is heard.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(default=utcnow)
+    blocked_until: Mapped[datetime | None]

@@ -30,10 +30,11 @@ class User(IDMixin, TimestampMixin, Base):
     org_role: Mapped[OrgRole | None] = mapped_column(enum_type(OrgRole))
     membership_status: Mapped[MembershipStatus | None] = mapped_column(enum_type(MembershipStatus))
 
+    last_login_at: Mapped[datetime | None]
+    # No longer read: login waits live in ``login_throttle`` and page sessions in
+    # ``login_session``. Kept until a migration rebuilds the table without them.
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
-    last_login_at: Mapped[datetime | None]
-    # Bumped on password change and "log out everywhere"; page sessions carry the value they saw.
     session_version: Mapped[int] = mapped_column(default=1)
     # Bumped by every edit of the profile (name, phone); logins and counters leave it alone.
     version: Mapped[int] = mapped_column(default=1, server_default="1")

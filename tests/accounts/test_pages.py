@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import outbox
-from app.models import AuditEvent, Organization, User
+from app.models import Organization, User
 from app.models.enums import OrgStatus
 from tests.factories.accounts import PASSWORD, unique_credit_code
 from tests.factories.fixtures import csrf_from, login, page_csrf
@@ -61,11 +61,33 @@ class TestLogin:
         token = page_csrf(client, "/me")
         response = client.post(
             "/me/password",
-            data={"current_password": PASSWORD, "new_password": "Another123", "csrf_token": token},
+            data={
+                "current_password": PASSWORD,
+                "new_password": "Songhua-River#88",
+                "csrf_token": token,
+            },
         )
         assert response.status_code == 200 and "密码已修改" in response.text
         assert other.get("/me").status_code == 401
         assert client.get("/me").status_code == 200
+
+    def test_weak_new_password_is_refused_and_sessions_stay(
+        self, app: object, client: TestClient, member: User
+    ) -> None:
+        other = TestClient(app)  # type: ignore[arg-type]
+        login(other, member)
+        login(client, member)
+        response = client.post(
+            "/me/password",
+            data={
+                "current_password": PASSWORD,
+                "new_password": "qwerty123",
+                "csrf_token": page_csrf(client, "/me"),
+            },
+        )
+        assert response.status_code == 422
+        assert "密码太容易被猜到：这是常见密码或其简单变形" in response.text
+        assert other.get("/me").status_code == 200
 
 
 class TestRegisterPage:
@@ -75,8 +97,8 @@ class TestRegisterPage:
             "name": "周晓光",
             "email": "zhou@cust.example.cn",
             "phone": "13800000000",
-            "password": "Secret123",
-            "password_confirm": "Secret123",
+            "password": "Hongqi-Jiefang-1953",
+            "password_confirm": "Hongqi-Jiefang-1953",
             "org_mode": "new",
             "org.name": "长春示范光电有限公司",
             "org.credit_code": unique_credit_code(),
@@ -163,14 +185,19 @@ class TestPasswordReset:
         form = {
             "csrf_token": page_csrf(client, f"/password/reset?token={token}"),
             "token": token,
-            "password": "NewSecret9",
-            "password_confirm": "NewSecret9",
+            "password": "Jingyue-Lake#2026",
+            "password_confirm": "Jingyue-Lake#2026",
         }
+        weak = client.post(
+            "/password/reset",
+            data={**form, "password": "1qaz2wsx3edc", "password_confirm": "1qaz2wsx3edc"},
+        )
+        assert weak.status_code == 422 and "密码太容易被猜到" in weak.text
         response = client.post("/password/reset", data=form)
         assert "密码已重置" in response.text
         again = client.post("/password/reset", data=form)
         assert again.status_code == 422 and "链接无效或已过期" in again.text
-        login(client, member, "NewSecret9")
+        login(client, member, "Jingyue-Lake#2026")
 
     def test_unknown_email_gets_same_answer_and_no_mail(
         self, client: TestClient, session: Session
@@ -186,28 +213,3 @@ class TestPasswordReset:
         from app.models import OutboxMessage
 
         assert session.scalars(select(OutboxMessage)).all() == []
-
-
-class TestLockout:
-    def test_page_login_locks_after_repeated_failures(
-        self, client: TestClient, member: User, session: Session
-    ) -> None:
-        for _ in range(5):
-            client.post(
-                "/login",
-                data={
-                    "email": member.email,
-                    "password": "bad-pass1",
-                    "csrf_token": page_csrf(client, "/login"),
-                },
-            )
-        response = client.post(
-            "/login",
-            data={
-                "email": member.email,
-                "password": PASSWORD,
-                "csrf_token": page_csrf(client, "/login"),
-            },
-        )
-        assert "已临时锁定" in response.text
-        assert session.scalars(select(AuditEvent).where(AuditEvent.action == "user.locked")).first()

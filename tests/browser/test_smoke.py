@@ -233,7 +233,7 @@ def test_register_new_org_shows_check_character_error_then_pending_profile(
     wrong_code = good_code[:17] + next(c for c in ALPHABET if c != good_code[17])
     org_name = f"长春星河光电科技有限公司{suffix}"
     email = f"zhao.{suffix}@xinghe-guangdian.cn"
-    password = "Xinghe2026"
+    password = "Xinghe#Lidar-2026"
 
     driver.delete_all_cookies()
     visit(driver, live_server, "/")
