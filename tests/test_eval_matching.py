@@ -88,7 +88,7 @@ def test_a_small_slice_prints_every_system_and_reuses_the_cached_vectors(
     args = ["--limit", "3", "--corpus-limit", "5", "--cache", str(tmp_path), "--show", "2"]
     first = run(*args)
     assert first.returncode == 0, first.stderr[-2000:]
-    assert "8 papers (keywords withheld), 3 demands" in first.stdout
+    assert "8 papers (keywords withheld), 3 demands (title + summary)" in first.stdout
     scores = figures(first.stdout)
     systems = {"bigram-bm25", "embedded"}
     if dense_available():
