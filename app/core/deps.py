@@ -163,8 +163,9 @@ def _user_from_cookie(session: Session, request: Request) -> User | None:
 
 def _record_seen(session: Session, request: Request, row: LoginSession, now: datetime) -> None:
     # As for tokens: a write request records it in its own transaction (which holds SQLite's
-    # write lock already), a read in a short transaction of its own, so reads stay reads.
-    if request.method not in _SAFE_METHODS:
+    # write lock already), a read — or a write that reads first, like an import — in a short
+    # transaction of its own, so reads stay reads.
+    if session.info.get(WRITE_TRANSACTION):
         row.last_seen_at = now
         return
     with request.app.state.sessionmaker() as own, own.begin():

@@ -12,17 +12,18 @@ import csv
 import io
 import threading
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.core.audit import Actor
-from app.core.db import reads_first, session_scope
+from app.core.db import reads_first, session_scope, utcnow
 from app.listings import transfer
-from app.models import Listing, User
+from app.models import Listing, LoginSession, User
 from app.models.enums import ListingKind, Role
 from tests.factories.accounts import make_org, make_user
 from tests.factories.fixtures import login, page_csrf
@@ -180,3 +181,22 @@ class TestImportAndOtherWriters:
         assert "导入期间平台上有人新增了同一条信息（第8行" in response.text
         assert "本次未导入任何内容" in response.text
         assert _count(file_db) == 1
+
+
+def test_an_import_by_a_session_last_seen_a_while_ago_records_the_visit_and_imports(
+    file_client: TestClient, file_db: FileDatabase, admin: User
+) -> None:
+    login(file_client, admin)
+    token = page_csrf(file_client, "/admin/import")
+    with session_scope(file_db.factory) as session:  # the page was opened two minutes ago
+        session.execute(update(LoginSession).values(last_seen_at=utcnow() - timedelta(minutes=2)))
+    response = file_client.post(
+        "/admin/import",
+        data={"csrf_token": token, "kind": A.value},
+        files={"file": ("成果.csv", _csv(range(1, 4)), "text/csv")},
+    )
+    assert response.status_code == 200, response.text
+    assert "新增 3 条" in response.text
+    with file_db.factory() as session:
+        seen = session.scalars(select(LoginSession.last_seen_at)).one()
+        assert utcnow() - seen < timedelta(minutes=1)
