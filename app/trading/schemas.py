@@ -6,11 +6,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from app.core.money import Money
 from app.core.regions import REGIONS
-from app.core.schemas import PastDate, PlausibleDate, Schema
+from app.core.schemas import PastDate, PlausibleDate, Schema, VisibleText
 from app.models.enums import (
     ContractStatus,
     ContractType,
@@ -22,7 +28,7 @@ from app.models.enums import (
 )
 from app.trading.codes import IP_TYPES, LEGAL_PERSON_TYPES, TECH_FIELDS
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+Text = Annotated[str, VisibleText, StringConstraints(strip_whitespace=True)]
 
 
 # --- contracts ------------------------------------------------------------------------------

@@ -87,3 +87,44 @@ def test_a_contract_signed_in_year_one_or_9999_or_tomorrow_is_refused(
     )
     assert response.status_code == 422
     assert response.json()["errors"]["signed_on"] == message
+
+
+def test_a_title_of_zero_width_spaces_is_empty_and_a_nul_never_reaches_the_database(
+    client: TestClient, session: Session
+) -> None:
+    from tests.listings.test_endpoints import ACHIEVEMENT
+    from tests.orgs.test_endpoints import bearer
+
+    org = make_org(session, org_type=OrgType.UNIVERSITY)
+    author = bearer(session, make_user(session, org=org, org_role=OrgRole.ADMIN))
+    blank = {**ACHIEVEMENT, "title": "\u200b\u200b\u200b\u200b\u200b\ufeff"}
+    response = client.post("/api/v1/achievements", json=blank, headers=author)
+    assert response.status_code == 422
+    assert response.json()["errors"]["title"] == "至少需要4个字符"
+
+    dirty = {
+        **ACHIEVEMENT,
+        "title": "红外\x00硫系\u200b玻璃镜头",
+        "summary": ACHIEVEMENT["summary"],
+    }
+    response = client.post("/api/v1/achievements", json=dirty, headers=author)
+    assert response.status_code == 201, response.text
+    assert response.json()["title"] == "红外硫系玻璃镜头"
+
+
+def test_a_contract_titled_with_invisible_characters_only_is_refused(
+    client: TestClient, session: Session
+) -> None:
+    seller = make_org(session, org_type=OrgType.UNIVERSITY)
+    buyer = make_org(session)
+    user = make_user(session, org=seller, org_role=OrgRole.ADMIN)
+    _row, raw = accounts_service.create_token(
+        session, Actor(user=user), user, TokenCreate(name="t")
+    )
+    payload = contract_data(seller, buyer).model_dump(mode="json")
+    payload["title"] = "\x00\u200b\u200c\u200d"
+    response = client.post(
+        "/api/v1/contracts", json=payload, headers={"Authorization": f"Bearer {raw}"}
+    )
+    assert response.status_code == 422
+    assert "title" in response.json()["errors"]
