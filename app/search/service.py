@@ -15,6 +15,7 @@ from app.core import outbox
 from app.core.db import utcnow
 from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.indexing import SEARCH_TOPIC
+from app.core.schemas import visible_text
 from app.search import engine, sources, vocabulary
 from app.search.schemas import FacetCount, SearchItem, SearchResponse
 from search.base import (
@@ -112,6 +113,12 @@ def _has_public(session: Session) -> bool:
     return any(next(iter(s.all_ids(session)), None) is not None for s in sources.all_sources())
 
 
+#: A query longer than this is not a question but a pasted document (or an attack on the
+#: engine's clause limits): bad input, answered 422, never a 503 from the engine.
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 32
+
+
 def _query(
     q: str, types: Sequence[str], filters: Mapping[str, list[str]], page: int, size: int, sort: str
 ) -> SearchQuery:
@@ -125,9 +132,14 @@ def _query(
         raise InvalidInput(
             errors={"type": f"不支持的类型：{'、'.join(wrong_types)}；可选：{allowed}"}
         )
+    text = visible_text(q).strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise InvalidInput(errors={"q": f"搜索词不能超过{MAX_QUERY_CHARS}个字符"})
+    if len(text.split()) > MAX_QUERY_WORDS:
+        raise InvalidInput(errors={"q": f"一次最多搜索{MAX_QUERY_WORDS}个词，请精简后再试"})
     try:
         return SearchQuery(
-            text=q.strip(),
+            text=text,
             types=tuple(types),
             filters=dict(filters),
             page=page,

@@ -235,3 +235,15 @@ def test_service_unavailable_without_backend(session: Session) -> None:
         pass
     else:
         raise AssertionError("expected ServiceUnavailable")
+
+
+def test_a_query_too_long_or_of_too_many_words_is_bad_input_not_a_503(
+    client: TestClient,
+) -> None:
+    page = client.get("/search", params={"q": "激光" * 150})
+    assert page.status_code == 422
+    assert "搜索词不能超过200个字符" in page.text
+    many = " ".join(f"词{n}" for n in range(40))
+    api = client.get("/api/v1/search", params={"q": many})
+    assert api.status_code == 422
+    assert api.json()["errors"]["q"] == "一次最多搜索32个词，请精简后再试"
