@@ -45,6 +45,7 @@ from app.core.pagination import Pagination
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
 from app.core.spreadsheets import csv_bytes, unguard, xlsx_bytes
+from app.core.uploaded_tables import TableTooLarge, bounded_rows, check_xlsx_container
 from app.core.validation import error_map
 from app.listings import repository, service
 from app.listings.schemas import CONFIDENTIAL_SECTIONS, FIELDS_BY_KIND, ListingFields
@@ -339,30 +340,36 @@ def read_csv(kind: ListingKind, content: bytes) -> RawTable:
     delimiter = "\t" if "\t" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = next(reader)
-    except StopIteration:
+        # reader.line_num counts physical lines; a cell with line breaks spans several, so
+        # count records instead: the header is row 1 as in a spreadsheet.
+        rows = list(bounded_rows(reader, first_number=1))
+    except TableTooLarge as exc:
+        return RawTable(Format.CSV, [], {}, [], [RowError(1, "", str(exc))])
+    if not rows:
         return RawTable(Format.CSV, [], {}, [], [RowError(1, "", "文件是空的")])
-    # reader.line_num counts physical lines; a cell with line breaks spans several, so count
-    # records instead: the header is row 1 as in a spreadsheet.
-    body = ((n, row) for n, row in enumerate(reader, start=2))
-    return _table_from_rows(kind, Format.CSV, header, body)
+    return _table_from_rows(kind, Format.CSV, rows[0][1], rows[1:])
 
 
 def read_xlsx(kind: ListingKind, content: bytes) -> RawTable:
     from openpyxl import load_workbook
 
     try:
+        check_xlsx_container(content)
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except TableTooLarge as exc:
+        return RawTable(Format.XLSX, [], {}, [], [RowError(1, "", str(exc))])
     except Exception:
         return RawTable(Format.XLSX, [], {}, [], [RowError(1, "", "无法读取 Excel 文件（.xlsx）")])
     try:
         sheet = book.active if book.active is not None else book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = list(next(rows, ()) or ())
-        body = ((n, list(row)) for n, row in enumerate(rows, start=2))
-        return _table_from_rows(kind, Format.XLSX, header, body)
+        rows = list(bounded_rows(sheet.iter_rows(values_only=True), first_number=1))
+    except TableTooLarge as exc:
+        return RawTable(Format.XLSX, [], {}, [], [RowError(1, "", str(exc))])
     finally:
         book.close()
+    if not rows:
+        return _table_from_rows(kind, Format.XLSX, [], [])
+    return _table_from_rows(kind, Format.XLSX, rows[0][1], rows[1:])
 
 
 def read_jsonl(kind: ListingKind, content: bytes) -> RawTable:

@@ -587,3 +587,32 @@ class TestPages:
         assert client.get("/achievements/export.csv?mine=1").status_code == 403
         template = client.get("/achievements/import-template.csv")
         assert template.status_code == 200 and "成果名称*" in template.content.decode("utf-8-sig")
+
+
+class TestBounds:
+    """Uploads past the bounds are refused with a message, before they cost memory."""
+
+    def test_a_csv_cell_over_the_field_limit_is_a_clear_error(
+        self, session: Session, actor: Actor
+    ) -> None:
+        huge = achievement_row(1, summary="长" * 140_000)
+        report = run(session, actor, csv_bytes([huge]))
+        assert report.refused and count(session) == 0
+        assert "第2行有一个单元格超过 131,072 个字符" in report.errors[0].reason
+
+    def test_too_many_rows_are_refused(self, session: Session, actor: Actor) -> None:
+        lines = "名称\n" + "\n".join(f"成果{n}" for n in range(10_001))
+        report = run(session, actor, lines.encode())
+        assert report.refused and "一次最多导入 10,000 行" in report.errors[0].reason
+
+    def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(
+        self, session: Session, actor: Actor
+    ) -> None:
+        import zipfile
+
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * (70 * 1024 * 1024))
+        assert len(out.getvalue()) < 1024 * 1024  # it compresses to almost nothing
+        report = run(session, actor, out.getvalue(), "炸弹.xlsx")
+        assert report.refused and "Excel 文件解压后超过 64 MB" in report.errors[0].reason
