@@ -40,15 +40,23 @@ Handler = Callable[[Session, dict[str, Any]], None]
 BatchHandler = Callable[[Session, list[dict[str, Any]]], None]
 _handlers: dict[str, Handler] = {}
 _batch_handlers: dict[str, BatchHandler] = {}
+_reads_only: set[str] = set()
 #: Most messages of a batched topic performed by one call.
 BATCH_SIZE = 200
 
 
-def handles(topic: str) -> Callable[[Handler], Handler]:
-    """Register the function that performs messages of ``topic``."""
+def handles(topic: str, *, reads_only: bool = False) -> Callable[[Handler], Handler]:
+    """Register the function that performs messages of ``topic``.
+
+    ``reads_only``: the function reads the database but never writes it (a search rebuild).
+    On SQLite it then runs outside the write lock, which other writers would otherwise wait
+    for as long as it runs; only marking the message done takes the lock.
+    """
 
     def register(fn: Handler) -> Handler:
         _handlers[topic] = fn
+        if reads_only:
+            _reads_only.add(topic)
         return fn
 
     return register
@@ -218,7 +226,54 @@ def _groups(due: list[tuple[int, str]], batch_size: int) -> Iterator[tuple[str |
         yield run_topic, run
 
 
+def _failed(message: OutboxMessage, exc: Exception, max_attempts: int) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if message.attempts >= max_attempts:
+        message.failed_at = utcnow()
+        log.error("outbox message %s (%s) failed for good: %s", message.id, message.topic, exc)
+    else:
+        message.available_at = utcnow() + backoff(message.attempts)
+        log.warning(
+            "outbox message %s (%s) failed, retry %s: %s",
+            message.id,
+            message.topic,
+            message.attempts,
+            exc,
+        )
+
+
+def _run_reading(factory: sessionmaker[Session], message_id: int, max_attempts: int) -> bool:
+    """A reads-only message on SQLite: performed in a read transaction, then marked done."""
+    error: Exception | None = None
+    with factory() as session, session.begin():
+        message = session.get(OutboxMessage, message_id)
+        if message is None or message.processed_at is not None:
+            return False
+        try:
+            _handlers[message.topic](session, dict(message.payload))
+        except Exception as exc:
+            error = exc
+        session.rollback()  # it promised not to write; nothing it did is kept
+    with factory() as session, session.begin():
+        declare_write_intent(session)
+        message = session.get(OutboxMessage, message_id)
+        if message is None or message.processed_at is not None:
+            return False
+        if error is not None:
+            _failed(message, error, max_attempts)
+            return False
+        message.attempts += 1
+        message.processed_at = utcnow()
+        return True
+
+
 def _run_one(factory: sessionmaker[Session], message_id: int, max_attempts: int) -> bool:
+    with factory() as peek:
+        topic = peek.scalar(select(OutboxMessage.topic).where(OutboxMessage.id == message_id))
+        single_writer = peek.get_bind().dialect.name == "sqlite"
+    if single_writer and topic in _reads_only:
+        return _run_reading(factory, message_id, max_attempts)
     with factory() as session, session.begin():
         declare_write_intent(session)
         stmt = select(OutboxMessage).where(
@@ -236,22 +291,7 @@ def _run_one(factory: sessionmaker[Session], message_id: int, max_attempts: int)
             with session.begin_nested():
                 handler(session, message.payload)
         except Exception as exc:
-            message.attempts += 1
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= max_attempts:
-                message.failed_at = utcnow()
-                log.error(
-                    "outbox message %s (%s) failed for good: %s", message.id, message.topic, exc
-                )
-            else:
-                message.available_at = utcnow() + backoff(message.attempts)
-                log.warning(
-                    "outbox message %s (%s) failed, retry %s: %s",
-                    message.id,
-                    message.topic,
-                    message.attempts,
-                    exc,
-                )
+            _failed(message, exc, max_attempts)
             return False
         message.attempts += 1
         message.processed_at = utcnow()

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import outbox
 from app.core.db import utcnow
@@ -79,11 +79,14 @@ def refresh(session: Session, backend: SearchBackend, keys: Iterable[tuple[str, 
     return len(wanted)
 
 
-@outbox.handles(vocabulary.REBUILD_TOPIC)
+@outbox.handles(vocabulary.REBUILD_TOPIC, reads_only=True)
 def apply_rebuild_message(session: Session, _payload: dict[str, Any]) -> None:
     """Rebuild the whole index, e.g. after administrators extended the dictionary."""
     vocabulary.sync(session, force=True)
-    written = reindex(session, engine.current())
+    # On SQLite this runs in a read transaction while others write (reads-only handler), so
+    # what changed meanwhile is read in a session of its own, not in this one's snapshot.
+    fresh = sessionmaker(bind=session.get_bind())
+    written = reindex(session, engine.current(), catch_up_session=fresh)
     log.info("search index rebuilt with %s documents", written)
 
 
@@ -102,6 +105,8 @@ def check_index(session: Session) -> bool:
     state = backend.health()
     if not state.missing and (not state.ok or state.documents or not _has_public(session)):
         return False
+    if not state.missing and outbox.stats(session, topics={SEARCH_TOPIC}).pending:
+        return False  # empty only because its first messages are still on their way
     log.warning("search index %s (%s): recreating and rebuilding it", state.detail, state.backend)
     backend.ensure_ready()
     if not outbox.payloads_since(session, vocabulary.REBUILD_TOPIC, utcnow()):

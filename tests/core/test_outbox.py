@@ -300,3 +300,43 @@ def test_web_writes_are_not_starved_while_the_worker_drains_a_backlog(
         outbox._batch_handlers.pop("test.slow", None)
         engine.dispose()
         request_engine.dispose()
+
+
+def test_a_reads_only_message_leaves_the_write_lock_to_others_while_it_runs(
+    tmp_path: Any,
+) -> None:
+    """A search rebuild reads for minutes; on SQLite other writers must not wait for it."""
+    import threading
+
+    from app.core.db import Base, build_engine, build_sessionmaker, declare_write_intent
+
+    engine = build_engine(f"sqlite:///{tmp_path / 'rebuild.db'}")
+    Base.metadata.create_all(engine, tables=[OutboxMessage.__table__])
+    factory = build_sessionmaker(engine)
+    running, release = threading.Event(), threading.Event()
+
+    def rebuild(_session: Session, _payload: dict[str, Any]) -> None:
+        running.set()
+        assert release.wait(30)
+
+    outbox.handles("test.rebuild", reads_only=True)(rebuild)
+    try:
+        with factory() as session, session.begin():
+            outbox.enqueue(session, "test.rebuild", {})
+        worker = threading.Thread(target=outbox.drain, args=(factory,))
+        worker.start()
+        assert running.wait(30)
+        with factory() as session, session.begin():  # would wait for the lock until released
+            declare_write_intent(session)
+            outbox.enqueue(session, "test.other", {})
+        release.set()
+        worker.join(30)
+        with factory() as session:
+            done = session.scalars(
+                select(OutboxMessage).where(OutboxMessage.topic == "test.rebuild")
+            ).one()
+            assert done.processed_at is not None and done.attempts == 1
+    finally:
+        release.set()
+        outbox._handlers.pop("test.rebuild", None)
+        outbox._reads_only.discard("test.rebuild")

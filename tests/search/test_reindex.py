@@ -158,3 +158,16 @@ def test_an_index_lost_under_a_running_worker_is_recreated_and_rebuilt(
     engine.install(web)  # the web process finds the new index too
     assert _found(session, "激光焊接") == {listing.id for listing in listings}
     assert search_service.health(session)["status"] == "ok"
+
+
+def test_an_empty_index_waiting_for_its_first_messages_is_not_rebuilt(
+    session: Session, org: Organization, org_admin: User, shared_index: Opener
+) -> None:
+    """A fresh install: listings seeded, their index messages not yet performed."""
+    backend = shared_index()
+    backend.ensure_ready()
+    engine.install(backend)
+    _publish(session, org, org_admin, 2)
+    assert backend.health().documents == 0
+    assert search_service.check_index(session) is False
+    assert not outbox.payloads_since(session, "search.rebuild", utcnow() - timedelta(hours=1))
