@@ -24,7 +24,13 @@ cli = typer.Typer(
 def _sessionmaker():  # type: ignore[no-untyped-def]
     from app.core.db import build_engine, build_sessionmaker
 
-    return build_sessionmaker(build_engine(get_settings().resolved_database_url))
+    settings = get_settings()
+    return build_sessionmaker(
+        build_engine(
+            settings.resolved_database_url,
+            busy_timeout_seconds=settings.sqlite_busy_timeout_seconds,
+        )
+    )
 
 
 @cli.command()

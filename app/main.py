@@ -48,7 +48,11 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         # what it opened itself.
         engine = None
         if not hasattr(app.state, "sessionmaker"):
-            engine = build_engine(settings.resolved_database_url, echo=settings.database_echo)
+            engine = build_engine(
+                settings.resolved_database_url,
+                echo=settings.database_echo,
+                busy_timeout_seconds=settings.sqlite_busy_timeout_seconds,
+            )
             app.state.sessionmaker = build_sessionmaker(engine)
         own_backend = not hasattr(app.state, "search_backend")
         if own_backend:

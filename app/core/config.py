@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     listing_valid_days: int = 365
     listing_reminder_days: int = 14
     max_upload_mb: int = 20
+    # How long a SQLite writer waits for the write lock before the request answers 503 busy.
+    sqlite_busy_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
 
     # 揭榜挂帅: the fewest experts left on a panel, after conflicted ones are excluded, for
     # scoring to open.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -56,15 +56,23 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy issue BEGIN itself so SAVEPOINTs work (pysqlite's own handling breaks them).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    # WAL lets the in-process worker write while requests read; the timeout waits out writers.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+SQLITE_BUSY_TIMEOUT_SECONDS = 10.0
+
+
+def _sqlite_pragmas(busy_timeout_seconds: float) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy issue BEGIN itself so SAVEPOINTs work (pysqlite's own handling breaks
+        # them).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # WAL lets the in-process worker write while requests read; the timeout waits out
+        # writers.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_seconds * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return on_connect
 
 
 WRITE_INTENT = {"sqlite_write_intent": True}
@@ -155,7 +163,9 @@ def lock_row(obj: Any) -> None:
         raise RowGone(str(exc)) from exc
 
 
-def build_engine(url: str, *, echo: bool = False) -> Engine:
+def build_engine(
+    url: str, *, echo: bool = False, busy_timeout_seconds: float = SQLITE_BUSY_TIMEOUT_SECONDS
+) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -164,7 +174,7 @@ def build_engine(url: str, *, echo: bool = False) -> Engine:
 
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_seconds))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)

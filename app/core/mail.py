@@ -25,7 +25,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import get_settings
-from app.core.db import utcnow
+from app.core.db import declare_write_intent, utcnow
 from app.core.outbox import backoff, enqueue, every, handles
 from app.models import MailDelivery
 
@@ -119,6 +119,9 @@ def _transmit(
 
 def _record_sent(factory: sessionmaker[Session], message_id: str) -> None:
     with factory() as session, session.begin():
+        # Reading first and writing after would fail at once on SQLite when another writer
+        # committed in between: take the write lock (and wait for it) up front.
+        declare_write_intent(session)
         delivery = _by_id(session, message_id)
         delivery.state = SENT
         delivery.sent_at = utcnow()
@@ -130,6 +133,7 @@ def _record_failure(
 ) -> None:
     try:
         with factory() as session, session.begin():
+            declare_write_intent(session)
             delivery = _by_id(session, message_id)
             delivery.state = FAILED
             delivery.last_error = error[:2000]

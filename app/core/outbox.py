@@ -155,6 +155,7 @@ def _retry_soon(factory: sessionmaker[Session], job: PeriodicJob, now: datetime)
     retry_at = now + timedelta(seconds=min(job.every_seconds, JOB_RETRY_SECONDS))
     try:
         with factory() as session, session.begin():
+            declare_write_intent(session)
             state = session.get(PeriodicJobState, job.name)
             if state is not None:
                 state.next_run_at = retry_at

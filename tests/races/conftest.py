@@ -117,6 +117,9 @@ def race_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RaceServer
         KC_SECRET_KEY=secrets.token_urlsafe(32),
         KC_PASSWORD_HASH_COST="test-only-cheap",
         KC_WORKER_IN_PROCESS="false",  # the outbox rows stay, so the tests can count them
+        # Twenty writers queue for SQLite's one write lock; on a busy machine the last may wait
+        # longer than the usual 10 s. What is tested is who wins, not how long they queue.
+        KC_SQLITE_BUSY_TIMEOUT_SECONDS="120",
         PYTHONUNBUFFERED="1",
     )
     workers = "2" if base else "1"
