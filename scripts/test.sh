@@ -3,11 +3,12 @@
 # The whole test suite, as CI runs it:
 #
 #   1. .venv with the project installed (pip install -e '.[dev]', again only when pyproject changes)
-#   2. lint: ruff check, ruff format --check, mypy, the import-direction and sync-routes
-#      linters, shellcheck
+#   2. lint: ruff check, ruff format --check, the import-direction and sync-routes linters,
+#      ShellCheck; mypy runs alongside the tests
 #   3. pytest run 1: SQLite + the embedded search backend (the default settings)
 #   4. pytest run 2: PostgreSQL (scripts/postgres.sh) + Elasticsearch (scripts/es-node.sh), side by
-#      side with run 1; everything but the browser suite, whose server is SQLite in either run
+#      side with run 1; everything but the browser suite and the measuring scripts' tests, which
+#      work on SQLite files of their own in either run
 #
 # Arguments are passed to both pytest runs:   ./scripts/test.sh -k login -x
 #
@@ -286,7 +287,10 @@ export PATH="$VIRTUAL_ENV/bin:$PATH"
 if [[ "${KC_TEST_SKIP_LINT:-0}" != 1 ]]; then
     step "ruff check" ruff check .
     step "ruff format --check" ruff format --check .
-    step "mypy" mypy
+    # mypy takes half a minute and needs nothing the tests change: it runs alongside them.
+    MYPY_LOG="$LOG_DIR/mypy.log" MYPY_T0=$SECONDS
+    mypy >"$MYPY_LOG" 2>&1 &
+    MYPY_JOB=$!
     step "import direction" python scripts/linters/import_direction.py
     step "sync routes" python scripts/linters/sync_routes.py
     if command -v shellcheck >/dev/null 2>&1; then
@@ -324,9 +328,12 @@ if [[ -n "$PG_URL" || -n "$ES_URL" ]]; then
         run2_name+=" + embedded search"
     fi
     # The browser suite serves the demo from a SQLite file of its own whatever the run, so
-    # run 2 would repeat run 1's browser tests exactly; it runs them once, in run 1.
+    # run 2 would repeat run 1's browser tests exactly; they run once, in run 1.
     run2_args=(--ignore=tests/browser)
-    run2_name+=" (browser suite in run 1)"
+    # So do the measuring scripts' tests: each script works on a SQLite folder of its own
+    # (and on the Elasticsearch node, which run 1 has too).
+    run2_args+=(--ignore=tests/test_measuring_scripts.py --ignore=tests/test_eval_matching.py)
+    run2_name+=" (browser suite and measuring scripts in run 1)"
 fi
 
 if [[ ${#run2_env[@]} -gt 0 && "${KC_TEST_PARALLEL:-1}" != 0 ]]; then
@@ -354,6 +361,18 @@ if [[ -z "$PG_URL" && -z "$ES_URL" ]]; then
         record "pytest run 2: PostgreSQL + Elasticsearch" skipped 0 "KC_TEST_SERVICES=0"
     else
         record "pytest run 2: PostgreSQL + Elasticsearch" skipped 0 "no service available"
+    fi
+fi
+
+if [[ -n "${MYPY_JOB:-}" ]]; then
+    banner "mypy"
+    if wait "$MYPY_JOB"; then
+        cat "$MYPY_LOG"
+        record "mypy (alongside the tests)" ok $((SECONDS - MYPY_T0))
+    else
+        rc=$?
+        cat "$MYPY_LOG"
+        record "mypy (alongside the tests)" "FAILED" $((SECONDS - MYPY_T0)) "exit code $rc"
     fi
 fi
 
