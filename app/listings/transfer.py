@@ -1022,6 +1022,7 @@ class _Writer:
         self.as_admin = as_admin
         self._owners: dict[int, User] = {}
         self._new: dict[int, tuple[Listing, dict[str, Any]]] = {}
+        self._values: dict[int, list[dict[str, Any]]] = {}
         # Per updated row: the fields to apply, the changed values before and after, the state.
         self._updates: dict[
             int, tuple[ListingFields, dict[str, Any], dict[str, Any], dict[str, Any]]
@@ -1035,6 +1036,7 @@ class _Writer:
             if row.existing is None:
                 listing = self._new_published(row)
                 self._new[row.number] = (listing, service.snapshot(listing))
+                self._values[row.number] = self._column_values(listing)
             else:
                 data = _without_same_field(row)
                 self._updates[row.number] = (data, *self._changes(row.existing, row, data))
@@ -1055,10 +1057,12 @@ class _Writer:
             return [self._through_service(row, _without_same_field(row)) for row in rows]
         outcomes: list[str] = []
         created: list[tuple[Listing, dict[str, Any]]] = []
+        values: list[list[dict[str, Any]]] = []
         changes: list[tuple[Listing, str, dict[str, Any] | None, dict[str, Any], Any]] = []
         for row in rows:
             if row.existing is None:
                 created.append(self._new.pop(row.number))
+                values.append(self._values.pop(row.number))
                 outcomes.append("created")
                 continue
             data, old, new, state = self._updates.pop(row.number)
@@ -1066,13 +1070,27 @@ class _Writer:
                 self._update_in_place(row.existing, row, data)
                 changes.append((row.existing, "update", old, new, state))
             outcomes.append("updated" if new else "unchanged")
-        self._insert(created)
+        self._insert(created, values)
         changes[:0] = [(listing, "create", None, state, state) for listing, state in created]
         self.session.flush()  # the batch's updates
         self._record_all(changes)
         return outcomes
 
-    def _insert(self, created: list[tuple[Listing, dict[str, Any]]]) -> None:
+    def _column_values(self, listing: Listing) -> list[dict[str, Any]]:
+        """The listing's row of each of its tables (base first), built before the lock."""
+        mapper = sa_inspect(repository.MODELS[self.kind])
+        return [
+            {
+                column.key: getattr(listing, mapper.get_property_by_column(column).key)
+                for column in table.columns
+                if column.key != "id"
+            }
+            for table in mapper.tables
+        ]
+
+    def _insert(
+        self, created: list[tuple[Listing, dict[str, Any]]], values: list[list[dict[str, Any]]]
+    ) -> None:
         """One INSERT per table for the batch's new listings, which then know their ids."""
         if not created:
             return
@@ -1080,13 +1098,8 @@ class _Writer:
         # columns are empty and would send dozens of small statements per batch.
         mapper = sa_inspect(repository.MODELS[self.kind])
         listings = [listing for listing, _state in created]
-        for table in mapper.tables:  # the base table first, then the kind's own
-            keys = {
-                column.key: mapper.get_property_by_column(column).key
-                for column in table.columns
-                if column.key != "id"
-            }
-            rows = [{c: getattr(listing, a) for c, a in keys.items()} for listing in listings]
+        for position, table in enumerate(mapper.tables):  # the base table first
+            rows = [tables[position] for tables in values]
             if table is mapper.tables[0]:
                 stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
                 ids = self.session.scalars(stmt, rows).all()
