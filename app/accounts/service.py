@@ -17,7 +17,7 @@ from app.accounts.schemas import (
 from app.core import audit, outbox, versioning
 from app.core.audit import Actor
 from app.core.config import get_settings
-from app.core.db import utcnow
+from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from app.core.mail import send_mail
 from app.core.pagination import Paged, Pagination, paginate
@@ -149,6 +149,7 @@ def revoke_session(session: Session, actor: Actor, user: User, session_id: int) 
     row = repository.session_of(session, user.id, session_id)
     if row is None:
         raise NotFound("登录会话不存在")
+    lock_row(row)  # two clicks at once: the second finds it ended
     if row.revoked_at is not None:
         raise Conflict("该登录会话已经结束")
     row.revoked_at = utcnow()
@@ -212,6 +213,7 @@ def revoke_token(session: Session, actor: Actor, user: User, token_id: int) -> A
     token = repository.token_of(session, user.id, token_id)
     if token is None:
         raise NotFound("令牌不存在")
+    lock_row(token)
     if token.revoked_at is not None:
         raise Conflict("该令牌已经撤销")
     token.revoked_at = utcnow()
