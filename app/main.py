@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
 import app.registry  # noqa: F401  outbox handlers and search sources
-from app.core import handlers
+from app.core import handlers, openapi
 from app.core.config import Settings, get_settings
 from app.core.db import build_engine, build_sessionmaker
 from app.core.limits import BodyLimitMiddleware, guard_record_numbers
@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     # Added last, so it wraps the session middleware and every route's response.
     app.add_middleware(SecurityHeadersMiddleware, https_site=settings.serves_https)
     handlers.install(app)
+    openapi.install(app)
 
     from app.api import router as api_router
     from app.pages import router as pages_router

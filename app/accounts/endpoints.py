@@ -46,6 +46,7 @@ def register(data: Registration, session: SessionDep, actor: ActorDep) -> object
     response_model=TokenCreated,
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(limit("login"))],
+    responses={401: {"description": "邮箱或密码不正确，或账号已停用"}},
 )
 def token_with_password(data: TokenRequest, session: SessionDep, request: Request) -> object:
     """用邮箱和密码换取一个 API 令牌（供脚本和系统对接使用）。"""

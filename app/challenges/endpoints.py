@@ -23,6 +23,7 @@ from app.challenges.schemas import (
     ScoreOut,
 )
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
+from app.core.openapi import file_download
 from app.core.versioning import expected_version, set_etag
 from app.models import ChallengeMilestone
 
@@ -156,7 +157,12 @@ def upload(
     )
 
 
-@router.get("/applications/{application_id}/attachments/{attachment_id}", summary="下载申请附件")
+@router.get(
+    "/applications/{application_id}/attachments/{attachment_id}",
+    summary="下载申请附件",
+    response_class=Response,
+    responses=file_download("附件文件"),
+)
 def download(
     challenge_id: int,
     application_id: int,

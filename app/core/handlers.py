@@ -72,6 +72,7 @@ def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     title = STATUS_TITLES.get(exc.status_code, "请求无法处理")
     detail = {
+        400: "请求体无法解析，请检查其格式（例如是否为合法的 JSON、UTF-8 编码）",
         404: "您访问的页面或资源不存在，可能已被删除或地址有误",
         405: "该地址不支持此请求方法",
         413: str(exc.detail),

@@ -73,7 +73,8 @@ MAX_RECORD_ID = 2**31 - 1
 
 
 def _too_large(value: str) -> bool:
-    return value.isdigit() and int(value) > MAX_RECORD_ID
+    # "²".isdigit() is True, but int("²") fails: only ASCII digits make a number.
+    return value.isascii() and value.isdigit() and int(value) > MAX_RECORD_ID
 
 
 async def guard_record_numbers(request: Request) -> None:

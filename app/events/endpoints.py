@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Query, Response, status
 
 from app.core.deps import ActorDep, OptionalUser, SessionDep
+from app.core.openapi import file_download
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, authorize, can
 from app.core.schemas import Page
@@ -271,7 +272,12 @@ def agenda(
     return service.agenda(session, event, person, draft=can(actor.user, Action.EVENT_MANAGE, event))
 
 
-@router.get("/{event_id}/agenda.ics", summary="个人日程（iCalendar）", response_class=Response)
+@router.get(
+    "/{event_id}/agenda.ics",
+    summary="个人日程（iCalendar）",
+    response_class=Response,
+    responses=file_download("iCalendar 日程", "text/calendar"),
+)
 def agenda_ics(
     event_id: int, session: SessionDep, actor: ActorDep, participant_id: int | None = None
 ) -> Response:

@@ -19,6 +19,7 @@ from fastapi import (
 from pydantic import BaseModel, Field
 
 from app.core.deps import WRITES, ActorDep, OptionalUser, SessionDep
+from app.core.openapi import file_download
 from app.core.pagination import MAX_PAGE_SIZE, PaginationDep, query_filters
 from app.core.schemas import Page
 from app.core.versioning import expected_version, set_etag
@@ -311,7 +312,12 @@ def _kind_router(kind: ListingKind) -> APIRouter:
             url=f"/api/v1/{kind.value}s/{listing_id}/attachments/{row.id}",
         )
 
-    @r.get("/{listing_id}/attachments/{attachment_id}", summary="下载图片或附件")
+    @r.get(
+        "/{listing_id}/attachments/{attachment_id}",
+        summary="下载图片或附件",
+        response_class=Response,
+        responses=file_download("附件文件"),
+    )
     def download(
         listing_id: int, attachment_id: int, session: SessionDep, user: OptionalUser
     ) -> Response:

@@ -9,8 +9,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from app.core.deps import ActorDep, SessionDep
+from app.core.openapi import file_download
 from app.core.pagination import PaginationDep
 from app.core.schemas import Page
+from app.core.spreadsheets import XLSX_MEDIA_TYPE
 from app.models.enums import ContractStatus, DealStatus
 from app.trading import deals, service, statistics
 from app.trading.schemas import (
@@ -68,7 +70,12 @@ def registration_queue(session: SessionDep, actor: ActorDep, pagination: Paginat
     return service.registration_queue(session, actor, pagination)
 
 
-@contracts.get("/export", summary="导出已登记技术合同统计（xlsx 或 csv）")
+@contracts.get(
+    "/export",
+    summary="导出已登记技术合同统计（xlsx 或 csv）",
+    response_class=Response,
+    responses=file_download("统计表", XLSX_MEDIA_TYPE, "text/csv"),
+)
 def export(
     session: SessionDep,
     actor: ActorDep,
@@ -121,7 +128,15 @@ def pay(contract_id: int, data: PaymentCreate, session: SessionDep, actor: Actor
     return service.record_payment(session, actor, contract_id, data)
 
 
-@contracts.get("/{contract_id}/certificate.pdf", summary="技术合同登记证明（PDF）")
+@contracts.get(
+    "/{contract_id}/certificate.pdf",
+    summary="技术合同登记证明（PDF）",
+    response_class=Response,
+    responses={
+        **file_download("登记证明", "application/pdf"),
+        409: {"description": "合同尚未完成认定登记，暂无登记证明"},
+    },
+)
 def certificate_pdf(contract_id: int, session: SessionDep, actor: ActorDep) -> Response:
     contract = service.get_contract(session, actor, contract_id)
     body = statistics.certificate_pdf(session, contract)
@@ -232,7 +247,12 @@ def upload(
     return {"id": row.id, "filename": row.filename, "size": row.size}
 
 
-@deal_routes.get("/{deal_id}/attachments/{attachment_id}", summary="下载洽谈附件")
+@deal_routes.get(
+    "/{deal_id}/attachments/{attachment_id}",
+    summary="下载洽谈附件",
+    response_class=Response,
+    responses=file_download("附件文件"),
+)
 def download(deal_id: int, attachment_id: int, session: SessionDep, actor: ActorDep) -> Response:
     deal = deals.load(session, actor, deal_id, participate=False)
     row, body = deals.attachment(session, deal, attachment_id)

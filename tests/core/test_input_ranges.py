@@ -40,6 +40,14 @@ def test_a_record_number_past_any_record_is_not_found(client: TestClient, path: 
     assert "不存在" in response.text
 
 
+@pytest.mark.parametrize("path", ["/api/v1/demands/²/matches/feedback", "/api/v1/contracts/１２"])
+def test_a_record_number_in_other_digits_is_a_clear_error(client: TestClient, path: str) -> None:
+    """Superscript and full-width digits are digits to Python's ``isdigit`` but no number."""
+    response = client.post(path, json={}) if "feedback" in path else client.get(path)
+    assert response.status_code in {401, 422}
+    assert response.headers["content-type"] == "application/problem+json"
+
+
 def test_a_query_id_past_any_record_is_refused(client: TestClient, session: Session) -> None:
     response = client.get(
         "/api/v1/events/1/agenda?participant_id=9223372036854775808", headers=_token(session)
