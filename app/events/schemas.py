@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from app.core.clock import LOCAL_TZ
 from app.core.money import Money
+from app.core.schemas import Schema
 from app.models.enums import (
     ChiefRole,
     EventKind,
@@ -28,7 +29,7 @@ def _aware(value: datetime) -> datetime:
 LocalDateTime = Annotated[datetime, AfterValidator(_aware)]
 
 
-class SessionIn(BaseModel):
+class SessionIn(Schema):
     title: Annotated[str, Field(min_length=1, max_length=100)]
     room: Annotated[str, Field(max_length=100)] = ""
     starts_at: LocalDateTime
@@ -41,7 +42,7 @@ class SessionIn(BaseModel):
         return self
 
 
-class EventCreate(BaseModel):
+class EventCreate(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: Annotated[str, Field(min_length=4, max_length=120)]
@@ -66,21 +67,21 @@ class EventCreate(BaseModel):
         return self
 
 
-class OrganiserIn(BaseModel):
+class OrganiserIn(Schema):
     email: Annotated[str, Field(min_length=3, max_length=254)]
 
 
-class RegistrationIn(BaseModel):
+class RegistrationIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     user_id: int | None = Field(default=None, description="报名人；不填为本人")
     position: Annotated[str, Field(max_length=50)] = ""
     chief_role: ChiefRole | None = None
-    listing_ids: Annotated[list[int], Field(max_length=20)] = []
-    unavailable_slot_ids: Annotated[list[int], Field(max_length=200)] = []
+    listing_ids: list[int] = Field(default_factory=list, max_length=20)
+    unavailable_slot_ids: list[int] = Field(default_factory=list, max_length=200)
 
 
-class RequestIn(BaseModel):
+class RequestIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     to_participant_id: int
@@ -88,11 +89,11 @@ class RequestIn(BaseModel):
     fixed_slot_id: int | None = Field(default=None, description="三长联动：组织者指定的时段")
 
 
-class ScheduleIn(BaseModel):
+class ScheduleIn(Schema):
     time_limit: Annotated[float, Field(ge=0, le=60)] = 5.0
 
 
-class OutcomeIn(BaseModel):
+class OutcomeIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     outcome: MeetingOutcome
@@ -106,16 +107,16 @@ class OutcomeIn(BaseModel):
         return self
 
 
-class CheckInIn(BaseModel):
+class CheckInIn(Schema):
     participant_id: int | None = None
     code: Annotated[str, Field(max_length=8)] = ""
 
 
-class CancelIn(BaseModel):
+class CancelIn(Schema):
     reason: Annotated[str, Field(max_length=200)] = ""
 
 
-class SlotOut(BaseModel):
+class SlotOut(Schema):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -124,7 +125,7 @@ class SlotOut(BaseModel):
     ends_at: datetime
 
 
-class TableOut(BaseModel):
+class TableOut(Schema):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -132,7 +133,7 @@ class TableOut(BaseModel):
     room: str
 
 
-class SessionOut(BaseModel):
+class SessionOut(Schema):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -142,7 +143,7 @@ class SessionOut(BaseModel):
     ends_at: datetime
 
 
-class EventOut(BaseModel):
+class EventOut(Schema):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -168,7 +169,7 @@ class EventDetail(EventOut):
     participants: int
 
 
-class ParticipantOut(BaseModel):
+class ParticipantOut(Schema):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -185,7 +186,7 @@ class ParticipantOut(BaseModel):
     checkin_code: str | None = None
 
 
-class RequestOut(BaseModel):
+class RequestOut(Schema):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -203,7 +204,7 @@ class RequestOut(BaseModel):
     expires_at: datetime | None
 
 
-class MeetingOut(BaseModel):
+class MeetingOut(Schema):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -223,7 +224,7 @@ class MeetingOut(BaseModel):
     outcome_note: str
 
 
-class ScheduleOut(BaseModel):
+class ScheduleOut(Schema):
     placed: int
     kept: int
     standby: int
@@ -235,7 +236,7 @@ class ScheduleOut(BaseModel):
     expired_requests: int
 
 
-class AgendaItem(BaseModel):
+class AgendaItem(Schema):
     meeting_id: int
     starts_at: datetime
     ends_at: datetime
@@ -248,14 +249,14 @@ class AgendaItem(BaseModel):
     topic: str
 
 
-class AgendaOut(BaseModel):
+class AgendaOut(Schema):
     participant_id: int
     name: str
     checkin_code: str
     items: list[AgendaItem]
 
 
-class ReportOut(BaseModel):
+class ReportOut(Schema):
     registered: int
     checked_in: int
     requests: dict[str, int]

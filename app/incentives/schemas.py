@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from app.core.money import Money
 from app.core.schemas import PlausibleDate, Schema
@@ -36,7 +36,7 @@ OptionalMoney = Annotated[Money | None, BeforeValidator(_blank_to_none)]
 OptionalInt = Annotated[int | None, BeforeValidator(_blank_to_none)]
 
 
-class PartyFacts(BaseModel):
+class PartyFacts(Schema):
     """One party of the contract as the policy sees it: what kind of body, and whether local."""
 
     model_config = ConfigDict(extra="forbid")
@@ -47,14 +47,14 @@ class PartyFacts(BaseModel):
     local: Flag = Field(True, description="是否在长（注册地在长春市）")
 
 
-class BrokerFacts(BaseModel):
+class BrokerFacts(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(default="", max_length=50)
     user_id: OptionalInt = None
 
 
-class InstitutionFacts(BaseModel):
+class InstitutionFacts(Schema):
     """The technology-transfer institution that helped the deal."""
 
     model_config = ConfigDict(extra="forbid")
@@ -64,7 +64,7 @@ class InstitutionFacts(BaseModel):
     filed: Flag = Field(False, description="是否纳入市级备案")
 
 
-class ContractFacts(BaseModel):
+class ContractFacts(Schema):
     """Everything the policy's rewards depend on, for one technical contract in one year.
 
     ``transferor`` is the side that supplies the technology (让与方、研究开发方、成果输出单位),
@@ -107,14 +107,14 @@ class ContractFacts(BaseModel):
         return self.on or date(self.year, 12, 31)
 
 
-class PartyCondition(BaseModel):
+class PartyCondition(Schema):
     model_config = ConfigDict(extra="forbid")
 
     org_types: list[OrgType] | None = None
     local: bool | None = None
 
 
-class Threshold(BaseModel):
+class Threshold(Schema):
     model_config = ConfigDict(extra="forbid")
 
     base: IncentiveBase
@@ -127,7 +127,7 @@ Requirement = Literal[
 ]
 
 
-class RuleConditions(BaseModel):
+class RuleConditions(Schema):
     """When a rule applies; every condition left out is not checked."""
 
     model_config = ConfigDict(extra="forbid")
@@ -140,7 +140,7 @@ class RuleConditions(BaseModel):
     requires: list[Requirement] = Field(default_factory=list)
 
 
-class QuoteItem(BaseModel):
+class QuoteItem(Schema):
     """One reward of the policy for one contract: what it comes to, or why it does not apply."""
 
     rule_code: str
@@ -170,7 +170,7 @@ class QuoteItem(BaseModel):
     reasons: list[str]
 
 
-class Quote(BaseModel):
+class Quote(Schema):
     facts: ContractFacts
     items: list[QuoteItem]
     total: Money
@@ -199,7 +199,7 @@ class RuleOut(Schema):
     note: str
 
 
-class RuleRevision(BaseModel):
+class RuleRevision(Schema):
     """A new version of a rule from ``effective_from`` on; fields left out keep their value."""
 
     model_config = ConfigDict(extra="forbid")
@@ -234,7 +234,7 @@ class ClaimOut(Schema):
     paid_at: datetime | None
 
 
-class ClaimDecision(BaseModel):
+class ClaimDecision(Schema):
     """Approve (optionally adjusting the amount, which needs a reason), reject, or mark paid."""
 
     model_config = ConfigDict(extra="forbid")
@@ -252,7 +252,7 @@ class BudgetOut(Schema):
     remaining: Money
 
 
-class BudgetSet(BaseModel):
+class BudgetSet(Schema):
     model_config = ConfigDict(extra="forbid")
 
     item_no: int = Field(ge=1, le=30)

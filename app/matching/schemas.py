@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import ConfigDict, Field
 
+from app.core.schemas import Schema
 from app.models.enums import PipelineStage
 
 
-class MatchOut(BaseModel):
-    model_config = {"from_attributes": True}
+class MatchOut(Schema):
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     type: str = Field(validation_alias="kind")
@@ -22,13 +23,13 @@ class MatchOut(BaseModel):
     subtitle: str = ""
 
 
-class MatchList(BaseModel):
+class MatchList(Schema):
     listing_id: int
     listing_type: str
     items: list[MatchOut]
 
 
-class FeedbackIn(BaseModel):
+class FeedbackIn(Schema):
     target_type: str = Field(
         description="被评价的匹配对象类型：achievement、demand、challenge、expert、organization"
     )
@@ -40,8 +41,8 @@ class FeedbackIn(BaseModel):
     note: str = ""
 
 
-class FeedbackOut(BaseModel):
-    model_config = {"from_attributes": True}
+class FeedbackOut(Schema):
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     listing_id: int
@@ -54,18 +55,18 @@ class FeedbackOut(BaseModel):
     rank: int | None
 
 
-class ProposalIn(BaseModel):
+class ProposalIn(Schema):
     demand_listing_id: int = Field(description="技术需求或榜单的编号")
     supply_listing_id: int = Field(description="科技成果的编号")
     note: str = ""
 
 
-class PipelineMove(BaseModel):
+class PipelineMove(Schema):
     reason: str = ""
 
 
-class PipelineOut(BaseModel):
-    model_config = {"from_attributes": True}
+class PipelineOut(Schema):
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     demand_listing_id: int
@@ -85,25 +86,25 @@ class PipelineOut(BaseModel):
     updated_at: datetime
 
 
-class PipelinePage(BaseModel):
+class PipelinePage(Schema):
     total: int
     items: list[PipelineOut]
     page: int
     size: int
 
 
-class SubscriptionIn(BaseModel):
+class SubscriptionIn(Schema):
     name: str = ""
     query: str = ""
-    kinds: list[str] = []
+    kinds: list[str] = Field(default_factory=list)
     field_code: str | None = None
     region_code: str | None = None
     listing_id: int | None = None
     min_score: float | None = None
 
 
-class SubscriptionOut(BaseModel):
-    model_config = {"from_attributes": True}
+class SubscriptionOut(Schema):
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     name: str
@@ -118,18 +119,18 @@ class SubscriptionOut(BaseModel):
     created_at: datetime
 
 
-class SubscriptionPage(BaseModel):
+class SubscriptionPage(Schema):
     total: int
     items: list[SubscriptionOut]
     page: int
     size: int
 
 
-class ExpertProfileIn(BaseModel):
+class ExpertProfileIn(Schema):
     title: str = ""
     institution: str = ""
-    field_codes: list[str] = []
-    keywords: list[str] = []
+    field_codes: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
     bio: str = ""
     region_code: str | None = None
     version: int | None = Field(
@@ -140,7 +141,7 @@ class ExpertProfileIn(BaseModel):
 
 
 class ExpertProfileOut(ExpertProfileIn):
-    model_config = {"from_attributes": True}
+    model_config = ConfigDict(from_attributes=True)
 
     user_id: int
     updated_at: datetime

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import ConfigDict, Field
+
+from app.core.schemas import Schema
 
 
-class SearchItem(BaseModel):
+class SearchItem(Schema):
     type: str = Field(description="结果类型，如 achievement、demand、challenge、org")
     id: str
     title: str
@@ -13,12 +15,12 @@ class SearchItem(BaseModel):
     url: str = Field(description="详情页地址")
 
 
-class FacetCount(BaseModel):
+class FacetCount(Schema):
     value: str
     count: int
 
 
-class SearchResponse(BaseModel):
+class SearchResponse(Schema):
     total: int
     items: list[SearchItem]
     facets: dict[str, list[FacetCount]]
@@ -30,23 +32,23 @@ class SearchResponse(BaseModel):
     )
 
 
-class Suggestions(BaseModel):
+class Suggestions(Schema):
     suggestions: list[str]
 
 
-class VocabularyEntry(BaseModel):
-    model_config = {"from_attributes": True}
+class VocabularyEntry(Schema):
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     kind: str = Field(description="term（术语）或 synonym（同义词组，词之间以 | 分隔）")
     value: str
 
 
-class TermsIn(BaseModel):
+class TermsIn(Schema):
     terms: str = Field(
         min_length=1, max_length=2000, description="一个或多个术语，以空格、逗号或换行分隔"
     )
 
 
-class SynonymsIn(BaseModel):
+class SynonymsIn(Schema):
     words: str = Field(min_length=1, max_length=500, description="同义的词，以空格、逗号或换行分隔")

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
     Field,
     StringConstraints,
     field_validator,
@@ -34,7 +33,7 @@ Text = Annotated[str, VisibleText, StringConstraints(strip_whitespace=True)]
 # --- contracts ------------------------------------------------------------------------------
 
 
-class PartyIn(BaseModel):
+class PartyIn(Schema):
     """A party: an organisation on the platform (``org_id``) or one named here."""
 
     role: PartyRole
@@ -65,20 +64,20 @@ class PartyIn(BaseModel):
         return self
 
 
-class MilestoneIn(BaseModel):
+class MilestoneIn(Schema):
     name: Annotated[Text, StringConstraints(min_length=1, max_length=60)]
     amount: Money
     due_on: PlausibleDate | None = None
     description: Annotated[Text, StringConstraints(max_length=2000)] = ""
 
 
-class PatentRef(BaseModel):
+class PatentRef(Schema):
     number: Annotated[Text, StringConstraints(min_length=1, max_length=40)]
     title: Annotated[Text, StringConstraints(max_length=200)] = ""
     kind: Annotated[Text, StringConstraints(max_length=20)] = ""
 
 
-class ContractCreate(BaseModel):
+class ContractCreate(Schema):
     """A technical contract with its parties and payment milestones."""
 
     title: Annotated[Text, StringConstraints(min_length=2, max_length=120)]
@@ -198,17 +197,17 @@ class ContractOut(Schema):
     achievement_ids: list[int]
 
 
-class RegistrationSubmit(BaseModel):
+class RegistrationSubmit(Schema):
     org_id: int | None = Field(
         default=None, description="登记方（当事人之一）；不填则为提交人所在机构"
     )
 
 
-class ReturnReason(BaseModel):
+class ReturnReason(Schema):
     reason: Annotated[Text, StringConstraints(min_length=2, max_length=1000)]
 
 
-class PaymentCreate(BaseModel):
+class PaymentCreate(Schema):
     milestone_id: int | None = None
     amount: Money
     paid_on: PastDate
@@ -225,26 +224,26 @@ class PaymentCreate(BaseModel):
 # --- deals ----------------------------------------------------------------------------------
 
 
-class DealOpen(BaseModel):
+class DealOpen(Schema):
     listing_id: int
     message: Annotated[Text, StringConstraints(min_length=2, max_length=5000)]
     broker_id: int | None = None
 
 
-class MessageCreate(BaseModel):
+class MessageCreate(Schema):
     body: Annotated[Text, StringConstraints(min_length=1, max_length=5000)]
 
 
-class OfferCreate(BaseModel):
+class OfferCreate(Schema):
     price: Money
     terms: Annotated[Text, StringConstraints(max_length=5000)] = ""
 
 
-class TerminateReason(BaseModel):
+class TerminateReason(Schema):
     reason: Annotated[Text, StringConstraints(min_length=2, max_length=500)]
 
 
-class BrokerSet(BaseModel):
+class BrokerSet(Schema):
     broker_id: int | None
 
 

@@ -76,6 +76,14 @@ class TestCreate:
         assert response.status_code == 422
         assert "报名应在活动开始前截止" in response.text
 
+    def test_a_title_of_invisible_characters_is_empty(
+        self, client: TestClient, session: Session, admin: User
+    ) -> None:
+        payload = event_payload(title="\u200b\u200b\u200b\u200b\ufeff\x00")
+        response = client.post("/api/v1/events", json=payload, headers=bearer(session, admin))
+        assert response.status_code == 422
+        assert response.json()["errors"]["title"] == "至少需要4个字符"
+
     def test_draft_hidden_from_public(
         self, client: TestClient, session: Session, admin: User
     ) -> None:
