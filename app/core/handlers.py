@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core import security_headers
 from app.core.db import BUSY, RACE, database_failure
 from app.core.errors import STATUS_TITLES, AppError, Conflict
 from app.core.races import RACE_MESSAGE, lost_race
@@ -102,9 +103,12 @@ def out_of_range(request: Request, exc: Exception) -> Response:
 
 def unhandled_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _respond(
+    response = _respond(
         request, 500, STATUS_TITLES[500], "服务器处理请求时出错，请稍后重试；问题已记录"
     )
+    https = request.url.scheme == "https" or request.app.state.settings.serves_https
+    security_headers.add_to(response, https=https)
+    return response
 
 
 DATABASE_UNREACHABLE = "数据库暂时无法连接，请稍后重试"

@@ -19,6 +19,7 @@ from secure import (
     XFrameOptions,
 )
 from secure.middleware import SecureASGIMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 SELF = ContentSecurityPolicy.keyword("self")
@@ -63,3 +64,9 @@ class SecurityHeadersMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         chosen = self._https if scope.get("scheme") in ("https", "wss") else self._plain
         await chosen(scope, receive, send)
+
+
+def add_to(response: Response, *, https: bool) -> None:
+    """The same headers on a response made outside the middleware: the 500 page, which
+    Starlette's outermost error middleware answers after every other middleware has given up."""
+    _secure(hsts=https).set_headers(response)

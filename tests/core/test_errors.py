@@ -64,3 +64,15 @@ class TestUnexpectedErrors:
         assert "secret" not in api.text and "Traceback" not in api.text
         assert page.status_code == 500 and "服务器处理请求时出错" in page.text
         assert "secret" not in page.text and "Traceback" not in page.text
+
+    def test_the_error_page_carries_the_security_headers(self, app: FastAPI) -> None:
+        @app.get("/boom")
+        def boom_page() -> None:
+            raise RuntimeError("secret internals")
+
+        with TestClient(app, raise_server_exceptions=False) as client:
+            page = client.get("/boom")
+        assert page.status_code == 500
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        assert page.headers["x-frame-options"] == "DENY"
+        assert page.headers["x-content-type-options"] == "nosniff"
