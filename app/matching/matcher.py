@@ -125,8 +125,13 @@ def _listing_match(
     )
     fit = ranker.structured_fit(need, offer, ctx.field_names, ctx.parents, ctx.regions)
     text = cand.bm25 / top_bm25 if top_bm25 > 0 else 0.0
-    shared = ranker.shared_terms(shareable, ranker.public_text(cand.listing))
-    reasons = [f"共同关键词：{'、'.join(shared)}"] if shared else []
+    shared = ranker.shared_terms(
+        shareable,
+        ranker.public_text(cand.listing),
+        keywords=ranker.own_keywords(source, cand.listing),
+    )
+    named = [ranker.as_written(term, source, cand.listing) for term in shared]
+    reasons = [f"共同关键词：{'、'.join(named)}"] if named else []
     reasons += fit.reasons
     parts = {"text": round(text, 4), **fit.parts}
     return Match(

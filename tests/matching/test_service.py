@@ -30,7 +30,7 @@ class TestFindMatches:
         assert "共同关键词" in text and "激光焊接" in text
         assert "领域一致" in text
         assert "成熟度满足要求" in text
-        assert "在预算50万元以内" in text
+        assert "报价" in text and "，在预算上限50万元以内" in text
         assert market.vaccine.id not in [m.id for m in matches]
 
     def test_immature_and_dear_achievement_ranks_below_and_says_why(
@@ -41,7 +41,7 @@ class TestFindMatches:
         assert ids.index(market.laser.id) < ids.index(market.early_laser.id)
         early = matches[ids.index(market.early_laser.id)]
         assert any("成熟度不足" in r for r in early.reasons)
-        assert any("超出预算" in r for r in early.reasons)
+        assert any("，超出预算上限" in r for r in early.reasons)
 
     def test_achievement_gets_demands_and_enterprises(
         self, session: Session, market: Market
