@@ -56,8 +56,9 @@ ensure_venv() {
             args+=(-r "$file")
         done
         # Hashes are checked and nothing unpinned comes in; the project is then built with the
-        # pinned setuptools rather than whatever a build environment would fetch.
-        if ! { "${pip[@]}" --require-hashes "${args[@]}" &&
+        # pinned setuptools rather than whatever a build environment would fetch. Bytecode is
+        # written as modules are first imported, not for every file of every package up front.
+        if ! { "${pip[@]}" --require-hashes --no-compile "${args[@]}" &&
             "${pip[@]}" --no-build-isolation -e .; } >"$log" 2>&1; then
             tail -n 30 "$log" >&2
             return 1
