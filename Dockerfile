@@ -14,16 +14,16 @@ ENV PIP_NO_CACHE_DIR=1 \
 RUN python -m venv /opt/venv
 WORKDIR /src
 
-# Dependencies first, in a layer of their own, so a code change does not reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > requirements.txt \
-    && /opt/venv/bin/pip install -r requirements.txt
+# Dependencies first, in a layer of their own, so a code change does not reinstall them: the
+# pinned versions serving needs (scripts/lock-requirements.sh writes them), hashes checked.
+COPY requirements/serve.txt ./requirements.txt
+RUN /opt/venv/bin/pip install --require-hashes --no-deps -r requirements.txt
 
-COPY README.md ./
+COPY pyproject.toml README.md ./
 COPY app ./app
 COPY search ./search
-RUN /opt/venv/bin/pip wheel --no-deps --wheel-dir /wheels . \
+# Built with the pinned setuptools just installed, not one fetched for a build environment.
+RUN /opt/venv/bin/pip wheel --no-deps --no-build-isolation --wheel-dir /wheels . \
     && /opt/venv/bin/pip install --no-deps /wheels/*.whl
 
 # Templates, static files and migrations live beside the packages, not inside them: put them

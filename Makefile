@@ -8,14 +8,13 @@ STAMP := $(VENV)/.make-install-stamp
 # Extra pytest arguments for `make test`, e.g. make test ARGS="-k login -x"
 ARGS ?=
 
-.PHONY: help serve test lint fmt migrate seed pg-start pg-stop es-start es-stop ci docker
+.PHONY: help serve test lock lint fmt migrate seed pg-start pg-stop es-start es-stop ci docker
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || python3 -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+$(STAMP): pyproject.toml $(wildcard requirements/*.txt)
+	bash -c 'source scripts/lib/python-env.sh && ensure_venv var/logs/pip-install.log'
 	@touch $@
 
 serve: ## set up, migrate, seed the demo data and serve on 127.0.0.1:8000
@@ -23,6 +22,9 @@ serve: ## set up, migrate, seed the demo data and serve on 127.0.0.1:8000
 
 test: ## the whole suite: lint, SQLite run, PostgreSQL + Elasticsearch run
 	./scripts/test.sh $(ARGS)
+
+lock: ## pin the dependencies again after a change to pyproject.toml (requirements/)
+	./scripts/lock-requirements.sh
 
 lint: $(STAMP) ## ruff, formatting, mypy, import direction, shellcheck
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""Every domain's JSON routes under /api/v1."""
+"""Every domain's JSON routes, which the app includes under ``PREFIX``."""
 
 from fastapi import APIRouter, Depends
 
@@ -17,7 +17,11 @@ from app.system.endpoints import router as system
 from app.taxonomy.endpoints import router as taxonomy
 from app.trading.endpoints import router as trading
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(limit_api)])
+PREFIX = "/api/v1"
+
+# The prefix is given when the app includes this router, not here: FastAPI walks every route of
+# a router of routers included without a prefix (analysing each route's dependencies once more).
+router = APIRouter(dependencies=[Depends(limit_api)])
 for domain_router in (
     system,
     search,

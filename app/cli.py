@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
 import signal
 import threading
 from pathlib import Path
@@ -44,13 +45,23 @@ def serve(
     import uvicorn
 
     from app.core.config import UnsafeSettings
+    from app.core.urls import served_address
 
+    settings = get_settings()
     try:
-        get_settings().ensure_safe_to_serve()
+        settings.ensure_safe_to_serve()
     except UnsafeSettings as exc:
         typer.echo(f"拒绝启动：{exc}", err=True)
         raise typer.Exit(code=1) from None
 
+    address = served_address(host, port)
+    if "base_url" not in settings.model_fields_set:
+        # Without KC_BASE_URL, links in mail point where this server answers; the worker
+        # processes uvicorn starts inherit the variable.
+        os.environ["KC_BASE_URL"] = address
+        get_settings.cache_clear()
+    # In uvicorn's own format: the log shows it as the server's line it is, not as a warning.
+    typer.echo(f"INFO:     科创一网通：{address}（邮件中的链接以 {get_settings().base_url} 开头）")
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -105,11 +105,13 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     handlers.install(app)
     openapi.install(app)
 
-    from app.api import router as api_router
-    from app.pages import router as pages_router
+    from app import api, pages
 
-    app.include_router(api_router)
-    app.include_router(pages_router)
+    app.include_router(api.router, prefix=api.PREFIX)
+    for page_router in pages.routers:
+        app.include_router(page_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.state.navigation = built_navigation(app.router.routes)
+    app.state.navigation = built_navigation(
+        [route for page_router in pages.routers for route in page_router.routes]
+    )
     return app

@@ -1,6 +1,4 @@
-"""Every domain's HTML routes."""
-
-from fastapi import APIRouter
+"""Every domain's HTML routes, in the order the app includes them."""
 
 from app.accounts.pages import router as accounts
 from app.admin.pages import router as admin
@@ -15,8 +13,10 @@ from app.orgs.pages import router as orgs
 from app.search.pages import router as search
 from app.trading.pages import router as trading
 
-router = APIRouter()
-for domain_router in (
+# Included one by one rather than through one router of routers: FastAPI checks every route of
+# an included router's own includes when that router is included, so a router of routers has
+# each route's dependencies analysed once more when the app starts.
+routers = (
     home,
     search,
     accounts,
@@ -29,5 +29,4 @@ for domain_router in (
     admin,
     incentives,
     events,
-):
-    router.include_router(domain_router)
+)

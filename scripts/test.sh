@@ -2,7 +2,8 @@
 # shellcheck disable=SC2317  # functions called through step() and the traps look unreachable
 # The whole test suite, as CI runs it:
 #
-#   1. .venv with the project installed (pip install -e '.[dev]', again only when pyproject changes)
+#   1. .venv with the pinned dependencies (requirements/, KC_EXTRAS) and the project, again only
+#      when pyproject.toml or requirements/ change
 #   2. lint: ruff check, ruff format --check, the import-direction and sync-routes linters,
 #      ShellCheck; mypy runs alongside the tests
 #   3. pytest run 1: SQLite + the embedded search backend (the default settings)

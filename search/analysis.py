@@ -402,9 +402,7 @@ class Analyzer:
             return tokenizer
         with self._lock:
             if self._tokenizer is None:
-                logging.getLogger(self._module.__name__).setLevel(logging.WARNING)
-                tokenizer = self._module.Tokenizer()
-                tokenizer.initialize()
+                tokenizer = _new_tokenizer(self._module)
                 for word, freq in self._pending_terms:
                     tokenizer.add_word(word, freq)
                 self._pending_terms.clear()
@@ -438,6 +436,26 @@ class Analyzer:
         words = list(_data_lines(text))
         self.add_stopwords(words)
         return len(words)
+
+
+# jieba's own dictionary as loaded once per segmenter (about a second): every further tokenizer
+# starts from a copy of it, since each analyzer adds its own terms.
+_base_dictionaries: dict[str, tuple[dict[str, int], int]] = {}
+_base_lock = threading.Lock()
+
+
+def _new_tokenizer(module: ModuleType) -> Any:
+    tokenizer = module.Tokenizer()
+    with _base_lock:
+        base = _base_dictionaries.get(module.__name__)
+        if base is None:
+            logging.getLogger(module.__name__).setLevel(logging.WARNING)
+            tokenizer.initialize()
+            _base_dictionaries[module.__name__] = (dict(tokenizer.FREQ), tokenizer.total)
+            return tokenizer
+    tokenizer.FREQ, tokenizer.total = dict(base[0]), base[1]
+    tokenizer.initialized = True
+    return tokenizer
 
 
 _default: Analyzer | None = None

@@ -31,6 +31,7 @@ from app.core.config import Settings, get_settings  # noqa: E402
 from app.core.db import build_engine  # noqa: E402
 from app.core.migrate import alembic_config  # noqa: E402
 from search.base import SearchBackend  # noqa: E402
+from tests.app_pool import pool as app_pool  # noqa: E402
 
 get_settings.cache_clear()
 
@@ -130,13 +131,11 @@ def search_backend() -> Iterator[SearchBackend]:
 @pytest.fixture
 def app(
     session_factory: sessionmaker[Session], settings: Settings, search_backend: SearchBackend
-) -> FastAPI:
-    from app.main import create_app
-
-    application = create_app(settings, start_worker=False)
-    application.state.sessionmaker = session_factory
-    application.state.search_backend = search_backend
-    return application
+) -> Iterator[FastAPI]:
+    """The app on the test's connection and search backend (built once per settings, see
+    tests/app_pool.py)."""
+    with app_pool.lend(settings, session_factory, search_backend) as application:
+        yield application
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core.config import Settings
 from app.core.db import build_engine, build_sessionmaker
 from search.base import SearchBackend
+from tests.app_pool import pool as app_pool
 
 
 @dataclass
@@ -52,13 +53,11 @@ def file_db(migrated_sqlite_file: Path, tmp_path: Path) -> Iterator[FileDatabase
 
 
 @pytest.fixture
-def file_app(file_db: FileDatabase, settings: Settings, search_backend: SearchBackend) -> FastAPI:
-    from app.main import create_app
-
-    application = create_app(settings, start_worker=False)
-    application.state.sessionmaker = file_db.factory
-    application.state.search_backend = search_backend
-    return application
+def file_app(
+    file_db: FileDatabase, settings: Settings, search_backend: SearchBackend
+) -> Iterator[FastAPI]:
+    with app_pool.lend(settings, file_db.factory, search_backend) as application:
+        yield application
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The one place that decides whether a user may perform an action on an object.
 
 Every protected action is a member of ``Action`` with its rule in ``_RULES``; services call
-``authorize`` and pages call ``can`` to decide what to show. ``tests/test_permissions.py``
+``authorize`` and pages call ``can`` to decide what to show. ``tests/permissions/``
 walks every role through every action.
 """
 

@@ -53,3 +53,18 @@ def safe_href(value: object) -> str:
         return ""
     value = value.strip()
     return value if is_web_url(value) or is_site_path(value) else ""
+
+
+def served_address(host: str, port: int) -> str:
+    """The address a server listening on ``host`` and ``port`` answers at: ``http://h:p``.
+
+    A wildcard host (``0.0.0.0``, ``::``) listens on every interface; the loopback address is
+    the one sure to answer on this machine.
+    """
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"

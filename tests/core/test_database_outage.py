@@ -34,6 +34,7 @@ from app.core.db import (
 )
 from app.models import User
 from search.base import SearchBackend
+from tests.app_pool import pool as app_pool
 from tests.factories.accounts import make_user
 from tests.factories.fixtures import login
 from tests.file_db import FileDatabase, file_app, file_client, file_db, migrated_sqlite_file
@@ -51,14 +52,12 @@ def _closed_port() -> int:
 
 
 def _client_on(url: str, settings: Settings, search_backend: SearchBackend) -> Iterator[TestClient]:
-    from app.main import create_app
-
     engine = build_engine(url)
-    app = create_app(settings, start_worker=False)
-    app.state.sessionmaker = build_sessionmaker(engine)
-    app.state.search_backend = search_backend
     try:
-        with TestClient(app, base_url="http://testserver", raise_server_exceptions=False) as c:
+        with (
+            app_pool.lend(settings, build_sessionmaker(engine), search_backend) as app,
+            TestClient(app, base_url="http://testserver", raise_server_exceptions=False) as c,
+        ):
             yield c
     finally:
         engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,10 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import PROJECT_ROOT, Settings
-from app.main import create_app
 from app.models import PasswordResetToken, User
 from search.base import SearchBackend
 from tests.accounts.test_endpoints import registration
+from tests.app_pool import pool as app_pool
 from tests.factories.fixtures import page_csrf
 
 PROBLEM = "application/problem+json"
@@ -28,19 +29,17 @@ def client_with(
     session_factory: sessionmaker[Session], settings: Settings, search_backend: SearchBackend
 ) -> Iterator[ClientFactory]:
     """A client on an app whose settings differ from the suite's by ``overrides``."""
-    opened: list[TestClient] = []
+    with ExitStack() as stack:
 
-    def make(**overrides: object) -> TestClient:
-        app = create_app(settings.model_copy(update=overrides), start_worker=False)
-        app.state.sessionmaker = session_factory
-        app.state.search_backend = search_backend
-        client = TestClient(app, raise_server_exceptions=False)
-        opened.append(client.__enter__())
-        return client
+        def make(**overrides: object) -> TestClient:
+            app = stack.enter_context(
+                app_pool.lend(
+                    settings.model_copy(update=overrides), session_factory, search_backend
+                )
+            )
+            return stack.enter_context(TestClient(app, raise_server_exceptions=False))
 
-    yield make
-    for client in opened:
-        client.__exit__(None, None, None)
+        yield make
 
 
 def assert_retry_after(response: object, most: int) -> None:

@@ -111,6 +111,16 @@ class TestRuntimeVocabulary:
         assert len(analyzer.terms) >= 300
         assert len(analyzer.synonym_groups()) >= 100
 
+    def test_terms_added_to_one_analyzer_leave_another_alone(self) -> None:
+        first, second = Analyzer(builtin=False), Analyzer(builtin=False)
+        text = "寒地黑土保育固碳技术"
+        before = second.query_tokens(text)
+        assert "寒地黑土保育固碳" not in before
+        first.add_terms(["寒地黑土保育固碳"])
+        assert "寒地黑土保育固碳" in first.query_tokens(text)
+        assert second.query_tokens(text) == before
+        assert Analyzer(builtin=False).query_tokens(text) == before
+
     def test_thread_safe_lazy_load(self) -> None:
         analyzer = Analyzer()
         results: list[list[str]] = []
