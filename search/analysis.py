@@ -385,7 +385,24 @@ class Analyzer:
             toks = tuple(self.query_tokens(word))
             if toks and toks not in alts:
                 alts.append(toks)
+        head = self._head(token)
+        if head and head not in alts:
+            alts.append(head)
         return tuple(alts)
+
+    def _head(self, word: str) -> tuple[str, ...]:
+        """The dictionary word a compound ends with, when it keeps three quarters of it.
+
+        Chinese compounds put their head last: "氢燃料电池" is a kind of "燃料电池", and texts on
+        fuel cells rarely spell the whole compound, so the head is one more alternative (texts
+        that do spell it rank first, matching both). A term of two heads of its own
+        ("激光雷达": 激光 + 雷达) has none and stays whole.
+        """
+        if len(word) < 4 or word.isascii() or " " in word:
+            return ()
+        inner = self.index_tokens(word, normalized=True)
+        heads = [t for t in inner if t != word and word.endswith(t) and len(t) * 4 >= len(word) * 3]
+        return (max(heads, key=len),) if heads else ()
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Analyzer lives for the process
     def _cached_query_cut(self, normalized: str) -> tuple[str, ...]:

@@ -41,6 +41,18 @@ class TestRanking:
         assert page.relaxed
         assert {"segmentation", "lidar", "nodule"} <= set(ids(page))
 
+    def test_a_compound_finds_texts_on_its_head_and_its_own_first(
+        self, backend: SearchBackend
+    ) -> None:
+        backend.index(
+            [
+                doc("achievement", "fuel-cell", "车用燃料电池电堆", summary="膜电极制备工艺"),
+                doc("achievement", "h2-cell", "氢燃料电池系统", summary="氢燃料电池发动机控制"),
+            ]
+        )
+        found = ids(search(backend, "氢燃料电池"))
+        assert found[:2] == ["h2-cell", "fuel-cell"]
+
     def test_latin_word_matches_as_prefix(self, backend: SearchBackend) -> None:
         backend.index([doc("achievement", "igbt", "IGBTs模块封装工艺")])
         assert ids(search(backend, "IGBT")) == ["igbt"]
