@@ -49,7 +49,7 @@ def _matches_router(kind: ListingKind) -> APIRouter:
         listing_id: int,
         session: SessionDep,
         viewer: OptionalUser,
-        limit: Annotated[int, Query(description="返回条数，1–100")] = 20,
+        limit: Annotated[int, Query(description="每类返回条数，1–100（各类分别排序）")] = 20,
         type: Annotated[
             list[str] | None,
             Query(description="只看这些类型：achievement、demand、challenge、expert、organization"),

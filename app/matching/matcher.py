@@ -261,8 +261,20 @@ def find_matches(
         out += _organization_matches(session, listing, listing_matches, by_id)
     if "expert" in wanted and listing.kind != ListingKind.ACHIEVEMENT:
         out += _expert_matches(session, listing, terms, ctx)
-    out.sort(key=lambda m: (-m.score, m.kind, m.id))
-    return out[:limit]
+    return ranked_apart(out, limit)
+
+
+def ranked_apart(matches: list[Match], limit: int) -> list[Match]:
+    """Each kind ranked in its own list of at most ``limit``, the lists in ``KINDS`` order.
+
+    Scores of different kinds say different things (an organisation's is its best listing's,
+    an expert's comes from a profile), so one list would let an organisation active in every
+    field push out the achievement that answers the demand.
+    """
+    by_kind: dict[str, list[Match]] = {}
+    for match in sorted(matches, key=lambda m: (-m.score, m.id)):
+        by_kind.setdefault(match.kind, []).append(match)
+    return [m for kind in KINDS for m in by_kind.get(kind, [])[:limit]]
 
 
 def score_pair(session: Session, demand: Listing, supply: Listing) -> Match | None:

@@ -19,7 +19,7 @@ from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.permissions import Action, authorize, can
 from app.listings import service as listing_service
 from app.matching import feedback, pipeline
-from app.matching.matcher import KINDS, Match, find_matches
+from app.matching.matcher import KINDS, Match, find_matches, ranked_apart
 from app.models import Listing, MatchFeedback, MatchPipeline, User
 from app.models.enums import ListingKind, ListingStatus
 
@@ -97,7 +97,7 @@ def matches_for(
         matches = [m for m in matches if keep(m)]
     if min_score is not None:
         matches = [m for m in matches if m.score >= min_score]
-    return listing, matches[:limit]
+    return listing, ranked_apart(matches, limit)
 
 
 def record_feedback(
@@ -141,8 +141,26 @@ class Panel:
     judged: dict[tuple[str, int], bool] = field(default_factory=dict)
     pipelines: list[MatchPipeline] = field(default_factory=list)
 
+    @property
+    def groups(self) -> list[tuple[str, list[Match]]]:
+        """The matches by kind, each its own ranked list, with the kind's heading."""
+        return [
+            (KIND_HEADINGS[kind], found)
+            for kind in KINDS
+            if (found := [m for m in self.matches if m.kind == kind])
+        ]
 
-def panel(session: Session, listing: Listing, viewer: User | None, *, limit: int = 8) -> Panel:
+
+KIND_HEADINGS = {
+    "achievement": "科技成果",
+    "demand": "技术需求",
+    "challenge": "揭榜挂帅",
+    "expert": "专家",
+    "organization": "机构",
+}
+
+
+def panel(session: Session, listing: Listing, viewer: User | None, *, limit: int = 5) -> Panel:
     """The matches panel of a published listing; a down search engine leaves it empty."""
     out = Panel(
         can_feedback=can(viewer, Action.MATCH_FEEDBACK, listing),

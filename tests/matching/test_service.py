@@ -33,6 +33,13 @@ class TestFindMatches:
         assert "报价" in text and "，在预算上限50万元以内" in text
         assert market.vaccine.id not in [m.id for m in matches]
 
+    def test_each_kind_is_ranked_in_its_own_list(self, session: Session, market: Market) -> None:
+        matches = service.find_matches(session, market.demand, limit=1)
+        kinds = [m.kind for m in matches]
+        assert kinds[0] == "achievement" and matches[0].id == market.laser.id
+        assert len(kinds) == len(set(kinds)), "at most one of each kind with limit=1"
+        assert "organization" in kinds  # the university, listed apart, not instead
+
     def test_immature_and_dear_achievement_ranks_below_and_says_why(
         self, session: Session, market: Market
     ) -> None:
