@@ -23,7 +23,9 @@ def alembic_config(database_url: str | None = None, connection: Connection | Non
     return config
 
 
-def upgrade(database_url: str | None = None, revision: str = "head") -> tuple[str | None, str | None]:
+def upgrade(
+    database_url: str | None = None, revision: str = "head"
+) -> tuple[str | None, str | None]:
     """Bring the database up to ``revision``; return its revision before and after."""
     before = current_revision(database_url)
     command.upgrade(alembic_config(database_url), revision)
