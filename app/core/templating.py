@@ -86,8 +86,16 @@ def pop_flashes(request: Request) -> list[dict[str, str]]:
 
 
 def _format_datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment in local time; also takes the ISO text of one kept in a JSON log."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if value.tzinfo is None:
+            return value.strftime(fmt)
     return local(value).strftime(fmt) if isinstance(value, datetime) else str(value)
 
 
