@@ -82,8 +82,13 @@ def migrate(
 
     settings = get_settings()
     typer.echo(f"迁移数据库：{settings.resolved_database_url.split('@')[-1]}")
-    upgrade(settings.resolved_database_url, revision)
-    typer.echo("数据库已是最新结构。")
+    before, after = upgrade(settings.resolved_database_url, revision)
+    if before == after:
+        typer.echo(f"数据库已是最新结构（版本 {after}），无需迁移。")
+    elif before is None:
+        typer.echo(f"已在空数据库中建表（版本 {after}）。")
+    else:
+        typer.echo(f"已将数据库从版本 {before} 升级到 {after}。")
 
 
 @cli.command("create-admin")

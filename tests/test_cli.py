@@ -40,6 +40,21 @@ def test_help_lists_commands() -> None:
         assert command in result.output
 
 
+def test_migrate_says_what_it_did(cli_db: str) -> None:
+    from app.core.migrate import head_revision, older_revisions
+
+    head = head_revision()
+    older = sorted(older_revisions())[0]
+    created = runner.invoke(cli, ["migrate", older])
+    assert created.exit_code == 0, created.output
+    assert f"已在空数据库中建表（版本 {older}）" in created.output
+    upgraded = runner.invoke(cli, ["migrate"])
+    assert f"已将数据库从版本 {older} 升级到 {head}" in upgraded.output
+    again = runner.invoke(cli, ["migrate"])
+    assert f"数据库已是最新结构（版本 {head}），无需迁移" in again.output
+    assert "建表" not in again.output
+
+
 def test_migrate_seed_and_create_admin(cli_db: str) -> None:
     assert runner.invoke(cli, ["migrate"]).exit_code == 0
     first = runner.invoke(cli, ["seed-demo"])

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from app.accounts import service
 from app.accounts.schemas import (
+    Affiliation,
     LoginSessionOut,
     PasswordChange,
     PasswordForgot,
@@ -97,6 +98,12 @@ def update_me(
     )
     set_etag(response, updated.version)
     return updated
+
+
+@router.post("/me/org", response_model=UserOut, responses={409: {"description": "已属于机构"}})
+def affiliate(data: Affiliation, user: CurrentUser, session: SessionDep, actor: ActorDep) -> object:
+    """尚未属于机构的用户注册新机构（成为机构管理员）或申请加入已有机构。"""
+    return service.affiliate(session, actor, user, data)
 
 
 @router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)

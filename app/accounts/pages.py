@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from app.accounts import service
 from app.accounts.schemas import (
+    Affiliation,
     Credentials,
     PasswordChange,
     PasswordForgot,
@@ -93,6 +94,21 @@ def _registration_context(values: dict[str, Any], errors: dict[str, str]) -> dic
     }
 
 
+def _affiliation_form(values: dict[str, Any]) -> dict[str, Any]:
+    payload: dict[str, Any] = {**values}
+    if values.get("org_mode", "new") == "new":
+        payload["org"] = nest(values, "org")
+    return payload
+
+
+def _affiliation_errors(exc: AppError) -> dict[str, str]:
+    """A refused organisation's errors under the form's own field names."""
+    return {
+        f"org.{k}" if k in {"name", "credit_code"} else k: v
+        for k, v in exc.extra.get("errors", {}).items()
+    } or {"form": exc.detail}
+
+
 @router.get("/register")
 def register_form(request: Request) -> Response:
     return render(request, "accounts/register.html", _registration_context({"org_mode": "new"}, {}))
@@ -105,19 +121,13 @@ def register(
     if values.get("password") != values.get("password_confirm"):
         errors = {"password_confirm": "两次输入的密码不一致"}
         return render(request, "accounts/register.html", _registration_context(values, errors), 422)
-    payload: dict[str, Any] = {**values}
-    if values.get("org_mode", "new") == "new":
-        payload["org"] = nest(values, "org")
-    registration, errors = parse_form(Registration, payload)
+    registration, errors = parse_form(Registration, _affiliation_form(values))
     if registration is None:
         return render(request, "accounts/register.html", _registration_context(values, errors), 422)
     try:
         user = service.register(session, actor, registration)
     except AppError as exc:
-        errors = {
-            f"org.{k}" if k in {"name", "credit_code"} else k: v
-            for k, v in exc.extra.get("errors", {}).items()
-        } or {"form": exc.detail}
+        errors = _affiliation_errors(exc)
         return render(
             request,
             "accounts/register.html",
@@ -184,6 +194,9 @@ def _profile(request: Request, session: SessionDep, user: CurrentUser, **extra: 
         "login_sessions": service.list_sessions(session, user),
         "current_session_id": getattr(request.state, "login_session_id", None),
         "org": service.org_of(session, user),
+        "org_types": OrgType.choices(),
+        "regions": list(REGIONS.items()),
+        "affiliation": {"org_mode": "new"},
         "errors": {},
         "values": {"name": user.name, "phone": user.phone, "version": user.version},
         **extra,
@@ -214,6 +227,25 @@ def update_profile(
             values["version"] = str(exc.extra["current_version"])
         return _profile(request, session, user, errors=exc.field_errors("profile"), values=values)
     flash(request, "个人资料已保存")
+    return redirect("/me")
+
+
+@router.post("/me/org")
+def affiliate(
+    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep, values: FormValues
+) -> Response:
+    data, errors = parse_form(Affiliation, _affiliation_form(values))
+    if data is not None:
+        try:
+            service.affiliate(session, actor, user, data)
+        except AppError as exc:
+            errors = _affiliation_errors(exc)
+    if errors:
+        return _profile(request, session, user, errors=errors, affiliation=values)
+    if data is not None and data.org_mode == "new":
+        flash(request, "机构资料已提交审核，认证通过后即可发布信息。")
+    else:
+        flash(request, "加入机构的申请已提交，请等待该机构管理员批准。")
     return redirect("/me")
 
 

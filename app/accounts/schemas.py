@@ -20,16 +20,29 @@ def _strong(value: str, info: ValidationInfo) -> str:
     return value
 
 
-class Registration(Schema):
-    email: EmailStr
-    name: str = Field(min_length=2, max_length=50, description="真实姓名")
-    phone: str = Field(default="", max_length=30)
-    password: str = Field(max_length=128)
+class Affiliation(Schema):
+    """The organisation a person belongs to: a new one they register, or one they ask to join."""
+
     org_mode: Literal["new", "existing"] = Field(
         description="new：注册新机构并成为机构管理员；existing：按信用代码申请加入已有机构"
     )
     org: OrgFields | None = Field(default=None, description="org_mode=new 时填写")
     existing_credit_code: str = Field(default="", description="org_mode=existing 时填写")
+
+    @model_validator(mode="after")
+    def _org_given(self) -> Affiliation:
+        if self.org_mode == "new" and self.org is None:
+            raise ValueError("注册新机构时请填写机构信息")
+        if self.org_mode == "existing" and not self.existing_credit_code.strip():
+            raise ValueError("加入已有机构时请填写该机构的统一社会信用代码")
+        return self
+
+
+class Registration(Affiliation):
+    email: EmailStr
+    name: str = Field(min_length=2, max_length=50, description="真实姓名")
+    phone: str = Field(default="", max_length=30)
+    password: str = Field(max_length=128)
 
     _password = field_validator("password")(_strong)
 
@@ -40,14 +53,6 @@ class Registration(Schema):
         if len(value) < 2:
             raise ValueError("姓名至少2个字")
         return value
-
-    @model_validator(mode="after")
-    def _org_given(self) -> Registration:
-        if self.org_mode == "new" and self.org is None:
-            raise ValueError("注册新机构时请填写机构信息")
-        if self.org_mode == "existing" and not self.existing_credit_code.strip():
-            raise ValueError("加入已有机构时请填写该机构的统一社会信用代码")
-        return self
 
 
 class Credentials(Schema):

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts import repository, throttle
 from app.accounts.schemas import (
+    Affiliation,
     PasswordChange,
     ProfileUpdate,
     Registration,
@@ -17,7 +18,7 @@ from app.accounts.schemas import (
 from app.core import audit, outbox, versioning
 from app.core.audit import Actor
 from app.core.config import get_settings
-from app.core.db import lock_row, utcnow
+from app.core.db import RowGone, lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from app.core.mail import send_mail
 from app.core.pagination import Paged, Pagination, paginate
@@ -49,43 +50,74 @@ def get(session: Session, user_id: int) -> User:
 
 
 def register(session: Session, actor: Actor, data: Registration) -> User:
-    """Create a person with a new organisation (as its admin) or a request to join one."""
+    """Create a person with a new organisation (as its admin) or a request to join one.
+
+    All or nothing: a refused organisation leaves no account behind, so the person can
+    correct the form and register with the same e-mail address.
+    """
     if repository.get_by_email(session, data.email) is not None:
         raise Conflict("该邮箱已注册，请直接登录或找回密码", errors={"email": "该邮箱已注册"})
-    existing = None
-    if data.org_mode == "existing":
-        existing = org_service.get_by_credit_code(session, normalise(data.existing_credit_code))
-        if existing is None:
-            raise InvalidInput(
-                errors={
-                    "existing_credit_code": "没有找到该统一社会信用代码对应的机构，请核对或注册新机构"
-                }
-            )
-    user = User(
-        email=data.email.lower(),
-        name=data.name,
-        phone=data.phone.strip(),
-        password_hash=hash_password(data.password),
-        role=Role.USER,
-    )
-    session.add(user)
-    session.flush()
-    actor = Actor(user=user, ip=actor.ip)
-    if data.org is not None and data.org_mode == "new":
+    with session.begin_nested():
+        user = User(
+            email=data.email.lower(),
+            name=data.name,
+            phone=data.phone.strip(),
+            password_hash=hash_password(data.password),
+            role=Role.USER,
+        )
+        session.add(user)
+        session.flush()
+        actor = Actor(user=user, ip=actor.ip)
+        _attach_to_org(session, actor, user, data)
+        audit.record(
+            session,
+            actor,
+            "user.register",
+            user,
+            summary=f"注册账号 {user.email}",
+            after=audit.snapshot(
+                user, ["email", "name", "org_id", "org_role", "membership_status"]
+            ),
+        )
+    return user
+
+
+def affiliate(session: Session, actor: Actor, user: User, data: Affiliation) -> User:
+    """Let a person without an organisation register a new one or ask to join one."""
+    with session.begin_nested():
+        try:
+            lock_row(user)
+        except RowGone:
+            raise NotFound("用户不存在") from None
+        if user.org_id is not None:
+            raise Conflict("您已属于一个机构（或加入申请正在审批中），不能再加入其他机构")
+        org = _attach_to_org(session, actor, user, data)
+        audit.record(
+            session,
+            actor,
+            "user.affiliate",
+            user,
+            summary=f"{user.name} {'注册机构' if data.org_mode == 'new' else '申请加入'} {org.name}",
+            after=audit.snapshot(user, ["org_id", "org_role", "membership_status"]),
+        )
+    return user
+
+
+def _attach_to_org(session: Session, actor: Actor, user: User, data: Affiliation) -> Organization:
+    if data.org_mode == "new":
+        assert data.org is not None
         org = org_service.create(session, actor, data.org)
         org_service.join(session, user, org, as_admin=True)
-    else:
-        assert existing is not None
-        org_service.join(session, user, existing)
-    audit.record(
-        session,
-        actor,
-        "user.register",
-        user,
-        summary=f"注册账号 {user.email}",
-        after=audit.snapshot(user, ["email", "name", "org_id", "org_role", "membership_status"]),
-    )
-    return user
+        return org
+    existing = org_service.get_by_credit_code(session, normalise(data.existing_credit_code))
+    if existing is None:
+        raise InvalidInput(
+            errors={
+                "existing_credit_code": "没有找到该统一社会信用代码对应的机构，请核对或注册新机构"
+            }
+        )
+    org_service.join(session, user, existing)
+    return existing
 
 
 def authenticate(session: Session, email: str, password: str, ip: str = "") -> User:

@@ -14,6 +14,7 @@ same Message-ID plus a header and a log line saying it may be a duplicate.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -37,6 +38,20 @@ SENDING, SENT, FAILED = "sending", "sent", "failed"
 UNCONFIRMED_AFTER = timedelta(minutes=10)
 REPEAT_HEADER = "X-Kechuang-Possible-Duplicate"
 ATTEMPT_HEADER = "X-Kechuang-Attempt"
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def mask_email(address: str) -> str:
+    """An address as log lines show it: ``zh***@example.cn`` (whom, not who exactly)."""
+    local, at, domain = address.partition("@")
+    if not at:
+        return "***"
+    return f"{local[:2] if len(local) > 2 else local[:1]}***@{domain}"
+
+
+def mask_emails(text: str) -> str:
+    """``text`` (an SMTP server's answer, say) with every address in it masked."""
+    return _ADDRESS.sub(lambda m: mask_email(m.group()), text)
 
 
 def send_mail(session: Session, *, to: str, subject: str, body: str) -> None:
@@ -102,13 +117,13 @@ def _transmit(
             "mail %s to %s: attempt %s repeats one cut off before its answer was recorded; "
             "the receiver may get it twice",
             message_id,
-            payload["to"],
+            mask_email(payload["to"]),
             attempt,
         )
     try:
         _send(payload, attempt=attempt, repeat=repeat)
     except Exception as exc:
-        log.warning("mail %s attempt %s failed: %s", message_id, attempt, exc)
+        log.warning("mail %s attempt %s failed: %s", message_id, attempt, mask_emails(str(exc)))
         _record_failure(factory, message_id, attempt, f"{type(exc).__name__}: {exc}")
         return
     try:
@@ -199,4 +214,4 @@ def _send(payload: dict[str, Any], *, attempt: int, repeat: bool) -> None:
             f"Subject: {payload['subject']}\nMessage-ID: {payload['message_id']}\n"
             f"{ATTEMPT_HEADER}: {attempt}\n{extra}\n{payload['body']}\n{'=' * 72}\n"
         )
-    log.info("mail to %s: %s", payload["to"], payload["subject"])
+    log.info("mail to %s: %s", mask_email(payload["to"]), payload["subject"])

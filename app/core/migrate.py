@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
-from app.core.config import PROJECT_ROOT
+from app.core.config import PROJECT_ROOT, get_settings
+from app.core.db import build_engine
 
 
 def alembic_config(database_url: str | None = None, connection: Connection | None = None) -> Config:
@@ -21,9 +23,23 @@ def alembic_config(database_url: str | None = None, connection: Connection | Non
     return config
 
 
-def upgrade(database_url: str | None = None, revision: str = "head") -> None:
-    """Bring the database up to ``revision``."""
+def upgrade(
+    database_url: str | None = None, revision: str = "head"
+) -> tuple[str | None, str | None]:
+    """Bring the database up to ``revision``; return its revision before and after."""
+    before = current_revision(database_url)
     command.upgrade(alembic_config(database_url), revision)
+    return before, current_revision(database_url)
+
+
+def current_revision(database_url: str | None = None) -> str | None:
+    """The revision the database is at, ``None`` when no migration has run on it yet."""
+    engine = build_engine(database_url or get_settings().resolved_database_url)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
 
 
 def head_revision() -> str:

@@ -66,6 +66,14 @@ def MoneyColumn() -> Numeric[Decimal]:
     return Numeric(16, 2, asdecimal=True)
 
 
+def exact_yuan(amount: Decimal | None) -> str:
+    """An amount to the fen, grouped, for sums people check by hand: 680,000.00元.
+
+    Every message, notification and audit line that names an exact amount uses this one.
+    """
+    return "—" if amount is None else f"{amount:,.2f}元"
+
+
 def format_yuan(amount: Decimal | None, *, negotiable_text: str = "面议") -> str:
     """¥ amounts the way people read them: 8,000元, 12.5万元, 1.2亿元."""
     if amount is None:

@@ -21,6 +21,7 @@ from app.core import notifications, permissions
 from app.core.clock import local
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.deps import CSRF_FIELD, csrf_token
+from app.core.money import exact_yuan
 from app.core.regions import REGIONS, region_name
 from app.core.urls import safe_href
 
@@ -85,14 +86,22 @@ def pop_flashes(request: Request) -> list[dict[str, str]]:
 
 
 def _format_datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment in local time; also takes the ISO text of one kept in a JSON log."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if value.tzinfo is None:
+            return value.strftime(fmt)
     return local(value).strftime(fmt) if isinstance(value, datetime) else str(value)
 
 
 def _exact_yuan(value: Any) -> str:
     """An amount to the fen, for sums people check by hand: 24,000.00元."""
-    return "—" if value is None or value == "" else f"{Decimal(str(value)):,.2f}元"
+    return exact_yuan(None if value is None or value == "" else Decimal(str(value)))
 
 
 def _build() -> Jinja2Templates:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from app.core.money import exact_yuan
 from app.incentives.schemas import (
     ContractFacts,
     PartyCondition,
@@ -87,7 +88,7 @@ class Beneficiary:
 
 def yuan(amount: Decimal) -> str:
     """An exact amount for arithmetic shown to people: 24,000.00元."""
-    return f"{amount:,.2f}元"
+    return exact_yuan(amount)
 
 
 def percent(rate: Decimal) -> str:

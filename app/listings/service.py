@@ -443,7 +443,8 @@ def publish(session: Session, actor: Actor, listing: Listing) -> Listing:
         session,
         listing,
         f"您的{listing.kind.label}“{listing.title}”已审核通过并发布",
-        f"有效期至 {local_date(listing.expires_at)}，到期前会提醒您续期。",
+        f"{listing.kind.label}“{listing.title}”有效期至 {local_date(listing.expires_at)}，"
+        "到期前会提醒您续期。",
     )
     return listing
 
@@ -466,7 +467,8 @@ def return_(
         session,
         listing,
         f"您的{listing.kind.label}“{listing.title}”被退回修改",
-        f"原因：{reasons[reason_code]}。{listing.return_reason_text}\n请修改后重新提交审核。",
+        f"{listing.kind.label}“{listing.title}”退回原因：{reasons[reason_code]}。"
+        f"{listing.return_reason_text}\n请修改后重新提交审核。",
     )
     return listing
 
@@ -554,6 +556,7 @@ def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
             session,
             listing,
             f"您的{listing.kind.label}“{listing.title}”已到期下架",
+            f"{listing.kind.label}“{listing.title}”已于 {local_date(listing.expires_at)} 到期下架。"
             "如仍有效，可在“我的发布”中一键续期。",
         )
     days = get_settings().listing_reminder_days
@@ -564,7 +567,8 @@ def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
             session,
             listing,
             f"您的{listing.kind.label}“{listing.title}”即将到期",
-            f"将于 {local_date(listing.expires_at)} 到期下架，如仍有效请在“我的发布”中一键续期。",
+            f"{listing.kind.label}“{listing.title}”将于 {local_date(listing.expires_at)} 到期下架，"
+            "如仍有效请在“我的发布”中一键续期。",
         )
     session.flush()
     return len(expired), len(reminded)

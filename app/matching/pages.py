@@ -180,6 +180,8 @@ def pipeline_detail(
             "can_move": can(user, Action.PIPELINE_ADVANCE, entry),
             "moves": [t for t in pipeline.workflow.allowed(entry) if t.action != "confirm"],
             "sources": pipeline.SOURCES,
+            "deal": pipeline.deal_of(session, entry),
+            "contract": pipeline.signing_contract(session, entry),
         },
     )
 

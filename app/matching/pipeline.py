@@ -1,9 +1,11 @@
 """The broker pipeline: a supply–demand pair from 推荐 to 签约 (or 关闭 with a reason).
 
 A broker proposes a pair to both parties; each party confirms on its side (双方确认 once both
-did); then 洽谈 and 签约. Other domains move pairs forward with :func:`advance_pipeline`
-(meeting outcomes, signed contracts); it never moves a pair back. ``broker_id`` records
-who introduced the pair, which later decides the broker reward (policy item 19).
+did); then 洽谈 and 签约. Stages follow what happened: 洽谈 needs both confirmations and opens
+(or links) the deal the two organisations negotiate in; 签约 needs a contract they signed.
+Other domains move pairs forward with :func:`advance_pipeline` (meeting outcomes, deals,
+signed contracts); it never moves a pair back. ``broker_id`` records who introduced the
+pair, which later decides the broker reward (policy item 19).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.core import audit
 from app.core.audit import Actor
-from app.core.db import utcnow
+from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
@@ -24,7 +26,7 @@ from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.listings import service as listing_service
 from app.matching import matcher, repository
-from app.models import Listing, MatchPipeline, User
+from app.models import Deal, Listing, MatchPipeline, TechContract, User
 from app.models.enums import ListingKind, ListingStatus, PipelineStage
 
 P = PipelineStage
@@ -34,8 +36,8 @@ workflow: Workflow[PipelineStage] = Workflow(
     "stage",
     [
         Transition("confirm", "双方确认", frozenset({P.PROPOSED}), P.CONFIRMED),
-        Transition("negotiate", "进入洽谈", frozenset({P.PROPOSED, P.CONFIRMED}), P.NEGOTIATING),
-        Transition("sign", "签约", OPEN, P.SIGNED),
+        Transition("negotiate", "进入洽谈", frozenset({P.CONFIRMED}), P.NEGOTIATING),
+        Transition("sign", "签约", frozenset({P.CONFIRMED, P.NEGOTIATING}), P.SIGNED),
         Transition("close", "关闭", OPEN, P.CLOSED),
     ],
 )
@@ -244,10 +246,26 @@ def move(
         raise InvalidInput(errors={"reason": "关闭对接时请说明原因"})
     if len(reason) > 300:
         raise InvalidInput(errors={"reason": "原因不能超过300字"})
+    lock_row(entry)
+    note = reason
+    if action == "negotiate":
+        _check_confirmed(entry, "进入洽谈")
+        deal, opened = _deals().open_for_pair(
+            session, actor, supply=entry.supply, demand=entry.demand, broker_id=entry.broker_id
+        )
+        note = f"{'已开启' if opened else '关联已有'}洽谈 /deals/{deal.id}"
+    elif action == "sign":
+        _check_confirmed(entry, "签约")
+        contract = _deals().contract_for_pair(session, supply=entry.supply, demand=entry.demand)
+        if contract is None:
+            raise Conflict(
+                "签约需要双方已签订的技术合同：请在洽谈中录入合同，录入后对接自动进入签约"
+            )
+        note = f"技术合同“{contract.title}”"
     before, after = workflow.apply(entry, action)
     if action == "close":
         entry.close_reason = reason
-    _log(entry, actor, workflow.label(action), reason)
+    _log(entry, actor, workflow.label(action), note)
     audit.record(
         session,
         actor,
@@ -261,10 +279,46 @@ def move(
         session,
         entry,
         f"对接状态更新为“{after.label}”",
-        f"“{entry.supply.title}”与“{entry.demand.title}”的对接已{workflow.label(action)}。{reason}",
+        f"“{entry.supply.title}”与“{entry.demand.title}”的对接已{workflow.label(action)}。{note}",
         skip=actor.user,
     )
     return entry
+
+
+def _deals() -> Any:
+    # trading imports matching when it loads, so matching reaches trading at call time.
+    from app.trading import deals
+
+    return deals
+
+
+def _check_confirmed(entry: MatchPipeline, what: str) -> None:
+    """Refuse a step that needs both parties' confirmation while one is still missing."""
+    if entry.stage != P.PROPOSED:
+        return
+    waiting = [
+        label
+        for label, at in (
+            ("需求方", entry.demand_confirmed_at),
+            ("成果方", entry.supply_confirmed_at),
+        )
+        if at is None
+    ]
+    raise Conflict(f"供需双方都确认后才能{what}，目前还在等待{'和'.join(waiting)}确认")
+
+
+def deal_of(session: Session, entry: MatchPipeline) -> Deal | None:
+    """The deal the pair negotiates in, if one is running."""
+    deal: Deal | None = _deals().deal_for_pair(session, supply=entry.supply, demand=entry.demand)
+    return deal
+
+
+def signing_contract(session: Session, entry: MatchPipeline) -> TechContract | None:
+    """The contract that lets the pair be marked 签约, if the two organisations signed one."""
+    contract: TechContract | None = _deals().contract_for_pair(
+        session, supply=entry.supply, demand=entry.demand
+    )
+    return contract
 
 
 def advance_pipeline(
@@ -311,11 +365,16 @@ def advance_pipeline(
         )
     if entry.stage == P.CLOSED or ORDER[entry.stage] >= ORDER[target]:
         return entry
-    before, after = workflow.apply(entry, ACTION_FOR[target])
-    now: datetime = utcnow()
-    if ORDER[after] >= ORDER[P.CONFIRMED]:
+    before = entry.stage
+    if entry.stage == P.PROPOSED:
+        # Both sides met, opened a deal or signed: that is their confirmation.
+        workflow.apply(entry, "confirm")
+        now: datetime = utcnow()
         entry.demand_confirmed_at = entry.demand_confirmed_at or now
         entry.supply_confirmed_at = entry.supply_confirmed_at or now
+    if target != P.CONFIRMED:
+        workflow.apply(entry, ACTION_FOR[target])
+    after = entry.stage
     _log(entry, actor, after.label, note.strip())
     audit.record(
         session,

@@ -68,6 +68,37 @@ def members(session: Session, org_id: int) -> list[User]:
     )
 
 
+def active_members(session: Session, org_id: int) -> list[User]:
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.org_id == org_id,
+                User.membership_status == MembershipStatus.ACTIVE,
+                User.is_active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def verifiers(session: Session, region_code: str) -> list[User]:
+    """Who verifies an organisation of ``region_code``: platform admins and district admins there."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.is_active.is_(True),
+                or_(
+                    User.role == Role.PLATFORM_ADMIN,
+                    (User.role == Role.DISTRICT_ADMIN) & (User.region_code == region_code),
+                ),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
 def count_by_status(session: Session) -> dict[OrgStatus, int]:
     rows = session.execute(
         select(Organization.status, func.count()).group_by(Organization.status)

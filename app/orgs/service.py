@@ -9,6 +9,7 @@ from app.core.audit import Actor
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.indexing import index_later
+from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
@@ -114,7 +115,45 @@ def create(session: Session, actor: Actor, data: OrgFields) -> Organization:
         summary=f"注册机构 {org.name}",
         after=audit.snapshot(org),
     )
+    _tell_verifiers(session, org, f"新机构“{org.name}”等待认证")
     return org
+
+
+def _tell_verifiers(session: Session, org: Organization, title: str) -> None:
+    for person in repository.verifiers(session, org.region_code):
+        notify(
+            session,
+            person,
+            topic="org.pending",
+            title=title,
+            body=f"{org.name}（{org.org_type.label}）提交了机构资料，请核对后通过认证或退回。",
+            link="/admin/orgs?status=pending",
+        )
+
+
+_DECISION_NEWS = {
+    "verify": ("已通过平台认证", "本机构成员现在可以发布科技成果和技术需求。"),
+    "reject": ("认证未通过", "请机构管理员按退回原因修改机构资料，保存后将重新提交审核。"),
+    "suspend": ("已被停用", "停用期间本机构不能发布信息，如有疑问请联系平台管理员。"),
+    "restore": ("已恢复", "本机构成员可以继续发布信息。"),
+}
+
+
+def _tell_members(session: Session, org: Organization, action: str, reason: str) -> None:
+    outcome, advice = _DECISION_NEWS[action]
+    if action in {"reject", "suspend"}:
+        body = f"{'退回' if action == 'reject' else '停用'}原因：{reason}\n\n{advice}"
+    else:
+        body = advice
+    for person in repository.active_members(session, org.id):
+        notify(
+            session,
+            person,
+            topic=f"org.{action}",
+            title=f"机构“{org.name}”{outcome}",
+            body=body,
+            link="/me",
+        )
 
 
 #: Chinese names of the profile fields, for the message of a refused stale edit.
@@ -149,7 +188,8 @@ def update(
     before = audit.snapshot(org, _PROFILE_FIELDS)
     for key, value in changes.items():
         setattr(org, key, value)
-    if org.status == OrgStatus.REJECTED:
+    resubmitted = org.status == OrgStatus.REJECTED
+    if resubmitted:
         org_workflow.apply(org, "resubmit")
     old, new = audit.diff(before, audit.snapshot(org, _PROFILE_FIELDS))
     if new:
@@ -166,6 +206,8 @@ def update(
             before=old | {"version": org.version - 1},
             after=new | {"version": org.version},
         )
+    if resubmitted:
+        _tell_verifiers(session, org, f"机构“{org.name}”修改资料后重新提交认证")
     return org
 
 
@@ -190,6 +232,7 @@ def _decide(
         before={"status": before.value},
         after={"status": after.value, "reason": org.status_reason},
     )
+    _tell_members(session, org, action, org.status_reason)
     return org
 
 

@@ -198,6 +198,56 @@ def open_deal(session: Session, actor: Actor, data: DealOpen) -> Deal:
     return deal
 
 
+def open_for_pair(
+    session: Session, actor: Actor, *, supply: Listing, demand: Listing, broker_id: int | None
+) -> tuple[Deal, bool]:
+    """The deal a matched pair negotiates in: the running one between the two organisations
+    on either listing, else a new one on the achievement (its organisation answers the
+    demand's). Returns the deal and whether it was opened now. The caller moves the pair."""
+    user = _user(actor)
+    lock_row(supply)  # two clicks on 进入洽谈 open one deal
+    running = repository.deal_between(
+        session, [supply.id, demand.id], {supply.org_id, demand.org_id}
+    )
+    if running is not None:
+        return running, False
+    deal = Deal(
+        listing_id=supply.id,
+        title=supply.title,
+        owner_org_id=supply.org_id,
+        inquirer_org_id=demand.org_id,
+        opened_by_id=user.id,
+        broker_id=broker_id,
+        status=DealStatus.NEGOTIATING,
+    )
+    session.add(deal)
+    session.flush()
+    _event(session, deal, actor, f"由供需对接进入洽谈：{demand.kind.label}“{demand.title}”")
+    audit.record(
+        session,
+        actor,
+        "deal.open",
+        deal,
+        summary=f"供需对接进入洽谈：“{supply.title}”",
+        after={"listing_id": supply.id, "inquirer_org_id": demand.org_id, "broker_id": broker_id},
+    )
+    return deal, True
+
+
+def contract_for_pair(session: Session, *, supply: Listing, demand: Listing) -> TechContract | None:
+    """A contract the pair's two organisations signed about these listings, if any."""
+    return repository.contract_between(
+        session,
+        listing_ids=[supply.id, demand.id],
+        achievement_id=supply.id,
+        org_ids={supply.org_id, demand.org_id},
+    )
+
+
+def deal_for_pair(session: Session, *, supply: Listing, demand: Listing) -> Deal | None:
+    return repository.deal_between(session, [supply.id, demand.id], {supply.org_id, demand.org_id})
+
+
 def load(session: Session, actor: Actor, deal_id: int, *, participate: bool = True) -> Deal:
     """A deal with its thread and offers; participants act, staff may also look."""
     deal = repository.get_deal(session, deal_id)

@@ -18,6 +18,7 @@ from app.models import (
     User,
 )
 from app.models.enums import ContractStatus, DealStatus, MembershipStatus, OrgRole, Role
+from app.models.trading import contract_achievement
 
 
 def contract_options() -> list[Any]:
@@ -133,6 +134,46 @@ def open_deal_for(session: Session, listing_id: int, org_id: int) -> Deal | None
             Deal.inquirer_org_id == org_id,
             Deal.status.not_in([DealStatus.TERMINATED, DealStatus.COMPLETED]),
         )
+    ).first()
+
+
+def deal_between(session: Session, listing_ids: list[int], org_ids: set[int]) -> Deal | None:
+    """The running deal on one of ``listing_ids`` between the two organisations, if any."""
+    return session.scalars(
+        select(Deal)
+        .where(
+            Deal.listing_id.in_(listing_ids),
+            Deal.owner_org_id.in_(org_ids),
+            Deal.inquirer_org_id.in_(org_ids),
+            Deal.status != DealStatus.TERMINATED,
+        )
+        .order_by(Deal.id.desc())
+        .limit(1)
+    ).first()
+
+
+def contract_between(
+    session: Session, *, listing_ids: list[int], achievement_id: int, org_ids: set[int]
+) -> TechContract | None:
+    """A contract both organisations are parties to, about these listings (through its deal
+    or the achievements it lists)."""
+    parties = [
+        select(ContractParty.contract_id).where(ContractParty.org_id == org_id)
+        for org_id in org_ids
+    ]
+    about_pair = or_(
+        TechContract.deal_id.in_(select(Deal.id).where(Deal.listing_id.in_(listing_ids))),
+        TechContract.id.in_(
+            select(contract_achievement.c.contract_id).where(
+                contract_achievement.c.achievement_id == achievement_id
+            )
+        ),
+    )
+    return session.scalars(
+        select(TechContract)
+        .where(*(TechContract.id.in_(p) for p in parties), about_pair)
+        .order_by(TechContract.id)
+        .limit(1)
     ).first()
 
 

@@ -13,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.core.money import Money
+from app.core.money import Money, exact_yuan
 from app.core.regions import REGIONS
 from app.core.schemas import PastDate, PlausibleDate, Schema, VisibleText
 from app.models.enums import (
@@ -129,7 +129,7 @@ class ContractCreate(Schema):
         planned = sum((m.amount for m in self.milestones), Decimal("0.00"))
         if planned > self.total_amount:
             raise ValueError(
-                f"各付款节点金额合计（{planned} 元）超过了合同总额（{self.total_amount} 元）"
+                f"各付款节点金额合计（{exact_yuan(planned)}）超过了合同总额（{exact_yuan(self.total_amount)}）"
             )
         return self
 

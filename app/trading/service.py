@@ -23,6 +23,7 @@ from app.core.clock import LOCAL_TZ
 from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from app.core.money import exact_yuan
 from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize
@@ -219,7 +220,7 @@ def create_contract(session: Session, actor: Actor, data: ContractCreate) -> Tec
         session,
         contract,
         f"技术合同“{contract.title}”已录入",
-        f"合同金额 {contract.total_amount} 元，可在平台提交认定登记。",
+        f"合同金额 {exact_yuan(contract.total_amount)}，可在平台提交认定登记。",
         skip=user,
     )
     return contract
@@ -296,7 +297,7 @@ def _tell_registrars(session: Session, contract: TechContract) -> None:
             person,
             topic="contract.registration",
             title=f"待认定登记：{contract.title}",
-            body=f"{contract.contract_type.label}合同，技术交易额 {contract.tech_amount} 元。",
+            body=f"{contract.contract_type.label}合同，技术交易额 {exact_yuan(contract.tech_amount)}。",
             link=_link(contract),
             mail=False,
         )
@@ -425,11 +426,13 @@ def record_payment(
     if milestone is not None and milestone.paid_amount + data.amount > milestone.amount:
         left = milestone.amount - milestone.paid_amount
         raise InvalidInput(
-            errors={"amount": f"超出付款节点“{milestone.name}”的金额，该节点尚余 {left} 元"}
+            errors={
+                "amount": f"超出付款节点“{milestone.name}”的金额，该节点尚余 {exact_yuan(left)}"
+            }
         )
     if contract.paid_amount + data.amount > contract.total_amount:
         left = contract.total_amount - contract.paid_amount
-        raise InvalidInput(errors={"amount": f"超出合同总额，尚余 {left} 元未到账"})
+        raise InvalidInput(errors={"amount": f"超出合同总额，尚余 {exact_yuan(left)}未到账"})
     payment = ContractPayment(
         contract=contract,
         milestone=milestone,
@@ -444,7 +447,7 @@ def record_payment(
         actor,
         "contract.payment",
         contract,
-        summary=f"登记到账 {data.amount} 元"
+        summary=f"登记到账 {exact_yuan(data.amount)}"
         + (f"（{milestone.name}）" if milestone is not None else ""),
         after={"amount": str(data.amount), "paid_on": data.paid_on.isoformat()},
     )

@@ -19,7 +19,7 @@ from app.core.audit import Actor
 from app.core.clock import LOCAL_TZ, local_date
 from app.core.config import get_settings
 from app.core.errors import Conflict, InvalidInput
-from app.core.money import format_yuan
+from app.core.money import exact_yuan, format_yuan
 from app.core.permissions import Action, authorize
 from app.core.regions import REGIONS, region_name
 from app.core.spreadsheets import XLSX_MEDIA_TYPE, SheetColumn, csv_bytes, xlsx_bytes
@@ -251,8 +251,14 @@ def certificate_lines(contract: TechContract) -> list[tuple[str, str]]:
     for party in contract.parties:
         lines.append((f"{party.role.label}（{party.side.label}）", party.name))
     lines += [
-        ("合同金额", f"{contract.total_amount:,.2f} 元（{format_yuan(contract.total_amount)}）"),
-        ("技术交易额", f"{contract.tech_amount:,.2f} 元（{format_yuan(contract.tech_amount)}）"),
+        (
+            "合同金额",
+            f"{exact_yuan(contract.total_amount)}（{format_yuan(contract.total_amount)}）",
+        ),
+        (
+            "技术交易额",
+            f"{exact_yuan(contract.tech_amount)}（{format_yuan(contract.tech_amount)}）",
+        ),
         ("签订日期", contract.signed_on.isoformat()),
         ("登记日期", local_date(contract.registered_at)),
         ("认定依据", contract.rules_version),

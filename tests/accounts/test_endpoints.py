@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, Organization, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus
-from tests.factories.accounts import PASSWORD, unique_credit_code
+from tests.factories.accounts import PASSWORD, make_org, make_user, unique_credit_code
+from tests.orgs.test_endpoints import bearer
 
 PROBLEM = "application/problem+json"
 
@@ -62,6 +63,17 @@ class TestRegister:
         assert response.status_code == 409
         assert response.json()["detail"].startswith("该邮箱已注册")
 
+    def test_refused_org_leaves_no_account(
+        self, client: TestClient, org: Organization, session: Session
+    ) -> None:
+        body = registration()
+        body["org"]["credit_code"] = org.credit_code  # type: ignore[index]
+        response = client.post("/api/v1/auth/register", json=body)
+        assert response.status_code == 409
+        assert response.json()["errors"]["credit_code"] == "该统一社会信用代码已注册"
+        assert session.scalars(select(User).where(User.email == body["email"])).first() is None
+        assert client.post("/api/v1/auth/register", json=registration()).status_code == 201
+
     def test_join_existing_org_waits_for_its_admin(
         self, client: TestClient, org: Organization, session: Session
     ) -> None:
@@ -104,6 +116,33 @@ class TestRegister:
         response = client.post("/api/v1/auth/register", json=registration(password=password))
         assert response.status_code == 422
         assert response.json()["errors"]["password"] == "密码不能包含零宽字符、控制字符等不可见字符"
+
+
+class TestAffiliate:
+    def test_member_of_an_org_cannot_join_another(
+        self, client: TestClient, member: User, session: Session
+    ) -> None:
+        other = make_org(session)
+        response = client.post(
+            "/api/v1/me/org",
+            json={"org_mode": "existing", "existing_credit_code": other.credit_code},
+            headers=bearer(session, member),
+        )
+        assert response.status_code == 409
+        assert response.headers["content-type"].startswith(PROBLEM)
+        assert "您已属于一个机构" in response.json()["detail"]
+
+    def test_person_whose_request_was_refused_asks_again(
+        self, client: TestClient, org: Organization, session: Session
+    ) -> None:
+        person = make_user(session)
+        response = client.post(
+            "/api/v1/me/org",
+            json={"org_mode": "existing", "existing_credit_code": org.credit_code},
+            headers=bearer(session, person),
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["membership_status"] == "pending"
 
 
 class TestTokens:

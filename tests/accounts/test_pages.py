@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import outbox
 from app.models import Organization, User
-from app.models.enums import OrgStatus
-from tests.factories.accounts import PASSWORD, unique_credit_code
+from app.models.enums import MembershipStatus, OrgRole, OrgStatus
+from tests.factories.accounts import PASSWORD, make_user, unique_credit_code
 from tests.factories.fixtures import csrf_from, login, page_csrf
 
 
@@ -137,6 +137,76 @@ class TestRegisterPage:
         )
         assert response.status_code == 409
         assert "该统一社会信用代码已注册" in response.text
+
+    def test_refused_registration_leaves_no_account_and_can_be_corrected(
+        self, client: TestClient, org: Organization, session: Session
+    ) -> None:
+        taken = client.post(
+            "/register", data=self._form(client, **{"org.credit_code": org.credit_code})
+        )
+        assert taken.status_code == 409
+        assert client.get("/me", follow_redirects=False).status_code == 401
+        corrected = client.post("/register", data=self._form(client))
+        assert corrected.status_code == 200, corrected.text
+        assert "机构资料已提交审核" in corrected.text
+        assert "该邮箱已注册" not in corrected.text
+        user = session.scalars(select(User).where(User.email == "zhou@cust.example.cn")).one()
+        assert user.org_role == OrgRole.ADMIN
+
+
+class TestOrgFromProfile:
+    def test_person_without_org_registers_one_from_me(
+        self, client: TestClient, session: Session
+    ) -> None:
+        person = make_user(session)
+        login(client, person)
+        page = client.get("/me")
+        assert "尚未加入机构" in page.text and 'action="/me/org"' in page.text
+        response = client.post(
+            "/me/org",
+            data={
+                "csrf_token": csrf_from(page.text),
+                "org_mode": "new",
+                "org.name": "长春示范光电有限公司",
+                "org.credit_code": unique_credit_code(),
+                "org.org_type": "enterprise",
+                "org.region_code": "220173",
+            },
+        )
+        assert response.status_code == 200, response.text
+        assert "机构资料已提交审核" in response.text
+        assert "长春示范光电有限公司" in response.text and 'action="/me/org"' not in response.text
+        session.refresh(person)
+        assert person.org_role == OrgRole.ADMIN
+
+    def test_person_without_org_asks_to_join_one(
+        self, client: TestClient, session: Session, org: Organization
+    ) -> None:
+        person = make_user(session)
+        login(client, person)
+        response = client.post(
+            "/me/org",
+            data={
+                "csrf_token": page_csrf(client, "/me"),
+                "org_mode": "existing",
+                "existing_credit_code": "91220000000000000X",
+            },
+        )
+        assert response.status_code == 422
+        assert "没有找到该统一社会信用代码对应的机构" in response.text
+        assert 'value="91220000000000000X"' in response.text
+        response = client.post(
+            "/me/org",
+            data={
+                "csrf_token": page_csrf(client, "/me"),
+                "org_mode": "existing",
+                "existing_credit_code": org.credit_code,
+            },
+        )
+        assert "加入机构的申请已提交" in response.text
+        assert "加入申请正在等待机构管理员批准" in response.text
+        session.refresh(person)
+        assert (person.org_id, person.membership_status) == (org.id, MembershipStatus.PENDING)
 
 
 class TestTokensPage:

@@ -130,3 +130,23 @@ def test_the_worker_on_a_sqlite_file_records_the_answer_after_sending(
         delivery = session.scalars(select(MailDelivery)).one()
         assert delivery.message_id == _header(entry, "Message-ID")
         assert (delivery.state, delivery.attempts) == ("sent", 1)
+
+
+def test_log_lines_mask_the_address(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    var_dir: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level("INFO", logger="app.core.mail"):
+        _queue(session, "成果已发布（日志）")
+        assert outbox.drain(session_factory, topics={mail.TOPIC}) == 1
+    assert "mail to zh***@example.cn: 成果已发布（日志）" in caplog.text
+    assert TO not in caplog.text
+    [entry] = _entries(var_dir, "成果已发布（日志）")
+    assert _header(entry, "To") == TO  # the mail itself still goes to the whole address
+
+
+def test_masking_keeps_the_domain() -> None:
+    assert mail.mask_email("a@example.cn") == "a***@example.cn"
+    assert mail.mask_emails("550 <li.na@jlu.edu.cn> unknown") == "550 <li***@jlu.edu.cn> unknown"

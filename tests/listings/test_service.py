@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.audit import SYSTEM, Actor
+from app.core.clock import local_date
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.listings import service
@@ -235,6 +236,20 @@ class TestExpiry:
         service.renew(session, Actor(user=author), gone)
         assert gone.status == ListingStatus.PUBLISHED
         assert gone.expires_at is not None and gone.expires_at > utcnow() + timedelta(days=360)
+
+    def test_reminder_mail_names_the_listing(
+        self, session: Session, author: User, university: Organization
+    ) -> None:
+        soon = make_listing(session, university, author, expires_at=utcnow() + timedelta(days=3))
+        service.expire_and_remind(session, SYSTEM)
+        (mail,) = [
+            m.payload
+            for m in session.scalars(
+                select(OutboxMessage).where(OutboxMessage.topic == "mail.send")
+            )
+            if m.payload["to"] == author.email
+        ]
+        assert f"“{soon.title}”将于 {local_date(soon.expires_at)} 到期下架" in mail["body"]
 
 
 class TestDisclosure:

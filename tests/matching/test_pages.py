@@ -158,3 +158,25 @@ class TestSubscriptionsAndProfile:
         assert "冯研究员" in public and "激光焊接、焊接变形" in public
         # demands now show the expert to signed-in people
         assert "冯研究员" in client.get(f"/demands/{market.demand.id}").text
+
+
+def test_pipeline_log_shows_local_time(
+    client: TestClient, session: Session, market: Market
+) -> None:
+    from datetime import datetime
+
+    from app.core.audit import Actor
+    from app.core.clock import local
+    from app.matching import pipeline
+
+    entry = pipeline.propose(
+        session,
+        Actor(user=market.broker),
+        demand_listing_id=market.demand.id,
+        supply_listing_id=market.laser.id,
+    )
+    at = datetime.fromisoformat(entry.history[0]["at"])
+    login(client, market.broker)
+    html = client.get(f"/matching/pipeline/{entry.id}").text
+    assert f"<li>{local(at):%Y-%m-%d %H:%M} · {market.broker.name}" in html
+    assert f"{at:%Y-%m-%d %H:%M}" not in html

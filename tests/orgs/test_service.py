@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 from app.core.audit import Actor
 from app.core.errors import Conflict, InvalidInput, PermissionDenied
 from app.core.pagination import Pagination
-from app.models import AuditEvent, Organization, User
-from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgTagKind, Role
+from app.models import AuditEvent, Notification, Organization, OutboxMessage, User
+from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgTagKind, OrgType, Role
 from app.orgs import service
-from app.orgs.schemas import OrgTagIn, OrgUpdate
-from tests.factories.accounts import make_org, make_user
+from app.orgs.schemas import OrgFields, OrgTagIn, OrgUpdate
+from tests.factories.accounts import make_org, make_user, unique_credit_code
 
 
 @pytest.fixture
@@ -67,6 +67,62 @@ class TestReject:
             session, Actor(user=owner), pending, OrgUpdate(name="长春新区某某科技有限公司")
         )
         assert pending.status == OrgStatus.PENDING
+
+
+def _news(session: Session, person: User) -> list[str]:
+    return list(
+        session.scalars(select(Notification.title).where(Notification.user_id == person.id))
+    )
+
+
+def _mails_to(session: Session, person: User) -> list[dict[str, str]]:
+    return [
+        m.payload
+        for m in session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "mail.send"))
+        if m.payload["to"] == person.email
+    ]
+
+
+class TestVerificationNews:
+    def test_members_are_told_when_verified_in_app_and_by_mail(
+        self, session: Session, pending: Organization, platform_admin: User
+    ) -> None:
+        owner = make_user(session, org=pending, org_role=OrgRole.ADMIN)
+        applicant = make_user(session, org=pending, membership=MembershipStatus.PENDING)
+        service.verify(session, Actor(user=platform_admin), pending)
+        assert _news(session, owner) == [f"机构“{pending.name}”已通过平台认证"]
+        assert _news(session, applicant) == []
+        (mail,) = _mails_to(session, owner)
+        assert "已通过平台认证" in mail["subject"] and "可以发布科技成果" in mail["body"]
+
+    def test_rejection_tells_the_reason(
+        self, session: Session, pending: Organization, platform_admin: User
+    ) -> None:
+        owner = make_user(session, org=pending, org_role=OrgRole.ADMIN)
+        service.reject(session, Actor(user=platform_admin), pending, "营业执照名称与填写不一致")
+        assert _news(session, owner) == [f"机构“{pending.name}”认证未通过"]
+        assert "退回原因：营业执照名称与填写不一致" in _mails_to(session, owner)[0]["body"]
+
+    def test_verifiers_of_the_region_are_told_one_is_waiting(
+        self, session: Session, platform_admin: User, org_admin: User
+    ) -> None:
+        here = make_user(session, role=Role.DISTRICT_ADMIN, region_code="220191")
+        elsewhere = make_user(session, role=Role.DISTRICT_ADMIN, region_code="220173")
+        data = OrgFields(
+            name="长春新区示范科技有限公司",
+            credit_code=unique_credit_code(),
+            org_type=OrgType.ENTERPRISE,
+            region_code="220191",
+        )
+        org = service.create(session, Actor(user=org_admin), data)
+        waiting = f"新机构“{org.name}”等待认证"
+        assert _news(session, platform_admin) == [waiting]
+        assert _news(session, here) == [waiting]
+        assert _news(session, elsewhere) == []
+        service.reject(session, Actor(user=here), org, "缺少营业执照")
+        owner = make_user(session, org=org, org_role=OrgRole.ADMIN)
+        service.update(session, Actor(user=owner), org, OrgUpdate(address="长春新区硅谷大街1号"))
+        assert f"机构“{org.name}”修改资料后重新提交认证" in _news(session, here)
 
 
 class TestUpdate:

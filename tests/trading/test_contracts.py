@@ -225,7 +225,7 @@ class TestPayments:
 
         pay(first.id, "200000")
         pay(first.id, "100000")
-        with pytest.raises(InvalidInput, match=r"尚余 0\.00 元"):
+        with pytest.raises(InvalidInput, match=r"尚余 0\.00元"):
             pay(first.id, "0.01")
         pay(second.id, "500000")
         session.expire_all()
@@ -281,3 +281,14 @@ def test_submission_tells_the_registrars(
     session.flush()
     told = {n.user_id for n in session.query(Notification).filter_by(topic="contract.registration")}
     assert {here.id, platform.id} <= told and elsewhere.id not in told
+
+
+def test_amounts_in_notifications_are_grouped_to_the_fen(
+    session: Session, seller_admin: User, university: Organization, enterprise: Organization
+) -> None:
+    from app.models import Notification
+
+    buyer_admin = make_user(session, org=enterprise, org_role=OrgRole.ADMIN)
+    make_contract(session, seller_admin, university, enterprise)
+    (note,) = session.query(Notification).filter_by(user_id=buyer_admin.id).all()
+    assert "合同金额 800,000.00元" in note.body

@@ -155,7 +155,7 @@ def test_deal_to_registered_transfer_contract(
         json={"milestone_id": first_ms, "amount": "300000.01", "paid_on": "2026-11-25"},
         headers=as_seller,
     )
-    assert r.status_code == 422 and "尚余 300000.00 元" in r.text
+    assert r.status_code == 422 and "尚余 300,000.00元" in r.text
     r = client.post(
         f"{url}/payments",
         json={"milestone_id": first_ms, "amount": "300000", "paid_on": "2026-11-25"},
