@@ -3,7 +3,8 @@
 Built deterministically (one seeded random generator) from the hand-written topics in
 ``app.demo.data``: each topic gives an achievement from a university, institute or new R&D
 institution, many give a second one (a test method, a manufacturing process …) and a demand
-from the enterprise that would need it. Dates are relative to the day of seeding, so the
+from the enterprise that would need it (written in that enterprise's voice by
+``app.demo.demands``). Dates are relative to the day of seeding, so the
 catalogue always looks current: most listings published over the past year, some about to
 expire, a few waiting for review, returned, expired or closed.
 """

@@ -7,9 +7,10 @@ and technical demands (the enterprises' side), so the two sides share vocabulary
 ``form`` chooses the title patterns: mat (material), dev (device or product), proc (process),
 sys (system), sw (algorithm or software), drug, kit (diagnostic reagent), food, var (crop
 variety), plat (software platform). An indicator line may start with the forms it suits,
-"dev sys|…". ``ask`` lists the demo enterprises that would post a demand on the topic ("" for
-none; None for the sector's default): qm 启明星汽车电子, gg 光谷精密光学, hf 禾丰农产品加工,
-br 博瑞生物医药.
+"dev sys|…". ``ask`` lists which of the four original demo enterprises would post a demand on
+the topic ("" for none; None for the sector's default): qm 启明星汽车电子, gg 光谷精密光学, hf
+禾丰农产品加工, br 博瑞生物医药. The other enterprises (``app.demo.data.enterprises``) ask in
+every sector they list.
 """
 
 from __future__ import annotations
