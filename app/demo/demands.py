@@ -237,7 +237,7 @@ def _engineer(rng: random.Random, f: Facts) -> Written:
     second = f"，{f.targets[1]}" if len(f.targets) > 1 else ""
     summary = rng.choice(
         (
-            f"{f.subject}：{f.pain}。目标{f.targets[0]}{second}。",
+            f"{f.subject}：{f.pain}。指标要求：{f.targets[0]}{second}。",
             f"针对{f.pain}的问题，技术中心计划开展{f.subject}开发，寻求{f.modes}合作伙伴。",
             f"{f.reason}，需要{f.subject}方案，要求{f.targets[0]}。",
             f"现状：{f.pain}。需求：{f.subject}，{f.modes}。",
@@ -340,12 +340,13 @@ class DemandWriter:
             newcomers = [e.key for e in BY_KEY.values() if sector.key in e.sectors]
             for topic in sector.topics:
                 usual = sector.askers if topic.ask is None else tuple(topic.ask.split())
+                own_industry = topic.industry in (None, sector.industry)
                 askers = [
                     key
                     for key in dict.fromkeys([*usual, *newcomers])
                     if key in holders
                     and key in BY_KEY
-                    and (key in usual or key not in ORIGINAL_ASKERS)
+                    and (key in usual or (key not in ORIGINAL_ASKERS and own_industry))
                 ]
                 if not askers:
                     continue

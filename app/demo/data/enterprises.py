@@ -3,7 +3,7 @@
 Four of them (启明星汽车电子, 光谷精密光学, 禾丰农产品加工, 博瑞生物医药) are among the demo's
 original organisations (``app.demo.seed.ORGS``); the others are added by ``NEW_ENTERPRISES``
 with an administrator each. ``sectors`` are the topic sectors (``app.demo.data.topics``) an
-enterprise asks in; ``voice`` chooses how its demands are written (``app.demo.demands``):
+enterprise asks in (only the topics of the sector's own industry); ``voice`` chooses how its demands are written (``app.demo.demands``):
 
 - ``formal``: a company with a planning department — numbered chapters, "我公司".
 - ``sections``: bracketed sections, measured and complete.
@@ -137,7 +137,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "hc",
         "长春恒驰汽车零部件有限公司",
         "公司",
-        ("auto_parts", "ev_power", "equipment", "polymer"),
+        ("auto_parts", "ev_power", "equipment"),
         "formal",
         (
             "公司是一汽解放、一汽奔腾的一级供应商，主营底盘结构件、车身冲焊件和铝合金压铸件",
@@ -155,7 +155,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "kr",
         "长春凯瑞新能源动力系统有限公司",
         "我司",
-        ("ev_power", "energy", "digital"),
+        ("ev_power", "energy"),
         "engineer",
         (
             "我司主营新能源商用车动力电池包和储能电池系统的集成，年产能2GWh",
@@ -172,7 +172,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "hs",
         "长春华晟智驾科技有限公司",
         "我们",
-        ("icv", "digital", "imaging"),
+        ("icv", "digital"),
         "brief",
         (
             "我们是一家做港口、园区低速无人驾驶的创业公司，团队40人，已在省内两个园区落地",
@@ -189,7 +189,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "rg",
         "吉林省瑞光激光装备有限公司",
         "本公司",
-        ("laser", "equipment", "optics"),
+        ("laser", "equipment"),
         "problem",
         (
             "本公司生产光纤激光切割机、焊接机和激光清洗设备，整机年销量约600台",
@@ -240,7 +240,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "kt",
         "长春康泰医疗器械有限公司",
         "我司",
-        ("meddevice", "polymer", "equipment"),
+        ("meddevice",),
         "problem",
         (
             "我司生产一次性使用医用耗材和康复辅助器具，产品进入省内200多家医疗机构",
@@ -275,7 +275,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "bg",
         "长春北国乳业有限公司",
         "公司",
-        ("agrifood", "biomanufacturing", "environment"),
+        ("agrifood", "biomanufacturing"),
         "sections",
         (
             "公司在双阳有奶牛养殖牧场和日处理鲜奶300吨的乳品加工厂，产品有液态奶、酸奶和奶酪",
@@ -292,7 +292,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "js",
         "吉林省金穗生物科技有限公司",
         "我司",
-        ("biomanufacturing", "agrifood", "chemicals", "polymer"),
+        ("biomanufacturing", "agrifood"),
         "engineer",
         (
             "我司以玉米为原料生产氨基酸、有机酸和生物基化学品，发酵罐总容积约6000立方米",
@@ -326,7 +326,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "jy",
         "长春晶研新材料有限公司",
         "我们",
-        ("inorganic", "energy", "optics"),
+        ("inorganic", "energy"),
         "brief",
         (
             "我们是长春新区的一家新材料企业，做特种陶瓷粉体和光学晶体材料，去年刚完成A轮融资",
@@ -377,7 +377,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "qy",
         "长春清源环保科技有限公司",
         "我公司",
-        ("environment", "energy", "chemicals"),
+        ("environment", "chemicals"),
         "plain",
         (
             "我公司做工业废水处理和固废资源化的工程总包和运营，在省内运营着11个污水处理项目",
@@ -394,7 +394,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "ln",
         "吉林省绿能热力集团有限公司",
         "集团",
-        ("energy", "environment", "digital"),
+        ("energy", "environment"),
         "formal",
         (
             "集团是承担长春市部分区域集中供热的国有企业，供热面积约4000万平方米",
