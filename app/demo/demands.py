@@ -12,13 +12,13 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from app.demo.data.angles import DEMAND_ANGLES, Angle
-from app.demo.data.enterprises import BY_KEY, ORIGINAL_ASKERS, Enterprise
+from app.demo.data.enterprises import BY_KEY, Enterprise
 from app.demo.data.topics import SECTORS, Sector, Topic
 from app.demo.text import fitting, join_words, month_end, numbered, sentence
 from app.models import Demand
@@ -98,7 +98,7 @@ REASONS = (
     "新产品开发进入样机阶段",
     "现有产品面临升级换代",
     "近两年客户投诉集中在这一问题上",
-    "按照公司未来三年的技术规划",
+    "公司未来三年的技术规划把它列为重点",
 )
 
 DELIVERABLES = (
@@ -165,7 +165,7 @@ def _formal(rng: random.Random, f: Facts) -> Written:
             f"{me}拟就{f.subject}开展对外技术合作。{sentence(f.pain)}现公开征集合作单位，合作方式为{f.modes}。",
             f"为解决{f.pain}的问题，{me}面向社会征集{f.subject}技术，拟采用{f.modes}方式合作，{budget}。",
             f"{f.subject}列入{me}{plan}。{sentence(f.pain)}{budget}，{when}",
-            f"{me}{f.reason.removeprefix('公司')}，需在{f.subject}方面实现突破，重点指标为{f.targets[0]}。",
+            f"鉴于{f.reason}，{me}需在{f.subject}方面实现突破，重点指标为{f.targets[0]}。",
         )
     )
     indicators = numbered([*f.targets, f.deliverable], "（1）")
@@ -287,7 +287,7 @@ def _problem(rng: random.Random, f: Facts) -> Written:
         (
             f"问题：{f.pain}。期望：{f.targets[0]}。",
             f"{me}在生产中遇到{f.pain}的问题，现寻求{f.subject}方面的技术支持。",
-            f"寻求{f.subject}解决方案，{f.modes}均可，{budget}。",
+            f"寻求{f.subject}解决方案，合作方式为{f.modes}，{budget}。",
             f"{f.pain}，这是{me}当前最突出的技术问题，希望通过{f.modes}加以解决。",
         )
     )
@@ -322,6 +322,11 @@ def _round_wan(amount: float) -> int:
     return min(ROUND_WAN, key=lambda figure: abs(figure - amount))
 
 
+def _tidy(text: str) -> str:
+    """Undo the doubled words a subject ending in "技术" leaves in a sentence shape."""
+    return text.replace("技术技术", "技术").replace("技术方面的技术", "技术")
+
+
 class DemandWriter:
     """Builds the demo demands with the catalogue builder's generator, names and dates."""
 
@@ -337,16 +342,13 @@ class DemandWriter:
         plain: list[tuple[Sector, Topic, list[str], Angle | None]] = []
         angled: list[tuple[Sector, Topic, list[str], Angle | None]] = []
         for sector in SECTORS:
-            newcomers = [e.key for e in BY_KEY.values() if sector.key in e.sectors]
             for topic in sector.topics:
                 usual = sector.askers if topic.ask is None else tuple(topic.ask.split())
-                own_industry = topic.industry in (None, sector.industry)
+                naming = [e.key for e in BY_KEY.values() if topic.name in e.topics]
                 askers = [
                     key
-                    for key in dict.fromkeys([*usual, *newcomers])
-                    if key in holders
-                    and key in BY_KEY
-                    and (key in usual or (key not in ORIGINAL_ASKERS and own_industry))
+                    for key in dict.fromkeys([*usual, *naming])
+                    if key in holders and key in BY_KEY
                 ]
                 if not askers:
                     continue
@@ -386,6 +388,7 @@ class DemandWriter:
         shapes = fitting(TITLES[who.voice], topic.form)
         rng.shuffle(shapes)
         candidates = [s.format(s=subject) for s in shapes]
+        candidates = [_tidy(c) for c in candidates]
         title = builder.unique_title([*candidates, f"{subject}技术需求（{who.name[2:6]}）"])
         if title is None:
             return None
@@ -410,7 +413,7 @@ class DemandWriter:
             high=None if high is None else int(high / WAN),
             deadline=deadline,
         )
-        written = VOICES[who.voice](rng, facts)
+        written = Written(*(_tidy(text) for text in astuple(VOICES[who.voice](rng, facts))))
         confidential: list[str] = []
         if rng.random() < 0.12:
             confidential = rng.choice((["indicators"], ["problem"], ["indicators", "description"]))

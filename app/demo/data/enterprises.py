@@ -2,8 +2,8 @@
 
 Four of them (启明星汽车电子, 光谷精密光学, 禾丰农产品加工, 博瑞生物医药) are among the demo's
 original organisations (``app.demo.seed.ORGS``); the others are added by ``NEW_ENTERPRISES``
-with an administrator each. ``sectors`` are the topic sectors (``app.demo.data.topics``) an
-enterprise asks in (only the topics of the sector's own industry); ``voice`` chooses how its demands are written (``app.demo.demands``):
+with an administrator each. ``topics`` are the topics (``app.demo.data.topics``) an enterprise
+asks about (the original four ask as the topics' ``ask`` says); ``voice`` chooses how its demands are written (``app.demo.demands``):
 
 - ``formal``: a company with a planning department — numbered chapters, "我公司".
 - ``sections``: bracketed sections, measured and complete.
@@ -26,7 +26,7 @@ class Enterprise(NamedTuple):
     key: str
     name: str
     short: str  # how the company refers to itself in passing
-    sectors: tuple[str, ...]
+    topics: tuple[str, ...]  # the topics it asks about, besides those naming it in ``ask``
     voice: str
     context: tuple[str, ...]  # the company describing itself, one sentence each
     expectations: tuple[str, ...]  # what it asks of a partner
@@ -54,7 +54,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "qm",
         "长春启明星汽车电子有限公司",
         "公司",
-        ("ev_power", "icv", "auto_parts", "digital", "equipment"),
+        (),
         "engineer",
         (
             "公司为一汽等整车企业配套车身域控制器、毫米波雷达和线控底盘电子产品，年出货量约80万套",
@@ -72,7 +72,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "gg",
         "吉林省光谷精密光学有限公司",
         "本公司",
-        ("optics", "laser", "imaging", "inorganic", "equipment"),
+        (),
         "sections",
         (
             "本公司主要生产高精度光学镜头、红外光学元件和激光加工头，产品用于安防、车载激光雷达和工业检测",
@@ -90,7 +90,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "hf",
         "长春禾丰农产品加工有限公司",
         "我们",
-        ("agrifood", "smart_agri", "biomanufacturing", "environment", "equipment"),
+        (),
         "plain",
         (
             "我们是德惠的一家玉米深加工和杂粮食品企业，年收储玉米约15万吨",
@@ -108,7 +108,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "br",
         "长春博瑞生物医药科技有限公司",
         "我公司",
-        ("pharma", "meddevice", "chemicals", "biomanufacturing"),
+        (),
         "formal",
         (
             "我公司从事重组蛋白药物和诊断试剂研发生产，拥有通过GMP符合性检查的中试车间",
@@ -126,7 +126,7 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "bf",
         "长春北方新材料科技有限公司",
         "公司",
-        (),  # still awaiting verification: it has drafted its first needs only
+        (),
         "sections",
         ("公司主要从事碳纤维复合材料制品的研发与生产，正在建设第一条预浸料生产线",),
         ("希望合作方有碳纤维或复合材料成型的产业化经验",),
@@ -137,7 +137,18 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "hc",
         "长春恒驰汽车零部件有限公司",
         "公司",
-        ("auto_parts", "ev_power", "equipment"),
+        (
+            "大型铝合金一体化压铸",
+            "1800MPa级热成形钢",
+            "碳纤维增强复合材料板簧",
+            "高强耐蚀变形镁合金",
+            "铝合金控制臂精密锻造",
+            "铝硅镀层热成形钢激光拼焊",
+            "轻量化车用声学包材料",
+            "轨道客车铝合金车体搅拌摩擦焊",
+            "工业CT无损检测装备",
+            "焊缝缺陷X射线图像智能识别",
+        ),
         "formal",
         (
             "公司是一汽解放、一汽奔腾的一级供应商，主营底盘结构件、车身冲焊件和铝合金压铸件",
@@ -155,7 +166,19 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "kr",
         "长春凯瑞新能源动力系统有限公司",
         "我司",
-        ("ev_power", "energy"),
+        (
+            "磷酸锰铁锂正极材料",
+            "硅碳复合负极材料",
+            "动力电池热失控早期预警",
+            "动力电池无模组CTP成组",
+            "硫化物固态电解质薄膜",
+            "动力电池铜铝异种金属激光焊接",
+            "退役动力电池快速分选与梯次利用",
+            "钠离子电池层状氧化物正极材料",
+            "全钒液流电池电堆",
+            "芳纶涂覆锂电池隔膜",
+            "高导热绝缘硅胶垫片",
+        ),
         "engineer",
         (
             "我司主营新能源商用车动力电池包和储能电池系统的集成，年产能2GWh",
@@ -172,7 +195,17 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "hs",
         "长春华晟智驾科技有限公司",
         "我们",
-        ("icv", "digital"),
+        (
+            "多传感器BEV前融合感知",
+            "车路协同路侧感知单元",
+            "狭窄车位自动泊车路径规划",
+            "GNSS/INS组合导航定位模块",
+            "重载AGV激光SLAM导航",
+            "边缘AI视觉计算终端",
+            "冰雪路面附着系数实时估计",
+            "单光子阵列激光雷达",
+            "车载激光雷达MEMS微振镜",
+        ),
         "brief",
         (
             "我们是一家做港口、园区低速无人驾驶的创业公司，团队40人，已在省内两个园区落地",
@@ -189,7 +222,16 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "rg",
         "吉林省瑞光激光装备有限公司",
         "本公司",
-        ("laser", "equipment"),
+        (
+            "高功率半导体激光器芯片",
+            "激光熔覆再制造",
+            "超快激光玻璃精密切割",
+            "大功率脉冲激光清洗设备",
+            "激光冲击强化",
+            "飞秒激光微孔加工",
+            "五轴联动数控系统",
+            "钛合金激光选区熔化成形",
+        ),
         "problem",
         (
             "本公司生产光纤激光切割机、焊接机和激光清洗设备，整机年销量约600台",
@@ -206,7 +248,18 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "ty",
         "长春天元光电仪器有限公司",
         "我公司",
-        ("imaging", "optics", "meddevice"),
+        (
+            "手持式拉曼光谱快速识别仪",
+            "小型化推扫式高光谱成像仪",
+            "高稳定性移相干涉仪",
+            "星光级低照度CMOS图像传感器",
+            "非制冷红外焦平面探测器",
+            "电力设备红外热像缺陷智能诊断",
+            "食品包装缺陷机器视觉在线检测",
+            "高精度绝对式光栅尺",
+            "便携式眼底OCT成像仪",
+            "光纤光栅分布式温度应变监测",
+        ),
         "sections",
         (
             "我公司是专精特新中小企业，主要产品为光谱分析仪、工业内窥镜和机器视觉检测设备",
@@ -223,7 +276,17 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "yk",
         "吉林省益康药业股份有限公司",
         "公司",
-        ("pharma", "chemicals", "biomanufacturing"),
+        (
+            "稀有人参皂苷CK酶法转化",
+            "五味子配方颗粒质量控制",
+            "梅花鹿茸活性多肽提取",
+            "手性医药中间体不对称催化合成",
+            "微通道连续流硝化",
+            "长效GLP-1类似物缓释微球",
+            "制药废水电催化高级氧化",
+            "符合GMP要求的实验室信息管理系统",
+            "鲜人参真空冷冻干燥",
+        ),
         "formal",
         (
             "公司是以中成药和化学仿制药为主的制药企业，拥有片剂、胶囊剂、颗粒剂和小容量注射剂生产线",
@@ -240,7 +303,14 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "kt",
         "长春康泰医疗器械有限公司",
         "我司",
-        ("meddevice",),
+        (
+            "医用可吸收聚乳酸-羟基乙酸缝线",
+            "重组胶原蛋白创面敷料",
+            "下肢康复外骨骼机器人",
+            "可降解镁合金骨钉",
+            "微流控核酸快速检测芯片",
+            "尿液有形成分智能分析仪",
+        ),
         "problem",
         (
             "我司生产一次性使用医用耗材和康复辅助器具，产品进入省内200多家医疗机构",
@@ -257,7 +327,18 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "fg",
         "吉林省丰谷现代农业发展有限公司",
         "合作社和公司",
-        ("smart_agri", "agrifood", "environment"),
+        (
+            "玉米免耕精量播种机",
+            "玉米籽粒直收低损脱粒装置",
+            "黑土地墒情与养分物联网监测系统",
+            "基于处方图的变量施肥控制",
+            "耐密宜机收玉米新品种",
+            "低温秸秆腐熟菌剂",
+            "植保无人机变量喷施",
+            "粮仓多参数智能监测与通风控制",
+            "二氧化碳基全生物降解地膜",
+            "畜禽粪污好氧发酵制备生物有机肥",
+        ),
         "plain",
         (
             "我们在农安和榆树流转土地约3万亩，种玉米、大豆和水稻，还带着周边几个合作社",
@@ -275,7 +356,15 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "bg",
         "长春北国乳业有限公司",
         "公司",
-        ("agrifood", "biomanufacturing"),
+        (
+            "肉牛精准饲喂与视觉估重",
+            "耐高温饲用植酸酶",
+            "畜禽粪污好氧发酵制备生物有机肥",
+            "食品包装缺陷机器视觉在线检测",
+            "工业低温余热热泵回收",
+            "大豆低聚肽",
+            "阿洛酮糖酶法生产",
+        ),
         "sections",
         (
             "公司在双阳有奶牛养殖牧场和日处理鲜奶300吨的乳品加工厂，产品有液态奶、酸奶和奶酪",
@@ -292,7 +381,17 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "js",
         "吉林省金穗生物科技有限公司",
         "我司",
-        ("biomanufacturing", "agrifood"),
+        (
+            "生物法丁二酸生产",
+            "阿洛酮糖酶法生产",
+            "纤维素燃料乙醇制备",
+            "玉米秸秆制备生物基聚乳酸",
+            "嗜盐菌开放发酵生产PHA",
+            "耐高温饲用植酸酶",
+            "乙醇脱水制生物基乙烯",
+            "玉米深加工高浓度有机废水厌氧处理",
+            "玉米低聚肽",
+        ),
         "engineer",
         (
             "我司以玉米为原料生产氨基酸、有机酸和生物基化学品，发酵罐总容积约6000立方米",
@@ -309,7 +408,17 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "hb",
         "长春华邦高分子材料有限公司",
         "本公司",
-        ("polymer", "chemicals", "auto_parts"),
+        (
+            "长玻纤增强聚丙烯车用材料",
+            "无卤阻燃增强尼龙66",
+            "聚醚醚酮树脂",
+            "水性聚氨酯汽车内饰涂层",
+            "高导热绝缘硅胶垫片",
+            "车规级毫米波雷达天线罩",
+            "稀土改性聚氯乙烯热稳定剂",
+            "低温快速固化环氧胶黏剂",
+            "室温自修复弹性体",
+        ),
         "problem",
         (
             "本公司生产改性工程塑料和汽车内外饰用复合材料，年产各类改性料3万吨",
@@ -326,7 +435,16 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "jy",
         "长春晶研新材料有限公司",
         "我们",
-        ("inorganic", "energy"),
+        (
+            "白光LED用氮化物红色荧光粉",
+            "纤维增强二氧化硅气凝胶隔热毡",
+            "低软化点精密模压光学玻璃",
+            "石墨烯高导热膜",
+            "高耐磨聚晶金刚石复合片",
+            "纳米晶立方氮化硼刀具材料",
+            "镁基固态储氢材料",
+            "耐磨耐蚀高熵合金涂层",
+        ),
         "brief",
         (
             "我们是长春新区的一家新材料企业，做特种陶瓷粉体和光学晶体材料，去年刚完成A轮融资",
@@ -343,7 +461,17 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "jg",
         "长春精工重型装备制造有限公司",
         "公司",
-        ("equipment", "auto_parts", "digital"),
+        (
+            "3D视觉引导机器人无序抓取",
+            "机器人用精密谐波减速器",
+            "重载AGV激光SLAM导航",
+            "产线数字孪生仿真",
+            "轨道客车铝合金车体搅拌摩擦焊",
+            "工程机械电液比例多路阀",
+            "机床主轴热误差建模与补偿",
+            "焊缝缺陷X射线图像智能识别",
+            "设备预测性维护",
+        ),
         "formal",
         (
             "公司主营汽车焊装生产线、冲压自动化线和非标专用设备，承接过多条整车厂焊装线项目",
@@ -360,7 +488,17 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "sl",
         "长春数联软件股份有限公司",
         "我们",
-        ("digital", "icv", "smart_agri"),
+        (
+            "设备预测性维护",
+            "离散制造轻量化MES",
+            "制造企业私有化知识问答大模型",
+            "产线数字孪生仿真",
+            "多方安全计算数据共享",
+            "农产品区块链质量溯源",
+            "符合GMP要求的实验室信息管理系统",
+            "工业园区综合能源管理",
+            "边缘AI视觉计算终端",
+        ),
         "brief",
         (
             "我们做制造企业的MES、设备管理和数据中台，客户以省内汽车零部件和食品企业为主",
@@ -377,7 +515,16 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "qy",
         "长春清源环保科技有限公司",
         "我公司",
-        ("environment", "chemicals"),
+        (
+            "玉米深加工高浓度有机废水厌氧处理",
+            "制药废水电催化高级氧化",
+            "市政污泥低温带式干化",
+            "涂装废气沸石转轮浓缩-催化燃烧",
+            "磁悬浮高速离心鼓风机",
+            "水质重金属电化学快速检测仪",
+            "废旧锂电池湿法回收锂钴镍",
+            "畜禽粪污好氧发酵制备生物有机肥",
+        ),
         "plain",
         (
             "我公司做工业废水处理和固废资源化的工程总包和运营，在省内运营着11个污水处理项目",
@@ -394,7 +541,16 @@ ENTERPRISES: tuple[Enterprise, ...] = (
         "ln",
         "吉林省绿能热力集团有限公司",
         "集团",
-        ("energy", "environment"),
+        (
+            "工业低温余热热泵回收",
+            "工业园区综合能源管理",
+            "兆瓦级PEM电解水制氢装置",
+            "全钒液流电池电堆",
+            "设备预测性维护",
+            "光纤光栅分布式温度应变监测",
+            "钙钛矿太阳能电池组件",
+            "电力设备红外热像缺陷智能诊断",
+        ),
         "formal",
         (
             "集团是承担长春市部分区域集中供热的国有企业，供热面积约4000万平方米",
@@ -573,5 +729,3 @@ NEW_ENTERPRISES: tuple[NewEnterprise, ...] = (
 )
 
 BY_KEY = {e.key: e for e in ENTERPRISES}
-# Asked in the demo before the others came: they keep to the topics that name them.
-ORIGINAL_ASKERS = frozenset(BY_KEY) - {n.key for n in NEW_ENTERPRISES}
