@@ -513,16 +513,19 @@ class Builder:
     ) -> Achievement | None:
         rng = self.rng
         holder = self.pick_holder(sector)
+        # Titles draw from a generator of their own, so rewording any text leaves them (and the
+        # matching evaluation set that names them) as they are.
+        naming = random.Random(f"{SEED}|{topic.name}|{angle.title if angle else ''}")
         if angle is None:
             patterns = list(ACHIEVEMENT_TITLES[topic.form])
-            first = patterns[0] if rng.random() < 0.45 else rng.choice(patterns[1:] or patterns)
+            first = patterns[0] if naming.random() < 0.45 else naming.choice(patterns[1:])
             title = self.unique_title([p.format(n=topic.name) for p in [first, *patterns]])
             problem, method = topic.problem, topic.method
             effect = topic.effect
             extra: tuple[str, ...] = ()
         else:
             shapes = [angle.title, *angle.titles]
-            rng.shuffle(shapes)
+            naming.shuffle(shapes)
             title = self.unique_title([t.format(n=topic.name) for t in shapes])
             a = rng.randint(*angle.a)
             b = rng.randint(*angle.b)
@@ -725,17 +728,17 @@ class Builder:
     ) -> str:
         rng = self.rng
         mode_text = join_words([TransferMode(m).label for m in modes])
+        assigned = TransferMode.ASSIGNMENT.value in modes
         if price is None:
-            price_text = rng.choice(("价格面议", "转让费用面议", "费用可根据合作方式商定"))
+            pool = ["价格面议", "费用可根据合作方式商定"] + (["转让费用面议"] if assigned else [])
+            price_text = rng.choice(pool)
         else:
-            price_text = rng.choice(
-                (
-                    "参考价格{}万元，可根据合作方式协商",
-                    "转让参考价{}万元",
-                    "意向价格{}万元，许可方式另议",
-                    "挂牌价{}万元",
-                )
-            ).format(int(price / WAN))
+            pool = ["参考价格{}万元，可根据合作方式协商", "挂牌价{}万元"]
+            if assigned:
+                pool.append("转让参考价{}万元")
+                if len(modes) > 1:
+                    pool.append("转让参考价{}万元，其他方式另议")
+            price_text = rng.choice(pool).format(int(price / WAN))
         heading, names, style = HOUSE_STYLES.get(holder.key, DEFAULT_STYLE)
         background, solution, figures, prospects, maturity, cooperation = (
             heading.format(name) for name in names
