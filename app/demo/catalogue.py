@@ -3,7 +3,8 @@
 Built deterministically (one seeded random generator) from the hand-written topics in
 ``app.demo.data``: each topic gives an achievement from a university, institute or new R&D
 institution, many give a second one (a test method, a manufacturing process …) and a demand
-from the enterprise that would need it. Dates are relative to the day of seeding, so the
+from the enterprise that would need it (written in that enterprise's voice by
+``app.demo.demands``). Dates are relative to the day of seeding, so the
 catalogue always looks current: most listings published over the past year, some about to
 expire, a few waiting for review, returned, expired or closed.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +24,13 @@ from sqlalchemy.orm import Session
 from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.indexing import index_later
+from app.demo.data.angles import ANGLES, Angle
 from app.demo.data.challenges import CHALLENGES, ChallengeText
+from app.demo.data.enterprises import BY_KEY as ENTERPRISES
 from app.demo.data.topics import SECTORS, Sector, Topic
-from app.models import Achievement, Challenge, Demand, Listing, Organization, User
+from app.demo.demands import DemandWriter
+from app.demo.text import fitting, join_words, month_end, numbered, sentence
+from app.models import Achievement, Challenge, Listing, Organization, User
 from app.models.enums import (
     ListingStatus,
     MaturityStage,
@@ -50,190 +55,29 @@ ORG_KEYS: dict[str, str] = {
     "gg": "吉林省光谷精密光学有限公司",
     "hf": "长春禾丰农产品加工有限公司",
     "br": "长春博瑞生物医药科技有限公司",
-    "bf": "长春北方新材料科技有限公司",
+    **{e.key: e.name for e in ENTERPRISES.values()},
 }
 
 # How many listings of each kind end in each state (the rest are published).
 ACHIEVEMENT_STATES = {S.DRAFT: 12, S.SUBMITTED: 14, S.RETURNED: 10, S.EXPIRED: 10, S.CLOSED: 8}
 DEMAND_STATES = {S.DRAFT: 6, S.SUBMITTED: 8, S.RETURNED: 6, S.EXPIRED: 5, S.CLOSED: 5}
 ACHIEVEMENT_SECOND_VERSIONS = 133  # topics that get a second achievement (about 300 in all)
-DEMAND_TARGET = 150
 EXPIRING_SOON = {"achievement": 10, "demand": 6}
 
 # -- words ------------------------------------------------------------------------------------
 
 ACHIEVEMENT_TITLES: dict[str, tuple[str, ...]] = {
-    "mat": ("{n}", "{n}制备技术", "一种{n}及其制备方法", "{n}规模化制备工艺"),
-    "dev": ("{n}", "{n}研制", "{n}关键技术及样机", "{n}设计与制造技术"),
-    "proc": ("{n}技术", "{n}技术及应用", "{n}关键技术"),
-    "sys": ("{n}", "{n}关键技术", "{n}研发与应用"),
-    "sw": ("{n}", "{n}算法及软件", "{n}方法"),
-    "drug": ("{n}", "{n}制备工艺", "{n}临床前研究成果"),
-    "kit": ("{n}", "{n}及其制备方法", "{n}研制"),
+    "mat": ("{n}", "{n}制备技术", "一种{n}及其制备方法", "{n}规模化制备工艺", "{n}研制及产业化"),
+    "dev": ("{n}", "{n}研制", "{n}关键技术及样机", "{n}设计与制造技术", "{n}研发及产业化"),
+    "proc": ("{n}技术", "{n}技术及应用", "{n}关键技术", "{n}新工艺", "{n}技术研究与示范"),
+    "sys": ("{n}", "{n}关键技术", "{n}研发与应用", "{n}技术开发与示范应用"),
+    "sw": ("{n}", "{n}算法及软件", "{n}方法", "{n}技术与软件平台"),
+    "drug": ("{n}", "{n}制备工艺", "{n}临床前研究成果", "{n}的研究与开发"),
+    "kit": ("{n}", "{n}及其制备方法", "{n}研制", "{n}的研制与临床验证"),
     "food": ("{n}", "{n}加工技术", "{n}生产工艺", "{n}制备工艺及应用"),
     "var": ("{n}", "{n}及配套栽培技术"),
-    "plat": ("{n}", "{n}研发与应用", "{n}及其应用"),
+    "plat": ("{n}", "{n}研发与应用", "{n}及其应用", "{n}建设与示范"),
 }
-
-DEMAND_TITLES: dict[str, tuple[str, ...]] = {
-    "mat": ("寻求{n}制备技术", "{n}国产化替代", "{n}性能提升技术需求"),
-    "dev": ("{n}开发合作", "寻求{n}技术方案", "{n}性能提升需求"),
-    "proc": ("寻求{n}技术", "{n}技术引进", "{n}工艺优化需求"),
-    "sys": ("{n}开发需求", "寻求{n}合作开发", "{n}技术合作"),
-    "sw": ("{n}软件开发", "寻求{n}算法合作", "{n}技术需求"),
-    "drug": ("{n}工艺开发合作", "寻求{n}技术", "{n}委托研发"),
-    "kit": ("{n}开发合作", "寻求{n}技术"),
-    "food": ("寻求{n}生产技术", "{n}产品开发合作", "{n}加工工艺需求"),
-    "var": ("{n}引进与示范",),
-    "plat": ("{n}开发需求", "寻求{n}合作开发", "{n}定制开发"),
-}
-
-
-@dataclass(frozen=True)
-class Angle:
-    """A second achievement on a topic: its test method, its production process …"""
-
-    title: str
-    forms: frozenset[str]
-    problem: str
-    method: str
-    effect: str  # may use {a} and {b}, drawn from the ranges below
-    a: tuple[int, int]
-    b: tuple[int, int]
-    keywords: tuple[str, ...]
-    patent: str  # title of the invention patent behind it
-
-
-ANGLES: tuple[Angle, ...] = (
-    Angle(
-        "{n}性能测试与评价方法",
-        frozenset({"dev", "mat", "kit"}),
-        "{n}的关键性能缺少快速、统一的评价手段，来料检验和出厂检验周期长、结果可比性差",
-        "梳理影响使用性能的关键参数，建立测试规范，研制配套测试工装和数据处理软件",
-        "单件检测时间缩短{a}%，测试结果重复性偏差小于{b}%",
-        (50, 75),
-        (2, 5),
-        ("性能测试", "评价方法"),
-        "一种{n}的性能测试方法及装置",
-    ),
-    Angle(
-        "{n}批量制造一致性控制技术",
-        frozenset({"dev", "mat", "kit"}),
-        "{n}由样件转入批量生产后性能波动大，良品率偏低",
-        "对关键工序参数进行在线监测和统计过程控制，建立工艺窗口与质量追溯体系",
-        "批量生产良品率由{a}%提升至{b}%，关键性能离散度降低一半",
-        (78, 88),
-        (96, 99),
-        ("一致性控制", "良品率"),
-        "一种{n}生产过程质量控制方法",
-    ),
-    Angle(
-        "{n}可靠性评估与寿命预测",
-        frozenset({"dev", "sys", "mat"}),
-        "{n}在实际工况下的失效机理不清，寿命评估依赖长周期试验",
-        "开展多应力加速老化试验和失效分析，建立物理模型与数据驱动相结合的寿命预测方法",
-        "可靠性验证周期缩短约{a}%，寿命预测误差小于{b}%",
-        (40, 60),
-        (10, 20),
-        ("可靠性", "寿命预测"),
-        "一种{n}的寿命预测方法",
-    ),
-    Angle(
-        "{n}低成本制造工艺",
-        frozenset({"mat", "dev", "food", "kit"}),
-        "现有{n}制造工艺流程长、原材料和能耗成本高，制约了推广应用",
-        "简化工艺路线，以国产原材料替代进口原料，并优化关键工序参数",
-        "综合制造成本降低{a}%，主要性能指标保持不变，单位产品能耗下降{b}%",
-        (20, 40),
-        (10, 25),
-        ("低成本", "工艺优化"),
-        "一种{n}的低成本制造方法",
-    ),
-    Angle(
-        "{n}专用生产装备",
-        frozenset({"mat", "food", "dev"}),
-        "{n}生产依赖通用设备或进口装备，效率低、投资大",
-        "研制集上料、加工、检测于一体的专用装备，配套自主开发的控制软件",
-        "生产效率提高{a}倍，设备投资约为进口装备的{b}%",
-        (2, 4),
-        (35, 55),
-        ("专用装备", "自动化生产"),
-        "一种{n}生产装置",
-    ),
-    Angle(
-        "{n}中试放大技术",
-        frozenset({"proc", "mat", "drug", "food"}),
-        "{n}的实验室工艺放大后传质传热条件变化，收率和产品质量难以复现",
-        "通过过程模拟与分段放大试验确定关键工艺参数，完成中试装置设计与运行验证",
-        "中试规模收率达到实验室水平的{a}%以上，连续{b}批次产品质量稳定",
-        (92, 98),
-        (3, 10),
-        ("中试放大", "工艺包"),
-        "一种{n}的连续化生产方法",
-    ),
-    Angle(
-        "{n}过程在线监测与智能控制",
-        frozenset({"proc"}),
-        "{n}过程的关键参数依赖离线化验，工艺调整滞后、能耗偏高",
-        "部署在线传感器与软测量模型，构建闭环优化控制系统",
-        "关键指标波动降低{a}%，单位产品能耗下降{b}%",
-        (30, 60),
-        (5, 15),
-        ("在线监测", "智能控制"),
-        "一种{n}过程的在线监测方法",
-    ),
-    Angle(
-        "{n}模型轻量化部署技术",
-        frozenset({"sw"}),
-        "{n}算法模型计算量大，难以在低成本嵌入式平台上实时运行",
-        "采用模型剪枝、量化和算子融合，针对国产嵌入式芯片进行部署优化",
-        "模型体积压缩至原来的{a}%，推理速度提高{b}倍，精度损失小于1个百分点",
-        (15, 30),
-        (2, 5),
-        ("模型压缩", "嵌入式部署"),
-        "一种{n}模型的压缩与部署方法",
-    ),
-    Angle(
-        "{n}场景数据集与测试评价",
-        frozenset({"sw"}),
-        "{n}缺少贴近本地实际场景的标注数据和统一测试基准，算法效果难以客观评估",
-        "采集并标注覆盖多季节、多工况的场景数据，制定评价指标和测试流程",
-        "形成标注样本{a}万条，覆盖{b}类典型场景",
-        (5, 50),
-        (12, 40),
-        ("数据集", "测试评价"),
-        "一种{n}数据的自动标注方法",
-    ),
-    Angle(
-        "{n}国产化适配与迁移",
-        frozenset({"plat"}),
-        "{n}原有版本依赖国外数据库和中间件，难以满足信息技术应用创新的要求",
-        "完成对国产操作系统、数据库和中间件的适配改造，并进行性能调优",
-        "在国产软硬件环境下性能达到原版本的{a}%以上，迁移周期缩短{b}%",
-        (90, 98),
-        (30, 60),
-        ("信创", "国产化适配"),
-        "一种{n}的数据迁移方法",
-    ),
-    Angle(
-        "{n}质量研究与分析方法",
-        frozenset({"drug", "kit"}),
-        "{n}的杂质谱和关键质量属性尚不清楚，现有分析方法难以满足注册申报要求",
-        "建立液相色谱、质谱与生物活性测定相结合的分析方法，并完成方法学验证",
-        "可检出含量0.05%以上的相关杂质，方法精密度RSD小于{b}%，已完成{a}批样品检验",
-        (3, 12),
-        (2, 3),
-        ("质量研究", "分析方法"),
-        "一种{n}有关物质的检测方法",
-    ),
-)
-
-# What an enterprise asks for besides the technology itself.
-DEMAND_ANGLES = tuple(
-    a
-    for a in ANGLES
-    if a.title.startswith(("{n}性能测试", "{n}专用生产", "{n}过程在线", "{n}低成本", "{n}中试"))
-)
 
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡"
@@ -342,6 +186,55 @@ SUMMARY_OPENINGS = (
     "{problem}。{holder}{lead}{team}{method}，{effect}。",
     "本成果面向{scenario}等应用，{method}。{effect}，{advantage}。",
     "本成果由{holder}研发，{method}，解决了{problem}的问题，{effect}。",
+    "面向{scenario}，{holder}{lead}{team}{method}，{effect}。",
+    "现有技术中，{problem}。本成果{method}，经测试{effect}。",
+    "成果简介：{method}。主要指标：{effect}。适用于{scenario}。",
+)
+
+# How each holder lays out a description: (heading format, section names, numbering style).
+HOUSE_STYLES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "jlu": (
+        "【{}】\n",
+        ("成果简介", "技术方案", "技术指标", "应用前景", "成熟度", "合作方式"),
+        "1.",
+    ),
+    "cust": (
+        "{}\n",
+        (
+            "一、项目简介",
+            "二、技术特点",
+            "三、主要指标",
+            "四、应用领域",
+            "五、成熟程度",
+            "六、转化方式",
+        ),
+        "（1）",
+    ),
+    "ccut": (
+        "{}：",
+        ("成果概述", "技术创新点", "技术指标", "推广应用", "目前进展", "合作方式"),
+        "1)",
+    ),
+    "ciomp": (
+        "■ {}\n",
+        ("技术背景", "技术内容", "性能指标", "市场前景", "产业化情况", "合作方式"),
+        "1.",
+    ),
+    "ciac": (
+        "【{}】\n",
+        ("研究背景", "技术内容", "关键指标", "应用领域", "研发阶段", "知识产权及转化方式"),
+        "（1）",
+    ),
+    "icv": (
+        "{}\n",
+        ("背景与痛点", "解决方案", "核心指标", "落地场景", "验证情况", "合作模式"),
+        "·",
+    ),
+}
+DEFAULT_STYLE = (
+    "【{}】\n",
+    ("技术背景", "技术方案", "主要技术指标", "应用前景", "成熟度", "合作方式"),
+    "1.",
 )
 
 PILOT_STATUS: dict[MaturityStage, tuple[str, ...]] = {
@@ -411,55 +304,6 @@ PATENT_TITLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "var": (("一种{n}的选育方法",), ()),
 }
 
-DEMAND_CONTEXT: dict[str, tuple[str, ...]] = {
-    "qm": (
-        "公司主要为一汽等整车企业配套车身域控制器、毫米波雷达和线控底盘电子产品",
-        "公司是汽车电子零部件企业，产品覆盖车身控制、环境感知和底盘电子三大类",
-    ),
-    "gg": (
-        "公司主要生产高精度光学镜头、红外光学元件和激光加工头",
-        "公司是光学元件与光电组件制造企业，产品用于安防、车载激光雷达和工业检测",
-    ),
-    "hf": (
-        "公司是以玉米深加工和杂粮食品为主的农业产业化龙头企业",
-        "公司在德惠拥有玉米收储、深加工和杂粮食品生产基地",
-    ),
-    "br": (
-        "公司从事重组蛋白药物和诊断试剂的研发生产，拥有GMP中试车间",
-        "公司是生物医药创新企业，产品线包括重组蛋白、体外诊断试剂和医用生物材料",
-    ),
-    "bf": ("公司主要从事碳纤维复合材料制品的研发与生产",),
-}
-
-DEMAND_REASONS = (
-    "随着下游客户对产品提出更高要求",
-    "公司计划明年新上生产线",
-    "为配合新产品开发",
-    "在现有产品升级过程中",
-    "根据客户反馈和质量分析",
-    "结合公司未来三年技术发展规划",
-)
-DEMAND_PAIN = ("目前面临的问题是：", "主要问题在于：", "公司及下游客户反映：")
-DEMAND_TRIED = (
-    "公司曾尝试调整工艺参数和更换原材料供应商，效果有限。",
-    "公司技术团队在该方向积累不足，希望借助高校院所的研究力量。",
-    "目前国内可选供应商少，进口方案价格高、交货期长。",
-    "此前与外地机构有过接触，但对方难以提供本地化的持续服务。",
-    "",
-)
-DEMAND_EXPECTATIONS = (
-    "合作方应在相关领域有持续的研究积累，有成功产业化案例者优先。",
-    "希望合作方能派技术人员驻厂，配合完成工艺调试和人员培训。",
-    "优先考虑本地高校院所，便于长期合作和现场服务。",
-    "可先以技术服务方式开展小批量验证，效果达标后再签订技术开发或转让合同。",
-)
-DELIVERABLES = (
-    "提供样件及第三方检测报告",
-    "交付完整的工艺文件和技术资料，并培训公司技术人员",
-    "完成在公司现有产线上的导入验证",
-    "提交技术方案和阶段性研究报告",
-)
-
 RETURN_REASONS: dict[str, tuple[tuple[str, str], ...]] = {
     "achievement": (
         ("incomplete", "请补充主要技术指标和中试情况。"),
@@ -493,34 +337,6 @@ CLOSE_REASONS: dict[str, tuple[str, ...]] = {
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith(("。", "！", "？")) else text + "。"
-
-
-def _numbered(lines: Sequence[str]) -> str:
-    items = [line.strip().rstrip("。；;") for line in lines if line.strip()]
-    return "\n".join(
-        f"{i}. {line}{'。' if i == len(items) else '；'}" for i, line in enumerate(items, 1)
-    )
-
-
-def fitting(lines: Sequence[str], form: str) -> list[str]:
-    """The lines that suit a topic's form ("dev sys|…" suits only devices and systems)."""
-    fit = []
-    for line in lines:
-        forms, sep, text = line.rpartition("|")
-        if not sep or form in forms.split():
-            fit.append(text)
-    return fit
-
-
-def _join(words: Sequence[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return "、".join(words[:-1]) + "和" + words[-1]
-
-
 def patent_check_digit(digits12: str) -> str:
     """The check character of a 12-digit Chinese patent application number."""
     weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
@@ -532,11 +348,6 @@ def patent_number(rng: random.Random, kind: int, year: int) -> str:
     serial = f"{rng.randint(0, 1_999_999):07d}"
     body = f"{year}{kind}{serial}"
     return f"ZL{year} {kind} {serial}.{patent_check_digit(body)}"
-
-
-def _month_end(day: date) -> date:
-    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return following - timedelta(days=1)
 
 
 def _at(rng: random.Random, when: datetime) -> datetime:
@@ -613,7 +424,7 @@ class Builder:
                 "适用于{all}，市场需求明确。",
             )
         )
-        text = pattern.format(all=_join(picked), first=picked[0], rest=_join(picked[1:]))
+        text = pattern.format(all=join_words(picked), first=picked[0], rest=join_words(picked[1:]))
         return picked, text
 
     def lifecycle(self, listing: Listing, status: ListingStatus, kind: str, soon: bool) -> None:
@@ -702,19 +513,24 @@ class Builder:
     ) -> Achievement | None:
         rng = self.rng
         holder = self.pick_holder(sector)
+        # Titles draw from a generator of their own, so rewording any text leaves them (and the
+        # matching evaluation set that names them) as they are.
+        naming = random.Random(f"{SEED}|{topic.name}|{angle.title if angle else ''}")
         if angle is None:
             patterns = list(ACHIEVEMENT_TITLES[topic.form])
-            first = patterns[0] if rng.random() < 0.55 else rng.choice(patterns[1:] or patterns)
+            first = patterns[0] if naming.random() < 0.45 else naming.choice(patterns[1:])
             title = self.unique_title([p.format(n=topic.name) for p in [first, *patterns]])
             problem, method = topic.problem, topic.method
             effect = topic.effect
             extra: tuple[str, ...] = ()
         else:
-            title = self.unique_title([angle.title.format(n=topic.name)])
+            shapes = [angle.title, *angle.titles]
+            naming.shuffle(shapes)
+            title = self.unique_title([t.format(n=topic.name) for t in shapes])
             a = rng.randint(*angle.a)
             b = rng.randint(*angle.b)
             problem = angle.problem.format(n=topic.name)
-            method = angle.method
+            method = rng.choice(angle.methods)
             effect = angle.effect.format(a=a, b=b)
             extra = angle.keywords
         if title is None:
@@ -737,16 +553,16 @@ class Builder:
             problem=problem,
             method=method,
             effect=effect,
-            scenario=_join(scenarios[:2]),
+            scenario=join_words(scenarios[:2]),
             advantage=advantages_pool[0],
         )
         pilot = rng.choice(PILOT_STATUS[maturity]).format(n=rng.randint(3, 30), m=rng.randint(1, 9))
         if angle is None and rng.random() < 0.5:
             summary += pilot
         if rng.random() < 0.5:
-            advantages = "与现有主流方案相比：\n" + _numbered([effect, *advantages_pool])
+            advantages = "与现有主流方案相比：\n" + numbered([effect, *advantages_pool])
         else:
-            advantages = f"{_sentence(effect)}{advantages_pool[0]}；{_sentence(advantages_pool[1])}"
+            advantages = f"{sentence(effect)}{advantages_pool[0]}；{sentence(advantages_pool[1])}"
 
         price: Decimal | None = None
         if rng.random() > 0.38:
@@ -760,7 +576,7 @@ class Builder:
         pool = fitting(sector.indicators, topic.form)
         indicators = [*effect.split("，"), *rng.sample(pool, min(len(pool), rng.randint(1, 2)))]
         description = self.achievement_description(
-            sector, problem, method, indicators, pilot, modes, price, scenario_text
+            holder, sector, problem, method, indicators, pilot, modes, price, scenario_text
         )
         confidential: list[str] = []
         if rng.random() < 0.14:
@@ -900,6 +716,7 @@ class Builder:
 
     def achievement_description(
         self,
+        holder: Holder,
         sector: Sector,
         problem: str,
         method: str,
@@ -910,163 +727,33 @@ class Builder:
         scenario_text: str,
     ) -> str:
         rng = self.rng
-        mode_text = _join([TransferMode(m).label for m in modes])
-        price_text = (
-            "价格面议" if price is None else f"参考价格{int(price / WAN)}万元，可根据合作方式协商"
+        mode_text = join_words([TransferMode(m).label for m in modes])
+        assigned = TransferMode.ASSIGNMENT.value in modes
+        if price is None:
+            pool = ["价格面议", "费用可根据合作方式商定"] + (["转让费用面议"] if assigned else [])
+            price_text = rng.choice(pool)
+        else:
+            pool = ["参考价格{}万元，可根据合作方式协商", "挂牌价{}万元"]
+            if assigned:
+                pool.append("转让参考价{}万元")
+                if len(modes) > 1:
+                    pool.append("转让参考价{}万元，其他方式另议")
+            price_text = rng.choice(pool).format(int(price / WAN))
+        heading, names, style = HOUSE_STYLES.get(holder.key, DEFAULT_STYLE)
+        background, solution, figures, prospects, maturity, cooperation = (
+            heading.format(name) for name in names
         )
+        list_break = "\n" if heading.endswith("：") else ""
         parts = [
-            f"【技术背景】\n{rng.choice(sector.background)}{_sentence(problem)}",
-            f"【技术方案】\n本成果{_sentence(method)}",
-            f"【主要技术指标】\n{_numbered(indicators)}",
+            f"{background}{rng.choice(sector.background)}{sentence(problem)}",
+            f"{solution}本成果{sentence(method)}",
+            f"{figures}{list_break}{numbered(indicators, style)}",
         ]
         if rng.random() < 0.6:
-            parts.append(f"【应用前景】\n{scenario_text}")
-        parts.append(f"【成熟度】\n{pilot}")
-        parts.append(f"【合作方式】\n拟以{mode_text}方式转化，{price_text}。")
+            parts.append(f"{prospects}{scenario_text}")
+        parts.append(f"{maturity}{pilot}")
+        parts.append(f"{cooperation}拟以{mode_text}方式转化，{price_text}。")
         return "\n\n".join(parts)
-
-    # demands ----------------------------------------------------------------------------------
-
-    def demand_specs(self) -> list[tuple[Sector, Topic, str, Angle | None]]:
-        """One demand per topic an enterprise would ask for; a test method, production
-        equipment … for some topics besides, up to the target."""
-        rng = self.rng
-        specs: list[tuple[Sector, Topic, str, Angle | None]] = []
-        extras: list[tuple[Sector, Topic, str, Angle | None]] = []
-        for sector in SECTORS:
-            for topic in sector.topics:
-                askers = sector.askers if topic.ask is None else tuple(topic.ask.split())
-                askers = tuple(a for a in askers if a in self.holders)
-                if not askers:
-                    continue
-                specs.append((sector, topic, rng.choice(askers), None))
-                angles = [a for a in DEMAND_ANGLES if topic.form in a.forms]
-                if angles:
-                    extras.append((sector, topic, rng.choice(askers), rng.choice(angles)))
-        if len(specs) > DEMAND_TARGET:
-            return rng.sample(specs, DEMAND_TARGET)
-        return specs + rng.sample(extras, min(DEMAND_TARGET - len(specs), len(extras)))
-
-    def demand(
-        self,
-        sector: Sector,
-        topic: Topic,
-        asker: str,
-        angle: Angle | None,
-        state: tuple[ListingStatus, bool],
-    ) -> Demand | None:
-        rng = self.rng
-        holder = self.holders[asker]
-        if angle is None:
-            patterns = list(DEMAND_TITLES[topic.form])
-            rng.shuffle(patterns)
-            title = self.unique_title([p.format(n=topic.name) for p in patterns])
-            subject, pain, effect = topic.name, topic.problem, topic.effect
-            extra: tuple[str, ...] = ()
-        else:
-            subject = angle.title.format(n=topic.name)
-            title = self.unique_title([f"寻求{subject}", f"{subject}合作开发"])
-            pain = angle.problem.format(n=topic.name)
-            effect = angle.effect.format(a=rng.randint(*angle.a), b=rng.randint(*angle.b))
-            extra = angle.keywords
-        if title is None:
-            return None
-        context = rng.choice(DEMAND_CONTEXT[asker])
-        reason = rng.choice(DEMAND_REASONS)
-        modes = self.cooperation_modes()
-        mode_text = _join([TransferMode(m).label for m in modes])
-        summary = (
-            # The company's introduction stays in the description: in the summary it would
-            # make every one of its demands match the words describing its products.
-            f"{reason}，{rng.choice(DEMAND_PAIN)}{_sentence(pain)}"
-            f"现面向高校院所和科技企业征集{subject}相关技术，拟以{mode_text}方式合作。"
-        )
-        tried = rng.choice(DEMAND_TRIED)
-        problem = _sentence(pain) + tried
-        pool = fitting(sector.indicators, topic.form)
-        targets = [*effect.split("，"), *rng.sample(pool, min(len(pool), rng.randint(1, 2)))]
-        targets.append(rng.choice(DELIVERABLES))
-        indicators = _numbered(targets)
-        low, high = self.budget()
-        deadline = self.deadline(state[0])
-        if high is None:
-            budget_text = "预算面议"
-        elif low is None:
-            budget_text = f"预算不超过{int(high / WAN)}万元"
-        else:
-            budget_text = f"预算{int(low / WAN)}万～{int(high / WAN)}万元"
-        when = (
-            f"，希望在{deadline.year}年{deadline.month}月{deadline.day}日前确定合作方。"
-            if deadline
-            else "，需求长期有效。"
-        )
-        description = "\n\n".join(
-            [
-                f"【需求背景】\n{rng.choice(sector.background)}{context}。{reason}，需要在{subject}方面取得突破。",
-                f"【需求内容】\n{problem}希望以{mode_text}方式，获得{subject}相关技术，达到本需求所列技术指标。",
-                f"【对合作方的期望】\n{rng.choice(DEMAND_EXPECTATIONS)}",
-                f"【其他说明】\n{budget_text}{when}",
-            ]
-        )
-        confidential: list[str] = []
-        if rng.random() < 0.12:
-            confidential = rng.choice((["indicators"], ["problem"], ["indicators", "description"]))
-        listing = Demand(
-            title=title,
-            summary=summary,
-            description=description,
-            field_code=topic.field,
-            industry_code=topic.industry or sector.industry,
-            keywords=self.keywords(topic, extra),
-            region_code=holder.org.region_code,
-            org_id=holder.org.id,
-            owner_id=holder.owner.id,
-            confidential=confidential,
-            problem=problem,
-            indicators=indicators,
-            budget_min=low,
-            budget_max=high,
-            deadline=deadline,
-            cooperation_modes=modes,
-            **self.contact(holder),
-        )
-        self.lifecycle(listing, state[0], "demand", state[1])
-        return listing
-
-    def cooperation_modes(self) -> list[str]:
-        rng = self.rng
-        pool = [
-            (TransferMode.JOINT_DEVELOPMENT, 6),
-            (TransferMode.LICENSE, 2),
-            (TransferMode.ASSIGNMENT, 2),
-            (TransferMode.TECH_SERVICE, 3),
-        ]
-        chosen: list[TransferMode] = []
-        for _ in range(rng.choice((1, 1, 2))):
-            mode = rng.choices([m for m, _ in pool], [w for _, w in pool])[0]
-            if mode not in chosen:
-                chosen.append(mode)
-        order = list(TransferMode)
-        return [m.value for m in sorted(chosen, key=order.index)]
-
-    def budget(self) -> tuple[Decimal | None, Decimal | None]:
-        rng = self.rng
-        if rng.random() < 0.3:
-            return None, None
-        high = rng.choice((20, 30, 50, 50, 80, 100, 100, 150, 200, 300, 500))
-        if rng.random() < 0.25:
-            return None, Decimal(high * WAN)
-        low = max(5, int(high * rng.choice((0.3, 0.5, 0.6)) / 5) * 5)
-        return Decimal(low * WAN), Decimal(high * WAN)
-
-    def deadline(self, status: ListingStatus) -> date | None:
-        rng = self.rng
-        if rng.random() < 0.15:
-            return None
-        if status in (S.EXPIRED, S.CLOSED):
-            return _month_end(self.today - timedelta(days=rng.randint(20, 200)))
-        day = _month_end(self.today + timedelta(days=rng.randint(30, 300)))
-        return day if rng.random() < 0.7 else day.replace(day=15)
 
     # challenges ----------------------------------------------------------------------------------
 
@@ -1077,7 +764,7 @@ class Builder:
         if status == S.CLOSED:
             deadline = self.today - timedelta(days=rng.randint(30, 90))
         else:
-            deadline = _month_end(self.today + timedelta(days=rng.randint(25, 80)))
+            deadline = month_end(self.today + timedelta(days=rng.randint(25, 80)))
         first, second, third = round(text.reward_wan * 0.3), round(text.reward_wan * 0.3), 0
         third = text.reward_wan - first - second
         description = "\n\n".join(
@@ -1102,9 +789,9 @@ class Builder:
             owner_id=holder.owner.id,
             confidential=[],
             problem=text.problem,
-            indicators=_numbered(text.indicators),
+            indicators=numbered(text.indicators),
             reward=reward,
-            requirements=_numbered(text.requirements),
+            requirements=numbered(text.requirements),
             application_deadline=deadline,
             criteria=[{"name": name, "weight": weight} for name, weight in text.criteria],
             **self.contact(holder),
@@ -1132,10 +819,11 @@ class Builder:
             achievement = self.achievement(sector, topic, angle, state)
             if achievement is not None:
                 yield achievement
-        demand_specs = self.demand_specs()
+        writer = DemandWriter(self)
+        demand_specs = writer.specs()
         states = self.states(len(demand_specs), DEMAND_STATES, "demand")
         for (sector, topic, asker, angle), state in zip(demand_specs, states, strict=True):
-            demand = self.demand(sector, topic, asker, angle, state)
+            demand = writer.demand(sector, topic, asker, angle, state)
             if demand is not None:
                 yield demand
         # The organisation still awaiting verification has drafted its first needs.
@@ -1147,7 +835,7 @@ class Builder:
                 (parts, "碳纤维增强复合材料板簧"),
             ):
                 topic = next(t for t in sector.topics if t.name == name)
-                demand = self.demand(sector, topic, "bf", None, (S.DRAFT, False))
+                demand = writer.demand(sector, topic, "bf", None, (S.DRAFT, False))
                 if demand is not None:
                     yield demand
         challenge_states = [S.PUBLISHED] * len(CHALLENGES)

@@ -17,6 +17,7 @@ from app.core.audit import Actor
 from app.core.indexing import index_later
 from app.demo.catalogue import load_catalogue
 from app.demo.challenge_solving import seed_challenge_solving
+from app.demo.data.enterprises import BY_KEY, NEW_ENTERPRISES
 from app.demo.events import load_events
 from app.demo.incentives import load_incentives
 from app.demo.matching import seed_matching
@@ -163,7 +164,21 @@ ORGS: list[tuple[str, OrgType, str, str, str, str, list[tuple[OrgTagKind, str]]]
         "总经办",
         [],
     ),
+    # The enterprises that post most of the demo's technical demands.
+    *(
+        (
+            BY_KEY[e.key].name,
+            OrgType.ENTERPRISE,
+            e.region,
+            e.code,
+            e.intro,
+            e.contact,
+            list(e.tags),
+        )
+        for e in NEW_ENTERPRISES
+    ),
 ]
+PENDING_ORG = "长春北方新材料科技有限公司"
 
 # (email, name, role, region, org index or None, org role)
 USERS: list[tuple[str, str, Role, str | None, int | None, OrgRole | None]] = [
@@ -185,6 +200,10 @@ USERS: list[tuple[str, str, Role, str | None, int | None, OrgRole | None]] = [
     ("zhilian@demo.kechuang.cn", "高洁", Role.USER, None, 11, OrgRole.ADMIN),
     ("beifang@demo.kechuang.cn", "马超", Role.USER, None, 13, OrgRole.ADMIN),
     ("applicant@demo.kechuang.cn", "林小雨", Role.USER, None, 6, OrgRole.MEMBER),
+    *(
+        (e.email, e.person, Role.USER, None, 14 + i, OrgRole.ADMIN)
+        for i, e in enumerate(NEW_ENTERPRISES)
+    ),
 ]
 
 
@@ -194,7 +213,7 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
         return seed_matching(session, progress)  # a catalogue seeded before matching existed
     orgs: list[Organization] = []
     for index, (name, org_type, region, prefix, intro, contact, tags) in enumerate(ORGS):
-        pending = index == len(ORGS) - 1
+        pending = name == PENDING_ORG
         org = Organization(
             name=name,
             credit_code=credit_code(prefix),
@@ -206,7 +225,7 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
             status=OrgStatus.PENDING if pending else OrgStatus.VERIFIED,
             verified_at=None
             if pending
-            else datetime(2026, 1 + index % 9, 10 + index, 9, tzinfo=UTC),
+            else datetime(2026, 1 + index % 9, 10 + index % 18, 9, tzinfo=UTC),
         )
         org.tags = [
             OrgTag(kind=kind, certificate_no=no, certified_on=date(2024, 11, 20))

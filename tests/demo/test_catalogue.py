@@ -15,6 +15,8 @@ from app.core.db import utcnow
 from app.core.indexing import SEARCH_TOPIC
 from app.core.regions import REGIONS
 from app.demo.catalogue import fitting, load_catalogue, patent_check_digit
+from app.demo.data.enterprises import ENTERPRISES
+from app.demo.data.topics import SECTORS
 from app.demo.seed import seed
 from app.listings.schemas import CHALLENGE_REWARD_CAP, CONFIDENTIAL_SECTIONS, FIELDS_BY_KIND
 from app.listings.service import missing_for_submit
@@ -209,3 +211,65 @@ def test_patent_check_digit_and_form_filter() -> None:
     lines = ["dev sys|整机防护IP67", "通用要求", "sw|时延≤50ms"]
     assert fitting(lines, "dev") == ["整机防护IP67", "通用要求"]
     assert fitting(lines, "sw") == ["通用要求", "时延≤50ms"]
+
+
+def _most_shared(texts: list[str], size: int) -> tuple[str, float]:
+    """The ``size``-character run found in most texts, and the share of texts holding it."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update({text[i : i + size] for i in range(len(text) - size + 1)})
+    run, count = counts.most_common(1)[0]
+    return run, count / len(texts)
+
+
+def _layout(description: str) -> tuple[str, ...]:
+    """The headings a description is laid out with ("¶" for a paragraph without one)."""
+    layout = []
+    for paragraph in description.split("\n\n"):
+        first = paragraph.split("\n", 1)[0]
+        head = first.split("：", 1)[0] if "：" in first[:12] else first
+        layout.append(head if len(head) <= 12 and head != paragraph else "¶")
+    return tuple(layout)
+
+
+class TestVariety:
+    """The catalogue reads like many people wrote it, not like one template filled in."""
+
+    def test_achievement_titles_share_no_ending(self, listings: list[Listing]) -> None:
+        titles = [a.title for a in listings if isinstance(a, Achievement)]
+        for size, cap in ((4, 0.06), (6, 0.05)):
+            ending, count = Counter(t[-size:] for t in titles).most_common(1)[0]
+            assert count / len(titles) <= cap, (ending, count)
+
+    def test_achievements_are_laid_out_by_their_holders(self, listings: list[Listing]) -> None:
+        achievements = [a for a in listings if isinstance(a, Achievement)]
+        layouts = Counter(_layout(a.description)[:3] for a in achievements)
+        assert len(layouts) >= 5
+        assert layouts.most_common(1)[0][1] <= 0.4 * len(achievements)
+        run, share = _most_shared([a.summary for a in achievements], 10)
+        assert share <= 0.12, run
+
+    def test_demands_come_from_many_enterprises(self, listings: list[Listing]) -> None:
+        demands = [d for d in listings if isinstance(d, Demand) and d.status == S.PUBLISHED]
+        per_org = Counter(d.org_id for d in demands)
+        assert len(per_org) >= 15
+        assert per_org.most_common(1)[0][1] <= 0.15 * len(demands)
+
+    def test_demands_are_written_in_many_ways(self, listings: list[Listing]) -> None:
+        demands = [d for d in listings if isinstance(d, Demand)]
+        ending, count = Counter(d.title[-4:] for d in demands).most_common(1)[0]
+        assert count <= 0.12 * len(demands), ending
+        start, count = Counter(d.title[:2] for d in demands).most_common(1)[0]
+        assert count <= 0.12 * len(demands), start
+        run, share = _most_shared([d.summary for d in demands], 10)
+        assert share <= 0.12, run
+        run, share = _most_shared([d.problem for d in demands], 10)
+        assert share <= 0.12, run
+        layouts = Counter(_layout(d.description)[:2] for d in demands)
+        assert len(layouts) >= 5
+        assert layouts.most_common(1)[0][1] <= 0.35 * len(demands)
+
+    def test_enterprises_ask_about_topics_that_exist(self) -> None:
+        names = {topic.name for sector in SECTORS for topic in sector.topics}
+        for enterprise in ENTERPRISES:
+            assert set(enterprise.topics) <= names, enterprise.name

@@ -7,9 +7,10 @@ and technical demands (the enterprises' side), so the two sides share vocabulary
 ``form`` chooses the title patterns: mat (material), dev (device or product), proc (process),
 sys (system), sw (algorithm or software), drug, kit (diagnostic reagent), food, var (crop
 variety), plat (software platform). An indicator line may start with the forms it suits,
-"dev sys|…". ``ask`` lists the demo enterprises that would post a demand on the topic ("" for
-none; None for the sector's default): qm 启明星汽车电子, gg 光谷精密光学, hf 禾丰农产品加工,
-br 博瑞生物医药.
+"dev sys|…". ``ask`` lists which of the four original demo enterprises would post a demand on
+the topic ("" for none; None for the sector's default): qm 启明星汽车电子, gg 光谷精密光学, hf
+禾丰农产品加工, br 博瑞生物医药. The other enterprises (``app.demo.data.enterprises``) ask in
+every sector they list.
 """
 
 from __future__ import annotations
@@ -69,10 +70,12 @@ EV_POWER = Sector(
         "控制软件自主开发，可按主机厂需求快速迭代",
     ),
     indicators=(
-        "工作环境温度-40℃～105℃",
-        "设计寿命不低于15年或30万公里",
+        "dev sys|工作环境温度-40℃～105℃",
+        "dev sys|设计寿命不低于15年或30万公里",
         "dev sys|整机防护等级达到IP67",
-        "电磁兼容满足GB/T 18655等级3要求",
+        "dev sys|电磁兼容满足GB/T 18655等级3要求",
+        "mat|批次间一致性满足电芯厂来料检验标准",
+        "mat|完成软包全电池验证",
         "通过主机厂设计验证和产品验证试验",
     ),
     topics=(
