@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     # registration records the version it used, since the rules change.
     contract_rules_version: str = "吉林省技术合同认定登记实施细则（2025）"
 
+    # A TrueType Chinese font for PDFs; empty: the first one installed of app.core.pdf's list.
+    pdf_font_path: str = ""
+
     worker_in_process: bool = True
     worker_poll_seconds: float = 2.0
     outbox_max_attempts: int = 8
