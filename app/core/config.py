@@ -26,6 +26,13 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     site_name: str = "科创一网通"
+    # Who runs the site and its record numbers, shown in every page's footer.
+    site_operator: str = "长春市科学技术局"
+    site_address: str = "吉林省长春市朝阳区人民大街 9999 号（长春市科学技术局）"
+    site_phone: str = "0431-88776655"
+    site_email: str = "service@kechuang.local"
+    icp_record: str = "吉ICP备00000000号-1"
+    police_record: str = "吉公网安备22010202000000号"
     base_url: str = "http://127.0.0.1:8000"
     var_dir: Path = PROJECT_ROOT / "var"
 
