@@ -1,4 +1,4 @@
-"""The API reference at /api/v1/docs: Swagger UI from the swagger-ui-bundle package.
+"""The API reference at /api/v1/docs: Swagger UI 5 (OpenAPI 3.1) from the fastapi-offline package.
 
 Everything is served from this site (no CDN) and started by a static script, so the page
 works under the site's Content-Security-Policy (no inline script or style).
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import Request
 from fastapi.responses import FileResponse, Response
-from swagger_ui_bundle import swagger_ui_path
+import fastapi_offline
 
 from app.core.errors import NotFound
 from app.core.pages import page_router
@@ -23,7 +23,8 @@ ASSETS = {
     "swagger-ui.css": "text/css",
     "swagger-ui-bundle.js": "text/javascript",
 }
-ASSET_DIR = Path(swagger_ui_path)
+# Only the files the page loads; the package ships them beside its code.
+ASSET_DIR = Path(fastapi_offline.__file__).parent / "static"
 
 
 @router.get(DOCS_PATH)
