@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import Request
 from fastapi.responses import FileResponse, Response
-import fastapi_offline
 
 from app.core.errors import NotFound
 from app.core.pages import page_router
