@@ -12,6 +12,10 @@ ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
 RUN python -m venv /opt/venv
+# The Chinese TrueType font PDFs embed (app/core/pdf.py); the runtime stage copies the file.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 
 # Dependencies first, in a layer of their own, so a code change does not reinstall them: the
@@ -48,6 +52,7 @@ RUN groupadd --system --gid 10001 kechuang \
     && mkdir -p /app/var \
     && chown kechuang:kechuang /app/var
 COPY --from=builder /opt/venv /opt/venv
+COPY --from=builder /usr/share/fonts/truetype/wqy /usr/share/fonts/truetype/wqy
 COPY --chmod=0755 scripts/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 WORKDIR /app
 USER kechuang

@@ -4,6 +4,7 @@ from app.accounts.pages import router as accounts
 from app.admin.pages import router as admin
 from app.challenges.pages import router as challenges
 from app.events.pages import router as events
+from app.home.api_docs import router as api_docs
 from app.home.pages import router as home
 from app.incentives.pages import router as incentives
 from app.listings.import_pages import router as listing_transfer
@@ -18,6 +19,7 @@ from app.trading.pages import router as trading
 # each route's dependencies analysed once more when the app starts.
 routers = (
     home,
+    api_docs,
     search,
     accounts,
     orgs,

@@ -4,6 +4,8 @@
 #   postgresql                  the second test run (scripts/postgres.sh starts a private cluster)
 #   chromium, chromium-driver   headless browser tests
 #   fonts-noto-cjk              so Chinese text renders in browser screenshots
+#   fonts-wqy-microhei          the Chinese TrueType font every generated PDF embeds
+#   poppler-utils               pdffonts/pdftotext: the PDF tests check the embedded fonts
 #   ShellCheck                  lints our shell scripts; scripts/test.sh runs it
 #   curl                        scripts/es-node.sh polls the node with it
 #
@@ -12,7 +14,8 @@
 # Needs root or sudo. Safe to run again: when nothing is missing it does nothing.
 set -euo pipefail
 
-PACKAGES=(postgresql chromium chromium-driver fonts-noto-cjk shellcheck curl)
+PACKAGES=(postgresql chromium chromium-driver fonts-noto-cjk fonts-wqy-microhei poppler-utils
+    shellcheck curl)
 
 is_installed() {
     [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]

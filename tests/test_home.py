@@ -51,8 +51,9 @@ def test_health_reports_database_and_outbox(client: TestClient) -> None:
 
 def test_assets_are_served_locally(client: TestClient) -> None:
     html = client.get("/").text
-    assert "http://" not in html.replace("http://testserver", "")
-    assert "https://" not in html
+    # Links may lead elsewhere (the record numbers' official lookups); what loads may not.
+    assets = re.findall(r'<(?:script|img|link)\b[^>]*\b(?:src|href)="([^"]+)"', html)
+    assert assets and all(a.startswith("/") for a in assets), assets
     assert client.get("/static/css/site.css").status_code == 200
 
 

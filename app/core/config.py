@@ -26,6 +26,13 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     site_name: str = "科创一网通"
+    # Who runs the site and its record numbers, shown in every page's footer.
+    site_operator: str = "长春市科学技术局"
+    site_address: str = "吉林省长春市朝阳区人民大街 9999 号（长春市科学技术局）"
+    site_phone: str = "0431-88776655"
+    site_email: str = "service@kechuang.local"
+    icp_record: str = "吉ICP备00000000号-1"
+    police_record: str = "吉公网安备22010202000000号"
     base_url: str = "http://127.0.0.1:8000"
     var_dir: Path = PROJECT_ROOT / "var"
 
@@ -88,6 +95,9 @@ class Settings(BaseSettings):
     # The rules technical contracts are judged under when registered (认定登记); each
     # registration records the version it used, since the rules change.
     contract_rules_version: str = "吉林省技术合同认定登记实施细则（2025）"
+
+    # A TrueType Chinese font for PDFs; empty: the first one installed of app.core.pdf's list.
+    pdf_font_path: str = ""
 
     worker_in_process: bool = True
     worker_poll_seconds: float = 2.0

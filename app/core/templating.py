@@ -104,9 +104,27 @@ def _exact_yuan(value: Any) -> str:
     return exact_yuan(None if value is None or value == "" else Decimal(str(value)))
 
 
+@dataclass(frozen=True)
+class SiteFooter:
+    """Who runs the site and how to reach them, from the settings."""
+
+    operator: str
+    address: str
+    phone: str
+    email: str
+    icp_record: str
+    police_record: str
+
+    @property
+    def police_record_code(self) -> str:
+        """The digits of the 公安备案号, which its public lookup takes."""
+        return "".join(c for c in self.police_record if c.isdigit())
+
+
 def _build() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
     env = templates.env
+    settings = get_settings()
     env.globals.update(
         csrf_field=CSRF_FIELD,
         csrf_token=csrf_token,
@@ -116,7 +134,15 @@ def _build() -> Jinja2Templates:
         regions=REGIONS,
         can=permissions.can,
         Action=permissions.Action,
-        site_name=get_settings().site_name,
+        site_name=settings.site_name,
+        footer=SiteFooter(
+            operator=settings.site_operator,
+            address=settings.site_address,
+            phone=settings.site_phone,
+            email=settings.site_email,
+            icp_record=settings.icp_record,
+            police_record=settings.police_record,
+        ),
     )
     env.filters["dt"] = _format_datetime
     env.filters["date"] = lambda v: _format_datetime(v, "%Y-%m-%d")

@@ -51,6 +51,18 @@ def visible(
     return stmt.where(or_(Event.status != EventStatus.DRAFT, *managed))
 
 
+def upcoming(session: Session, now: datetime, limit: int) -> list[Event]:
+    """Public events that have not ended yet, soonest first."""
+    live = (EventStatus.REGISTRATION, EventStatus.CLOSED, EventStatus.SCHEDULED)
+    stmt = (
+        select(Event)
+        .where(Event.status.in_(live), Event.ends_at >= now)
+        .order_by(Event.starts_at, Event.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
 def sessions(session: Session, event_id: int) -> list[EventSession]:
     return list(
         session.scalars(

@@ -156,6 +156,11 @@ def browse(
     return paginate(session, repository.visible(user, kind=kind, status=status), pagination)
 
 
+def upcoming(session: Session, limit: int = 3) -> list[Event]:
+    """Published events still to come or under way, soonest first (the home page)."""
+    return repository.upcoming(session, utcnow(), limit)
+
+
 def create(session: Session, actor: Actor, data: EventCreate) -> Event:
     """A new event in 筹备中 with its sessions cut into slots, its tables and its creator as
     organiser."""

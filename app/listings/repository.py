@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectin_polymorphic, selectinload
@@ -88,6 +88,17 @@ def published(kind: ListingKind | None = None) -> Select[Listing]:
     return _with_org(select(model).where(Listing.status == ListingStatus.PUBLISHED)).order_by(
         Listing.published_at.desc()
     )
+
+
+def open_challenges(session: Session, today: date, limit: int) -> list[Challenge]:
+    """Published challenges still taking applications, nearest deadline first."""
+    stmt = (
+        _with_org(select(Challenge))
+        .where(Listing.status == ListingStatus.PUBLISHED, Challenge.application_deadline >= today)
+        .order_by(Challenge.application_deadline, Listing.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
 
 
 def published_ids(session: Session, kind: ListingKind) -> list[int]:

@@ -807,8 +807,15 @@ def published_counts(session: Session) -> dict[ListingKind, int]:
     return repository.published_counts(session)
 
 
-def latest_published(session: Session, limit: int = 6) -> list[Listing]:
-    return list(session.scalars(repository.published().limit(limit)))
+def latest_published(
+    session: Session, limit: int = 6, kind: ListingKind | None = None
+) -> list[Listing]:
+    return list(session.scalars(repository.published(kind).limit(limit)))
+
+
+def open_challenges(session: Session, limit: int = 4) -> list[Listing]:
+    """Published 揭榜挂帅 calls still taking applications, nearest deadline first."""
+    return list(repository.open_challenges(session, clock.today(), limit))
 
 
 def by_ids(session: Session, ids: list[int]) -> list[Listing]:

@@ -20,6 +20,8 @@ from app.core.clock import LOCAL_TZ, local_date
 from app.core.config import get_settings
 from app.core.errors import Conflict, InvalidInput
 from app.core.money import exact_yuan, format_yuan
+from app.core.pdf import FONT_NAME as PDF_FONT
+from app.core.pdf import new_canvas
 from app.core.permissions import Action, authorize
 from app.core.regions import REGIONS, region_name
 from app.core.spreadsheets import XLSX_MEDIA_TYPE, SheetColumn, csv_bytes, xlsx_bytes
@@ -267,21 +269,15 @@ def certificate_lines(contract: TechContract) -> list[tuple[str, str]]:
 
 
 def certificate_pdf(session: Session, contract: TechContract) -> bytes:
-    """The certificate as a PDF, in reportlab's built-in Chinese font (no font files needed)."""
+    """The certificate as a PDF, with the glyphs it uses embedded (it reads in any viewer)."""
     if contract.status != ContractStatus.REGISTERED:
         raise Conflict("合同尚未完成认定登记，暂无登记证明")
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
 
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"技术合同登记证明 {contract.registration_no}")
+    pdf = new_canvas(buffer, title=f"技术合同登记证明 {contract.registration_no}", pagesize=A4)
+    font = PDF_FONT
     width, height = A4
     pdf.setFont(font, 20)
     pdf.drawCentredString(width / 2, height - 30 * mm, "技术合同认定登记证明")

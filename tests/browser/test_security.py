@@ -27,6 +27,10 @@ PUBLIC_PAGES = [
     "/login",
     "/register",
     "/password/forgot",
+    "/about",
+    "/help",
+    "/privacy",
+    "/api/v1/docs",
 ]
 ADMIN_PAGES = [
     "/me",

@@ -1,4 +1,6 @@
 // Progressive enhancements only: every page works without this file.
+// Panels that collapse on a phone stay open for browsers that never run this file.
+document.documentElement.classList.add("js");
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
   const toggle = event.target.closest("[data-toggle]");
