@@ -25,9 +25,8 @@ def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
         {
             "figures": {"orgs": figures["orgs_verified"], "users": account_service.count(session)},
             "listing_figures": [(kind, published.get(kind, 0)) for kind in ListingKind],
-            "latest_listings": [
-                listing_service.view(session, x, user, log_contact=False) for x in latest
-            ],
+            # The cards show what everybody may read, whoever looks.
+            "latest_listings": listing_service.views(session, latest, None),
             "by_type": org_service.verified_by_type(session),
             "latest_orgs": org_service.latest(session),
         },
