@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectin_polymorphic, selectinload
+from sqlalchemy.orm import Session, joinedload, selectin_polymorphic, selectinload
 
 from app.models import (
     Achievement,
@@ -38,7 +38,8 @@ def _every_kind(stmt: Select[Listing]) -> Select[Listing]:
 
 def get(session: Session, listing_id: int, kind: ListingKind | None = None) -> Listing | None:
     model = MODELS[kind] if kind else Listing
-    stmt = _with_org(select(model).where(model.id == listing_id))
+    # One row: its organisation joins in (a second query would cost more than the join).
+    stmt = select(model).where(model.id == listing_id).options(joinedload(Listing.org))
     if kind is None:
         stmt = _every_kind(stmt)
     return session.scalars(stmt).one_or_none()

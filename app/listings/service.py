@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core import attachments, audit, clock, outbox, versioning
+from app.core import attachments, audit, cache, clock, outbox, versioning
 from app.core.audit import SYSTEM, Actor
 from app.core.clock import local_date
 from app.core.config import get_settings
@@ -734,10 +734,16 @@ def browse(
     without facets, so browsing never breaks with search. ``approximate`` says the total and
     the facet counts are the engine's estimates (a very common word in a large catalogue).
     """
+
+    def found() -> dict[str, Any]:
+        return _found(session, viewer, kind, q, filters or {}, page, size, sort)
+
     try:
-        result = search_service.search(
-            session, q, types=[kind.value], filters=filters or {}, page=page, size=size, sort=sort
-        )
+        if viewer is not None:
+            return found()
+        # Everybody who is not signed in sees the same page of a list.
+        wanted = tuple(sorted((name, tuple(values)) for name, values in (filters or {}).items()))
+        return dict(cache.cached(session, ("browse", kind, q, wanted, page, size, sort), found))
     except ServiceUnavailable:
         paged = paginate(session, repository.published(kind), Pagination(page=page, size=size))
         return {
@@ -749,6 +755,21 @@ def browse(
             "degraded": True,
             "approximate": False,
         }
+
+
+def _found(
+    session: Session,
+    viewer: User | None,
+    kind: ListingKind,
+    q: str,
+    filters: dict[str, list[str]],
+    page: int,
+    size: int,
+    sort: str,
+) -> dict[str, Any]:
+    result = search_service.search(
+        session, q, types=[kind.value], filters=filters, page=page, size=size, sort=sort
+    )
     by_id = {x.id: x for x in repository.by_ids(session, [int(item.id) for item in result.items])}
     items = views(
         session, [by_id[int(item.id)] for item in result.items if int(item.id) in by_id], viewer
