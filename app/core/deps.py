@@ -204,7 +204,11 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-def current_user(user: OptionalUser) -> User:
+# The dependencies below only look at what earlier ones found: ``async`` so that FastAPI runs
+# them on the event loop instead of handing each to a worker thread.
+
+
+async def current_user(user: OptionalUser) -> User:
     if user is None:
         raise NotAuthenticated("请先登录")
     return user
@@ -217,7 +221,7 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def actor(request: Request, user: OptionalUser) -> Actor:
+async def actor(request: Request, user: OptionalUser) -> Actor:
     """Who is acting in this request, for the audit log."""
     return Actor(user=user, ip=client_ip(request))
 

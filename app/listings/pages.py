@@ -89,7 +89,7 @@ KEEP_WHEN_BLANK = {"region_code", "external_id", "version"}
 _ROW_NAME = re.compile(r"^(criteria|ip_items)-(\d{1,2})-(\w+)$")
 
 
-def _kind(request: Request) -> ListingKind:
+async def _kind(request: Request) -> ListingKind:  # async: no worker thread for a lookup
     return ListingKind(request.url.path.split("/")[1].removesuffix("s"))
 
 
