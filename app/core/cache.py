@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 T = TypeVar("T")
 
 MAX_AGE_SECONDS = 60.0
-MAX_ENTRIES = 4096
+MAX_ENTRIES = 1024
 
 #: Tables whose changes no cached page shows.
 UNSHOWN = frozenset(

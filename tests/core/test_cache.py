@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import cache, outbox
@@ -93,6 +93,20 @@ class TestGeneration:
                 update(TaxonomyTerm).where(TaxonomyTerm.code == "无此代码").values(name="无")
             )
         assert generation(file_db) == before
+
+    def test_counts_on_the_database_under_test(self, engine: Engine) -> None:
+        """The same on PostgreSQL, where the number grows inside the committing transaction."""
+        with engine.connect() as conn:
+            before = conn.scalar(select(ContentGeneration.value))
+            conn.execute(  # a real change of a shown row, to the value it had
+                update(TaxonomyTerm)
+                .where(TaxonomyTerm.scheme == "field", TaxonomyTerm.code == "F1102")
+                .values(name=TaxonomyTerm.name)
+            )
+            assert conn.scalar(select(ContentGeneration.value)) == before  # not before commit
+            conn.commit()
+            assert conn.scalar(select(ContentGeneration.value)) == before + 1
+            conn.commit()
 
 
 class TestPagesShowAChangeOnTheNextRequest:
