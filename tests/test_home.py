@@ -3,10 +3,12 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session
 
-from app.models.enums import MembershipStatus, OrgStatus
-from tests.factories.accounts import make_org
+from app.models.enums import ListingKind, MembershipStatus, OrgStatus
+from tests.factories.accounts import make_org, make_user
+from tests.factories.listings import make_listing
 
 
 def test_home_shows_latest_verified_orgs_and_figures(client: TestClient, session: Session) -> None:
@@ -60,3 +62,31 @@ def test_assets_are_served_locally(client: TestClient) -> None:
 def test_favicon_is_served(client: TestClient) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response.headers["content-type"] == "image/svg+xml"
+
+
+def test_home_reads_the_same_few_statements_however_many_listings_it_shows(
+    client: TestClient, session: Session, connection: Connection
+) -> None:
+    org = make_org(session, name="长春首页成果机构")
+    owner = make_user(session, org=org)
+
+    def statements_for_home() -> int:
+        seen: list[str] = []
+
+        def count(*args: object) -> None:
+            seen.append(str(args[2]))
+
+        event.listen(connection, "before_cursor_execute", count)
+        try:
+            assert client.get("/").status_code == 200
+        finally:
+            event.remove(connection, "before_cursor_execute", count)
+        return len(seen)
+
+    make_listing(session, org, owner, kind=ListingKind.DEMAND)
+    session.flush()
+    one = statements_for_home()
+    for kind in [ListingKind.DEMAND, ListingKind.ACHIEVEMENT] * 3:
+        make_listing(session, org, owner, kind=kind)
+    session.flush()
+    assert statements_for_home() == one + 1  # the achievements' own table joins in, once

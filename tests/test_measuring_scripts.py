@@ -139,3 +139,22 @@ def test_bench_password_times_the_standard_argon2id_parameters() -> None:
     standard = re.search(r"t=2 m=19 MiB p=1\s+([\d.]+)\s+([\d.]+)  <- standard", out)
     assert standard, out
     assert "RFC 9106 low memory" in out
+
+
+def test_bench_pages_measures_each_page_beside_a_bare_app(tmp_path: Path) -> None:
+    out = run("bench_pages", "--quick", "--reuse", str(tmp_path / "pages"))
+    for page in (
+        "home",
+        "achievements list",
+        "an achievement",
+        "demands list",
+        "a demand",
+        "a demand's first view, signed in",
+        "broker workbench, signed in",
+        "a demand, signed in",
+        "bare FastAPI",
+    ):
+        assert re.search(
+            rf"^{re.escape(page)}.*? [0-9.]+ rps  p50 +[0-9.]+ ms  p95 +[0-9.]+ ms", out, re.M
+        ), out
+    assert re.search(r"^home / bare FastAPI = [0-9.]+$", out, re.M), out

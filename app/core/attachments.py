@@ -8,6 +8,7 @@ under ``var/attachments`` (a path that a deployment can put on shared storage).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +126,21 @@ def list_for(session: Session, owner_type: str, owner_id: int) -> list[Attachmen
             .order_by(Attachment.id)
         )
     )
+
+
+def list_for_owners(
+    session: Session, owner_type: str, owner_ids: Sequence[int]
+) -> dict[int, list[Attachment]]:
+    """``list_for`` of many records at once (a list page), by owner id."""
+    found: dict[int, list[Attachment]] = {owner_id: [] for owner_id in owner_ids}
+    if owner_ids:
+        for row in session.scalars(
+            select(Attachment)
+            .where(Attachment.owner_type == owner_type, Attachment.owner_id.in_(owner_ids))
+            .order_by(Attachment.id)
+        ):
+            found[row.owner_id].append(row)
+    return found
 
 
 def get(session: Session, owner_type: str, owner_id: int, attachment_id: int) -> Attachment:

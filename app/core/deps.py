@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.core import cache
 from app.core.audit import Actor
 from app.core.db import READS_FIRST, WRITE_TRANSACTION, declare_write_intent, reads_first, utcnow
 from app.core.errors import AppError, NotAuthenticated, PermissionDenied
@@ -30,6 +31,7 @@ def get_session(request: Request) -> Iterator[Session]:
     """One session per request, committed once after the handler returns."""
     session: Session = request.app.state.sessionmaker()
     request.state.db = session  # pages read small extras (the unread count) through it
+    cache.use(session, cache.store_of(request.app.state))
     if getattr(request.scope.get("endpoint"), READS_FIRST, False):
         reads_first(session)
     elif request.method not in _SAFE_METHODS:
@@ -202,7 +204,11 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-def current_user(user: OptionalUser) -> User:
+# The dependencies below only look at what earlier ones found: ``async`` so that FastAPI runs
+# them on the event loop instead of handing each to a worker thread.
+
+
+async def current_user(user: OptionalUser) -> User:
     if user is None:
         raise NotAuthenticated("请先登录")
     return user
@@ -215,7 +221,7 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def actor(request: Request, user: OptionalUser) -> Actor:
+async def actor(request: Request, user: OptionalUser) -> Actor:
     """Who is acting in this request, for the audit log."""
     return Actor(user=user, ip=client_ip(request))
 

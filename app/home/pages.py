@@ -3,41 +3,41 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import FileResponse, Response
 
-from app.accounts import service as account_service
 from app.core.clock import today
 from app.core.deps import OptionalUser, SessionDep
 from app.core.pages import page_router
 from app.core.templating import STATIC_DIR, render
 from app.events import service as event_service
+from app.home import service
 from app.listings import service as listing_service
 from app.models.enums import ListingKind
-from app.orgs import service as org_service
 
 router = page_router()
 
 
 @router.get("/")
 def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
-    """The portal home: what is new, open calls, upcoming events and a few key figures."""
-    figures = org_service.key_figures(session)
-    published = listing_service.published_counts(session)
-    latest = listing_service.latest_published(session)
+    """The portal home: what is new, open calls, upcoming events and a few key figures.
+
+    The figures and latest entries come from the cache while nothing changed; open calls and
+    upcoming events depend on the clock as well, so they are read each time.
+    """
+    front = service.front_page(session)
     return render(
         request,
         "home/index.html",
         {
-            "figures": {"orgs": figures["orgs_verified"], "users": account_service.count(session)},
-            "listing_figures": [(kind, published.get(kind, 0)) for kind in ListingKind],
-            "latest_listings": [
-                listing_service.view(session, x, user, log_contact=False) for x in latest
-            ],
+            "figures": {"orgs": front.verified_orgs, "users": front.users},
+            "listing_figures": front.listing_figures,
+            "latest_listings": front.latest_listings,
+            "by_type": front.by_type,
+            "latest_orgs": front.latest_orgs,
             "featured_achievements": listing_service.latest_published(
                 session, 3, ListingKind.ACHIEVEMENT
             ),
             "featured_demands": listing_service.latest_published(session, 3, ListingKind.DEMAND),
             "open_challenges": listing_service.open_challenges(session),
             "upcoming_events": event_service.upcoming(session),
-            "latest_orgs": org_service.latest(session),
             "today": today(),
         },
     )

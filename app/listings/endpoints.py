@@ -18,7 +18,7 @@ from fastapi import (
 )
 from pydantic import BaseModel, Field
 
-from app.core.deps import WRITES, ActorDep, OptionalUser, SessionDep
+from app.core.deps import ActorDep, OptionalUser, SessionDep, writes_late
 from app.core.openapi import file_download
 from app.core.pagination import MAX_PAGE_SIZE, PaginationDep, query_filters
 from app.core.schemas import Page
@@ -129,7 +129,7 @@ def _kind_router(kind: ListingKind) -> APIRouter:
     ) -> object:
         paged = service.mine(session, actor, pagination, kind=kind, status=status)
         return {
-            "items": [service.view(session, x, actor.user, log_contact=False) for x in paged.items],
+            "items": service.views(session, paged.items, actor.user),
             "total": paged.total,
             "page": paged.page,
             "size": paged.size,
@@ -139,7 +139,7 @@ def _kind_router(kind: ListingKind) -> APIRouter:
     def queue(session: SessionDep, actor: ActorDep, pagination: PaginationDep) -> object:
         paged = service.review_queue(session, actor, pagination, kind)
         return {
-            "items": [service.view(session, x, actor.user, log_contact=False) for x in paged.items],
+            "items": service.views(session, paged.items, actor.user),
             "total": paged.total,
             "page": paged.page,
             "size": paged.size,
@@ -149,8 +149,8 @@ def _kind_router(kind: ListingKind) -> APIRouter:
         "/{listing_id}",
         response_model=ListingOut,
         summary=f"{label}详情",
-        dependencies=[WRITES],  # logs who saw the contacts
     )
+    @writes_late  # logs who saw the contacts, taking the write lock only then
     def detail(
         listing_id: int, response: Response, session: SessionDep, user: OptionalUser
     ) -> object:

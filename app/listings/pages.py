@@ -22,7 +22,15 @@ from starlette.datastructures import FormData
 
 from app.core.audit import Actor
 from app.core.clock import local_date
-from app.core.deps import CSRF_FIELD, WRITES, ActorDep, CurrentUser, OptionalUser, SessionDep
+from app.core.deps import (
+    CSRF_FIELD,
+    WRITES,
+    ActorDep,
+    CurrentUser,
+    OptionalUser,
+    SessionDep,
+    writes_late,
+)
 from app.core.errors import AppError, PermissionDenied
 from app.core.money import format_yuan
 from app.core.notifications import mark_all_read, recent
@@ -81,7 +89,7 @@ KEEP_WHEN_BLANK = {"region_code", "external_id", "version"}
 _ROW_NAME = re.compile(r"^(criteria|ip_items)-(\d{1,2})-(\w+)$")
 
 
-def _kind(request: Request) -> ListingKind:
+async def _kind(request: Request) -> ListingKind:  # async: no worker thread for a lookup
     return ListingKind(request.url.path.split("/")[1].removesuffix("s"))
 
 
@@ -462,7 +470,7 @@ def detail(
     kind: KindDep,
 ) -> Response:
     listing = service.get(session, listing_id, user, kind)
-    item = service.view(session, listing, user)
+    item = service.view(session, listing, user, log_contact=False)  # logged last, see below
     labels = labels_for(kind)
     context: dict[str, Any] = {
         "kind": kind,
@@ -490,6 +498,7 @@ def detail(
             "access_requests": service.access_requests(session, actor, listing),
             "contact_views": service.contact_views(session, actor, listing),
         }
+    service.record_contact_view(session, listing, user)
     return _render(request, "listings/detail.html", context)
 
 
@@ -840,7 +849,7 @@ for _k in ListingKind:
     router.get(_base)(browse)
     router.get(_base + "/new")(new_form)
     router.post(_base + "/new")(create)
-    router.get(_item, dependencies=[WRITES])(detail)  # logs who saw the contacts
+    router.get(_item)(writes_late(detail))  # logs who saw the contacts, at the end
     router.get(_item + "/edit")(edit_form)
     router.post(_item + "/edit")(update)
     router.post(_item + "/submit")(submit)
@@ -909,7 +918,7 @@ def my_favourites(
     pagination: PaginationDep,
 ) -> Response:
     paged = service.favourites(session, actor, pagination)
-    items = [service.view(session, x, user, log_contact=False) for x in paged.items]
+    items = service.views(session, paged.items, user)
     return _render(
         request,
         "listings/favourites.html",

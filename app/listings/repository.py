@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectin_polymorphic, selectinload
+from sqlalchemy.orm import Session, joinedload, selectin_polymorphic, selectinload
 
 from app.models import (
     Achievement,
@@ -30,19 +30,23 @@ def _with_org(stmt: Select[Listing]) -> Select[Listing]:
     return stmt.options(selectinload(Listing.org))
 
 
+def _every_kind(stmt: Select[Listing]) -> Select[Listing]:
+    """Load each row's own table with it: a page showing a demand's budget or deadline must
+    not read them one listing at a time."""
+    return stmt.options(selectin_polymorphic(Listing, list(MODELS.values())))
+
+
 def get(session: Session, listing_id: int, kind: ListingKind | None = None) -> Listing | None:
     model = MODELS[kind] if kind else Listing
-    stmt = _with_org(select(model).where(model.id == listing_id))
+    # One row: its organisation joins in (a second query would cost more than the join).
+    stmt = select(model).where(model.id == listing_id).options(joinedload(Listing.org))
     if kind is None:
-        stmt = stmt.options(selectin_polymorphic(Listing, list(MODELS.values())))
+        stmt = _every_kind(stmt)
     return session.scalars(stmt).one_or_none()
 
 
 def by_ids(session: Session, ids: Sequence[int]) -> list[Listing]:
-    stmt = _with_org(select(Listing).where(Listing.id.in_(ids))).options(
-        selectin_polymorphic(Listing, list(MODELS.values()))
-    )
-    return list(session.scalars(stmt))
+    return list(session.scalars(_every_kind(_with_org(select(Listing).where(Listing.id.in_(ids))))))
 
 
 def by_external_id(
@@ -60,6 +64,8 @@ def of_org(
 ) -> Select[Listing]:
     model = MODELS[kind] if kind else Listing
     stmt = _with_org(select(model).where(model.org_id == org_id))
+    if kind is None:
+        stmt = _every_kind(stmt)
     if status is not None:
         stmt = stmt.where(Listing.status == status)
     return stmt.order_by(Listing.updated_at.desc(), Listing.id.desc())
@@ -78,6 +84,8 @@ def versions_by_external_id(session: Session, org_id: int, kind: ListingKind) ->
 def review_queue(reviewer: User, kind: ListingKind | None) -> Select[Listing]:
     model = MODELS[kind] if kind else Listing
     stmt = _with_org(select(model).where(Listing.status == ListingStatus.SUBMITTED))
+    if kind is None:
+        stmt = _every_kind(stmt)
     if reviewer.role == Role.DISTRICT_ADMIN:
         stmt = stmt.where(Listing.region_code == reviewer.region_code)
     return stmt.order_by(Listing.submitted_at)
@@ -85,9 +93,8 @@ def review_queue(reviewer: User, kind: ListingKind | None) -> Select[Listing]:
 
 def published(kind: ListingKind | None = None) -> Select[Listing]:
     model = MODELS[kind] if kind else Listing
-    return _with_org(select(model).where(Listing.status == ListingStatus.PUBLISHED)).order_by(
-        Listing.published_at.desc()
-    )
+    stmt = _with_org(select(model).where(Listing.status == ListingStatus.PUBLISHED))
+    return (stmt if kind else _every_kind(stmt)).order_by(Listing.published_at.desc())
 
 
 def open_challenges(session: Session, today: date, limit: int) -> list[Challenge]:
@@ -163,7 +170,7 @@ def favourite(session: Session, user_id: int, listing_id: int) -> Favourite | No
 
 def favourites_of(session: Session, user_id: int) -> Select[Listing]:
     return (
-        _with_org(select(Listing))
+        _every_kind(_with_org(select(Listing)))
         .join(Favourite, Favourite.listing_id == Listing.id)
         .where(Favourite.user_id == user_id)
         .order_by(Favourite.created_at.desc())
@@ -189,6 +196,19 @@ def access_requests(session: Session, listing_id: int) -> list[ConfidentialAcces
             .options(selectinload(ConfidentialAccess.org))
             .where(ConfidentialAccess.listing_id == listing_id)
             .order_by(ConfidentialAccess.status, ConfidentialAccess.id.desc())
+        )
+    )
+
+
+def granted_listing_ids(session: Session, listing_ids: Sequence[int], org_id: int) -> set[int]:
+    """Which of ``listing_ids`` granted ``org_id`` their confidential sections."""
+    return set(
+        session.scalars(
+            select(ConfidentialAccess.listing_id).where(
+                ConfidentialAccess.listing_id.in_(listing_ids),
+                ConfidentialAccess.org_id == org_id,
+                ConfidentialAccess.status == AccessStatus.GRANTED,
+            )
         )
     )
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core import attachments, audit, clock, outbox, versioning
+from app.core import attachments, audit, cache, clock, outbox, versioning
 from app.core.audit import SYSTEM, Actor
 from app.core.clock import local_date
 from app.core.config import get_settings
@@ -21,25 +20,26 @@ from app.core.errors import (
     ServiceUnavailable,
 )
 from app.core.indexing import index_later
-from app.core.money import format_yuan
 from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
-from app.core.regions import region_name
 from app.core.workflow import Transition, Workflow
-from app.listings import repository
+from app.listings import disclosure, repository
+from app.listings.disclosure import (
+    ATTACHMENT_OWNER,
+    CONTACT_FIELDS,
+    DETAIL_FIELDS,
+    PUBLIC_FIELDS,
+)
+from app.listings.disclosure import plain as _plain
 from app.listings.schemas import (
     CONFIDENTIAL_SECTIONS,
     FIELD_LABELS,
     FIELDS_BY_KIND,
     REQUIRED_TO_SUBMIT,
-    AttachmentOut,
     ListingFields,
-    ListingOut,
-    OrgBrief,
 )
 from app.models import (
-    Achievement,
     Attachment,
     ConfidentialAccess,
     ContactView,
@@ -54,6 +54,10 @@ from app.search import service as search_service
 from app.taxonomy import service as taxonomy
 
 S = ListingStatus
+# What a viewer may see, for the routes and other domains.
+view = disclosure.view
+views = disclosure.views
+record_contact_view = disclosure.record_contact_view
 lifecycle: Workflow[ListingStatus] = Workflow(
     "该信息",
     "status",
@@ -78,28 +82,6 @@ lifecycle: Workflow[ListingStatus] = Workflow(
 #: States in which a listing is on view to everybody.
 ON_VIEW = frozenset({S.PUBLISHED, S.AWARDED})
 
-PUBLIC_FIELDS: dict[ListingKind, list[str]] = {
-    ListingKind.ACHIEVEMENT: ["trl", "maturity", "pilot_status", "transfer_modes", "price"],
-    ListingKind.DEMAND: ["budget_min", "budget_max", "deadline", "cooperation_modes"],
-    ListingKind.CHALLENGE: ["reward", "application_deadline", "criteria"],
-}
-DETAIL_FIELDS: dict[ListingKind, list[str]] = {
-    kind: ["description", *sections]
-    for kind, sections in {
-        ListingKind.ACHIEVEMENT: [
-            "ip_items",
-            "inventors",
-            "advantages",
-            "economic_benefit",
-            "application_scenarios",
-        ],
-        ListingKind.DEMAND: ["problem", "indicators"],
-        ListingKind.CHALLENGE: ["problem", "indicators", "requirements"],
-    }.items()
-}
-# A person reloading a page is one visit: the owner's log keeps one row a day per viewer.
-CONTACT_VIEW_WINDOW = timedelta(hours=24)
-CONTACT_FIELDS = ["contact_name", "contact_phone", "contact_email"]
 COMMON_FIELDS = [
     "title",
     "summary",
@@ -116,14 +98,6 @@ COMMON_FIELDS = [
 
 def _fields(kind: ListingKind) -> list[str]:
     return [*COMMON_FIELDS, *PUBLIC_FIELDS[kind], *DETAIL_FIELDS[kind][1:]]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def snapshot(listing: Listing) -> dict[str, Any]:
@@ -577,82 +551,6 @@ def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
 # -- reading, with tiered disclosure ----------------------------------------------------------
 
 
-def view(
-    session: Session, listing: Listing, viewer: User | None, *, log_contact: bool = True
-) -> ListingOut:
-    """The listing as ``viewer`` may see it; showing contacts to an outsider is logged."""
-    kind = listing.kind
-    detail = can(viewer, Action.LISTING_SEE_DETAIL, listing)
-    confidential = set(listing.confidential or [])
-    sees_confidential = can(viewer, Action.LISTING_SEE_CONFIDENTIAL, listing) or (
-        viewer is not None and repository.has_access(session, listing.id, viewer.active_org_id)
-    )
-    hidden = sorted(confidential) if detail and not sees_confidential else []
-    data: dict[str, Any] = {name: _plain(getattr(listing, name)) for name in PUBLIC_FIELDS[kind]}
-    if isinstance(listing, Achievement):
-        data["price_text"] = format_yuan(listing.price)
-    if detail:
-        for name in DETAIL_FIELDS[kind]:
-            if name not in hidden:
-                data[name] = _plain(getattr(listing, name))
-        for name in CONTACT_FIELDS:
-            data[name] = getattr(listing, name)
-        data["confidential"] = list(listing.confidential or [])
-        if (
-            log_contact
-            and viewer is not None
-            and viewer.active_org_id != listing.org_id
-            and not viewer.is_staff
-            and not repository.viewed_since(
-                session, listing.id, viewer.id, utcnow() - CONTACT_VIEW_WINDOW
-            )
-        ):
-            session.add(
-                ContactView(
-                    listing_id=listing.id, viewer_id=viewer.id, viewer_org_id=viewer.active_org_id
-                )
-            )
-    return ListingOut(
-        id=listing.id,
-        kind=kind,
-        status=listing.status,
-        title=listing.title,
-        summary=listing.summary,
-        field_code=listing.field_code,
-        field=taxonomy.names(session, "field").get(listing.field_code or "", ""),
-        industry_code=listing.industry_code,
-        keywords=list(listing.keywords or []),
-        region_code=listing.region_code,
-        region=region_name(listing.region_code),
-        org=OrgBrief(
-            id=listing.org.id,
-            name=listing.org.name,
-            org_type=listing.org.org_type.label,
-            region=listing.org.region,
-        ),
-        published_at=listing.published_at,
-        expires_at=listing.expires_at,
-        updated_at=listing.updated_at,
-        version=listing.version,
-        detail_visible=detail,
-        hidden_sections=hidden
-        if detail
-        else sorted(set(DETAIL_FIELDS[kind]) | set(CONTACT_FIELDS)),
-        data=data,
-        attachments=[
-            AttachmentOut(
-                id=a.id,
-                category=a.category,
-                filename=a.filename,
-                size=a.size,
-                content_type=a.content_type,
-                url=f"/api/v1/{kind.value}s/{listing.id}/attachments/{a.id}",
-            )
-            for a in visible_attachments(session, listing, viewer)
-        ],
-    )
-
-
 def mine(
     session: Session,
     actor: Actor,
@@ -847,27 +745,46 @@ def browse(
     without facets, so browsing never breaks with search. ``approximate`` says the total and
     the facet counts are the engine's estimates (a very common word in a large catalogue).
     """
+
+    def found() -> dict[str, Any]:
+        return _found(session, viewer, kind, q, filters or {}, page, size, sort)
+
     try:
-        result = search_service.search(
-            session, q, types=[kind.value], filters=filters or {}, page=page, size=size, sort=sort
-        )
+        if viewer is not None:
+            return found()
+        # Everybody who is not signed in sees the same page of a list.
+        wanted = tuple(sorted((name, tuple(values)) for name, values in (filters or {}).items()))
+        return dict(cache.cached(session, ("browse", kind, q, wanted, page, size, sort), found))
     except ServiceUnavailable:
         paged = paginate(session, repository.published(kind), Pagination(page=page, size=size))
         return {
             "total": paged.total,
-            "items": [view(session, x, viewer, log_contact=False) for x in paged.items],
+            "items": views(session, paged.items, viewer),
             "facets": {},
             "page": page,
             "size": size,
             "degraded": True,
             "approximate": False,
         }
+
+
+def _found(
+    session: Session,
+    viewer: User | None,
+    kind: ListingKind,
+    q: str,
+    filters: dict[str, list[str]],
+    page: int,
+    size: int,
+    sort: str,
+) -> dict[str, Any]:
+    result = search_service.search(
+        session, q, types=[kind.value], filters=filters, page=page, size=size, sort=sort
+    )
     by_id = {x.id: x for x in repository.by_ids(session, [int(item.id) for item in result.items])}
-    items = [
-        view(session, by_id[int(item.id)], viewer, log_contact=False)
-        for item in result.items
-        if int(item.id) in by_id
-    ]
+    items = views(
+        session, [by_id[int(item.id)] for item in result.items if int(item.id) in by_id], viewer
+    )
     return {
         "total": result.total,
         "items": items,
@@ -880,8 +797,6 @@ def browse(
 
 
 # -- images and attachments -------------------------------------------------------------------
-
-ATTACHMENT_OWNER = "listing"
 
 
 def add_attachment(

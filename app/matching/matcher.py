@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from app.core import cache
 from app.core.regions import REGIONS
 from app.listings import service as listing_service
 from app.matching import feedback as feedback_rules
@@ -247,6 +248,12 @@ def find_matches(
     wanted = tuple(kinds) if kinds else default_kinds(listing)
     if viewer is None:
         wanted = tuple(k for k in wanted if k != "expert")
+    # The ranking depends on the viewer only through the kinds: one per listing and kinds.
+    key = ("matches", listing.id, wanted, limit)
+    return list(cache.cached(session, key, lambda: _ranked(session, listing, wanted, limit)))
+
+
+def _ranked(session: Session, listing: Listing, wanted: tuple[str, ...], limit: int) -> list[Match]:
     types = [t for t in counterpart_types(listing) if t in wanted or "organization" in wanted]
     ctx = _Context(session)
     terms = query_terms(listing)

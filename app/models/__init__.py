@@ -11,6 +11,7 @@ from app.models.challenge_solving import (
     ChallengePanelMember,
     ChallengeScore,
 )
+from app.models.content_generation import ContentGeneration
 from app.models.event import (
     Event,
     EventListing,
@@ -73,6 +74,7 @@ __all__ = [
     "ChallengeScore",
     "ConfidentialAccess",
     "ContactView",
+    "ContentGeneration",
     "ContractMilestone",
     "ContractParty",
     "ContractPayment",

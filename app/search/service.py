@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core import outbox
+from app.core import cache, outbox
 from app.core.db import utcnow
 from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.indexing import SEARCH_TOPIC
@@ -202,8 +202,11 @@ def search(
     """
     query = replace(_query(q, types, filters or {}, page, size, sort), highlight=highlight)
     vocabulary.sync(session)
+    wanted = tuple(sorted((name, tuple(values)) for name, values in (filters or {}).items()))
+    key = ("search", q, tuple(types), wanted, page, size, sort, highlight)
     try:
-        return _response(engine.current().search(query))
+        # The index holds public records only: the same answer for everybody.
+        return cache.cached(session, key, lambda: _response(engine.current().search(query)))
     except SearchUnavailable as exc:
         log.warning("search unavailable: %s", exc)
         raise ServiceUnavailable(UNAVAILABLE) from exc

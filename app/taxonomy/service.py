@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core import cache
 from app.core.errors import NotFound
 from app.models import TaxonomyTerm
 
@@ -17,21 +20,41 @@ SCHEMES = {
 }
 
 
-def terms(session: Session, scheme: str, *, include_inactive: bool = False) -> list[TaxonomyTerm]:
-    """The terms of ``scheme`` in order, read once per session (list pages ask per item)."""
-    cache: dict[tuple[str, bool], list[TaxonomyTerm]] = session.info.setdefault("taxonomy", {})
+@dataclass(frozen=True)
+class Term:
+    """A term as pages and rules read it (a copy: many requests share it, see app.core.cache)."""
+
+    code: str
+    name: str
+    parent_code: str | None
+    active: bool
+
+
+def terms(session: Session, scheme: str, *, include_inactive: bool = False) -> list[Term]:
+    """The terms of ``scheme`` in order, read once while the data stays the same."""
+    key = ("taxonomy", scheme, include_inactive)
+    return cache.cached(session, key, lambda: _read_terms(session, scheme, include_inactive))
+
+
+def _read_terms(session: Session, scheme: str, include_inactive: bool) -> list[Term]:
+    # Outside a request (no cache) list pages still ask per item: keep them for the session.
+    memo: dict[tuple[str, bool], list[Term]] = session.info.setdefault("taxonomy", {})
     key = (scheme, include_inactive)
-    if key not in cache:
+    if key not in memo:
         stmt = select(TaxonomyTerm).where(TaxonomyTerm.scheme == scheme).order_by(TaxonomyTerm.sort)
         if not include_inactive:
             stmt = stmt.where(TaxonomyTerm.active.is_(True))
-        cache[key] = list(session.scalars(stmt))
-    return cache[key]
+        memo[key] = [Term(t.code, t.name, t.parent_code, t.active) for t in session.scalars(stmt)]
+    return memo[key]
 
 
 def names(session: Session, scheme: str) -> dict[str, str]:
-    """code → name of the active terms of ``scheme``."""
-    return {t.code: t.name for t in terms(session, scheme)}
+    """code → name of the active terms of ``scheme`` (shared: read it, never change it)."""
+    return cache.cached(
+        session,
+        ("taxonomy-names", scheme),
+        lambda: {t.code: t.name for t in terms(session, scheme)},
+    )
 
 
 def choices(session: Session, scheme: str) -> list[tuple[str, str]]:

@@ -1,0 +1,214 @@
+"""What pages compute from the database, kept in the web process until the data changes.
+
+Every committed transaction that wrote to a table pages may show also increases one number,
+``content_generation.value``, in the same transaction (engine events that ``build_engine``
+installs, so the web servers, the worker and the commands all do it). A cached result keeps
+the number it was computed under and serves only while the database still says that number:
+a change made by any process shows on the next request, on every worker. Bookkeeping tables
+(sign-ins, the audit log, notifications, mail, the contacts log) do not count.
+
+Entries also expire after ``MAX_AGE_SECONDS``, for what changes outside the database: the
+analyzer picking up a new dictionary term, an index rebuilt from the command line.
+
+Only request sessions cache (``get_session`` hands them the app's store), and a transaction
+that has written reads and stores nothing: it must see its own changes, and they may yet be
+rolled back. Cached values are shared by concurrent requests: store plain data (read schemas,
+dataclasses, tuples), never ORM objects, and never change a value taken from the cache.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, column, event, select, table
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+MAX_AGE_SECONDS = 60.0
+MAX_ENTRIES = 1024
+
+#: Tables whose changes no cached page shows.
+UNSHOWN = frozenset(
+    {
+        "api_token",
+        "audit_event",
+        "contact_view",
+        "content_generation",
+        "login_session",
+        "login_throttle",
+        "mail_delivery",
+        "notification",
+        "password_reset_token",
+        "periodic_job_state",
+    }
+)
+_GENERATION = table("content_generation", column("id"), column("value"))
+_BUMP = "UPDATE content_generation SET value = value + 1 WHERE id = 1"
+_WRITE = re.compile(
+    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+[\"`]?(\w+)",
+    re.IGNORECASE,
+)
+#: Connection ``info`` keys: the transaction wrote to a table pages may show; it migrates the
+#: schema (the generation's table may not be there yet, and servers restart after it anyway).
+_WROTE = "content_changed"
+_MIGRATES = "migrates_schema"
+_HAS_TABLE = "has_content_generation"
+#: Session ``info`` keys: the app's store; the generation read in the current transaction.
+_STORE = "page_cache"
+_SEEN = "content_generation"
+
+
+class Store:
+    """Entries ``key → (generation, stored at, value)``, the least recently used dropped first."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_age: float = MAX_AGE_SECONDS) -> None:
+        self._entries: OrderedDict[Hashable, tuple[int, float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+        self.max_age = max_age
+
+    def get(self, key: Hashable, generation: int) -> tuple[bool, Any]:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return False, None
+            if entry[0] != generation or time.monotonic() - entry[1] > self.max_age:
+                del self._entries[key]
+                return False, None
+            self._entries.move_to_end(key)
+            return True, entry[2]
+
+    def put(self, key: Hashable, generation: int, value: Any) -> None:
+        with self._lock:
+            self._entries[key] = (generation, time.monotonic(), value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_store_lock = threading.Lock()
+
+
+def store_of(state: Any) -> Store:
+    """The store kept on ``state`` (an app's ``app.state``), made on first use."""
+    store = getattr(state, _STORE, None)
+    if store is None:
+        with _store_lock:
+            store = getattr(state, _STORE, None)
+            if store is None:
+                store = Store()
+                setattr(state, _STORE, store)
+    return store
+
+
+def use(session: Session, store: Store) -> None:
+    """Let ``session`` (a request's) read and fill ``store``."""
+    session.info[_STORE] = store
+
+
+def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it returned under the database's current content generation."""
+    store: Store | None = session.info.get(_STORE)
+    if store is None:
+        return compute()
+    connection = session.connection()
+    if connection.info.get(_WROTE):
+        return compute()
+    generation = _generation(session)
+    if generation is None:
+        return compute()
+    found, value = store.get(key, generation)
+    if found:
+        return value
+    value = compute()
+    if not connection.info.get(_WROTE):
+        store.put(key, generation, value)
+    return value
+
+
+def _generation(session: Session) -> int | None:
+    transaction = session.get_transaction()
+    seen = session.info.get(_SEEN)
+    if seen is not None and seen[0] is transaction:
+        return seen[1]
+    value = session.execute(select(_GENERATION.c.value).where(_GENERATION.c.id == 1)).scalar()
+    session.info[_SEEN] = (transaction, value)
+    return value
+
+
+# -- counting changes, on every engine ---------------------------------------------------------
+
+
+def track_changes(engine: Engine) -> None:
+    """Make each transaction on ``engine`` that wrote to a shown table bump the generation."""
+    event.listen(engine, "after_cursor_execute", _note_write)
+    event.listen(engine, "commit", _bump_if_changed)
+    event.listen(engine, "rollback", _forget)
+    event.listen(engine.pool, "checkin", _forget_on_checkin)
+
+
+def _note_write(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
+    match = _WRITE.match(statement)
+    if match is None:
+        return
+    written = match.group(1).lower()
+    if written == "alembic_version":
+        conn.info[_MIGRATES] = True
+    elif (
+        written not in UNSHOWN
+        and not conn.info.get(_WROTE)
+        # With RETURNING, drivers count the rows only once they are fetched: count it.
+        and (cursor.rowcount != 0 or "RETURNING" in statement.upper())
+    ):
+        conn.info[_WROTE] = True
+
+
+def _bump_if_changed(conn: Any) -> None:
+    wrote, migrates = conn.info.pop(_WROTE, False), conn.info.pop(_MIGRATES, False)
+    if not wrote or migrates:
+        return
+    # The driver's own cursor: inside this commit, and unseen by the listener above.
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        if _has_generation_table(conn, cursor):
+            cursor.execute(_BUMP)
+    finally:
+        cursor.close()
+
+
+def _has_generation_table(conn: Any, cursor: Any) -> bool:
+    """False on a database not yet migrated this far (a migration test, an old backup)."""
+    if conn.info.get(_HAS_TABLE):
+        return True
+    if conn.dialect.name == "sqlite":
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'content_generation'")
+    else:
+        cursor.execute("SELECT to_regclass('content_generation')")
+    row = cursor.fetchone()
+    found = row is not None and row[0] is not None
+    if found:
+        conn.info[_HAS_TABLE] = True
+    return found
+
+
+def _forget(conn: Any) -> None:
+    conn.info.pop(_WROTE, None)
+    conn.info.pop(_MIGRATES, None)
+
+
+def _forget_on_checkin(_dbapi_connection: Any, record: Any) -> None:
+    if record is not None:
+        record.info.pop(_WROTE, None)
+        record.info.pop(_MIGRATES, None)
