@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.models.enums import MembershipStatus, OrgStatus
+from app.core.clock import today
+from app.models import Organization, User
+from app.models.enums import ListingKind, MembershipStatus, OrgStatus
 from tests.factories.accounts import make_org
+from tests.factories.events import make_event
+from tests.factories.listings import make_listing
 
 
 def test_home_shows_latest_verified_orgs_and_figures(client: TestClient, session: Session) -> None:
@@ -60,3 +65,34 @@ def test_assets_are_served_locally(client: TestClient) -> None:
 def test_favicon_is_served(client: TestClient) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response.headers["content-type"] == "image/svg+xml"
+
+
+def test_home_shows_open_calls_and_upcoming_events_only(
+    client: TestClient, session: Session, org: Organization, member: User, platform_admin: User
+) -> None:
+    make_listing(
+        session,
+        org,
+        member,
+        kind=ListingKind.CHALLENGE,
+        title="氢燃料电池双极板涂层揭榜",
+        application_deadline=today() + timedelta(days=10),
+    )
+    make_listing(
+        session,
+        org,
+        member,
+        kind=ListingKind.CHALLENGE,
+        title="已截止的镀膜工艺揭榜",
+        application_deadline=today() - timedelta(days=1),
+    )
+    make_event(session, platform_admin, title="汽车电子技术对接会（报名中）")
+    make_event(session, platform_admin, open_now=False, title="尚在筹备的路演")
+    session.commit()
+    html = client.get("/").text
+    calls = html.split('id="h-challenges"', 1)[1].split("</section>", 1)[0]
+    assert "氢燃料电池双极板涂层揭榜" in calls and "还剩 10 天" in calls
+    assert "已截止的镀膜工艺揭榜" not in calls
+    events = html.split('id="h-events"', 1)[1].split("</section>", 1)[0]
+    assert "汽车电子技术对接会（报名中）" in events and "报名中" in events
+    assert "尚在筹备的路演" not in html
