@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session
 
+from app.core.clock import today
+from app.models import Organization, User
 from app.models.enums import ListingKind, MembershipStatus, OrgStatus
 from tests.factories.accounts import make_org, make_user
+from tests.factories.events import make_event
 from tests.factories.listings import make_listing
 
 
@@ -84,9 +88,41 @@ def test_home_reads_the_same_few_statements_however_many_listings_it_shows(
         return len(seen)
 
     make_listing(session, org, owner, kind=ListingKind.DEMAND)
+    make_listing(session, org, owner, kind=ListingKind.ACHIEVEMENT)
     session.flush()
-    one = statements_for_home()
+    one_each = statements_for_home()
     for kind in [ListingKind.DEMAND, ListingKind.ACHIEVEMENT] * 3:
         make_listing(session, org, owner, kind=kind)
     session.flush()
-    assert statements_for_home() == one + 1  # the achievements' own table joins in, once
+    assert statements_for_home() == one_each
+
+
+def test_home_shows_open_calls_and_upcoming_events_only(
+    client: TestClient, session: Session, org: Organization, member: User, platform_admin: User
+) -> None:
+    make_listing(
+        session,
+        org,
+        member,
+        kind=ListingKind.CHALLENGE,
+        title="氢燃料电池双极板涂层揭榜",
+        application_deadline=today() + timedelta(days=10),
+    )
+    make_listing(
+        session,
+        org,
+        member,
+        kind=ListingKind.CHALLENGE,
+        title="已截止的镀膜工艺揭榜",
+        application_deadline=today() - timedelta(days=1),
+    )
+    make_event(session, platform_admin, title="汽车电子技术对接会（报名中）")
+    make_event(session, platform_admin, open_now=False, title="尚在筹备的路演")
+    session.commit()
+    html = client.get("/").text
+    calls = html.split('id="h-challenges"', 1)[1].split("</section>", 1)[0]
+    assert "氢燃料电池双极板涂层揭榜" in calls and "还剩 10 天" in calls
+    assert "已截止的镀膜工艺揭榜" not in calls
+    events = html.split('id="h-events"', 1)[1].split("</section>", 1)[0]
+    assert "汽车电子技术对接会（报名中）" in events and "报名中" in events
+    assert "尚在筹备的路演" not in html
