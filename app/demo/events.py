@@ -166,6 +166,7 @@ def _matchmaking(session: Session, actor: Actor) -> None:
     meetings = service.schedule_of(session, event)
     for person in people[:-2]:
         service.check_in(session, actor, event, CheckInIn(participant_id=person.id))
+    _move_to_past(session, event, days=3)  # outcomes are recorded once the meetings took place
     for meeting, (outcome, amount, note) in zip(meetings, OUTCOMES, strict=False):
         service.record_outcome(
             session,
@@ -174,7 +175,6 @@ def _matchmaking(session: Session, actor: Actor) -> None:
             meeting,
             OutcomeIn.model_validate({"outcome": outcome, "amount": amount, "note": note}),
         )
-    _move_to_past(session, event, days=3)
 
 
 def _move_to_past(session: Session, event: Event, *, days: int) -> None:

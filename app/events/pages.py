@@ -181,7 +181,7 @@ def detail(request: Request, event_id: int, session: SessionDep, actor: ActorDep
             "tables": service.tables(session, event),
             "participants": people,
             "registration_open": service.is_registration_open(event),
-            "registrable": service.registrable_people(session, user),
+            "registrable": service.registrable_people(session, user, event),
             "listings": service.listings_to_bring(session, user),
             "chief_roles": ChiefRole.choices(),
             "actions": [t for t in service.lifecycle.allowed(event)] if manager else [],

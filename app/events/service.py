@@ -475,13 +475,16 @@ def participant_for(
     return person
 
 
-def registrable_people(session: Session, user: User | None) -> list[User]:
-    """Whom ``user`` may register: themselves, and their organisation's members if admin."""
+def registrable_people(session: Session, user: User | None, event: Event) -> list[User]:
+    """Whom ``user`` may still register: themselves, and their organisation's members if
+    admin, leaving out those registered already."""
     if user is None:
         return []
+    people = [user]
     if user.is_org_admin and user.active_org_id is not None:
-        return repository.org_members(session, user.active_org_id)
-    return [user]
+        people = repository.org_members(session, user.active_org_id)
+    registered = repository.participants_for_users(session, event.id, [p.id for p in people])
+    return [p for p in people if p.id not in {r.user_id for r in registered}]
 
 
 def listings_to_bring(session: Session, user: User | None) -> list[Listing]:
@@ -1143,6 +1146,9 @@ def record_outcome(
         raise PermissionDenied("仅洽谈双方或组织者可以记录洽谈结果")
     if event.status not in (E.SCHEDULED, E.FINISHED):
         raise Conflict("日程发布后才能记录洽谈结果")
+    if meeting.slot.starts_at > utcnow():
+        at = local(meeting.slot.starts_at)
+        raise Conflict(f"这场洽谈安排在 {at:%Y-%m-%d %H:%M}，开始后才能记录洽谈结果")
     before = audit.snapshot(meeting, ["status", "outcome", "amount", "outcome_note"])
     meeting_flow.apply(meeting, "hold")
     meeting.outcome = data.outcome

@@ -15,7 +15,7 @@ from app.core.db import utcnow
 from app.models import Meeting, MeetingRequest, Notification, User
 from app.models.enums import ListingKind, MeetingRequestStatus, OrgRole, OrgType, Role
 from tests.factories.accounts import make_org, make_user
-from tests.factories.events import event_payload, make_event, register
+from tests.factories.events import event_payload, make_event, meetings_took_place, register
 from tests.factories.listings import make_listing
 from tests.orgs.test_endpoints import bearer
 
@@ -340,7 +340,8 @@ class TestScheduleToReport:
         assert kept <= {m["id"] for m in after}
         _assert_no_double_booking(after, unavailable)
 
-        # Outcomes feed the report.
+        # Outcomes feed the report, once the meetings took place.
+        meetings_took_place(session, event)
         first, second = after[0], after[1]
         a_user = next(
             u for u in users for p in parts if p.user_id == u.id and p.id == first["party_a_id"]

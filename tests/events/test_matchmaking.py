@@ -24,7 +24,7 @@ from app.models.enums import (
 from app.search import service as search_service
 from search.base import SearchBackend
 from tests.factories.accounts import make_org, make_user
-from tests.factories.events import make_event, register
+from tests.factories.events import make_event, meetings_took_place, register
 from tests.factories.listings import make_listing
 
 pytest.importorskip("app.matching.service")
@@ -97,6 +97,7 @@ def test_suggestions_from_matches_then_outcome_feeds_the_pipeline(
     service.build_schedule(session, actor, event, time_limit=1)
     service.transition(session, actor, event, "publish")
     (meeting,) = service.schedule_of(session, event)
+    meetings_took_place(session, event)
     service.record_outcome(
         session,
         Actor(user=buyer),

@@ -15,7 +15,7 @@ from app.events.schemas import RequestIn
 from app.models import Event, EventParticipant, Meeting, User
 from app.models.enums import EventStatus, MeetingRequestStatus, OrgRole
 from tests.factories.accounts import make_org, make_user
-from tests.factories.events import make_event, register
+from tests.factories.events import make_event, meetings_took_place, register
 from tests.factories.fixtures import login, page_csrf
 
 
@@ -101,6 +101,9 @@ class TestJourney:
             data={"csrf_token": token, "position": "总工程师"},
         )
         assert "已报名" in response.text and "签到码" in response.text
+        # The registration shows instead of the form: there is nobody left to register.
+        assert f'action="/events/{event.id}/register"' not in response.text
+        assert "提交报名" not in response.text
         parts = [register(session, event, u) for u in people[1:]]
         page = client.get(f"/events/{event.id}/requests")
         assert "约见其他参会人" in page.text
@@ -144,6 +147,14 @@ class TestJourney:
         )
         assert "已签到" in checked.text
         meeting = session.query(Meeting).filter_by(event_id=event.id).one()
+        early = client.post(
+            f"/events/{event.id}/meetings/{meeting.id}/outcome",
+            data={"csrf_token": token, "outcome": "intent"},
+        )
+        assert "开始后才能记录洽谈结果" in early.text
+        session.refresh(meeting)
+        assert meeting.outcome is None
+        meetings_took_place(session, event)
         recorded = client.post(
             f"/events/{event.id}/meetings/{meeting.id}/outcome",
             data={"csrf_token": token, "outcome": "contract", "amount": "50万", "note": "许可"},
@@ -154,6 +165,20 @@ class TestJourney:
         report = client.get(f"/events/{event.id}/report")
         assert report.status_code == 200
         assert "<svg" in report.text and "签约" in report.text and "50.00" in report.text
+
+    def test_org_admin_registered_still_registers_a_colleague(
+        self, client: TestClient, session: Session, platform_admin: User
+    ) -> None:
+        event = make_event(session, platform_admin)
+        org = make_org(session, name="报名机构")
+        admin = make_user(session, org=org, org_role=OrgRole.ADMIN, name="机构管理员甲")
+        colleague = make_user(session, org=org, name="同事乙")
+        register(session, event, admin)
+        login(client, admin)
+        page = client.get(f"/events/{event.id}").text
+        assert "您已报名" in page and "为本机构同事报名" in page
+        assert f'<option value="{colleague.id}"' in page
+        assert f'<option value="{admin.id}"' not in page
 
     def test_answering_an_expired_request_says_so_and_it_stays_expired(
         self, client: TestClient, session: Session, platform_admin: User

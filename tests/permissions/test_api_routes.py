@@ -21,7 +21,7 @@ from app.models import Challenge, Organization, User
 from app.models.enums import ListingKind, OrgRole, OrgType
 from tests.factories.accounts import make_org, make_user
 from tests.factories.challenges import PROPOSAL, make_expert
-from tests.factories.events import event_payload, make_event
+from tests.factories.events import event_payload, make_event, meetings_took_place
 from tests.factories.events import register as register_for_event
 from tests.factories.incentives import facts_between
 from tests.factories.incentives import register as register_contract
@@ -275,6 +275,7 @@ def world(session: Session, target: Organization, people: dict[str, User | None]
     event_service.build_schedule(session, staff, scheduled, time_limit=1.0)
     event_service.transition(session, staff, scheduled, "publish")
     (meeting,) = event_service.schedule_of(session, scheduled)
+    meetings_took_place(session, scheduled)
 
     def challenge(**fields: Any) -> Challenge:
         listing = make_listing(session, target, owner, kind=ListingKind.CHALLENGE, **fields)
