@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.core.audit import Actor
-from app.core.clock import local_date
+from app.core.clock import local_date, today
 from app.core.deps import (
     CSRF_FIELD,
     WRITES,
@@ -53,7 +53,7 @@ from app.listings.schemas import FIELD_LABELS as LABELS
 from app.listings.schemas import REQUIRED_TO_SUBMIT, ListingFields, ListingOut
 from app.listings.search import FACETS
 from app.matching import service as matching_service
-from app.models import Listing, User
+from app.models import Challenge, Listing, User
 from app.models.enums import ListingKind, ListingStatus, MaturityStage, MembershipStatus
 from app.models.enums import TransferMode as Mode
 from app.taxonomy import service as taxonomy
@@ -489,6 +489,9 @@ def detail(
             listing.return_reason_code or "", ""
         ),
         "panel": matching_service.panel(session, listing, user),
+        "applications_open": isinstance(listing, Challenge)
+        and listing.status == ListingStatus.PUBLISHED
+        and today() <= listing.application_deadline,
     }
     if context["owner"]:
         context |= {

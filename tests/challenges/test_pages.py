@@ -46,6 +46,9 @@ def test_no_application_after_the_deadline(client: TestClient, session: Session)
     session.flush()
     base = f"/challenges/{cast.challenge.id}"
     login(client, cast.solver_users[0])
+    detail = client.get(base)
+    assert "我要揭榜" not in detail.text and f"{base}/apply" not in detail.text
+    assert "揭榜申请已于" in detail.text and "截止" in detail.text
     page = client.get(f"{base}/apply")
     assert "不能再提交申请" in page.text
     token = page_csrf(client, f"{base}/apply")
