@@ -37,6 +37,7 @@ from tests.browser.test_catalogue import (
     submit,
     visit,
 )
+from tests.factories.events import meetings_took_place
 
 pytestmark = pytest.mark.browser
 
@@ -213,7 +214,13 @@ def test_organiser_runs_a_matchmaking_event_end_to_end(
     )
     assert any("王海燕已签到" in f for f in flashes(driver)), flashes(driver)
 
-    # 6. The participant records a contract on the agenda.
+    # 6. The meetings are held (the event moves into the past), and the participant records a
+    # contract on the agenda.
+    with Session(people.engine) as session:
+        held = session.get(Event, event_id)
+        assert held is not None
+        meetings_took_place(session, held)
+        session.commit()
     people.be(UNIVERSITY)
     visit(driver, live_server, f"/events/{event_id}/agenda")
     with Session(people.engine) as session:
