@@ -7,10 +7,7 @@ from app.core.clock import today
 from app.core.deps import OptionalUser, SessionDep
 from app.core.pages import page_router
 from app.core.templating import STATIC_DIR, render
-from app.events import service as event_service
 from app.home import service
-from app.listings import service as listing_service
-from app.models.enums import ListingKind
 
 router = page_router()
 
@@ -19,8 +16,7 @@ router = page_router()
 def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     """The portal home: what is new, open calls, upcoming events and a few key figures.
 
-    The figures and latest entries come from the cache while nothing changed; open calls and
-    upcoming events depend on the clock as well, so they are read each time.
+    All of it comes from the cache while nothing changed (``app.home.service``).
     """
     front = service.front_page(session)
     return render(
@@ -32,12 +28,10 @@ def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
             "latest_listings": front.latest_listings,
             "by_type": front.by_type,
             "latest_orgs": front.latest_orgs,
-            "featured_achievements": listing_service.latest_published(
-                session, 3, ListingKind.ACHIEVEMENT
-            ),
-            "featured_demands": listing_service.latest_published(session, 3, ListingKind.DEMAND),
-            "open_challenges": listing_service.open_challenges(session),
-            "upcoming_events": event_service.upcoming(session),
+            "featured_achievements": front.featured_achievements,
+            "featured_demands": front.featured_demands,
+            "open_challenges": front.open_challenges,
+            "upcoming_events": front.upcoming_events,
             "today": today(),
         },
     )

@@ -1,17 +1,23 @@
 """The home page's figures and latest entries: the same for every visitor, so computed once
-per change of the data (app.core.cache)."""
+per change of the data (app.core.cache) and per day (open calls close at midnight); events
+that end drop out within the cache's minute."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from app.accounts import service as account_service
 from app.core import cache
+from app.core.clock import today
+from app.events import service as event_service
 from app.listings import service as listing_service
 from app.listings.schemas import ListingOut
-from app.models.enums import ListingKind, OrgType
+from app.models import Challenge
+from app.models.enums import EventKind, EventStatus, ListingKind, OrgType
 from app.orgs import service as org_service
 
 
@@ -25,6 +31,26 @@ class OrgCard:
 
 
 @dataclass(frozen=True)
+class ChallengeCard:
+    id: int
+    title: str
+    org_name: str
+    reward: Decimal | None
+    application_deadline: date
+
+
+@dataclass(frozen=True)
+class EventCard:
+    id: int
+    title: str
+    kind: EventKind
+    status: EventStatus
+    starts_at: datetime
+    venue: str
+    region_code: str
+
+
+@dataclass(frozen=True)
 class FrontPage:
     verified_orgs: int
     users: int
@@ -33,11 +59,15 @@ class FrontPage:
     latest_listings: list[ListingOut]
     by_type: dict[OrgType, int]
     latest_orgs: list[OrgCard]
+    featured_achievements: list[ListingOut]
+    featured_demands: list[ListingOut]
+    open_challenges: list[ChallengeCard]
+    upcoming_events: list[EventCard]
 
 
 def front_page(session: Session) -> FrontPage:
     """What the home page shows, from the cache while nothing changed."""
-    return cache.cached(session, ("home",), lambda: _front_page(session))
+    return cache.cached(session, ("home", today()), lambda: _front_page(session))
 
 
 def _front_page(session: Session) -> FrontPage:
@@ -54,4 +84,19 @@ def _front_page(session: Session) -> FrontPage:
             OrgCard(org.id, org.name, org.org_type, org.region, org.intro)
             for org in org_service.latest(session)
         ],
+        featured_achievements=_latest(session, ListingKind.ACHIEVEMENT),
+        featured_demands=_latest(session, ListingKind.DEMAND),
+        open_challenges=[
+            ChallengeCard(c.id, c.title, c.org.name, c.reward, c.application_deadline)
+            for c in listing_service.open_challenges(session)
+            if isinstance(c, Challenge)
+        ],
+        upcoming_events=[
+            EventCard(e.id, e.title, e.kind, e.status, e.starts_at, e.venue, e.region_code)
+            for e in event_service.upcoming(session)
+        ],
     )
+
+
+def _latest(session: Session, kind: ListingKind) -> list[ListingOut]:
+    return listing_service.views(session, listing_service.latest_published(session, 3, kind), None)
