@@ -8,7 +8,7 @@ STAMP := $(VENV)/.make-install-stamp
 # Extra pytest arguments for `make test`, e.g. make test ARGS="-k login -x"
 ARGS ?=
 
-.PHONY: help serve test lock lint fmt migrate seed pg-start pg-stop es-start es-stop ci docker
+.PHONY: help serve test lock lint fmt migrate seed pg-start pg-stop es-start es-stop os-start os-stop ci docker
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,12 @@ es-start: ## start the Elasticsearch test node
 
 es-stop: ## stop the Elasticsearch test node
 	./scripts/es-node.sh stop
+
+os-start: ## start the OpenSearch test node (port 9250)
+	./scripts/os-node.sh start
+
+os-stop: ## stop the OpenSearch test node
+	./scripts/os-node.sh stop
 
 ci: ## what CI runs: system packages, then the suite with CI=true
 	bash .ci/run

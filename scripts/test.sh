@@ -10,6 +10,8 @@
 #   4. pytest run 2: PostgreSQL (scripts/postgres.sh) + Elasticsearch (scripts/es-node.sh), side by
 #      side with run 1; everything but the browser suite and the measuring scripts' tests, which
 #      work on SQLite files of their own in either run
+#   5. the search contract suite (tests/search) on OpenSearch (scripts/os-node.sh,
+#      scripts/lib/opensearch-step.sh); KC_OS_PORT, KC_TEST_OPENSEARCH_URL as for Elasticsearch
 #
 # Arguments are passed to both pytest runs:   ./scripts/test.sh -k login -x
 #
@@ -189,6 +191,9 @@ stop_services() {
     fi
 }
 
+# shellcheck source=scripts/lib/opensearch-step.sh
+source "$ROOT/scripts/lib/opensearch-step.sh"
+
 # --- python environment ---------------------------------------------------------------------
 
 # shellcheck source=scripts/lib/python-env.sh
@@ -215,7 +220,8 @@ pytest_exec() {
     done
     shift
     rm -f "$junit"
-    env -u KC_TEST_DATABASE_URL -u KC_TEST_SEARCH_BACKEND -u KC_TEST_ELASTICSEARCH_URL "${envs[@]}" \
+    env -u KC_TEST_DATABASE_URL -u KC_TEST_SEARCH_BACKEND -u KC_TEST_ELASTICSEARCH_URL \
+        -u KC_TEST_OPENSEARCH_URL "${envs[@]}" \
         python -m pytest --junitxml="$junit" "$@"
 }
 
@@ -265,6 +271,7 @@ EOF
 on_exit() {
     local rc=$?
     stop_services
+    stop_opensearch
     exit "$rc"
 }
 trap on_exit EXIT
@@ -275,6 +282,7 @@ if [[ "${KC_TEST_SERVICES:-1}" != 0 ]]; then
     # Services start in the background while the environment is set up and the linters run.
     start_postgres_in_background
     start_es_in_background
+    start_os_in_background
 fi
 
 step "python environment (.venv)" ensure_venv "$LOG_DIR/pip-install.log"
@@ -367,6 +375,8 @@ if [[ -z "$PG_URL" && -z "$ES_URL" ]]; then
         record "pytest run 2: PostgreSQL + Elasticsearch" skipped 0 "no service available"
     fi
 fi
+
+[[ "${KC_TEST_SERVICES:-1}" == 0 ]] || run_opensearch_contract
 
 if [[ -n "${MYPY_JOB:-}" ]]; then
     banner "mypy"

@@ -1,5 +1,8 @@
 """Elasticsearch backend: the scale path, for Elasticsearch 7.17 with the official client.
 
+OpenSearch (:mod:`search.opensearch`) reuses this class; only the client, its errors and the
+few calls whose signatures differ are overridden there.
+
 Text is segmented in Python (:mod:`search.analysis`) and stored in ``whitespace``-analysed
 fields, so the engine needs no Chinese analysis plugin. Lowercasing and width folding happen
 in Python too, because the built-in analyzers cannot combine a whitespace tokenizer with a
@@ -151,6 +154,11 @@ class ElasticsearchBackend:
     """:class:`search.base.SearchBackend` on an Elasticsearch 7.17 cluster."""
 
     name = "elasticsearch"
+    engine = "Elasticsearch"
+    #: The client library's base error, index-missing error and HTTP error.
+    errors: type[Exception] = ElasticsearchException
+    not_found: type[Exception] = NotFoundError
+    transport_error: type[Exception] = TransportError
 
     def __init__(
         self,
@@ -160,7 +168,7 @@ class ElasticsearchBackend:
         analyzer: Analyzer | None = None,
         refresh: Refresh = True,
         timeout: float = 10.0,
-        client: Elasticsearch | None = None,
+        client: Any = None,
     ) -> None:
         """Connect lazily to ``url``; ``index`` names the alias every request goes through.
 
@@ -174,9 +182,7 @@ class ElasticsearchBackend:
         self.next_alias = f"{index}-next"
         self.analyzer = analyzer or default_analyzer()
         self.refresh = refresh
-        self.client = client or Elasticsearch(
-            hosts, timeout=timeout, max_retries=1, retry_on_timeout=False
-        )
+        self.client = client or self._connect(hosts, timeout)
         self._lock = threading.Lock()
         self._rebuild: _RebuildState | None = None
 
@@ -188,14 +194,9 @@ class ElasticsearchBackend:
                 return
             name = f"{self.alias}-v{MAPPING_VERSION}-initial"
             try:
-                self.client.indices.create(
-                    index=name,
-                    settings=_settings(),
-                    mappings=_mapping(self.analyzer.version),
-                    aliases={self.alias: {}},
-                )
-            except TransportError as exc:
-                if exc.error != "resource_already_exists_exception":
+                self._create_index(name, alias=self.alias)
+            except self.transport_error as exc:
+                if getattr(exc, "error", None) != "resource_already_exists_exception":
                     raise
                 # A concurrent caller created it; make sure it carries the alias.
                 self.client.indices.put_alias(index=name, name=self.alias)
@@ -211,7 +212,7 @@ class ElasticsearchBackend:
 
     def health(self) -> BackendHealth:
         try:
-            cluster = self.client.cluster.health(timeout="2s")
+            cluster = self._cluster_health()
             if not self.client.indices.exists_alias(name=self.alias):
                 return BackendHealth(
                     False,
@@ -222,7 +223,7 @@ class ElasticsearchBackend:
                 )
             documents = int(self.client.count(index=self.alias)["count"])
             meta = self._meta()
-        except ElasticsearchException as exc:
+        except self.errors as exc:
             return BackendHealth(False, self.name, 0, f"unreachable: {exc}")
         detail = f"cluster {cluster['status']}; index {', '.join(meta)}"
         stale = [
@@ -293,12 +294,7 @@ class ElasticsearchBackend:
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         new = f"{self.alias}-v{MAPPING_VERSION}-{stamp}"
         with self._guard("rebuild the index"):
-            self.client.indices.create(
-                index=new,
-                settings=_settings(loading=True),
-                mappings=_mapping(self.analyzer.version),
-                aliases={self.next_alias: {}},
-            )
+            self._create_index(new, alias=self.next_alias, loading=True)
         state = _RebuildState(new)
         self._rebuild = state
         try:
@@ -326,7 +322,7 @@ class ElasticsearchBackend:
                     self.client.indices.delete(index=name, ignore_unavailable=True)
                 self._drop_orphans(keep=new)
         except BaseException:
-            with contextlib.suppress(ElasticsearchException):
+            with contextlib.suppress(self.errors):
                 self.client.indices.delete(index=new, ignore_unavailable=True)
             raise
         finally:
@@ -527,13 +523,31 @@ class ElasticsearchBackend:
             yield
         except SearchUnavailable:
             raise
-        except NotFoundError as exc:
+        except self.not_found as exc:
             raise SearchUnavailable(
-                f"Elasticsearch could not {action}: index {self.alias!r} not found "
+                f"{self.engine} could not {action}: index {self.alias!r} not found "
                 f"(call ensure_ready() or rebuild it): {exc}"
             ) from exc
-        except ElasticsearchException as exc:
-            raise SearchUnavailable(f"Elasticsearch could not {action}: {exc}") from exc
+        except self.errors as exc:
+            raise SearchUnavailable(f"{self.engine} could not {action}: {exc}") from exc
+
+    def _connect(self, hosts: list[str], timeout: float) -> Any:
+        return Elasticsearch(hosts, timeout=timeout, max_retries=1, retry_on_timeout=False)
+
+    def _cluster_health(self) -> dict[str, Any]:
+        health: dict[str, Any] = self.client.cluster.health(timeout="2s")
+        return health
+
+    def _create_index(self, name: str, *, alias: str, loading: bool = False) -> None:
+        self.client.indices.create(
+            index=name,
+            settings=_settings(loading=loading),
+            mappings=_mapping(self.analyzer.version),
+            aliases={alias: {}},
+        )
+
+    def _streaming_bulk(self, actions: Iterable[dict[str, Any]], **options: Any) -> Any:
+        return streaming_bulk(self.client, actions, raise_on_error=False, **options)
 
     def _search(self, body: Mapping[str, Any]) -> dict[str, Any]:
         # Request fields as keyword arguments: the 7.17 client deprecates ``body=`` here.
@@ -560,7 +574,7 @@ class ElasticsearchBackend:
         live = sorted(n for n, a in versions.items() if self.alias in a)
         if not live:
             raise SearchUnavailable(
-                f"Elasticsearch index {self.alias!r} not found (call ensure_ready() or rebuild it)"
+                f"{self.engine} index {self.alias!r} not found (call ensure_ready() or rebuild it)"
             )
         building = sorted(n for n, a in versions.items() if self.next_alias in a)
         return live + [n for n in building if n not in live], set(live)
@@ -621,7 +635,7 @@ class ElasticsearchBackend:
         for i, (ok, raw) in enumerate(self._send(tracked(), pipelined, refresh=refresh)):
             op, item = next(iter(raw.items()))
             if not ok and not (op == "delete" and item.get("status") == 404):
-                raise SearchUnavailable(f"Elasticsearch refused a {op}: {item.get('error')}")
+                raise SearchUnavailable(f"{self.engine} refused a {op}: {item.get('error')}")
             results.append((sent[i], item))
         if refresh_at_end and sent:
             self.client.indices.refresh(index=",".join(sorted({a["_index"] for a in sent})))
@@ -652,7 +666,7 @@ class ElasticsearchBackend:
             if ok:
                 written += 1
             elif item.get("status") != 409:
-                raise SearchUnavailable(f"Elasticsearch refused a {op}: {item.get('error')}")
+                raise SearchUnavailable(f"{self.engine} refused a {op}: {item.get('error')}")
         return written
 
     def _send(
@@ -665,17 +679,11 @@ class ElasticsearchBackend:
         time, and a failed request stops the drawing at once.
         """
         if not pipelined:
-            yield from streaming_bulk(
-                self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False, **options
-            )
+            yield from self._streaming_bulk(actions, chunk_size=BULK_CHUNK, **options)
             return
 
         def send(chunk: list[dict[str, Any]]) -> list[tuple[bool, dict[str, Any]]]:
-            return list(
-                streaming_bulk(
-                    self.client, chunk, chunk_size=len(chunk), raise_on_error=False, **options
-                )
-            )
+            return list(self._streaming_bulk(chunk, chunk_size=len(chunk), **options))
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-bulk") as sender:
             in_flight: Future[list[tuple[bool, dict[str, Any]]]] | None = None

@@ -7,14 +7,15 @@ from typing import Any
 from search.analysis import Analyzer
 from search.base import SearchBackend
 
-BACKENDS = ("embedded", "elasticsearch")
+BACKENDS = ("embedded", "elasticsearch", "opensearch")
 
 
 def create_backend(kind: str, *, analyzer: Analyzer | None = None, **options: Any) -> SearchBackend:
-    """Build a backend: ``embedded`` (``path=``) or ``elasticsearch`` (``url=``, ``index=``...).
+    """Build a backend: ``embedded`` (``path=``), ``elasticsearch`` or ``opensearch``
+    (``url=``, ``index=``...).
 
-    Options are passed to the backend's constructor. The Elasticsearch client is imported
-    only when that backend is chosen, so the default set-up never needs it.
+    Options are passed to the backend's constructor. An engine's client is imported only
+    when that backend is chosen, so the default set-up never needs one.
     """
     if kind == "embedded":
         from search.embedded import EmbeddedBackend
@@ -25,4 +26,9 @@ def create_backend(kind: str, *, analyzer: Analyzer | None = None, **options: An
 
         backend: SearchBackend = ElasticsearchBackend(analyzer=analyzer, **options)
         return backend
+    if kind == "opensearch":
+        from search.opensearch import OpenSearchBackend  # type: ignore[import-not-found,unused-ignore]
+
+        opensearch: SearchBackend = OpenSearchBackend(analyzer=analyzer, **options)
+        return opensearch
     raise ValueError(f"unknown search backend {kind!r}; choose one of {', '.join(BACKENDS)}")

@@ -39,10 +39,12 @@ class Settings(BaseSettings):
     database_url: str = ""
     database_echo: bool = False
 
-    search_backend: Literal["embedded", "elasticsearch"] = "embedded"
+    search_backend: Literal["embedded", "elasticsearch", "opensearch"] = "embedded"
     search_path: str = ""
     elasticsearch_url: str = "http://127.0.0.1:9200"
     elasticsearch_index_prefix: str = "kechuang"
+    opensearch_url: str = "http://127.0.0.1:9250"
+    opensearch_index_prefix: str = "kechuang"
 
     secret_key: str = Field(default=DEVELOPMENT_SECRET_KEY, min_length=16)
     session_cookie: str = "kc_session"

@@ -19,6 +19,12 @@ def open_backend(settings: Settings) -> SearchBackend:
             url=settings.elasticsearch_url,
             index=settings.elasticsearch_index_prefix,
         )
+    if settings.search_backend == "opensearch":
+        return create_backend(
+            "opensearch",
+            url=settings.opensearch_url,
+            index=settings.opensearch_index_prefix,
+        )
     return create_backend("embedded", path=settings.resolved_search_path)
 
 

@@ -247,3 +247,22 @@ def test_a_query_too_long_or_of_too_many_words_is_bad_input_not_a_503(
     api = client.get("/api/v1/search", params={"q": many})
     assert api.status_code == 422
     assert api.json()["errors"]["q"] == "一次最多搜索32个词，请精简后再试"
+
+
+def test_the_opensearch_setting_opens_an_opensearch_backend_on_its_address() -> None:
+    from app.core.config import Settings
+
+    backend = engine.open_backend(
+        Settings(
+            search_backend="opensearch",
+            opensearch_url="http://127.0.0.1:9",
+            opensearch_index_prefix="kc-site",
+        )
+    )
+    try:
+        health = backend.health()
+        assert health.backend == "opensearch"
+        assert not health.ok and "unreachable" in health.detail
+        assert "port=9)" in health.detail
+    finally:
+        backend.close()

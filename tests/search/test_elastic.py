@@ -1,18 +1,19 @@
-"""Elasticsearch-specific behaviour beyond the shared contract: alias swaps and engine errors."""
+"""Engine-specific behaviour beyond the shared contract, on Elasticsearch and OpenSearch:
+alias swaps and engine errors."""
 
 from __future__ import annotations
 
-import os
 import socket
 import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import ES_URL_VAR, doc, fixture_documents
+from conftest import ENGINES, _engine_url, doc, fixture_documents
 
 from search.analysis import Analyzer
 from search.base import SearchDocument, SearchQuery, SearchUnavailable
 from search.elastic import MAPPING_VERSION, PIPELINE_CHUNK, ElasticsearchBackend
+from search.factory import create_backend
 
 
 def _closed_port_url() -> str:
@@ -22,15 +23,17 @@ def _closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture
-def es(analyzer: Analyzer) -> Iterator[ElasticsearchBackend]:
-    url = os.environ.get(ES_URL_VAR, "")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{ES_URL_VAR} is not set: CI must run the Elasticsearch tests")
-        pytest.skip(f"{ES_URL_VAR} is not set; start the node with scripts/es-node.sh")
-    backend = ElasticsearchBackend(
-        url, index=f"kc-test-es-{uuid.uuid4().hex[:8]}", analyzer=analyzer
+def _engine(kind: str, url: str, **options: object) -> ElasticsearchBackend:
+    backend = create_backend(kind, url=url, **options)
+    assert isinstance(backend, ElasticsearchBackend)
+    return backend
+
+
+@pytest.fixture(params=ENGINES)
+def es(request: pytest.FixtureRequest, analyzer: Analyzer) -> Iterator[ElasticsearchBackend]:
+    url = _engine_url(request.param)
+    backend = _engine(
+        request.param, url, index=f"kc-test-es-{uuid.uuid4().hex[:8]}", analyzer=analyzer
     )
     backend.ensure_ready()
     backend.index(fixture_documents())
@@ -46,9 +49,11 @@ def ids(backend: ElasticsearchBackend, text: str) -> set[str]:
 
 
 class TestEngineDown:
-    @pytest.fixture
-    def down(self, analyzer: Analyzer) -> Iterator[ElasticsearchBackend]:
-        backend = ElasticsearchBackend(_closed_port_url(), index="kc-down", analyzer=analyzer)
+    @pytest.fixture(params=ENGINES)
+    def down(
+        self, request: pytest.FixtureRequest, analyzer: Analyzer
+    ) -> Iterator[ElasticsearchBackend]:
+        backend = _engine(request.param, _closed_port_url(), index="kc-down", analyzer=analyzer)
         yield backend
         backend.close()
 
@@ -90,16 +95,14 @@ class TestEngineDown:
     def test_health_reports_without_raising(self, down: ElasticsearchBackend) -> None:
         health = down.health()
         assert not health.ok
-        assert health.backend == "elasticsearch"
+        assert health.backend == down.name
         assert "unreachable" in health.detail
 
 
 @pytest.mark.elasticsearch
 class TestIndexLifecycle:
     def test_missing_index_is_an_error_not_an_empty_page(self, es: ElasticsearchBackend) -> None:
-        other = ElasticsearchBackend(
-            index=f"{es.alias}-absent", analyzer=es.analyzer, client=es.client
-        )
+        other = type(es)(index=f"{es.alias}-absent", analyzer=es.analyzer, client=es.client)
         with pytest.raises(SearchUnavailable, match="not found"):
             other.search(SearchQuery(text="激光雷达"))
         with pytest.raises(SearchUnavailable, match="not found"):

@@ -29,12 +29,12 @@ from search.elastic import ElasticsearchBackend
 from search.embedded import EmbeddedBackend
 from search.factory import create_backend
 from tests.factories.listings import make_listing
-from tests.search.conftest import _drop_elasticsearch_indices, _elasticsearch_url
+from tests.search.conftest import ENGINES, _drop_engine_indices, _engine_url
 
 Opener = Callable[[], SearchBackend]
 
 
-@pytest.fixture(params=["embedded", "elasticsearch"])
+@pytest.fixture(params=["embedded", *ENGINES])
 def shared_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
     """Opens another backend object on one index, as another process would."""
     opened: list[SearchBackend] = []
@@ -48,11 +48,12 @@ def shared_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ope
 
         index = ""
     else:
-        url = _elasticsearch_url()
+        kind = request.param
+        url = _engine_url(kind)
         index = f"kc-test-reindex-{uuid.uuid4().hex[:10]}"
 
         def open_backend() -> SearchBackend:
-            backend = create_backend("elasticsearch", url=url, index=index)
+            backend = create_backend(kind, url=url, index=index)
             opened.append(backend)
             return backend
 
@@ -61,7 +62,7 @@ def shared_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ope
     for backend in opened:
         backend.close()
     if index:
-        _drop_elasticsearch_indices(index)
+        _drop_engine_indices(request.param, index)
 
 
 def _found(session: Session, text: str) -> set[int]:
