@@ -177,22 +177,6 @@ def listings(session: Session, ids: Sequence[int]) -> list[Listing]:
     return list(session.scalars(select(Listing).where(Listing.id.in_(ids))))
 
 
-def org_members(session: Session, org_id: int) -> list[User]:
-    from app.models.enums import MembershipStatus
-
-    return list(
-        session.scalars(
-            select(User)
-            .where(
-                User.org_id == org_id,
-                User.membership_status == MembershipStatus.ACTIVE,
-                User.is_active.is_(True),
-            )
-            .order_by(User.id)
-        ).unique()
-    )
-
-
 def user_by_email(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
 

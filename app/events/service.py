@@ -72,6 +72,7 @@ from app.models.enums import (
     MeetingRequestStatus,
     MeetingStatus,
 )
+from app.orgs import service as org_service
 
 E = EventStatus
 lifecycle: Workflow[EventStatus] = Workflow(
@@ -482,7 +483,7 @@ def registrable_people(session: Session, user: User | None, event: Event) -> lis
         return []
     people = [user]
     if user.is_org_admin and user.active_org_id is not None:
-        people = repository.org_members(session, user.active_org_id)
+        people = org_service.active_members(session, user.active_org_id)
     registered = repository.participants_for_users(session, event.id, [p.id for p in people])
     return [p for p in people if p.id not in {r.user_id for r in registered}]
 

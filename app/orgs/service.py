@@ -347,3 +347,8 @@ def verified_by_type(session: Session) -> dict[OrgType, int]:
 
 def latest(session: Session, limit: int = 6) -> list[Organization]:
     return repository.latest_verified(session, limit)
+
+
+def active_members(session: Session, org_id: int) -> list[User]:
+    """The organisation's active members whose accounts are active, oldest first."""
+    return repository.active_members(session, org_id)
