@@ -106,8 +106,9 @@ def unhandled_error(request: Request, exc: Exception) -> Response:
     response = _respond(
         request, 500, STATUS_TITLES[500], "服务器处理请求时出错，请稍后重试；问题已记录"
     )
-    https = request.url.scheme == "https" or request.app.state.settings.serves_https
-    security_headers.add_to(response, https=https)
+    security_headers.add_to(
+        response, request.scope, https_site=request.app.state.settings.serves_https
+    )
     return response
 
 

@@ -62,11 +62,15 @@ class SecurityHeadersMiddleware:
         self._https = cast(ASGIApp, SecureASGIMiddleware(app, secure=_secure(hsts=True)))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        chosen = self._https if scope.get("scheme") in ("https", "wss") else self._plain
+        chosen = self._https if over_https(scope) else self._plain
         await chosen(scope, receive, send)
 
 
-def add_to(response: Response, *, https: bool) -> None:
+def over_https(scope: Scope) -> bool:
+    return scope.get("scheme") in ("https", "wss")
+
+
+def add_to(response: Response, scope: Scope, *, https_site: bool) -> None:
     """The same headers on a response made outside the middleware: the 500 page, which
     Starlette's outermost error middleware answers after every other middleware has given up."""
-    _secure(hsts=https).set_headers(response)
+    _secure(hsts=https_site or over_https(scope)).set_headers(response)

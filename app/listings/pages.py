@@ -20,8 +20,9 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.challenges import service as challenge_service
 from app.core.audit import Actor
-from app.core.clock import local_date, today
+from app.core.clock import local_date
 from app.core.deps import (
     CSRF_FIELD,
     WRITES,
@@ -490,8 +491,7 @@ def detail(
         ),
         "panel": matching_service.panel(session, listing, user),
         "applications_open": isinstance(listing, Challenge)
-        and listing.status == ListingStatus.PUBLISHED
-        and today() <= listing.application_deadline,
+        and challenge_service.accepting(listing),
     }
     if context["owner"]:
         context |= {
