@@ -83,11 +83,15 @@ def _fresh_postgres(base_url: str, purpose: str) -> tuple[str, Callable[[], None
     return url.set(database=name).render_as_string(hide_password=False), drop
 
 
-def _command() -> list[str]:
+def serve_command(port: int, workers: int = 1) -> list[str]:
+    """``kechuang serve`` on ``port``, through the installed script when there is one."""
     script = Path(sys.executable).with_name("kechuang")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from app.cli import main; main()"]
+    program = (
+        [str(script)]
+        if script.exists()
+        else [sys.executable, "-c", "from app.cli import main; main()"]
+    )
+    return [*program, "serve", "--port", str(port), "--workers", str(workers)]
 
 
 @contextmanager
@@ -127,7 +131,7 @@ def serving(
     log = var_dir / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [*_command(), "serve", "--port", str(port), "--workers", str(workers)],
+            serve_command(port, workers),
             cwd=PROJECT_ROOT,
             env=env,
             stdout=out,

@@ -11,9 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ import pytest
 
 from app.core.config import PROJECT_ROOT
 from app.demo.seed import USERS
+from tests.live_server import free_port, serve_command
 
 SCREENSHOT_DIR = PROJECT_ROOT / "var" / "screenshots"
 DESKTOP_SIZE = (1280, 900)
@@ -77,12 +76,6 @@ def _browser_binaries() -> tuple[str, str]:
     return chromium, driver
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _migrate(url: str) -> None:
     from app.core.migrate import upgrade
 
@@ -100,13 +93,6 @@ def _seed(url: str) -> None:
             seed(session)
     finally:
         engine.dispose()
-
-
-def _serve_command(port: int) -> list[str]:
-    script = Path(sys.executable).with_name("kechuang")
-    if script.exists():
-        return [str(script), "serve", "--port", str(port)]
-    return [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(port)]
 
 
 def _log_tail(path: Path, lines: int = 40) -> str:
@@ -182,7 +168,7 @@ def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
     _migrate(database_url)
     _seed(database_url)
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("KC_")}
     env.update(
@@ -197,7 +183,7 @@ def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
     log = var_dir / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            _serve_command(port), cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            serve_command(port), cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     server = LiveServer(url=url, database_url=database_url, log=log, process=process)
     try:
