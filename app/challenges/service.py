@@ -42,10 +42,11 @@ from app.core.clock import today
 from app.core.config import get_settings
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
-from app.core.money import CENT, format_yuan
+from app.core.money import format_yuan
 from app.core.notifications import notify
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
+from app.funding import service as funding_service
 from app.listings import service as listing_service
 from app.models import (
     Attachment,
@@ -107,6 +108,10 @@ milestone_flow: Workflow[MilestoneStatus] = Workflow(
 DECIDED = (P.AWARDED, P.NO_AWARD)
 #: 技术领域 of the award's contract when the challenge's field has no statistics code: 先进制造.
 DEFAULT_TECH_FIELD = "03"
+#: the funding programme whose lines hold challenge rewards (``item_no`` is the challenge id)
+FUNDING_PROGRAMME = "challenge"
+#: reservations of a reward are made for the winning application
+FUNDING_SUBJECT = "challenge_application"
 
 
 def min_panel() -> int:
@@ -750,8 +755,36 @@ def ranked_applications(
 
 def split_reward(reward: Decimal, percents: list[int]) -> list[Decimal]:
     """The reward in tranches, exact to the cent; the last takes what rounding left over."""
-    amounts = [(reward * p / 100).quantize(CENT) for p in percents[:-1]]
-    return [*amounts, reward - sum(amounts, Decimal(0))]
+    return funding_service.split(reward, percents)
+
+
+def _fund(
+    session: Session,
+    actor: Actor,
+    challenge: Challenge,
+    winner: ChallengeApplication,
+    tranches: list[tuple[str, Decimal]],
+) -> None:
+    """The reward becomes a budget line of its own, reserved whole for the winner in tranches."""
+    line = funding_service.set_line(
+        session,
+        actor,
+        programme=FUNDING_PROGRAMME,
+        item_no=challenge.id,
+        year=today().year,
+        total=challenge.reward,
+        title=f"揭榜挂帅“{challenge.title}”奖励"[:200],
+    )
+    funding_service.reserve(
+        session,
+        actor,
+        line,
+        subject_type=FUNDING_SUBJECT,
+        subject_id=winner.id,
+        amount=challenge.reward,
+        tranches=tranches,
+        note=f"{winner.org.name}揭榜奖励",
+    )
 
 
 def award(session: Session, actor: Actor, challenge: Challenge, data: AwardIn) -> ChallengePanel:
@@ -793,6 +826,7 @@ def award(session: Session, actor: Actor, challenge: Challenge, data: AwardIn) -
                 )
             )
         session.flush()
+        _fund(session, actor, challenge, winner, list(zip(MILESTONE_NAMES, amounts, strict=True)))
         panel.contract_id = _contract_for(session, actor, challenge, panel, winner)
     audit.record(
         session,
@@ -1030,6 +1064,11 @@ def accept_milestone(
     now = utcnow()
     row.accepted_at, row.released_at, row.accepted_by_id = now, now, _user(actor).id
     row.return_reason = ""
+    reservation = funding_service.reservation_of(session, FUNDING_SUBJECT, winner.id)
+    if reservation is not None:  # awarded before rewards were tracked on the ledger: none
+        funding_service.release(
+            session, actor, reservation, row.seq, note=f"“{row.name}”阶段验收通过"
+        )
     contract = (
         trading_service.get_contract(session, actor, panel.contract_id)
         if panel.contract_id is not None

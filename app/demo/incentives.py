@@ -20,7 +20,7 @@ from app.core.clock import local
 from app.core.db import utcnow
 from app.incentives import service as incentive_service
 from app.incentives.schemas import BudgetSet, ClaimDecision
-from app.models import IncentiveBudget, IncentiveClaim, User
+from app.models import BudgetLine, IncentiveClaim, User
 
 BUDGETS = {
     9: "1000000",
@@ -40,7 +40,9 @@ def load_incentives(session: Session, progress: Callable[[str], object] = lambda
     actor = Actor(user=admin, label="演示数据")
     claims = list(session.scalars(select(IncentiveClaim).order_by(IncentiveClaim.id)))
     years = {c.year for c in claims} | {local(utcnow()).year}
-    if session.scalar(select(IncentiveBudget.id).where(IncentiveBudget.year.in_(years))):
+    if session.scalar(
+        select(BudgetLine.id).where(BudgetLine.programme == "policy", BudgetLine.year.in_(years))
+    ):
         return False
     for year in sorted(years):
         for item_no, total in BUDGETS.items():

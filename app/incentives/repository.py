@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import IncentiveBudget, IncentiveClaim, IncentiveRule, User
+from app.models import IncentiveClaim, IncentiveRule, User
 from app.models.enums import ClaimStatus, MembershipStatus, OrgRole
 
 
@@ -144,33 +144,6 @@ def totals_by_year(session: Session, for_user: User) -> list[tuple[int, ClaimSta
         (year, ClaimStatus(status), Decimal(total or 0).quantize(Decimal("0.01")), count)
         for year, status, total, count in rows
     ]
-
-
-def budget_for_update(session: Session, item_no: int, year: int) -> IncentiveBudget | None:
-    """The budget row, locked until the transaction ends (FOR UPDATE; SQLite locks the file)."""
-    stmt = (
-        select(IncentiveBudget)
-        .where(IncentiveBudget.item_no == item_no, IncentiveBudget.year == year)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return session.scalars(stmt).first()
-
-
-def budget(session: Session, item_no: int, year: int) -> IncentiveBudget | None:
-    stmt = select(IncentiveBudget).where(
-        IncentiveBudget.item_no == item_no, IncentiveBudget.year == year
-    )
-    return session.scalars(stmt).first()
-
-
-def budgets(session: Session, year: int | None = None) -> list[IncentiveBudget]:
-    stmt = select(IncentiveBudget)
-    if year is not None:
-        stmt = stmt.where(IncentiveBudget.year == year)
-    return list(
-        session.scalars(stmt.order_by(IncentiveBudget.year.desc(), IncentiveBudget.item_no))
-    )
 
 
 def org_admins(session: Session, org_id: int) -> list[User]:

@@ -26,7 +26,8 @@ from app.incentives.schemas import (
     QuoteItem,
     RuleRevision,
 )
-from app.models import IncentiveBudget, IncentiveClaim, IncentiveRule, Organization, User
+from app.funding import service as funding_service
+from app.models import BudgetLine, IncentiveClaim, IncentiveRule, Organization, User
 from app.models.enums import CapScope, ClaimStatus, IncentiveBase, OrgType
 
 CLAIM_FLOW: Workflow[ClaimStatus] = Workflow(
@@ -38,6 +39,10 @@ CLAIM_FLOW: Workflow[ClaimStatus] = Workflow(
         Transition("pay", "确认拨付", frozenset({ClaimStatus.APPROVED}), ClaimStatus.PAID),
     ],
 )
+
+#: how reward claims appear on the funding ledger
+CLAIM_SUBJECT = "incentive_claim"
+POLICY = funding_service.POLICY
 
 _CLAIM_FIELDS = ["status", "approved_amount", "decision_reason", "paid_at"]
 
@@ -415,7 +420,7 @@ def approve(session: Session, actor: Actor, claim_id: int, data: ClaimDecision) 
     if amount <= 0:
         raise InvalidInput(errors={"amount": "核定金额应大于 0；不予支持请使用“不予支持”"})
 
-    budget = repository.budget_for_update(session, claim.item_no, claim.year)
+    budget = funding_service.line_for_update(session, POLICY, claim.item_no, claim.year)
     if budget is None:
         raise Conflict(f"第{claim.item_no}条{claim.year}年度预算尚未设置，请先设置预算")
     ceiling, why = _ceiling(session, claim)
@@ -447,8 +452,6 @@ def approve(session: Session, actor: Actor, claim_id: int, data: ClaimDecision) 
     claim.decision_reason = reason
     claim.decided_by_id = actor.user_id
     claim.decided_at = utcnow()
-    budget_before = audit.snapshot(budget, ["committed"])
-    budget.committed = budget.committed + amount
     session.flush()
     adjusted = amount != claim.computed_amount
     audit.record(
@@ -461,14 +464,16 @@ def approve(session: Session, actor: Actor, claim_id: int, data: ClaimDecision) 
         before=before,
         after=audit.snapshot(claim, _CLAIM_FIELDS),
     )
-    audit.record(
+    funding_service.reserve(
         session,
         actor,
-        "incentive_budget.commit",
         budget,
+        subject_type=CLAIM_SUBJECT,
+        subject_id=claim.id,
+        amount=amount,
+        note=f"{claim.rule_code} {claim.beneficiary_name}",
+        refused=f"第{claim.item_no}条{claim.year}年度预算余额不足",
         summary=f"第{budget.item_no}条{budget.year}年度预算占用{engine.yuan(amount)}",
-        before=budget_before,
-        after=audit.snapshot(budget, ["committed"]),
     )
     _tell(
         session,
@@ -525,6 +530,11 @@ def mark_paid(session: Session, actor: Actor, claim_id: int) -> IncentiveClaim:
     before = audit.snapshot(claim, _CLAIM_FIELDS)
     CLAIM_FLOW.apply(claim, "pay")
     claim.paid_at = utcnow()
+    reservation = funding_service.reservation_of(session, CLAIM_SUBJECT, claim.id)
+    if reservation is not None:  # approved before budgets were tracked on the ledger: none
+        funding_service.pay(
+            session, actor, reservation, note=f"{claim.rule_code} {claim.beneficiary_name} 拨付"
+        )
     audit.record(
         session,
         actor,
@@ -548,37 +558,22 @@ def mark_paid(session: Session, actor: Actor, claim_id: int) -> IncentiveClaim:
 # --- budgets -----------------------------------------------------------------------------
 
 
-def budgets(session: Session, user: User | None, year: int | None = None) -> list[IncentiveBudget]:
+def budgets(session: Session, user: User | None, year: int | None = None) -> list[BudgetLine]:
     authorize(user, Action.INCENTIVE_MANAGE)
-    return repository.budgets(session, year)
+    return funding_service.lines(session, POLICY, year)
 
 
-def set_budget(session: Session, actor: Actor, data: BudgetSet) -> IncentiveBudget:
+def set_budget(session: Session, actor: Actor, data: BudgetSet) -> BudgetLine:
     """Create or change the budget of a policy item for a year; never below what is committed."""
     authorize(actor.user, Action.INCENTIVE_MANAGE)
     _will_write(session)
-    budget = repository.budget_for_update(session, data.item_no, data.year)
-    if budget is None:
-        budget = IncentiveBudget(
-            item_no=data.item_no, year=data.year, total=data.total, committed=engine.ZERO
-        )
-        session.add(budget)
-        before: dict[str, Any] = {}
-    else:
-        if data.total < budget.committed:
-            raise InvalidInput(
-                errors={"total": f"预算不能低于已核定的{engine.yuan(budget.committed)}"}
-            )
-        before = audit.snapshot(budget, ["total"])
-        budget.total = data.total
-    session.flush()
-    audit.record(
+    return funding_service.set_line(
         session,
         actor,
-        "incentive_budget.set",
-        budget,
+        programme=POLICY,
+        item_no=data.item_no,
+        year=data.year,
+        total=data.total,
+        title=f"第{data.item_no}条{data.year}年度奖补预算",
         summary=f"第{data.item_no}条{data.year}年度预算{engine.yuan(data.total)}",
-        before=before or None,
-        after=audit.snapshot(budget, ["total"]),
     )
-    return budget

@@ -24,7 +24,8 @@ from app.models.event import (
     MeetingRequest,
     MeetingSeat,
 )
-from app.models.incentive import IncentiveBudget, IncentiveClaim, IncentiveRule
+from app.models.funding import BudgetLine, FundingReservation, FundingTranche, LedgerEntry
+from app.models.incentive import IncentiveClaim, IncentiveRule
 from app.models.listing import (
     Achievement,
     Challenge,
@@ -66,6 +67,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Base",
+    "BudgetLine",
     "Challenge",
     "ChallengeApplication",
     "ChallengeMilestone",
@@ -91,9 +93,11 @@ __all__ = [
     "EventTable",
     "ExpertProfile",
     "Favourite",
-    "IncentiveBudget",
+    "FundingReservation",
+    "FundingTranche",
     "IncentiveClaim",
     "IncentiveRule",
+    "LedgerEntry",
     "Listing",
     "ListingVersion",
     "LoginSession",

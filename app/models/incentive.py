@@ -52,22 +52,6 @@ class IncentiveRule(IDMixin, TimestampMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class IncentiveBudget(IDMixin, TimestampMixin, Base):
-    """The money set aside for one policy item in one year, and how much is committed."""
-
-    __tablename__ = "incentive_budget"
-    __table_args__ = (UniqueConstraint("item_no", "year"),)
-
-    item_no: Mapped[int]
-    year: Mapped[int]
-    total: Mapped[Decimal] = mapped_column(MoneyColumn())
-    committed: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0.00"))
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.total - self.committed
-
-
 class IncentiveClaim(IDMixin, TimestampMixin, Base):
     """A reward one beneficiary may receive for one registered contract under one rule."""
 

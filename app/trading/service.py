@@ -28,6 +28,7 @@ from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize
 from app.core.workflow import Transition, Workflow
+from app.funding import service as funding_service
 from app.incentives import service as incentive_service
 from app.models import (
     Achievement,
@@ -42,6 +43,9 @@ from app.models import (
 from app.models.enums import ContractStatus, OrgType, Role
 from app.trading import codes, repository
 from app.trading.schemas import ContractCreate, PaymentCreate
+
+#: how a contract's payments appear on the funding ledger
+CONTRACT_SUBJECT = "tech_contract"
 
 REGISTRATION = Workflow[ContractStatus](
     "技术合同",
@@ -442,6 +446,17 @@ def record_payment(
         recorded_by_id=user.id,
     )
     session.add(payment)
+    session.flush()
+    funding_service.record_payment(
+        session,
+        actor,
+        subject_type=CONTRACT_SUBJECT,
+        subject_id=contract.id,
+        amount=data.amount,
+        note=f"合同付款 #{payment.id}"
+        + (f"（{milestone.name}）" if milestone is not None else "")
+        + (f"：{data.note}" if data.note else ""),
+    )
     audit.record(
         session,
         actor,

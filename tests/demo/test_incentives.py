@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.demo.incentives import load_incentives
 from app.demo.seed import seed
-from app.models import IncentiveBudget, IncentiveClaim, TechContract
+from app.models import BudgetLine, IncentiveClaim, TechContract
 from app.models.enums import ClaimStatus, ContractStatus
 
 CENT = Decimal("0.01")
@@ -38,7 +38,7 @@ def test_demo_rewards_load_once_and_follow_the_policy(session: Session) -> None:
     assert by_code["P16-1"].decision_reason and by_code["P16-1"].approved_amount == (
         by_code["P16-1"].computed_amount * Decimal("0.8")
     ).quantize(CENT)
-    for budget in session.scalars(select(IncentiveBudget)):
+    for budget in session.scalars(select(BudgetLine).where(BudgetLine.programme == "policy")):
         approved = session.scalar(
             select(func.coalesce(func.sum(IncentiveClaim.approved_amount), 0)).where(
                 IncentiveClaim.item_no == budget.item_no,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.core.audit import Actor
 from app.incentives import service as incentive_service
 from app.incentives.schemas import BudgetSet, ContractFacts
-from app.models import IncentiveBudget, IncentiveClaim, Organization, TechContract, User
+from app.models import BudgetLine, IncentiveClaim, Organization, TechContract, User
 
 
 def facts_between(
@@ -82,7 +82,7 @@ def register(
 
 def make_budget(
     session: Session, actor: Actor, item_no: int, total: str, year: int = 2026
-) -> IncentiveBudget:
+) -> BudgetLine:
     return incentive_service.set_budget(
         session, actor, BudgetSet(item_no=item_no, year=year, total=Decimal(total))
     )

@@ -22,8 +22,10 @@ from app.incentives import service as incentive_service
 from app.incentives.schemas import BudgetSet, ClaimDecision
 from app.models import (
     AuditEvent,
-    IncentiveBudget,
+    BudgetLine,
+    FundingReservation,
     IncentiveClaim,
+    LedgerEntry,
     Notification,
     Organization,
     OutboxMessage,
@@ -52,7 +54,10 @@ def committed(engine: Engine) -> Iterator[dict[str, list[int]]]:
     with factory() as s, s.begin():
         s.execute(delete(IncentiveClaim).where(IncentiveClaim.year == YEAR))
         s.execute(delete(TechContract).where(TechContract.id.in_(ids["contracts"])))
-        s.execute(delete(IncentiveBudget).where(IncentiveBudget.year == YEAR))
+        lines = select(BudgetLine.id).where(BudgetLine.year == YEAR)
+        s.execute(delete(LedgerEntry).where(LedgerEntry.budget_line_id.in_(lines)))
+        s.execute(delete(FundingReservation).where(FundingReservation.budget_line_id.in_(lines)))
+        s.execute(delete(BudgetLine).where(BudgetLine.year == YEAR))
         s.execute(delete(Notification).where(Notification.user_id.in_(ids["users"])))
         s.execute(delete(AuditEvent).where(AuditEvent.id > marks["audit"]))
         s.execute(delete(OutboxMessage).where(OutboxMessage.id > marks["outbox"]))
@@ -118,9 +123,7 @@ def test_concurrent_approvals_cannot_overspend(
     assert all("预算余额不足" in o for o in outcomes if o != "approved")
     with factory() as s:
         budget = s.scalars(
-            select(IncentiveBudget).where(
-                IncentiveBudget.item_no == 15, IncentiveBudget.year == YEAR
-            )
+            select(BudgetLine).where(BudgetLine.item_no == 15, BudgetLine.year == YEAR)
         ).one()
         approved = s.scalar(
             select(func.sum(IncentiveClaim.approved_amount)).where(

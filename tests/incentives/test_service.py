@@ -137,7 +137,7 @@ class TestApprove:
         ).all()
         assert any("已核定" in t and "30,000.00元" in t for t in titles)
         actions = session.scalars(select(AuditEvent.action)).all()
-        assert "incentive_claim.approve" in actions and "incentive_budget.commit" in actions
+        assert "incentive_claim.approve" in actions and "budget_line.reserve" in actions
 
     def test_no_budget_no_approval(
         self, session: Session, admin: Actor, university: Organization, enterprise: Organization

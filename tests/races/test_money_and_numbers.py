@@ -20,7 +20,7 @@ from app.incentives import service as incentive_service
 from app.models import (
     AuditEvent,
     ContractPayment,
-    IncentiveBudget,
+    BudgetLine,
     IncentiveClaim,
     Notification,
     OutboxMessage,
@@ -111,16 +111,14 @@ def test_a_claim_approved_by_twenty_reviewers_at_once_is_approved_once(
         claim = s.get(IncentiveClaim, raced)
         assert claim is not None and claim.status == ClaimStatus.APPROVED
         budget = s.scalars(
-            select(IncentiveBudget).where(
-                IncentiveBudget.item_no == 15, IncentiveBudget.year == 2031
-            )
+            select(BudgetLine).where(BudgetLine.item_no == 15, BudgetLine.year == 2031)
         ).one()
         assert budget.committed == Decimal("6000.00")  # two claims of 3,000, once each
         commits = s.scalar(
             select(func.count()).where(
-                AuditEvent.object_type == "incentive_budget",
+                AuditEvent.object_type == "budget_line",
                 AuditEvent.object_id == str(budget.id),
-                AuditEvent.action == "incentive_budget.commit",
+                AuditEvent.action == "budget_line.reserve",
             )
         )
         assert commits == 2
