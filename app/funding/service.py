@@ -202,7 +202,7 @@ def reserve(
     before = audit.snapshot(line, ["committed"])
     line.committed = line.committed + amount
     reservation = FundingReservation(
-        budget_line_id=line.id,
+        budget_line=line,
         subject_type=subject_type,
         subject_id=subject_id,
         amount=amount,

@@ -17,6 +17,7 @@ from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
+from app.funding import service as funding_service
 from app.incentives import engine, repository
 from app.incentives.schemas import (
     BudgetSet,
@@ -26,7 +27,6 @@ from app.incentives.schemas import (
     QuoteItem,
     RuleRevision,
 )
-from app.funding import service as funding_service
 from app.models import BudgetLine, IncentiveClaim, IncentiveRule, Organization, User
 from app.models.enums import CapScope, ClaimStatus, IncentiveBase, OrgType
 

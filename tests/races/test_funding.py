@@ -113,7 +113,9 @@ def test_a_reward_paid_by_ten_clicks_at_once_is_paid_once(race_server: RaceServe
     with race_server.factory() as s:
         kinds = s.scalars(
             select(LedgerEntry.kind)
-            .where(LedgerEntry.subject_type == "incentive_claim", LedgerEntry.subject_id == claim.id)
+            .where(
+                LedgerEntry.subject_type == "incentive_claim", LedgerEntry.subject_id == claim.id
+            )
             .order_by(LedgerEntry.id)
         ).all()
         assert kinds == [LedgerKind.RESERVE, LedgerKind.RELEASE, LedgerKind.PAY]

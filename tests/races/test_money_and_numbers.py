@@ -19,8 +19,8 @@ from app.core.db import session_scope
 from app.incentives import service as incentive_service
 from app.models import (
     AuditEvent,
-    ContractPayment,
     BudgetLine,
+    ContractPayment,
     IncentiveClaim,
     Notification,
     OutboxMessage,
