@@ -8,12 +8,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from app.challenges import ranking, repository
+from app.challenges import repository
 from app.challenges.flows import (
     DECIDED,
     DEFAULT_TECH_FIELD,
     FUNDING_PROGRAMME,
     FUNDING_SUBJECT,
+    REVIEW,
     A,
     P,
     application_flow,
@@ -46,9 +47,10 @@ from app.models import (
 )
 from app.models.enums import (
     ContractType,
-    PanelMemberStatus,
     PartyRole,
 )
+from app.reviews import ranking
+from app.reviews import service as review_service
 from app.trading import service as trading_service
 from app.trading.codes import tech_field_for
 from app.trading.schemas import ContractCreate, MilestoneIn, PartyIn
@@ -206,8 +208,12 @@ def feedback(
         )
     ):
         return None
-    eligible = {m.expert_id for m in panel.members if m.status == PanelMemberStatus.ELIGIBLE}
-    rows = [r for r in repository.scores(session, [application.id]) if r.expert_id in eligible]
+    eligible = {m.expert_id for m in review_service.eligible(panel.members)}
+    rows = [
+        r
+        for r in review_service.scores(session, REVIEW.subject_type, [application.id])
+        if r.expert_id in eligible
+    ]
     criteria = [(c["name"], int(c["weight"])) for c in challenge.criteria]
     items = []
     for i, (name, weight) in enumerate(criteria):

@@ -19,7 +19,7 @@ from app.models import (
     Challenge,
     ChallengeApplication,
     ChallengePanel,
-    ChallengePanelMember,
+    ReviewMember,
     User,
 )
 from app.models.enums import (
@@ -28,8 +28,14 @@ from app.models.enums import (
     MilestoneStatus,
     PanelStatus,
 )
+from app.reviews import service as review_service
+from app.reviews.service import ReviewKind
 
 ATTACHMENT_OWNER = "challenge_application"
+#: a challenge's panel is a review of subject type "challenge"; experts see who applied
+REVIEW = review_service.register(
+    ReviewKind(subject_type=repository.SUBJECT, label="榜单", blind=False)
+)
 
 A = ApplicationStatus
 application_flow: Workflow[ApplicationStatus] = Workflow(
@@ -115,10 +121,8 @@ def panel_of(session: Session, challenge: Challenge) -> ChallengePanel | None:
     return repository.panel(session, challenge.id)
 
 
-def member_for(panel: ChallengePanel | None, user: User | None) -> ChallengePanelMember | None:
-    if panel is None or user is None:
-        return None
-    return next((m for m in panel.members if m.expert_id == user.id), None)
+def member_for(panel: ChallengePanel | None, user: User | None) -> ReviewMember | None:
+    return review_service.seat(panel.members, user) if panel is not None else None
 
 
 def may_apply(user: User | None, challenge: Challenge) -> bool:

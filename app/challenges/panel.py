@@ -10,10 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from app.challenges import ranking, repository
-from app.challenges.conflicts import Conflicts, find_conflicts
+from app.challenges import repository
 from app.challenges.flows import (
+    REVIEW,
     SCORED,
     A,
     P,
@@ -24,36 +25,51 @@ from app.challenges.flows import (
     panel_of,
     signed_in,
 )
-from app.challenges.schemas import (
-    ScoreIn,
-)
+from app.challenges.schemas import ScoreIn
 from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import today
 from app.core.db import lock_row, utcnow
-from app.core.errors import Conflict, InvalidInput
+from app.core.errors import Conflict
 from app.core.notifications import notify
 from app.core.permissions import Action, authorize
 from app.models import (
     Challenge,
     ChallengeApplication,
     ChallengePanel,
-    ChallengePanelMember,
-    ChallengeScore,
+    ReviewMember,
+    ReviewScore,
     User,
 )
-from app.models.enums import (
-    PanelMemberStatus,
-)
+from app.models.enums import PanelMemberStatus
+from app.reviews import ranking
+from app.reviews import service as review_service
+from app.reviews.conflicts import Conflicts, Party, find_conflicts
+from app.reviews.criteria import Mark, criteria_from
+
+SUBJECT = REVIEW.subject_type
 
 
 def eligible_experts(session: Session) -> list[User]:
-    return repository.experts(session)
+    return review_service.experts(session)
+
+
+def parties(challenge: Challenge, applicants: list[ChallengeApplication]) -> list[Party]:
+    """Who has a stake in a challenge: its publisher, and each applicant with its partners."""
+    return [
+        Party(challenge.org_id, "发榜单位"),
+        *(Party(a.org_id, "揭榜单位", a.org.name, partners=True) for a in applicants),
+    ]
 
 
 def _conflicts(session: Session, challenge: Challenge, experts: list[User]) -> Conflicts:
     applicants = repository.applications(session, challenge.id, SCORED)
-    return find_conflicts(session, challenge, applicants, experts)
+    return find_conflicts(session, parties(challenge, applicants), experts)
+
+
+def _set_members(panel: ChallengePanel, rows: list[ReviewMember]) -> None:
+    # The panel's view of its members is read-only (the rows are the review's): refresh it.
+    set_committed_value(panel, "members", rows)
 
 
 def form_panel(
@@ -66,34 +82,18 @@ def form_panel(
         lock_row(panel)
     if panel is not None and panel.status != P.FORMING:
         raise Conflict(f"评审已进入“{panel.status.label}”阶段，专家组不能再调整")
-    wanted = list(dict.fromkeys(expert_ids))
-    experts = {u.id: u for u in repository.experts(session, wanted)}
-    unknown = [str(i) for i in wanted if i not in experts]
-    if unknown:
-        raise InvalidInput(
-            errors={"expert_ids": f"以下用户不是在册专家或已停用：{'、'.join(unknown)}"}
-        )
+    experts = review_service.known_experts(session, expert_ids, "expert_ids")
     if panel is None:
         panel = ChallengePanel(
             challenge_id=challenge.id, status=P.FORMING, formed_by_id=signed_in(actor).id
         )
-        panel.members = []
         session.add(panel)
+        session.flush()
+        _set_members(panel, [])
     before = [m.expert_id for m in panel.members]
-    panel.members.clear()
-    session.flush()
     found = _conflicts(session, challenge, list(experts.values()))
-    for expert_id in wanted:
-        reasons = found.get(expert_id, [])
-        panel.members.append(
-            ChallengePanelMember(
-                expert_id=expert_id,
-                expert=experts[expert_id],
-                status=PanelMemberStatus.EXCLUDED if reasons else PanelMemberStatus.ELIGIBLE,
-                conflicts=reasons,
-            )
-        )
-    session.flush()
+    rows = review_service.set_members(session, SUBJECT, challenge.id, list(experts.values()), found)
+    _set_members(panel, rows)
     excluded = [m for m in panel.members if m.status == PanelMemberStatus.EXCLUDED]
     audit.record(
         session,
@@ -115,14 +115,7 @@ def form_panel(
 def _refresh_conflicts(session: Session, challenge: Challenge, panel: ChallengePanel) -> list[str]:
     """Recheck every member against the applications as they stand; returns what changed."""
     found = _conflicts(session, challenge, [m.expert for m in panel.members])
-    changes = []
-    for member in panel.members:
-        reasons = found.get(member.expert_id, [])
-        status = PanelMemberStatus.EXCLUDED if reasons else PanelMemberStatus.ELIGIBLE
-        if status != member.status:
-            changes.append(f"{member.expert.name}：{member.status.label} → {status.label}")
-        member.status, member.conflicts = status, reasons
-    return changes
+    return review_service.recheck(panel.members, found)
 
 
 def open_scoring(session: Session, actor: Actor, challenge: Challenge) -> ChallengePanel:
@@ -138,7 +131,7 @@ def open_scoring(session: Session, actor: Actor, challenge: Challenge) -> Challe
     if not repository.applications(session, challenge.id, [A.SUBMITTED]):
         raise Conflict("该榜单没有已提交的揭榜申请，无法开始评审")
     changes = _refresh_conflicts(session, challenge, panel)
-    eligible = [m for m in panel.members if m.status == PanelMemberStatus.ELIGIBLE]
+    eligible = review_service.eligible(panel.members)
     needed = min_panel()
     if len(eligible) < needed:
         raise Conflict(f"回避后参评专家只有 {len(eligible)} 人，至少需要 {needed} 人，请增加专家")
@@ -168,7 +161,7 @@ def open_scoring(session: Session, actor: Actor, challenge: Challenge) -> Challe
 
 def scoring_sheet(
     session: Session, actor: Actor, challenge: Challenge
-) -> tuple[ChallengePanel, list[ChallengeApplication], dict[int, ChallengeScore]]:
+) -> tuple[ChallengePanel, list[ChallengeApplication], dict[int, ReviewScore]]:
     """What an expert scores: the applications and their own scores so far (no one else's)."""
     user = signed_in(actor)
     panel = panel_of(session, challenge)
@@ -178,8 +171,8 @@ def scoring_sheet(
         raise Conflict("评审尚未开始，开始评分后会通知您")
     apps = repository.applications(session, challenge.id, SCORED)
     own = {
-        s.application_id: s
-        for s in repository.scores(session, [a.id for a in apps])
+        s.entry_id: s
+        for s in review_service.scores(session, SUBJECT, [a.id for a in apps])
         if s.expert_id == user.id
     }
     return panel, apps, own
@@ -191,7 +184,7 @@ def score(
     challenge: Challenge,
     application: ChallengeApplication,
     data: ScoreIn,
-) -> ChallengeScore:
+) -> ReviewScore:
     """An expert's scores for one application; they can be revised until the panel closes."""
     user = signed_in(actor)
     panel = panel_of(session, challenge)
@@ -202,30 +195,17 @@ def score(
         raise Conflict(f"本榜评审当前为“{panel.status.label}”，不能评分")
     if application.status != A.SUBMITTED:
         raise Conflict("只能为已提交的申请评分")
-    criteria = challenge.criteria
-    if len(data.items) != len(criteria):
-        names = "、".join(c["name"] for c in criteria)
-        raise InvalidInput(errors={"items": f"应为 {len(criteria)} 项评分，依次对应：{names}"})
-    items = [
-        {
-            "name": c["name"],
-            "weight": int(c["weight"]),
-            "score": item.score,
-            "comment": item.comment.strip(),
-        }
-        for c, item in zip(criteria, data.items, strict=True)
-    ]
-    total = ranking.weighted_total([i["score"] for i in items], [i["weight"] for i in items])
-    row = repository.score(session, application.id, user.id)
-    before = {"total": str(row.total)} if row else None
-    if row is None:
-        row = ChallengeScore(
-            application_id=application.id, expert_id=user.id, items=items, total=total
-        )
-        session.add(row)
-    else:
-        row.items, row.total = items, total
-    session.flush()
+    row, before = review_service.save_score(
+        session,
+        SUBJECT,
+        challenge.id,
+        application.id,
+        user.id,
+        criteria_from(challenge.criteria),
+        [Mark(item.score, item.comment) for item in data.items],
+    )
+    total = row.total
+    items = row.items
     audit.record(
         session,
         actor,
@@ -238,19 +218,20 @@ def score(
     return row
 
 
-def all_scores(session: Session, actor: Actor, challenge: Challenge) -> list[ChallengeScore]:
+def all_scores(session: Session, actor: Actor, challenge: Challenge) -> list[ReviewScore]:
     """Every score: staff at any time; panel experts once the panel has closed."""
     user = signed_in(actor)
     panel = panel_of(session, challenge)
-    if not may_manage(user, challenge):
+    staff = may_manage(user, challenge)
+    if not staff:
         authorize(user, Action.CHALLENGE_SCORE, member_for(panel, user))
     apps = repository.applications(session, challenge.id, SCORED)
-    rows = repository.scores(session, [a.id for a in apps])
-    if may_manage(user, challenge) or (
-        panel is not None and panel.status not in (P.FORMING, P.SCORING)
-    ):
-        return rows
-    return [r for r in rows if r.expert_id == user.id]
+    return review_service.visible_scores(
+        review_service.scores(session, SUBJECT, [a.id for a in apps]),
+        user.id,
+        closed=panel is not None and panel.status not in (P.FORMING, P.SCORING),
+        staff=staff,
+    )
 
 
 @dataclass(frozen=True)
@@ -264,23 +245,12 @@ def progress(session: Session, challenge: Challenge, panel: ChallengePanel) -> l
     """How far each eligible expert has got (counts only, for the staff)."""
     apps = repository.applications(session, challenge.id, [A.SUBMITTED, A.AWARDED, A.NOT_AWARDED])
     done: dict[int, int] = defaultdict(int)
-    for row in repository.scores(session, [a.id for a in apps]):
+    for row in review_service.scores(session, SUBJECT, [a.id for a in apps]):
         done[row.expert_id] += 1
     return [
         Progress(m.expert, done[m.expert_id], len(apps))
-        for m in panel.members
-        if m.status == PanelMemberStatus.ELIGIBLE
+        for m in review_service.eligible(panel.members)
     ]
-
-
-def _entries(
-    session: Session, challenge: Challenge, apps: list[ChallengeApplication], eligible: set[int]
-) -> list[ranking.Entry]:
-    by_app: dict[int, list[list[int]]] = defaultdict(list)
-    for row in repository.scores(session, [a.id for a in apps]):
-        if row.expert_id in eligible:
-            by_app[row.application_id].append([int(i["score"]) for i in row.items])
-    return [ranking.Entry(key=a.id, name=a.org.name, expert_scores=by_app[a.id]) for a in apps]
 
 
 def close_scoring(session: Session, actor: Actor, challenge: Challenge) -> ChallengePanel:
@@ -290,24 +260,17 @@ def close_scoring(session: Session, actor: Actor, challenge: Challenge) -> Chall
     if panel is None:
         raise Conflict("请先组建评审专家组")
     apps = repository.applications(session, challenge.id, [A.SUBMITTED])
-    eligible = {
-        m.expert_id: m.expert for m in panel.members if m.status == PanelMemberStatus.ELIGIBLE
-    }
-    scored = {
-        (r.application_id, r.expert_id) for r in repository.scores(session, [a.id for a in apps])
-    }
-    missing = []
-    for expert_id, expert in eligible.items():
-        todo = [a.org.name for a in apps if (a.id, expert_id) not in scored]
-        if todo:
-            missing.append(f"{expert.name}尚未评：{'、'.join(todo)}")
+    eligible = {m.expert_id for m in review_service.eligible(panel.members)}
+    rows = review_service.scores(session, SUBJECT, [a.id for a in apps])
+    named = [(a.id, a.org.name) for a in apps]
+    missing = review_service.missing(panel.members, named, rows)
     if missing and panel.status == P.SCORING:
         raise Conflict("还有专家未完成评分，不能结束评审：" + "；".join(missing))
     before, after = panel_flow.apply(panel, "close")
     panel.closed_at = utcnow()
     criteria = [(c["name"], int(c["weight"])) for c in challenge.criteria]
     by_id = {a.id: a for a in apps}
-    ranked = ranking.rank(_entries(session, challenge, apps, set(eligible)), criteria)
+    ranked = ranking.rank(review_service.entries(rows, eligible, named), criteria)
     for entry in ranked:
         application = by_id[entry.key]
         application.mean_score = ranking.shown(entry.mean)

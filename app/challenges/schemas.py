@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import AliasChoices, BeforeValidator, Field, field_validator
 
 from app.core.money import Money
 from app.core.schemas import Schema
@@ -156,7 +156,8 @@ class ScoreIn(Schema):
 
 
 class ScoreOut(Schema):
-    application_id: int
+    # The review's scored entry is the application.
+    application_id: int = Field(validation_alias=AliasChoices("application_id", "entry_id"))
     expert_id: int
     items: list[dict[str, Any]]
     total: Decimal

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from app.challenges import ranking, repository
+from app.challenges import repository
 from app.challenges.applications import application_attachments
 from app.challenges.award import feedback
-from app.challenges.flows import P, may_manage, panel_of
+from app.challenges.flows import REVIEW, P, may_manage, panel_of
 from app.challenges.panel import ranked_applications
 from app.challenges.schemas import (
     ApplicationOut,
@@ -27,12 +27,12 @@ from app.models import (
     ChallengeApplication,
     ChallengeMilestone,
     ChallengePanel,
-    ChallengeScore,
+    ReviewScore,
     User,
 )
-from app.models.enums import (
-    PanelMemberStatus,
-)
+from app.reviews import service as review_service
+
+SUBJECT = REVIEW.subject_type
 
 
 def view(
@@ -111,22 +111,15 @@ def ranking_rows(session: Session, actor: Actor, challenge: Challenge) -> list[R
         authorize(actor.user, Action.CHALLENGE_MANAGE, challenge)
         raise Conflict("评审结束后才有排名")
     apps = ranked_applications(session, actor, challenge)
-    eligible = {m.expert_id for m in panel.members if m.status == PanelMemberStatus.ELIGIBLE}
-    by_app: dict[int, list[ChallengeScore]] = defaultdict(list)
-    for row in repository.scores(session, [a.id for a in apps]):
+    eligible = {m.expert_id for m in review_service.eligible(panel.members)}
+    by_app: dict[int, list[ReviewScore]] = defaultdict(list)
+    for row in review_service.scores(session, SUBJECT, [a.id for a in apps]):
         if row.expert_id in eligible:
-            by_app[row.application_id].append(row)
+            by_app[row.entry_id].append(row)
     rows = []
     for a in apps:
         scored = by_app[a.id]
-        means = [
-            ranking.shown(
-                ranking.Fraction(sum(int(s.items[i]["score"]) for s in scored), len(scored))
-            )
-            if scored
-            else Decimal(0)
-            for i in range(len(challenge.criteria))
-        ]
+        means = review_service.criterion_means(scored, len(challenge.criteria))
         rows.append(
             RankingRow(
                 application_id=a.id,

@@ -8,8 +8,6 @@ from app.models.challenge_solving import (
     ChallengeApplication,
     ChallengeMilestone,
     ChallengePanel,
-    ChallengePanelMember,
-    ChallengeScore,
 )
 from app.models.content_generation import ContentGeneration
 from app.models.event import (
@@ -47,6 +45,7 @@ from app.models.matching import (
 from app.models.notification import Notification
 from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage, PeriodicJobState
+from app.models.review import ReviewMember, ReviewScore
 from app.models.search_term import SearchTerm
 from app.models.taxonomy import TaxonomyTerm
 from app.models.trading import (
@@ -72,8 +71,6 @@ __all__ = [
     "ChallengeApplication",
     "ChallengeMilestone",
     "ChallengePanel",
-    "ChallengePanelMember",
-    "ChallengeScore",
     "ConfidentialAccess",
     "ContactView",
     "ContentGeneration",
@@ -115,6 +112,8 @@ __all__ = [
     "PasswordResetToken",
     "PeriodicJobState",
     "RegistrationCounter",
+    "ReviewMember",
+    "ReviewScore",
     "SearchTerm",
     "Subscription",
     "SubscriptionHit",

@@ -3,14 +3,15 @@
 A challenge (``Challenge`` listing) collects applications from solver organisations; one
 ``ChallengePanel`` per challenge holds the review: its experts (conflicted ones kept with the
 reasons they were excluded), their scores, the ranking, the award decision and, once awarded,
-the contract's milestones whose acceptance releases the reward tranche by tranche.
+the contract's milestones whose acceptance releases the reward tranche by tranche. The
+panel's experts and their scores are the generic review's (``app.models.review``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,12 +22,12 @@ from app.models._types import enum_type
 from app.models.enums import (
     ApplicationStatus,
     MilestoneStatus,
-    PanelMemberStatus,
     PanelStatus,
 )
 
 if TYPE_CHECKING:
     from app.models.organization import Organization
+    from app.models.review import ReviewMember
     from app.models.user import User
 
 
@@ -89,44 +90,14 @@ class ChallengePanel(IDMixin, TimestampMixin, Base):
     # Share of the reward paid at each milestone, in percent: [30, 30, 40].
     tranche_percents: Mapped[list[int]] = mapped_column(JSON, default=list)
 
-    members: Mapped[list[ChallengePanelMember]] = relationship(
-        back_populates="panel",
+    # The experts of the challenge's review (app.reviews: subject "challenge", its id).
+    members: Mapped[list[ReviewMember]] = relationship(
+        primaryjoin="and_(foreign(ReviewMember.subject_id) == ChallengePanel.challenge_id, "
+        "ReviewMember.subject_type == 'challenge')",
+        viewonly=True,
         lazy="raise",
-        cascade="all, delete-orphan",
-        order_by="ChallengePanelMember.id",
+        order_by="ReviewMember.id",
     )
-
-
-class ChallengePanelMember(IDMixin, Base):
-    """An expert proposed for a panel: eligible, or excluded with the conflicts found."""
-
-    __tablename__ = "challenge_panel_member"
-    __table_args__ = (UniqueConstraint("panel_id", "expert_id"),)
-
-    panel_id: Mapped[int] = mapped_column(ForeignKey("challenge_panel.id", ondelete="CASCADE"))
-    expert_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    status: Mapped[PanelMemberStatus] = mapped_column(enum_type(PanelMemberStatus))
-    # Chinese sentences, one per conflict of interest found.
-    conflicts: Mapped[list[str]] = mapped_column(JSON, default=list)
-
-    panel: Mapped[ChallengePanel] = relationship(back_populates="members", lazy="raise")
-    expert: Mapped[User] = relationship(lazy="raise")
-
-
-class ChallengeScore(IDMixin, TimestampMixin, Base):
-    """One expert's scores for one application, criterion by criterion."""
-
-    __tablename__ = "challenge_score"
-    __table_args__ = (UniqueConstraint("application_id", "expert_id"),)
-
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("challenge_application.id", ondelete="CASCADE"), index=True
-    )
-    expert_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    # [{"name": "技术先进性", "weight": 60, "score": 85, "comment": "..."}, ...]
-    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    # Σ score × weight / 100: exact with whole scores and whole weights.
-    total: Mapped[Decimal] = mapped_column(Numeric(6, 2))
 
 
 class ChallengeMilestone(IDMixin, TimestampMixin, Base):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.challenges.ranking import Entry, rank, weighted_total
 from app.challenges.service import split_reward
+from app.reviews.ranking import Entry, rank, weighted_total
 
 CRITERIA = [("技术先进性", 60), ("产业化能力", 40)]
 

@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 from app.core.errors import NotAuthenticated, PermissionDenied
 from app.core.permissions import Action, authorize, can
 from app.models import (
-    ChallengePanelMember,
     Deal,
     Event,
     EventOrganiser,
     EventParticipant,
     Listing,
     Organization,
+    ReviewMember,
     TechContract,
     User,
 )
@@ -204,7 +204,7 @@ def own_object(
     if action == Action.INCENTIVE_VIEW_CLAIM:
         return SimpleNamespace(beneficiary_org_id=target.id, beneficiary_user_id=None)
     if action == Action.CHALLENGE_SCORE:
-        return ChallengePanelMember(expert_id=expert.id, status=PanelMemberStatus.ELIGIBLE)
+        return ReviewMember(expert_id=expert.id, status=PanelMemberStatus.ELIGIBLE)
     third = make_org(session, region_code="220104")
     return SimpleNamespace(broker_id=broker.id, demand_org_id=target.id, supply_org_id=third.id)
     covered = [set(ALLOWED), *(set(m) for m in OBJECT_MATRICES)]
@@ -287,7 +287,7 @@ def _id(user: User | None) -> int:
 
 def test_excluded_expert_cannot_score(session: Session) -> None:
     expert = make_user(session, role=Role.EXPERT)
-    seat = ChallengePanelMember(expert_id=expert.id, status=PanelMemberStatus.EXCLUDED)
+    seat = ReviewMember(expert_id=expert.id, status=PanelMemberStatus.EXCLUDED)
     assert not can(expert, Action.CHALLENGE_SCORE, seat)
     assert not can(expert, Action.CHALLENGE_SCORE, None)
 

@@ -1,29 +1,41 @@
-"""Conflicts of interest (利益冲突回避) between experts and a challenge's parties.
+"""Conflicts of interest (利益冲突回避) between experts and the parties of a review.
 
-An expert is excluded from a challenge's panel, with each reason written out, when their
-organisation is
-  * the organisation that posted the challenge (发榜单位);
-  * an applicant's organisation (揭榜单位);
-  * a recent partner of an applicant: a party to a technical contract with the applicant
-    signed in the last ``PARTNER_YEARS`` years.
+The domain names the parties of its subject, each with the role people read (发榜单位,
+揭榜单位, 申报单位 …). An expert is excluded, with each reason written out, when their
+organisation
+  * is one of the parties;
+  * is a recent partner of a party marked ``partners``: a party to a technical contract with
+    it signed in the last ``PARTNER_YEARS`` years.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.challenges import repository
 from app.core import clock
-from app.models import Challenge, ChallengeApplication, Organization, User
+from app.models import Organization, User
 from app.models.enums import MembershipStatus
+from app.reviews import repository
 
 PARTNER_YEARS = 3
 
 #: expert id → the reasons they must stay out (empty: no conflict).
 Conflicts = dict[int, list[str]]
+
+
+@dataclass(frozen=True)
+class Party:
+    """An organisation with a stake in the subject, as the reasons name it."""
+
+    org_id: int
+    role: str
+    name: str = ""
+    #: check this party's recent contract partners too (applicants, not the publisher)
+    partners: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,33 +79,28 @@ def _expert_org(expert: User) -> Organization | None:
     return expert.org
 
 
-def find_conflicts(
-    session: Session,
-    challenge: Challenge,
-    applicants: list[ChallengeApplication],
-    experts: list[User],
-) -> Conflicts:
-    """Every expert's conflicts with this challenge's publisher and applicants."""
+def find_conflicts(session: Session, parties: Sequence[Party], experts: list[User]) -> Conflicts:
+    """Every expert's conflicts with the parties, in the parties' order, each reason once."""
     partnerships = recent_partnerships(
-        session, sorted({a.org_id for a in applicants}), partner_since()
+        session, sorted({p.org_id for p in parties if p.partners}), partner_since()
     )
-    by_applicant: dict[int, list[Partnership]] = {}
+    by_party: dict[int, list[Partnership]] = {}
     for p in partnerships:
-        by_applicant.setdefault(p.org_id, []).append(p)
+        by_party.setdefault(p.org_id, []).append(p)
     found: Conflicts = {}
     for expert in experts:
         reasons: list[str] = []
         org = _expert_org(expert)
         if org is not None:
-            if org.id == challenge.org_id:
-                reasons.append(f"所在机构“{org.name}”是发榜单位")
-            for application in applicants:
-                if application.org_id == org.id:
-                    reasons.append(f"所在机构“{org.name}”是揭榜单位")
-                for p in by_applicant.get(application.org_id, []):
+            for party in parties:
+                if party.org_id == org.id:
+                    reasons.append(f"所在机构“{org.name}”是{party.role}")
+                if not party.partners:
+                    continue
+                for p in by_party.get(party.org_id, []):
                     if p.partner_id == org.id:
                         reasons.append(
-                            f"所在机构“{org.name}”与揭榜单位“{application.org.name}”近 "
+                            f"所在机构“{org.name}”与{party.role}“{party.name}”近 "
                             f"{PARTNER_YEARS} 年内签订过技术合同（{p.contract}，"
                             f"{p.signed_on:%Y年%m月%d日}签订）"
                         )

@@ -1,4 +1,4 @@
-"""Ranking applications by their experts' scores, with every tie explained.
+"""Ranking the entries of a review (applications) by their experts' scores, ties explained.
 
 Pure arithmetic, no database: the weighted total of one expert is Σ score × weight / 100; an
 application's score is the mean of its experts' totals, compared exactly (fractions) and shown
