@@ -111,6 +111,20 @@ def database(var_dir: Path, purpose: str) -> Iterator[str]:
 
 
 @contextmanager
+def unmigrated_database(var_dir: Path, purpose: str) -> Iterator[str]:
+    """An empty database with no tables, for tests that run the migrations step by step."""
+    base = os.environ.get("KC_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{var_dir / f'{purpose}.db'}"
+        return
+    database_url, drop = _fresh_postgres(base, purpose)
+    try:
+        yield database_url
+    finally:
+        drop()
+
+
+@contextmanager
 def serving(
     var_dir: Path, database_url: str, *, workers: int = 1, **settings: str
 ) -> Iterator[Server]:
