@@ -8,6 +8,7 @@ from app.challenges.endpoints import mine_router as challenge_mine
 from app.challenges.endpoints import router as challenges
 from app.core.ratelimit import limit_api
 from app.events.endpoints import router as events
+from app.funding.endpoints import router as funding
 from app.incentives.endpoints import router as incentives
 from app.listings.endpoints import router as listings
 from app.matching.endpoints import router as matching
@@ -35,6 +36,7 @@ for domain_router in (
     audit,
     trading,
     incentives,
+    funding,
     events,
 ):
     router.include_router(domain_router)

@@ -47,6 +47,7 @@ class Action(StrEnum):
     CONTRACT_EXPORT = "contract.export"
     INCENTIVE_MANAGE = "incentive.manage"
     INCENTIVE_VIEW_CLAIM = "incentive.view_claim"
+    FUNDING_VIEW = "funding.view"
     EVENT_CREATE = "event.create"
     EVENT_MANAGE = "event.manage"
     EVENT_REGISTER_OTHERS = "event.register_others"
@@ -183,6 +184,8 @@ _RULES: dict[Action, Rule] = {
     Action.CONTRACT_EXPORT: lambda user, _obj: user.is_staff,
     # Rewards are paid from the city's budget: the bureau (platform administrators) decides.
     Action.INCENTIVE_MANAGE: lambda user, _obj: user.is_platform_admin,
+    # The ledger of every programme's money: the bureau.
+    Action.FUNDING_VIEW: lambda user, _obj: user.is_platform_admin,
     Action.INCENTIVE_VIEW_CLAIM: lambda user, claim: (
         user.is_staff
         or (claim.beneficiary_org_id is not None and user.active_org_id == claim.beneficiary_org_id)
@@ -282,6 +285,7 @@ _DENIED = {
     Action.CONTRACT_EXPORT: "仅管理员可以导出技术合同统计",
     Action.INCENTIVE_MANAGE: "仅平台管理员可以审核奖补、维护预算和规则",
     Action.INCENTIVE_VIEW_CLAIM: "仅受益单位、受益人和管理员可以查看该奖补",
+    Action.FUNDING_VIEW: "仅平台管理员可以查看预算和资金流水",
     Action.EVENT_CREATE: "仅平台或区县管理员可以创建活动",
     Action.EVENT_MANAGE: "仅活动的组织者或管理员可以管理该活动",
     Action.EVENT_REGISTER_OTHERS: "仅本机构管理员可以为本机构人员报名",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import BudgetLine, FundingReservation, LedgerEntry
@@ -54,3 +54,25 @@ def entries(session: Session, subject_type: str, subject_id: int) -> list[Ledger
         .order_by(LedgerEntry.id)
     )
     return list(session.scalars(stmt))
+
+
+def lines_stmt(programme: str | None, year: int | None) -> Select[BudgetLine]:
+    stmt = select(BudgetLine)
+    if programme:
+        stmt = stmt.where(BudgetLine.programme == programme)
+    if year is not None:
+        stmt = stmt.where(BudgetLine.year == year)
+    return stmt.order_by(BudgetLine.year.desc(), BudgetLine.programme, BudgetLine.item_no)
+
+
+def entries_stmt(
+    budget_line_id: int | None, subject_type: str | None, subject_id: int | None
+) -> Select[LedgerEntry]:
+    stmt = select(LedgerEntry)
+    if budget_line_id is not None:
+        stmt = stmt.where(LedgerEntry.budget_line_id == budget_line_id)
+    if subject_type:
+        stmt = stmt.where(LedgerEntry.subject_type == subject_type)
+    if subject_id is not None:
+        stmt = stmt.where(LedgerEntry.subject_id == subject_id)
+    return stmt.order_by(LedgerEntry.id.desc())

@@ -20,6 +20,8 @@ from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput
 from app.core.money import CENT, exact_yuan
+from app.core.pagination import Paged, Pagination, paginate
+from app.core.permissions import Action, authorize
 from app.core.workflow import Transition, Workflow
 from app.funding import repository
 from app.models import BudgetLine, FundingReservation, FundingTranche, LedgerEntry
@@ -34,6 +36,8 @@ __all__ = [
     "line",
     "line_for_update",
     "lines",
+    "page_of_entries",
+    "page_of_lines",
     "pay",
     "record_payment",
     "release",
@@ -391,3 +395,34 @@ def record_payment(
 def entries_of(session: Session, subject_type: str, subject_id: int) -> list[LedgerEntry]:
     """The subject's ledger, oldest first."""
     return repository.entries(session, subject_type, subject_id)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def page_of_lines(
+    session: Session,
+    actor: Actor,
+    pagination: Pagination,
+    *,
+    programme: str | None = None,
+    year: int | None = None,
+) -> Paged:
+    """Budget lines, newest year first (platform administrators)."""
+    authorize(actor.user, Action.FUNDING_VIEW)
+    return paginate(session, repository.lines_stmt(programme, year), pagination)
+
+
+def page_of_entries(
+    session: Session,
+    actor: Actor,
+    pagination: Pagination,
+    *,
+    budget_line_id: int | None = None,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+) -> Paged:
+    """The ledger, newest entry first, filtered by line or subject (platform administrators)."""
+    authorize(actor.user, Action.FUNDING_VIEW)
+    stmt = repository.entries_stmt(budget_line_id, subject_type, subject_id)
+    return paginate(session, stmt, pagination)

@@ -168,6 +168,9 @@ API_ROUTES: list[Route] = [
         PARTICIPANT_ALLOWED[Action.EVENT_ACT_FOR] | EVENT_MANAGERS,
         {"reason": "时间冲突"},
     ),
+    # 资金台账
+    Route("GET", "/api/v1/funding/lines", ALLOWED[Action.FUNDING_VIEW]),
+    Route("GET", "/api/v1/funding/ledger", ALLOWED[Action.FUNDING_VIEW]),
     # 政策奖补
     Route("GET", "/api/v1/incentives/budgets", ALLOWED[Action.INCENTIVE_MANAGE]),
     Route(
