@@ -11,6 +11,7 @@ from app.models.challenge_solving import (
     ChallengePanelMember,
     ChallengeScore,
 )
+from app.models.content import ContentItem, ContentVersion, PolicyClause
 from app.models.content_generation import ContentGeneration
 from app.models.event import (
     Event,
@@ -75,6 +76,9 @@ __all__ = [
     "ConfidentialAccess",
     "ContactView",
     "ContentGeneration",
+    "ContentItem",
+    "ContentVersion",
+    "PolicyClause",
     "ContractMilestone",
     "ContractParty",
     "ContractPayment",
