@@ -7,6 +7,7 @@ platform's own paths, images only from the platform itself (a path such as
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import nh3
@@ -23,6 +24,7 @@ ATTRIBUTES = {
     "th": {"colspan", "rowspan"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+_BLOCK = re.compile(r"</?(?:p|br|li|h[1-6]|tr|td|th|div|blockquote|figcaption)\b[^>]*>", re.I)
 
 
 def _platform_path(value: str) -> bool:
@@ -51,4 +53,5 @@ def clean(html: str) -> str:
 
 def text_of(html: str) -> str:
     """The plain text of stored HTML, for search and feeds."""
-    return " ".join(unescape(nh3.clean(html or "", tags=set())).split())
+    spaced = _BLOCK.sub(" ", html or "")  # paragraphs stay apart as words
+    return " ".join(unescape(nh3.clean(spaced, tags=set())).split())
