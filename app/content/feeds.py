@@ -25,15 +25,15 @@ def feed(session: Session, kind: ContentKind, base_url: str, site_name: str, fmt
     fg = FeedGenerator()
     fg.id(f"{base_url}/{section}")
     fg.title(f"{site_name} · {kind.label}")
-    fg.link(href=f"{base_url}/{section}", rel="alternate")
+    # RSS takes its channel link from the last one given: the section's page.
     fg.link(href=f"{base_url}/feeds/{section}.{fmt}", rel="self")
+    fg.link(href=f"{base_url}/{section}", rel="alternate")
     fg.description(f"{site_name}发布的{kind.label}")
     fg.language("zh-CN")
     items = service.latest(session, kind, FEED_SIZE)
     fg.updated(max((i.published_at for i in items if i.published_at), default=utcnow()))
-    # feedgen lists entries newest-added first; add the oldest first.
-    for item in reversed(items):
-        entry = fg.add_entry()
+    for item in items:  # newest first, as readers expect
+        entry = fg.add_entry(order="append")
         link = f"{base_url}{service.url(item)}"
         entry.id(link)
         entry.title(item.title)

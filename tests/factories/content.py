@@ -32,7 +32,9 @@ def publish(session: Session, item: ContentItem, reviewer: User | None = None) -
     author = session.get(User, item.author_id)
     service.submit(session, Actor(user=author), item)
     reviewer = reviewer or make_user(session, role=Role.PLATFORM_ADMIN)
-    return service.approve(session, Actor(user=reviewer), item)
+    service.approve(session, Actor(user=reviewer), item)
+    session.flush()
+    return item
 
 
 def make_published(
