@@ -233,7 +233,9 @@ def _record(session: Session, actor: Actor, item: ContentItem, note: str) -> Non
 
 def create(session: Session, actor: Actor, data: ContentCreate) -> ContentItem:
     """A new draft, written by a member of staff."""
-    item = ContentItem(kind=data.kind, title=data.title, topics=[], author_id=actor.user_id)
+    item = ContentItem(
+        kind=data.kind, title=data.title, topics=[], clauses=[], author_id=actor.user_id
+    )
     _apply(item, data)
     if item.region_code is None and actor.user is not None and not actor.user.is_platform_admin:
         item.region_code = actor.user.region_code  # a district writes about its district
