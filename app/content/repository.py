@@ -41,7 +41,9 @@ def public_list(
     )
     if topic:
         # JSON membership differs by engine; both keep the list as json.dumps wrote it.
-        stmt = stmt.where(cast(ContentItem.topics, String).contains(json.dumps(topic)))
+        stmt = stmt.where(
+            cast(ContentItem.topics, String).contains(json.dumps(topic), autoescape=True)
+        )
     return stmt
 
 
