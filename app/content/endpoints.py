@@ -71,9 +71,7 @@ def list_published(
 ) -> object:
     """新闻动态、政策文件、通知公告、申报指南和成果发布；置顶的在前，其余按发布时间倒序。"""
     return _page(
-        service.public_page(
-            session, kind, pagination, topic=topic, region_code=region, year=year
-        )
+        service.public_page(session, kind, pagination, topic=topic, region_code=region, year=year)
     )
 
 
@@ -92,17 +90,14 @@ def list_for_staff(
 @router.get("/clauses/{number}", response_model=ClauseOut, summary="政策条款")
 def clause(number: int, session: SessionDep) -> object:
     """已发布政策文件（长春市进一步加快科技创新发展的若干政策措施）的第 number 条。"""
-    item = service.seed_policy(session)
-    url = service.clause_url(session, number)
-    assert item is not None
-    found = next(c for c in service.get(session, None, item.id).clauses if c.number == number)
+    found = service.seed_clause(session, number)
     return ClauseOut(
         number=found.number,
         chapter=found.chapter,
         heading=found.heading,
         text=found.text,
         anchor=policy.anchor(number),
-        url=url,
+        url=f"/policies/{found.item_id}#{policy.anchor(number)}",
     )
 
 

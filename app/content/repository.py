@@ -13,7 +13,7 @@ from app.models import ContentItem, ContentVersion, PolicyClause
 from app.models.enums import ContentKind, ContentStatus
 
 
-def on_view(now: datetime) -> Select[tuple[ContentItem]]:
+def on_view(now: datetime) -> Select[ContentItem]:
     """Published and not past its expiry (exact even before the periodic job has run)."""
     return select(ContentItem).where(
         ContentItem.status == ContentStatus.PUBLISHED,
@@ -28,7 +28,7 @@ def public_list(
     topic: str | None = None,
     region_code: str | None = None,
     year: int | None = None,
-) -> Select[tuple[ContentItem]]:
+) -> Select[ContentItem]:
     stmt = on_view(now)
     if kind is not None:
         stmt = stmt.where(ContentItem.kind == kind)
@@ -49,7 +49,7 @@ def public_list(
 
 def staff_list(
     kind: ContentKind | None, status: ContentStatus | None, region_code: str | None
-) -> Select[tuple[ContentItem]]:
+) -> Select[ContentItem]:
     stmt = select(ContentItem)
     if kind is not None:
         stmt = stmt.where(ContentItem.kind == kind)
@@ -62,7 +62,9 @@ def staff_list(
 
 def get(session: Session, item_id: int) -> ContentItem | None:
     return session.scalar(
-        select(ContentItem).where(ContentItem.id == item_id).options(selectinload(ContentItem.clauses))
+        select(ContentItem)
+        .where(ContentItem.id == item_id)
+        .options(selectinload(ContentItem.clauses))
     )
 
 

@@ -79,7 +79,7 @@ class ContentOut(ContentSummary):
     listing_id: int | None
     contract_id: int | None
     review_note: str
-    clauses: list[ClauseOut] = []
+    clauses: list[ClauseOut] = Field(default_factory=list)
 
 
 class VersionOut(Schema):

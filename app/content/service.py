@@ -100,9 +100,7 @@ def public_page(
     year: int | None = None,
 ) -> Paged:
     """What everybody may read of one kind, pinned first, newest next."""
-    stmt = repository.public_list(
-        utcnow(), kind, topic=topic, region_code=region_code, year=year
-    )
+    stmt = repository.public_list(utcnow(), kind, topic=topic, region_code=region_code, year=year)
     return paginate(session, stmt, pagination)
 
 
@@ -162,14 +160,21 @@ def seed_policy(session: Session) -> ContentItem | None:
     return item if item is not None and is_public(item) else None
 
 
-def clause_url(session: Session, number: int) -> str:
-    """The address of one clause of the seed policy on its page."""
+def seed_clause(session: Session, number: int) -> PolicyClause:
+    """One clause of the published seed policy."""
     item = seed_policy(session)
     if item is None:
         raise NotFound("政策文件尚未发布")
-    if repository.clause(session, item.id, number) is None:
+    found = repository.clause(session, item.id, number)
+    if found is None:
         raise NotFound(f"政策文件没有第{number}条")
-    return f"/policies/{item.id}#{policy.anchor(number)}"
+    return found
+
+
+def clause_url(session: Session, number: int) -> str:
+    """The address of one clause of the seed policy on its page."""
+    found = seed_clause(session, number)
+    return f"/policies/{found.item_id}#{policy.anchor(number)}"
 
 
 def files(session: Session, item: ContentItem) -> list[Attachment]:
@@ -275,7 +280,13 @@ def update(session: Session, actor: Actor, item: ContentItem, data: ContentField
     item.version += 1
     _record(session, actor, item, note)
     audit.record(
-        session, actor, "content.update", item, summary=f"{note}：{item.title}", before=old, after=new
+        session,
+        actor,
+        "content.update",
+        item,
+        summary=f"{note}：{item.title}",
+        before=old,
+        after=new,
     )
     index_later(session, item.kind.value, item.id)
     return item

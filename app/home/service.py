@@ -89,9 +89,7 @@ def front_page(session: Session) -> FrontPage:
 
 def _cards(items: list[ContentItem]) -> list[ArticleCard]:
     return [
-        ArticleCard(
-            i.id, i.title, content_service.url(i), i.published_at, i.pinned, i.closes_on
-        )
+        ArticleCard(i.id, i.title, content_service.url(i), i.published_at, i.pinned, i.closes_on)
         for i in items
     ]
 

@@ -52,10 +52,16 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["author_id"], ["user.id"], name=op.f("fk_content_item_author_id_user"), ondelete="SET NULL"
+            ["author_id"],
+            ["user.id"],
+            name=op.f("fk_content_item_author_id_user"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["reviewer_id"], ["user.id"], name=op.f("fk_content_item_reviewer_id_user"), ondelete="SET NULL"
+            ["reviewer_id"],
+            ["user.id"],
+            name=op.f("fk_content_item_reviewer_id_user"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["cover_attachment_id"],
@@ -64,7 +70,10 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["listing_id"], ["listing.id"], name=op.f("fk_content_item_listing_id_listing"), ondelete="SET NULL"
+            ["listing_id"],
+            ["listing.id"],
+            name=op.f("fk_content_item_listing_id_listing"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["contract_id"],
@@ -92,10 +101,16 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["item_id"], ["content_item.id"], name=op.f("fk_content_version_item_id_content_item"), ondelete="CASCADE"
+            ["item_id"],
+            ["content_item.id"],
+            name=op.f("fk_content_version_item_id_content_item"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["editor_id"], ["user.id"], name=op.f("fk_content_version_editor_id_user"), ondelete="SET NULL"
+            ["editor_id"],
+            ["user.id"],
+            name=op.f("fk_content_version_editor_id_user"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_content_version")),
         sa.UniqueConstraint("item_id", "version", name=op.f("uq_content_version_item_id_version")),
@@ -109,7 +124,10 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["item_id"], ["content_item.id"], name=op.f("fk_policy_clause_item_id_content_item"), ondelete="CASCADE"
+            ["item_id"],
+            ["content_item.id"],
+            name=op.f("fk_policy_clause_item_id_content_item"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_policy_clause")),
         sa.UniqueConstraint("item_id", "number", name=op.f("uq_policy_clause_item_id_number")),

@@ -79,9 +79,7 @@ class TestPolicyClauses:
 
 
 class TestFeeds:
-    def test_rss_and_atom_list_the_latest_items(
-        self, client: TestClient, session: Session
-    ) -> None:
+    def test_rss_and_atom_list_the_latest_items(self, client: TestClient, session: Session) -> None:
         first = make_published(session, title="第一条新闻")
         first.published_at = utcnow() - timedelta(days=1)
         make_published(session, title="第二条新闻")

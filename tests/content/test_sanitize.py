@@ -8,7 +8,7 @@ from app.content.sanitize import clean, text_of
 class TestClean:
     def test_keeps_formatting_links_and_tables(self) -> None:
         html = (
-            '<h2>申报条件</h2><p><strong>企业</strong>须<em>在长注册</em>。</p>'
+            "<h2>申报条件</h2><p><strong>企业</strong>须<em>在长注册</em>。</p>"
             '<ul><li>一</li></ul><table><tr><td colspan="2">表</td></tr></table>'
             '<a href="https://www.changchun.gov.cn/">市政府网站</a>'
         )
@@ -27,7 +27,12 @@ class TestClean:
         assert '<img src="/content/1/files/2">' in out
 
     def test_removes_javascript_and_data_links(self) -> None:
-        for href in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:x", "data:text/html,x"):
+        for href in (
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:x",
+            "data:text/html,x",
+        ):
             out = clean(f'<a href="{href}">链接</a>')
             assert "href" not in out, (href, out)
             assert "链接" in out

@@ -95,9 +95,13 @@ class TestReview:
 
     def test_an_outdated_version_is_refused(self, session: Session, writer: User) -> None:
         item = make_draft(session, writer)
-        service.update(session, Actor(user=writer), item, ContentFields(summary="第二版", version=1))
+        service.update(
+            session, Actor(user=writer), item, ContentFields(summary="第二版", version=1)
+        )
         with pytest.raises(Conflict, match="已被他人修改"):
-            service.update(session, Actor(user=writer), item, ContentFields(summary="旧", version=1))
+            service.update(
+                session, Actor(user=writer), item, ContentFields(summary="旧", version=1)
+            )
 
     def test_every_change_is_a_version_and_audited(
         self, session: Session, writer: User, reviewer: User
@@ -109,7 +113,9 @@ class TestReview:
             session.scalars(
                 AuditEvent.__table__.select()
                 .with_only_columns(AuditEvent.action)
-                .where(AuditEvent.object_type == "content_item", AuditEvent.object_id == str(item.id))
+                .where(
+                    AuditEvent.object_type == "content_item", AuditEvent.object_id == str(item.id)
+                )
             )
         )
         assert actions == {"content.create", "content.submit", "content.approve"}
@@ -197,9 +203,7 @@ class TestPermissions:
         item = make_draft(session, district)
         assert item.region_code == "220191"
         with pytest.raises(PermissionDenied):
-            service.update(
-                session, Actor(user=district), item, ContentFields(region_code="220173")
-            )
+            service.update(session, Actor(user=district), item, ContentFields(region_code="220173"))
         with pytest.raises(PermissionDenied):
             make_draft(session, district, ContentKind.POLICY)
 
