@@ -20,7 +20,15 @@ from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.regions import region_name
 from app.core.workflow import Transition, Workflow
-from app.models import Attachment, ContentItem, ContentVersion, PolicyClause, User
+from app.models import (
+    Attachment,
+    ContentItem,
+    ContentVersion,
+    Listing,
+    PolicyClause,
+    TechContract,
+    User,
+)
 from app.models.enums import ContentKind, ContentStatus
 
 S = ContentStatus
@@ -192,7 +200,9 @@ def file(session: Session, user: User | None, item_id: int, attachment_id: int) 
 def _apply(item: ContentItem, data: ContentFields) -> None:
     values = data.model_dump(exclude_unset=True, exclude={"kind", "version"})
     for name, value in values.items():
-        if name == "body_html":
+        if name == "region_code":
+            value = value or None
+        elif name == "body_html":
             value = clean(value or "")
         elif name == "topics":
             value = list(dict.fromkeys(t.strip() for t in value or [] if t.strip()))
@@ -220,6 +230,17 @@ def _check(item: ContentItem) -> None:
         raise InvalidInput(errors=errors)
 
 
+def _check_links(session: Session, item: ContentItem) -> None:
+    """A success story points at a listing and a contract that exist."""
+    errors: dict[str, str] = {}
+    if item.listing_id is not None and session.get(Listing, item.listing_id) is None:
+        errors["listing_id"] = f"没有编号为 {item.listing_id} 的成果或需求"
+    if item.contract_id is not None and session.get(TechContract, item.contract_id) is None:
+        errors["contract_id"] = f"没有编号为 {item.contract_id} 的技术合同"
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
 def _record(session: Session, actor: Actor, item: ContentItem, note: str) -> None:
     session.flush()
     session.add(
@@ -242,6 +263,7 @@ def create(session: Session, actor: Actor, data: ContentCreate) -> ContentItem:
         kind=data.kind, title=data.title, topics=[], clauses=[], author_id=actor.user_id
     )
     _apply(item, data)
+    _check_links(session, item)
     if item.region_code is None and actor.user is not None and not actor.user.is_platform_admin:
         item.region_code = actor.user.region_code  # a district writes about its district
     authorize(actor.user, Action.CONTENT_WRITE, item)
@@ -269,6 +291,7 @@ def update(session: Session, actor: Actor, item: ContentItem, data: ContentField
         raise Conflict("该信息正在审核中，请等待审核结果或由审核人退回后再修改")
     before = snapshot(item)
     _apply(item, data)
+    _check_links(session, item)
     authorize(actor.user, Action.CONTENT_WRITE, item)  # a district cannot move it elsewhere
     old, new = audit.diff(before, snapshot(item))
     if not new:

@@ -262,3 +262,10 @@ class TestSeedPolicy:
             (3, "二、第二章", "丙项"),
         ]
         assert parsed.clauses[0].text == "甲项。内容续行"
+
+
+class TestStories:
+    def test_a_story_links_to_existing_records_only(self, session: Session, writer: User) -> None:
+        with pytest.raises(InvalidInput) as error:
+            make_draft(session, writer, ContentKind.STORY, listing_id=987654, contract_id=987654)
+        assert set(error.value.field_errors()) >= {"listing_id", "contract_id"}
