@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +30,7 @@ from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.core.validation import error_map
-from app.models import ContentItem
+from app.models import ContentItem, User
 from app.models.enums import ContentKind, ContentStatus
 
 router = page_router()
@@ -249,36 +250,71 @@ def new_form(request: Request, user: CurrentUser) -> Response:
     return render(request, "content/form.html", _form_context(None, values, {}))
 
 
-@router.post("/admin/content/new")
-def create(request: Request, session: SessionDep, actor: ActorDep, values: FormValues) -> Response:
-    authorize(actor.user, Action.CONTENT_WRITE)
+def _saved_or_form(
+    request: Request,
+    session: SessionDep,
+    user: User | None,
+    item: ContentItem | None,
+    values: dict[str, Any],
+    save: Callable[[], ContentItem],
+    done: str,
+) -> Response:
+    """Run ``save``; a refusal of the input shows the form again with its messages."""
     try:
-        item = service.create(session, actor, ContentCreate.model_validate(_payload(values)))
+        saved = save()
     except ValidationError as exc:
-        ctx = _form_context(None, values, error_map(exc.errors()))
-        return render(request, "content/form.html", ctx, status_code=422)
+        errors = error_map(exc.errors())
     except AppError as exc:
         if exc.status_code != 422:
             raise
-        ctx = _form_context(None, values, exc.field_errors())
-        return render(request, "content/form.html", ctx, status_code=422)
-    flash(request, "草稿已保存。确认无误后请提交审核。")
-    return redirect(f"/admin/content/{item.id}")
+        errors = exc.field_errors()
+    else:
+        flash(request, done)
+        return redirect(f"/admin/content/{saved.id}")
+    ctx = _edit_context(session, user, item, values, errors)
+    return render(request, "content/form.html", ctx, status_code=422)
+
+
+def _edit_context(
+    session: SessionDep,
+    user: User | None,
+    item: ContentItem | None,
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    ctx = _form_context(item, values, errors)
+    if item is not None and user is not None:
+        ctx |= {
+            "versions": service.versions(session, user, item),
+            "files": service.files(session, item),
+            "actions": [t.action for t in service.lifecycle.allowed(item)],
+            "may_review": can(user, Action.CONTENT_REVIEW, item),
+            "public_url": service.url(item),
+        }
+    return ctx
+
+
+@router.post("/admin/content/new")
+def create(request: Request, session: SessionDep, actor: ActorDep, values: FormValues) -> Response:
+    authorize(actor.user, Action.CONTENT_WRITE)
+    return _saved_or_form(
+        request,
+        session,
+        actor.user,
+        None,
+        values,
+        lambda: service.create(session, actor, ContentCreate.model_validate(_payload(values))),
+        "草稿已保存。确认无误后请提交审核。",
+    )
 
 
 @router.get("/admin/content/{item_id}")
 def edit_form(request: Request, item_id: int, session: SessionDep, user: CurrentUser) -> Response:
     item = service.get(session, user, item_id)
     authorize(user, Action.CONTENT_WRITE, item)
-    ctx = _form_context(item, _values(item), {})
-    ctx |= {
-        "versions": service.versions(session, user, item),
-        "files": service.files(session, item),
-        "actions": [t.action for t in service.lifecycle.allowed(item)],
-        "may_review": can(user, Action.CONTENT_REVIEW, item),
-        "public_url": service.url(item),
-    }
-    return render(request, "content/form.html", ctx)
+    return render(
+        request, "content/form.html", _edit_context(session, user, item, _values(item), {})
+    )
 
 
 @router.post("/admin/content/{item_id}")
@@ -288,18 +324,15 @@ def save(
     item = service.get(session, actor.user, item_id)
     payload = _payload(values)
     payload.pop("kind", None)
-    try:
-        service.update(session, actor, item, ContentFields.model_validate(payload))
-    except ValidationError as exc:
-        ctx = _form_context(item, values, error_map(exc.errors()))
-        return render(request, "content/form.html", ctx, status_code=422)
-    except AppError as exc:
-        if exc.status_code != 422:
-            raise
-        ctx = _form_context(item, values, exc.field_errors())
-        return render(request, "content/form.html", ctx, status_code=422)
-    flash(request, "已保存。")
-    return redirect(f"/admin/content/{item.id}")
+    return _saved_or_form(
+        request,
+        session,
+        actor.user,
+        item,
+        values,
+        lambda: service.update(session, actor, item, ContentFields.model_validate(payload)),
+        "已保存。",
+    )
 
 
 ACTIONS = {

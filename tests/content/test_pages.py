@@ -180,3 +180,60 @@ class TestStaffDesk:
         )
         assert response.status_code == 422
         assert "标题" in response.text
+
+
+class TestFiles:
+    def test_cover_image_is_uploaded_shown_and_served_for_public_items_only(
+        self, client: TestClient, session: Session
+    ) -> None:
+        from tests.listings.test_attachments import PNG
+
+        author = make_user(session, role=Role.PLATFORM_ADMIN)
+        item = make_draft(session, author, title="带封面的新闻")
+        login(client, author)
+        edit = client.get(f"/admin/content/{item.id}")
+        response = client.post(
+            f"/admin/content/{item.id}/files",
+            data={"csrf_token": csrf_from(edit.text), "cover": "1"},
+            files={"file": ("封面.png", PNG, "image/png")},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        assert "封面已上传" in client.get(response.headers["location"]).text
+        session.refresh(item)
+        assert item.cover_attachment_id is not None
+        path = f"/content/{item.id}/files/{item.cover_attachment_id}"
+        assert client.get(path).content == PNG
+        refused = client.post(
+            f"/admin/content/{item.id}/files",
+            data={"csrf_token": csrf_from(edit.text), "cover": "1"},
+            files={"file": ("假图片.png", b"MZ not an image", "image/png")},
+        )
+        assert "图片只接受" in refused.text
+        client.cookies.clear()
+        assert client.get(path).status_code == 404  # the draft is not public yet
+        from tests.factories.content import publish
+
+        publish(session, item)
+        assert client.get(path).status_code == 200
+        assert f'src="{path}"' in client.get(f"/news/{item.id}").text
+
+    def test_edit_form_shows_errors_with_its_history(
+        self, client: TestClient, session: Session
+    ) -> None:
+        author = make_user(session, role=Role.PLATFORM_ADMIN)
+        item = make_draft(session, author, ContentKind.CALL)
+        login(client, author)
+        edit = client.get(f"/admin/content/{item.id}")
+        response = client.post(
+            f"/admin/content/{item.id}",
+            data={
+                "csrf_token": csrf_from(edit.text),
+                "title": item.title,
+                "opens_on": "2027-03-01",
+                "closes_on": "2027-02-01",
+                "version": str(item.version),
+            },
+        )
+        assert response.status_code == 422
+        assert "截止日期不能早于开始日期" in response.text and "历史版本" in response.text
