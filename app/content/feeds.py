@@ -12,9 +12,12 @@ from app.content import service
 from app.content.sanitize import text_of
 from app.core.db import utcnow
 from app.models.enums import ContentKind
+from app.search import service as search_service
 
 FEED_SIZE = 20
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+#: The most URLs one sitemap file may hold (sitemaps.org).
+SITEMAP_LIMIT = 50_000
 #: Public pages a search engine should know besides the articles.
 STATIC_PATHS = ["/", "/news", "/policies", "/notices", "/calls", "/stories", "/about", "/help"]
 
@@ -60,6 +63,17 @@ def sitemap(session: Session, base_url: str) -> bytes:
 
     for path in STATIC_PATHS:
         add(path)
-    for item in service.all_public(session):
+    articles = service.all_public(session)
+    for item in articles:
         add(service.url(item), item.updated_at)
+    # Every other public record: what search may show is what a crawler may visit.
+    own = {kind.value for kind in ContentKind}
+    for source in search_service.public_sources():
+        if source.type in own:
+            continue
+        for doc_id in source.all_ids(session):
+            if len(root) >= SITEMAP_LIMIT:
+                break
+            if path := source.url(doc_id):
+                add(path)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -118,6 +118,20 @@ class TestSitemap:
         assert not any(loc.endswith(f"/news/{draft.id}") for loc in locs)
         assert any(loc.endswith("/policies") for loc in locs)
 
+    def test_lists_published_listings_and_organisations_too(
+        self, client: TestClient, session: Session
+    ) -> None:
+        from tests.factories.accounts import make_org
+        from tests.factories.listings import make_listing
+
+        org = make_org(session, name="长春站点地图科技有限公司")
+        listing = make_listing(session, org, make_user(session, org=org))
+        ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        root = ET.fromstring(client.get("/sitemap.xml").content)
+        locs = [e.text or "" for e in root.findall("s:url/s:loc", ns)]
+        assert any(loc.endswith(f"/orgs/{org.id}") for loc in locs)
+        assert any(loc.endswith(f"/{listing.kind.value}s/{listing.id}") for loc in locs)
+
 
 class TestStaffDesk:
     def test_write_submit_and_approve_through_the_pages(
