@@ -6,6 +6,7 @@ from app.accounts.endpoints import router as accounts
 from app.audit.endpoints import router as audit
 from app.challenges.endpoints import mine_router as challenge_mine
 from app.challenges.endpoints import router as challenges
+from app.content.endpoints import router as content
 from app.core.ratelimit import limit_api
 from app.events.endpoints import router as events
 from app.funding.endpoints import router as funding
@@ -38,5 +39,6 @@ for domain_router in (
     incentives,
     funding,
     events,
+    content,
 ):
     router.include_router(domain_router)

@@ -141,6 +141,23 @@ def seed_demo() -> None:
     typer.echo("演示数据已载入。" if created else "演示数据已存在，跳过。")
 
 
+@cli.command("publish-policy")
+def publish_policy() -> None:
+    """发布市科技局政策文件（按 30 条条款，供奖补规则等引用）；已发布时跳过。"""
+    from app.content import service as content_service
+    from app.core.db import session_scope
+    from app.models import PolicyClause
+
+    with session_scope(_sessionmaker()) as session:
+        existed = content_service.seed_policy(session) is not None
+        item = content_service.load_seed_policy(session)
+        count = session.query(PolicyClause).filter_by(item_id=item.id).count()
+    if existed:
+        typer.echo(f"政策文件已发布（/policies/{item.id}），跳过。")
+    else:
+        typer.echo(f"已发布政策文件《{item.title}》，共 {count} 条：/policies/{item.id}")
+
+
 @cli.command()
 def worker(
     once: Annotated[bool, typer.Option(help="处理完当前积压后退出")] = False,

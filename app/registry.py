@@ -5,6 +5,8 @@ written by one process can be performed by any other.
 """
 
 import app.accounts.service
+import app.content.search
+import app.content.service
 import app.core.attachments
 import app.core.mail
 import app.events.service

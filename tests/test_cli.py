@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.core.config import get_settings
 from app.demo.seed import ORGS, PENDING_ORG
-from app.models import Listing, Organization, OutboxMessage, User
+from app.models import ContentItem, Listing, Organization, OutboxMessage, User
 from app.models.enums import Role
 
 runner = CliRunner()
@@ -33,6 +33,7 @@ def test_help_lists_commands() -> None:
         "migrate",
         "create-admin",
         "seed-demo",
+        "publish-policy",
         "worker",
         "reindex",
         "backup",
@@ -101,10 +102,20 @@ def test_reindex_and_worker(cli_db: str, tmp_path: Path, monkeypatch: pytest.Mon
             .select_from(OutboxMessage)
             .where(OutboxMessage.processed_at.is_(None))
         )
-        public = conn.scalar(
-            select(func.count()).select_from(Organization).where(Organization.status == "verified")
-        ) + conn.scalar(
-            select(func.count()).select_from(Listing).where(Listing.status == "published")
+        public = (
+            conn.scalar(
+                select(func.count())
+                .select_from(Organization)
+                .where(Organization.status == "verified")
+            )
+            + conn.scalar(
+                select(func.count()).select_from(Listing).where(Listing.status == "published")
+            )
+            + conn.scalar(  # 信息发布: published articles and the policy
+                select(func.count())
+                .select_from(ContentItem)
+                .where(ContentItem.status == "published")
+            )
         )
     engine.dispose()
     assert pending == 0
@@ -180,3 +191,12 @@ def test_reindex_keeps_out_listings_closed_as_it_starts(
     finally:
         worker.close()
         factory.kw["bind"].dispose()
+
+
+def test_publish_policy_once(cli_db: str) -> None:
+    assert runner.invoke(cli, ["migrate"]).exit_code == 0
+    first = runner.invoke(cli, ["publish-policy"])
+    assert first.exit_code == 0, first.output
+    assert "共 30 条" in first.output
+    again = runner.invoke(cli, ["publish-policy"])
+    assert again.exit_code == 0 and "已发布" in again.output and "跳过" in again.output

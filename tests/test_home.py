@@ -33,6 +33,7 @@ def test_navigation_shows_only_built_sections(client: TestClient) -> None:
     assert labels == [
         "首页",
         "搜索",
+        "信息发布",
         "成果展示",
         "技术需求",
         "揭榜挂帅",

@@ -56,6 +56,8 @@ class Action(StrEnum):
     CHALLENGE_APPLICATION_EDIT = "challenge.application_edit"
     CHALLENGE_MANAGE = "challenge.manage"
     CHALLENGE_SCORE = "challenge.score"
+    CONTENT_WRITE = "content.write"
+    CONTENT_REVIEW = "content.review"
 
 
 Rule = Callable[[User, Any], bool]
@@ -115,6 +117,21 @@ def _registers(user: User, contract: Any) -> bool:
         return False
     regions = {p.region_code for p in contract.parties if p.org_id == contract.registrant_org_id}
     return user.region_code in regions
+
+
+def _writes_content(user: User, item: Any) -> bool:
+    """Platform administrators write everything; district administrators their district's
+    news, notices, calls and stories (policies are the bureau's own)."""
+    if user.is_platform_admin:
+        return True
+    return (
+        user.role == Role.DISTRICT_ADMIN
+        and user.region_code is not None
+        and (
+            item is None
+            or (item.region_code == user.region_code and getattr(item, "kind", "") != "policy")
+        )
+    )
 
 
 _RULES: dict[Action, Rule] = {
@@ -230,6 +247,9 @@ _RULES: dict[Action, Rule] = {
     # Panels, the award and milestone acceptance: the staff who review the challenge.
     Action.CHALLENGE_MANAGE: lambda user, challenge: _reviews(user, challenge),
     # Scoring: an expert who sits on the panel and was not excluded for a conflict.
+    # 信息发布: staff write; the bureau (platform administrators) reviews and publishes.
+    Action.CONTENT_WRITE: _writes_content,
+    Action.CONTENT_REVIEW: lambda user, _obj: user.is_platform_admin,
     Action.CHALLENGE_SCORE: lambda user, member: (
         user.role == Role.EXPERT
         and member is not None
@@ -294,4 +314,6 @@ _DENIED = {
     Action.CHALLENGE_APPLICATION_EDIT: "仅揭榜单位的成员可以操作该申请",
     Action.CHALLENGE_MANAGE: "仅平台管理员或榜单所在区县的管理员可以组织评审",
     Action.CHALLENGE_SCORE: "仅本榜评审专家组中未回避的专家可以评分",
+    Action.CONTENT_WRITE: "仅平台管理员或本区县的管理员可以编辑该信息（政策文件由平台管理员发布）",
+    Action.CONTENT_REVIEW: "仅平台管理员可以审核发布信息",
 }

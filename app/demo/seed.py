@@ -17,6 +17,7 @@ from app.core.audit import Actor
 from app.core.indexing import index_later
 from app.demo.catalogue import load_catalogue
 from app.demo.challenge_solving import seed_challenge_solving
+from app.demo.content import load_content
 from app.demo.data.enterprises import BY_KEY, NEW_ENTERPRISES
 from app.demo.events import load_events
 from app.demo.incentives import load_incentives
@@ -210,7 +211,9 @@ USERS: list[tuple[str, str, Role, str | None, int | None, OrgRole | None]] = [
 def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) -> bool:
     """Load the demo catalogue; returns False when it is already there."""
     if session.scalar(select(User.id).where(User.email == USERS[0][0])) is not None:
-        return seed_matching(session, progress)  # a catalogue seeded before matching existed
+        # A catalogue seeded before matching or 信息发布 existed gets them now.
+        added_content = load_content(session, progress) > 0
+        return seed_matching(session, progress) or added_content
     orgs: list[Organization] = []
     for index, (name, org_type, region, prefix, intro, contact, tags) in enumerate(ORGS):
         pending = name == PENDING_ORG
@@ -262,4 +265,5 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     load_incentives(session, progress)
     load_events(session, progress)
     seed_challenge_solving(session, progress)
+    load_content(session, progress)
     return True

@@ -32,6 +32,10 @@ def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
             "featured_demands": front.featured_demands,
             "open_challenges": front.open_challenges,
             "upcoming_events": front.upcoming_events,
+            "news": front.news,
+            "notices": front.notices,
+            "open_calls": front.open_calls,
+            "contract_year": front.contract_year,
             "today": today(),
         },
     )

@@ -11,14 +11,16 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from app.accounts import service as account_service
+from app.content import service as content_service
 from app.core import cache
 from app.core.clock import today
 from app.events import service as event_service
 from app.listings import service as listing_service
 from app.listings.schemas import ListingOut
-from app.models import Challenge
-from app.models.enums import EventKind, EventStatus, ListingKind, OrgType
+from app.models import Challenge, ContentItem
+from app.models.enums import ContentKind, EventKind, EventStatus, ListingKind, OrgType
 from app.orgs import service as org_service
+from app.trading import service as trading_service
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,16 @@ class EventCard:
 
 
 @dataclass(frozen=True)
+class ArticleCard:
+    id: int
+    title: str
+    url: str
+    published_at: datetime | None
+    pinned: bool
+    closes_on: date | None
+
+
+@dataclass(frozen=True)
 class FrontPage:
     verified_orgs: int
     users: int
@@ -63,6 +75,11 @@ class FrontPage:
     featured_demands: list[ListingOut]
     open_challenges: list[ChallengeCard]
     upcoming_events: list[EventCard]
+    news: list[ArticleCard]
+    notices: list[ArticleCard]
+    open_calls: list[ArticleCard]
+    #: (year, registered contracts, their total amount)
+    contract_year: tuple[int, int, Decimal]
 
 
 def front_page(session: Session) -> FrontPage:
@@ -70,8 +87,17 @@ def front_page(session: Session) -> FrontPage:
     return cache.cached(session, ("home", today()), lambda: _front_page(session))
 
 
+def _cards(items: list[ContentItem]) -> list[ArticleCard]:
+    return [
+        ArticleCard(i.id, i.title, content_service.url(i), i.published_at, i.pinned, i.closes_on)
+        for i in items
+    ]
+
+
 def _front_page(session: Session) -> FrontPage:
     published = listing_service.published_counts(session)
+    year = today().year
+    contracts, amount = trading_service.registered_total(session, year)
     return FrontPage(
         verified_orgs=org_service.key_figures(session)["orgs_verified"],
         users=account_service.count(session),
@@ -95,6 +121,10 @@ def _front_page(session: Session) -> FrontPage:
             EventCard(e.id, e.title, e.kind, e.status, e.starts_at, e.venue, e.region_code)
             for e in event_service.upcoming(session)
         ],
+        news=_cards(content_service.latest(session, ContentKind.NEWS, 5)),
+        notices=_cards(content_service.latest(session, ContentKind.NOTICE, 5)),
+        open_calls=_cards(content_service.open_calls(session, 4)),
+        contract_year=(year, contracts, amount),
     )
 
 

@@ -6,8 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, computed_field, model_validator
 
+from app.content.policy import clause_path
 from app.core.money import Money
 from app.core.schemas import PlausibleDate, Schema
 from app.models.enums import (
@@ -197,6 +198,12 @@ class RuleOut(Schema):
     effective_from: date
     effective_to: date | None
     note: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def clause_url(self) -> str:
+        """The clause this reward rests on, on the published policy's page."""
+        return clause_path(self.item_no)
 
 
 class RuleRevision(Schema):

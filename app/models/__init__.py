@@ -9,6 +9,7 @@ from app.models.challenge_solving import (
     ChallengeMilestone,
     ChallengePanel,
 )
+from app.models.content import ContentItem, ContentVersion, PolicyClause
 from app.models.content_generation import ContentGeneration
 from app.models.event import (
     Event,
@@ -74,6 +75,8 @@ __all__ = [
     "ConfidentialAccess",
     "ContactView",
     "ContentGeneration",
+    "ContentItem",
+    "ContentVersion",
     "ContractMilestone",
     "ContractParty",
     "ContractPayment",
@@ -111,6 +114,7 @@ __all__ = [
     "OutboxMessage",
     "PasswordResetToken",
     "PeriodicJobState",
+    "PolicyClause",
     "RegistrationCounter",
     "ReviewMember",
     "ReviewScore",

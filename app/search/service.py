@@ -36,6 +36,8 @@ INDEX_CHECK_SECONDS = 60.0
 
 DocumentSource = sources.DocumentSource
 register_source = sources.register
+#: Every registered source (its ``all_ids`` are the public records, ``url`` their pages).
+public_sources = sources.all_sources
 
 UNAVAILABLE = (
     "搜索服务暂时不可用，请稍后再试；网站其他功能不受影响，新发布的内容会在恢复后自动编入索引"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,7 @@ from app.core.clock import LOCAL_TZ
 from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
-from app.core.money import exact_yuan
+from app.core.money import CENT, exact_yuan
 from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize
@@ -523,3 +523,15 @@ def payments_in_year(contract: TechContract, year: int) -> Decimal:
 
 def local_year(moment: datetime | None = None) -> int:
     return (moment or datetime.now(UTC)).astimezone(LOCAL_TZ).year
+
+
+def registered_total(session: Session, year: int) -> tuple[int, Decimal]:
+    """How many technical contracts were registered in ``year`` (city time) and their total."""
+    start = datetime(year, 1, 1, tzinfo=LOCAL_TZ)
+    end = datetime(year + 1, 1, 1, tzinfo=LOCAL_TZ)
+    count, total = session.execute(
+        select(func.count(TechContract.id), func.coalesce(func.sum(TechContract.total_amount), 0))
+        .where(TechContract.status == ContractStatus.REGISTERED)
+        .where(TechContract.registered_at >= start, TechContract.registered_at < end)
+    ).one()
+    return int(count), Decimal(total).quantize(CENT)

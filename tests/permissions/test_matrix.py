@@ -70,6 +70,9 @@ ALLOWED: dict[Action, set[str]] = {
     Action.FUNDING_VIEW: {"platform_admin"},
     Action.EVENT_CREATE: {"platform_admin", "district_admin_here", "district_admin_elsewhere"},
     Action.EVENT_REGISTER_OTHERS: {"platform_admin", "org_admin"},
+    # 信息发布 about the organisation's district (the target has its region code)
+    Action.CONTENT_WRITE: {"platform_admin", "district_admin_here"},
+    Action.CONTENT_REVIEW: {"platform_admin"},
 }
 
 # action → roles that may perform it on an event in region 220173 organised by the expert.
