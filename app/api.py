@@ -6,6 +6,7 @@ from app.accounts.endpoints import router as accounts
 from app.audit.endpoints import router as audit
 from app.challenges.endpoints import mine_router as challenge_mine
 from app.challenges.endpoints import router as challenges
+from app.conversations.endpoints import router as conversations
 from app.core.ratelimit import limit_api
 from app.events.endpoints import router as events
 from app.incentives.endpoints import router as incentives
@@ -36,5 +37,6 @@ for domain_router in (
     trading,
     incentives,
     events,
+    conversations,
 ):
     router.include_router(domain_router)

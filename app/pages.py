@@ -3,6 +3,7 @@
 from app.accounts.pages import router as accounts
 from app.admin.pages import router as admin
 from app.challenges.pages import router as challenges
+from app.conversations.pages import router as conversations
 from app.events.pages import router as events
 from app.home.api_docs import router as api_docs
 from app.home.pages import router as home
@@ -31,4 +32,5 @@ routers = (
     admin,
     incentives,
     events,
+    conversations,
 )

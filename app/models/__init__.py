@@ -12,6 +12,14 @@ from app.models.challenge_solving import (
     ChallengeScore,
 )
 from app.models.content_generation import ContentGeneration
+from app.models.conversation import (
+    Conversation,
+    ConversationMessage,
+    ConversationRead,
+    ConversationReport,
+    ListingQuestion,
+    OrgBlock,
+)
 from app.models.event import (
     Event,
     EventListing,
@@ -78,6 +86,10 @@ __all__ = [
     "ContractMilestone",
     "ContractParty",
     "ContractPayment",
+    "Conversation",
+    "ConversationMessage",
+    "ConversationRead",
+    "ConversationReport",
     "Deal",
     "DealMessage",
     "DealOffer",
@@ -95,6 +107,7 @@ __all__ = [
     "IncentiveClaim",
     "IncentiveRule",
     "Listing",
+    "ListingQuestion",
     "ListingVersion",
     "LoginSession",
     "LoginThrottle",
@@ -105,6 +118,7 @@ __all__ = [
     "MeetingRequest",
     "MeetingSeat",
     "Notification",
+    "OrgBlock",
     "OrgTag",
     "Organization",
     "OutboxMessage",
