@@ -357,10 +357,13 @@ def message_out(session: Session, message: ConversationMessage) -> MessageOut:
 def _quotes(session: Session, listing_ids: set[int | None]) -> dict[int, QuoteOut]:
     found: dict[int, QuoteOut] = {}
     for listing_id in listing_ids:
-        listing = session.get(Listing, listing_id) if listing_id is not None else None
-        if listing is None or listing.status != ListingStatus.PUBLISHED:
+        if listing_id is None:
             continue
-        # Seen as by an anonymous visitor: details and confidential sections never appear.
+        try:
+            # Seen as by an anonymous visitor: details and confidential sections never appear.
+            listing = listing_service.get(session, listing_id, None)
+        except NotFound:
+            continue  # withdrawn since it was quoted
         public = listing_service.view(session, listing, None, log_contact=False)
         found[listing.id] = QuoteOut(
             id=listing.id,
