@@ -55,7 +55,9 @@ class TestAnswer:
         question_id = _ask(client, session, cast, "是否支持分期付款？")
         prof = cast.auth(session, cast.professor)
         answered = client.post(
-            f"{_url(cast)}/{question_id}/answer", json={"answer": "支持按里程碑分三期"}, headers=prof
+            f"{_url(cast)}/{question_id}/answer",
+            json={"answer": "支持按里程碑分三期"},
+            headers=prof,
         )
         assert answered.status_code == 200
         assert _public(client, cast) == ["是否支持分期付款？"]
