@@ -113,7 +113,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conversation_read")),
         sa.UniqueConstraint(
-            "conversation_id", "user_id", name=op.f("uq_conversation_read_conversation_id")
+            "conversation_id", "user_id", name=op.f("uq_conversation_read_conversation_id_user_id")
         ),
     )
     op.create_index(op.f("ix_conversation_read_user_id"), "conversation_read", ["user_id"])
@@ -143,7 +143,9 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_org_block")),
-        sa.UniqueConstraint("org_id", "blocked_org_id", name=op.f("uq_org_block_org_id")),
+        sa.UniqueConstraint(
+            "org_id", "blocked_org_id", name=op.f("uq_org_block_org_id_blocked_org_id")
+        ),
     )
     op.create_index(op.f("ix_org_block_blocked_org_id"), "org_block", ["blocked_org_id"])
     op.create_table(
