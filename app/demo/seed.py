@@ -17,6 +17,7 @@ from app.core.audit import Actor
 from app.core.indexing import index_later
 from app.demo.catalogue import load_catalogue
 from app.demo.challenge_solving import seed_challenge_solving
+from app.demo.conversations import load_conversations
 from app.demo.data.enterprises import BY_KEY, NEW_ENTERPRISES
 from app.demo.events import load_events
 from app.demo.incentives import load_incentives
@@ -262,4 +263,5 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     load_incentives(session, progress)
     load_events(session, progress)
     seed_challenge_solving(session, progress)
+    load_conversations(session, progress)
     return True
