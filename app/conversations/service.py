@@ -9,8 +9,8 @@ lively thread sends no storm of mail. A quoted listing shows only its public par
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -142,11 +142,16 @@ def _subject(session: Session, org_id: int, data: ConversationOpen) -> tuple[int
         event = session.get(Event, data.subject_id) if data.subject_id is not None else None
         if event is None or event.status in (EventStatus.DRAFT, EventStatus.CANCELLED):
             raise NotFound("活动不存在")
-        if (
-            not session.query(EventParticipant.id)
-            .filter_by(event_id=event.id, org_id=other_org.id, cancelled_at=None)
-            .first()
-        ):
+        registered = session.scalar(
+            select(EventParticipant.id)
+            .where(
+                EventParticipant.event_id == event.id,
+                EventParticipant.org_id == other_org.id,
+                EventParticipant.cancelled_at.is_(None),
+            )
+            .limit(1)
+        )
+        if registered is None:
             raise InvalidInput(errors={"org_id": "该机构没有报名参加这场活动"})
         return event.id, other_org.id, f"{event.title} · {other_org.name}"
     return None, other_org.id, other_org.name
@@ -457,14 +462,3 @@ def attachment(
 ) -> tuple[Attachment, bytes]:
     row = attachments.get(session, ATTACHMENT_OWNER, conversation.id, attachment_id)
     return row, attachments.read(row)
-
-
-def contact_choices(user: User | None, org_id: int) -> dict[str, Any]:
-    """Whether a "联系对方" button makes sense for ``user`` towards organisation ``org_id``."""
-    return {
-        "show": user is not None
-        and user.active_org_id is not None
-        and user.active_org_id != org_id
-        and user.org is not None
-        and user.org.is_verified
-    }
