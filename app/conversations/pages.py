@@ -18,7 +18,7 @@ from app.conversations.schemas import (
     ReportResolve,
 )
 from app.core.audit import Actor
-from app.core.deps import ActorDep, CurrentUser, SessionDep
+from app.core.deps import WRITES, ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError
 from app.core.pages import (
     FormValues,
@@ -80,7 +80,8 @@ def open_conversation(
     )
 
 
-@router.get("/messages/{conversation_id}")
+# Opening the thread marks it read: the session takes SQLite's write lock up front.
+@router.get("/messages/{conversation_id}", dependencies=[WRITES])
 def thread(
     request: Request,
     conversation_id: int,
@@ -104,7 +105,6 @@ def thread(
             "messages": list(reversed(page.items)),
             "participant": participant,
             "own_org_id": user.active_org_id,
-            "other_org_id": conversation.other_org_id(user.active_org_id),
             "staff_view": not participant,
             "documents": service.attachment_list(session, conversation),
             "labels": service.SUBJECT_LABELS,
