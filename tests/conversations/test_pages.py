@@ -84,3 +84,8 @@ def test_blank_message_is_refused_in_chinese(
     refused = client.post(location, data={"body": " ", "csrf_token": csrf_from(thread.text)})
     assert refused.status_code == 200
     assert 'class="flash flash-error"' in refused.text and "必填" in refused.text
+
+
+def test_the_personal_centre_links_the_inbox(client: TestClient, cast: Cast) -> None:
+    login(client, cast.buyer)
+    assert 'href="/messages"' in client.get("/me").text
