@@ -169,6 +169,14 @@ def _check_blocks(session: Session, org_id: int, other_org_id: int) -> None:
         raise PermissionDenied("对方机构不接收贵机构的消息")
 
 
+def _check_quote(session: Session, listing_id: int | None) -> None:
+    if listing_id is None:
+        return
+    listing = session.get(Listing, listing_id)
+    if listing is None or listing.status != ListingStatus.PUBLISHED:
+        raise InvalidInput(errors={"quote_listing_id": "引用的信息不存在或尚未发布"})
+
+
 def _rate_limit(session: Session, user: User) -> None:
     if repository.sent_since(session, user.id, utcnow() - timedelta(minutes=1)) >= (
         MESSAGES_PER_MINUTE
@@ -184,6 +192,7 @@ def open_conversation(session: Session, actor: Actor, data: ConversationOpen) ->
         raise Conflict("不能与本机构发起会话")
     _check_blocks(session, org_id, other_org_id)
     _rate_limit(session, user)
+    _check_quote(session, data.quote_listing_id)
     key = subject_key(data.subject_type, subject_id, (org_id, other_org_id))
     running = repository.by_key(session, key)
     if running is not None:
@@ -232,8 +241,7 @@ def _write(
     body: str,
     quote_listing_id: int | None,
 ) -> ConversationMessage:
-    if quote_listing_id is not None:
-        _published_listing(session, quote_listing_id)
+    _check_quote(session, quote_listing_id)
     message = ConversationMessage(
         conversation_id=conversation.id,
         author_id=user.id,

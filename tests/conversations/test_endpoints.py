@@ -67,6 +67,18 @@ class TestOpen:
         )
         assert empty.status_code == 422
         assert empty.headers["content-type"].startswith("application/problem+json")
+        bad_quote = client.post(
+            API,
+            json={
+                "subject_type": "direct",
+                "org_id": cast.university.id,
+                "body": "请看",
+                "quote_listing_id": 999999,
+            },
+            headers=cast.auth(session, cast.buyer),
+        )
+        assert bad_quote.status_code == 422 and "引用的信息" in bad_quote.text
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 0
 
     def test_direct_conversation(self, client: TestClient, session: Session, cast: Cast) -> None:
         response = client.post(
