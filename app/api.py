@@ -7,6 +7,7 @@ from app.audit.endpoints import router as audit
 from app.challenges.endpoints import mine_router as challenge_mine
 from app.challenges.endpoints import router as challenges
 from app.content.endpoints import router as content
+from app.conversations.endpoints import router as conversations
 from app.core.ratelimit import limit_api
 from app.events.endpoints import router as events
 from app.funding.endpoints import router as funding
@@ -40,5 +41,6 @@ for domain_router in (
     funding,
     events,
     content,
+    conversations,
 ):
     router.include_router(domain_router)

@@ -4,6 +4,7 @@ from app.accounts.pages import router as accounts
 from app.admin.pages import router as admin
 from app.challenges.pages import router as challenges
 from app.content.pages import router as content
+from app.conversations.pages import router as conversations
 from app.events.pages import router as events
 from app.home.api_docs import router as api_docs
 from app.home.pages import router as home
@@ -33,4 +34,5 @@ routers = (
     admin,
     incentives,
     events,
+    conversations,
 )

@@ -18,6 +18,7 @@ from app.core.indexing import index_later
 from app.demo.catalogue import load_catalogue
 from app.demo.challenge_solving import seed_challenge_solving
 from app.demo.content import load_content
+from app.demo.conversations import load_conversations
 from app.demo.data.enterprises import BY_KEY, NEW_ENTERPRISES
 from app.demo.events import load_events
 from app.demo.incentives import load_incentives
@@ -266,4 +267,5 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     load_events(session, progress)
     seed_challenge_solving(session, progress)
     load_content(session, progress)
+    load_conversations(session, progress)
     return True

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.challenges import service as challenge_service
+from app.conversations import questions as questions_service
 from app.core.audit import Actor
 from app.core.clock import local_date
 from app.core.deps import (
@@ -492,6 +493,7 @@ def detail(
         "panel": matching_service.panel(session, listing, user),
         "applications_open": isinstance(listing, Challenge)
         and challenge_service.accepting(listing),
+        "questions": questions_service.block_for_page(session, listing, user),
     }
     if context["owner"]:
         context |= {

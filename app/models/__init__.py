@@ -11,6 +11,14 @@ from app.models.challenge_solving import (
 )
 from app.models.content import ContentItem, ContentVersion, PolicyClause
 from app.models.content_generation import ContentGeneration
+from app.models.conversation import (
+    Conversation,
+    ConversationMessage,
+    ConversationRead,
+    ConversationReport,
+    ListingQuestion,
+    OrgBlock,
+)
 from app.models.event import (
     Event,
     EventListing,
@@ -80,6 +88,10 @@ __all__ = [
     "ContractMilestone",
     "ContractParty",
     "ContractPayment",
+    "Conversation",
+    "ConversationMessage",
+    "ConversationRead",
+    "ConversationReport",
     "Deal",
     "DealMessage",
     "DealOffer",
@@ -99,6 +111,7 @@ __all__ = [
     "IncentiveRule",
     "LedgerEntry",
     "Listing",
+    "ListingQuestion",
     "ListingVersion",
     "LoginSession",
     "LoginThrottle",
@@ -109,6 +122,7 @@ __all__ = [
     "MeetingRequest",
     "MeetingSeat",
     "Notification",
+    "OrgBlock",
     "OrgTag",
     "Organization",
     "OutboxMessage",

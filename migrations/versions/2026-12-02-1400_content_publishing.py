@@ -5,7 +5,7 @@ state, schedule, pinning, topics and district), ``content_version`` (their histo
 ``policy_clause`` (the numbered items of a policy document, which reward rules cite).
 
 Revision ID: c4a7e2d91b30
-Revises: 7e3b9c1d4f20
+Revises: a7c3e5f9d214
 Create Date: 2026-12-02 14:00:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from app.core.db import UTCDateTime
 
 revision: str = "c4a7e2d91b30"
-down_revision: str | None = "7e3b9c1d4f20"
+down_revision: str | None = "a7c3e5f9d214"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

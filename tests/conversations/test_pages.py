@@ -1,0 +1,91 @@
+"""The inbox and thread pages, and the "联系对方" button that opens a conversation once."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Conversation
+from tests.conversations.conftest import SECRET, Cast
+from tests.factories.fixtures import csrf_from, login
+
+
+def _contact(client: TestClient, cast: Cast, body: str) -> str:
+    path = f"/achievements/{cast.listing.id}"
+    token = csrf_from(client.get(path).text)
+    response = client.post(
+        "/messages",
+        data={
+            "subject_type": "listing",
+            "subject_id": str(cast.listing.id),
+            "org_id": str(cast.university.id),
+            "back": path,
+            "body": body,
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+def test_contact_button_opens_one_thread(client: TestClient, session: Session, cast: Cast) -> None:
+    login(client, cast.buyer)
+    first = _contact(client, cast, "您好，想了解许可条件")
+    second = _contact(client, cast, "再点一次")
+    assert first == second and first.startswith("/messages/")
+    assert session.scalar(select(func.count()).select_from(Conversation)) == 1
+    thread = client.get(first)
+    assert "您好，想了解许可条件" in thread.text and "再点一次" not in thread.text
+    assert "已有该会话" in thread.text  # the second click was told so
+
+
+def test_inbox_shows_unread_and_the_thread_marks_read(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    login(client, cast.buyer)
+    location = _contact(client, cast, "您好，想了解许可条件")
+    client.cookies.clear()
+    login(client, cast.professor)
+    inbox = client.get("/messages")
+    assert "unread-count" in inbox.text and cast.listing.title in inbox.text
+    thread = client.get(location)
+    assert "您好，想了解许可条件" in thread.text and SECRET not in thread.text
+    reply = client.post(
+        location,
+        data={"body": "欢迎来校参观", "csrf_token": csrf_from(thread.text)},
+        follow_redirects=False,
+    )
+    assert reply.status_code == 303
+    assert "unread-count" not in client.get("/messages").text
+    assert "欢迎来校参观" in client.get(location).text
+
+
+def test_empty_inbox_and_hidden_threads(client: TestClient, session: Session, cast: Cast) -> None:
+    login(client, cast.buyer)
+    location = _contact(client, cast, "您好")
+    client.cookies.clear()
+    login(client, cast.outsider)
+    assert "还没有会话" in client.get("/messages").text
+    assert client.get(location).status_code == 404
+    client.cookies.clear()
+    login(client, cast.admin)
+    assert "没有待处理的举报" in client.get("/messages?reported=true").text
+    assert client.get(location).status_code == 404
+
+
+def test_blank_message_is_refused_in_chinese(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    login(client, cast.buyer)
+    location = _contact(client, cast, "您好")
+    thread = client.get(location)
+    refused = client.post(location, data={"body": " ", "csrf_token": csrf_from(thread.text)})
+    assert refused.status_code == 200
+    assert 'class="flash flash-error"' in refused.text and "必填" in refused.text
+
+
+def test_the_personal_centre_links_the_inbox(client: TestClient, cast: Cast) -> None:
+    login(client, cast.buyer)
+    assert 'href="/messages"' in client.get("/me").text
