@@ -171,12 +171,15 @@ def _user_from_cookie(session: Session, request: Request) -> User | None:
     key = request.session.get(SESSION_KEY)
     if not key:
         return None
-    row = session.scalars(
-        select(LoginSession).where(LoginSession.key_hash == token_digest(str(key)))
+    # The row and its person in one query: every signed-in request asks.
+    found = session.execute(
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.key_hash == token_digest(str(key)))
     ).one_or_none()
     now = utcnow()
     max_age = timedelta(seconds=request.app.state.settings.session_max_age_seconds)
-    user = session.get(User, row.user_id) if row is not None else None
+    row, user = found.tuple() if found is not None else (None, None)
     if (
         row is None
         or user is None
