@@ -18,6 +18,7 @@ from app.core import cache
 from app.core.audit import Actor
 from app.core.db import READS_FIRST, WRITE_TRANSACTION, declare_write_intent, reads_first, utcnow
 from app.core.errors import AppError, NotAuthenticated, PermissionDenied
+from app.core.notifications import unread_count_of
 from app.core.security import token_digest
 from app.models import ApiToken, LoginSession, User
 
@@ -171,15 +172,16 @@ def _user_from_cookie(session: Session, request: Request) -> User | None:
     key = request.session.get(SESSION_KEY)
     if not key:
         return None
-    # The row and its person in one query: every signed-in request asks.
+    # The row, its person and their unread count (the page header shows it) in one query:
+    # every signed-in request asks.
     found = session.execute(
-        select(LoginSession, User)
+        select(LoginSession, User, unread_count_of(LoginSession.user_id))
         .join(User, User.id == LoginSession.user_id)
         .where(LoginSession.key_hash == token_digest(str(key)))
     ).one_or_none()
     now = utcnow()
     max_age = timedelta(seconds=request.app.state.settings.session_max_age_seconds)
-    row, user = found.tuple() if found is not None else (None, None)
+    row, user, unread = found.tuple() if found is not None else (None, None, 0)
     if (
         row is None
         or user is None
@@ -193,6 +195,7 @@ def _user_from_cookie(session: Session, request: Request) -> User | None:
         _record_seen(session, request, row, now)
     request.state.auth_method = "session"
     request.state.login_session_id = row.id
+    request.state.unread_at_sign_in = (user.id, unread)
     return user
 
 
