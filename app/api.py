@@ -1,6 +1,6 @@
 """Every domain's JSON routes, which the app includes under ``PREFIX``."""
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from app.accounts.endpoints import router as accounts
 from app.audit.endpoints import router as audit
@@ -9,6 +9,7 @@ from app.challenges.endpoints import router as challenges
 from app.content.endpoints import router as content
 from app.conversations.endpoints import router as conversations
 from app.core.ratelimit import limit_api
+from app.core.routing import SegmentRouter
 from app.events.endpoints import router as events
 from app.funding.endpoints import router as funding
 from app.incentives.endpoints import router as incentives
@@ -24,7 +25,8 @@ PREFIX = "/api/v1"
 
 # The prefix is given when the app includes this router, not here: FastAPI walks every route of
 # a router of routers included without a prefix (analysing each route's dependencies once more).
-router = APIRouter(dependencies=[Depends(limit_api)])
+# Knowing it, the router turns a page's path away without walking the API's routes.
+router = SegmentRouter(dependencies=[Depends(limit_api)], mounted_at=PREFIX)
 for domain_router in (
     system,
     search,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from app.core import audit
@@ -118,14 +118,42 @@ def store(
     return row
 
 
+#: ``session.info`` key: the lists ``list_for`` read since the session last wrote, by owner.
+_LISTED = "attachments_listed"
+
+
 def list_for(session: Session, owner_type: str, owner_id: int) -> list[Attachment]:
-    return list(
+    """The record's files, oldest first.
+
+    A detail page asks twice (for the record's view, and for what the viewer may open); while
+    the session neither writes nor ends a transaction or savepoint, the second answer is the
+    first one's instead of another query.
+    """
+    key = (owner_type, owner_id)
+    listed: dict[tuple[str, int], list[Attachment]] | None = session.info.get(_LISTED)
+    if (
+        listed is not None
+        and key in listed
+        and not (session.new or session.dirty or session.deleted)
+    ):
+        return list(listed[key])
+    rows = list(
         session.scalars(
             select(Attachment)
             .where(Attachment.owner_type == owner_type, Attachment.owner_id == owner_id)
             .order_by(Attachment.id)
         )
     )
+    session.info.setdefault(_LISTED, {})[key] = rows
+    return list(rows)
+
+
+def _forget_listed(session: Session, *_args: object) -> None:
+    session.info.pop(_LISTED, None)
+
+
+event.listen(Session, "after_flush", _forget_listed)
+event.listen(Session, "after_transaction_end", _forget_listed)
 
 
 def list_for_owners(

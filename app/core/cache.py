@@ -57,6 +57,8 @@ _WRITE = re.compile(
 #: Connection ``info`` keys: the transaction wrote to a table pages may show; it migrates the
 #: schema (the generation's table may not be there yet, and servers restart after it anyway).
 _WROTE = "content_changed"
+#: Connection ``info`` key: the bookkeeping tables (``UNSHOWN``) the transaction wrote to.
+_WROTE_UNSHOWN = "bookkeeping_changed"
 _MIGRATES = "migrates_schema"
 _HAS_TABLE = "has_content_generation"
 #: Session ``info`` keys: the app's store; the generation read in the current transaction.
@@ -166,9 +168,10 @@ def _note_write(
     written = match.group(1).lower()
     if written == "alembic_version":
         conn.info[_MIGRATES] = True
+    elif written in UNSHOWN:
+        conn.info.setdefault(_WROTE_UNSHOWN, set()).add(written)
     elif (
-        written not in UNSHOWN
-        and not conn.info.get(_WROTE)
+        not conn.info.get(_WROTE)
         # With RETURNING, drivers count the rows only once they are fetched: count it.
         and (cursor.rowcount != 0 or "RETURNING" in statement.upper())
     ):
@@ -176,6 +179,7 @@ def _note_write(
 
 
 def _bump_if_changed(conn: Any) -> None:
+    conn.info.pop(_WROTE_UNSHOWN, None)
     wrote, migrates = conn.info.pop(_WROTE, False), conn.info.pop(_MIGRATES, False)
     if not wrote or migrates:
         return
@@ -204,11 +208,19 @@ def _has_generation_table(conn: Any, cursor: Any) -> bool:
 
 
 def _forget(conn: Any) -> None:
-    conn.info.pop(_WROTE, None)
-    conn.info.pop(_MIGRATES, None)
+    for key in (_WROTE, _MIGRATES, _WROTE_UNSHOWN):
+        conn.info.pop(key, None)
 
 
 def _forget_on_checkin(_dbapi_connection: Any, record: Any) -> None:
     if record is not None:
-        record.info.pop(_WROTE, None)
-        record.info.pop(_MIGRATES, None)
+        for key in (_WROTE, _MIGRATES, _WROTE_UNSHOWN):
+            record.info.pop(key, None)
+
+
+def wrote_to(session: Session, table_name: str) -> bool:
+    """Whether the session's current transaction wrote to ``table_name``, one of ``UNSHOWN``
+    (a committed one is forgotten). Without a transaction nothing was written."""
+    if session.get_transaction() is None:
+        return False
+    return table_name in session.connection().info.get(_WROTE_UNSHOWN, ())

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -15,6 +18,7 @@ from app.core import cache
 from app.core.audit import Actor
 from app.core.db import READS_FIRST, WRITE_TRANSACTION, declare_write_intent, reads_first, utcnow
 from app.core.errors import AppError, NotAuthenticated, PermissionDenied
+from app.core.notifications import unread_count_of
 from app.core.security import token_digest
 from app.models import ApiToken, LoginSession, User
 
@@ -27,29 +31,56 @@ _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 _Endpoint = TypeVar("_Endpoint", bound=Callable[..., Any])
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, committed once after the handler returns."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request, committed once after the handler returns.
+
+    ``async`` so that only what touches the database leaves the event loop: making a session
+    connects to nothing, and the commit (or rollback) and close take one trip to the thread
+    pool at the end, where a plain ``def`` generator took two, the first for nothing.
+    """
     session: Session = request.app.state.sessionmaker()
     request.state.db = session  # pages read small extras (the unread count) through it
     cache.use(session, cache.store_of(request.app.state))
-    if getattr(request.scope.get("endpoint"), READS_FIRST, False):
-        reads_first(session)
-    elif request.method not in _SAFE_METHODS:
-        declare_write_intent(session)
     try:
+        if getattr(request.scope.get("endpoint"), READS_FIRST, False):
+            reads_first(session)
+        elif request.method not in _SAFE_METHODS:
+            # SQLite's BEGIN IMMEDIATE may wait for another writer: not on the event loop.
+            await run_in_threadpool(declare_write_intent, session)
         yield session
-        session.commit()
-    except AppError as exc:
-        if exc.keep_changes:
-            session.commit()
-        else:
-            _rollback_keeping_user(request, session)
+    except BaseException as exc:
+        await _in_thread_shielded(_end, request, session, exc)
         raise
-    except BaseException:
-        _rollback_keeping_user(request, session)
-        raise
+    await _in_thread_shielded(_end, request, session, None)
+
+
+async def _in_thread_shielded(func: Callable[..., None], *args: Any) -> None:
+    # As FastAPI ends a plain ``def`` dependency: not cancelled by a client that went away, and
+    # with a limiter of its own, so a full thread pool cannot keep a connection from going back.
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(func, *args, limiter=anyio.CapacityLimiter(1))
+
+
+def _end(request: Request, session: Session, error: BaseException | None) -> None:
+    """Commit, or undo after ``error``; then close. An error while committing undoes too."""
+    try:
+        if error is None:
+            try:
+                session.commit()
+                return
+            except BaseException as exc:
+                _undo(request, session, exc)
+                raise
+        _undo(request, session, error)
     finally:
         session.close()
+
+
+def _undo(request: Request, session: Session, error: BaseException) -> None:
+    if isinstance(error, AppError) and error.keep_changes:
+        session.commit()
+    else:
+        _rollback_keeping_user(request, session)
 
 
 def _rollback_keeping_user(request: Request, session: Session) -> None:
@@ -141,12 +172,16 @@ def _user_from_cookie(session: Session, request: Request) -> User | None:
     key = request.session.get(SESSION_KEY)
     if not key:
         return None
-    row = session.scalars(
-        select(LoginSession).where(LoginSession.key_hash == token_digest(str(key)))
+    # The row, its person and their unread count (the page header shows it) in one query:
+    # every signed-in request asks.
+    found = session.execute(
+        select(LoginSession, User, unread_count_of(LoginSession.user_id))
+        .join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.key_hash == token_digest(str(key)))
     ).one_or_none()
     now = utcnow()
     max_age = timedelta(seconds=request.app.state.settings.session_max_age_seconds)
-    user = session.get(User, row.user_id) if row is not None else None
+    row, user, unread = found.tuple() if found is not None else (None, None, 0)
     if (
         row is None
         or user is None
@@ -160,6 +195,7 @@ def _user_from_cookie(session: Session, request: Request) -> User | None:
         _record_seen(session, request, row, now)
     request.state.auth_method = "session"
     request.state.login_session_id = row.id
+    request.state.unread_at_sign_in = (user.id, unread)
     return user
 
 
@@ -201,7 +237,16 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     return user
 
 
-OptionalUser = Annotated[User | None, Depends(optional_user)]
+async def signed_in_user(request: Request, session: SessionDep) -> User | None:
+    """``optional_user`` as a dependency: in the thread pool only when there is someone to
+    look up (a bearer token or a page session), so an anonymous request makes no trip there."""
+    if request.headers.get("authorization") or request.session.get(SESSION_KEY):
+        return await run_in_threadpool(optional_user, request, session)
+    request.state.user = None
+    return None
+
+
+OptionalUser = Annotated[User | None, Depends(signed_in_user)]
 
 
 # The dependencies below only look at what earlier ones found: ``async`` so that FastAPI runs

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import Any
+
+from sqlalchemy import ScalarSelect, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.config import get_settings
@@ -44,6 +46,16 @@ def unread_count(session: Session, user: User) -> int:
             )
         )
         or 0
+    )
+
+
+def unread_count_of(user_id: Any) -> ScalarSelect[int]:
+    """How many notifications of ``user_id`` (a value or a column) are unread, as a subquery
+    (signing a request in reads it with the person, in the same query)."""
+    return (
+        select(func.count())
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
     )
 
 

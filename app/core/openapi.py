@@ -16,7 +16,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 
-from app.core.deps import current_user, optional_user
+from app.core.deps import current_user, signed_in_user
 from app.core.errors import STATUS_TITLES
 
 PROBLEM_JSON = "application/problem+json"
@@ -83,7 +83,7 @@ def _statuses(route: RouteContext, method: str) -> tuple[set[int], list[dict[str
     if current_user in calls:
         statuses |= {401, 403}
         security = [{BEARER: []}, {SESSION: []}]
-    elif optional_user in calls:
+    elif signed_in_user in calls:
         # Anonymous is allowed, but a bad token is still a 401 and a record may need a person.
         statuses |= {401, 403}
         security = [{}, {BEARER: []}, {SESSION: []}]

@@ -6,13 +6,14 @@ from collections.abc import Callable, Collection
 from typing import Annotated, Any, NamedTuple, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from app.core.deps import verify_csrf
 from app.core.errors import AppError
+from app.core.routing import SegmentRouter
 from app.core.templating import flash
 
 T = TypeVar("T")
@@ -22,9 +23,10 @@ T = TypeVar("T")
 ERROR_PAGE_STATUSES: frozenset[int] = frozenset({401, 403, 404})
 
 
-def page_router() -> APIRouter:
-    """An HTML router: CSRF-checked on every unsafe method, hidden from the API schema."""
-    return APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+def page_router() -> SegmentRouter:
+    """An HTML router: CSRF-checked on every unsafe method, hidden from the API schema, and
+    passed over at once by a request for a path none of its pages serves."""
+    return SegmentRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
 
 def redirect(url: str) -> RedirectResponse:

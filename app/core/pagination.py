@@ -71,7 +71,16 @@ def query_filters(params: QueryParams, accept: Callable[[str], bool]) -> dict[st
 
 
 def paginate(session: Session, stmt: Select[Any], pagination: Pagination) -> Paged:
-    """Run ``stmt`` for one page and count all of its rows."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    """Run ``stmt`` for one page and count all of its rows.
+
+    A page that is not full is the last one, so its rows give the total without counting
+    (most lists fit on their first page); an empty page past the first still counts, since
+    the list may end before it.
+    """
     items = list(session.scalars(stmt.limit(pagination.size).offset(pagination.offset)))
+    if len(items) < pagination.size and (items or pagination.offset == 0):
+        total = pagination.offset + len(items)
+    else:
+        count = select(func.count()).select_from(stmt.order_by(None).subquery())
+        total = session.scalar(count) or 0
     return Paged(items=items, total=total, page=pagination.page, size=pagination.size)

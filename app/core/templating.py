@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import BaseRoute, Match
 
-from app.core import notifications, permissions
+from app.core import cache, notifications, permissions
 from app.core.clock import local
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.deps import CSRF_FIELD, csrf_token
@@ -166,17 +166,22 @@ def render(
     ctx = {
         "request": request,
         "user": user,
-        "unread_notifications": _unread(db, user),
+        "unread_notifications": _unread(request, db, user),
         "nav": getattr(request.app.state, "navigation", []),
         **(context or {}),
     }
     return templates().TemplateResponse(request, template, ctx, status_code=status_code)
 
 
-def _unread(db: Any, user: Any) -> int:
+def _unread(request: Request, db: Any, user: Any) -> int:
     if db is None or user is None:
         return 0
     try:
+        # Counted when the request signed in, unless the request has since marked some read
+        # or sent one (to this person, for all it knows).
+        known = getattr(request.state, "unread_at_sign_in", None)
+        if known is not None and known[0] == user.id and not cache.wrote_to(db, "notification"):
+            return int(known[1])
         return notifications.unread_count(db, user)
     except SQLAlchemyError:  # an error page after a failed transaction still renders
         return 0

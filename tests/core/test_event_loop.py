@@ -141,13 +141,13 @@ class TestBlockingWorkRunsOffTheLoop:
     def test_an_error_page(
         self, app: FastAPI, gate: Gate, member: User, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        # The error page of a signed-in person counts their unread notifications.
-        unread_count = templating.notifications.unread_count
-        holding = _holding(gate, unread_count)
+        # The error page of a signed-in person shows their unread notifications, which it may
+        # have to count in the database.
+        holding = _holding(gate, templating._unread)
 
         async def prepare(client: httpx.AsyncClient) -> None:
             await _sign_in(client, member)
-            monkeypatch.setattr(templating.notifications, "unread_count", holding)
+            monkeypatch.setattr(templating, "_unread", holding)
 
         async def forbidden(client: httpx.AsyncClient) -> httpx.Response:
             return await client.get("/admin")
