@@ -46,6 +46,15 @@ from app.models.matching import (
 from app.models.notification import Notification
 from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage, PeriodicJobState
+from app.models.patent import (
+    NoveltyCommission,
+    NoveltyPoint,
+    NoveltyReportCounter,
+    Patent,
+    PatentAchievement,
+    PatentClaim,
+    PatentVector,
+)
 from app.models.search_term import SearchTerm
 from app.models.taxonomy import TaxonomyTerm
 from app.models.trading import (
@@ -61,6 +70,13 @@ from app.models.trading import (
 from app.models.user import User
 
 __all__ = [
+    "NoveltyCommission",
+    "NoveltyPoint",
+    "NoveltyReportCounter",
+    "Patent",
+    "PatentAchievement",
+    "PatentClaim",
+    "PatentVector",
     "Achievement",
     "ApiToken",
     "Attachment",
