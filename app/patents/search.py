@@ -3,7 +3,7 @@
 The text index (``PatentIndex``) is built from the database and kept per process while the
 patent table stays the same (count and latest change). Vectors are read from
 ``patent_vector`` for the loaded encoder; the ``patent.imported`` outbox message encodes the
-patents that have none yet. Without the model, search is BM25 alone.
+patents that have none yet. Without the model or stored vectors, search is BM25 alone.
 """
 
 from __future__ import annotations
@@ -77,6 +77,11 @@ def _units(session: Session) -> list[Unit]:
 
 
 def _stored_vectors(session: Session, units: list[Unit], encoder: Any) -> Any:
+    """The stored vectors in unit order, or None when none are stored for this encoder.
+
+    Encoding happens in the outbox handler, never on a search: a part without a vector yet
+    (zero row) is found by BM25 alone until the worker has encoded it.
+    """
     import numpy as np
 
     rows = session.execute(
@@ -85,12 +90,13 @@ def _stored_vectors(session: Session, units: list[Unit], encoder: Any) -> Any:
         )
     )
     stored = {(str(p), c): v for p, c, v in rows}
-    missing = [u for u in units if (u.patent_key, u.claim) not in stored]
-    fresh = iter(encoder.encode_documents([u.text for u in missing]) if missing else [])
+    if not stored:
+        return None
     out = np.zeros((len(units), encoder.dim), dtype=np.float32)
     for i, unit in enumerate(units):
         blob = stored.get((unit.patent_key, unit.claim))
-        out[i] = np.frombuffer(blob, dtype=np.float32) if blob is not None else next(fresh)
+        if blob is not None:
+            out[i] = np.frombuffer(blob, dtype=np.float32)
     return out
 
 
