@@ -212,7 +212,6 @@ class NoveltyStatus(LabelledEnum):
     ISSUED = "issued"
 
 
-
 _LABEL_TEXT: list[tuple[StrEnum, str]] = [
     (OrgType.UNIVERSITY, "高校"),
     (OrgType.INSTITUTE, "科研院所"),

@@ -35,7 +35,10 @@ def can_view(user: User | None, commission: NoveltyCommission) -> bool:
         return True
     if commission.requester_id == user.id:
         return True
-    return commission.requester_org_id is not None and commission.requester_org_id == user.active_org_id
+    return (
+        commission.requester_org_id is not None
+        and commission.requester_org_id == user.active_org_id
+    )
 
 
 def require_view(user: User | None, commission: NoveltyCommission) -> None:

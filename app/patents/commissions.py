@@ -147,7 +147,9 @@ def _point_hits(session: Session, text: str, feedback: dict[str, bool]) -> list[
     # Relevance feedback: the marked-relevant patents' text extends the query (Rocchio's
     # idea with terms); marked-irrelevant patents drop out of the list.
     if relevant:
-        extra = session.scalars(select(Patent.abstract).where(Patent.id.in_([int(k) for k in relevant])))
+        extra = session.scalars(
+            select(Patent.abstract).where(Patent.id.in_([int(k) for k in relevant]))
+        )
         query = text + "。" + "。".join(a[:300] for a in extra)
     hits = [h for h in index.search(query) if feedback.get(h.patent_key) is not False]
     patents = {
@@ -271,7 +273,12 @@ def months_before(day: date, months: int) -> date:
 
 
 def mark(
-    session: Session, actor: Actor, commission: NoveltyCommission, point_no: int, patent_id: int, relevant: bool
+    session: Session,
+    actor: Actor,
+    commission: NoveltyCommission,
+    point_no: int,
+    patent_id: int,
+    relevant: bool,
 ) -> NoveltyPoint:
     """The 查新员 marks a hit relevant or not; that point's retrieval re-ranks."""
     access.require_searcher(actor.user)
@@ -284,7 +291,11 @@ def mark(
     point.hits = _point_hits(session, point.text, feedback)
     commission.conflicting = _conflicting(session, commission)
     audit.record(
-        session, actor, "novelty.mark", commission, summary=f"查新点{point_no}：专利{patent_id} 标为{'相关' if relevant else '不相关'}"
+        session,
+        actor,
+        "novelty.mark",
+        commission,
+        summary=f"查新点{point_no}：专利{patent_id} 标为{'相关' if relevant else '不相关'}",
     )
     return point
 
@@ -325,7 +336,9 @@ def save_draft(
         raise InvalidInput(f"查新委托当前状态为“{commission.status.label}”，不能修改结论")
     for point in commission.points:
         text = conclusions.get(point.number)
-        point.conclusion = (text if text is not None else point.conclusion).strip() or suggested_conclusion(point)
+        point.conclusion = (
+            text if text is not None else point.conclusion
+        ).strip() or suggested_conclusion(point)
     commission.overall_conclusion = overall.strip() or "；".join(
         re.sub(r"^查新点\d+：", f"查新点{p.number}：", p.conclusion) for p in commission.points
     )
@@ -351,7 +364,9 @@ def submit(session: Session, actor: Actor, commission: NoveltyCommission) -> Nov
     return commission
 
 
-def send_back(session: Session, actor: Actor, commission: NoveltyCommission, note: str) -> NoveltyCommission:
+def send_back(
+    session: Session, actor: Actor, commission: NoveltyCommission, note: str
+) -> NoveltyCommission:
     access.require_reviewer(actor.user)
     _move(session, actor, commission, "return")
     commission.review_note = note.strip()
@@ -367,7 +382,9 @@ def issue(session: Session, actor: Actor, commission: NoveltyCommission) -> Nove
     commission.report_no = report_number(year, _next_serial(session, year))
     commission.reviewer_id = user.id
     commission.issued_at = now
-    audit.record(session, actor, "novelty.number", commission, summary=f"报告编号 {commission.report_no}")
+    audit.record(
+        session, actor, "novelty.number", commission, summary=f"报告编号 {commission.report_no}"
+    )
     requester = session.get(User, commission.requester_id) if commission.requester_id else None
     if requester is not None:
         notify(
@@ -387,7 +404,11 @@ def report_number(year: int, serial: int) -> str:
 
 def _next_serial(session: Session, year: int) -> int:
     """The next serial of the year, counted in this transaction (a rollback gives it back)."""
-    key = (NoveltyReportCounter.year == year, NoveltyReportCounter.region == REGION, NoveltyReportCounter.agency == AGENCY)
+    key = (
+        NoveltyReportCounter.year == year,
+        NoveltyReportCounter.region == REGION,
+        NoveltyReportCounter.agency == AGENCY,
+    )
     bump = (
         update(NoveltyReportCounter)
         .where(*key)
@@ -400,7 +421,9 @@ def _next_serial(session: Session, year: int) -> int:
     try:
         with session.begin_nested():
             session.execute(
-                insert(NoveltyReportCounter).values(year=year, region=REGION, agency=AGENCY, last_value=1)
+                insert(NoveltyReportCounter).values(
+                    year=year, region=REGION, agency=AGENCY, last_value=1
+                )
             )
         return 1
     except IntegrityError:

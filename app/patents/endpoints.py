@@ -91,7 +91,9 @@ def get_commission(commission_id: int, session: SessionDep, user: CurrentUser) -
     return commissions.get(session, user, commission_id)
 
 
-@router.post("/commissions/{commission_id}/search", response_model=CommissionOut, summary="开始检索")
+@router.post(
+    "/commissions/{commission_id}/search", response_model=CommissionOut, summary="开始检索"
+)
 def run_search(commission_id: int, session: SessionDep, actor: ActorDep) -> object:
     commission = commissions.get(session, actor.user, commission_id)
     return commissions.run_search(session, actor, commission)
@@ -102,14 +104,18 @@ def run_search(commission_id: int, session: SessionDep, actor: ActorDep) -> obje
     response_model=CommissionOut,
     summary="标注检索结果相关/不相关",
 )
-def mark(commission_id: int, number: int, data: Mark, session: SessionDep, actor: ActorDep) -> object:
+def mark(
+    commission_id: int, number: int, data: Mark, session: SessionDep, actor: ActorDep
+) -> object:
     """该查新点按标注重新排序：相关文献扩展检索，不相关文献移出。"""
     commission = commissions.get(session, actor.user, commission_id)
     commissions.mark(session, actor, commission, number, data.patent_id, data.relevant)
     return commission
 
 
-@router.put("/commissions/{commission_id}/draft", response_model=CommissionOut, summary="编辑查新结论")
+@router.put(
+    "/commissions/{commission_id}/draft", response_model=CommissionOut, summary="编辑查新结论"
+)
 def draft(commission_id: int, data: Draft, session: SessionDep, actor: ActorDep) -> object:
     commission = commissions.get(session, actor.user, commission_id)
     return commissions.save_draft(
@@ -117,19 +123,25 @@ def draft(commission_id: int, data: Draft, session: SessionDep, actor: ActorDep)
     )
 
 
-@router.post("/commissions/{commission_id}/submit", response_model=CommissionOut, summary="提交审核")
+@router.post(
+    "/commissions/{commission_id}/submit", response_model=CommissionOut, summary="提交审核"
+)
 def submit(commission_id: int, session: SessionDep, actor: ActorDep) -> object:
     commission = commissions.get(session, actor.user, commission_id)
     return commissions.submit(session, actor, commission)
 
 
-@router.post("/commissions/{commission_id}/return", response_model=CommissionOut, summary="退回修改")
+@router.post(
+    "/commissions/{commission_id}/return", response_model=CommissionOut, summary="退回修改"
+)
 def send_back(commission_id: int, data: ReturnNote, session: SessionDep, actor: ActorDep) -> object:
     commission = commissions.get(session, actor.user, commission_id)
     return commissions.send_back(session, actor, commission, data.note)
 
 
-@router.post("/commissions/{commission_id}/issue", response_model=CommissionOut, summary="审核通过并出具报告")
+@router.post(
+    "/commissions/{commission_id}/issue", response_model=CommissionOut, summary="审核通过并出具报告"
+)
 def issue(commission_id: int, session: SessionDep, actor: ActorDep) -> object:
     """报告编号为 14 位：年度 + 地区代码 + 机构代码 + 年度流水号，连续不跳号。"""
     commission = commissions.get(session, actor.user, commission_id)
@@ -141,10 +153,17 @@ def report_pdf(commission_id: int, session: SessionDep, user: CurrentUser) -> Re
     commission = commissions.get(session, user, commission_id)
     data = report.pdf(commission)
     name = f"novelty-report-{commission.report_no}.pdf"
-    return Response(data, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/{patent_id}", response_model=PatentDetail, summary="专利详情")
 def get_patent(patent_id: int, session: SessionDep) -> object:
     patent = records.get(session, patent_id)
-    return {**{c: getattr(patent, c) for c in PatentDetail.model_fields if c != "claims"}, "claims": records.claims_of(session, patent_id)}
+    return {
+        **{c: getattr(patent, c) for c in PatentDetail.model_fields if c != "claims"},
+        "claims": records.claims_of(session, patent_id),
+    }

@@ -35,7 +35,9 @@ def _date(text: str | None) -> date | None:
 
 
 @router.get("/patents")
-def search_page(request: Request, session: SessionDep, user: OptionalUser, page: int = 1) -> Response:
+def search_page(
+    request: Request, session: SessionDep, user: OptionalUser, page: int = 1
+) -> Response:
     params = dict(request.query_params)
     field = params.get("field", "all")
     filters = patent_search.PatentFilters(
@@ -75,14 +77,19 @@ def import_form(request: Request, user: CurrentUser) -> Response:
 
 
 @router.post("/patents/import")
-def import_upload(request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm) -> Response:
+def import_upload(
+    request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+) -> Response:
     access.require_records_manager(actor.user)
     upload = uploaded_file(form)
     if upload is None:
         return render(
             request,
             "patents/import.html",
-            {"columns": records.COLUMNS, "problem": "请选择要导入的文件（CSV、Excel 或 JSON Lines）"},
+            {
+                "columns": records.COLUMNS,
+                "problem": "请选择要导入的文件（CSV、Excel 或 JSON Lines）",
+            },
             status_code=422,
         )
     result = records.import_file(session, actor, upload.filename, upload.data)
@@ -95,17 +102,26 @@ def import_upload(request: Request, session: SessionDep, actor: ActorDep, form: 
 
 
 @router.get("/patents/commissions")
-def commission_list(request: Request, session: SessionDep, user: CurrentUser, page: int = 1) -> Response:
+def commission_list(
+    request: Request, session: SessionDep, user: CurrentUser, page: int = 1
+) -> Response:
     paged = commissions.list_for(session, user, Pagination(page=max(page, 1), size=PAGE_SIZE))
     return render(
         request,
         "patents/commissions.html",
-        {"page": paged, "base_url": "/patents/commissions", "purposes": NoveltyPurpose.choices(), "agency": access.is_agency(user)},
+        {
+            "page": paged,
+            "base_url": "/patents/commissions",
+            "purposes": NoveltyPurpose.choices(),
+            "agency": access.is_agency(user),
+        },
     )
 
 
 @router.post("/patents/commissions")
-def commission_create(request: Request, session: SessionDep, actor: ActorDep, values: FormValues) -> Response:
+def commission_create(
+    request: Request, session: SessionDep, actor: ActorDep, values: FormValues
+) -> Response:
     def run() -> Any:
         purpose = NoveltyPurpose.from_code(values.get("purpose")) or NoveltyPurpose.PROJECT
         return commissions.create(
@@ -129,7 +145,9 @@ def commission_create(request: Request, session: SessionDep, actor: ActorDep, va
 
 
 @router.get("/patents/commissions/{commission_id}")
-def commission_detail(request: Request, session: SessionDep, user: CurrentUser, commission_id: int) -> Response:
+def commission_detail(
+    request: Request, session: SessionDep, user: CurrentUser, commission_id: int
+) -> Response:
     commission = commissions.get(session, user, commission_id)
     return render(
         request,
@@ -153,7 +171,12 @@ _ACTIONS = {
 
 @router.post("/patents/commissions/{commission_id}/{action}")
 def commission_action(
-    request: Request, session: SessionDep, actor: ActorDep, values: FormValues, commission_id: int, action: str
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    values: FormValues,
+    commission_id: int,
+    action: str,
 ) -> Response:
     back = f"/patents/commissions/{commission_id}"
     commission = commissions.get(session, actor.user, commission_id)
@@ -165,13 +188,22 @@ def commission_action(
             return commissions.send_back(session, actor, commission, values.get("note", ""))
         if action == "mark":
             return commissions.mark(
-                session, actor, commission, int(values.get("point", 0) or 0),
-                int(values.get("patent_id", 0) or 0), values.get("relevant") == "1",
+                session,
+                actor,
+                commission,
+                int(values.get("point", 0) or 0),
+                int(values.get("patent_id", 0) or 0),
+                values.get("relevant") == "1",
             )
         if action == "draft":
             texts = {p.number: values.get(f"conclusion_{p.number}", "") for p in commission.points}
             return commissions.save_draft(
-                session, actor, commission, texts, values.get("overall", ""), finish=values.get("finish") == "1"
+                session,
+                actor,
+                commission,
+                texts,
+                values.get("overall", ""),
+                finish=values.get("finish") == "1",
             )
         from app.core.errors import NotFound
 
@@ -182,9 +214,13 @@ def commission_action(
 
 
 @router.get("/patents/commissions/{commission_id}/report")
-def report_page(request: Request, session: SessionDep, user: CurrentUser, commission_id: int) -> Response:
+def report_page(
+    request: Request, session: SessionDep, user: CurrentUser, commission_id: int
+) -> Response:
     commission = commissions.get(session, user, commission_id)
-    return render(request, "patents/report.html", {"c": commission, "sections": report.sections(commission)})
+    return render(
+        request, "patents/report.html", {"c": commission, "sections": report.sections(commission)}
+    )
 
 
 @router.get("/patents/commissions/{commission_id}/report.pdf")
@@ -193,7 +229,9 @@ def report_pdf(session: SessionDep, user: CurrentUser, commission_id: int) -> Re
     return Response(
         report.pdf(commission),
         media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="novelty-report-{commission.report_no}.pdf"'},
+        headers={
+            "Content-Disposition": f'inline; filename="novelty-report-{commission.report_no}.pdf"'
+        },
     )
 
 
@@ -203,5 +241,9 @@ def patent_detail(request: Request, session: SessionDep, patent_id: int) -> Resp
     return render(
         request,
         "patents/detail.html",
-        {"p": patent, "claims": records.claims_of(session, patent_id), "org_name": records.org_name(session, patent.org_id)},
+        {
+            "p": patent,
+            "claims": records.claims_of(session, patent_id),
+            "org_name": records.org_name(session, patent.org_id),
+        },
     )

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -47,7 +47,9 @@ COLUMNS: dict[str, tuple[str, bool]] = {
 }
 _HEADERS = {header: key for key, (header, _req) in COLUMNS.items()}
 _HEADERS.update({key: key for key in COLUMNS})
-_HEADERS.update({"名称": "title", "发明名称": "title", "权利要求书": "claims", "IPC分类号": "ipc_codes"})
+_HEADERS.update(
+    {"名称": "title", "发明名称": "title", "权利要求书": "claims", "IPC分类号": "ipc_codes"}
+)
 
 
 @dataclass
@@ -84,7 +86,7 @@ def _rows(fmt: Format, content: bytes) -> tuple[list[tuple[int, dict[str, Any]]]
             if not isinstance(record, dict):
                 errors.append(RowError(number, "", "每行应为一个 JSON 对象"))
                 continue
-            out.append((number, {_HEADERS.get(k, k): v for k, v in record.items()}))
+            out.append((number, {_HEADERS.get(str(k), str(k)): v for k, v in record.items()}))
         return out, errors
     if fmt == Format.XLSX:
         from openpyxl import load_workbook
@@ -116,8 +118,10 @@ def _rows(fmt: Format, content: bytes) -> tuple[list[tuple[int, dict[str, Any]]]
 def _date(value: Any) -> date | None:
     if value in (None, ""):
         return None
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
-        return value if not hasattr(value, "date") else value.date()  # type: ignore[attr-defined]
+        return value
     text = str(value).strip().replace("/", "-").replace(".", "-")
     if len(text) == 8 and text.isdigit():
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
@@ -159,9 +163,10 @@ def import_file(
 ) -> PatentImportReport:
     """Validate every row, then write all of them or none."""
     access.require_records_manager(actor.user)
-    report = PatentImportReport(fmt=detect_format(filename, content))
+    fmt = detect_format(filename, content)
+    report = PatentImportReport(fmt=fmt)
     try:
-        rows, report.errors = _rows(report.fmt, content)
+        rows, report.errors = _rows(fmt, content)
     except TableTooLarge as exc:
         report.errors = [RowError(1, "", str(exc))]
         return report
@@ -186,9 +191,7 @@ def import_file(
         created = _write(session, clean, org_id)
         report.created += created
         report.updated += not created
-    audit.record(
-        session, actor, "patent.import", None, summary=f"导入专利：{report.summary()}"
-    )
+    audit.record(session, actor, "patent.import", None, summary=f"导入专利：{report.summary()}")
     enqueue(session, "patent.imported", {"count": len(valid)})
     return report
 

@@ -106,11 +106,13 @@ def index_for(session: Session) -> PatentIndex:
     with _lock:
         cached = _cache.get("index")
         if cached is not None and cached[0] == tuple(signature):
-            return cached[1]  # type: ignore[no-any-return]
+            return cached[1]
         units = _units(session)
         encoder = _encoder()
         vectors = _stored_vectors(session, units, encoder) if encoder and units else None
-        index = PatentIndex(units, encoder=encoder if vectors is not None else None, vectors=vectors)
+        index = PatentIndex(
+            units, encoder=encoder if vectors is not None else None, vectors=vectors
+        )
         _cache["index"] = (tuple(signature), index)
         return index
 
@@ -183,7 +185,10 @@ def search(session: Session, f: PatentFilters, *, limit: int = 200) -> list[Pate
         if len(hits) >= limit:
             break
     patents = {
-        p.id: p for p in session.scalars(select(Patent).where(Patent.id.in_([int(h.patent_key) for h in hits])))
+        p.id: p
+        for p in session.scalars(
+            select(Patent).where(Patent.id.in_([int(h.patent_key) for h in hits]))
+        )
     }
     return [
         PatentHit(patents[int(h.patent_key)], h.claim, passages(index.analyzer, f.q, h.text))

@@ -27,7 +27,9 @@ POINTS = [
 ]
 
 
-def _commission(client: TestClient, headers: dict[str, str], when: str = "2024-09-01") -> dict[str, Any]:
+def _commission(
+    client: TestClient, headers: dict[str, str], when: str = "2024-09-01"
+) -> dict[str, Any]:
     response = client.post(
         "/api/v1/patents/commissions",
         headers=headers,
@@ -50,17 +52,30 @@ def requester(session: Session) -> User:
 
 
 def test_request_to_numbered_report(
-    client: TestClient, session: Session, patents: list[dict[str, Any]],
-    requester: User, searcher: User, reviewer: User,
+    client: TestClient,
+    session: Session,
+    patents: list[dict[str, Any]],
+    requester: User,
+    searcher: User,
+    reviewer: User,
 ) -> None:
-    as_req, as_searcher, as_reviewer = bearer(session, requester), bearer(session, searcher), bearer(session, reviewer)
+    as_req, as_searcher, as_reviewer = (
+        bearer(session, requester),
+        bearer(session, searcher),
+        bearer(session, reviewer),
+    )
     created = _commission(client, as_req)
     cid = created["id"]
-    assert created["status"] == "commissioned" and [p["number"] for p in created["points"]] == [1, 2]
+    assert created["status"] == "commissioned" and [p["number"] for p in created["points"]] == [
+        1,
+        2,
+    ]
 
     # The requester cannot run the search; the 查新员 can.
     denied = client.post(f"/api/v1/patents/commissions/{cid}/search", headers=as_req)
-    assert denied.status_code == 403 and denied.headers["content-type"].startswith("application/problem+json")
+    assert denied.status_code == 403 and denied.headers["content-type"].startswith(
+        "application/problem+json"
+    )
     body = client.post(f"/api/v1/patents/commissions/{cid}/search", headers=as_searcher).json()
     first = body["points"][0]["hits"][0]
     assert first["title"] == "铝硅合金棒的生产方法"
@@ -75,22 +90,30 @@ def test_request_to_numbered_report(
     # Relevance feedback: a hit marked irrelevant leaves the point's list.
     second = body["points"][1]["hits"][1]["id"]
     marked = client.post(
-        f"/api/v1/patents/commissions/{cid}/points/2/marks", headers=as_searcher,
+        f"/api/v1/patents/commissions/{cid}/points/2/marks",
+        headers=as_searcher,
         json={"patent_id": second, "relevant": False},
     ).json()
     assert second not in [h["id"] for h in marked["points"][1]["hits"]]
 
     drafted = client.put(
-        f"/api/v1/patents/commissions/{cid}/draft", headers=as_searcher,
+        f"/api/v1/patents/commissions/{cid}/draft",
+        headers=as_searcher,
         json={"conclusions": {"2": "查新点2：已有公开。"}, "overall": "", "finish": True},
     ).json()
     assert drafted["status"] == "drafted"
     assert drafted["points"][0]["conclusion"].startswith("查新点1：")  # the suggested wording
     assert drafted["points"][1]["conclusion"] == "查新点2：已有公开。"
 
-    assert client.post(f"/api/v1/patents/commissions/{cid}/submit", headers=as_searcher).status_code == 200
+    assert (
+        client.post(f"/api/v1/patents/commissions/{cid}/submit", headers=as_searcher).status_code
+        == 200
+    )
     # Only the 审核员 issues; twice is a 409.
-    assert client.post(f"/api/v1/patents/commissions/{cid}/issue", headers=as_searcher).status_code == 403
+    assert (
+        client.post(f"/api/v1/patents/commissions/{cid}/issue", headers=as_searcher).status_code
+        == 403
+    )
     issued = client.post(f"/api/v1/patents/commissions/{cid}/issue", headers=as_reviewer).json()
     year = date.today().year
     assert re.fullmatch(rf"{year}220101\d{{4}}", issued["report_no"])
@@ -98,7 +121,16 @@ def test_request_to_numbered_report(
     assert again.status_code == 409 and "出具报告" in again.json()["detail"]
 
     page = client.get(f"/patents/commissions/{cid}/report", headers=as_req)
-    for heading in ("查新目的", "科学技术要点", "查新点与查新要求", "文献检索范围及检索策略", "检索结果", "查新结论", "声明", "附件清单"):
+    for heading in (
+        "查新目的",
+        "科学技术要点",
+        "查新点与查新要求",
+        "文献检索范围及检索策略",
+        "检索结果",
+        "查新结论",
+        "声明",
+        "附件清单",
+    ):
         assert heading in page.text
 
 
@@ -108,7 +140,13 @@ def test_who_sees_commissions(
     cid = _commission(client, bearer(session, requester))["id"]
     colleague = make_user(session, org=session.get(User, requester.id).org, name="同事")  # type: ignore[union-attr]
     stranger = make_user(session, org=make_org(session, name="别家公司"), name="外人")
-    for user, visible in ((requester, True), (colleague, True), (searcher, True), (reviewer, True), (stranger, False)):
+    for user, visible in (
+        (requester, True),
+        (colleague, True),
+        (searcher, True),
+        (reviewer, True),
+        (stranger, False),
+    ):
         listed = client.get("/api/v1/patents/commissions", headers=bearer(session, user)).json()
         assert (cid in [c["id"] for c in listed["items"]]) is visible, user.name
         one = client.get(f"/api/v1/patents/commissions/{cid}", headers=bearer(session, user))
@@ -116,9 +154,12 @@ def test_who_sees_commissions(
     assert client.get("/api/v1/patents/commissions").status_code == 401
 
 
-def test_bad_commission_is_problem_json(client: TestClient, session: Session, requester: User) -> None:
+def test_bad_commission_is_problem_json(
+    client: TestClient, session: Session, requester: User
+) -> None:
     response = client.post(
-        "/api/v1/patents/commissions", headers=bearer(session, requester),
+        "/api/v1/patents/commissions",
+        headers=bearer(session, requester),
         json={"project_name": "", "purpose": "报奖", "tech_points": "x", "points": []},
     )
     assert response.status_code == 422
@@ -132,14 +173,23 @@ def test_conflict_window_is_eighteen_months() -> None:
 
 
 def test_report_pdf_embeds_its_font(
-    session: Session, patents: list[dict[str, Any]], requester: User, searcher: User, reviewer: User, tmp_path: Path
+    session: Session,
+    patents: list[dict[str, Any]],
+    requester: User,
+    searcher: User,
+    reviewer: User,
+    tmp_path: Path,
 ) -> None:
     pdffonts = shutil.which("pdffonts")
     if pdffonts is None:
         pytest.fail("pdffonts not found (apt-get install poppler-utils)")
     c = commissions.create(
-        session, Actor(user=requester), project_name="铝硅合金棒", purpose=NoveltyPurpose.AWARD,
-        tech_points="再生铝生产铝硅合金棒", points=POINTS,
+        session,
+        Actor(user=requester),
+        project_name="铝硅合金棒",
+        purpose=NoveltyPurpose.AWARD,
+        tech_points="再生铝生产铝硅合金棒",
+        points=POINTS,
     )
     commissions.run_search(session, Actor(user=searcher), c)
     commissions.save_draft(session, Actor(user=searcher), c, {}, "", finish=True)

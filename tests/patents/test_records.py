@@ -11,7 +11,18 @@ from app.models import Patent, PatentClaim, User
 from app.patents import records
 from tests.patents.conftest import jsonl, real_patents
 
-HEADERS = ["申请号", "公开号", "标题", "摘要", "权利要求", "主分类号", "申请人", "发明人", "申请日", "法律状态"]
+HEADERS = [
+    "申请号",
+    "公开号",
+    "标题",
+    "摘要",
+    "权利要求",
+    "主分类号",
+    "申请人",
+    "发明人",
+    "申请日",
+    "法律状态",
+]
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -19,23 +30,52 @@ def _csv(rows: list[list[str]]) -> bytes:
 
 
 class TestImport:
-    def test_jsonl_creates_patents_with_split_claims(self, session: Session, searcher: User) -> None:
+    def test_jsonl_creates_patents_with_split_claims(
+        self, session: Session, searcher: User
+    ) -> None:
         rows = real_patents(5)
         report = records.import_file(session, Actor(user=searcher), "p.jsonl", jsonl(rows))
         assert (report.refused, report.created) == (False, 5)
-        patent = session.scalar(select(Patent).where(Patent.application_no == rows[0]["application_no"]))
+        patent = session.scalar(
+            select(Patent).where(Patent.application_no == rows[0]["application_no"])
+        )
         assert patent is not None and patent.title == rows[0]["title"]
         claims = records.claims_of(session, patent.id)
         assert claims[0].number == 1 and claims[0].independent
         assert len(claims) > 1 and not claims[1].independent  # 2. 根据权利要求1所述…
 
     def test_one_bad_row_refuses_the_whole_file(self, session: Session, searcher: User) -> None:
-        good = ["CN202310000001.1", "", "一种车载激光雷达点云配准方法", "摘要", "1.一种方法。", "G01S", "吉林大学", "张三", "2023-04-01", "审中"]
-        bad_date = ["CN202310000002.1", "", "一种电池热管理系统", "", "", "", "", "", "2023年4月", "审中"]
+        good = [
+            "CN202310000001.1",
+            "",
+            "一种车载激光雷达点云配准方法",
+            "摘要",
+            "1.一种方法。",
+            "G01S",
+            "吉林大学",
+            "张三",
+            "2023-04-01",
+            "审中",
+        ]
+        bad_date = [
+            "CN202310000002.1",
+            "",
+            "一种电池热管理系统",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "2023年4月",
+            "审中",
+        ]
         no_title = ["CN202310000003.1", "", "", "", "", "", "", "", "", "有效（已授权）"]
         bad_status = ["CN202310000004.1", "", "一种焊接方法", "", "", "", "", "", "", "作废"]
         report = records.import_file(
-            session, Actor(user=searcher), "p.csv", _csv([good, bad_date, no_title, bad_status, good])
+            session,
+            Actor(user=searcher),
+            "p.csv",
+            _csv([good, bad_date, no_title, bad_status, good]),
         )
         assert report.refused
         assert "整个文件未写入" in report.summary()
@@ -45,7 +85,18 @@ class TestImport:
         assert session.scalar(select(func.count(PatentClaim.id))) == 0
 
     def test_reimport_updates_by_application_number(self, session: Session, searcher: User) -> None:
-        row = ["CN202310000001.1", "CN116000001A", "一种车载激光雷达点云配准方法", "摘要", "1.一种方法。2.根据权利要求1所述的方法。", "G01S 7/48", "吉林大学", "张三", "2023-04-01", "审中"]
+        row = [
+            "CN202310000001.1",
+            "CN116000001A",
+            "一种车载激光雷达点云配准方法",
+            "摘要",
+            "1.一种方法。2.根据权利要求1所述的方法。",
+            "G01S 7/48",
+            "吉林大学",
+            "张三",
+            "2023-04-01",
+            "审中",
+        ]
         records.import_file(session, Actor(user=searcher), "p.csv", _csv([row]))
         row[9] = "有效（已授权）"
         report = records.import_file(session, Actor(user=searcher), "p.csv", _csv([row]))

@@ -18,7 +18,9 @@ def _titles(client: TestClient, **params: Any) -> list[str]:
 
 
 class TestFieldedSearch:
-    def test_text_finds_the_patent_described(self, client: TestClient, patents: list[dict[str, Any]]) -> None:
+    def test_text_finds_the_patent_described(
+        self, client: TestClient, patents: list[dict[str, Any]]
+    ) -> None:
         titles = _titles(client, q="再生铝锭和工业硅熔炼后电磁搅拌扒渣铸造合金棒")
         assert titles[0] == "铝硅合金棒的生产方法"
 
@@ -32,32 +34,46 @@ class TestFieldedSearch:
         expected = {
             r["title"]
             for r in patents
-            if r["applicants"] == "吉林大学" and r["ipc"].startswith("C22C") and r["application_date"] >= "2021-01-01"
+            if r["applicants"] == "吉林大学"
+            and r["ipc"].startswith("C22C")
+            and r["application_date"] >= "2021-01-01"
         }
         assert {i["patent"]["title"] for i in body["items"]} == expected and expected
-        granted = client.get("/api/v1/patents", params={"legal_status": "granted", "size": 100}).json()
+        granted = client.get(
+            "/api/v1/patents", params={"legal_status": "granted", "size": 100}
+        ).json()
         assert granted["total"] == sum(1 for r in patents if r["legal_status"] == "granted")
 
-    def test_claims_field_names_the_claim(self, client: TestClient, session: Session, patents: list[dict[str, Any]]) -> None:
+    def test_claims_field_names_the_claim(
+        self, client: TestClient, session: Session, patents: list[dict[str, Any]]
+    ) -> None:
         patent = session.scalar(select(Patent).where(Patent.title == "铝硅合金棒的生产方法"))
         assert patent is not None
         claim = session.scalar(
             select(PatentClaim).where(PatentClaim.patent_id == patent.id, PatentClaim.number == 2)
         )
         assert claim is not None
-        body = client.get("/api/v1/patents", params={"q": claim.text[10:70], "field": "claims"}).json()
+        body = client.get(
+            "/api/v1/patents", params={"q": claim.text[10:70], "field": "claims"}
+        ).json()
         top = body["items"][0]
         assert top["patent"]["id"] == patent.id
         assert top["claim"] >= 1 and top["where"] == f"权利要求{top['claim']}"
         assert top["snippets"] and top["snippets"][0]["terms"]
 
-    def test_inventor_filter_without_text(self, client: TestClient, patents: list[dict[str, Any]]) -> None:
+    def test_inventor_filter_without_text(
+        self, client: TestClient, patents: list[dict[str, Any]]
+    ) -> None:
         assert _titles(client, inventor="发明人7") == [patents[7]["title"]]
 
-    def test_page_shows_where_it_matched(self, client: TestClient, patents: list[dict[str, Any]]) -> None:
+    def test_page_shows_where_it_matched(
+        self, client: TestClient, patents: list[dict[str, Any]]
+    ) -> None:
         html = client.get("/patents", params={"q": "电磁搅拌 扒渣", "field": "claims"}).text
         assert "铝硅合金棒的生产方法" in html and "权利要求" in html
-        empty = client.get("/patents", params={"q": "量子纠缠光子芯片", "applicant": "不存在的单位"}).text
+        empty = client.get(
+            "/patents", params={"q": "量子纠缠光子芯片", "applicant": "不存在的单位"}
+        ).text
         assert "没有找到符合条件的专利" in empty
 
     def test_index_follows_the_table(self, session: Session, patents: list[dict[str, Any]]) -> None:

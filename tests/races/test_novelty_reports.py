@@ -21,8 +21,12 @@ def test_reports_issued_at_once_get_gapless_numbers(race_server: RaceServer) -> 
         ids = []
         for n in range(6):
             c = commissions.create(
-                s, Actor(user=requester), project_name=f"并发出具报告项目{n}",
-                purpose=NoveltyPurpose.PROJECT, tech_points="一种测试技术方案", points=["测试查新点"],
+                s,
+                Actor(user=requester),
+                project_name=f"并发出具报告项目{n}",
+                purpose=NoveltyPurpose.PROJECT,
+                tech_points="一种测试技术方案",
+                points=["测试查新点"],
             )
             commissions.run_search(s, Actor(user=searcher), c)
             commissions.save_draft(s, Actor(user=searcher), c, {}, "", finish=True)

@@ -33,11 +33,19 @@ def main(source: str) -> None:
         text = TEMPLATES[i % len(TEMPLATES)].format(*words)
         if len(words) > 3:
             text += f"，以及{words[3]}"
-        out.append({"qid": f"q{len(out):03d}", "query": text, "relevant": row["id"] if "id" in row else str(i)})
+        out.append(
+            {
+                "qid": f"q{len(out):03d}",
+                "query": text,
+                "relevant": row["id"] if "id" in row else str(i),
+            }
+        )
         if len(out) >= 120:
             break
     target = Path(__file__).with_name("queries.jsonl")
-    target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), encoding="utf-8")
+    target.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), encoding="utf-8"
+    )
     print(f"{len(out)} queries → {target}")
 
 
