@@ -170,6 +170,9 @@ def import_file(
     except TableTooLarge as exc:
         report.errors = [RowError(1, "", str(exc))]
         return report
+    except UnicodeDecodeError:
+        report.errors = [RowError(1, "", "无法识别文件的文字编码，请另存为 UTF-8 后重新导入")]
+        return report
     report.total = len(rows)
     seen: dict[str, int] = {}
     valid: list[dict[str, Any]] = []

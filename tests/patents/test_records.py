@@ -109,3 +109,19 @@ class TestImport:
         data = csv_bytes(["申请号", "标题", "颜色"], [["CN1", "一种方法", "红"]])
         report = records.import_file(session, Actor(user=searcher), "p.csv", data)
         assert report.refused and report.errors[0].column == "颜色"
+
+
+def test_api_import_of_an_unreadable_file_is_a_report(
+    client, session: Session, searcher: User
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.orgs.test_endpoints import bearer
+
+    response = client.post(
+        "/api/v1/patents/import",
+        headers=bearer(session, searcher),
+        files={"file": ("p.csv", bytes([0x81, 0x30, 0xFF, 0xFE]) * 10, "text/csv")},
+    )
+    assert response.status_code == 200
+    assert response.json()["refused"] is True
+    denied = client.post("/api/v1/patents/import", files={"file": ("p.csv", b"a,b", "text/csv")})
+    assert denied.status_code == 401
