@@ -16,6 +16,7 @@ from app.incentives.endpoints import router as incentives
 from app.listings.endpoints import router as listings
 from app.matching.endpoints import router as matching
 from app.orgs.endpoints import router as orgs
+from app.patents.endpoints import router as patents
 from app.search.endpoints import router as search
 from app.system.endpoints import router as system
 from app.taxonomy.endpoints import router as taxonomy
@@ -44,5 +45,6 @@ for domain_router in (
     events,
     content,
     conversations,
+    patents,
 ):
     router.include_router(domain_router)

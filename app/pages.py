@@ -13,6 +13,7 @@ from app.listings.import_pages import router as listing_transfer
 from app.listings.pages import router as listings
 from app.matching.pages import router as matching
 from app.orgs.pages import router as orgs
+from app.patents.pages import router as patents
 from app.search.pages import router as search
 from app.trading.pages import router as trading
 
@@ -31,6 +32,7 @@ routers = (
     listings,
     matching,
     trading,
+    patents,
     admin,
     incentives,
     events,

@@ -13,6 +13,7 @@ import app.events.service
 import app.listings.search
 import app.matching.subscriptions
 import app.orgs.search
+import app.patents.search
 import app.search.service
 
 __all__ = ["app"]

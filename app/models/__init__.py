@@ -54,6 +54,15 @@ from app.models.matching import (
 from app.models.notification import Notification
 from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage, PeriodicJobState
+from app.models.patent import (
+    NoveltyCommission,
+    NoveltyPoint,
+    NoveltyReportCounter,
+    Patent,
+    PatentAchievement,
+    PatentClaim,
+    PatentVector,
+)
 from app.models.review import ReviewMember, ReviewScore
 from app.models.search_term import SearchTerm
 from app.models.taxonomy import TaxonomyTerm
@@ -122,11 +131,18 @@ __all__ = [
     "MeetingRequest",
     "MeetingSeat",
     "Notification",
+    "NoveltyCommission",
+    "NoveltyPoint",
+    "NoveltyReportCounter",
     "OrgBlock",
     "OrgTag",
     "Organization",
     "OutboxMessage",
     "PasswordResetToken",
+    "Patent",
+    "PatentAchievement",
+    "PatentClaim",
+    "PatentVector",
     "PeriodicJobState",
     "PolicyClause",
     "RegistrationCounter",

@@ -66,6 +66,8 @@ class Role(LabelledEnum):
     DISTRICT_ADMIN = "district_admin"
     BROKER = "broker"
     EXPERT = "expert"
+    NOVELTY_SEARCHER = "novelty_searcher"
+    NOVELTY_REVIEWER = "novelty_reviewer"
     USER = "user"
 
 
@@ -208,6 +210,30 @@ class LedgerKind(LabelledEnum):
     RELEASE = "release"
     PAY = "pay"
     CANCEL = "cancel"
+class PatentLegalStatus(LabelledEnum):
+    PENDING = "pending"
+    GRANTED = "granted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"
+
+
+class NoveltyPurpose(LabelledEnum):
+    PROJECT = "project"
+    APPRAISAL = "appraisal"
+    AWARD = "award"
+    PATENT_FILING = "patent_filing"
+    NEW_PRODUCT = "new_product"
+
+
+class NoveltyStatus(LabelledEnum):
+    """委托 → 检索 → 初稿 → 审核 → 出具报告."""
+
+    COMMISSIONED = "commissioned"
+    SEARCHING = "searching"
+    DRAFTED = "drafted"
+    IN_REVIEW = "in_review"
+    ISSUED = "issued"
 
 
 _LABEL_TEXT: list[tuple[StrEnum, str]] = [
@@ -243,7 +269,24 @@ _LABEL_TEXT: list[tuple[StrEnum, str]] = [
     (Role.DISTRICT_ADMIN, "区县管理员"),
     (Role.BROKER, "技术经纪人"),
     (Role.EXPERT, "专家"),
+    (Role.NOVELTY_SEARCHER, "查新员"),
+    (Role.NOVELTY_REVIEWER, "审核员"),
     (Role.USER, "普通用户"),
+    (PatentLegalStatus.PENDING, "审中"),
+    (PatentLegalStatus.GRANTED, "有效（已授权）"),
+    (PatentLegalStatus.REJECTED, "驳回"),
+    (PatentLegalStatus.WITHDRAWN, "撤回"),
+    (PatentLegalStatus.LAPSED, "失效"),
+    (NoveltyPurpose.PROJECT, "立项"),
+    (NoveltyPurpose.APPRAISAL, "成果鉴定"),
+    (NoveltyPurpose.AWARD, "报奖"),
+    (NoveltyPurpose.PATENT_FILING, "专利申请"),
+    (NoveltyPurpose.NEW_PRODUCT, "新产品"),
+    (NoveltyStatus.COMMISSIONED, "委托"),
+    (NoveltyStatus.SEARCHING, "检索"),
+    (NoveltyStatus.DRAFTED, "初稿"),
+    (NoveltyStatus.IN_REVIEW, "审核"),
+    (NoveltyStatus.ISSUED, "出具报告"),
     (OrgRole.ADMIN, "机构管理员"),
     (OrgRole.MEMBER, "机构成员"),
     (MembershipStatus.PENDING, "待机构审核"),
