@@ -12,6 +12,7 @@ from app.incentives.endpoints import router as incentives
 from app.listings.endpoints import router as listings
 from app.matching.endpoints import router as matching
 from app.orgs.endpoints import router as orgs
+from app.resources.endpoints import router as resources
 from app.search.endpoints import router as search
 from app.system.endpoints import router as system
 from app.taxonomy.endpoints import router as taxonomy
@@ -36,5 +37,6 @@ for domain_router in (
     trading,
     incentives,
     events,
+    resources,
 ):
     router.include_router(domain_router)

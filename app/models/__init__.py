@@ -46,6 +46,7 @@ from app.models.matching import (
 from app.models.notification import Notification
 from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage, PeriodicJobState
+from app.models.resource import InstrumentBooking, Resource
 from app.models.search_term import SearchTerm
 from app.models.taxonomy import TaxonomyTerm
 from app.models.trading import (
@@ -94,6 +95,7 @@ __all__ = [
     "IncentiveBudget",
     "IncentiveClaim",
     "IncentiveRule",
+    "InstrumentBooking",
     "Listing",
     "ListingVersion",
     "LoginSession",
@@ -111,6 +113,7 @@ __all__ = [
     "PasswordResetToken",
     "PeriodicJobState",
     "RegistrationCounter",
+    "Resource",
     "SearchTerm",
     "Subscription",
     "SubscriptionHit",
