@@ -22,6 +22,7 @@ def test_an_overlapping_approved_booking_is_refused(session: Session, org_admin:
     instrument = make_resource(session, org_admin)
     requester = make_user(session)
     first = make_booking(session, requester, instrument, hour=9, hours=3)
+    second = make_booking(session, requester, instrument, hour=11, hours=1)
     bookings.approve(session, Actor(user=org_admin), first.id, BookingDecision())
     session.flush()
     if session.get_bind().dialect.name == "postgresql":
@@ -33,11 +34,12 @@ def test_an_overlapping_approved_booking_is_refused(session: Session, org_admin:
             ends_at=first.ends_at + timedelta(hours=1),
             status=BookingStatus.APPROVED,
         )
-        with pytest.raises(IntegrityError, match="ex_instrument_booking_no_overlap"):
-            with session.begin_nested():
-                session.add(rogue)
-                session.flush()
+        with (
+            pytest.raises(IntegrityError, match="ex_instrument_booking_no_overlap"),
+            session.begin_nested(),
+        ):
+            session.add(rogue)
+            session.flush()
     # On every engine the approval path refuses it.
-    second = make_booking(session, requester, instrument, hour=11, hours=1)
     with pytest.raises(Conflict, match="重叠"):
         bookings.approve(session, Actor(user=org_admin), second.id, BookingDecision())
