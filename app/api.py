@@ -14,6 +14,7 @@ from app.matching.endpoints import router as matching
 from app.orgs.endpoints import router as orgs
 from app.resources.endpoints import router as resources
 from app.search.endpoints import router as search
+from app.statistics.endpoints import router as statistics
 from app.system.endpoints import router as system
 from app.taxonomy.endpoints import router as taxonomy
 from app.trading.endpoints import router as trading
@@ -38,5 +39,6 @@ for domain_router in (
     incentives,
     events,
     resources,
+    statistics,
 ):
     router.include_router(domain_router)

@@ -12,7 +12,9 @@ from app.listings.pages import router as listings
 from app.matching.pages import router as matching
 from app.orgs.pages import router as orgs
 from app.search.pages import router as search
+from app.statistics.pages import router as statistics
 from app.trading.pages import router as trading
+from app.trading.verify_pages import router as contract_verify
 
 # Included one by one rather than through one router of routers: FastAPI checks every route of
 # an included router's own includes when that router is included, so a router of routers has
@@ -27,8 +29,10 @@ routers = (
     challenges,
     listings,
     matching,
+    contract_verify,
     trading,
     admin,
     incentives,
     events,
+    statistics,
 )

@@ -6,13 +6,14 @@ from sqlalchemy.orm import Session
 
 from app.core import audit, outbox
 from app.core.audit import Actor
+from app.core.clock import local_date
 from app.core.db import lock_row, utcnow
 from app.core.errors import InvalidInput, NotFound
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.models import Resource, User
-from app.models.enums import ResourceKind, ResourceStatus
+from app.models.enums import PilotService, ResourceKind, ResourceStatus, VoucherCategory
 from app.resources import repository
 from app.resources.schemas import ResourceCreate, ResourceReview
 
@@ -188,3 +189,49 @@ def of_org(session: Session, user: User, pagination: Pagination) -> Paged:
         return Paged(items=[], total=0, page=pagination.page, size=pagination.size)
     stmt = repository.directory_statement(statuses=tuple(ResourceStatus), org_id=user.active_org_id)
     return paginate(session, stmt, pagination)
+
+
+# --- open data ----------------------------------------------------------------------------
+
+#: The public catalogue's columns: key, CSV header, meaning (the data dictionary page).
+DICTIONARY: list[tuple[str, str, str]] = [
+    ("id", "编号", "资源编号，页面地址为 /resources/{id}"),
+    ("kind", "类别代码", "资源类别代码（见代码表）"),
+    ("kind_label", "类别", "资源类别名称"),
+    ("name", "名称", "资源名称"),
+    ("org_name", "所属机构", "登记并维护该资源的机构"),
+    ("region_code", "区县代码", "所在区县的行政区划代码"),
+    ("region_name", "区县", "所在区县名称"),
+    ("address", "地址", "所在地址"),
+    ("level", "级别", "认定级别，如国家级、省级、市级"),
+    ("services", "服务类别", "中试服务或创新券服务类别，多个以“、”分隔"),
+    ("filing_no", "市级备案号", "技术转移机构的市级备案编号；空表示未备案"),
+    ("accepts_vouchers", "接受创新券", "是否接受创新券支付：是/否"),
+    ("model_no", "型号", "大型仪器的型号"),
+    ("maker", "生产厂家", "大型仪器的生产厂家"),
+    ("fee_per_hour", "收费标准（元/机时）", "大型仪器每机时收费，空表示面议"),
+    ("booking_access", "开放范围", "大型仪器可预约的范围"),
+    ("availability", "开放时间", "大型仪器的开放时间"),
+    ("contact_phone", "联系电话", "对外服务电话"),
+    ("published_at", "发布日期", "审核通过发布的日期（北京时间）"),
+]
+
+
+def _service_label(code: str) -> str:
+    member = PilotService.from_code(code) or VoucherCategory.from_code(code)
+    return member.label if member else code
+
+
+def catalogue_rows(session: Session) -> list[list[object]]:
+    """Every published entry as the open-data CSV's rows, in the dictionary's column order."""
+    rows: list[list[object]] = []
+    for r in session.scalars(repository.directory_statement()):
+        values = {
+            "kind_label": r.kind.label,
+            "services": "、".join(_service_label(s) for s in r.services),
+            "accepts_vouchers": "是" if r.accepts_vouchers else "否",
+            "booking_access": r.booking_access.label if r.kind == ResourceKind.INSTRUMENT else "",
+            "published_at": local_date(r.published_at) if r.published_at else "",
+        }
+        rows.append([values[k] if k in values else getattr(r, k) for k, _l, _m in DICTIONARY])
+    return rows
