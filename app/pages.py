@@ -11,6 +11,7 @@ from app.listings.import_pages import router as listing_transfer
 from app.listings.pages import router as listings
 from app.matching.pages import router as matching
 from app.orgs.pages import router as orgs
+from app.resources.pages import router as resources
 from app.search.pages import router as search
 from app.statistics.pages import router as statistics
 from app.trading.pages import router as trading
@@ -35,4 +36,5 @@ routers = (
     incentives,
     events,
     statistics,
+    resources,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from pydantic import Field, field_validator, model_validator
@@ -117,6 +117,9 @@ class BookingCreate(Schema):
             raise ValueError("预约时间需带时区，例如 2027-01-05T09:00:00+08:00")
         if self.ends_at <= self.starts_at:
             raise ValueError("结束时间应晚于开始时间")
+        # Stored in UTC: SQLite keeps no offset, so a local time would be read back as UTC.
+        self.starts_at = self.starts_at.astimezone(UTC)
+        self.ends_at = self.ends_at.astimezone(UTC)
         return self
 
 
