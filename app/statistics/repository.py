@@ -113,7 +113,7 @@ def funnel(
         counts = 0
         seen: set[int] = set()
         for column in (MatchPipeline.demand_listing_id, MatchPipeline.supply_listing_id):
-            stmt = select(distinct(column)).where(column.in_(ids))
+            stmt = select(column).where(column.in_(ids)).distinct()
             if stages is not None:
                 stmt = stmt.where(MatchPipeline.stage.in_(stages))
             seen.update(session.scalars(stmt))
