@@ -21,6 +21,7 @@ from app.demo.data.enterprises import BY_KEY, NEW_ENTERPRISES
 from app.demo.events import load_events
 from app.demo.incentives import load_incentives
 from app.demo.matching import seed_matching
+from app.demo.resources import load_resources
 from app.demo.trading import load_trading
 from app.models import Organization, OrgTag, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgTagKind, OrgType, Role
@@ -262,4 +263,5 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     load_incentives(session, progress)
     load_events(session, progress)
     seed_challenge_solving(session, progress)
+    load_resources(session, progress)
     return True
