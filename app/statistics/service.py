@@ -117,10 +117,12 @@ def _money(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-def _by_kind(rows: repository.Rows, label: Any) -> list[list[Any]]:
+def _by_kind(cube: repository.Rows, position: int, label: Any) -> list[list[Any]]:
+    """Rows of (label, count per kind…, total) summed over one dimension of the cube."""
     grid: dict[Any, dict[str, int]] = {}
-    for key, kind, count in rows:
-        grid.setdefault(key, {})[str(kind)] = count
+    for row in cube:
+        counts = grid.setdefault(row[position], {})
+        counts[str(row[0])] = counts.get(str(row[0]), 0) + row[-1]
     out = []
     for key, counts in grid.items():
         per = [counts.get(k.value, 0) for k in KINDS]
@@ -131,29 +133,22 @@ def _by_kind(rows: repository.Rows, label: Any) -> list[list[Any]]:
 def _listing_tables(session: Session, f: Filters) -> list[Table]:
     fields = taxonomy.names(session, "field")
     header = ["科技成果", "技术需求", "揭榜挂帅", "合计"]
-    by_field = _by_kind(
-        repository.listings_by(session, "field", f.span, f.region),
-        lambda c: fields.get(c or "", "未分类"),
-    )
-    by_region = _by_kind(
-        repository.listings_by(session, "region", f.span, f.region),
-        lambda c: region_name(c) or "未填写",
-    )
-    by_month = sorted(
-        _by_kind(repository.listings_by(session, "month", f.span, f.region), lambda m: m or ""),
-        key=lambda r: r[0],
-    )
+    cube = repository.listing_cube(session, f.span, f.region)
+    by_field = _by_kind(cube, 1, lambda c: fields.get(c or "", "未分类"))
+    by_region = _by_kind(cube, 2, lambda c: region_name(c) or "未填写")
+    by_month = sorted(_by_kind(cube, 3, lambda m: m or ""), key=lambda r: r[0])
     maturity = [
         [MaturityStage(key).label if key else "未填写", count]
-        for key, _kind, count in repository.listings_by(session, "maturity", f.span, f.region)
+        for key, count in repository.listings_by_maturity(session, f.span, f.region)
     ]
     total_col = len(header)
+    blank = ["", "", "", "", ""]
     return [
         Table(
             "listings_by_field",
             "发布信息·按技术领域",
             ["技术领域", *header],
-            ["", "", "", "", ""],
+            blank,
             sorted(by_field, key=lambda r: -r[-1]),
             chart_column=total_col,
         ),
@@ -161,7 +156,7 @@ def _listing_tables(session: Session, f: Filters) -> list[Table]:
             "listings_by_region",
             "发布信息·按区县",
             ["区县", *header],
-            ["", "", "", "", ""],
+            blank,
             sorted(by_region, key=lambda r: -r[-1]),
             chart_column=total_col,
         ),
@@ -176,7 +171,7 @@ def _listing_tables(session: Session, f: Filters) -> list[Table]:
             "listings_by_month",
             "发布信息·按月份",
             ["月份", *header],
-            ["", "", "", "", ""],
+            blank,
             by_month,
             chart_column=total_col,
         ),
@@ -226,12 +221,16 @@ def _contract_tables(session: Session, f: Filters) -> list[Table]:
         "region": ("登记方所在区县", lambda k: region_name(k) or "未填写"),
         "month": ("登记月份", lambda k: k or ""),
     }
+    cube = repository.contract_cube(session, f.span, f.region)
     tables = []
-    for dim, (name, label) in labels.items():
-        rows = [
-            [label(k), n, _money(total), _money(tech)]
-            for k, n, total, tech in repository.contracts_by(session, dim, f.span, f.region)
-        ]
+    for position, (dim, (name, label)) in enumerate(labels.items()):
+        sums: dict[Any, list[Any]] = {}
+        for row in cube:
+            acc = sums.setdefault(row[position], [0, Decimal(0), Decimal(0)])
+            acc[0] += row[4]
+            acc[1] += Decimal(row[5] or 0)
+            acc[2] += Decimal(row[6] or 0)
+        rows = [[label(k), n, _money(total), _money(tech)] for k, (n, total, tech) in sums.items()]
         rows.sort(key=lambda r: r[0] if dim == "month" else -r[3])
         tables.append(
             Table(
