@@ -47,7 +47,7 @@ def local_month(session: Session, column: Any) -> ColumnElement[str]:
     return func.strftime("%Y-%m", column, "+8 hours")
 
 
-def _within(stmt: Select[Any], column: Any, span: tuple[datetime, datetime] | None) -> Select[Any]:
+def _within(stmt: Any, column: Any, span: tuple[datetime, datetime] | None) -> Any:
     if span is None:
         return stmt
     return stmt.where(column >= span[0], column < span[1])
@@ -202,7 +202,7 @@ def events_held(
     if region:
         events = events.where(Event.region_code == region)
         meetings = meetings.where(Event.region_code == region)
-    held = dict(tuple(r) for r in session.execute(events.group_by(Event.kind)))
+    held: dict[Any, int] = {r[0]: r[1] for r in session.execute(events.group_by(Event.kind))}
     met = {r[0]: r[1:] for r in session.execute(meetings.group_by(Event.kind))}
     return [
         (kind, held.get(kind, 0), *met.get(kind, (0, 0, Decimal("0"))))
@@ -240,7 +240,9 @@ def rewards(session: Session, year: int | None) -> Rows:
     by_item = {
         r[0]: [r[1], r[2]] for r in session.execute(budgets.group_by(IncentiveBudget.item_no))
     }
-    paid_by = dict(tuple(r) for r in session.execute(paid.group_by(IncentiveClaim.item_no)))
+    paid_by: dict[Any, Any] = {
+        r[0]: r[1] for r in session.execute(paid.group_by(IncentiveClaim.item_no))
+    }
     zero = Decimal("0.00")
     return [
         (item, *(by_item.get(item) or [zero, zero]), paid_by.get(item) or zero)

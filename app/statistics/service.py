@@ -52,7 +52,7 @@ class Filters:
         y: int | None = None
         if year not in (None, ""):
             try:
-                y = int(year)  # type: ignore[arg-type]
+                y = int(year)
             except ValueError:
                 y = -1
             if not 2000 <= y <= 2100:
