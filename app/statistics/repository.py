@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, distinct, func, select
+from sqlalchemy import ColumnElement, Table, distinct, func, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import LOCAL_TZ
