@@ -18,12 +18,13 @@ from decimal import ROUND_HALF_UP
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.core import audit, outbox
+from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import LOCAL_TZ, local
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.core.money import CENT
+from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
@@ -114,7 +115,6 @@ def request(
         booking,
         summary=f"{resource.name} {_span(booking)}",
     )
-    outbox.enqueue(session, "instrument_booking.requested", {"id": booking.id})
     return booking
 
 
@@ -154,7 +154,17 @@ def _move(
         before={"status": before.value},
         after={"status": after.value},
     )
-    outbox.enqueue(session, f"instrument_booking.{action}", {"id": booking.id})
+    if action != "record_usage" and actor.user_id != booking.requester_id:
+        requester = session.get(User, booking.requester_id)
+        if requester is not None:
+            notify(
+                session,
+                requester,
+                topic=f"instrument_booking.{action}",
+                title=f"您预约的{booking.resource.name}（{_span(booking)}）{BOOKING_FLOW.label(action)}",
+                body=note,
+                link="/me/bookings",
+            )
 
 
 def approve(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.core import audit, outbox
+from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import local_date
 from app.core.db import lock_row, utcnow
 from app.core.errors import InvalidInput, NotFound
+from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
@@ -40,7 +41,23 @@ _EVENTS = {
 
 
 def _event(session: Session, resource: Resource, action: str) -> None:
-    outbox.enqueue(session, f"resource.{action}", {"id": resource.id, "kind": resource.kind.value})
+    """Tell the keeper of an entry what the review decided."""
+    if action not in ("published", "rejected") or resource.owner_id is None:
+        return
+    owner = session.get(User, resource.owner_id)
+    if owner is None:
+        return
+    title = f"资源“{resource.name}”" + (
+        "已审核通过并发布" if action == "published" else "被退回修改"
+    )
+    notify(
+        session,
+        owner,
+        topic=f"resource.{action}",
+        title=title,
+        body=resource.review_note,
+        link=f"/resources/{resource.id}",
+    )
 
 
 def create(session: Session, actor: Actor, data: ResourceCreate) -> Resource:

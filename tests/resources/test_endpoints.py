@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.db import utcnow
-from app.models import AuditEvent, Organization, OutboxMessage, User
+from app.models import AuditEvent, Notification, Organization, User
 from app.models.enums import BookingStatus, OrgRole, OrgStatus, OrgType, ResourceKind
 from tests.factories.accounts import make_org, make_user
 from tests.factories.resources import make_booking, make_resource
@@ -69,7 +69,9 @@ class TestDirectory:
             == 1
         )
         assert session.scalar(
-            select(func.count()).where(OutboxMessage.topic == "resource.published")
+            select(func.count()).where(
+                Notification.user_id == org_admin.id, Notification.topic == "resource.published"
+            )
         )
 
     def test_filters_search_and_pagination(
