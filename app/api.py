@@ -17,7 +17,9 @@ from app.listings.endpoints import router as listings
 from app.matching.endpoints import router as matching
 from app.orgs.endpoints import router as orgs
 from app.patents.endpoints import router as patents
+from app.resources.endpoints import router as resources
 from app.search.endpoints import router as search
+from app.statistics.endpoints import router as statistics
 from app.system.endpoints import router as system
 from app.taxonomy.endpoints import router as taxonomy
 from app.trading.endpoints import router as trading
@@ -46,5 +48,7 @@ for domain_router in (
     content,
     conversations,
     patents,
+    resources,
+    statistics,
 ):
     router.include_router(domain_router)

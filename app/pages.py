@@ -14,8 +14,11 @@ from app.listings.pages import router as listings
 from app.matching.pages import router as matching
 from app.orgs.pages import router as orgs
 from app.patents.pages import router as patents
+from app.resources.pages import router as resources
 from app.search.pages import router as search
+from app.statistics.pages import router as statistics
 from app.trading.pages import router as trading
+from app.trading.verify_pages import router as contract_verify
 
 # Included one by one rather than through one router of routers: FastAPI checks every route of
 # an included router's own includes when that router is included, so a router of routers has
@@ -31,10 +34,13 @@ routers = (
     challenges,
     listings,
     matching,
+    contract_verify,
     trading,
     patents,
     admin,
     incentives,
     events,
     conversations,
+    statistics,
+    resources,
 )

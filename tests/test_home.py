@@ -40,7 +40,9 @@ def test_navigation_shows_only_built_sections(client: TestClient) -> None:
         "对接活动",
         "技术交易",
         "资源整合",
+        "数据中心",
     ]
+    assert 'href="/resources"' in menu and 'href="/statistics"' in menu
     assert 'href="/patents"' not in html
 
 

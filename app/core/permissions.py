@@ -58,6 +58,11 @@ class Action(StrEnum):
     CHALLENGE_SCORE = "challenge.score"
     CONTENT_WRITE = "content.write"
     CONTENT_REVIEW = "content.review"
+    RESOURCE_EDIT = "resource.edit"
+    RESOURCE_REVIEW = "resource.review"
+    RESOURCE_VIEW_UNPUBLISHED = "resource.view_unpublished"
+    BOOKING_DECIDE = "booking.decide"
+    STATISTICS_VIEW_ALL = "statistics.view_all"
 
 
 Rule = Callable[[User, Any], bool]
@@ -256,6 +261,24 @@ _RULES: dict[Action, Rule] = {
         and member.expert_id == user.id
         and member.status == PanelMemberStatus.ELIGIBLE
     ),
+    # Resource entries: people of the owning (verified) organisation keep them; the staff who
+    # review listings of the region review them.
+    Action.RESOURCE_EDIT: lambda user, resource: (
+        user.active_org_id == resource.org_id
+        and user.org is not None
+        and user.org.is_verified
+        and (resource.owner_id == user.id or user.is_org_admin)
+    ),
+    Action.RESOURCE_REVIEW: lambda user, resource: _reviews(user, resource),
+    Action.RESOURCE_VIEW_UNPUBLISHED: lambda user, resource: (
+        _reviews(user, resource) or user.active_org_id == resource.org_id
+    ),
+    # Bookings of an instrument: its keeper, the owning organisation's administrators.
+    Action.BOOKING_DECIDE: lambda user, resource: (
+        user.active_org_id == resource.org_id
+        and (resource.owner_id == user.id or user.is_org_admin)
+    ),
+    Action.STATISTICS_VIEW_ALL: lambda user, _obj: user.is_staff,
 }
 assert set(_RULES) == set(Action), "every action needs a rule"
 
@@ -316,4 +339,9 @@ _DENIED = {
     Action.CHALLENGE_SCORE: "仅本榜评审专家组中未回避的专家可以评分",
     Action.CONTENT_WRITE: "仅平台管理员或本区县的管理员可以编辑该信息（政策文件由平台管理员发布）",
     Action.CONTENT_REVIEW: "仅平台管理员可以审核发布信息",
+    Action.RESOURCE_EDIT: "仅已认证的所属机构的登记人或机构管理员可以维护该资源",
+    Action.RESOURCE_REVIEW: "仅平台管理员或资源所在区县的管理员可以审核",
+    Action.RESOURCE_VIEW_UNPUBLISHED: "该资源尚未发布",
+    Action.BOOKING_DECIDE: "仅仪器所属机构的管理员或仪器负责人可以审批预约",
+    Action.STATISTICS_VIEW_ALL: "仅平台或区县管理员可以查看数据驾驶舱",
 }

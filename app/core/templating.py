@@ -48,10 +48,10 @@ NAVIGATION = [
     NavItem("对接活动", "/events"),
     NavItem("技术交易", "/trading"),
     NavItem("专利查新", "/patents"),
-    NavItem("资源整合", "/orgs"),
+    NavItem("资源整合", "/resources"),
     NavItem("项目管理", "/projects"),
     NavItem("企业办事", "/services"),
-    NavItem("数据中心", "/stats"),
+    NavItem("数据中心", "/statistics"),
 ]
 
 

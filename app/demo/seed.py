@@ -24,6 +24,7 @@ from app.demo.events import load_events
 from app.demo.incentives import load_incentives
 from app.demo.matching import seed_matching
 from app.demo.patents import load_patents
+from app.demo.resources import load_resources
 from app.demo.trading import load_trading
 from app.models import Organization, OrgTag, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgTagKind, OrgType, Role
@@ -270,4 +271,5 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     load_content(session, progress)
     load_conversations(session, progress)
     load_patents(session, DEMO_PASSWORD, progress)
+    load_resources(session, progress)
     return True

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from app.core import audit, versioning
 from app.core.audit import Actor
 from app.core.errors import InvalidInput, NotFound
+from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize
 from app.core.regions import REGIONS
 from app.matching import repository
@@ -36,6 +37,19 @@ def public(session: Session, user_id: int) -> ExpertProfile:
     if profile is None or profile.user.role != Role.EXPERT or not profile.user.is_active:
         raise NotFound("该专家不存在")
     return profile
+
+
+def directory(
+    session: Session,
+    pagination: Pagination,
+    *,
+    field_code: str | None = None,
+    region_code: str | None = None,
+    q: str | None = None,
+) -> Paged:
+    """The public expert directory: active experts, filtered by field, region and words."""
+    stmt = repository.experts_statement(field_code=field_code, region_code=region_code, q=q)
+    return paginate(session, stmt, pagination)
 
 
 def _split(value: list[str] | str) -> list[str]:

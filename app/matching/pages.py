@@ -422,6 +422,33 @@ def profile_save(
     return redirect("/matching/profile")
 
 
+@router.get("/experts")
+def expert_directory(
+    request: Request,
+    session: SessionDep,
+    pagination: PaginationDep,
+    field: str = "",
+    region: str = "",
+    q: str = "",
+) -> Response:
+    """The expert directory (资源整合): who reviews and advises, by field and region."""
+    page = experts.directory(
+        session, pagination, field_code=field or None, region_code=region or None, q=q[:100]
+    )
+    return render(
+        request,
+        "matching/experts.html",
+        {
+            "page": page,
+            "fields": taxonomy.names(session, "field"),
+            "field_choices": taxonomy.choices(session, "field"),
+            "regions": list(REGIONS.items()),
+            "values": {"field": field, "region": region, "q": q[:100]},
+            "base_url": list_url("/experts", {"field": field, "region": region, "q": q[:100]}),
+        },
+    )
+
+
 @router.get("/experts/{user_id}")
 def expert_page(user_id: int, request: Request, session: SessionDep) -> Response:
     profile = experts.public(session, user_id)

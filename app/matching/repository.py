@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, String, cast, or_, select
 from sqlalchemy.orm import Session, joinedload, selectin_polymorphic, selectinload
 
 from app.models import (
@@ -33,6 +34,31 @@ def expert_profiles(session: Session) -> list[ExpertProfile]:
             .order_by(ExpertProfile.id)
         ).unique()
     )
+
+
+def experts_statement(
+    *, field_code: str | None = None, region_code: str | None = None, q: str | None = None
+) -> Select[Any]:
+    """Active experts' profiles for the public directory, filtered, by name."""
+    stmt = (
+        select(ExpertProfile)
+        .join(User, User.id == ExpertProfile.user_id)
+        .where(User.role == Role.EXPERT, User.is_active.is_(True))
+    )
+    if field_code:
+        stmt = stmt.where(cast(ExpertProfile.field_codes, String).contains(f'"{field_code}'))
+    if region_code:
+        stmt = stmt.where(ExpertProfile.region_code == region_code)
+    for word in (q or "").split()[:5]:
+        like = f"%{word}%"
+        stmt = stmt.where(
+            or_(
+                User.name.ilike(like),
+                ExpertProfile.institution.ilike(like),
+                ExpertProfile.bio.ilike(like),
+            )
+        )
+    return stmt.order_by(User.name, ExpertProfile.id)
 
 
 def expert_profile(session: Session, user_id: int) -> ExpertProfile | None:

@@ -63,6 +63,7 @@ from app.models.patent import (
     PatentClaim,
     PatentVector,
 )
+from app.models.resource import InstrumentBooking, Resource
 from app.models.review import ReviewMember, ReviewScore
 from app.models.search_term import SearchTerm
 from app.models.taxonomy import TaxonomyTerm
@@ -118,6 +119,7 @@ __all__ = [
     "FundingTranche",
     "IncentiveClaim",
     "IncentiveRule",
+    "InstrumentBooking",
     "LedgerEntry",
     "Listing",
     "ListingQuestion",
@@ -146,6 +148,7 @@ __all__ = [
     "PeriodicJobState",
     "PolicyClause",
     "RegistrationCounter",
+    "Resource",
     "ReviewMember",
     "ReviewScore",
     "SearchTerm",

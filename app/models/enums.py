@@ -607,6 +607,70 @@ class ContentStatus(LabelledEnum):
     WITHDRAWN = "withdrawn"
 
 
+# --- resources (资源整合) ------------------------------------------------------------------
+
+
+class ResourceKind(LabelledEnum):
+    LAB = "lab"
+    INSTRUMENT = "instrument"
+    PILOT_PLATFORM = "pilot_platform"
+    INCUBATOR = "incubator"
+    TRANSFER_INSTITUTION = "transfer_institution"
+    SERVICE_PROVIDER = "service_provider"
+
+
+class ResourceStatus(LabelledEnum):
+    DRAFT = "draft"
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class PilotService(LabelledEnum):
+    """What a 中试 platform offers (policy item 10)."""
+
+    PROOF_OF_CONCEPT = "proof_of_concept"
+    PILOT_SCALE = "pilot_scale"
+    TESTING = "testing"
+    COMMERCIAL_DEVELOPMENT = "commercial_development"
+
+
+class VoucherCategory(LabelledEnum):
+    """The service categories an innovation voucher pays for (policy item 23)."""
+
+    RESEARCH = "research"
+    TESTING = "testing"
+    EVALUATION = "evaluation"
+    CONSULTING = "consulting"
+    INTEGRATED = "integrated"
+
+
+class BookingAccess(LabelledEnum):
+    """Who may book a shared instrument."""
+
+    PUBLIC = "public"
+    VERIFIED_ORGS = "verified_orgs"
+    OWN_ORG = "own_org"
+
+
+class BookingStatus(LabelledEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+
+class UsagePayment(LabelledEnum):
+    """How a recorded use is paid; vouchers are settled by the service hall."""
+
+    UNPAID = "unpaid"
+    PAID = "paid"
+    VOUCHER_PENDING = "voucher_pending"
+    VOUCHER_PAID = "voucher_paid"
+
+
 _LABELS.update(
     {
         (type(member), member.value): text
@@ -623,6 +687,38 @@ _LABELS.update(
             (ContentStatus.PUBLISHED, "已发布"),
             (ContentStatus.EXPIRED, "已过期"),
             (ContentStatus.WITHDRAWN, "已撤回"),
+            (ResourceKind.LAB, "重点实验室与平台"),
+            (ResourceKind.INSTRUMENT, "大型仪器"),
+            (ResourceKind.PILOT_PLATFORM, "中试平台"),
+            (ResourceKind.INCUBATOR, "孵化载体"),
+            (ResourceKind.TRANSFER_INSTITUTION, "技术转移机构"),
+            (ResourceKind.SERVICE_PROVIDER, "创新券服务机构"),
+            (ResourceStatus.DRAFT, "草稿"),
+            (ResourceStatus.PENDING, "待审核"),
+            (ResourceStatus.PUBLISHED, "已发布"),
+            (ResourceStatus.REJECTED, "未通过"),
+            (ResourceStatus.WITHDRAWN, "已撤回"),
+            (PilotService.PROOF_OF_CONCEPT, "概念验证"),
+            (PilotService.PILOT_SCALE, "中试熟化"),
+            (PilotService.TESTING, "检验检测"),
+            (PilotService.COMMERCIAL_DEVELOPMENT, "商业化开发"),
+            (VoucherCategory.RESEARCH, "研究开发"),
+            (VoucherCategory.TESTING, "检验检测"),
+            (VoucherCategory.EVALUATION, "科技评估评价"),
+            (VoucherCategory.CONSULTING, "科技咨询"),
+            (VoucherCategory.INTEGRATED, "综合科技服务"),
+            (BookingAccess.PUBLIC, "对外开放"),
+            (BookingAccess.VERIFIED_ORGS, "认证机构可预约"),
+            (BookingAccess.OWN_ORG, "仅本单位"),
+            (BookingStatus.PENDING, "待审批"),
+            (BookingStatus.APPROVED, "已批准"),
+            (BookingStatus.REJECTED, "未批准"),
+            (BookingStatus.CANCELLED, "已取消"),
+            (BookingStatus.COMPLETED, "已使用"),
+            (UsagePayment.UNPAID, "未付费"),
+            (UsagePayment.PAID, "已付费"),
+            (UsagePayment.VOUCHER_PENDING, "待创新券结算"),
+            (UsagePayment.VOUCHER_PAID, "创新券已结算"),
         ]
     }
 )

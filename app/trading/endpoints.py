@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -9,12 +10,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from app.core.deps import ActorDep, SessionDep
+from app.core.errors import NotFound
 from app.core.openapi import file_download
 from app.core.pagination import PaginationDep
 from app.core.schemas import Page
 from app.core.spreadsheets import XLSX_MEDIA_TYPE
 from app.models.enums import ContractStatus, DealStatus
-from app.trading import deals, service, statistics
+from app.trading import deals, service, statistics, verification
 from app.trading.schemas import (
     BrokerSet,
     ContractCreate,
@@ -90,6 +92,17 @@ def export(
         media_type=media_type,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
     )
+
+
+@contracts.get("/verify", summary="按登记号核验认定登记证明")
+def verify(
+    session: SessionDep, code: Annotated[str, Query(min_length=1, max_length=40)]
+) -> dict[str, Any]:
+    """公开核验：只返回登记号、登记日期、合同类别、技术领域、当事人名称和技术交易额区间。"""
+    found = verification.verify(session, code)
+    if found is None:
+        raise NotFound("没有找到该登记号的技术合同认定登记")
+    return asdict(found)
 
 
 @contracts.get("/{contract_id}", response_model=ContractOut, summary="技术合同详情")

@@ -1,0 +1,1 @@
+"""数据集中: the bureau's dashboard, the public statistics and their open-data exports."""

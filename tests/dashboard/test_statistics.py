@@ -1,0 +1,134 @@
+"""The public statistics, the staff dashboard, their exports and the certificate check."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.core.audit import Actor
+from app.models import User
+from app.models.enums import ContractType, ListingKind, OrgRole, OrgType, Role
+from app.trading import service as trading
+from tests.factories.accounts import make_org, make_user
+from tests.factories.listings import make_listing
+from tests.factories.trading import make_contract
+from tests.orgs.test_endpoints import bearer
+
+
+def _registered(session: Session, total: str = "800000", **fields: object) -> str:
+    seller = make_org(session, name="吉林测试大学", org_type=OrgType.UNIVERSITY)
+    buyer = make_org(session, name="长春测试汽车电子有限公司", region_code="220172")
+    clerk = make_user(session, org=seller, org_role=OrgRole.ADMIN)
+    admin = make_user(session, role=Role.PLATFORM_ADMIN)
+    contract = make_contract(session, clerk, seller, buyer, total=total, **fields)
+    trading.submit_registration(session, Actor(user=clerk), contract)
+    trading.approve_registration(session, Actor(user=admin), contract)
+    session.flush()
+    assert contract.registration_no
+    return contract.registration_no
+
+
+def _table(body: list[dict[str, object]], key: str) -> dict[str, object]:
+    return next(t for t in body if t["key"] == key)
+
+
+class TestStatistics:
+    def test_figures_by_dimension_and_the_funnel(
+        self, client: TestClient, session: Session, org_admin: User
+    ) -> None:
+        org = org_admin.org
+        assert org is not None
+        for _ in range(3):
+            make_listing(session, org, org_admin)
+        make_listing(session, org, org_admin, kind=ListingKind.DEMAND)
+        _registered(session, contract_type=ContractType.TRANSFER)
+        body = client.get("/api/v1/statistics").json()
+        keys = {t["key"] for t in body}
+        assert "rewards" not in keys  # budgets are for staff
+        regions = _table(body, "listings_by_region")["rows"]
+        assert regions == [["长春高新技术产业开发区", 3, 1, 0, 4]]
+        funnel = _table(body, "funnel")["rows"]
+        assert funnel[0][:2] == ["已发布信息", 4]
+        by_type = _table(body, "contracts_by_type")["rows"]
+        assert by_type == [["技术转让", 1, "800000.00", "800000.00"]]
+        demands = _table(body, "demands_answered")["rows"]
+        assert demands[0][1] == 1
+        other = client.get("/api/v1/statistics", params={"region": "220102"}).json()
+        assert _table(other, "listings_by_region")["rows"] == []
+        past = client.get("/api/v1/statistics/funnel", params={"year": 2001}).json()
+        assert past["rows"][0][1] == 0
+
+    def test_figures_follow_new_data_at_once(
+        self, client: TestClient, session: Session, org_admin: User
+    ) -> None:
+        org = org_admin.org
+        assert org is not None
+        make_listing(session, org, org_admin)
+        first = client.get("/api/v1/statistics/funnel").json()["rows"][0][1]
+        make_listing(session, org, org_admin)
+        assert client.get("/api/v1/statistics/funnel").json()["rows"][0][1] == first + 1
+
+    def test_pages_charts_and_exports(
+        self, client: TestClient, session: Session, org_admin: User
+    ) -> None:
+        org = org_admin.org
+        assert org is not None
+        make_listing(session, org, org_admin)
+        page = client.get("/statistics")
+        assert page.status_code == 200
+        assert "<svg" in page.text and "成果转化漏斗" in page.text
+        assert "cdn" not in page.text.lower()
+        exported = client.get("/statistics/export/listings_by_region.csv")
+        assert exported.status_code == 200
+        rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+        assert rows[0] == ["区县", "科技成果", "技术需求", "揭榜挂帅", "合计"]
+        assert rows[1] == ["长春高新技术产业开发区", "1", "0", "0", "1"]
+        xlsx = client.get("/statistics/export/funnel.xlsx")
+        assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+        assert client.get("/statistics/export/rewards.csv").status_code == 401
+        assert client.get("/statistics", params={"year": "abc"}).status_code == 422
+        assert client.get("/open-data").status_code == 200
+        assert client.get("/statistics/export/nothing.csv").status_code == 404
+
+    def test_the_dashboard_is_for_staff(
+        self, client: TestClient, session: Session, org_admin: User, platform_admin: User
+    ) -> None:
+        assert (
+            client.get("/api/v1/statistics/rewards", headers=bearer(session, org_admin)).status_code
+            == 403
+        )
+        staff = client.get("/api/v1/statistics", headers=bearer(session, platform_admin)).json()
+        assert "rewards" in {t["key"] for t in staff}
+
+
+class TestVerify:
+    def test_a_registered_number_shows_public_facts_only(
+        self, client: TestClient, session: Session
+    ) -> None:
+        number = _registered(session, total="1200000", milestones=[], title="保密的合同名称")
+        page = client.get("/contracts/verify", params={"code": f" {number.lower()} "})
+        assert page.status_code == 200, page.text
+        assert "登记有效" in page.text and number in page.text
+        assert "吉林测试大学" in page.text and "100万元至500万元" in page.text
+        assert "保密的合同名称" not in page.text and "1,200,000" not in page.text
+        api = client.get("/api/v1/contracts/verify", params={"code": number}).json()
+        assert api["amount_band"] == "100万元至500万元"
+        assert "title" not in api and "tech_amount" not in api
+
+    def test_an_unknown_number(self, client: TestClient) -> None:
+        page = client.get("/contracts/verify", params={"code": "2026220100999999"})
+        assert page.status_code == 404 and "没有找到" in page.text
+        assert client.get("/contracts/verify").status_code == 200
+        assert client.get("/api/v1/contracts/verify", params={"code": "X"}).status_code == 404
+
+
+def test_amount_bands() -> None:
+    from app.trading.verification import amount_band
+
+    assert amount_band(Decimal("99999.99")) == "10万元以下"
+    assert amount_band(Decimal("100000")) == "10万元至50万元"
+    assert amount_band(Decimal("10000000")) == "1000万元及以上"
