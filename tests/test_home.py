@@ -39,11 +39,12 @@ def test_navigation_shows_only_built_sections(client: TestClient) -> None:
         "揭榜挂帅",
         "对接活动",
         "技术交易",
+        "专利查新",
         "资源整合",
         "数据中心",
     ]
     assert 'href="/resources"' in menu and 'href="/statistics"' in menu
-    assert 'href="/patents"' not in html
+    assert 'href="/patents"' in menu and 'href="/services"' not in html
 
 
 def test_labels_of_equal_values_in_different_enums() -> None:

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from app.core.clock import LOCAL_TZ
 from app.models import (
     Achievement,
+    BudgetLine,
     ContractParty,
     Deal,
     Event,
-    IncentiveBudget,
     IncentiveClaim,
     InstrumentBooking,
     Listing,
@@ -32,6 +32,7 @@ from app.models.enums import (
     PipelineStage,
     UsagePayment,
 )
+from app.models.funding import POLICY
 
 Rows = list[tuple[Any, ...]]
 #: Listings that were published at some point (closed and expired ones still count).
@@ -227,19 +228,17 @@ def meeting_outcomes(
 def rewards(session: Session, year: int | None) -> Rows:
     """(item, budget, committed, paid) by policy item for a year (all years summed)."""
     budgets = select(
-        IncentiveBudget.item_no,
-        func.sum(IncentiveBudget.total),
-        func.sum(IncentiveBudget.committed),
-    )
+        BudgetLine.item_no,
+        func.sum(BudgetLine.total),
+        func.sum(BudgetLine.committed),
+    ).where(BudgetLine.programme == POLICY)
     paid = select(IncentiveClaim.item_no, func.sum(IncentiveClaim.approved_amount)).where(
         IncentiveClaim.status == ClaimStatus.PAID
     )
     if year is not None:
-        budgets = budgets.where(IncentiveBudget.year == year)
+        budgets = budgets.where(BudgetLine.year == year)
         paid = paid.where(IncentiveClaim.year == year)
-    by_item = {
-        r[0]: [r[1], r[2]] for r in session.execute(budgets.group_by(IncentiveBudget.item_no))
-    }
+    by_item = {r[0]: [r[1], r[2]] for r in session.execute(budgets.group_by(BudgetLine.item_no))}
     paid_by: dict[Any, Any] = {
         r[0]: r[1] for r in session.execute(paid.group_by(IncentiveClaim.item_no))
     }

@@ -68,6 +68,11 @@ ALLOWED: dict[Action, set[str]] = {
     Action.CONTRACT_EXPORT: {"platform_admin", "district_admin_here", "district_admin_elsewhere"},
     Action.INCENTIVE_MANAGE: {"platform_admin"},
     Action.FUNDING_VIEW: {"platform_admin"},
+    Action.STATISTICS_VIEW_ALL: {
+        "platform_admin",
+        "district_admin_here",
+        "district_admin_elsewhere",
+    },
     Action.EVENT_CREATE: {"platform_admin", "district_admin_here", "district_admin_elsewhere"},
     Action.EVENT_REGISTER_OTHERS: {"platform_admin", "org_admin"},
     # 信息发布 about the organisation's district (the target has its region code)
@@ -124,6 +129,16 @@ LISTING_ALLOWED: dict[Action, set[str]] = {
     Action.CHALLENGE_APPLY: {"other_org_admin"},
     Action.CHALLENGE_APPLICATION_EDIT: {"org_admin", "org_member"},
     Action.CHALLENGE_MANAGE: {"platform_admin", "district_admin_here"},
+    # A resource entry (org_id, owner_id, region_code as a listing) kept by the org_admin.
+    Action.RESOURCE_EDIT: {"org_admin"},
+    Action.RESOURCE_REVIEW: {"platform_admin", "district_admin_here"},
+    Action.RESOURCE_VIEW_UNPUBLISHED: {
+        "platform_admin",
+        "district_admin_here",
+        "org_admin",
+        "org_member",
+    },
+    Action.BOOKING_DECIDE: {"org_admin"},
 }
 
 # action → roles that may perform it on the action's own kind of object (see ``own_object``):
