@@ -14,6 +14,7 @@ from app.listings.endpoints import router as listings
 from app.matching.endpoints import router as matching
 from app.orgs.endpoints import router as orgs
 from app.search.endpoints import router as search
+from app.services.endpoints import router as services
 from app.system.endpoints import router as system
 from app.taxonomy.endpoints import router as taxonomy
 from app.trading.endpoints import router as trading
@@ -37,6 +38,7 @@ for domain_router in (
     trading,
     incentives,
     funding,
+    services,
     events,
 ):
     router.include_router(domain_router)

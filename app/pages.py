@@ -12,6 +12,7 @@ from app.listings.pages import router as listings
 from app.matching.pages import router as matching
 from app.orgs.pages import router as orgs
 from app.search.pages import router as search
+from app.services.pages import router as services
 from app.trading.pages import router as trading
 
 # Included one by one rather than through one router of routers: FastAPI checks every route of
@@ -30,5 +31,6 @@ routers = (
     trading,
     admin,
     incentives,
+    services,
     events,
 )

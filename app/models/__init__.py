@@ -35,6 +35,14 @@ from app.models.listing import (
     ListingVersion,
 )
 from app.models.mail import MailDelivery
+from app.models.service_hall import (
+    ServiceCase,
+    ServiceCaseStep,
+    ServiceCounter,
+    ServiceItem,
+    ServiceRating,
+    VoucherOrder,
+)
 from app.models.matching import (
     ExpertProfile,
     MatchFeedback,
@@ -115,9 +123,15 @@ __all__ = [
     "ReviewMember",
     "ReviewScore",
     "SearchTerm",
+    "ServiceCase",
+    "ServiceCaseStep",
+    "ServiceCounter",
+    "ServiceItem",
+    "ServiceRating",
     "Subscription",
     "SubscriptionHit",
     "TaxonomyTerm",
     "TechContract",
     "User",
+    "VoucherOrder",
 ]

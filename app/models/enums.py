@@ -543,3 +543,66 @@ _LABELS.update(
         ]
     }
 )
+
+
+class CaseStatus(LabelledEnum):
+    """An application (办件) of the service hall, from draft to 办结."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    FORMAL_REVIEW = "formal_review"
+    CORRECTION = "correction"
+    NOT_ACCEPTED = "not_accepted"
+    ACCEPTED = "accepted"
+    PROCESSING = "processing"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class VoucherMode(LabelledEnum):
+    """创新券: 通用 (the enterprise pays, then is reimbursed) or 通兑 (the provider redeems)."""
+
+    GENERAL = "general"
+    REDEEM = "redeem"
+
+
+class VoucherService(LabelledEnum):
+    """The service categories of policy item 23."""
+
+    RESEARCH = "research"
+    TESTING = "testing"
+    EVALUATION = "evaluation"
+    CONSULTING = "consulting"
+    INTEGRATED = "integrated"
+
+
+class VoucherOrderStatus(LabelledEnum):
+    ORDERED = "ordered"
+    PAID = "paid"
+
+
+_LABELS.update(
+    {
+        (type(member), member.value): text
+        for member, text in [
+            (CaseStatus.DRAFT, "草稿"),
+            (CaseStatus.SUBMITTED, "已提交"),
+            (CaseStatus.FORMAL_REVIEW, "形式审查"),
+            (CaseStatus.CORRECTION, "补正材料"),
+            (CaseStatus.NOT_ACCEPTED, "不予受理"),
+            (CaseStatus.ACCEPTED, "受理"),
+            (CaseStatus.PROCESSING, "办理"),
+            (CaseStatus.GRANTED, "办结（准予）"),
+            (CaseStatus.REFUSED, "办结（不予）"),
+            (VoucherMode.GENERAL, "通用"),
+            (VoucherMode.REDEEM, "通兑"),
+            (VoucherService.RESEARCH, "研究开发"),
+            (VoucherService.TESTING, "检验检测"),
+            (VoucherService.EVALUATION, "科技评估评价"),
+            (VoucherService.CONSULTING, "科技咨询"),
+            (VoucherService.INTEGRATED, "综合科技服务"),
+            (VoucherOrderStatus.ORDERED, "已下单"),
+            (VoucherOrderStatus.PAID, "已兑付"),
+        ]
+    }
+)
