@@ -35,14 +35,6 @@ from app.models.listing import (
     ListingVersion,
 )
 from app.models.mail import MailDelivery
-from app.models.service_hall import (
-    ServiceCase,
-    ServiceCaseStep,
-    ServiceCounter,
-    ServiceItem,
-    ServiceRating,
-    VoucherOrder,
-)
 from app.models.matching import (
     ExpertProfile,
     MatchFeedback,
@@ -55,6 +47,14 @@ from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage, PeriodicJobState
 from app.models.review import ReviewMember, ReviewScore
 from app.models.search_term import SearchTerm
+from app.models.service_hall import (
+    ServiceCase,
+    ServiceCaseStep,
+    ServiceCounter,
+    ServiceItem,
+    ServiceRating,
+    VoucherOrder,
+)
 from app.models.taxonomy import TaxonomyTerm
 from app.models.trading import (
     ContractMilestone,

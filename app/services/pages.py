@@ -119,7 +119,7 @@ def rate(
     request: Request, case_id: int, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
     back = f"/services/cases/{case_id}"
-    data, errors = parse_form(
+    data, _errors = parse_form(
         RatingCreate, {k: values.get(k) for k in ("grade", "comment") if k in values}
     )
     if data is None:
