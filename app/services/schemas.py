@@ -85,6 +85,8 @@ class StepOut(Schema):
     status: CaseStatus
     at: datetime
     department: str
+    #: the guide's step this move opened (形式审查, 受理, …), empty once finished
+    waiting: str
     due_on: date | None
     finished_at: datetime | None
     overdue: bool

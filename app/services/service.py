@@ -168,12 +168,14 @@ def progress(session: Session, user: User | None, case_id: int) -> dict[str, Any
     rows = []
     for n, step in enumerate(case.steps):
         done = case.steps[n + 1].at if n + 1 < len(case.steps) else None
+        waiting = guide.step_for(case.item, step.status)
         rows.append(
             {
                 "label": step.label,
                 "status": step.status,
                 "at": step.at,
                 "department": step.department,
+                "waiting": waiting["name"] if waiting else "",
                 "due_on": step.due_on,
                 "finished_at": done,
                 "overdue": step.due_on is not None
