@@ -20,6 +20,7 @@ from app.demo.challenge_solving import seed_challenge_solving
 from app.demo.data.enterprises import BY_KEY, NEW_ENTERPRISES
 from app.demo.events import load_events
 from app.demo.incentives import load_incentives
+from app.demo.services import load_services
 from app.demo.matching import seed_matching
 from app.demo.trading import load_trading
 from app.models import Organization, OrgTag, User
@@ -260,6 +261,7 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     seed_matching(session, progress)
     load_trading(session, progress)
     load_incentives(session, progress)
+    load_services(session, progress)
     load_events(session, progress)
     seed_challenge_solving(session, progress)
     return True
