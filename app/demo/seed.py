@@ -20,8 +20,8 @@ from app.demo.challenge_solving import seed_challenge_solving
 from app.demo.data.enterprises import BY_KEY, NEW_ENTERPRISES
 from app.demo.events import load_events
 from app.demo.incentives import load_incentives
-from app.demo.services import load_services
 from app.demo.matching import seed_matching
+from app.demo.services import load_services
 from app.demo.trading import load_trading
 from app.models import Organization, OrgTag, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgTagKind, OrgType, Role

@@ -25,7 +25,7 @@ from app.models.enums import (
     VoucherService,
 )
 from app.services import service
-from app.services.schemas import CaseCreate, CaseMove, OrderCreate, RatingAnswer, RatingCreate
+from app.services.schemas import CaseMove, OrderCreate, RatingAnswer, RatingCreate
 from tests.factories.accounts import make_org
 from tests.services.helpers import enterprise, pool, to_processing, voucher_case
 
@@ -68,8 +68,9 @@ class TestFlow:
         assert first.serial_no is None and first.status == CaseStatus.DRAFT
         service.submit(session, Actor(user=user), first.id)
         service.submit(session, Actor(user=user), second.id)
-        n1 = int(first.serial_no[-6:])
-        assert first.serial_no.startswith(f"KC{year()}")
+        number = str(first.serial_no)
+        n1 = int(number[-6:])
+        assert number.startswith(f"KC{year()}")
         assert second.serial_no == f"KC{year()}{n1 + 1:06d}"
 
         service.act(session, staff, first.id, "review", CaseMove())
