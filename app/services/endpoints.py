@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+from urllib.parse import quote
 
+from fastapi import APIRouter, File, Response, UploadFile
+
+from app.core import attachments
 from app.core.deps import ActorDep, CurrentUser, SessionDep
+from app.core.openapi import file_download
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, authorize
 from app.core.schemas import Page
@@ -15,6 +20,7 @@ from app.services.schemas import (
     CaseMove,
     CaseOut,
     ItemOut,
+    MaterialOut,
     OrderCreate,
     OrderOut,
     PoolOut,
@@ -66,7 +72,37 @@ def cases(
 def case(case_id: int, session: SessionDep, user: CurrentUser) -> object:
     """每一步的办理部门、法定时限（截止日）和实际办理时间。"""
     found = service.progress(session, user, case_id)
-    return ProgressOut(case=CaseOut.of(found["case"]), steps=found["steps"])
+    return ProgressOut(
+        case=CaseOut.of(found["case"]), steps=found["steps"], materials=found["materials"]
+    )
+
+
+@router.post(
+    "/cases/{case_id}/materials",
+    response_model=MaterialOut,
+    status_code=201,
+    summary="上传申请材料",
+)
+def upload(
+    case_id: int, session: SessionDep, actor: ActorDep, file: Annotated[UploadFile, File()]
+) -> object:
+    """草稿或补正材料时上传；按文件内容检查类型（PDF、DOCX、XLSX、PPTX、PNG、JPG）和大小。"""
+    return service.add_material(session, actor, case_id, file.filename or "材料", file.file.read())
+
+
+@router.get(
+    "/cases/{case_id}/materials/{attachment_id}",
+    summary="下载申请材料",
+    response_class=Response,
+    responses=file_download("材料文件"),
+)
+def download(case_id: int, attachment_id: int, session: SessionDep, user: CurrentUser) -> Response:
+    row = service.material(session, user, case_id, attachment_id)
+    return Response(
+        attachments.read(row),
+        media_type=row.content_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}"},
+    )
 
 
 @router.post("/cases/{case_id}/submit", response_model=CaseOut, summary="提交申请")

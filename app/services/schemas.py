@@ -92,9 +92,17 @@ class StepOut(Schema):
     overdue: bool
 
 
+class MaterialOut(Schema):
+    id: int
+    filename: str
+    size: int
+    content_type: str
+
+
 class ProgressOut(Schema):
     case: CaseOut
     steps: list[StepOut]
+    materials: list[MaterialOut]
 
 
 class RatingCreate(Schema):

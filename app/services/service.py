@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.core import audit
+from app.core import attachments, audit
 from app.core.audit import Actor
 from app.core.clock import local, today
 from app.core.config import get_settings
@@ -19,7 +19,15 @@ from app.core.money import exact_yuan
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
-from app.models import Organization, ServiceCase, ServiceItem, ServiceRating, User, VoucherOrder
+from app.models import (
+    Attachment,
+    Organization,
+    ServiceCase,
+    ServiceItem,
+    ServiceRating,
+    User,
+    VoucherOrder,
+)
 from app.models.enums import CaseStatus, VoucherMode, VoucherOrderStatus
 from app.services import flow, guide, voucher
 from app.services.schemas import CaseCreate, CaseMove, OrderCreate, RatingAnswer, RatingCreate
@@ -182,7 +190,42 @@ def progress(session: Session, user: User | None, case_id: int) -> dict[str, Any
                 and (local(done).date() if done else today()) > step.due_on,
             }
         )
-    return {"case": case, "steps": rows}
+    return {"case": case, "steps": rows, "materials": materials(session, case)}
+
+
+# --- materials ----------------------------------------------------------------------------
+
+MATERIALS = "service_case"
+EDITABLE = {CaseStatus.DRAFT, CaseStatus.CORRECTION}
+
+
+def add_material(
+    session: Session, actor: Actor, case_id: int, filename: str, data: bytes
+) -> Attachment:
+    """A required material (PDF, Office or image, checked by content), while draft or 补正."""
+    case = get_case(session, actor.user, case_id)
+    _own(actor.user, case)
+    lock_row(case)
+    if case.status not in EDITABLE:
+        raise Conflict(f"办件当前状态为“{case.status.label}”，不能再上传材料")
+    return attachments.store(
+        session,
+        actor,
+        owner_type=MATERIALS,
+        owner_id=case.id,
+        category="document",
+        filename=filename,
+        data=data,
+    )
+
+
+def materials(session: Session, case: ServiceCase) -> list[Attachment]:
+    return attachments.list_for(session, MATERIALS, case.id)
+
+
+def material(session: Session, user: User | None, case_id: int, attachment_id: int) -> Attachment:
+    case = get_case(session, user, case_id)
+    return attachments.get(session, MATERIALS, case.id, attachment_id)
 
 
 # --- 好差评 ---------------------------------------------------------------------------------

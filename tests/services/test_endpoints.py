@@ -72,3 +72,30 @@ def test_an_enterprise_without_recognition_is_told_why(
     )
     assert refused.status_code == 409
     assert "高新技术企业和科技型中小企业" in refused.json()["detail"]
+
+
+def test_materials_are_checked_by_content_and_closed_after_submission(
+    client: TestClient, session: Session
+) -> None:
+    _org, user = enterprise(session)
+    mine = bearer(session, user)
+    case = client.post(
+        "/api/v1/services/cases", json={"item": "KJCXQ", "amount": "1000"}, headers=mine
+    ).json()
+    url = f"/api/v1/services/cases/{case['id']}/materials"
+    fake = client.post(
+        url, files={"file": ("申领表.pdf", b"not a pdf", "application/pdf")}, headers=mine
+    )
+    assert fake.status_code == 422
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    uploaded = client.post(
+        url, files={"file": ("申领表.pdf", pdf, "application/pdf")}, headers=mine
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    progress = client.get(f"/api/v1/services/cases/{case['id']}", headers=mine).json()
+    assert [m["filename"] for m in progress["materials"]] == ["申领表.pdf"]
+    got = client.get(f"{url}/{uploaded.json()['id']}", headers=mine)
+    assert got.content == pdf
+    client.post(f"/api/v1/services/cases/{case['id']}/submit", headers=mine)
+    late = client.post(url, files={"file": ("补充.pdf", pdf, "application/pdf")}, headers=mine)
+    assert late.status_code == 409 and "不能再上传材料" in late.json()["detail"]
