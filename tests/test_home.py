@@ -39,6 +39,7 @@ def test_navigation_shows_only_built_sections(client: TestClient) -> None:
         "对接活动",
         "技术交易",
         "资源整合",
+        "企业办事",
     ]
     assert 'href="/patents"' not in html
 
