@@ -19,6 +19,7 @@ from app.orgs.endpoints import router as orgs
 from app.patents.endpoints import router as patents
 from app.resources.endpoints import router as resources
 from app.search.endpoints import router as search
+from app.services.endpoints import router as services
 from app.statistics.endpoints import router as statistics
 from app.system.endpoints import router as system
 from app.taxonomy.endpoints import router as taxonomy
@@ -44,6 +45,7 @@ for domain_router in (
     trading,
     incentives,
     funding,
+    services,
     events,
     content,
     conversations,

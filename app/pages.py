@@ -16,6 +16,7 @@ from app.orgs.pages import router as orgs
 from app.patents.pages import router as patents
 from app.resources.pages import router as resources
 from app.search.pages import router as search
+from app.services.pages import router as services
 from app.statistics.pages import router as statistics
 from app.trading.pages import router as trading
 from app.trading.verify_pages import router as contract_verify
@@ -39,6 +40,7 @@ routers = (
     patents,
     admin,
     incentives,
+    services,
     events,
     conversations,
     statistics,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -97,6 +98,14 @@ class Settings(BaseSettings):
     # The rules technical contracts are judged under when registered (认定登记); each
     # registration records the version it used, since the rules change.
     contract_rules_version: str = "吉林省技术合同认定登记实施细则（2025）"
+
+    # 创新券 (policy item 23): the yearly pool, and what one enterprise may be granted in one
+    # claim and in one year, in yuan.
+    voucher_pool_yuan: Decimal = Field(default=Decimal("30000000"), gt=0)
+    voucher_cap_per_claim_yuan: Decimal = Field(default=Decimal("200000"), gt=0)
+    voucher_cap_per_year_yuan: Decimal = Field(default=Decimal("500000"), gt=0)
+    # A 差评 must be answered by staff within this many days.
+    service_follow_up_days: int = Field(default=15, ge=1)
 
     # A TrueType Chinese font for PDFs; empty: the first one installed of app.core.pdf's list.
     pdf_font_path: str = ""

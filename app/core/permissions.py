@@ -46,6 +46,7 @@ class Action(StrEnum):
     CONTRACT_REGISTER = "contract.register"
     CONTRACT_EXPORT = "contract.export"
     INCENTIVE_MANAGE = "incentive.manage"
+    SERVICE_HANDLE = "service.handle"
     INCENTIVE_VIEW_CLAIM = "incentive.view_claim"
     FUNDING_VIEW = "funding.view"
     EVENT_CREATE = "event.create"
@@ -206,6 +207,7 @@ _RULES: dict[Action, Rule] = {
     Action.CONTRACT_EXPORT: lambda user, _obj: user.is_staff,
     # Rewards are paid from the city's budget: the bureau (platform administrators) decides.
     Action.INCENTIVE_MANAGE: lambda user, _obj: user.is_platform_admin,
+    Action.SERVICE_HANDLE: lambda user, _obj: user.is_platform_admin,
     # The ledger of every programme's money: the bureau.
     Action.FUNDING_VIEW: lambda user, _obj: user.is_platform_admin,
     Action.INCENTIVE_VIEW_CLAIM: lambda user, claim: (
@@ -327,6 +329,7 @@ _DENIED = {
     Action.CONTRACT_REGISTER: "仅平台管理员或登记方所在区县的管理员可以审核认定登记",
     Action.CONTRACT_EXPORT: "仅管理员可以导出技术合同统计",
     Action.INCENTIVE_MANAGE: "仅平台管理员可以审核奖补、维护预算和规则",
+    Action.SERVICE_HANDLE: "仅科技局工作人员（平台管理员）可以办理办件",
     Action.INCENTIVE_VIEW_CLAIM: "仅受益单位、受益人和管理员可以查看该奖补",
     Action.FUNDING_VIEW: "仅平台管理员可以查看预算和资金流水",
     Action.EVENT_CREATE: "仅平台或区县管理员可以创建活动",

@@ -25,6 +25,7 @@ from app.demo.incentives import load_incentives
 from app.demo.matching import seed_matching
 from app.demo.patents import load_patents
 from app.demo.resources import load_resources
+from app.demo.services import load_services
 from app.demo.trading import load_trading
 from app.models import Organization, OrgTag, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgTagKind, OrgType, Role
@@ -266,6 +267,7 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     seed_matching(session, progress)
     load_trading(session, progress)
     load_incentives(session, progress)
+    load_services(session, progress)
     load_events(session, progress)
     seed_challenge_solving(session, progress)
     load_content(session, progress)

@@ -66,6 +66,14 @@ from app.models.patent import (
 from app.models.resource import InstrumentBooking, Resource
 from app.models.review import ReviewMember, ReviewScore
 from app.models.search_term import SearchTerm
+from app.models.service_hall import (
+    ServiceCase,
+    ServiceCaseStep,
+    ServiceCounter,
+    ServiceItem,
+    ServiceRating,
+    VoucherOrder,
+)
 from app.models.taxonomy import TaxonomyTerm
 from app.models.trading import (
     ContractMilestone,
@@ -152,9 +160,15 @@ __all__ = [
     "ReviewMember",
     "ReviewScore",
     "SearchTerm",
+    "ServiceCase",
+    "ServiceCaseStep",
+    "ServiceCounter",
+    "ServiceItem",
+    "ServiceRating",
     "Subscription",
     "SubscriptionHit",
     "TaxonomyTerm",
     "TechContract",
     "User",
+    "VoucherOrder",
 ]

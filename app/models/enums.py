@@ -210,6 +210,8 @@ class LedgerKind(LabelledEnum):
     RELEASE = "release"
     PAY = "pay"
     CANCEL = "cancel"
+
+
 class PatentLegalStatus(LabelledEnum):
     PENDING = "pending"
     GRANTED = "granted"
@@ -646,6 +648,27 @@ class VoucherCategory(LabelledEnum):
     INTEGRATED = "integrated"
 
 
+class CaseStatus(LabelledEnum):
+    """An application (办件) of the service hall, from draft to 办结."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    FORMAL_REVIEW = "formal_review"
+    CORRECTION = "correction"
+    NOT_ACCEPTED = "not_accepted"
+    ACCEPTED = "accepted"
+    PROCESSING = "processing"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class VoucherMode(LabelledEnum):
+    """创新券: 通用 (the enterprise pays, then is reimbursed) or 通兑 (the provider redeems)."""
+
+    GENERAL = "general"
+    REDEEM = "redeem"
+
+
 class BookingAccess(LabelledEnum):
     """Who may book a shared instrument."""
 
@@ -669,6 +692,11 @@ class UsagePayment(LabelledEnum):
     PAID = "paid"
     VOUCHER_PENDING = "voucher_pending"
     VOUCHER_PAID = "voucher_paid"
+
+
+class VoucherOrderStatus(LabelledEnum):
+    ORDERED = "ordered"
+    PAID = "paid"
 
 
 _LABELS.update(
@@ -719,6 +747,19 @@ _LABELS.update(
             (UsagePayment.PAID, "已付费"),
             (UsagePayment.VOUCHER_PENDING, "待创新券结算"),
             (UsagePayment.VOUCHER_PAID, "创新券已结算"),
+            (CaseStatus.DRAFT, "草稿"),
+            (CaseStatus.SUBMITTED, "已提交"),
+            (CaseStatus.FORMAL_REVIEW, "形式审查"),
+            (CaseStatus.CORRECTION, "补正材料"),
+            (CaseStatus.NOT_ACCEPTED, "不予受理"),
+            (CaseStatus.ACCEPTED, "受理"),
+            (CaseStatus.PROCESSING, "办理"),
+            (CaseStatus.GRANTED, "办结（准予）"),
+            (CaseStatus.REFUSED, "办结（不予）"),
+            (VoucherMode.GENERAL, "通用"),
+            (VoucherMode.REDEEM, "通兑"),
+            (VoucherOrderStatus.ORDERED, "已下单"),
+            (VoucherOrderStatus.PAID, "已兑付"),
         ]
     }
 )

@@ -67,6 +67,7 @@ ALLOWED: dict[Action, set[str]] = {
     },
     Action.CONTRACT_EXPORT: {"platform_admin", "district_admin_here", "district_admin_elsewhere"},
     Action.INCENTIVE_MANAGE: {"platform_admin"},
+    Action.SERVICE_HANDLE: {"platform_admin"},
     Action.FUNDING_VIEW: {"platform_admin"},
     Action.STATISTICS_VIEW_ALL: {
         "platform_admin",

@@ -1,0 +1,110 @@
+"""The states of an application (办件), its gapless 流水号 and the moves staff make."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.core import audit
+from app.core.audit import Actor
+from app.core.clock import local, today
+from app.core.db import utcnow
+from app.core.notifications import notify
+from app.core.workflow import Transition, Workflow
+from app.models import ServiceCase, ServiceCaseStep, ServiceCounter, User
+from app.models.enums import CaseStatus as C
+from app.services import guide
+
+CASE_FLOW: Workflow[C] = Workflow(
+    "办件",
+    "status",
+    [
+        Transition("submit", "提交申请", frozenset({C.DRAFT, C.CORRECTION}), C.SUBMITTED),
+        Transition("review", "开始形式审查", frozenset({C.SUBMITTED}), C.FORMAL_REVIEW),
+        Transition("accept", "受理", frozenset({C.FORMAL_REVIEW}), C.ACCEPTED),
+        Transition("not_accept", "不予受理", frozenset({C.FORMAL_REVIEW}), C.NOT_ACCEPTED),
+        Transition("correct", "要求补正材料", frozenset({C.FORMAL_REVIEW}), C.CORRECTION),
+        Transition("process", "开始办理", frozenset({C.ACCEPTED}), C.PROCESSING),
+        Transition("grant", "办结（准予）", frozenset({C.PROCESSING}), C.GRANTED),
+        Transition("refuse", "办结（不予）", frozenset({C.PROCESSING}), C.REFUSED),
+    ],
+)
+
+#: the moves of staff, which need a reason the applicant reads
+NEEDS_REASON = {"not_accept", "correct", "refuse"}
+STAFF_ACTIONS = ["review", "accept", "not_accept", "correct", "process", "grant", "refuse"]
+FINISHED = {C.NOT_ACCEPTED, C.GRANTED, C.REFUSED}
+
+
+def next_serial(session: Session, year: int) -> str:
+    """``KC2026000001``: the year's next number, counted in this transaction (no gaps)."""
+    bump = (
+        update(ServiceCounter)
+        .where(ServiceCounter.year == year)
+        .values(last_value=ServiceCounter.last_value + 1)
+        .returning(ServiceCounter.last_value)
+    )
+    value = session.execute(bump).scalar_one_or_none()
+    if value is None:
+        try:
+            with session.begin_nested():
+                session.execute(insert(ServiceCounter).values(year=year, last_value=1))
+            value = 1
+        except IntegrityError:
+            # Another submission created the year's counter first; take the next number from it.
+            value = session.execute(bump).scalar_one()
+    return f"KC{year}{int(value):06d}"
+
+
+def move(
+    session: Session, actor: Actor, case: ServiceCase, action: str, note: str = ""
+) -> ServiceCaseStep:
+    """Apply ``action`` (locking the row, re-checking the state), record the step, audit, notify."""
+    before, after = CASE_FLOW.apply(case, action)
+    now = utcnow()
+    if action == "submit":
+        if case.serial_no is None:
+            case.serial_no = next_serial(session, local(now).year)
+        case.submitted_at = now
+    if after in FINISHED:
+        case.finished_at = now
+    if note:
+        case.reason = note
+    waiting = guide.step_for(case.item, after)
+    step = ServiceCaseStep(
+        case_id=case.id,
+        action=action,
+        label=CASE_FLOW.label(action),
+        status=after,
+        department=waiting["department"] if waiting else "",
+        actor_id=actor.user_id,
+        at=now,
+        due_on=today() + timedelta(days=int(waiting["days"])) if waiting else None,
+        note=note,
+    )
+    session.add(step)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        f"service_case.{action}",
+        case,
+        summary=f"{case.serial_no or '草稿'} {case.item.title}：{CASE_FLOW.label(action)}"
+        + (f"（{note}）" if note else ""),
+        before={"status": before.value},
+        after={"status": after.value},
+    )
+    applicant = session.get(User, case.applicant_id)
+    if applicant is not None and action != "submit":
+        notify(
+            session,
+            applicant,
+            topic="service.case",
+            title=f"办件 {case.serial_no}「{case.item.title}」：{after.label}",
+            body=note or f"当前状态：{after.label}",
+            link=f"/services/cases/{case.id}",
+        )
+    return step

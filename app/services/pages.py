@@ -1,0 +1,185 @@
+"""HTML pages: the catalogue, an item's guide and its application form, my applications with
+their progress, and the bureau's desk."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
+from app.core.pages import (
+    FormValues,
+    act_and_redirect,
+    list_url,
+    page_router,
+    redirect,
+    safe_next,
+)
+from app.core.pagination import PaginationDep
+from app.core.permissions import Action, authorize, can
+from app.core.templating import flash, render
+from app.core.validation import parse_form
+from app.models.enums import CaseStatus, VoucherMode
+from app.services import flow, service
+from app.services.schemas import CaseCreate, CaseMove, RatingCreate
+
+router = page_router()
+
+STILL_RAISED = frozenset({401, 403})
+
+
+@router.get("/services")
+def catalogue(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    return render(request, "services/catalogue.html", {"items": service.items(session)})
+
+
+@router.get("/services/items/{code}")
+def item_guide(request: Request, code: str, session: SessionDep, user: OptionalUser) -> Response:
+    item = service.item_by_code(session, code)
+    return render(
+        request,
+        "services/guide.html",
+        {"item": item, "values": {}, "errors": {}, "modes": VoucherMode.choices()},
+    )
+
+
+@router.post("/services/items/{code}/apply")
+def apply(
+    request: Request, code: str, session: SessionDep, actor: ActorDep, values: FormValues
+) -> Response:
+    item = service.item_by_code(session, code)
+    fields = {k: v for k, v in values.items() if k in ("amount", "mode", "purpose")}
+    data, errors = parse_form(CaseCreate, {**fields, "item": code})
+    if data is None:
+        return render(
+            request,
+            "services/guide.html",
+            {"item": item, "values": values, "errors": errors, "modes": VoucherMode.choices()},
+            status_code=422,
+        )
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.create(session, actor, data),
+        back=lambda case: f"/services/cases/{case.id}",
+        done="申请已保存为草稿，请核对后提交",
+        refused_back=f"/services/items/{code}",
+        raise_statuses=STILL_RAISED,
+    )
+
+
+@router.get("/services/mine")
+def mine(
+    request: Request, session: SessionDep, user: CurrentUser, pagination: PaginationDep
+) -> Response:
+    page = service.list_cases(session, user, pagination, mine=True)
+    return render(request, "services/mine.html", {"page": page})
+
+
+@router.get("/services/cases/{case_id}")
+def case_page(request: Request, case_id: int, session: SessionDep, user: CurrentUser) -> Response:
+    found = service.progress(session, user, case_id)
+    case = found["case"]
+    staff = can(user, Action.SERVICE_HANDLE)
+    actions = [
+        (t.action, t.label)
+        for t in flow.CASE_FLOW.allowed(case)
+        if staff and t.action in flow.STAFF_ACTIONS
+    ]
+    return render(
+        request,
+        "services/case.html",
+        {
+            **found,
+            "staff": staff,
+            "actions": actions,
+            "owner": user.active_org_id == case.org_id,
+            "can_submit": flow.CASE_FLOW.can(case, "submit"),
+            "finished": case.status in flow.FINISHED,
+            "grades": service.GRADES,
+        },
+    )
+
+
+@router.post("/services/cases/{case_id}/submit")
+def submit(request: Request, case_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    back = f"/services/cases/{case_id}"
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.submit(session, actor, case_id),
+        back=back,
+        done=lambda case: f"已提交，流水号 {case.serial_no}",
+        raise_statuses=STILL_RAISED,
+    )
+
+
+@router.post("/services/cases/{case_id}/rating")
+def rate(
+    request: Request, case_id: int, session: SessionDep, actor: ActorDep, values: FormValues
+) -> Response:
+    back = f"/services/cases/{case_id}"
+    data, _errors = parse_form(
+        RatingCreate, {k: values.get(k) for k in ("grade", "comment") if k in values}
+    )
+    if data is None:
+        flash(request, "请选择评价等级（1—5）", "error")
+        return redirect(back)
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.rate(session, actor, case_id, data),
+        back=back,
+        done="感谢您的评价",
+        raise_statuses=STILL_RAISED,
+    )
+
+
+@router.get("/admin/services")
+def desk(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    pagination: PaginationDep,
+    status: str = "",
+) -> Response:
+    authorize(user, Action.SERVICE_HANDLE)
+    page = service.list_cases(session, user, pagination, status=CaseStatus.from_code(status))
+    follow = service.follow_ups(session, user, pagination)
+    return render(
+        request,
+        "services/desk.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": CaseStatus.choices(),
+            "follow": follow,
+            "base_url": list_url("/admin/services", {"status": status}),
+        },
+    )
+
+
+@router.post("/admin/services/cases/{case_id}/{action}")
+def staff_move(
+    request: Request,
+    case_id: int,
+    action: str,
+    session: SessionDep,
+    actor: ActorDep,
+    values: FormValues,
+) -> Response:
+    back = safe_next(values.get("back"), f"/services/cases/{case_id}")
+    data, errors = parse_form(
+        CaseMove, {k: v for k, v in values.items() if k in ("amount", "reason")}
+    )
+    if data is None:
+        flash(request, "；".join(errors.values()), "error")
+        return redirect(back)
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.act(session, actor, case_id, action, data),
+        back=back,
+        done=lambda case: f"办件 {case.serial_no}：{case.status.label}",
+        raise_statuses=STILL_RAISED,
+    )

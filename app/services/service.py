@@ -1,0 +1,351 @@
+"""The service hall's use cases: catalogue, applications, staff moves, 好差评, 创新券 orders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app.core import attachments, audit
+from app.core.audit import Actor
+from app.core.clock import local, today
+from app.core.config import get_settings
+from app.core.db import lock_row, utcnow
+from app.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.core.money import exact_yuan
+from app.core.pagination import Paged, Pagination, paginate
+from app.core.permissions import Action, authorize, can
+from app.core.workflow import Transition, Workflow
+from app.models import (
+    Attachment,
+    Organization,
+    ServiceCase,
+    ServiceItem,
+    ServiceRating,
+    User,
+    VoucherOrder,
+)
+from app.models.enums import CaseStatus, VoucherMode, VoucherOrderStatus
+from app.services import flow, guide, voucher
+from app.services.schemas import CaseCreate, CaseMove, OrderCreate, RatingAnswer, RatingCreate
+
+ORDER_FLOW: Workflow[VoucherOrderStatus] = Workflow(
+    "创新券服务订单",
+    "status",
+    [Transition("pay", "兑付", frozenset({VoucherOrderStatus.ORDERED}), VoucherOrderStatus.PAID)],
+)
+GRADES = {1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意"}
+
+
+# --- catalogue ------------------------------------------------------------------------------
+
+
+def items(session: Session) -> list[ServiceItem]:
+    return list(
+        session.scalars(
+            select(ServiceItem).where(ServiceItem.active.is_(True)).order_by(ServiceItem.item_no)
+        )
+    )
+
+
+def item_by_code(session: Session, code: str) -> ServiceItem:
+    found = session.scalars(select(ServiceItem).where(ServiceItem.code == code)).one_or_none()
+    if found is None:
+        raise NotFound(f"没有编号为 {code} 的事项")
+    return found
+
+
+# --- applications ---------------------------------------------------------------------------
+
+
+def _query() -> Any:
+    return select(ServiceCase).options(joinedload(ServiceCase.item), joinedload(ServiceCase.org))
+
+
+def get_case(session: Session, user: User | None, case_id: int) -> ServiceCase:
+    case = session.scalars(_query().where(ServiceCase.id == case_id)).unique().one_or_none()
+    if case is None or not _may_see(user, case):
+        raise NotFound("办件不存在或无权查看")
+    return case
+
+
+def _may_see(user: User | None, case: ServiceCase) -> bool:
+    if user is None:
+        return False
+    return can(user, Action.SERVICE_HANDLE) or user.active_org_id == case.org_id
+
+
+def _own(user: User | None, case: ServiceCase) -> None:
+    if user is None or user.active_org_id != case.org_id:
+        raise PermissionDenied("仅申请单位的成员可以办理本办件")
+
+
+def create(session: Session, actor: Actor, data: CaseCreate) -> ServiceCase:
+    """A draft of the enterprise's application for ``data.item``."""
+    user = actor.user
+    if user is None or user.active_org_id is None:
+        raise PermissionDenied("请先加入已认证的机构，再以机构名义申请")
+    org = session.get(Organization, user.active_org_id)
+    if org is None or not org.is_verified:
+        raise PermissionDenied("机构通过认证后才能申请办理事项")
+    item = item_by_code(session, data.item)
+    requested: Decimal | None = None
+    if item.kind == guide.VOUCHER:
+        reason = voucher.eligibility(session, org)
+        if reason:
+            raise Conflict(reason)
+        requested = voucher.check_request(data.amount)
+    case = ServiceCase(
+        item=item,
+        org=org,
+        applicant_id=user.id,
+        status=CaseStatus.DRAFT,
+        year=local(utcnow()).year,
+        form={"purpose": data.purpose.strip(), "mode": data.mode.value},
+        requested_amount=requested,
+    )
+    session.add(case)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "service_case.create",
+        case,
+        summary=f"{org.name} 起草「{item.title}」申请",
+        after={"status": case.status.value},
+    )
+    return case
+
+
+def submit(session: Session, actor: Actor, case_id: int) -> ServiceCase:
+    case = get_case(session, actor.user, case_id)
+    _own(actor.user, case)
+    flow.move(session, actor, case, "submit")
+    return case
+
+
+def act(session: Session, actor: Actor, case_id: int, action: str, data: CaseMove) -> ServiceCase:
+    """A staff move: 形式审查, 受理 / 不予受理 / 补正材料, 办理, 办结 (准予 / 不予)."""
+    authorize(actor.user, Action.SERVICE_HANDLE)
+    if action not in flow.STAFF_ACTIONS:
+        raise NotFound(f"没有“{action}”这一办理操作")
+    reason = data.reason.strip()
+    if action in flow.NEEDS_REASON and not reason:
+        raise InvalidInput(errors={"reason": f"“{flow.CASE_FLOW.label(action)}”须说明理由"})
+    case = get_case(session, actor.user, case_id)
+    if action == "grant" and case.item.kind == guide.VOUCHER:
+        lock_row(case)  # re-check the state under the lock before touching the pool
+        if not flow.CASE_FLOW.can(case, "grant"):
+            flow.CASE_FLOW.apply(case, "grant")  # raises the 409 naming the current state
+        case.granted_amount = voucher.grant(session, actor, case, data.amount)
+        reason = reason or f"核定创新券额度{exact_yuan(case.granted_amount)}"
+    flow.move(session, actor, case, action, reason)
+    return case
+
+
+def list_cases(
+    session: Session,
+    user: User,
+    pagination: Pagination,
+    *,
+    status: CaseStatus | None = None,
+    mine: bool = False,
+) -> Paged:
+    query = _query().order_by(ServiceCase.id.desc())
+    if mine or not can(user, Action.SERVICE_HANDLE):
+        query = query.where(ServiceCase.org_id == (user.active_org_id or -1))
+    if status is not None:
+        query = query.where(ServiceCase.status == status)
+    return paginate(session, query, pagination)
+
+
+def progress(session: Session, user: User | None, case_id: int) -> dict[str, Any]:
+    """The case with every step taken (department, deadline, actual time) and what is due now."""
+    case = (
+        session.scalars(
+            _query().options(selectinload(ServiceCase.steps)).where(ServiceCase.id == case_id)
+        )
+        .unique()
+        .one_or_none()
+    )
+    if case is None or not _may_see(user, case):
+        raise NotFound("办件不存在或无权查看")
+    rows = []
+    for n, step in enumerate(case.steps):
+        done = case.steps[n + 1].at if n + 1 < len(case.steps) else None
+        waiting = guide.step_for(case.item, step.status)
+        rows.append(
+            {
+                "label": step.label,
+                "status": step.status,
+                "at": step.at,
+                "department": step.department,
+                "waiting": waiting["name"] if waiting else "",
+                "due_on": step.due_on,
+                "finished_at": done,
+                "overdue": step.due_on is not None
+                and (local(done).date() if done else today()) > step.due_on,
+            }
+        )
+    return {"case": case, "steps": rows, "materials": materials(session, case)}
+
+
+# --- materials ----------------------------------------------------------------------------
+
+MATERIALS = "service_case"
+EDITABLE = {CaseStatus.DRAFT, CaseStatus.CORRECTION}
+
+
+def add_material(
+    session: Session, actor: Actor, case_id: int, filename: str, data: bytes
+) -> Attachment:
+    """A required material (PDF, Office or image, checked by content), while draft or 补正."""
+    case = get_case(session, actor.user, case_id)
+    _own(actor.user, case)
+    lock_row(case)
+    if case.status not in EDITABLE:
+        raise Conflict(f"办件当前状态为“{case.status.label}”，不能再上传材料")
+    return attachments.store(
+        session,
+        actor,
+        owner_type=MATERIALS,
+        owner_id=case.id,
+        category="document",
+        filename=filename,
+        data=data,
+    )
+
+
+def materials(session: Session, case: ServiceCase) -> list[Attachment]:
+    return attachments.list_for(session, MATERIALS, case.id)
+
+
+def material(session: Session, user: User | None, case_id: int, attachment_id: int) -> Attachment:
+    case = get_case(session, user, case_id)
+    return attachments.get(session, MATERIALS, case.id, attachment_id)
+
+
+# --- 好差评 ---------------------------------------------------------------------------------
+
+
+def rate(session: Session, actor: Actor, case_id: int, data: RatingCreate) -> ServiceRating:
+    case = get_case(session, actor.user, case_id)
+    _own(actor.user, case)
+    if case.status not in flow.FINISHED:
+        raise Conflict("办件办结后才能评价")
+    lock_row(case)  # two clicks on 提交评价 leave one rating
+    if session.scalars(select(ServiceRating).where(ServiceRating.case_id == case.id)).first():
+        raise Conflict("本办件已评价过")
+    due = today() + timedelta(days=get_settings().service_follow_up_days)
+    rating = ServiceRating(
+        case_id=case.id,
+        grade=data.grade,
+        comment=data.comment.strip(),
+        rated_by_id=actor.user_id,
+        follow_up_due=due if data.grade <= 2 else None,
+    )
+    session.add(rating)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "service_case.rate",
+        case,
+        summary=f"{case.serial_no} 评价：{GRADES[data.grade]}",
+        after={"grade": data.grade},
+    )
+    return rating
+
+
+def follow_ups(session: Session, user: User, pagination: Pagination) -> Paged:
+    """差评 still to be answered, oldest due first: the bureau's list."""
+    authorize(user, Action.SERVICE_HANDLE)
+    query = (
+        select(ServiceRating)
+        .options(joinedload(ServiceRating.case).joinedload(ServiceCase.item))
+        .where(ServiceRating.follow_up_due.is_not(None), ServiceRating.answered_at.is_(None))
+        .order_by(ServiceRating.follow_up_due, ServiceRating.id)
+    )
+    return paginate(session, query, pagination)
+
+
+def answer(session: Session, actor: Actor, rating_id: int, data: RatingAnswer) -> ServiceRating:
+    authorize(actor.user, Action.SERVICE_HANDLE)
+    rating = session.get(ServiceRating, rating_id)
+    if rating is None or rating.follow_up_due is None:
+        raise NotFound("没有这条待整改的差评")
+    lock_row(rating)
+    if rating.answered_at is not None:
+        raise Conflict("这条差评已答复")
+    rating.answer = data.answer.strip()
+    rating.answered_at = utcnow()
+    audit.record(session, actor, "service_rating.answer", rating, summary="答复差评")
+    return rating
+
+
+# --- 创新券: 使用 and 兑付 ------------------------------------------------------------------
+
+
+def order(session: Session, actor: Actor, case_id: int, data: OrderCreate) -> VoucherOrder:
+    """使用: the enterprise orders a service from a provider with its granted voucher."""
+    case = get_case(session, actor.user, case_id)
+    _own(actor.user, case)
+    if case.item.kind != guide.VOUCHER:
+        raise NotFound("本事项不是创新券")
+    lock_row(case)
+    if case.status != CaseStatus.GRANTED or case.granted_amount is None:
+        raise Conflict("创新券核定后才能使用")
+    if session.scalars(select(VoucherOrder).where(VoucherOrder.case_id == case.id)).first():
+        raise Conflict("该创新券已使用")
+    provider = session.get(Organization, data.provider_org_id)
+    if provider is None or not provider.is_verified or provider.id == case.org_id:
+        raise InvalidInput(errors={"provider_org_id": "请选择已认证的其他服务机构"})
+    if data.amount < case.granted_amount:
+        raise InvalidInput(
+            errors={"amount": f"服务金额不应低于创新券额度{exact_yuan(case.granted_amount)}"}
+        )
+    row = VoucherOrder(
+        case_id=case.id,
+        provider_org_id=provider.id,
+        category=data.category,
+        mode=data.mode,
+        description=data.description.strip(),
+        amount=data.amount,
+        voucher_amount=case.granted_amount,
+        status=VoucherOrderStatus.ORDERED,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "voucher_order.create",
+        case,
+        summary=f"{case.serial_no} 使用创新券：{provider.name} {data.category.label}"
+        f" {exact_yuan(data.amount)}（{data.mode.label}）",
+    )
+    return row
+
+
+def pay_order(session: Session, actor: Actor, case_id: int) -> VoucherOrder:
+    """兑付: 通用 reimburses the enterprise, 通兑 pays the provider the voucher's part."""
+    authorize(actor.user, Action.SERVICE_HANDLE)
+    case = get_case(session, actor.user, case_id)
+    row = session.scalars(select(VoucherOrder).where(VoucherOrder.case_id == case.id)).first()
+    if row is None:
+        raise Conflict("该创新券尚未使用，不能兑付")
+    ORDER_FLOW.apply(row, "pay")
+    row.paid_at = utcnow()
+    voucher.pay(session, actor, case)
+    payee = case.org.name if row.mode == VoucherMode.GENERAL else "服务机构"
+    audit.record(
+        session,
+        actor,
+        "voucher_order.pay",
+        case,
+        summary=f"{case.serial_no} 兑付{exact_yuan(row.voucher_amount)}给{payee}",
+    )
+    return row

@@ -1,0 +1,47 @@
+"""Enterprises with their recognitions, and applications moved along by staff."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from app.core.audit import Actor
+from app.models import Organization, OrgTag, ServiceCase, User
+from app.models.enums import OrgTagKind, OrgType
+from app.services import service, voucher
+from app.services.schemas import CaseCreate, CaseMove
+from tests.factories.accounts import make_org, make_user
+
+
+def enterprise(
+    session: Session, tag: OrgTagKind | None = OrgTagKind.HIGH_TECH, expires: date | None = None
+) -> tuple[Organization, User]:
+    org = make_org(session, org_type=OrgType.ENTERPRISE)
+    if tag is not None:
+        session.add(
+            OrgTag(org_id=org.id, kind=tag, certificate_no="GR202622000123", expires_on=expires)
+        )
+    user = make_user(session, org=org, name="企业经办人")
+    session.flush()
+    return org, user
+
+
+def voucher_case(session: Session, user: User, amount: str = "100000") -> ServiceCase:
+    return service.create(
+        session,
+        Actor(user=user),
+        CaseCreate(item="KJCXQ", amount=Decimal(amount), purpose="委托检测"),
+    )
+
+
+def to_processing(session: Session, staff: Actor, user: User, case: ServiceCase) -> ServiceCase:
+    service.submit(session, Actor(user=user), case.id)
+    for action in ("review", "accept", "process"):
+        service.act(session, staff, case.id, action, CaseMove())
+    return case
+
+
+def pool(session: Session, staff: Actor, year: int, total: str) -> None:
+    voucher.set_pool(session, staff, year, Decimal(total))

@@ -1,0 +1,101 @@
+"""/api/v1/services: the catalogue, an application through the hall, problem+json refusals."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.core.audit import Actor
+from app.core.clock import today
+from app.models import User
+from tests.orgs.test_endpoints import bearer
+from tests.services.helpers import enterprise, pool
+
+
+def test_catalogue_lists_items_with_their_guide(client: TestClient) -> None:
+    items = client.get("/api/v1/services/items").json()
+    voucher = next(i for i in items if i["code"] == "KJCXQ")
+    assert voucher["title"] == "科技创新券申领"
+    assert voucher["guide"]["visits"] == 0
+    assert client.get("/api/v1/services/items/NOPE").status_code == 404
+
+
+def test_an_application_from_draft_to_granted_with_its_progress(
+    client: TestClient, session: Session, platform_admin: User
+) -> None:
+    _org, user = enterprise(session)
+    pool(session, Actor(user=platform_admin), today().year, "1000000")
+    mine, staff = bearer(session, user), bearer(session, platform_admin)
+
+    created = client.post(
+        "/api/v1/services/cases", json={"item": "KJCXQ", "amount": "8万"}, headers=mine
+    )
+    assert created.status_code == 201, created.text
+    case = created.json()
+    assert case["status_label"] == "草稿" and case["requested_amount"] == "80000.00"
+    submitted = client.post(f"/api/v1/services/cases/{case['id']}/submit", headers=mine).json()
+    assert submitted["serial_no"].startswith(f"KC{today().year}")
+
+    refused = client.post(f"/api/v1/services/cases/{case['id']}/review", json={}, headers=mine)
+    assert refused.status_code == 403
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    for action in ("review", "accept", "process", "grant"):
+        moved = client.post(f"/api/v1/services/cases/{case['id']}/{action}", json={}, headers=staff)
+        assert moved.status_code == 200, moved.text
+    again = client.post(f"/api/v1/services/cases/{case['id']}/grant", json={}, headers=staff)
+    assert again.status_code == 409
+    assert "当前状态为“办结（准予）”" in again.json()["detail"]
+
+    progress = client.get(f"/api/v1/services/cases/{case['id']}", headers=mine).json()
+    assert progress["case"]["granted_amount"] == "80000.00"
+    assert [s["label"] for s in progress["steps"]][-1] == "办结（准予）"
+    assert progress["steps"][0]["department"] == "市科技局政务服务窗口"
+    listed = client.get("/api/v1/services/cases", headers=mine).json()
+    assert listed["total"] == 1
+
+    rated = client.post(
+        f"/api/v1/services/cases/{case['id']}/rating", json={"grade": 1}, headers=mine
+    )
+    assert rated.status_code == 201 and rated.json()["follow_up_due"]
+    follow = client.get("/api/v1/services/follow-ups", headers=staff).json()
+    assert rated.json()["id"] in [r["id"] for r in follow["items"]]
+
+
+def test_an_enterprise_without_recognition_is_told_why(
+    client: TestClient, session: Session
+) -> None:
+    _org, user = enterprise(session, tag=None)
+    refused = client.post(
+        "/api/v1/services/cases",
+        json={"item": "KJCXQ", "amount": "1000"},
+        headers=bearer(session, user),
+    )
+    assert refused.status_code == 409
+    assert "高新技术企业和科技型中小企业" in refused.json()["detail"]
+
+
+def test_materials_are_checked_by_content_and_closed_after_submission(
+    client: TestClient, session: Session
+) -> None:
+    _org, user = enterprise(session)
+    mine = bearer(session, user)
+    case = client.post(
+        "/api/v1/services/cases", json={"item": "KJCXQ", "amount": "1000"}, headers=mine
+    ).json()
+    url = f"/api/v1/services/cases/{case['id']}/materials"
+    fake = client.post(
+        url, files={"file": ("申领表.pdf", b"not a pdf", "application/pdf")}, headers=mine
+    )
+    assert fake.status_code == 422
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    uploaded = client.post(
+        url, files={"file": ("申领表.pdf", pdf, "application/pdf")}, headers=mine
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    progress = client.get(f"/api/v1/services/cases/{case['id']}", headers=mine).json()
+    assert [m["filename"] for m in progress["materials"]] == ["申领表.pdf"]
+    got = client.get(f"{url}/{uploaded.json()['id']}", headers=mine)
+    assert got.content == pdf
+    client.post(f"/api/v1/services/cases/{case['id']}/submit", headers=mine)
+    late = client.post(url, files={"file": ("补充.pdf", pdf, "application/pdf")}, headers=mine)
+    assert late.status_code == 409 and "不能再上传材料" in late.json()["detail"]
