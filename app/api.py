@@ -11,6 +11,7 @@ from app.events.endpoints import router as events
 from app.incentives.endpoints import router as incentives
 from app.listings.endpoints import router as listings
 from app.matching.endpoints import router as matching
+from app.notifications.endpoints import router as notifications
 from app.orgs.endpoints import router as orgs
 from app.search.endpoints import router as search
 from app.system.endpoints import router as system
@@ -36,5 +37,6 @@ for domain_router in (
     trading,
     incentives,
     events,
+    notifications,
 ):
     router.include_router(domain_router)

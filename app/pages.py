@@ -10,6 +10,7 @@ from app.incentives.pages import router as incentives
 from app.listings.import_pages import router as listing_transfer
 from app.listings.pages import router as listings
 from app.matching.pages import router as matching
+from app.notifications.pages import router as notifications
 from app.orgs.pages import router as orgs
 from app.search.pages import router as search
 from app.trading.pages import router as trading
@@ -31,4 +32,5 @@ routers = (
     admin,
     incentives,
     events,
+    notifications,
 )

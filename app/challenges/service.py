@@ -43,7 +43,6 @@ from app.core.config import get_settings
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from app.core.money import CENT, format_yuan
-from app.core.notifications import notify
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.listings import service as listing_service
@@ -66,6 +65,7 @@ from app.models.enums import (
     PanelStatus,
     PartyRole,
 )
+from app.notifications.service import notify
 from app.trading import service as trading_service
 from app.trading.codes import tech_field_for
 from app.trading.schemas import ContractCreate, MilestoneIn, PartyIn, PaymentCreate

@@ -30,8 +30,6 @@ from app.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from app.core.notifications import notify
-from app.core.outbox import every
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.regions import region_name
@@ -72,6 +70,7 @@ from app.models.enums import (
     MeetingRequestStatus,
     MeetingStatus,
 )
+from app.notifications.service import notify
 from app.orgs import service as org_service
 
 E = EventStatus
@@ -758,7 +757,6 @@ def request_for(session: Session, event: Event, request_id: int) -> MeetingReque
     return request
 
 
-@every(600, "events.expire_requests")
 def expire_all_overdue(session: Session) -> int:
     """The periodic job: every event's overdue requests."""
     return expire_overdue(session)

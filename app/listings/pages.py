@@ -25,7 +25,6 @@ from app.core.audit import Actor
 from app.core.clock import local_date
 from app.core.deps import (
     CSRF_FIELD,
-    WRITES,
     ActorDep,
     CurrentUser,
     OptionalUser,
@@ -34,7 +33,6 @@ from app.core.deps import (
 )
 from app.core.errors import AppError, PermissionDenied
 from app.core.money import format_yuan
-from app.core.notifications import mark_all_read, recent
 from app.core.pages import (
     SubmittedForm,
     act_and_redirect,
@@ -931,14 +929,6 @@ def my_favourites(
             "fav_ids": {x.id for x in items},
         },
     )
-
-
-@router.get("/me/notifications", dependencies=[WRITES])  # marks them read
-def my_notifications(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    notes = recent(session, user)
-    unread = {n.id for n in notes if n.read_at is None}
-    mark_all_read(session, user)
-    return render(request, "listings/notifications.html", {"notes": notes, "unread": unread})
 
 
 @router.get("/admin/listings")

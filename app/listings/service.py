@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core import attachments, audit, cache, clock, outbox, versioning
-from app.core.audit import SYSTEM, Actor
+from app.core import attachments, audit, cache, clock, versioning
+from app.core.audit import Actor
 from app.core.clock import local_date
 from app.core.config import get_settings
 from app.core.db import utcnow
@@ -20,11 +20,10 @@ from app.core.errors import (
     ServiceUnavailable,
 )
 from app.core.indexing import index_later
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
-from app.listings import disclosure, repository
+from app.listings import disclosure, notices, repository
 from app.listings.disclosure import (
     ATTACHMENT_OWNER,
     CONTACT_FIELDS,
@@ -49,6 +48,8 @@ from app.models import (
     User,
 )
 from app.models.enums import AccessStatus, ListingKind, ListingStatus
+from app.notifications import service as notifications
+from app.notifications.kinds import Kind
 from app.orgs import service as org_service
 from app.search import service as search_service
 from app.taxonomy import service as taxonomy
@@ -58,25 +59,37 @@ S = ListingStatus
 view = disclosure.view
 views = disclosure.views
 record_contact_view = disclosure.record_contact_view
+
+
+def _edits_or_reviews(user: User | None, listing: Listing) -> bool:
+    return can(user, Action.LISTING_EDIT, listing) or can(user, Action.LISTING_REVIEW, listing)
+
+
+EDIT, REVIEW = Action.LISTING_EDIT, Action.LISTING_REVIEW
 lifecycle: Workflow[ListingStatus] = Workflow(
     "该信息",
     "status",
     [
-        Transition("submit", "提交审核", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED),
-        Transition("publish", "审核通过", frozenset({S.SUBMITTED}), S.PUBLISHED),
-        Transition("return", "退回修改", frozenset({S.SUBMITTED}), S.RETURNED),
+        Transition("submit", "提交审核", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, EDIT),
+        Transition("publish", "审核通过", frozenset({S.SUBMITTED}), S.PUBLISHED, REVIEW),
+        Transition("return", "退回修改", frozenset({S.SUBMITTED}), S.RETURNED, REVIEW),
+        # Taken by the hourly job (the system), never by a person.
         Transition("expire", "到期下架", frozenset({S.PUBLISHED}), S.EXPIRED),
-        Transition("renew", "续期", frozenset({S.PUBLISHED, S.EXPIRED}), S.PUBLISHED),
-        Transition("revise", "修改后重新审核", frozenset({S.PUBLISHED}), S.SUBMITTED),
+        Transition("renew", "续期", frozenset({S.PUBLISHED, S.EXPIRED}), S.PUBLISHED, EDIT),
+        Transition("revise", "修改后重新审核", frozenset({S.PUBLISHED}), S.SUBMITTED, EDIT),
         # 揭榜挂帅 only, when the review names a winner (see ``conclude_challenge``).
-        Transition("award", "确定揭榜方", frozenset({S.PUBLISHED, S.EXPIRED}), S.AWARDED),
+        Transition("award", "确定揭榜方", frozenset({S.PUBLISHED, S.EXPIRED}), S.AWARDED, REVIEW),
         Transition(
             "close",
             "关闭",
             frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.PUBLISHED, S.EXPIRED}),
             S.CLOSED,
+            _edits_or_reviews,
         ),
     ],
+    type=lambda listing: listing.kind.value,
+    types=tuple(kind.value for kind in ListingKind),
+    summary=lambda listing: listing.title,
 )
 
 #: States in which a listing is on view to everybody.
@@ -373,19 +386,9 @@ def missing_for_submit(listing: Listing) -> dict[str, str]:
 def _transition(
     session: Session, actor: Actor, listing: Listing, action: str, note: str = ""
 ) -> None:
-    before, after = lifecycle.apply(listing, action)
+    lifecycle.run(session, actor, listing, action, note=note)
     listing.version += 1
     record_version(session, actor, listing, note or lifecycle.label(action))
-    audit.record(
-        session,
-        actor,
-        f"{listing.kind.value}.{action}",
-        listing,
-        summary=f"{lifecycle.label(action)}：{listing.title}" + (f"（{note}）" if note else ""),
-        before={"status": before.value},
-        after={"status": after.value},
-    )
-    index_later(session, listing.kind.value, listing.id)
 
 
 def submit(session: Session, actor: Actor, listing: Listing) -> Listing:
@@ -413,13 +416,6 @@ def publish(session: Session, actor: Actor, listing: Listing) -> Listing:
     listing.return_reason_code = None
     listing.return_reason_text = ""
     _transition(session, actor, listing, "publish")
-    _tell_owner(
-        session,
-        listing,
-        f"您的{listing.kind.label}“{listing.title}”已审核通过并发布",
-        f"{listing.kind.label}“{listing.title}”有效期至 {local_date(listing.expires_at)}，"
-        "到期前会提醒您续期。",
-    )
     return listing
 
 
@@ -437,13 +433,6 @@ def return_(
     listing.return_reason_code = reason_code
     listing.return_reason_text = reason_text.strip()
     _transition(session, actor, listing, "return", reasons[reason_code])
-    _tell_owner(
-        session,
-        listing,
-        f"您的{listing.kind.label}“{listing.title}”被退回修改",
-        f"{listing.kind.label}“{listing.title}”退回原因：{reasons[reason_code]}。"
-        f"{listing.return_reason_text}\n请修改后重新提交审核。",
-    )
     return listing
 
 
@@ -497,22 +486,20 @@ def renew(session: Session, actor: Actor, listing: Listing) -> Listing:
     return listing
 
 
-def _tell_owner(session: Session, listing: Listing, title: str, body: str) -> None:
+def tell_owner(session: Session, listing: Listing, kind: Kind, **fields: Any) -> None:
+    """Send the listing's owner a notification of ``kind`` about it."""
     owner = session.get(User, listing.owner_id)
     if owner is not None:
-        notify(
+        notifications.send(
             session,
             owner,
-            topic=f"listing.{listing.status.value}",
-            title=title,
-            body=body,
+            kind,
             link=f"/{listing.kind.value}s/{listing.id}",
+            kind_label=listing.kind.label,
+            title=listing.title,
+            expires_on=listing.expires_at,
+            **fields,
         )
-
-
-@outbox.every(3600, "listings.expire_and_remind")
-def _hourly_expiry(session: Session) -> None:
-    expire_and_remind(session, SYSTEM)
 
 
 def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
@@ -526,24 +513,11 @@ def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
             continue
         expired.append(listing)
         _transition(session, actor, listing, "expire")
-        _tell_owner(
-            session,
-            listing,
-            f"您的{listing.kind.label}“{listing.title}”已到期下架",
-            f"{listing.kind.label}“{listing.title}”已于 {local_date(listing.expires_at)} 到期下架。"
-            "如仍有效，可在“我的发布”中一键续期。",
-        )
     days = get_settings().listing_reminder_days
     reminded = repository.due_for_reminder(session, now, now + timedelta(days=days))
     for listing in reminded:
         listing.reminded_at = now
-        _tell_owner(
-            session,
-            listing,
-            f"您的{listing.kind.label}“{listing.title}”即将到期",
-            f"{listing.kind.label}“{listing.title}”将于 {local_date(listing.expires_at)} 到期下架，"
-            "如仍有效请在“我的发布”中一键续期。",
-        )
+        tell_owner(session, listing, notices.EXPIRING)
     session.flush()
     return len(expired), len(reminded)
 
@@ -642,11 +616,12 @@ def request_access(
         listing,
         summary=f"申请查看保密内容：{listing.title}",
     )
-    _tell_owner(
+    tell_owner(
         session,
         listing,
-        f"有机构申请查看“{listing.title}”的保密内容",
-        f"{user.name}：{row.message or '（无说明）'}。请在信息详情页处理申请。",
+        notices.ACCESS_REQUESTED,
+        person=user.name,
+        message=row.message or "（无说明）",
     )
     return row
 
@@ -672,12 +647,13 @@ def decide_access(
     )
     requester = session.get(User, row.requested_by_id)
     if requester is not None:
-        notify(
+        notifications.send(
             session,
             requester,
-            topic="listing.access",
-            title=f"“{listing.title}”的保密内容申请已{'通过' if grant else '被拒绝'}",
+            notices.ACCESS_DECIDED,
             link=f"/{listing.kind.value}s/{listing.id}",
+            title=listing.title,
+            decision="通过" if grant else "被拒绝",
         )
     return row
 

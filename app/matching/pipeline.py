@@ -20,7 +20,6 @@ from app.core import audit
 from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
@@ -28,6 +27,7 @@ from app.listings import service as listing_service
 from app.matching import matcher, repository
 from app.models import Deal, Listing, MatchPipeline, TechContract, User
 from app.models.enums import ListingKind, ListingStatus, PipelineStage
+from app.notifications.service import notify
 
 P = PipelineStage
 OPEN = frozenset({P.PROPOSED, P.CONFIRMED, P.NEGOTIATING})

@@ -43,7 +43,7 @@ from app.models.matching import (
     Subscription,
     SubscriptionHit,
 )
-from app.models.notification import Notification
+from app.models.notification import Notification, NotificationPreference
 from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage, PeriodicJobState
 from app.models.search_term import SearchTerm
@@ -105,6 +105,7 @@ __all__ = [
     "MeetingRequest",
     "MeetingSeat",
     "Notification",
+    "NotificationPreference",
     "OrgTag",
     "Organization",
     "OutboxMessage",

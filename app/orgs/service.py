@@ -9,12 +9,12 @@ from app.core.audit import Actor
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.indexing import index_later
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.models import Organization, OrgTag, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgType
+from app.notifications.service import notify
 from app.orgs import repository
 from app.orgs.schemas import OrgFields, OrgTagIn, OrgUpdate
 from app.orgs.search import DOC_TYPE

@@ -15,13 +15,13 @@ from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.money import format_yuan
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.matching import service as matching_service
 from app.models import Attachment, Deal, DealMessage, DealOffer, Listing, TechContract, User
 from app.models.enums import DealStatus, ListingStatus, OfferStatus, PipelineStage, Role
+from app.notifications.service import notify
 from app.trading import repository
 from app.trading.schemas import DealOpen, OfferCreate
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import outbox
 from app.core.indexing import index_later
-from app.core.notifications import unread_count
+from app.notifications.service import unread_count
 from app.models import Listing, Organization, User
 from app.models.enums import ListingKind, ListingStatus, MaturityStage, OrgStatus, OrgType, Role
 from search import embedded
