@@ -195,13 +195,14 @@ class Workflow(Generic[S]):
         action: str,
         *,
         note: str = "",
-        summary: str | None = None,
+        summary: str | Callable[[S, S], str] | None = None,
         **details: Any,
     ) -> WorkflowEvent:
         """Authorize, lock, move, audit and publish ``"<type>.<action>"`` once (module text).
 
-        ``note`` is shown in the audit summary and passed on; ``details`` go into the audit
-        record's ``after`` and the event's payload.
+        ``note`` is shown in the audit summary and passed on; ``summary`` replaces the audit
+        summary (a function of the states before and after, read inside the lock); ``details``
+        go into the audit record's ``after`` and the event's payload.
         """
         transition = self._by_action[action]
         permission = transition.permission
@@ -213,7 +214,9 @@ class Workflow(Generic[S]):
         topic = f"{self.event_type(obj)}.{action}"
         self._handle(topic)
         event = WorkflowEvent(topic, action, obj, actor, before, after, note, dict(details))
-        if summary is None:
+        if callable(summary):
+            summary = summary(before, after)
+        elif summary is None:
             name = self.summary(obj) if self.summary else ""
             summary = transition.label + (f"：{name}" if name else "")
             summary += f"（{note}）" if note else ""
