@@ -57,15 +57,15 @@ class Transition(Generic[S]):
 
 
 @dataclass
-class WorkflowEvent:
+class WorkflowEvent(Generic[S]):
     """What ``run`` did, as in-transaction subscribers receive it."""
 
     topic: str
     action: str
     obj: Any
     actor: Actor
-    before: StrEnum
-    after: StrEnum
+    before: S
+    after: S
     note: str = ""
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -83,7 +83,7 @@ class WorkflowEvent:
         }
 
 
-Subscriber = Callable[[Session, WorkflowEvent], None]
+Subscriber = Callable[[Session, "WorkflowEvent[Any]"], None]
 AfterCommit = Callable[[Session, dict[str, Any]], None]
 _subscribers: dict[str, list[Subscriber]] = defaultdict(list)
 _after_commit: dict[str, list[AfterCommit]] = defaultdict(list)
@@ -197,7 +197,7 @@ class Workflow(Generic[S]):
         note: str = "",
         summary: str | Callable[[S, S], str] | None = None,
         **details: Any,
-    ) -> WorkflowEvent:
+    ) -> WorkflowEvent[S]:
         """Authorize, lock, move, audit and publish ``"<type>.<action>"`` once (module text).
 
         ``note`` is shown in the audit summary and passed on; ``summary`` replaces the audit
@@ -213,7 +213,9 @@ class Workflow(Generic[S]):
         before, after = self.apply(obj, action)
         topic = f"{self.event_type(obj)}.{action}"
         self._handle(topic)
-        event = WorkflowEvent(topic, action, obj, actor, before, after, note, dict(details))
+        event: WorkflowEvent[S] = WorkflowEvent(
+            topic, action, obj, actor, before, after, note, dict(details)
+        )
         if callable(summary):
             summary = summary(before, after)
         elif summary is None:

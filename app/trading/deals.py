@@ -111,7 +111,7 @@ def _move(session: Session, actor: Actor, deal: Deal, action: str, note: str = "
         )
 
     event = DEAL.run(session, actor, deal, action, note=note, summary=summary)
-    before, after = DealStatus(event.before), DealStatus(event.after)
+    before, after = event.before, event.after
     _event(
         session,
         deal,
