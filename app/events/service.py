@@ -33,7 +33,7 @@ from app.core.errors import (
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.regions import region_name
-from app.core.workflow import Transition, Workflow
+from app.core.workflow import Transition, Workflow, WorkflowEvent, on
 from app.events import repository, scheduler
 from app.events.schemas import (
     AgendaItem,
@@ -74,21 +74,25 @@ from app.notifications.service import notify
 from app.orgs import service as org_service
 
 E = EventStatus
+MANAGE = Action.EVENT_MANAGE
 lifecycle: Workflow[EventStatus] = Workflow(
     "该活动",
     "status",
     [
-        Transition("open", "开放报名", frozenset({E.DRAFT}), E.REGISTRATION),
-        Transition("close", "截止报名", frozenset({E.REGISTRATION}), E.CLOSED),
-        Transition("publish", "发布日程", frozenset({E.CLOSED, E.SCHEDULED}), E.SCHEDULED),
-        Transition("finish", "结束活动", frozenset({E.SCHEDULED}), E.FINISHED),
+        Transition("open", "开放报名", frozenset({E.DRAFT}), E.REGISTRATION, MANAGE),
+        Transition("close", "截止报名", frozenset({E.REGISTRATION}), E.CLOSED, MANAGE),
+        Transition("publish", "发布日程", frozenset({E.CLOSED, E.SCHEDULED}), E.SCHEDULED, MANAGE),
+        Transition("finish", "结束活动", frozenset({E.SCHEDULED}), E.FINISHED, MANAGE),
         Transition(
             "cancel",
             "取消活动",
             frozenset({E.DRAFT, E.REGISTRATION, E.CLOSED, E.SCHEDULED}),
             E.CANCELLED,
+            MANAGE,
         ),
     ],
+    type="event",
+    summary=lambda event: event.title,
 )
 
 EVENT_ACTIONS = ("open", "close", "publish", "finish", "cancel")
@@ -107,6 +111,8 @@ request_flow: Workflow[MeetingRequestStatus] = Workflow(
             "cancel", "取消约见", frozenset({R.SUGGESTED, R.PENDING, R.ACCEPTED}), R.CANCELLED
         ),
     ],
+    # Who may answer or send depends on the person's side of the request: checked by each step.
+    type="meeting_request",
 )
 
 M = MeetingStatus
@@ -118,6 +124,7 @@ meeting_flow: Workflow[MeetingStatus] = Workflow(
         Transition("no_show", "标记未到场", frozenset({M.SCHEDULED}), M.NO_SHOW),
         Transition("cancel", "取消洽谈", frozenset({M.SCHEDULED}), M.CANCELLED),
     ],
+    type="meeting",
 )
 
 # Requests the scheduler may place, and how much each kind of agreement weighs.
@@ -253,21 +260,18 @@ def transition(session: Session, actor: Actor, event: Event, action: str) -> Eve
         raise NotFound("不支持的操作")
     if action == "publish" and not repository.meetings(session, event.id):
         raise Conflict("请先生成日程再发布")
-    before, after = lifecycle.apply(event, action)
-    audit.record(
-        session,
-        actor,
-        f"event.{action}",
-        event,
-        summary=f"{lifecycle.label(action)}：{event.title}",
-        before={"status": before.value},
-        after={"status": after.value},
-    )
-    if action == "close":
-        expire_overdue(session, event_id=event.id)
-    if action in ("publish", "cancel"):
-        _tell_participants(session, event, action)
+    lifecycle.run(session, actor, event, action)
     return event
+
+
+@on("event.close")
+def _expire_requests_at_close(session: Session, change: WorkflowEvent[EventStatus]) -> None:
+    expire_overdue(session, event_id=change.obj.id)
+
+
+@on("event.publish", "event.cancel")
+def _tell_participants_of(session: Session, change: WorkflowEvent[EventStatus]) -> None:
+    _tell_participants(session, change.obj, change.action)
 
 
 def _tell_participants(session: Session, event: Event, action: str) -> None:
@@ -628,18 +632,12 @@ def send_request(
         raise Conflict(f"与{other.user.name}的约见{request.status.label}")
     elif request.status == R.DECLINED and request.requested_by_id == sender.id:
         raise Conflict("对方已婉拒您的约见")
-    request_flow.apply(request, "send")
+    summary = f"{sender.user.name}约见{other.user.name}"
+    request_flow.run(session, actor, request, "send", summary=summary)
     request.requested_by_id = sender.id
     request.message = data.message.strip()
     request.expires_at = now + timedelta(hours=event.request_ttl_hours)
     request.responded_at = None
-    audit.record(
-        session,
-        actor,
-        "meeting_request.send",
-        request,
-        summary=f"{sender.user.name}约见{other.user.name}",
-    )
     notify(
         session,
         other.user,
@@ -675,16 +673,10 @@ def respond(
         request_flow.apply(request, "expire")
         raise Conflict("该约见已过期", keep_changes=True)
     action = "accept" if accept else "decline"
-    request_flow.apply(request, action)
-    request.responded_at = utcnow()
     other = request.party_b if responder.id == request.party_a_id else request.party_a
-    audit.record(
-        session,
-        actor,
-        f"meeting_request.{action}",
-        request,
-        summary=f"{responder.user.name}{request_flow.label(action)}（对方：{other.user.name}）",
-    )
+    summary = f"{responder.user.name}{request_flow.label(action)}（对方：{other.user.name}）"
+    request_flow.run(session, actor, request, action, summary=summary)
+    request.responded_at = utcnow()
     notify(
         session,
         other.user,
@@ -726,18 +718,12 @@ def arrange(
             event_id=event.id, party_a_id=a.id, party_b_id=b.id, status=R.SUGGESTED, score=0.0
         )
         session.add(request)
-    request_flow.apply(request, "arrange")
+    summary = f"组织者安排{first.user.name}与{second.user.name}洽谈"
+    request_flow.run(session, actor, request, "arrange", summary=summary)
     request.fixed_slot_id = data.fixed_slot_id
     request.message = data.message.strip()
     request.responded_at = utcnow()
     request.score = 100.0  # arranged by the organiser: agreed by both, first in line
-    audit.record(
-        session,
-        actor,
-        "meeting_request.arrange",
-        request,
-        summary=f"组织者安排{first.user.name}与{second.user.name}洽谈",
-    )
     return request
 
 
@@ -768,8 +754,7 @@ def expire_overdue(session: Session, *, event_id: int | None = None) -> int:
     for request in repository.overdue_requests(session, utcnow()):
         if event_id is not None and request.event_id != event_id:
             continue
-        request_flow.apply(request, "expire")
-        audit.record(session, SYSTEM, "meeting_request.expire", request, summary="约见逾期未答复")
+        request_flow.run(session, SYSTEM, request, "expire", summary="约见逾期未答复")
         sender = (
             request.party_a if request.requested_by_id == request.party_a_id else request.party_b
         )
@@ -1188,8 +1173,7 @@ def _feed_pipeline(session: Session, actor: Actor, meeting: Meeting, data: Outco
 
 def mark_no_show(session: Session, actor: Actor, event: Event, meeting: Meeting) -> Meeting:
     authorize(actor.user, Action.EVENT_MANAGE, event)
-    meeting_flow.apply(meeting, "no_show")
-    audit.record(session, actor, "meeting.no_show", meeting, summary="标记未到场")
+    meeting_flow.run(session, actor, meeting, "no_show", summary="标记未到场")
     return meeting
 
 
