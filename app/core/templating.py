@@ -14,18 +14,16 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import BaseRoute, Match
 
-from app.core import permissions
+from app.core import notifications, permissions
 from app.core.clock import local
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.deps import CSRF_FIELD, csrf_token
 from app.core.money import exact_yuan
 from app.core.regions import REGIONS, region_name
 from app.core.urls import safe_href
-from app.models import Notification
 
 TEMPLATE_DIR = PROJECT_ROOT / "frontend" / "templates"
 STATIC_DIR = PROJECT_ROOT / "frontend" / "static"
@@ -179,11 +177,7 @@ def _unread(db: Any, user: Any) -> int:
     if db is None or user is None:
         return 0
     try:
-        # The count the notification centre shows as unread (app/notifications).
-        stmt = select(func.count()).where(
-            Notification.user_id == user.id, Notification.shown, Notification.read_at.is_(None)
-        )
-        return db.scalar(stmt) or 0
+        return notifications.unread_count(db, user)
     except SQLAlchemyError:  # an error page after a failed transaction still renders
         return 0
 

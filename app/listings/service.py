@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -406,13 +406,22 @@ def submit(session: Session, actor: Actor, listing: Listing) -> Listing:
     return listing
 
 
+def publication_values(now: datetime) -> dict[str, Any]:
+    """What publishing sets on a listing: one definition for a review and a bulk import."""
+    return {
+        "status": S.PUBLISHED,
+        "published_at": now,
+        "expires_at": now + timedelta(days=get_settings().listing_valid_days),
+    }
+
+
 def publish(session: Session, actor: Actor, listing: Listing) -> Listing:
     """Approve a submitted listing; it is public until it expires."""
     authorize(actor.user, Action.LISTING_REVIEW, listing)
     lock(session, listing)
-    now = utcnow()
-    listing.published_at = now
-    listing.expires_at = now + timedelta(days=get_settings().listing_valid_days)
+    for name, value in publication_values(utcnow()).items():
+        if name != "status":  # the workflow moves the state
+            setattr(listing, name, value)
     listing.return_reason_code = None
     listing.return_reason_text = ""
     _transition(session, actor, listing, "publish")

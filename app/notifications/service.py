@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.errors import InvalidInput, NotFound
 from app.core.mail import send_mail
+from app.core.notifications import unread_count as unread_count
 from app.core.pagination import Paged, Pagination, paginate
 from app.models import Notification, NotificationPreference, User
 from app.notifications.kinds import KINDS, Kind
@@ -139,13 +140,6 @@ def set_preferences(session: Session, user: User, choices: list[Preference]) -> 
 
 def _visible(user: User) -> Any:
     return select(Notification).where(Notification.user_id == user.id, Notification.shown)
-
-
-def unread_count(session: Session, user: User) -> int:
-    stmt = select(func.count()).where(
-        Notification.user_id == user.id, Notification.shown, Notification.read_at.is_(None)
-    )
-    return session.scalar(stmt) or 0
 
 
 def recent(session: Session, user: User, limit: int = 50) -> list[Notification]:

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import outbox
 from app.core.indexing import index_later
+from app.core.notifications import unread_count
 from app.models import Listing, Organization, User
 from app.models.enums import ListingKind, ListingStatus, MaturityStage, OrgStatus, OrgType, Role
-from app.notifications.service import unread_count
 from search import embedded
 from search.base import SearchBackend
 from search.embedded import EmbeddedBackend
