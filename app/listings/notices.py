@@ -7,12 +7,16 @@ queues the listing's reindexing, and publication, return and expiry notify the o
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from app.core.indexing import index_later
 from app.core.workflow import WorkflowEvent, on
+from app.models import Listing, User
 from app.models.enums import ListingKind
-from app.notifications.kinds import kind
+from app.notifications import service as notifications
+from app.notifications.kinds import Kind, kind
 
 PUBLISHED = kind(
     "listing.published",
@@ -61,15 +65,11 @@ def reindex(session: Session, event: WorkflowEvent) -> None:
 
 @on(*(f"{k.value}.publish" for k in ListingKind))
 def tell_published(session: Session, event: WorkflowEvent) -> None:
-    from app.listings.service import tell_owner
-
     tell_owner(session, event.obj, PUBLISHED)
 
 
 @on(*(f"{k.value}.return" for k in ListingKind))
 def tell_returned(session: Session, event: WorkflowEvent) -> None:
-    from app.listings.service import tell_owner
-
     listing = event.obj
     tell_owner(
         session, listing, RETURNED, reason=event.note, reason_text=listing.return_reason_text
@@ -78,6 +78,20 @@ def tell_returned(session: Session, event: WorkflowEvent) -> None:
 
 @on(*(f"{k.value}.expire" for k in ListingKind))
 def tell_expired(session: Session, event: WorkflowEvent) -> None:
-    from app.listings.service import tell_owner
-
     tell_owner(session, event.obj, EXPIRED)
+
+
+def tell_owner(session: Session, listing: Listing, kind: Kind, **fields: Any) -> None:
+    """Send the listing's owner a notification of ``kind`` about it."""
+    owner = session.get(User, listing.owner_id)
+    if owner is not None:
+        notifications.send(
+            session,
+            owner,
+            kind,
+            link=f"/{listing.kind.value}s/{listing.id}",
+            kind_label=listing.kind.label,
+            title=listing.title,
+            expires_on=listing.expires_at,
+            **fields,
+        )

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core import attachments, audit, cache, clock, versioning
+from app.core import audit, cache, clock, versioning
 from app.core.audit import Actor
 from app.core.clock import local_date
 from app.core.config import get_settings
@@ -25,12 +25,13 @@ from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.listings import disclosure, notices, repository
 from app.listings.disclosure import (
-    ATTACHMENT_OWNER,
     CONTACT_FIELDS,
     DETAIL_FIELDS,
     PUBLIC_FIELDS,
 )
 from app.listings.disclosure import plain as _plain
+from app.listings.files import refuse_if_ended
+from app.listings.notices import tell_owner
 from app.listings.schemas import (
     CONFIDENTIAL_SECTIONS,
     FIELD_LABELS,
@@ -39,17 +40,11 @@ from app.listings.schemas import (
     ListingFields,
 )
 from app.models import (
-    Attachment,
-    ConfidentialAccess,
-    ContactView,
-    Favourite,
     Listing,
     ListingVersion,
     User,
 )
-from app.models.enums import AccessStatus, ListingKind, ListingStatus
-from app.notifications import service as notifications
-from app.notifications.kinds import Kind
+from app.models.enums import ListingKind, ListingStatus
 from app.orgs import service as org_service
 from app.search import service as search_service
 from app.taxonomy import service as taxonomy
@@ -292,12 +287,6 @@ def _check_dates(listing: Listing) -> None:
             raise InvalidInput(errors={name: f"{label}不能早于今天"})
 
 
-def _refuse_if_ended(listing: Listing) -> None:
-    """A closed listing or an awarded challenge is a record now: no more changes."""
-    if listing.status in (S.CLOSED, S.AWARDED):
-        raise Conflict(f"{listing.status.label}的信息不能修改")
-
-
 def changes_since(session: Session, listing: Listing, since: int) -> versioning.Changes:
     """Who changed ``listing`` after version ``since`` and which fields, from its history."""
     changes = versioning.Changes()
@@ -340,7 +329,7 @@ def update(
     """
     authorize(actor.user, Action.LISTING_EDIT, listing)
     lock(session, listing, expected_version if expected_version is not None else data.version)
-    _refuse_if_ended(listing)
+    refuse_if_ended(listing)
     _check_taxonomy(session, data)
     _check_sections(listing.kind, data.confidential)
     before = snapshot(listing)
@@ -495,22 +484,6 @@ def renew(session: Session, actor: Actor, listing: Listing) -> Listing:
     return listing
 
 
-def tell_owner(session: Session, listing: Listing, kind: Kind, **fields: Any) -> None:
-    """Send the listing's owner a notification of ``kind`` about it."""
-    owner = session.get(User, listing.owner_id)
-    if owner is not None:
-        notifications.send(
-            session,
-            owner,
-            kind,
-            link=f"/{listing.kind.value}s/{listing.id}",
-            kind_label=listing.kind.label,
-            title=listing.title,
-            expires_on=listing.expires_at,
-            **fields,
-        )
-
-
 def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
     """Take expired listings down and remind owners of those expiring soon; returns the counts."""
     now = utcnow()
@@ -562,128 +535,6 @@ def review_queue(
 def versions(session: Session, actor: Actor, listing: Listing) -> list[ListingVersion]:
     authorize(actor.user, Action.LISTING_VIEW_UNPUBLISHED, listing)
     return repository.versions(session, listing.id)
-
-
-# -- favourites, confidential access, contact log --------------------------------------------
-
-
-def set_favourite(session: Session, actor: Actor, listing: Listing, on: bool) -> None:
-    user = actor.user
-    if user is None:
-        authorize(None, Action.ORG_VIEW_PRIVATE)
-        return
-    existing = repository.favourite(session, user.id, listing.id)
-    if on and existing is None:
-        session.add(Favourite(user_id=user.id, listing_id=listing.id))
-    elif not on and existing is not None:
-        session.delete(existing)
-    session.flush()
-
-
-def favourites(session: Session, actor: Actor, pagination: Pagination) -> Paged:
-    if actor.user is None:
-        authorize(None, Action.ORG_VIEW_PRIVATE)
-        raise AssertionError
-    return paginate(session, repository.favourites_of(session, actor.user.id), pagination)
-
-
-def favourite_ids(session: Session, user: User | None) -> set[int]:
-    return repository.favourite_ids(session, user.id) if user else set()
-
-
-def request_access(
-    session: Session, actor: Actor, listing: Listing, message: str
-) -> ConfidentialAccess:
-    """Ask the owner to show this organisation the confidential sections."""
-    user = actor.user
-    authorize(user, Action.LISTING_SEE_DETAIL, listing)
-    assert user is not None
-    if not listing.confidential:
-        raise Conflict("该信息没有保密内容")
-    if user.active_org_id is None:
-        raise PermissionDenied("加入机构后才能申请查看保密内容")
-    if user.active_org_id == listing.org_id:
-        raise Conflict("本机构的信息无需申请")
-    row = repository.access(session, listing.id, user.active_org_id)
-    if row is not None and row.status != AccessStatus.DENIED:
-        raise Conflict(
-            "已经申请过，请等待发布方处理" if row.status == AccessStatus.REQUESTED else "已获授权"
-        )
-    if row is None:
-        row = ConfidentialAccess(
-            listing_id=listing.id, org_id=user.active_org_id, requested_by_id=user.id
-        )
-        session.add(row)
-    row.status = AccessStatus.REQUESTED
-    row.message = message.strip()
-    row.requested_by_id = user.id
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "listing.access_request",
-        listing,
-        summary=f"申请查看保密内容：{listing.title}",
-    )
-    tell_owner(
-        session,
-        listing,
-        notices.ACCESS_REQUESTED,
-        person=user.name,
-        message=row.message or "（无说明）",
-    )
-    return row
-
-
-def decide_access(
-    session: Session, actor: Actor, listing: Listing, access_id: int, grant: bool
-) -> ConfidentialAccess:
-    authorize(actor.user, Action.LISTING_EDIT, listing)
-    row = session.get(ConfidentialAccess, access_id)
-    if row is None or row.listing_id != listing.id:
-        raise NotFound("该申请不存在")
-    row.status = AccessStatus.GRANTED if grant else AccessStatus.DENIED
-    row.decided_by_id = actor.user_id
-    row.decided_at = utcnow()
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "listing.access_grant" if grant else "listing.access_deny",
-        listing,
-        summary=f"{'授权' if grant else '拒绝'}机构 #{row.org_id} 查看保密内容：{listing.title}",
-        after={"org_id": row.org_id, "status": row.status.value},
-    )
-    requester = session.get(User, row.requested_by_id)
-    if requester is not None:
-        notifications.send(
-            session,
-            requester,
-            notices.ACCESS_DECIDED,
-            link=f"/{listing.kind.value}s/{listing.id}",
-            title=listing.title,
-            decision="通过" if grant else "被拒绝",
-        )
-    return row
-
-
-def access_status(session: Session, listing: Listing, viewer: User | None) -> AccessStatus | None:
-    """Where the viewer's organisation stands with this listing's confidential sections."""
-    if viewer is None or viewer.active_org_id is None:
-        return None
-    row = repository.access(session, listing.id, viewer.active_org_id)
-    return row.status if row else None
-
-
-def access_requests(session: Session, actor: Actor, listing: Listing) -> list[ConfidentialAccess]:
-    authorize(actor.user, Action.LISTING_EDIT, listing)
-    return repository.access_requests(session, listing.id)
-
-
-def contact_views(session: Session, actor: Actor, listing: Listing) -> list[ContactView]:
-    """Who saw this listing's contacts (for its owner)."""
-    authorize(actor.user, Action.LISTING_EDIT, listing)
-    return repository.contact_views(session, listing.id)
 
 
 def published_counts(session: Session) -> dict[ListingKind, int]:
@@ -781,49 +632,16 @@ def _found(
     }
 
 
-# -- images and attachments -------------------------------------------------------------------
-
-
-def add_attachment(
-    session: Session, actor: Actor, listing: Listing, *, category: str, filename: str, data: bytes
-) -> Attachment:
-    """Attach an image (shown to everyone) or a document (shown with the details)."""
-    authorize(actor.user, Action.LISTING_EDIT, listing)
-    _refuse_if_ended(listing)
-    return attachments.store(
-        session,
-        actor,
-        owner_type=ATTACHMENT_OWNER,
-        owner_id=listing.id,
-        category=category,
-        filename=filename,
-        data=data,
-    )
-
-
-def visible_attachments(
-    session: Session, listing: Listing, viewer: User | None
-) -> list[Attachment]:
-    detail = can(viewer, Action.LISTING_SEE_DETAIL, listing)
-    return [
-        a
-        for a in attachments.list_for(session, ATTACHMENT_OWNER, listing.id)
-        if a.category == "image" or detail
-    ]
-
-
-def attachment(
-    session: Session, listing: Listing, viewer: User | None, attachment_id: int
-) -> tuple[Attachment, bytes]:
-    row = attachments.get(session, ATTACHMENT_OWNER, listing.id, attachment_id)
-    if row.category != "image":
-        authorize(viewer, Action.LISTING_SEE_DETAIL, listing)
-    return row, attachments.read(row)
-
-
-def remove_attachment(session: Session, actor: Actor, listing: Listing, attachment_id: int) -> None:
-    authorize(actor.user, Action.LISTING_EDIT, listing)
-    _refuse_if_ended(listing)
-    attachments.remove(
-        session, actor, attachments.get(session, ATTACHMENT_OWNER, listing.id, attachment_id)
-    )
+# The use cases that live in modules of their own, under the names callers know.
+from app.listings.access import access_requests as access_requests  # noqa: E402
+from app.listings.access import access_status as access_status  # noqa: E402
+from app.listings.access import contact_views as contact_views  # noqa: E402
+from app.listings.access import decide_access as decide_access  # noqa: E402
+from app.listings.access import favourite_ids as favourite_ids  # noqa: E402
+from app.listings.access import favourites as favourites  # noqa: E402
+from app.listings.access import request_access as request_access  # noqa: E402
+from app.listings.access import set_favourite as set_favourite  # noqa: E402
+from app.listings.files import add_attachment as add_attachment  # noqa: E402
+from app.listings.files import attachment as attachment  # noqa: E402
+from app.listings.files import remove_attachment as remove_attachment  # noqa: E402
+from app.listings.files import visible_attachments as visible_attachments  # noqa: E402
