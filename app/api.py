@@ -15,6 +15,7 @@ from app.funding.endpoints import router as funding
 from app.incentives.endpoints import router as incentives
 from app.listings.endpoints import router as listings
 from app.matching.endpoints import router as matching
+from app.notifications.endpoints import router as notifications
 from app.orgs.endpoints import router as orgs
 from app.patents.endpoints import router as patents
 from app.resources.endpoints import router as resources
@@ -52,5 +53,6 @@ for domain_router in (
     patents,
     resources,
     statistics,
+    notifications,
 ):
     router.include_router(domain_router)

@@ -12,6 +12,7 @@ from app.incentives.pages import router as incentives
 from app.listings.import_pages import router as listing_transfer
 from app.listings.pages import router as listings
 from app.matching.pages import router as matching
+from app.notifications.pages import router as notifications
 from app.orgs.pages import router as orgs
 from app.patents.pages import router as patents
 from app.resources.pages import router as resources
@@ -45,4 +46,5 @@ routers = (
     conversations,
     statistics,
     resources,
+    notifications,
 )

@@ -15,7 +15,7 @@ from app.accounts.schemas import (
     RoleChange,
     TokenCreate,
 )
-from app.core import audit, outbox, versioning
+from app.core import audit, versioning
 from app.core.audit import Actor
 from app.core.config import get_settings
 from app.core.db import RowGone, lock_row, utcnow
@@ -200,7 +200,6 @@ def _revoke_all_sessions(session: Session, user: User) -> None:
 SESSION_HISTORY_DAYS = 90
 
 
-@outbox.every(86400, "accounts.purge_sessions_and_login_failures")
 def purge_stale(session: Session) -> None:
     """Forget page sessions over ``SESSION_HISTORY_DAYS`` old and failed-login counts gone quiet."""
     settings = get_settings()

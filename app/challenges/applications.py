@@ -31,7 +31,6 @@ from app.core import attachments, audit, versioning
 from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.notifications import notify
 from app.core.permissions import Action, authorize, can
 from app.models import (
     Attachment,
@@ -39,6 +38,7 @@ from app.models import (
     ChallengeApplication,
     User,
 )
+from app.notifications.service import notify
 
 
 def get_application(

@@ -34,7 +34,6 @@ from app.core.clock import today
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput
 from app.core.money import format_yuan
-from app.core.notifications import notify
 from app.core.permissions import Action, authorize
 from app.funding import service as funding_service
 from app.listings import service as listing_service
@@ -49,6 +48,7 @@ from app.models.enums import (
     ContractType,
     PartyRole,
 )
+from app.notifications.service import notify
 from app.reviews import ranking
 from app.reviews import service as review_service
 from app.trading import service as trading_service

@@ -15,7 +15,6 @@ from app.core.clock import today
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
 from app.core.money import format_yuan
-from app.core.notifications import notify
 from app.core.permissions import Action, authorize, can
 from app.funding import service as funding_service
 from app.models import (
@@ -25,6 +24,7 @@ from app.models import (
     ChallengePanel,
     User,
 )
+from app.notifications.service import notify
 from app.trading import service as trading_service
 from app.trading.schemas import PaymentCreate
 

@@ -31,7 +31,6 @@ from app.core.audit import Actor
 from app.core.clock import today
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict
-from app.core.notifications import notify
 from app.core.permissions import Action, authorize
 from app.models import (
     Challenge,
@@ -42,6 +41,7 @@ from app.models import (
     User,
 )
 from app.models.enums import PanelMemberStatus
+from app.notifications.service import notify
 from app.reviews import ranking
 from app.reviews import service as review_service
 from app.reviews.conflicts import Conflicts, Party, find_conflicts

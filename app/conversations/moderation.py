@@ -17,10 +17,10 @@ from app.core import audit
 from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, NotFound, PermissionDenied
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.races import lost_race
 from app.models import Conversation, ConversationReport, Organization, OrgBlock, User
+from app.notifications.service import notify
 
 
 def report(

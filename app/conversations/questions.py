@@ -17,12 +17,12 @@ from app.core import audit
 from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, NotAuthenticated, NotFound
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.ratelimit import too_many, wait_text
 from app.models import Listing, ListingQuestion, User
 from app.models.enums import ListingStatus
+from app.notifications.service import notify
 
 QUESTIONS_PER_HOUR = 10
 PENDING, ANSWERED, HIDDEN = "pending", "answered", "hidden"

@@ -26,7 +26,6 @@ from app.core import attachments, audit
 from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.races import lost_race
 from app.core.ratelimit import too_many, wait_text
@@ -44,6 +43,7 @@ from app.models import (
     User,
 )
 from app.models.enums import EventStatus, ListingStatus, Role
+from app.notifications.service import notify
 
 ATTACHMENT_OWNER = "conversation"
 SUBJECT_LABELS = {"listing": "信息", "event": "活动", "deal": "洽谈", "direct": "直接联系"}

@@ -2,7 +2,8 @@
 
 Any domain attaches files to its records with ``store`` and serves them with ``read``;
 the rows say which record (``owner_type``, ``owner_id``) a file belongs to, the bytes live
-under ``var/attachments`` (a path that a deployment can put on shared storage).
+under ``var/attachments`` (a path that a deployment can put on shared storage). Removing a row
+deletes its bytes after commit, through the outbox, when no other row uses them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import filetype
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from app.core import audit
+from app.core import audit, outbox
 from app.core.audit import Actor
 from app.core.config import get_settings
 from app.core.errors import InvalidInput, NotFound
@@ -46,6 +47,7 @@ CATEGORIES = {
     ),
 }
 MAX_PER_OWNER = 20
+DELETE_FILE_TOPIC = "attachment.delete_file"
 
 
 def root() -> Path:
@@ -193,8 +195,15 @@ def remove(session: Session, actor: Actor, row: Attachment) -> None:
     audit.record(
         session, actor, "attachment.remove", row, summary=f"删除文件“{row.filename}”", before=before
     )
-    still_used = session.scalar(
-        select(Attachment.id).where(Attachment.sha256 == row.sha256).limit(1)
-    )
+    # The bytes go only once the removal is committed: a refused or rolled-back request must
+    # not leave a row whose file is gone. The worker looks again then, as a new upload of the
+    # same content may have taken the file over in the meantime.
+    outbox.enqueue(session, DELETE_FILE_TOPIC, {"sha256": row.sha256})
+
+
+@outbox.handles(DELETE_FILE_TOPIC)
+def _delete_unused_file(session: Session, payload: dict[str, str]) -> None:
+    sha256 = payload["sha256"]
+    still_used = session.scalar(select(Attachment.id).where(Attachment.sha256 == sha256).limit(1))
     if still_used is None:
-        _path(row.sha256).unlink(missing_ok=True)
+        _path(sha256).unlink(missing_ok=True)

@@ -1,52 +1,22 @@
-"""The one notification path: an in-app message, and a mail copy through the outbox."""
+"""The one count every page shows in its header: a person's unread notifications.
+
+Sending, preferences and the notification centre are the notifications domain
+(``app/notifications``); this count is here because the page layout (``templating``) needs it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ScalarSelect, func, select, update
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
-from app.core.config import get_settings
-from app.core.db import utcnow
-from app.core.mail import send_mail
 from app.models import Notification, User
 
 
-def notify(
-    session: Session,
-    user: User,
-    *,
-    topic: str,
-    title: str,
-    body: str = "",
-    link: str = "",
-    mail: bool = True,
-) -> Notification:
-    """Tell ``user`` about something; the mail leaves only if the transaction commits."""
-    note = Notification(user_id=user.id, topic=topic, title=title, body=body, link=link)
-    session.add(note)
-    if mail and user.is_active:
-        settings = get_settings()
-        url = f"{settings.base_url.rstrip('/')}{link}" if link else settings.base_url
-        send_mail(
-            session,
-            to=user.email,
-            subject=f"【{settings.site_name}】{title}",
-            body=f"{user.name}，您好：\n\n{body}\n\n查看详情：{url}\n\n{settings.site_name}",
-        )
-    return note
-
-
 def unread_count(session: Session, user: User) -> int:
-    return (
-        session.scalar(
-            select(func.count()).where(
-                Notification.user_id == user.id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )
+    """Notifications shown in the centre that the person has not read yet."""
+    return session.scalar(select(unread_count_of(user.id))) or 0
 
 
 def unread_count_of(user_id: Any) -> ScalarSelect[int]:
@@ -54,25 +24,10 @@ def unread_count_of(user_id: Any) -> ScalarSelect[int]:
     (signing a request in reads it with the person, in the same query)."""
     return (
         select(func.count())
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .scalar_subquery()
-    )
-
-
-def recent(session: Session, user: User, limit: int = 50) -> list[Notification]:
-    return list(
-        session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user.id)
-            .order_by(Notification.id.desc())
-            .limit(limit)
+        .where(
+            Notification.user_id == user_id,
+            Notification.shown,
+            Notification.read_at.is_(None),
         )
-    )
-
-
-def mark_all_read(session: Session, user: User) -> None:
-    session.execute(
-        update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
+        .scalar_subquery()
     )

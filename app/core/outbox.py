@@ -62,6 +62,10 @@ def handles(topic: str, *, reads_only: bool = False) -> Callable[[Handler], Hand
     return register
 
 
+def has_handler(topic: str) -> bool:
+    return topic in _handlers
+
+
 def handles_batch(topic: str) -> Callable[[BatchHandler], BatchHandler]:
     """Register the function that performs a batch of messages of ``topic`` at once.
 

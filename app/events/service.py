@@ -12,15 +12,13 @@ from __future__ import annotations
 import itertools
 import secrets
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.core import audit
-from app.core.audit import SYSTEM, Actor
+from app.core.audit import Actor
 from app.core.clock import local
 from app.core.db import lock_row, utcnow
 from app.core.errors import (
@@ -30,23 +28,49 @@ from app.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from app.core.notifications import notify
-from app.core.outbox import every
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.regions import region_name
-from app.core.workflow import Transition, Workflow
-from app.events import repository, scheduler
+from app.core.workflow import WorkflowEvent, on
+from app.events import repository
+from app.events.flows import (
+    DIRECT_REQUEST_SCORE,
+    EVENT_ACTIONS,
+    MIN_SUGGESTION_SCORE,
+    E,
+    R,
+    _org_name,
+    expire_overdue,
+    lifecycle,
+    meeting_flow,
+    request_flow,
+)
+
+# The steps that live in the use-case modules, under the names the routes and tests know.
+from app.events.flows import expire_all_overdue as expire_all_overdue
+from app.events.meetings import (
+    _cancel,
+    _cancel_live_meeting,
+    _refill,
+    _tell_counterpart,
+)
+from app.events.meetings import build_schedule as build_schedule
+from app.events.meetings import cancel_meeting as cancel_meeting
+from app.events.meetings import meeting_for as meeting_for
+from app.events.meetings import schedule_of as schedule_of
+from app.events.meetings import sessions as sessions
+from app.events.meetings import slots as slots
+from app.events.meetings import tables as tables
+from app.events.outcomes import agenda as agenda
+from app.events.outcomes import agenda_ics as agenda_ics
+from app.events.outcomes import check_in as check_in
+from app.events.outcomes import mark_no_show as mark_no_show
+from app.events.outcomes import record_outcome as record_outcome
+from app.events.outcomes import report as report
 from app.events.schemas import (
-    AgendaItem,
-    AgendaOut,
-    CheckInIn,
     EventCreate,
-    OutcomeIn,
     RegistrationIn,
-    ReportOut,
     RequestIn,
-    ScheduleOut,
 )
 from app.matching import service as matching_service
 from app.models import (
@@ -60,7 +84,6 @@ from app.models import (
     Listing,
     Meeting,
     MeetingRequest,
-    MeetingSeat,
     User,
 )
 from app.models.enums import (
@@ -68,68 +91,9 @@ from app.models.enums import (
     EventStatus,
     ListingKind,
     ListingStatus,
-    MeetingOutcome,
-    MeetingRequestStatus,
-    MeetingStatus,
 )
+from app.notifications.service import notify
 from app.orgs import service as org_service
-
-E = EventStatus
-lifecycle: Workflow[EventStatus] = Workflow(
-    "该活动",
-    "status",
-    [
-        Transition("open", "开放报名", frozenset({E.DRAFT}), E.REGISTRATION),
-        Transition("close", "截止报名", frozenset({E.REGISTRATION}), E.CLOSED),
-        Transition("publish", "发布日程", frozenset({E.CLOSED, E.SCHEDULED}), E.SCHEDULED),
-        Transition("finish", "结束活动", frozenset({E.SCHEDULED}), E.FINISHED),
-        Transition(
-            "cancel",
-            "取消活动",
-            frozenset({E.DRAFT, E.REGISTRATION, E.CLOSED, E.SCHEDULED}),
-            E.CANCELLED,
-        ),
-    ],
-)
-
-EVENT_ACTIONS = ("open", "close", "publish", "finish", "cancel")
-
-R = MeetingRequestStatus
-request_flow: Workflow[MeetingRequestStatus] = Workflow(
-    "该约见",
-    "status",
-    [
-        Transition("send", "发出约见", frozenset({R.SUGGESTED, R.DECLINED, R.EXPIRED}), R.PENDING),
-        Transition("accept", "接受约见", frozenset({R.PENDING}), R.ACCEPTED),
-        Transition("decline", "婉拒约见", frozenset({R.PENDING, R.SUGGESTED}), R.DECLINED),
-        Transition("expire", "过期", frozenset({R.PENDING}), R.EXPIRED),
-        Transition("arrange", "组织者安排", frozenset(set(R)), R.ACCEPTED),
-        Transition(
-            "cancel", "取消约见", frozenset({R.SUGGESTED, R.PENDING, R.ACCEPTED}), R.CANCELLED
-        ),
-    ],
-)
-
-M = MeetingStatus
-meeting_flow: Workflow[MeetingStatus] = Workflow(
-    "该洽谈",
-    "status",
-    [
-        Transition("hold", "记录洽谈结果", frozenset({M.SCHEDULED, M.HELD}), M.HELD),
-        Transition("no_show", "标记未到场", frozenset({M.SCHEDULED}), M.NO_SHOW),
-        Transition("cancel", "取消洽谈", frozenset({M.SCHEDULED}), M.CANCELLED),
-    ],
-)
-
-# Requests the scheduler may place, and how much each kind of agreement weighs.
-SCHEDULABLE = (R.ACCEPTED, R.PENDING, R.SUGGESTED)
-AGREEMENT_WEIGHT = {R.ACCEPTED: 3, R.PENDING: 2, R.SUGGESTED: 1}
-FIXED_SLOT_BONUS = 1000  # a three-chiefs meeting is placed before anything else
-REFILL_SECONDS = 2.0
-DIRECT_REQUEST_SCORE = 50.0
-# A suggested meeting takes people's time: weak matches are not worth proposing.
-MIN_SUGGESTION_SCORE = 40.0
-
 
 # ---------------------------------------------------------------- events
 
@@ -254,21 +218,18 @@ def transition(session: Session, actor: Actor, event: Event, action: str) -> Eve
         raise NotFound("不支持的操作")
     if action == "publish" and not repository.meetings(session, event.id):
         raise Conflict("请先生成日程再发布")
-    before, after = lifecycle.apply(event, action)
-    audit.record(
-        session,
-        actor,
-        f"event.{action}",
-        event,
-        summary=f"{lifecycle.label(action)}：{event.title}",
-        before={"status": before.value},
-        after={"status": after.value},
-    )
-    if action == "close":
-        expire_overdue(session, event_id=event.id)
-    if action in ("publish", "cancel"):
-        _tell_participants(session, event, action)
+    lifecycle.run(session, actor, event, action)
     return event
+
+
+@on("event.close")
+def _expire_requests_at_close(session: Session, change: WorkflowEvent[EventStatus]) -> None:
+    expire_overdue(session, event_id=change.obj.id)
+
+
+@on("event.publish", "event.cancel")
+def _tell_participants_of(session: Session, change: WorkflowEvent[EventStatus]) -> None:
+    _tell_participants(session, change.obj, change.action)
 
 
 def _tell_participants(session: Session, event: Event, action: str) -> None:
@@ -629,18 +590,12 @@ def send_request(
         raise Conflict(f"与{other.user.name}的约见{request.status.label}")
     elif request.status == R.DECLINED and request.requested_by_id == sender.id:
         raise Conflict("对方已婉拒您的约见")
-    request_flow.apply(request, "send")
+    summary = f"{sender.user.name}约见{other.user.name}"
+    request_flow.run(session, actor, request, "send", summary=summary)
     request.requested_by_id = sender.id
     request.message = data.message.strip()
     request.expires_at = now + timedelta(hours=event.request_ttl_hours)
     request.responded_at = None
-    audit.record(
-        session,
-        actor,
-        "meeting_request.send",
-        request,
-        summary=f"{sender.user.name}约见{other.user.name}",
-    )
     notify(
         session,
         other.user,
@@ -651,10 +606,6 @@ def send_request(
         link=f"/events/{event.id}/requests",
     )
     return request
-
-
-def _org_name(person: EventParticipant) -> str:
-    return person.org.name if person.org is not None else "个人"
 
 
 def respond(
@@ -676,16 +627,10 @@ def respond(
         request_flow.apply(request, "expire")
         raise Conflict("该约见已过期", keep_changes=True)
     action = "accept" if accept else "decline"
-    request_flow.apply(request, action)
-    request.responded_at = utcnow()
     other = request.party_b if responder.id == request.party_a_id else request.party_a
-    audit.record(
-        session,
-        actor,
-        f"meeting_request.{action}",
-        request,
-        summary=f"{responder.user.name}{request_flow.label(action)}（对方：{other.user.name}）",
-    )
+    summary = f"{responder.user.name}{request_flow.label(action)}（对方：{other.user.name}）"
+    request_flow.run(session, actor, request, action, summary=summary)
+    request.responded_at = utcnow()
     notify(
         session,
         other.user,
@@ -727,18 +672,12 @@ def arrange(
             event_id=event.id, party_a_id=a.id, party_b_id=b.id, status=R.SUGGESTED, score=0.0
         )
         session.add(request)
-    request_flow.apply(request, "arrange")
+    summary = f"组织者安排{first.user.name}与{second.user.name}洽谈"
+    request_flow.run(session, actor, request, "arrange", summary=summary)
     request.fixed_slot_id = data.fixed_slot_id
     request.message = data.message.strip()
     request.responded_at = utcnow()
     request.score = 100.0  # arranged by the organiser: agreed by both, first in line
-    audit.record(
-        session,
-        actor,
-        "meeting_request.arrange",
-        request,
-        summary=f"组织者安排{first.user.name}与{second.user.name}洽谈",
-    )
     return request
 
 
@@ -756,476 +695,3 @@ def request_for(session: Session, event: Event, request_id: int) -> MeetingReque
     if request is None or request.event_id != event.id:
         raise NotFound("约见不存在")
     return request
-
-
-@every(600, "events.expire_requests")
-def expire_all_overdue(session: Session) -> int:
-    """The periodic job: every event's overdue requests."""
-    return expire_overdue(session)
-
-
-def expire_overdue(session: Session, *, event_id: int | None = None) -> int:
-    """Pending requests nobody answered in time expire; the sender is told."""
-    expired = 0
-    for request in repository.overdue_requests(session, utcnow()):
-        if event_id is not None and request.event_id != event_id:
-            continue
-        request_flow.apply(request, "expire")
-        audit.record(session, SYSTEM, "meeting_request.expire", request, summary="约见逾期未答复")
-        sender = (
-            request.party_a if request.requested_by_id == request.party_a_id else request.party_b
-        )
-        notify(
-            session,
-            sender.user,
-            topic="event.request_expired",
-            title="您发出的洽谈约见已过期",
-            body="对方未在期限内答复。您可以重新发出约见，或约见其他参会人。",
-            link=f"/events/{request.event_id}/requests",
-            mail=False,
-        )
-        expired += 1
-    return expired
-
-
-# ---------------------------------------------------------------- schedule
-
-
-@dataclass
-class _Built:
-    out: ScheduleOut
-    new_meetings: list[Meeting]
-
-
-def _priority(request: MeetingRequest) -> int:
-    weight = AGREEMENT_WEIGHT.get(request.status, 0)
-    value = max(round(request.score), 1) * weight
-    return value + (FIXED_SLOT_BONUS if request.fixed_slot_id else 0)
-
-
-def build_schedule(
-    session: Session, actor: Actor, event: Event, *, time_limit: float = 5.0
-) -> ScheduleOut:
-    """Place the schedulable requests; live meetings keep their slot and table."""
-    authorize(actor.user, Action.EVENT_MANAGE, event)
-    if event.status not in (E.CLOSED, E.SCHEDULED):
-        raise Conflict("请先截止报名，再生成日程")
-    built = _build(session, actor, event, time_limit=time_limit)
-    if event.status == E.SCHEDULED:
-        _tell_new_meetings(session, event, built.new_meetings)
-    return built.out
-
-
-def _build(session: Session, actor: Actor, event: Event, *, time_limit: float) -> _Built:
-    # One build of an event at a time: a second waits here, then sees the first's meetings.
-    lock_row(event)
-    expired = expire_overdue(session, event_id=event.id)
-    people = {p.id: p for p in repository.participants(session, event.id)}
-    slots = repository.slots(session, event.id)
-    tables = repository.tables(session, event.id)
-    live = repository.meetings(session, event.id)
-    placed_requests = {m.request_id for m in live}
-    requests = [
-        r
-        for r in repository.requests(session, event.id, statuses=SCHEDULABLE)
-        if r.id not in placed_requests and r.party_a_id in people and r.party_b_id in people
-    ]
-    locked = [
-        (
-            scheduler.Candidate(
-                m.request_id, m.request.party_a_id, m.request.party_b_id, m.priority
-            ),
-            m.slot_id,
-            m.table_id,
-        )
-        for m in live
-    ]
-    problem = scheduler.Problem(
-        slots=[s.id for s in slots],
-        tables=[t.id for t in tables],
-        candidates=[
-            scheduler.Candidate(r.id, r.party_a_id, r.party_b_id, _priority(r), r.fixed_slot_id)
-            for r in requests
-        ],
-        unavailable={p.id: frozenset(p.unavailable_slot_ids) for p in people.values()},
-        locked=locked,
-    )
-    result = scheduler.schedule(problem, time_limit=time_limit)
-    broken = scheduler.violations(problem, result)
-    if broken:  # pragma: no cover - the scheduler's tests make this unreachable
-        raise Conflict("日程校验失败：" + "；".join(broken[:3]))
-    by_id = {r.id: r for r in requests}
-    new: list[Meeting] = []
-    for placement in result.placements:
-        request = by_id.get(placement.candidate_id)
-        if request is None:  # a locked meeting
-            continue
-        meeting = Meeting(
-            event_id=event.id,
-            request_id=request.id,
-            slot_id=placement.slot,
-            table_id=placement.table,
-            priority=_priority(request),
-            seats=[
-                MeetingSeat(participant_id=person_id, slot_id=placement.slot)
-                for person_id in (request.party_a_id, request.party_b_id)
-            ],
-        )
-        session.add(meeting)
-        new.append(meeting)
-    event.schedule_built_at = utcnow()
-    out = ScheduleOut(
-        placed=len(new),
-        kept=len(locked),
-        standby=len(result.standby),
-        objective=result.objective,
-        upper_bound=result.upper_bound,
-        bound_kind=result.bound_kind,
-        solver=result.solver,
-        seconds=round(result.seconds, 3),
-        expired_requests=expired,
-    )
-    audit.record(
-        session,
-        actor,
-        "event.schedule",
-        event,
-        summary=(
-            f"生成日程：新排{out.placed}场，保留{out.kept}场，候补{out.standby}条"
-            f"（{out.solver}，优先级合计{out.objective}/上界{out.upper_bound}）"
-        ),
-        after=out.model_dump(),
-    )
-    return _Built(out=out, new_meetings=new)
-
-
-def _tell_new_meetings(session: Session, event: Event, meetings: list[Meeting]) -> None:
-    session.flush()
-    for meeting in meetings:
-        session.refresh(meeting)
-        when = f"{local(meeting.slot.starts_at):%m月%d日 %H:%M}"
-        for person in (meeting.request.party_a, meeting.request.party_b):
-            other = (
-                meeting.request.party_b
-                if person is meeting.request.party_a
-                else meeting.request.party_a
-            )
-            notify(
-                session,
-                person.user,
-                topic="event.meeting_added",
-                title=f"新增洽谈：{when} {meeting.table.name}，对方{other.user.name}",
-                body=f"“{event.title}”有空位，已从候补中为您补排一场洽谈。",
-                link=f"/events/{event.id}/agenda",
-            )
-
-
-def _refill(session: Session, actor: Actor, event: Event) -> int:
-    """Fill the places a cancellation freed from the standby list."""
-    if event.status not in (E.CLOSED, E.SCHEDULED) or event.schedule_built_at is None:
-        return 0
-    session.flush()
-    built = _build(session, actor, event, time_limit=REFILL_SECONDS)
-    if event.status == E.SCHEDULED:
-        _tell_new_meetings(session, event, built.new_meetings)
-    return len(built.new_meetings)
-
-
-def _tell_counterpart(
-    session: Session, meeting: Meeting, by: EventParticipant, reason: str
-) -> None:
-    other = (
-        meeting.request.party_b if by.id == meeting.request.party_a_id else meeting.request.party_a
-    )
-    notify(
-        session,
-        other.user,
-        topic="event.meeting_cancelled",
-        title=f"洽谈取消：{local(meeting.slot.starts_at):%m月%d日 %H:%M} 与{by.user.name}",
-        body=f"原因：{reason}。该时段可能为您补排其他洽谈，请留意日程。",
-        link=f"/events/{meeting.event_id}/agenda",
-    )
-
-
-def _cancel(session: Session, meeting: Meeting, reason: str) -> None:
-    """Cancel a meeting and free both seats it held."""
-    meeting_flow.apply(meeting, "cancel")
-    meeting.cancel_reason = reason
-    repository.free_seats(session, meeting.id)
-
-
-def _cancel_live_meeting(
-    session: Session,
-    actor: Actor,
-    event: Event,
-    request: MeetingRequest,
-    by: EventParticipant,
-    reason: str,
-) -> None:
-    for meeting in repository.meetings(session, event.id, participant_id=by.id):
-        if meeting.request_id == request.id and meeting_flow.can(meeting, "cancel"):
-            _cancel(session, meeting, reason)
-            _tell_counterpart(session, meeting, by, reason)
-            audit.record(session, actor, "meeting.cancel", meeting, summary=reason)
-            _refill(session, actor, event)
-
-
-def meeting_for(session: Session, event: Event, meeting_id: int) -> Meeting:
-    meeting = repository.meeting(session, meeting_id)
-    if meeting is None or meeting.event_id != event.id:
-        raise NotFound("洽谈不存在")
-    return meeting
-
-
-def _party_of(actor: Actor, meeting: Meeting) -> EventParticipant | None:
-    for person in (meeting.request.party_a, meeting.request.party_b):
-        if can(actor.user, Action.EVENT_ACT_FOR, person):
-            return person
-    return None
-
-
-def cancel_meeting(
-    session: Session, actor: Actor, event: Event, meeting: Meeting, reason: str
-) -> int:
-    """Cancel a scheduled meeting (a party or an organiser); the freed place is refilled from
-    the standby list. Returns how many meetings were added."""
-    if actor.user is None:
-        raise NotAuthenticated("请先登录后取消洽谈")
-    party = _party_of(actor, meeting)
-    manager = can(actor.user, Action.EVENT_MANAGE, event)
-    if party is None and not manager:
-        raise PermissionDenied("仅洽谈双方或组织者可以取消洽谈")
-    _cancel(session, meeting, reason.strip() or ("组织者取消" if party is None else "参会人取消"))
-    if request_flow.can(meeting.request, "cancel"):
-        request_flow.apply(meeting.request, "cancel")
-    audit.record(
-        session,
-        actor,
-        "meeting.cancel",
-        meeting,
-        summary=f"取消洽谈（{meeting.cancel_reason}）",
-        after={"status": meeting.status.value},
-    )
-    for person in (meeting.request.party_a, meeting.request.party_b):
-        if party is None or person.id != party.id:
-            notify(
-                session,
-                person.user,
-                topic="event.meeting_cancelled",
-                title=f"洽谈取消：{local(meeting.slot.starts_at):%m月%d日 %H:%M} {meeting.table.name}",
-                body=f"原因：{meeting.cancel_reason}。",
-                link=f"/events/{event.id}/agenda",
-            )
-    return _refill(session, actor, event)
-
-
-def schedule_of(session: Session, event: Event) -> list[Meeting]:
-    return repository.meetings(session, event.id)
-
-
-def slots(session: Session, event: Event) -> list[EventSlot]:
-    return repository.slots(session, event.id)
-
-
-def tables(session: Session, event: Event) -> list[EventTable]:
-    return repository.tables(session, event.id)
-
-
-def sessions(session: Session, event: Event) -> list[EventSession]:
-    return repository.sessions(session, event.id)
-
-
-# ---------------------------------------------------------------- agenda and check-in
-
-
-def agenda(
-    session: Session, event: Event, person: EventParticipant, *, draft: bool = False
-) -> AgendaOut:
-    """The person's meetings in time order; before publication only organisers (``draft``)
-    see them."""
-    items = []
-    published = event.status in (E.SCHEDULED, E.FINISHED)
-    meetings = repository.meetings(session, event.id, participant_id=person.id)
-    for meeting in meetings if published or draft else []:
-        request = meeting.request
-        other = request.party_b if request.party_a_id == person.id else request.party_a
-        items.append(
-            AgendaItem(
-                meeting_id=meeting.id,
-                starts_at=meeting.slot.starts_at,
-                ends_at=meeting.slot.ends_at,
-                table=meeting.table.name,
-                room=meeting.slot.session.room or meeting.table.room,
-                counterpart=other.user.name,
-                counterpart_org=_org_name(other),
-                status=meeting.status,
-                outcome=meeting.outcome,
-                topic=(request.reasons[0] if request.reasons else request.message),
-            )
-        )
-    return AgendaOut(
-        participant_id=person.id,
-        name=person.user.name,
-        checkin_code=person.checkin_code,
-        items=items,
-    )
-
-
-def agenda_ics(event: Event, plan: AgendaOut) -> bytes:
-    """The participant's meetings as an iCalendar file."""
-    from icalendar import Calendar
-    from icalendar import Event as CalendarEvent
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//科创一网通//活动日程//ZH")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{event.title}·{plan.name}")
-    for item in plan.items:
-        entry = CalendarEvent()
-        entry.add("uid", f"meeting-{item.meeting_id}@kechuang")
-        entry.add("dtstamp", utcnow())
-        entry.add("dtstart", item.starts_at)
-        entry.add("dtend", item.ends_at)
-        entry.add("summary", f"洽谈：{item.counterpart}（{item.counterpart_org}）")
-        entry.add("location", f"{event.venue} {item.room} {item.table}".strip())
-        entry.add("description", f"{event.title}\n{item.topic}\n签到码：{plan.checkin_code}")
-        calendar.add_component(entry)
-    return bytes(calendar.to_ical())
-
-
-def check_in(session: Session, actor: Actor, event: Event, data: CheckInIn) -> EventParticipant:
-    """Mark arrival: an organiser by name or code, or the participant with their own code."""
-    if actor.user is None:
-        raise NotAuthenticated("请先登录后签到")
-    if event.status not in (E.CLOSED, E.SCHEDULED):
-        raise Conflict("活动当前不能签到")
-    manager = can(actor.user, Action.EVENT_MANAGE, event)
-    code = data.code.strip()
-    if data.participant_id is not None:
-        person = repository.participant(session, data.participant_id)
-        if not manager:
-            raise PermissionDenied("仅组织者可以为参会人签到")
-    elif code:
-        person = repository.by_checkin_code(session, event.id, code)
-        if (
-            person is not None
-            and not manager
-            and (actor.user is None or person.user_id != actor.user.id)
-        ):
-            raise PermissionDenied("请输入您本人的签到码")
-    else:
-        raise InvalidInput(errors={"code": "请输入签到码"})
-    if person is None or person.event_id != event.id or not person.active:
-        raise InvalidInput(errors={"code": "签到码无效或参会人不存在"})
-    if person.checked_in_at is not None:
-        raise Conflict(f"{person.user.name}已于{local(person.checked_in_at):%H:%M}签到")
-    person.checked_in_at = utcnow()
-    audit.record(session, actor, "event.check_in", person, summary=f"{person.user.name}签到")
-    return person
-
-
-# ---------------------------------------------------------------- outcomes and report
-
-
-# The broker pipeline stage an outcome moves the pair to.
-PIPELINE_STAGE = {
-    MeetingOutcome.INTENT: "negotiating",
-    MeetingOutcome.NDA: "negotiating",
-    MeetingOutcome.VISIT: "negotiating",
-    MeetingOutcome.CONTRACT: "signed",
-}
-
-
-def record_outcome(
-    session: Session, actor: Actor, event: Event, meeting: Meeting, data: OutcomeIn
-) -> Meeting:
-    """A party or an organiser records how the meeting went; intents and contracts feed the
-    broker pipeline and the event report."""
-    if actor.user is None:
-        raise NotAuthenticated("请先登录后记录洽谈结果")
-    if _party_of(actor, meeting) is None and not can(actor.user, Action.EVENT_MANAGE, event):
-        raise PermissionDenied("仅洽谈双方或组织者可以记录洽谈结果")
-    if event.status not in (E.SCHEDULED, E.FINISHED):
-        raise Conflict("日程发布后才能记录洽谈结果")
-    if meeting.slot.starts_at > utcnow():
-        at = local(meeting.slot.starts_at)
-        raise Conflict(f"这场洽谈安排在 {at:%Y-%m-%d %H:%M}，开始后才能记录洽谈结果")
-    before = audit.snapshot(meeting, ["status", "outcome", "amount", "outcome_note"])
-    meeting_flow.apply(meeting, "hold")
-    meeting.outcome = data.outcome
-    meeting.amount = data.amount if data.outcome == MeetingOutcome.CONTRACT else None
-    meeting.outcome_note = data.note.strip()
-    meeting.outcome_at = utcnow()
-    after = audit.snapshot(meeting, ["status", "outcome", "amount", "outcome_note"])
-    old, new = audit.diff(before, after)
-    audit.record(
-        session,
-        actor,
-        "meeting.outcome",
-        meeting,
-        summary=f"洽谈结果：{data.outcome.label}",
-        before=old,
-        after=new,
-    )
-    _feed_pipeline(session, actor, meeting, data)
-    return meeting
-
-
-def _feed_pipeline(session: Session, actor: Actor, meeting: Meeting, data: OutcomeIn) -> None:
-    stage = PIPELINE_STAGE.get(data.outcome)
-    request = meeting.request
-    if stage is None or not (request.demand_listing_id and request.supply_listing_id):
-        return
-    matching_service.advance_pipeline(
-        session,
-        demand_listing_id=request.demand_listing_id,
-        supply_listing_id=request.supply_listing_id,
-        stage=stage,
-        actor=actor,
-        source="event",
-        note=f"活动洽谈：{data.outcome.label}"
-        + (f"，{data.note.strip()}" if data.note.strip() else ""),
-    )
-
-
-def mark_no_show(session: Session, actor: Actor, event: Event, meeting: Meeting) -> Meeting:
-    authorize(actor.user, Action.EVENT_MANAGE, event)
-    meeting_flow.apply(meeting, "no_show")
-    audit.record(session, actor, "meeting.no_show", meeting, summary="标记未到场")
-    return meeting
-
-
-def report(session: Session, event: Event) -> ReportOut:
-    """Counts for the event report: registrations, requests, meetings, outcomes, amounts."""
-    people = repository.participants(session, event.id)
-    meetings = repository.meetings(session, event.id, live_only=False)
-    outcomes = Counter(m.outcome.value for m in meetings if m.outcome is not None)
-    amount = sum(
-        (m.amount or Decimal(0) for m in meetings if m.outcome == MeetingOutcome.CONTRACT),
-        Decimal(0),
-    )
-    by_slot: dict[int, dict[str, Any]] = {}
-    for slot in repository.slots(session, event.id):
-        by_slot[slot.id] = {"starts_at": slot.starts_at, "scheduled": 0, "held": 0}
-    for m in meetings:
-        if m.status == M.CANCELLED or m.slot_id not in by_slot:
-            continue
-        by_slot[m.slot_id]["scheduled"] += 1
-        if m.status == M.HELD:
-            by_slot[m.slot_id]["held"] += 1
-    return ReportOut(
-        registered=len(people),
-        checked_in=sum(1 for p in people if p.checked_in_at is not None),
-        requests=repository.count_by(
-            session, MeetingRequest.status, MeetingRequest.event_id == event.id
-        ),
-        meetings=dict(Counter(m.status.value for m in meetings)),
-        outcomes=dict(outcomes),
-        contracts=outcomes.get(MeetingOutcome.CONTRACT.value, 0),
-        contract_amount=amount,
-        intents=sum(
-            outcomes.get(o.value, 0)
-            for o in (MeetingOutcome.INTENT, MeetingOutcome.NDA, MeetingOutcome.VISIT)
-        ),
-        by_slot=list(by_slot.values()),
-    )

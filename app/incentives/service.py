@@ -13,7 +13,6 @@ from app.core.audit import Actor
 from app.core.clock import local
 from app.core.db import declare_write_intent, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
@@ -29,6 +28,7 @@ from app.incentives.schemas import (
 )
 from app.models import BudgetLine, IncentiveClaim, IncentiveRule, Organization, User
 from app.models.enums import CapScope, ClaimStatus, IncentiveBase, OrgType
+from app.notifications.service import notify
 
 CLAIM_FLOW: Workflow[ClaimStatus] = Workflow(
     "奖补申领",

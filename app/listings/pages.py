@@ -8,25 +8,19 @@ service.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.challenges import service as challenge_service
 from app.conversations import questions as questions_service
-from app.core.audit import Actor
 from app.core.clock import local_date
 from app.core.deps import (
-    CSRF_FIELD,
-    WRITES,
     ActorDep,
     CurrentUser,
     OptionalUser,
@@ -34,8 +28,6 @@ from app.core.deps import (
     writes_late,
 )
 from app.core.errors import AppError, PermissionDenied
-from app.core.money import format_yuan
-from app.core.notifications import mark_all_read, recent
 from app.core.pages import (
     SubmittedForm,
     act_and_redirect,
@@ -47,369 +39,29 @@ from app.core.pages import (
 )
 from app.core.pagination import Paged, PaginationDep, query_filters
 from app.core.permissions import Action, authorize, can
-from app.core.regions import REGIONS
 from app.core.templating import flash, render
-from app.core.validation import parse_form
 from app.listings import service
-from app.listings.schemas import FIELD_LABELS as LABELS
-from app.listings.schemas import REQUIRED_TO_SUBMIT, ListingFields, ListingOut
+from app.listings.forms import (
+    PAGE_SIZE,
+    KindDep,
+    _form_page,
+    _parse,
+    _problem,
+    _save_then_submit,
+    _submitted,
+    labels_for,
+    publish_block,
+    url_of,
+)
+from app.listings.presentation import _version_rows, detail_sections, facts
+from app.listings.schemas import REQUIRED_TO_SUBMIT
 from app.listings.search import FACETS
 from app.matching import service as matching_service
 from app.models import Challenge, Listing, User
-from app.models.enums import ListingKind, ListingStatus, MaturityStage, MembershipStatus
-from app.models.enums import TransferMode as Mode
+from app.models.enums import ListingKind, ListingStatus
 from app.taxonomy import service as taxonomy
 
 router = page_router()
-
-PAGE_SIZE = 12
-CRITERIA_ROWS = 5
-IP_ROWS = 3
-IP_TYPES = [("patent", "专利"), ("software_copyright", "软件著作权"), ("other", "其他")]
-
-
-# How the form's flat fields become the schema's values.
-MULTI_FIELDS = ("transfer_modes", "cooperation_modes", "confidential")
-ROW_FIELDS = {"criteria": ("name", "weight"), "ip_items": ("type", "number", "title")}
-EMPTY_IS_NONE = {
-    "field_code",
-    "industry_code",
-    "keywords",
-    "inventors",
-    "trl",
-    "maturity",
-    "price",
-    "budget_min",
-    "budget_max",
-    "deadline",
-    "contact_email",
-    "reward",
-    "application_deadline",
-}
-# Blank means "keep": the listing's region defaults to the organisation's; import ids stay.
-KEEP_WHEN_BLANK = {"region_code", "external_id", "version"}
-_ROW_NAME = re.compile(r"^(criteria|ip_items)-(\d{1,2})-(\w+)$")
-
-
-async def _kind(request: Request) -> ListingKind:  # async: no worker thread for a lookup
-    return ListingKind(request.url.path.split("/")[1].removesuffix("s"))
-
-
-KindDep = Annotated[ListingKind, Depends(_kind)]
-
-
-def labels_for(kind: ListingKind) -> dict[str, str]:
-    """Field labels as this kind names them (成果名称, 需求详情 …)."""
-    return LABELS | service.sections(kind) | REQUIRED_TO_SUBMIT[kind]
-
-
-def url_of(listing: Listing | ListingOut) -> str:
-    return f"/{listing.kind.value}s/{listing.id}"
-
-
-# -- presentation of a listing -----------------------------------------------------------------
-
-
-def _yuan(value: Any) -> str:
-    if value in (None, ""):
-        return ""
-    try:
-        return format_yuan(Decimal(str(value)))
-    except InvalidOperation:
-        return str(value)
-
-
-def _enum_label(enum: Any, value: Any) -> str:
-    try:
-        return str(enum(value).label) if value not in (None, "") else ""
-    except ValueError:
-        return str(value)
-
-
-def _modes(codes: Any) -> str:
-    return "、".join(_enum_label(Mode, c) for c in codes or [])
-
-
-def budget_text(low: Any, high: Any) -> str:
-    if low and high:
-        return f"{_yuan(low)}–{_yuan(high)}"
-    if low:
-        return f"{_yuan(low)}起"
-    if high:
-        return f"{_yuan(high)}以内"
-    return "面议"
-
-
-def facts(item: ListingOut, brief: bool = False) -> list[tuple[str, str]]:
-    """The public key figures of a listing: on cards (brief) and at the top of the detail."""
-    d = item.data
-    rows: list[tuple[str, str]]
-    if item.kind == ListingKind.ACHIEVEMENT:
-        rows = [
-            ("成熟度", _enum_label(MaturityStage, d.get("maturity"))),
-            ("价格", d.get("price_text") or _yuan(d.get("price")) or "面议"),
-        ]
-        if not brief:
-            rows[1:1] = [
-                ("技术就绪度", f"TRL {d['trl']}" if d.get("trl") else ""),
-                ("转化方式", _modes(d.get("transfer_modes"))),
-                ("中试情况", d.get("pilot_status") or ""),
-            ]
-    elif item.kind == ListingKind.DEMAND:
-        rows = [
-            ("预算", budget_text(d.get("budget_min"), d.get("budget_max"))),
-            ("截止日期", d.get("deadline") or ("" if brief else "长期有效")),
-        ]
-        if not brief:
-            rows.append(("合作方式", _modes(d.get("cooperation_modes"))))
-    else:
-        rows = [
-            ("榜单奖励", _yuan(d.get("reward"))),
-            ("揭榜截止", d.get("application_deadline") or ""),
-        ]
-    return [(label, str(text)) for label, text in rows if text]
-
-
-@dataclass
-class Section:
-    name: str
-    label: str
-    hidden: bool
-    confidential: bool = False
-    text: str = ""
-    items: list[Any] = field(default_factory=list)
-
-
-def detail_sections(item: ListingOut) -> list[Section]:
-    """The detail sections in reading order; hidden ones keep their place with a prompt."""
-    out = []
-    secret = set(item.data.get("confidential") or [])
-    for name, label in service.sections(item.kind).items():
-        if name in item.hidden_sections:
-            out.append(Section(name, label, hidden=True))
-            continue
-        value = item.data.get(name)
-        shown = Section(name, label, hidden=False, confidential=name in secret)
-        if name == "ip_items":
-            types = dict(IP_TYPES)
-            shown.items = [
-                {**row, "type": types.get(row.get("type", ""), "")} for row in value or []
-            ]
-        elif name == "inventors":
-            shown.text = "、".join(value or [])
-        else:
-            shown.text = str(value or "")
-        if shown.items or shown.text:
-            out.append(shown)
-    # The description leads whatever the order of the confidential list.
-    out.sort(key=lambda s: s.name != "description")
-    return out
-
-
-def _version_rows(versions: list[Any], labels: dict[str, str]) -> list[dict[str, Any]]:
-    """Each version with the fields that changed since the one before it."""
-    rows = []
-    for i, version in enumerate(versions):
-        older = versions[i + 1].snapshot if i + 1 < len(versions) else {}
-        changed = [
-            labels.get(k, k)
-            for k, v in version.snapshot.items()
-            if k != "status" and older and older.get(k) != v
-        ]
-        rows.append(
-            {
-                "version": version.version,
-                "created_at": version.created_at,
-                "status": _enum_label(ListingStatus, version.status),
-                "note": version.note,
-                "changed": changed,
-            }
-        )
-    return rows
-
-
-# -- forms ---------------------------------------------------------------------------------------
-
-
-def _submitted(form: FormData) -> dict[str, Any]:
-    """The form as the template shows it again: strings, checkbox lists and row lists."""
-    values: dict[str, Any] = {}
-    rows: dict[str, dict[int, dict[str, str]]] = {name: {} for name in ROW_FIELDS}
-    for key, raw in form.multi_items():
-        if not isinstance(raw, str) or key == CSRF_FIELD or key in MULTI_FIELDS:
-            continue
-        match = _ROW_NAME.match(key)
-        if match:
-            group, index, part = match.groups()
-            rows[group].setdefault(int(index), {})[part] = raw.strip()
-        else:
-            values[key] = raw.strip()
-    for name in MULTI_FIELDS:
-        values[name] = [v for v in form.getlist(name) if isinstance(v, str) and v]
-    for group, parts in ROW_FIELDS.items():
-        filled = [rows[group][i] for i in sorted(rows[group])]
-        # A row counts once its main cell is filled (an IP row's type has a default).
-        values[group] = [r for r in filled if any(r.get(p) for p in parts if p != "type")]
-    return values
-
-
-def _payload(kind: ListingKind, values: dict[str, Any]) -> dict[str, Any]:
-    payload: dict[str, Any] = {}
-    for name in service.fields_schema(kind).model_fields:
-        value = values.get(name)
-        if name in MULTI_FIELDS:
-            payload[name] = value or []
-        elif name in ROW_FIELDS:
-            payload[name] = value or None
-        elif value:
-            payload[name] = value
-        elif name in KEEP_WHEN_BLANK:
-            continue
-        else:
-            payload[name] = None if name in EMPTY_IS_NONE else ""
-    return payload
-
-
-def _parse(
-    kind: ListingKind, values: dict[str, Any]
-) -> tuple[ListingFields | None, dict[str, str]]:
-    data, errors = parse_form(service.fields_schema(kind), _payload(kind, values))
-    for name in ("title", "summary"):
-        if not values.get(name):
-            errors[name] = "必填项"
-    if kind == ListingKind.CHALLENGE:
-        # Columns that cannot be empty once a challenge exists.
-        if not values.get("reward"):
-            errors.setdefault("reward", "请填写榜单奖励金额")
-        if not values.get("application_deadline"):
-            errors.setdefault("application_deadline", "请填写揭榜截止日期")
-    if "body" in errors:
-        errors["form"] = errors.pop("body")
-    return (None if errors else data), errors
-
-
-def _values_of(listing: Listing) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, value in service.snapshot(listing).items():
-        if value is None:
-            values[name] = ""
-        elif name in ("keywords", "inventors"):
-            values[name] = "，".join(value)
-        elif name in MULTI_FIELDS or name in ROW_FIELDS:
-            values[name] = list(value)
-        elif name in ("price", "budget_min", "budget_max", "reward"):
-            values[name] = format_yuan(Decimal(value))  # "80万元", as people type it
-        else:
-            values[name] = str(value)
-    values["version"] = str(listing.version)
-    return values
-
-
-def _padded(rows: list[dict[str, Any]], minimum: int) -> list[dict[str, Any]]:
-    return [*rows, *({} for _ in range(max(minimum, len(rows) + 1) - len(rows)))]
-
-
-def error_list(kind: ListingKind, errors: dict[str, str]) -> list[str]:
-    """Errors for the summary at the top of a form, each with the field it belongs to."""
-    labels = labels_for(kind)
-    out = []
-    for key, message in errors.items():
-        head, _, rest = key.partition(".")
-        label = labels.get(head, "")
-        index = rest.split(".")[0]
-        if label and index.isdigit():
-            label += f"第{int(index) + 1}行"
-        said = label and head != "form" and not message.startswith(label)
-        out.append(f"{label}：{message}" if said else message)
-    return out
-
-
-def publish_block(user: User) -> str:
-    """Why ``user`` cannot publish yet, in words that say what to do; empty when they can."""
-    org = user.org
-    if can(user, Action.ORG_PUBLISH, org):
-        return ""
-    if org is None:
-        return "您还没有加入机构。请在个人中心加入或登记所在机构，机构通过认证后即可发布。"
-    if user.membership_status != MembershipStatus.ACTIVE:
-        return f"您加入“{org.name}”的申请正在等待机构管理员批准，批准后即可发布。"
-    return (
-        f"您所在的机构“{org.name}”尚未通过平台认证（当前状态：{org.status.label}），"
-        "认证通过后本机构成员才能发布信息。"
-    )
-
-
-def _form_page(
-    request: Request,
-    session: Session,
-    user: User,
-    kind: ListingKind,
-    *,
-    listing: Listing | None = None,
-    values: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
-    notice: str = "",
-    status_code: int | None = None,
-) -> Response:
-    values = dict(values if values is not None else (_values_of(listing) if listing else {}))
-    values["criteria"] = _padded(values.get("criteria") or [], CRITERIA_ROWS)
-    values["ip_items"] = _padded(values.get("ip_items") or [], IP_ROWS)
-    errors = errors or {}
-    context = {
-        "kind": kind,
-        "listing": listing,
-        "values": values,
-        "errors": errors,
-        "error_list": error_list(kind, errors),
-        "notice": notice,
-        "blocked": "" if listing else publish_block(user),
-        "labels": labels_for(kind),
-        "required": set(REQUIRED_TO_SUBMIT[kind]),
-        "fields": taxonomy.choices(session, "field"),
-        "industries": taxonomy.choices(session, "industry"),
-        "maturities": MaturityStage.choices(),
-        "modes": Mode.choices(),
-        "trls": [(str(n), f"TRL {n}") for n in range(1, 10)],
-        "regions": list(REGIONS.items()),
-        "sections": service.sections(kind),
-        "ip_types": IP_TYPES,
-        "action": f"{url_of(listing)}/edit" if listing else f"/{kind.value}s/new",
-        "return_reason": taxonomy.names(session, "return_reason").get(
-            listing.return_reason_code or "", ""
-        )
-        if listing is not None and listing.status == ListingStatus.RETURNED
-        else "",
-    }
-    code = status_code or (422 if errors else 200)
-    return render(request, "listings/form.html", context, status_code=code)
-
-
-def _problem(exc: AppError) -> dict[str, str]:
-    if exc.status_code in (401, 404):
-        raise exc
-    return exc.field_errors()
-
-
-def _save_then_submit(
-    request: Request, session: Session, actor: Actor, listing: Listing, values: dict[str, Any]
-) -> Response:
-    try:
-        with session.begin_nested():
-            service.submit(session, actor, listing)
-    except AppError as exc:
-        assert actor.user is not None
-        return _form_page(
-            request,
-            session,
-            actor.user,
-            listing.kind,
-            listing=listing,
-            values=values,
-            errors=_problem(exc),
-            notice="内容已保存为草稿，但还不能提交审核，请补全以下内容后再提交：",
-        )
-    flash(request, "已提交审核，审核通过后将公开展示")
-    return redirect(url_of(listing))
 
 
 # -- list and detail ---------------------------------------------------------------------------
@@ -933,14 +585,6 @@ def my_favourites(
             "fav_ids": {x.id for x in items},
         },
     )
-
-
-@router.get("/me/notifications", dependencies=[WRITES])  # marks them read
-def my_notifications(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    notes = recent(session, user)
-    unread = {n.id for n in notes if n.read_at is None}
-    mark_all_read(session, user)
-    return render(request, "listings/notifications.html", {"notes": notes, "unread": unread})
 
 
 @router.get("/admin/listings")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core import attachments, audit, cache, clock, outbox, versioning
-from app.core.audit import SYSTEM, Actor
+from app.core import audit, cache, clock, versioning
+from app.core.audit import Actor
 from app.core.clock import local_date
 from app.core.config import get_settings
 from app.core.db import utcnow
@@ -20,18 +20,18 @@ from app.core.errors import (
     ServiceUnavailable,
 )
 from app.core.indexing import index_later
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
-from app.listings import disclosure, repository
+from app.listings import disclosure, notices, repository
 from app.listings.disclosure import (
-    ATTACHMENT_OWNER,
     CONTACT_FIELDS,
     DETAIL_FIELDS,
     PUBLIC_FIELDS,
 )
 from app.listings.disclosure import plain as _plain
+from app.listings.files import refuse_if_ended
+from app.listings.notices import tell_owner
 from app.listings.schemas import (
     CONFIDENTIAL_SECTIONS,
     FIELD_LABELS,
@@ -40,15 +40,11 @@ from app.listings.schemas import (
     ListingFields,
 )
 from app.models import (
-    Attachment,
-    ConfidentialAccess,
-    ContactView,
-    Favourite,
     Listing,
     ListingVersion,
     User,
 )
-from app.models.enums import AccessStatus, ListingKind, ListingStatus
+from app.models.enums import ListingKind, ListingStatus
 from app.orgs import service as org_service
 from app.search import service as search_service
 from app.taxonomy import service as taxonomy
@@ -58,25 +54,37 @@ S = ListingStatus
 view = disclosure.view
 views = disclosure.views
 record_contact_view = disclosure.record_contact_view
+
+
+def _edits_or_reviews(user: User | None, listing: Listing) -> bool:
+    return can(user, Action.LISTING_EDIT, listing) or can(user, Action.LISTING_REVIEW, listing)
+
+
+EDIT, REVIEW = Action.LISTING_EDIT, Action.LISTING_REVIEW
 lifecycle: Workflow[ListingStatus] = Workflow(
     "该信息",
     "status",
     [
-        Transition("submit", "提交审核", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED),
-        Transition("publish", "审核通过", frozenset({S.SUBMITTED}), S.PUBLISHED),
-        Transition("return", "退回修改", frozenset({S.SUBMITTED}), S.RETURNED),
+        Transition("submit", "提交审核", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, EDIT),
+        Transition("publish", "审核通过", frozenset({S.SUBMITTED}), S.PUBLISHED, REVIEW),
+        Transition("return", "退回修改", frozenset({S.SUBMITTED}), S.RETURNED, REVIEW),
+        # Taken by the hourly job (the system), never by a person.
         Transition("expire", "到期下架", frozenset({S.PUBLISHED}), S.EXPIRED),
-        Transition("renew", "续期", frozenset({S.PUBLISHED, S.EXPIRED}), S.PUBLISHED),
-        Transition("revise", "修改后重新审核", frozenset({S.PUBLISHED}), S.SUBMITTED),
+        Transition("renew", "续期", frozenset({S.PUBLISHED, S.EXPIRED}), S.PUBLISHED, EDIT),
+        Transition("revise", "修改后重新审核", frozenset({S.PUBLISHED}), S.SUBMITTED, EDIT),
         # 揭榜挂帅 only, when the review names a winner (see ``conclude_challenge``).
-        Transition("award", "确定揭榜方", frozenset({S.PUBLISHED, S.EXPIRED}), S.AWARDED),
+        Transition("award", "确定揭榜方", frozenset({S.PUBLISHED, S.EXPIRED}), S.AWARDED, REVIEW),
         Transition(
             "close",
             "关闭",
             frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.PUBLISHED, S.EXPIRED}),
             S.CLOSED,
+            _edits_or_reviews,
         ),
     ],
+    type=lambda listing: listing.kind.value,
+    types=tuple(kind.value for kind in ListingKind),
+    summary=lambda listing: listing.title,
 )
 
 #: States in which a listing is on view to everybody.
@@ -279,12 +287,6 @@ def _check_dates(listing: Listing) -> None:
             raise InvalidInput(errors={name: f"{label}不能早于今天"})
 
 
-def _refuse_if_ended(listing: Listing) -> None:
-    """A closed listing or an awarded challenge is a record now: no more changes."""
-    if listing.status in (S.CLOSED, S.AWARDED):
-        raise Conflict(f"{listing.status.label}的信息不能修改")
-
-
 def changes_since(session: Session, listing: Listing, since: int) -> versioning.Changes:
     """Who changed ``listing`` after version ``since`` and which fields, from its history."""
     changes = versioning.Changes()
@@ -327,7 +329,7 @@ def update(
     """
     authorize(actor.user, Action.LISTING_EDIT, listing)
     lock(session, listing, expected_version if expected_version is not None else data.version)
-    _refuse_if_ended(listing)
+    refuse_if_ended(listing)
     _check_taxonomy(session, data)
     _check_sections(listing.kind, data.confidential)
     before = snapshot(listing)
@@ -373,19 +375,9 @@ def missing_for_submit(listing: Listing) -> dict[str, str]:
 def _transition(
     session: Session, actor: Actor, listing: Listing, action: str, note: str = ""
 ) -> None:
-    before, after = lifecycle.apply(listing, action)
+    lifecycle.run(session, actor, listing, action, note=note)
     listing.version += 1
     record_version(session, actor, listing, note or lifecycle.label(action))
-    audit.record(
-        session,
-        actor,
-        f"{listing.kind.value}.{action}",
-        listing,
-        summary=f"{lifecycle.label(action)}：{listing.title}" + (f"（{note}）" if note else ""),
-        before={"status": before.value},
-        after={"status": after.value},
-    )
-    index_later(session, listing.kind.value, listing.id)
 
 
 def submit(session: Session, actor: Actor, listing: Listing) -> Listing:
@@ -403,23 +395,25 @@ def submit(session: Session, actor: Actor, listing: Listing) -> Listing:
     return listing
 
 
+def publication_values(now: datetime) -> dict[str, Any]:
+    """What publishing sets on a listing: one definition for a review and a bulk import."""
+    return {
+        "status": S.PUBLISHED,
+        "published_at": now,
+        "expires_at": now + timedelta(days=get_settings().listing_valid_days),
+    }
+
+
 def publish(session: Session, actor: Actor, listing: Listing) -> Listing:
     """Approve a submitted listing; it is public until it expires."""
     authorize(actor.user, Action.LISTING_REVIEW, listing)
     lock(session, listing)
-    now = utcnow()
-    listing.published_at = now
-    listing.expires_at = now + timedelta(days=get_settings().listing_valid_days)
+    for name, value in publication_values(utcnow()).items():
+        if name != "status":  # the workflow moves the state
+            setattr(listing, name, value)
     listing.return_reason_code = None
     listing.return_reason_text = ""
     _transition(session, actor, listing, "publish")
-    _tell_owner(
-        session,
-        listing,
-        f"您的{listing.kind.label}“{listing.title}”已审核通过并发布",
-        f"{listing.kind.label}“{listing.title}”有效期至 {local_date(listing.expires_at)}，"
-        "到期前会提醒您续期。",
-    )
     return listing
 
 
@@ -437,13 +431,6 @@ def return_(
     listing.return_reason_code = reason_code
     listing.return_reason_text = reason_text.strip()
     _transition(session, actor, listing, "return", reasons[reason_code])
-    _tell_owner(
-        session,
-        listing,
-        f"您的{listing.kind.label}“{listing.title}”被退回修改",
-        f"{listing.kind.label}“{listing.title}”退回原因：{reasons[reason_code]}。"
-        f"{listing.return_reason_text}\n请修改后重新提交审核。",
-    )
     return listing
 
 
@@ -497,24 +484,6 @@ def renew(session: Session, actor: Actor, listing: Listing) -> Listing:
     return listing
 
 
-def _tell_owner(session: Session, listing: Listing, title: str, body: str) -> None:
-    owner = session.get(User, listing.owner_id)
-    if owner is not None:
-        notify(
-            session,
-            owner,
-            topic=f"listing.{listing.status.value}",
-            title=title,
-            body=body,
-            link=f"/{listing.kind.value}s/{listing.id}",
-        )
-
-
-@outbox.every(3600, "listings.expire_and_remind")
-def _hourly_expiry(session: Session) -> None:
-    expire_and_remind(session, SYSTEM)
-
-
 def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
     """Take expired listings down and remind owners of those expiring soon; returns the counts."""
     now = utcnow()
@@ -526,24 +495,11 @@ def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
             continue
         expired.append(listing)
         _transition(session, actor, listing, "expire")
-        _tell_owner(
-            session,
-            listing,
-            f"您的{listing.kind.label}“{listing.title}”已到期下架",
-            f"{listing.kind.label}“{listing.title}”已于 {local_date(listing.expires_at)} 到期下架。"
-            "如仍有效，可在“我的发布”中一键续期。",
-        )
     days = get_settings().listing_reminder_days
     reminded = repository.due_for_reminder(session, now, now + timedelta(days=days))
     for listing in reminded:
         listing.reminded_at = now
-        _tell_owner(
-            session,
-            listing,
-            f"您的{listing.kind.label}“{listing.title}”即将到期",
-            f"{listing.kind.label}“{listing.title}”将于 {local_date(listing.expires_at)} 到期下架，"
-            "如仍有效请在“我的发布”中一键续期。",
-        )
+        tell_owner(session, listing, notices.EXPIRING)
     session.flush()
     return len(expired), len(reminded)
 
@@ -579,126 +535,6 @@ def review_queue(
 def versions(session: Session, actor: Actor, listing: Listing) -> list[ListingVersion]:
     authorize(actor.user, Action.LISTING_VIEW_UNPUBLISHED, listing)
     return repository.versions(session, listing.id)
-
-
-# -- favourites, confidential access, contact log --------------------------------------------
-
-
-def set_favourite(session: Session, actor: Actor, listing: Listing, on: bool) -> None:
-    user = actor.user
-    if user is None:
-        authorize(None, Action.ORG_VIEW_PRIVATE)
-        return
-    existing = repository.favourite(session, user.id, listing.id)
-    if on and existing is None:
-        session.add(Favourite(user_id=user.id, listing_id=listing.id))
-    elif not on and existing is not None:
-        session.delete(existing)
-    session.flush()
-
-
-def favourites(session: Session, actor: Actor, pagination: Pagination) -> Paged:
-    if actor.user is None:
-        authorize(None, Action.ORG_VIEW_PRIVATE)
-        raise AssertionError
-    return paginate(session, repository.favourites_of(session, actor.user.id), pagination)
-
-
-def favourite_ids(session: Session, user: User | None) -> set[int]:
-    return repository.favourite_ids(session, user.id) if user else set()
-
-
-def request_access(
-    session: Session, actor: Actor, listing: Listing, message: str
-) -> ConfidentialAccess:
-    """Ask the owner to show this organisation the confidential sections."""
-    user = actor.user
-    authorize(user, Action.LISTING_SEE_DETAIL, listing)
-    assert user is not None
-    if not listing.confidential:
-        raise Conflict("该信息没有保密内容")
-    if user.active_org_id is None:
-        raise PermissionDenied("加入机构后才能申请查看保密内容")
-    if user.active_org_id == listing.org_id:
-        raise Conflict("本机构的信息无需申请")
-    row = repository.access(session, listing.id, user.active_org_id)
-    if row is not None and row.status != AccessStatus.DENIED:
-        raise Conflict(
-            "已经申请过，请等待发布方处理" if row.status == AccessStatus.REQUESTED else "已获授权"
-        )
-    if row is None:
-        row = ConfidentialAccess(
-            listing_id=listing.id, org_id=user.active_org_id, requested_by_id=user.id
-        )
-        session.add(row)
-    row.status = AccessStatus.REQUESTED
-    row.message = message.strip()
-    row.requested_by_id = user.id
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "listing.access_request",
-        listing,
-        summary=f"申请查看保密内容：{listing.title}",
-    )
-    _tell_owner(
-        session,
-        listing,
-        f"有机构申请查看“{listing.title}”的保密内容",
-        f"{user.name}：{row.message or '（无说明）'}。请在信息详情页处理申请。",
-    )
-    return row
-
-
-def decide_access(
-    session: Session, actor: Actor, listing: Listing, access_id: int, grant: bool
-) -> ConfidentialAccess:
-    authorize(actor.user, Action.LISTING_EDIT, listing)
-    row = session.get(ConfidentialAccess, access_id)
-    if row is None or row.listing_id != listing.id:
-        raise NotFound("该申请不存在")
-    row.status = AccessStatus.GRANTED if grant else AccessStatus.DENIED
-    row.decided_by_id = actor.user_id
-    row.decided_at = utcnow()
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "listing.access_grant" if grant else "listing.access_deny",
-        listing,
-        summary=f"{'授权' if grant else '拒绝'}机构 #{row.org_id} 查看保密内容：{listing.title}",
-        after={"org_id": row.org_id, "status": row.status.value},
-    )
-    requester = session.get(User, row.requested_by_id)
-    if requester is not None:
-        notify(
-            session,
-            requester,
-            topic="listing.access",
-            title=f"“{listing.title}”的保密内容申请已{'通过' if grant else '被拒绝'}",
-            link=f"/{listing.kind.value}s/{listing.id}",
-        )
-    return row
-
-
-def access_status(session: Session, listing: Listing, viewer: User | None) -> AccessStatus | None:
-    """Where the viewer's organisation stands with this listing's confidential sections."""
-    if viewer is None or viewer.active_org_id is None:
-        return None
-    row = repository.access(session, listing.id, viewer.active_org_id)
-    return row.status if row else None
-
-
-def access_requests(session: Session, actor: Actor, listing: Listing) -> list[ConfidentialAccess]:
-    authorize(actor.user, Action.LISTING_EDIT, listing)
-    return repository.access_requests(session, listing.id)
-
-
-def contact_views(session: Session, actor: Actor, listing: Listing) -> list[ContactView]:
-    """Who saw this listing's contacts (for its owner)."""
-    authorize(actor.user, Action.LISTING_EDIT, listing)
-    return repository.contact_views(session, listing.id)
 
 
 def published_counts(session: Session) -> dict[ListingKind, int]:
@@ -796,49 +632,16 @@ def _found(
     }
 
 
-# -- images and attachments -------------------------------------------------------------------
-
-
-def add_attachment(
-    session: Session, actor: Actor, listing: Listing, *, category: str, filename: str, data: bytes
-) -> Attachment:
-    """Attach an image (shown to everyone) or a document (shown with the details)."""
-    authorize(actor.user, Action.LISTING_EDIT, listing)
-    _refuse_if_ended(listing)
-    return attachments.store(
-        session,
-        actor,
-        owner_type=ATTACHMENT_OWNER,
-        owner_id=listing.id,
-        category=category,
-        filename=filename,
-        data=data,
-    )
-
-
-def visible_attachments(
-    session: Session, listing: Listing, viewer: User | None
-) -> list[Attachment]:
-    detail = can(viewer, Action.LISTING_SEE_DETAIL, listing)
-    return [
-        a
-        for a in attachments.list_for(session, ATTACHMENT_OWNER, listing.id)
-        if a.category == "image" or detail
-    ]
-
-
-def attachment(
-    session: Session, listing: Listing, viewer: User | None, attachment_id: int
-) -> tuple[Attachment, bytes]:
-    row = attachments.get(session, ATTACHMENT_OWNER, listing.id, attachment_id)
-    if row.category != "image":
-        authorize(viewer, Action.LISTING_SEE_DETAIL, listing)
-    return row, attachments.read(row)
-
-
-def remove_attachment(session: Session, actor: Actor, listing: Listing, attachment_id: int) -> None:
-    authorize(actor.user, Action.LISTING_EDIT, listing)
-    _refuse_if_ended(listing)
-    attachments.remove(
-        session, actor, attachments.get(session, ATTACHMENT_OWNER, listing.id, attachment_id)
-    )
+# The use cases that live in modules of their own, under the names callers know.
+from app.listings.access import access_requests as access_requests  # noqa: E402
+from app.listings.access import access_status as access_status  # noqa: E402
+from app.listings.access import contact_views as contact_views  # noqa: E402
+from app.listings.access import decide_access as decide_access  # noqa: E402
+from app.listings.access import favourite_ids as favourite_ids  # noqa: E402
+from app.listings.access import favourites as favourites  # noqa: E402
+from app.listings.access import request_access as request_access  # noqa: E402
+from app.listings.access import set_favourite as set_favourite  # noqa: E402
+from app.listings.files import add_attachment as add_attachment  # noqa: E402
+from app.listings.files import attachment as attachment  # noqa: E402
+from app.listings.files import remove_attachment as remove_attachment  # noqa: E402
+from app.listings.files import visible_attachments as visible_attachments  # noqa: E402

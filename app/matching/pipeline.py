@@ -20,7 +20,6 @@ from app.core import audit
 from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
@@ -28,18 +27,22 @@ from app.listings import service as listing_service
 from app.matching import matcher, repository
 from app.models import Deal, Listing, MatchPipeline, TechContract, User
 from app.models.enums import ListingKind, ListingStatus, PipelineStage
+from app.notifications.service import notify
 
 P = PipelineStage
 OPEN = frozenset({P.PROPOSED, P.CONFIRMED, P.NEGOTIATING})
+ADVANCE = Action.PIPELINE_ADVANCE
 workflow: Workflow[PipelineStage] = Workflow(
     "该对接",
     "stage",
     [
+        # Both parties' confirmations, recorded one by one (``confirm``), or an event's follow-up.
         Transition("confirm", "双方确认", frozenset({P.PROPOSED}), P.CONFIRMED),
-        Transition("negotiate", "进入洽谈", frozenset({P.CONFIRMED}), P.NEGOTIATING),
-        Transition("sign", "签约", frozenset({P.CONFIRMED, P.NEGOTIATING}), P.SIGNED),
-        Transition("close", "关闭", OPEN, P.CLOSED),
+        Transition("negotiate", "进入洽谈", frozenset({P.CONFIRMED}), P.NEGOTIATING, ADVANCE),
+        Transition("sign", "签约", frozenset({P.CONFIRMED, P.NEGOTIATING}), P.SIGNED, ADVANCE),
+        Transition("close", "关闭", OPEN, P.CLOSED, ADVANCE),
     ],
+    type="match",
 )
 ORDER = {P.PROPOSED: 0, P.CONFIRMED: 1, P.NEGOTIATING: 2, P.SIGNED: 3}
 ACTION_FOR = {P.CONFIRMED: "confirm", P.NEGOTIATING: "negotiate", P.SIGNED: "sign"}
@@ -262,19 +265,12 @@ def move(
                 "签约需要双方已签订的技术合同：请在洽谈中录入合同，录入后对接自动进入签约"
             )
         note = f"技术合同“{contract.title}”"
-    before, after = workflow.apply(entry, action)
+    summary = f"对接{workflow.label(action)}" + (f"：{reason}" if reason else "")
+    details = {"close_reason": reason} if reason else {}
+    after = workflow.run(session, actor, entry, action, note=note, summary=summary, **details).after
     if action == "close":
         entry.close_reason = reason
     _log(entry, actor, workflow.label(action), note)
-    audit.record(
-        session,
-        actor,
-        f"match.{action}",
-        entry,
-        summary=f"对接{workflow.label(action)}" + (f"：{reason}" if reason else ""),
-        before={"stage": before.value},
-        after={"stage": after.value, **({"close_reason": reason} if reason else {})},
-    )
     _tell_parties(
         session,
         entry,

@@ -15,11 +15,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core import audit, outbox
+from app.core import audit
 from app.core.audit import Actor
 from app.core.db import utcnow
 from app.core.errors import InvalidInput, NotFound
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
@@ -27,6 +26,7 @@ from app.listings import service as listing_service
 from app.matching import matcher, ranker, repository
 from app.models import Listing, Subscription, SubscriptionHit, User
 from app.models.enums import ListingKind, ListingStatus
+from app.notifications.service import notify
 from app.taxonomy import service as taxonomy
 from search.analysis import default_analyzer
 
@@ -312,14 +312,3 @@ def send_digests(session: Session, now: datetime | None = None) -> int:
         )
         sent += 1
     return sent
-
-
-@outbox.every(3600, "matching.subscriptions.collect")
-def _hourly_collect(session: Session) -> None:
-    collect(session)
-
-
-@outbox.every(86400, "matching.subscriptions.digest")
-def _daily_digest(session: Session) -> None:
-    collect(session)
-    send_digests(session)

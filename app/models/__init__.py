@@ -51,7 +51,7 @@ from app.models.matching import (
     Subscription,
     SubscriptionHit,
 )
-from app.models.notification import Notification
+from app.models.notification import Notification, NotificationPreference
 from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage, PeriodicJobState
 from app.models.patent import (
@@ -141,6 +141,7 @@ __all__ = [
     "MeetingRequest",
     "MeetingSeat",
     "Notification",
+    "NotificationPreference",
     "NoveltyCommission",
     "NoveltyPoint",
     "NoveltyReportCounter",

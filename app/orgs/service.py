@@ -9,39 +9,43 @@ from app.core.audit import Actor
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.indexing import index_later
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
-from app.core.workflow import Transition, Workflow
+from app.core.workflow import Transition, Workflow, WorkflowEvent, on
 from app.models import Organization, OrgTag, User
 from app.models.enums import MembershipStatus, OrgRole, OrgStatus, OrgType
-from app.orgs import repository
+from app.notifications import service as notifications
+from app.notifications.kinds import Kind
+from app.orgs import notices, repository
 from app.orgs.schemas import OrgFields, OrgTagIn, OrgUpdate
 from app.orgs.search import DOC_TYPE
 
+OS, M = OrgStatus, MembershipStatus
+VERIFY = Action.ORG_VERIFY
 org_workflow: Workflow[OrgStatus] = Workflow(
     "机构",
     "status",
     [
-        Transition("verify", "通过认证", frozenset({OrgStatus.PENDING}), OrgStatus.VERIFIED),
-        Transition("reject", "退回", frozenset({OrgStatus.PENDING}), OrgStatus.REJECTED),
-        Transition("resubmit", "重新提交", frozenset({OrgStatus.REJECTED}), OrgStatus.PENDING),
-        Transition("suspend", "停用", frozenset({OrgStatus.VERIFIED}), OrgStatus.SUSPENDED),
-        Transition("restore", "恢复", frozenset({OrgStatus.SUSPENDED}), OrgStatus.VERIFIED),
+        Transition("verify", "通过认证", frozenset({OS.PENDING}), OS.VERIFIED, VERIFY),
+        Transition("reject", "退回", frozenset({OS.PENDING}), OS.REJECTED, VERIFY),
+        # Part of a profile edit by the organisation (``update``), which authorizes it.
+        Transition("resubmit", "重新提交", frozenset({OS.REJECTED}), OS.PENDING),
+        Transition("suspend", "停用", frozenset({OS.VERIFIED}), OS.SUSPENDED, VERIFY),
+        Transition("restore", "恢复", frozenset({OS.SUSPENDED}), OS.VERIFIED, VERIFY),
     ],
+    type="org",
+    summary=lambda org: org.name,
 )
 
+#: A person's request to join; the organisation is the member's (``decide_member`` checks it).
 membership_workflow: Workflow[MembershipStatus] = Workflow(
     "成员申请",
     "membership_status",
     [
-        Transition(
-            "approve", "批准加入", frozenset({MembershipStatus.PENDING}), MembershipStatus.ACTIVE
-        ),
-        Transition(
-            "reject", "拒绝加入", frozenset({MembershipStatus.PENDING}), MembershipStatus.REJECTED
-        ),
+        Transition("member_approve", "批准加入", frozenset({M.PENDING}), M.ACTIVE),
+        Transition("member_reject", "拒绝加入", frozenset({M.PENDING}), M.REJECTED),
     ],
+    type="org",
 )
 
 _PROFILE_FIELDS = [
@@ -115,44 +119,26 @@ def create(session: Session, actor: Actor, data: OrgFields) -> Organization:
         summary=f"注册机构 {org.name}",
         after=audit.snapshot(org),
     )
-    _tell_verifiers(session, org, f"新机构“{org.name}”等待认证")
+    _tell_verifiers(session, org, notices.PENDING)
     return org
 
 
-def _tell_verifiers(session: Session, org: Organization, title: str) -> None:
+def _tell_verifiers(session: Session, org: Organization, kind: Kind) -> None:
     for person in repository.verifiers(session, org.region_code):
-        notify(
+        notifications.send(
             session,
             person,
-            topic="org.pending",
-            title=title,
-            body=f"{org.name}（{org.org_type.label}）提交了机构资料，请核对后通过认证或退回。",
+            kind,
             link="/admin/orgs?status=pending",
+            name=org.name,
+            org_type=org.org_type,
         )
 
 
-_DECISION_NEWS = {
-    "verify": ("已通过平台认证", "本机构成员现在可以发布科技成果和技术需求。"),
-    "reject": ("认证未通过", "请机构管理员按退回原因修改机构资料，保存后将重新提交审核。"),
-    "suspend": ("已被停用", "停用期间本机构不能发布信息，如有疑问请联系平台管理员。"),
-    "restore": ("已恢复", "本机构成员可以继续发布信息。"),
-}
-
-
 def _tell_members(session: Session, org: Organization, action: str, reason: str) -> None:
-    outcome, advice = _DECISION_NEWS[action]
-    if action in {"reject", "suspend"}:
-        body = f"{'退回' if action == 'reject' else '停用'}原因：{reason}\n\n{advice}"
-    else:
-        body = advice
     for person in repository.active_members(session, org.id):
-        notify(
-            session,
-            person,
-            topic=f"org.{action}",
-            title=f"机构“{org.name}”{outcome}",
-            body=body,
-            link="/me",
+        notifications.send(
+            session, person, notices.DECIDED[action], link="/me", name=org.name, reason=reason
         )
 
 
@@ -207,7 +193,7 @@ def update(
             after=new | {"version": org.version},
         )
     if resubmitted:
-        _tell_verifiers(session, org, f"机构“{org.name}”修改资料后重新提交认证")
+        _tell_verifiers(session, org, notices.RESUBMITTED)
     return org
 
 
@@ -217,23 +203,18 @@ def _decide(
     authorize(actor.user, Action.ORG_VERIFY, org)
     if action in {"reject", "suspend"} and not reason.strip():
         raise InvalidInput(errors={"reason": "请填写原因，机构将看到这段说明"})
-    before, after = org_workflow.apply(org, action)
+    org_workflow.run(session, actor, org, action, note=reason, reason=reason.strip())
     org.status_reason = reason.strip()
     if action in {"verify", "restore"}:
         org.verified_at = org.verified_at or utcnow()
     session.flush()
-    index_later(session, DOC_TYPE, org.id)
-    audit.record(
-        session,
-        actor,
-        f"org.{action}",
-        org,
-        summary=f"{org_workflow.label(action)}：{org.name}" + (f"（{reason}）" if reason else ""),
-        before={"status": before.value},
-        after={"status": after.value, "reason": org.status_reason},
-    )
-    _tell_members(session, org, action, org.status_reason)
     return org
+
+
+@on("org.verify", "org.reject", "org.suspend", "org.restore")
+def _decided(session: Session, event: WorkflowEvent) -> None:
+    index_later(session, DOC_TYPE, event.obj.id)
+    _tell_members(session, event.obj, event.action, event.details["reason"])
 
 
 def verify(session: Session, actor: Actor, org: Organization) -> Organization:
@@ -308,20 +289,13 @@ def decide_member(
     member = session.get(User, user_id)
     if member is None or member.org_id != org.id:
         raise NotFound("该用户没有申请加入本机构")
-    before, after = membership_workflow.apply(member, action)
+    name = f"member_{action}"
+    summary = f"{org.name}：{membership_workflow.label(name)} {member.name}"
+    membership_workflow.run(session, actor, member, name, summary=summary, org_id=org.id)
     if action == "reject":
         member.org_id = None
         member.org_role = None
     session.flush()
-    audit.record(
-        session,
-        actor,
-        f"org.member_{action}",
-        member,
-        summary=f"{org.name}：{membership_workflow.label(action)} {member.name}",
-        before={"membership_status": before.value},
-        after={"membership_status": after.value, "org_id": org.id},
-    )
     return member
 
 

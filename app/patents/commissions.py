@@ -21,12 +21,12 @@ from app.core.audit import Actor
 from app.core.clock import local, today
 from app.core.db import utcnow
 from app.core.errors import InvalidInput, NotFound
-from app.core.notifications import notify
 from app.core.outbox import enqueue
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.workflow import Transition, Workflow
 from app.models import NoveltyCommission, NoveltyPoint, NoveltyReportCounter, Patent, User
 from app.models.enums import NoveltyPurpose, NoveltyStatus, Role
+from app.notifications.service import notify
 from app.patents import access
 from app.patents import search as patent_search
 from app.patents.retrieval import passages

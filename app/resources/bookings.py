@@ -24,12 +24,12 @@ from app.core.clock import LOCAL_TZ, local
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.core.money import CENT
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.models import InstrumentBooking, Resource, User
 from app.models.enums import BookingAccess, BookingStatus, ResourceKind, UsagePayment
+from app.notifications.service import notify
 from app.resources import repository
 from app.resources.schemas import BookingCreate, BookingDecision, UsageRecord
 

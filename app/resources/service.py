@@ -9,12 +9,12 @@ from app.core.audit import Actor
 from app.core.clock import local_date
 from app.core.db import lock_row, utcnow
 from app.core.errors import InvalidInput, NotFound
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.models import Resource, User
 from app.models.enums import PilotService, ResourceKind, ResourceStatus, VoucherCategory
+from app.notifications.service import notify
 from app.resources import repository
 from app.resources.schemas import ResourceCreate, ResourceReview
 

@@ -92,7 +92,6 @@ def apply_rebuild_message(session: Session, _payload: dict[str, Any]) -> None:
     log.info("search index rebuilt with %s documents", written)
 
 
-@outbox.every(INDEX_CHECK_SECONDS, "search.index-check")
 def check_index(session: Session) -> bool:
     """Recreate an index that is gone or came back empty, and queue its rebuild.
 

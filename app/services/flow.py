@@ -12,10 +12,10 @@ from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import local, today
 from app.core.db import utcnow
-from app.core.notifications import notify
 from app.core.workflow import Transition, Workflow
 from app.models import ServiceCase, ServiceCaseStep, ServiceCounter, User
 from app.models.enums import CaseStatus as C
+from app.notifications.service import notify
 from app.services import guide
 
 CASE_FLOW: Workflow[C] = Workflow(

@@ -15,24 +15,29 @@ from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.money import format_yuan
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.matching import service as matching_service
 from app.models import Attachment, Deal, DealMessage, DealOffer, Listing, TechContract, User
 from app.models.enums import DealStatus, ListingStatus, OfferStatus, PipelineStage, Role
+from app.notifications.service import notify
 from app.trading import repository
 from app.trading.schemas import DealOpen, OfferCreate
 
 ATTACHMENT_OWNER = "deal"
 _OPEN = frozenset({DealStatus.INTENT, DealStatus.NEGOTIATING})
 
+_PARTY = Action.DEAL_PARTICIPATE
+# Signing, registration and the first payment follow the deal's contract: the contract's own
+# steps authorize them, and whoever takes them need not be a party to the deal.
 DEAL = Workflow[DealStatus](
     "洽谈",
     "status",
     [
-        Transition("negotiate", "进入洽谈", frozenset({DealStatus.INTENT}), DealStatus.NEGOTIATING),
+        Transition(
+            "negotiate", "进入洽谈", frozenset({DealStatus.INTENT}), DealStatus.NEGOTIATING, _PARTY
+        ),
         Transition("sign", "签约", _OPEN, DealStatus.SIGNED),
         Transition("register", "认定登记", frozenset({DealStatus.SIGNED}), DealStatus.REGISTERED),
         Transition(
@@ -43,6 +48,7 @@ DEAL = Workflow[DealStatus](
             "确认履约完成",
             frozenset({DealStatus.REGISTERED, DealStatus.PERFORMING}),
             DealStatus.COMPLETED,
+            _PARTY,
         ),
         Transition(
             "terminate",
@@ -57,8 +63,10 @@ DEAL = Workflow[DealStatus](
                 }
             ),
             DealStatus.TERMINATED,
+            _PARTY,
         ),
     ],
+    type="deal",
 )
 
 
@@ -97,17 +105,13 @@ def _event(session: Session, deal: Deal, actor: Actor, text: str) -> None:
 
 
 def _move(session: Session, actor: Actor, deal: Deal, action: str, note: str = "") -> None:
-    before, after = DEAL.apply(deal, action)
-    audit.record(
-        session,
-        actor,
-        f"deal.{action}",
-        deal,
-        summary=f"洽谈“{deal.title}”：{before.label} → {after.label}"
-        + (f"（{note}）" if note else ""),
-        before={"status": before.value},
-        after={"status": after.value},
-    )
+    def summary(before: DealStatus, after: DealStatus) -> str:
+        return f"洽谈“{deal.title}”：{before.label} → {after.label}" + (
+            f"（{note}）" if note else ""
+        )
+
+    event = DEAL.run(session, actor, deal, action, note=note, summary=summary)
+    before, after = event.before, event.after
     _event(
         session,
         deal,

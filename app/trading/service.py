@@ -24,7 +24,6 @@ from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.money import CENT, exact_yuan
-from app.core.notifications import notify
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize
 from app.core.workflow import Transition, Workflow
@@ -41,6 +40,7 @@ from app.models import (
     User,
 )
 from app.models.enums import ContractStatus, OrgType, Role
+from app.notifications.service import notify
 from app.trading import codes, repository
 from app.trading.schemas import ContractCreate, PaymentCreate
 

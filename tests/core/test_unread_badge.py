@@ -8,8 +8,8 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.core.notifications import notify
 from app.models import User
+from app.notifications.service import notify
 from tests.factories.accounts import make_user
 from tests.factories.fixtures import login
 
