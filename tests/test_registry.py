@@ -9,6 +9,7 @@ from app.core import outbox
 
 EXPECTED_JOBS = {
     "accounts.purge_sessions_and_login_failures": 86400,
+    "content.publish_and_expire": 60,
     "events.expire_requests": 600,
     "listings.expire_and_remind": 3600,
     "mail.resend_unconfirmed": 300,
