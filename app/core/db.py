@@ -7,7 +7,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect, select
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    MetaData,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -134,6 +144,29 @@ def start_writing(session: Session) -> None:
         raise RuntimeError("a reads-first session changed rows before start_writing")
     session.commit()  # nothing was written: this only ends the read transaction
     declare_write_intent(session)
+
+
+def next_counter_value(session: Session, counter: type[Any], **key: Any) -> int:
+    """The next value of ``counter``'s row for ``key`` (a table with ``last_value``), counted in
+    this transaction: the row stays locked until it ends and a rollback gives the value back, so
+    numbers have no gaps. The row is made on first use; when two transactions make it at once,
+    the one that loses takes its number from the winner's row.
+    """
+    bump = (
+        update(counter)
+        .where(*(getattr(counter, name) == value for name, value in key.items()))
+        .values(last_value=counter.last_value + 1)
+        .returning(counter.last_value)
+    )
+    value = session.execute(bump).scalar_one_or_none()
+    if value is not None:
+        return int(value)
+    try:
+        with session.begin_nested():
+            session.execute(insert(counter).values(**key, last_value=1))
+        return 1
+    except sa_exc.IntegrityError:
+        return int(session.execute(bump).scalar_one())
 
 
 class RowGone(LookupError):

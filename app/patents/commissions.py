@@ -12,14 +12,13 @@ import re
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import local, today
-from app.core.db import utcnow
+from app.core.db import next_counter_value, utcnow
 from app.core.errors import InvalidInput, NotFound
 from app.core.outbox import enqueue
 from app.core.pagination import Paged, Pagination, paginate
@@ -404,27 +403,6 @@ def report_number(year: int, serial: int) -> str:
 
 def _next_serial(session: Session, year: int) -> int:
     """The next serial of the year, counted in this transaction (a rollback gives it back)."""
-    key = (
-        NoveltyReportCounter.year == year,
-        NoveltyReportCounter.region == REGION,
-        NoveltyReportCounter.agency == AGENCY,
+    return next_counter_value(
+        session, NoveltyReportCounter, year=year, region=REGION, agency=AGENCY
     )
-    bump = (
-        update(NoveltyReportCounter)
-        .where(*key)
-        .values(last_value=NoveltyReportCounter.last_value + 1)
-        .returning(NoveltyReportCounter.last_value)
-    )
-    value = session.execute(bump).scalar_one_or_none()
-    if value is not None:
-        return int(value)
-    try:
-        with session.begin_nested():
-            session.execute(
-                insert(NoveltyReportCounter).values(
-                    year=year, region=REGION, agency=AGENCY, last_value=1
-                )
-            )
-        return 1
-    except IntegrityError:
-        return int(session.execute(bump).scalar_one())

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import local, today
-from app.core.db import utcnow
+from app.core.db import next_counter_value, utcnow
 from app.core.workflow import Transition, Workflow
 from app.models import ServiceCase, ServiceCaseStep, ServiceCounter, User
 from app.models.enums import CaseStatus as C
@@ -41,22 +39,7 @@ FINISHED = {C.NOT_ACCEPTED, C.GRANTED, C.REFUSED}
 
 def next_serial(session: Session, year: int) -> str:
     """``KC2026000001``: the year's next number, counted in this transaction (no gaps)."""
-    bump = (
-        update(ServiceCounter)
-        .where(ServiceCounter.year == year)
-        .values(last_value=ServiceCounter.last_value + 1)
-        .returning(ServiceCounter.last_value)
-    )
-    value = session.execute(bump).scalar_one_or_none()
-    if value is None:
-        try:
-            with session.begin_nested():
-                session.execute(insert(ServiceCounter).values(year=year, last_value=1))
-            value = 1
-        except IntegrityError:
-            # Another submission created the year's counter first; take the next number from it.
-            value = session.execute(bump).scalar_one()
-    return f"KC{year}{int(value):06d}"
+    return f"KC{year}{next_counter_value(session, ServiceCounter, year=year):06d}"
 
 
 def move(

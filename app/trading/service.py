@@ -13,15 +13,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import LOCAL_TZ
 from app.core.config import get_settings
-from app.core.db import utcnow
+from app.core.db import next_counter_value, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.money import CENT, exact_yuan
 from app.core.pagination import Paged, Pagination, paginate
@@ -316,24 +315,7 @@ def _registration_region(contract: TechContract) -> str:
 
 def _next_sequence(session: Session, region: str, year: int) -> int:
     """The next number of the region's year, counted in this transaction (no gaps)."""
-    bump = (
-        update(RegistrationCounter)
-        .where(RegistrationCounter.region_code == region, RegistrationCounter.year == year)
-        .values(last_value=RegistrationCounter.last_value + 1)
-        .returning(RegistrationCounter.last_value)
-    )
-    value = session.execute(bump).scalar_one_or_none()
-    if value is not None:
-        return int(value)
-    try:
-        with session.begin_nested():
-            session.execute(
-                insert(RegistrationCounter).values(region_code=region, year=year, last_value=1)
-            )
-        return 1
-    except IntegrityError:
-        # Another approval created the year's counter first; take the next number from it.
-        return int(session.execute(bump).scalar_one())
+    return next_counter_value(session, RegistrationCounter, region_code=region, year=year)
 
 
 def registration_number(region: str, year: int, sequence: int) -> str:
