@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -23,7 +22,7 @@ from app.core.audit import Actor
 from app.core.errors import NotFound
 from app.core.outbox import enqueue
 from app.core.uploaded_tables import TableTooLarge, bounded_rows, check_xlsx_container
-from app.listings.transfer import Format, RowError, decode_text, detect_format
+from app.listings.transfer import Format, RowError, decode_text, detect_format, jsonl_records
 from app.models import Organization, Patent, PatentAchievement, PatentClaim
 from app.models.enums import PatentLegalStatus
 from app.patents import access
@@ -73,21 +72,12 @@ class PatentImportReport:
 
 def _rows(fmt: Format, content: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
     if fmt == Format.JSONL:
-        out: list[tuple[int, dict[str, Any]]] = []
-        errors: list[RowError] = []
-        for number, line in enumerate(decode_text(content).splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                errors.append(RowError(number, "", "不是合法的 JSON"))
-                continue
-            if not isinstance(record, dict):
-                errors.append(RowError(number, "", "每行应为一个 JSON 对象"))
-                continue
-            out.append((number, {_HEADERS.get(str(k), str(k)): v for k, v in record.items()}))
-        return out, errors
+        records, errors = jsonl_records(content)
+        named = [
+            (number, {_HEADERS.get(str(k), str(k)): v for k, v in record.items()})
+            for number, record in records
+        ]
+        return named, errors
     if fmt == Format.XLSX:
         from openpyxl import load_workbook
 

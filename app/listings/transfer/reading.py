@@ -144,10 +144,10 @@ def read_xlsx(kind: ListingKind, content: bytes) -> RawTable:
     return _table_from_rows(kind, Format.XLSX, rows[0][1], rows[1:])
 
 
-def read_jsonl(kind: ListingKind, content: bytes) -> RawTable:
-    index = {c.key: c.key for c in columns(kind)}
-    rows: list[tuple[int, dict[str, Any]]] = []
-    unknown: dict[str, None] = {}
+def jsonl_records(content: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
+    """Each non-blank line's object with its line number, and an error for each line that is not
+    one JSON object."""
+    records: list[tuple[int, dict[str, Any]]] = []
     errors: list[RowError] = []
     for number, line in enumerate(decode_text(content).splitlines(), start=1):
         if not line.strip():
@@ -160,6 +160,16 @@ def read_jsonl(kind: ListingKind, content: bytes) -> RawTable:
         if not isinstance(record, dict):
             errors.append(RowError(number, "", "每行应为一个 JSON 对象"))
             continue
+        records.append((number, record))
+    return records, errors
+
+
+def read_jsonl(kind: ListingKind, content: bytes) -> RawTable:
+    index = {c.key: c.key for c in columns(kind)}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    unknown: dict[str, None] = {}
+    records, errors = jsonl_records(content)
+    for number, record in records:
         values: dict[str, Any] = {}
         for key, value in record.items():
             if key in index:
