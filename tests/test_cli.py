@@ -200,3 +200,21 @@ def test_publish_policy_once(cli_db: str) -> None:
     assert "共 30 条" in first.output
     again = runner.invoke(cli, ["publish-policy"])
     assert again.exit_code == 0 and "已发布" in again.output and "跳过" in again.output
+
+
+def test_reindex_vectors_without_a_model_says_so(
+    cli_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search import dense
+
+    monkeypatch.setenv("KC_SEARCH_PATH", str(tmp_path / "search.db"))
+    get_settings.cache_clear()
+    assert runner.invoke(cli, ["migrate"]).exit_code == 0
+    before = dense.shared_encoder()
+    dense.use_encoder(None)
+    try:
+        result = runner.invoke(cli, ["reindex", "--vectors"])
+    finally:
+        dense.use_encoder(before)
+    assert result.exit_code == 1
+    assert "未安装语义向量模型" in result.output

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
 
     search_backend: Literal["embedded", "elasticsearch", "opensearch"] = "embedded"
     search_path: str = ""
+    #: Document vectors of the dense retriever; default beside the embedded index, or var/.
+    vectors_path: str = ""
     elasticsearch_url: str = "http://127.0.0.1:9200"
     elasticsearch_index_prefix: str = "kechuang"
     opensearch_url: str = "http://127.0.0.1:9250"

@@ -21,7 +21,7 @@ from app.core import cache, notifications, permissions
 from app.core.clock import local
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.deps import CSRF_FIELD, csrf_token
-from app.core.money import exact_yuan
+from app.core.money import exact_yuan, format_yuan
 from app.core.regions import REGIONS, region_name
 from app.core.urls import safe_href
 
@@ -147,6 +147,7 @@ def _build() -> Jinja2Templates:
     env.filters["dt"] = _format_datetime
     env.filters["date"] = lambda v: _format_datetime(v, "%Y-%m-%d")
     env.filters["money"] = _exact_yuan
+    env.filters["yuan"] = lambda v: format_yuan(None if v is None else Decimal(str(v)))
     # Every href built from stored data goes through this: http(s) or a site path, else "".
     env.filters["href"] = safe_href
     return templates

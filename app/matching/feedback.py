@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 SCHEME = "match_feedback_reason"
 RELEVANT_BONUS = 12.0
-IRRELEVANT_FACTOR = 0.2
+#: Scores scale with the text relevance, so a match judged irrelevant sinks below almost all.
+IRRELEVANT_FACTOR = 0.05
 SIMILAR_PENALTY = 6.0
 FEEDBACK_KINDS = ("achievement", "demand", "challenge", "expert", "organization")
 

@@ -1,9 +1,12 @@
 """Ranking the other side of the market for one listing.
 
-Candidates come from the search backend (BM25 over jieba-segmented text with the domain
-dictionary and synonyms, on whichever engine is configured); each is re-scored with the
-structured fit of :mod:`app.matching.ranker` and with the relevance feedback people gave on
-this listing's matches. Only published listings are ranked, and explanations are built
+Candidates come from hybrid retrieval over the listing's whole public text: BM25 (jieba-segmented
+text with the domain dictionary and synonyms, on whichever engine is configured) and, when an
+encoder is installed, the dense retriever of :mod:`app.search.hybrid`, fused into one text
+relevance. The structured fit of :mod:`app.matching.ranker` then re-ranks *within* that text
+evidence (it scales the text score by at most ``FIT_SPAN``, so it reorders close candidates but
+never lifts an unrelated one over a relevant one), and the relevance feedback people gave on
+this listing's matches applies last. Only published listings are ranked, and explanations are built
 from what everybody may read (title, keywords, summary and the public facts), so a match
 never reveals a section that tiered disclosure keeps back.
 """
@@ -23,14 +26,28 @@ from app.matching import feedback as feedback_rules
 from app.matching import ranker, repository
 from app.models import Achievement, ExpertProfile, Listing, User
 from app.models.enums import ListingKind, ListingStatus, OrgType
+from app.search import hybrid
 from app.search import service as search_service
 from app.taxonomy import service as taxonomy
+from search import dense
 
 KINDS = ("achievement", "demand", "challenge", "expert", "organization")
 SUPPLY_SIDE = ("achievement",)
 DEMAND_SIDE = ("demand", "challenge")
 #: How many search hits are re-scored (the most the search API pages at once).
 CANDIDATES = 100
+#: Share of the text score the structured fit can move: a candidate needs at least
+#: ``1 - FIT_SPAN`` of another's text relevance to overtake it on field, maturity, price...
+FIT_SPAN = 0.2
+#: Weight of the dense (meaning) side in the text relevance; BM25 has the rest.
+DENSE_WEIGHT = 0.5
+#: Matches per ranking that get a "语义相近" reason, and the least phrase similarity named.
+SEMANTIC_REASONS = 3
+SEMANTIC_FLOOR = 0.8
+#: Clauses of each side compared (each costs one short model call).
+SEMANTIC_PHRASES = 6
+#: How far below the closest document's cosine similarity a document still counts as close.
+DENSE_WINDOW = 0.07
 
 
 @dataclass
@@ -76,30 +93,101 @@ def query_terms(listing: Listing) -> list[str]:
     return ranker.terms(texts)
 
 
+def query_text(listing: Listing) -> str:
+    """The listing's whole public text (title, keywords, summary, public details), for the
+    dense retriever; confidential sections are left out."""
+    hidden = set(listing.confidential or [])
+    parts = [listing.title, " ".join(listing.keywords or []), listing.summary]
+    for name in ("problem", "indicators", "application_scenarios"):
+        value = getattr(listing, name, "")
+        if value and name not in hidden:
+            parts.append(value)
+    return "\n".join(p for p in parts if p)
+
+
 @dataclass
 class Candidate:
     listing: Listing
     bm25: float
+    #: Cosine similarity to the listing's text (0 when the dense side did not find it).
+    dense: float = 0.0
+    #: Fused text relevance, 0–1 (1 for the best candidate).
+    text: float = 0.0
 
 
 def candidates(
-    session: Session, listing: Listing, types: Sequence[str], *, size: int = CANDIDATES
+    session: Session,
+    listing: Listing,
+    types: Sequence[str],
+    *,
+    size: int = CANDIDATES,
+    use_dense: bool = True,
 ) -> list[Candidate]:
-    """Published counterparts in plain BM25 order (the baseline the ranker improves on)."""
+    """Published counterparts, best text relevance first: BM25 and dense side by side, fused.
+
+    ``use_dense=False`` gives plain BM25 order (the baseline the ranker improves on).
+    """
     terms = query_terms(listing)
-    if not terms or not types:
+    if not types:
         return []
-    found = search_service.search(
-        session, " ".join(terms), types=list(types), size=size, highlight=False
+    bm25: dict[int, float] = {}
+    if terms:
+        found = search_service.search(
+            session, " ".join(terms), types=list(types), size=size, highlight=False
+        )
+        bm25 = {int(item.id): item.score for item in found.items}
+    dense: dict[int, float] = {}
+    ranking = (
+        hybrid.dense_ranking(query_text(listing), types=types, limit=size) if use_dense else None
     )
-    ids = [int(item.id) for item in found.items if int(item.id) != listing.id]
-    loaded = {row.id: row for row in listing_service.by_ids(session, ids)}
+    if ranking:
+        dense = {int(doc_id): score for _, doc_id, score in ranking}
+    bm25.pop(listing.id, None)
+    dense.pop(listing.id, None)
+    text = fused_text(bm25, dense)
+    loaded = {row.id: row for row in listing_service.by_ids(session, list(text))}
     out: list[Candidate] = []
-    for item in found.items:
-        row = loaded.get(int(item.id))
-        if row is not None and row.status == ListingStatus.PUBLISHED and row.id != listing.id:
-            out.append(Candidate(row, item.score))
+    for doc_id in sorted(text, key=lambda i: -text[i]):
+        row = loaded.get(doc_id)
+        if row is not None and row.status == ListingStatus.PUBLISHED:
+            out.append(Candidate(row, bm25.get(doc_id, 0.0), dense.get(doc_id, 0.0), text[doc_id]))
     return out
+
+
+def fused_text(bm25: dict[int, float], dense: dict[int, float]) -> dict[int, float]:
+    """One text relevance per candidate, 0–1 (1 for the best): a blend of BM25 relative to
+    the best and of cosine similarity within DENSE_WINDOW of the closest document.
+
+    A document only the dense side found counts when it is within that window: cosines of
+    unrelated texts are not near zero (e5 puts most pairs between 0.75 and 0.85), so the
+    window, not the raw cosine, says what is close.
+    """
+    top_bm25 = max(bm25.values(), default=0.0)
+    high = max(dense.values(), default=0.0)
+    floor = high - DENSE_WINDOW
+    out: dict[int, float] = {}
+    for doc_id in dict.fromkeys([*bm25, *dense]):
+        lexical = bm25.get(doc_id, 0.0) / top_bm25 if top_bm25 > 0 else 0.0
+        meaning = max(0.0, (dense.get(doc_id, floor) - floor) / DENSE_WINDOW) if dense else 0.0
+        if doc_id not in bm25 and meaning <= 0.0:
+            continue
+        weight = DENSE_WEIGHT if dense else 0.0
+        out[doc_id] = (1 - weight) * lexical + weight * meaning
+    best = max(out.values(), default=0.0)
+    return {i: (v / best if best > 0 else 0.0) for i, v in out.items()}
+
+
+def within_text(text: float, fit: ranker.Fit) -> float:
+    """The final score, 0–100: text relevance scaled by the structured fit by at most FIT_SPAN.
+
+    The fit is the weighted mean of the structured parts (missing parts neutral), so a perfect
+    fit keeps the text score and the worst one takes FIT_SPAN off it.
+    """
+    weights = {k: w for k, w in ranker.WEIGHTS.items() if k != "text"}
+    mean = sum(w * fit.parts.get(k, ranker.NEUTRAL) for k, w in weights.items()) / sum(
+        weights.values()
+    )
+    return round(100 * text * (1 - FIT_SPAN + FIT_SPAN * mean), 2)
 
 
 class _Context:
@@ -118,14 +206,12 @@ class _Context:
         self.regions = dict(REGIONS)
 
 
-def _listing_match(
-    source: Listing, cand: Candidate, top_bm25: float, shareable: list[str], ctx: _Context
-) -> Match:
+def _listing_match(source: Listing, cand: Candidate, shareable: list[str], ctx: _Context) -> Match:
     need, offer = (
         (cand.listing, source) if source.kind == ListingKind.ACHIEVEMENT else (source, cand.listing)
     )
     fit = ranker.structured_fit(need, offer, ctx.field_names, ctx.parents, ctx.regions)
-    text = cand.bm25 / top_bm25 if top_bm25 > 0 else 0.0
+    text = cand.text
     shared = ranker.shared_terms(
         shareable,
         ranker.public_text(cand.listing),
@@ -139,7 +225,7 @@ def _listing_match(
         kind=cand.listing.kind.value,
         id=cand.listing.id,
         title=cand.listing.title,
-        score=ranker.combine(text, fit),
+        score=within_text(text, fit),
         reasons=reasons,
         url=f"/{cand.listing.kind.value}s/{cand.listing.id}",
         subtitle=cand.listing.org.name,
@@ -258,17 +344,58 @@ def _ranked(session: Session, listing: Listing, wanted: tuple[str, ...], limit: 
     ctx = _Context(session)
     terms = query_terms(listing)
     found = candidates(session, listing, types)
-    top = max((c.bm25 for c in found), default=0.0)
     by_id = {c.listing.id: c.listing for c in found}
     shareable = ranker.shareable_terms(listing, terms)
-    listing_matches = [_listing_match(listing, c, top, shareable, ctx) for c in found]
+    listing_matches = [_listing_match(listing, c, shareable, ctx) for c in found]
     feedback_rules.apply(session, listing, listing_matches, by_id)
+    _explain_meaning(listing, listing_matches, {c.listing.id: c for c in found}, wanted)
     out = [m for m in listing_matches if m.kind in wanted]
     if "organization" in wanted:
         out += _organization_matches(session, listing, listing_matches, by_id)
     if "expert" in wanted and listing.kind != ListingKind.ACHIEVEMENT:
         out += _expert_matches(session, listing, terms, ctx)
     return ranked_apart(out, limit)
+
+
+def _explain_meaning(
+    source: Listing, matches: list[Match], found: dict[int, Candidate], wanted: tuple[str, ...]
+) -> None:
+    """Name the closest pair of phrases for the best matches the dense side found close.
+
+    Encoding the phrases costs a few model calls per match, so only the first SEMANTIC_REASONS
+    matches get one (the ranking is cached until the next write).
+    """
+    encoder = dense.shared_encoder()
+    if encoder is None:
+        return
+    asked = query_text(source)
+    asked_vectors = encoder.encode_queries(dense.phrases(asked, limit=SEMANTIC_PHRASES))
+    own = "成果" if source.kind == ListingKind.ACHIEVEMENT else "需求"
+    done = 0
+    for match in sorted(matches, key=lambda m: -m.score):
+        if done >= SEMANTIC_REASONS:
+            break
+        cand = found.get(match.id)
+        if match.kind not in wanted or cand is None or cand.dense <= 0.0:
+            continue
+        pair = dense.closest_phrases(
+            encoder,
+            asked,
+            ranker_text(cand.listing),
+            limit=SEMANTIC_PHRASES,
+            query_vectors=asked_vectors,
+        )
+        done += 1
+        if pair is None or pair[2] < SEMANTIC_FLOOR:
+            continue
+        other = "成果" if cand.listing.kind == ListingKind.ACHIEVEMENT else "需求"
+        at = 1 if match.reasons and match.reasons[0].startswith("共同关键词") else 0
+        match.reasons.insert(at, f"{own}所述“{pair[0]}”与{other}的“{pair[1]}”语义相近")
+
+
+def ranker_text(listing: Listing) -> str:
+    """What everybody may read of a candidate: title, then summary."""
+    return f"{listing.title}。{listing.summary}"
 
 
 def ranked_apart(matches: list[Match], limit: int) -> list[Match]:

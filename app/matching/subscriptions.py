@@ -213,9 +213,9 @@ def _profile_match(session: Session, profile: Listing, listing: Listing) -> matc
     text = min(1.0, sum(weights.get(t, 0) for t in shared) / top)
     if text == 0:
         return None
-    cand = matcher.Candidate(listing, text)
+    cand = matcher.Candidate(listing, text, text=text)
     shareable = ranker.shareable_terms(profile, terms)
-    return matcher._listing_match(profile, cand, 1.0, shareable, matcher._Context(session))
+    return matcher._listing_match(profile, cand, shareable, matcher._Context(session))
 
 
 def collect(session: Session, now: datetime | None = None) -> int:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from app.core.config import Settings
 from app.core.errors import ServiceUnavailable
+from search import dense
 from search.base import SearchBackend
 from search.factory import create_backend
+from search.vectors import VectorIndex
 
 _current: SearchBackend | None = None
 _ready = False
+_vectors_path: str | None = None
+_vectors: list[VectorIndex | None] = []
 
 
 def open_backend(settings: Settings) -> SearchBackend:
@@ -28,9 +32,62 @@ def open_backend(settings: Settings) -> SearchBackend:
     return create_backend("embedded", path=settings.resolved_search_path)
 
 
-def install(backend: SearchBackend | None) -> None:
-    global _current, _ready
+def vectors_path(settings: Settings, backend: SearchBackend) -> str:
+    """Where the document vectors live: KC_VECTORS_PATH, else beside the embedded index,
+    else under var/."""
+    if settings.vectors_path:
+        return settings.vectors_path
+    path = getattr(backend, "path", None)
+    if isinstance(path, str):
+        return path if path == ":memory:" else f"{path}.vectors"
+    prefix = (
+        settings.opensearch_index_prefix
+        if settings.search_backend == "opensearch"
+        else settings.elasticsearch_index_prefix
+    )
+    return str(settings.var_dir / f"vectors-{prefix}.db")
+
+
+def install(backend: SearchBackend | None, *, vectors: str | None = None) -> None:
+    """Make ``backend`` the process's engine; ``vectors`` is its vector file (default: beside
+    an embedded index, in memory otherwise)."""
+    global _current, _ready, _vectors_path
     _current, _ready = backend, False
+    for index in _vectors:
+        if index is not None:
+            index.close()
+    _vectors.clear()
+    if vectors is None and backend is not None:
+        path = getattr(backend, "path", None)
+        vectors = (
+            (path if path == ":memory:" else f"{path}.vectors")
+            if isinstance(path, str)
+            else ":memory:"
+        )
+    _vectors_path = vectors
+
+
+def is_current(backend: SearchBackend) -> bool:
+    """Whether ``backend`` is the installed engine (its vectors are the process's)."""
+    return _current is backend
+
+
+def vector_index() -> VectorIndex | None:
+    """The engine's vector store, or ``None`` when no encoder is installed (BM25 only)."""
+    encoder = dense.shared_encoder()
+    if encoder is None:
+        return None
+    if _vectors and (_vectors[0] is None or _vectors[0].model == encoder.name):
+        return _vectors[0]
+    for stale in _vectors:
+        if stale is not None:
+            stale.close()
+    _vectors.clear()
+    index = None
+    if _vectors_path is not None:
+        index = VectorIndex(_vectors_path, model=encoder.name, dim=encoder.dim)
+    _vectors.append(index)
+    return index
 
 
 def current() -> SearchBackend:

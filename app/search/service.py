@@ -16,7 +16,7 @@ from app.core.db import utcnow
 from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.indexing import SEARCH_TOPIC
 from app.core.schemas import visible_text
-from app.search import engine, sources, vocabulary
+from app.search import engine, hybrid, sources, vocabulary
 from app.search.schemas import FacetCount, SearchItem, SearchResponse
 from search.base import (
     SearchBackend,
@@ -78,6 +78,11 @@ def refresh(session: Session, backend: SearchBackend, keys: Iterable[tuple[str, 
         for doc_type, ids in gone.items():
             if ids:
                 backend.delete(doc_type, ids)
+        if engine.is_current(backend):
+            try:
+                hybrid.refresh_vectors(documents, gone)
+            except Exception:  # vectors are a derived extra: reindex --vectors repairs them
+                log.exception("document vectors not refreshed")
     return len(wanted)
 
 

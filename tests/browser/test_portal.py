@@ -56,18 +56,22 @@ def _style(driver: WebDriver, selector: str, prop: str) -> str:
     )
 
 
-def test_header_is_one_line_for_a_signed_in_platform_admin(
+def test_header_keeps_account_and_menu_each_on_one_line_for_a_platform_admin(
     driver: WebDriver, live_server: LiveServer
 ) -> None:
     log_in(driver, live_server, REVIEWER_EMAIL, DEMO_PASSWORD)
     visit(driver, live_server, "/")
     assert driver.find_element(By.LINK_TEXT, "管理后台").is_displayed()
-    tops = driver.execute_script(
-        "return [...document.querySelectorAll('.site-nav li, .user-menu > *, .brand')]"
+    middles = (
+        "return [...document.querySelectorAll(arguments[0])]"
         ".map(e => e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2);"
     )
-    assert max(tops) - min(tops) < 8, tops  # every item on one line
-    assert _box(driver, ".site-header")["height"] < 72
+    top_row = driver.execute_script(middles, ".brand, .header-search, .user-menu > *")
+    assert max(top_row) - min(top_row) < 8, top_row  # brand, search and account on one line
+    menu = driver.execute_script(middles, ".site-nav li")
+    assert len(menu) >= 12 and max(menu) - min(menu) < 8, menu  # every function on one line
+    assert min(menu) > max(top_row)
+    assert _box(driver, ".site-header")["height"] < 100
 
 
 def test_terminate_button_is_white_on_red(driver: WebDriver, live_server: LiveServer) -> None:

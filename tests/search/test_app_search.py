@@ -97,11 +97,13 @@ class TestIndexingThroughOutbox:
         first = _publish(session, platform_admin, name="长春光感科技有限公司")
         outbox.enqueue(session, SEARCH_TOPIC, {"type": "spaceship", "id": "1"})
         second = _publish(session, platform_admin, name="吉林光电研究所有限公司")
-        assert outbox.drain(session_factory) == 2
+        assert outbox.drain(session_factory, topics={SEARCH_TOPIC}) == 2
         found = client.get("/api/v1/search", params={"q": "激光雷达"}).json()["items"]
         assert {int(item["id"]) for item in found} == {first, second}
         waiting = session.scalars(
-            select(OutboxMessage).where(OutboxMessage.processed_at.is_(None))
+            select(OutboxMessage).where(
+                OutboxMessage.processed_at.is_(None), OutboxMessage.topic == SEARCH_TOPIC
+            )
         ).all()
         assert [m.payload["type"] for m in waiting] == ["spaceship"]
         assert waiting[0].attempts == 1 and "spaceship" in (waiting[0].last_error or "")
@@ -120,8 +122,8 @@ class TestEngineDown:
         down = create_backend("elasticsearch", url="http://127.0.0.1:9", timeout=1.0)
         engine.install(down)
         org_id = _publish(session, platform_admin)
-        assert outbox.drain(session_factory) == 0
-        assert outbox.stats(session).pending == 1
+        assert outbox.drain(session_factory, topics={SEARCH_TOPIC}) == 0
+        assert outbox.stats(session, topics={SEARCH_TOPIC}).pending == 1
         response = client.get("/api/v1/search", params={"q": "激光雷达"})
         assert response.status_code == 503
         assert response.json()["detail"].startswith("搜索服务暂时不可用")
