@@ -27,7 +27,10 @@ def counter(engine: Engine) -> Iterator[None]:
         session.execute(delete(RegistrationCounter).where(RegistrationCounter.year == YEAR))
 
 
-def test_concurrent_approvals_share_one_gapless_sequence(engine: Engine, counter: None) -> None:
+def test_concurrent_approvals_share_one_gapless_sequence(
+    patient_engine: Engine, counter: None
+) -> None:
+    engine = patient_engine
     committed: list[int] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
@@ -53,7 +56,7 @@ def test_concurrent_approvals_share_one_gapless_sequence(engine: Engine, counter
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=600)
     assert errors == []
     assert sorted(committed) == list(range(1, len(committed) + 1))
     assert len(committed) == 5
