@@ -39,8 +39,9 @@ from app.models import (
     User,
 )
 from app.models.enums import ContractStatus, OrgType, Role
-from app.notifications.service import notify
-from app.trading import codes, repository
+from app.notifications import service as notifications
+from app.notifications.kinds import Kind
+from app.trading import codes, notices, repository
 from app.trading.schemas import ContractCreate, PaymentCreate
 
 #: how a contract's payments appear on the funding ledger
@@ -82,19 +83,28 @@ def _link(contract: TechContract) -> str:
 
 
 def _tell_parties(
-    session: Session, contract: TechContract, title: str, body: str, *, skip: User | None = None
+    session: Session,
+    contract: TechContract,
+    kind: Kind,
+    *,
+    skip: User | None = None,
+    **fields: object,
 ) -> None:
+    def send(person: User) -> None:
+        link = _link(contract)
+        notifications.send(session, person, kind, link=link, contract=contract.title, **fields)
+
     seen: set[int] = set()
     for org_id in sorted(contract.party_org_ids):
         for person in repository.org_admins(session, org_id):
             if person.id in seen or (skip is not None and person.id == skip.id):
                 continue
             seen.add(person.id)
-            notify(session, person, topic="contract", title=title, body=body, link=_link(contract))
+            send(person)
     if contract.broker_id is not None and contract.broker_id not in seen:
         broker = session.get(User, contract.broker_id)
         if broker is not None and (skip is None or broker.id != skip.id):
-            notify(session, broker, topic="contract", title=title, body=body, link=_link(contract))
+            send(broker)
 
 
 # --- creating -------------------------------------------------------------------------------
@@ -220,11 +230,7 @@ def create_contract(session: Session, actor: Actor, data: ContractCreate) -> Tec
         ),
     )
     _tell_parties(
-        session,
-        contract,
-        f"技术合同“{contract.title}”已录入",
-        f"合同金额 {exact_yuan(contract.total_amount)}，可在平台提交认定登记。",
-        skip=user,
+        session, contract, notices.CONTRACT_RECORDED, skip=user, amount=contract.total_amount
     )
     return contract
 
@@ -295,14 +301,14 @@ def submit_registration(
 def _tell_registrars(session: Session, contract: TechContract) -> None:
     """The platform administrators, and the district administrators of the registrant."""
     for person in repository.registrars(session, contract):
-        notify(
+        notifications.send(
             session,
             person,
-            topic="contract.registration",
-            title=f"待认定登记：{contract.title}",
-            body=f"{contract.contract_type.label}合同，技术交易额 {exact_yuan(contract.tech_amount)}。",
+            notices.CONTRACT_TO_REGISTER,
             link=_link(contract),
-            mail=False,
+            contract=contract.title,
+            contract_type=contract.contract_type,
+            amount=contract.tech_amount,
         )
 
 
@@ -357,10 +363,7 @@ def approve_registration(session: Session, actor: Actor, contract: TechContract)
         deals.registered(session, actor, contract.deal_id, contract)
     incentive_service.create_claims_for_contract(session, contract, actor)
     _tell_parties(
-        session,
-        contract,
-        f"技术合同“{contract.title}”已完成认定登记",
-        f"登记号 {contract.registration_no}，可在合同页面打印登记证明。",
+        session, contract, notices.CONTRACT_REGISTERED, registration_no=contract.registration_no
     )
     return contract
 
@@ -384,9 +387,7 @@ def return_registration(
         before={"status": before.value},
         after={"status": contract.status.value, "reason": reason},
     )
-    _tell_parties(
-        session, contract, f"技术合同“{contract.title}”的认定登记被退回", f"退回原因：{reason}"
-    )
+    _tell_parties(session, contract, notices.CONTRACT_RETURNED, reason=reason)
     return contract
 
 
