@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from app.notifications.kinds import kind
 
+CLAIM_AVAILABLE = kind(
+    "incentive.claim",
+    "可申领的奖补",
+    title="您有一项可申领的奖补：{rule}",
+    body="{contract}：{explanation}",
+)
 CLAIM_APPROVED = kind(
     "incentive.approved",
     "奖补已核定",

@@ -218,9 +218,10 @@ def create_claims(
             _tell(
                 session,
                 claim,
-                title=f"您有一项可申领的奖补：{rule.clause}{rule.title}",
-                body=f"{contract_label}：{item.explanation}",
+                notices.CLAIM_AVAILABLE,
                 link=link,
+                rule=f"{rule.clause}{rule.title}",
+                explanation=item.explanation,
             )
         created.append(claim)
     return created
@@ -332,7 +333,14 @@ def facts_from_contract(session: Session, contract: Any) -> ContractFacts:
     return ContractFacts.model_validate(data)
 
 
-def _tell(session: Session, claim: IncentiveClaim, kind: Kind, **fields: object) -> None:
+def _tell(
+    session: Session,
+    claim: IncentiveClaim,
+    kind: Kind,
+    *,
+    link: str = "/incentives",
+    **fields: object,
+) -> None:
     people: list[User] = []
     if claim.beneficiary_user_id is not None:
         user = session.get(User, claim.beneficiary_user_id)
@@ -342,7 +350,7 @@ def _tell(session: Session, claim: IncentiveClaim, kind: Kind, **fields: object)
         people += repository.org_admins(session, claim.beneficiary_org_id)
     for person in people:
         notifications.send(
-            session, person, kind, link="/incentives", contract=claim.contract_label, **fields
+            session, person, kind, link=link, contract=claim.contract_label, **fields
         )
 
 

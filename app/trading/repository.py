@@ -19,6 +19,7 @@ from app.models import (
 )
 from app.models.enums import ContractStatus, DealStatus, MembershipStatus, OrgRole, Role
 from app.models.trading import contract_achievement
+from app.trading import policy
 
 
 def contract_options() -> list[Any]:
@@ -45,18 +46,7 @@ def contract_for_deal(session: Session, deal_id: int) -> TechContract | None:
 def visible_contracts(user: User, *, status: ContractStatus | None = None) -> Select[Any]:
     """Contracts ``user`` may see: staff all, others those of their organisation or broker."""
     stmt = select(TechContract).options(*contract_options())
-    if not user.is_staff:
-        conditions = [TechContract.broker_id == user.id]
-        if user.active_org_id is not None:
-            conditions.append(TechContract.transfer_org_id == user.active_org_id)
-            conditions.append(
-                TechContract.id.in_(
-                    select(ContractParty.contract_id).where(
-                        ContractParty.org_id == user.active_org_id
-                    )
-                )
-            )
-        stmt = stmt.where(or_(*conditions))
+    stmt = stmt.where(policy.contracts_visible_to(user))
     if status is not None:
         stmt = stmt.where(TechContract.status == status)
     return stmt.order_by(TechContract.id.desc())
@@ -181,14 +171,7 @@ def visible_deals(user: User, *, status: DealStatus | None = None) -> Select[Any
     stmt = select(Deal).options(
         selectinload(Deal.owner_org), selectinload(Deal.inquirer_org), selectinload(Deal.broker)
     )
-    if not user.is_staff:
-        conditions = [Deal.broker_id == user.id]
-        if user.active_org_id is not None:
-            conditions += [
-                Deal.owner_org_id == user.active_org_id,
-                Deal.inquirer_org_id == user.active_org_id,
-            ]
-        stmt = stmt.where(or_(*conditions))
+    stmt = stmt.where(policy.deals_visible_to(user))
     if status is not None:
         stmt = stmt.where(Deal.status == status)
     return stmt.order_by(Deal.last_activity_at.desc(), Deal.id.desc())
