@@ -61,6 +61,18 @@ def _edits_or_reviews(user: User | None, listing: Listing) -> bool:
 
 
 EDIT, REVIEW = Action.LISTING_EDIT, Action.LISTING_REVIEW
+
+
+def may_edit(user: User | None, listing: Listing) -> bool:
+    """Whether ``user`` may edit ``listing`` (its author, its organisation's administrator)."""
+    return can(user, EDIT, listing)
+
+
+def may_review(user: User | None, listing: Listing) -> bool:
+    """Whether ``user`` reviews ``listing`` (the platform, the listing's district)."""
+    return can(user, REVIEW, listing)
+
+
 lifecycle: Workflow[ListingStatus] = Workflow(
     "该信息",
     "status",
@@ -200,6 +212,13 @@ def apply_fields(listing: Listing, data: ListingFields) -> None:
         elif value is None and name in TEXT_ATTRIBUTES:
             value = ""
         setattr(listing, name, value)
+
+
+def editable(session: Session, user: User, listing_id: int, kind: ListingKind) -> Listing:
+    """A listing ``user`` may edit; 404 when they may not see it, 403 when only see it."""
+    listing = get(session, listing_id, user, kind)
+    authorize(user, EDIT, listing)
+    return listing
 
 
 def get(
