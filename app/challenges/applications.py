@@ -310,3 +310,13 @@ def attachment(
 ) -> tuple[Attachment, bytes]:
     row = attachments.get(session, ATTACHMENT_OWNER, application.id, attachment_id)
     return row, attachments.read(row)
+
+
+def may_edit(user: User | None, application: ChallengeApplication) -> bool:
+    """Whether ``user`` works on ``application`` (a person of the applying organisation)."""
+    return can(user, Action.CHALLENGE_APPLICATION_EDIT, application)
+
+
+def check_may_apply(user: User | None, challenge: Challenge) -> None:
+    """Refuse (403) unless ``user``'s verified organisation may take up ``challenge``."""
+    authorize(user, Action.CHALLENGE_APPLY, challenge)

@@ -295,3 +295,9 @@ def ranked_applications(
     authorize(actor.user, Action.CHALLENGE_MANAGE, challenge)
     apps = repository.applications(session, challenge.id, SCORED)
     return sorted((a for a in apps if a.rank is not None), key=lambda a: (a.rank or 0, a.id))
+
+
+def managed_panel(session: Session, actor: Actor, challenge: Challenge) -> ChallengePanel | None:
+    """The review panel of a challenge ``actor`` reviews (403 for anyone else)."""
+    authorize(actor.user, Action.CHALLENGE_MANAGE, challenge)
+    return panel_of(session, challenge)

@@ -11,7 +11,7 @@ from app.core.openapi import file_download
 from app.core.pagination import Paged, PaginationDep
 from app.core.permissions import Action, authorize, can
 from app.core.schemas import Page
-from app.events import service
+from app.events import access, service
 from app.events.schemas import (
     AgendaOut,
     CancelIn,
@@ -273,7 +273,7 @@ def agenda(
 ) -> object:
     event = service.get(session, event_id, actor.user)
     person = service.participant_for(session, actor, event, participant_id)
-    return service.agenda(session, event, person, draft=can(actor.user, Action.EVENT_MANAGE, event))
+    return access.agenda(session, actor, event, person)
 
 
 @router.get(
@@ -289,7 +289,7 @@ def agenda_ics(
     person = service.participant_for(session, actor, event, participant_id)
     body = service.agenda_ics(
         event,
-        service.agenda(session, event, person, draft=can(actor.user, Action.EVENT_MANAGE, event)),
+        access.agenda(session, actor, event, person),
     )
     return Response(
         body,

@@ -124,6 +124,11 @@ def get(session: Session, actor: Actor, pipeline_id: int) -> MatchPipeline:
     return entry
 
 
+def may_advance(user: User | None, entry: MatchPipeline) -> bool:
+    """Whether ``user`` may move ``entry`` on (its broker, its parties, the platform)."""
+    return can(user, Action.PIPELINE_ADVANCE, entry)
+
+
 def for_listing(session: Session, listing_id: int) -> list[MatchPipeline]:
     return repository.pipelines_of_listing(session, listing_id)
 

@@ -100,6 +100,11 @@ def _tell(session: Session, deal: Deal, kind: Kind, *, skip: User | None, **fiel
         notifications.send(session, person, kind, link=link(deal), deal=deal.title, **fields)
 
 
+def may_take_part(user: User | None, deal: Deal) -> bool:
+    """Whether ``user`` speaks in ``deal`` (either organisation's people, its broker)."""
+    return can(user, Action.DEAL_PARTICIPATE, deal)
+
+
 def _event(session: Session, deal: Deal, actor: Actor, text: str) -> None:
     session.add(DealMessage(deal=deal, author_id=actor.user_id, body=text, is_event=True))
     deal.last_activity_at = utcnow()

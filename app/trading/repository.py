@@ -17,7 +17,15 @@ from app.models import (
     TechContract,
     User,
 )
-from app.models.enums import ContractStatus, DealStatus, MembershipStatus, OrgRole, Role
+from app.models.enums import (
+    ContractStatus,
+    DealStatus,
+    MembershipStatus,
+    OrgRole,
+    OrgStatus,
+    OrgType,
+    Role,
+)
 from app.models.trading import contract_achievement
 from app.trading import policy
 
@@ -200,3 +208,29 @@ def pending_offers(deal: Deal) -> list[DealOffer]:
     from app.models.enums import OfferStatus
 
     return [o for o in deal.offers if o.status == OfferStatus.PROPOSED]
+
+
+def user_names(session: Session, user_ids: set[int | None]) -> dict[int, str]:
+    """Names of people a contract or deal page mentions (its broker, submitter, reviewer)."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+    return {row.id: row.name for row in rows}
+
+
+def brokers(session: Session) -> list[User]:
+    """The active technology brokers, for naming a deal's or contract's broker."""
+    stmt = select(User).where(User.role == Role.BROKER, User.is_active.is_(True))
+    return list(session.scalars(stmt.order_by(User.id)))
+
+
+def verified_orgs(session: Session, *, transfer_only: bool = False) -> list[tuple[int, str, str]]:
+    """(id, name, type) of verified organisations, by name; only transfer institutions with
+    ``transfer_only``."""
+    stmt = select(Organization.id, Organization.name, Organization.org_type).where(
+        Organization.status == OrgStatus.VERIFIED
+    )
+    if transfer_only:
+        stmt = stmt.where(Organization.org_type == OrgType.TRANSFER_AGENCY)
+    return [(i, name, t) for i, name, t in session.execute(stmt.order_by(Organization.name))]

@@ -24,7 +24,7 @@ from app.core.db import next_counter_value, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.money import CENT, exact_yuan
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, authorize
+from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.funding import service as funding_service
 from app.incentives import service as incentive_service
@@ -105,6 +105,28 @@ def _tell_parties(
         broker = session.get(User, contract.broker_id)
         if broker is not None and (skip is None or broker.id != skip.id):
             send(broker)
+
+
+user_names = repository.user_names
+brokers = repository.brokers
+verified_orgs = repository.verified_orgs
+
+
+def transfer_org_of(session: Session, contract: TechContract) -> Organization | None:
+    """The technology transfer institution named on ``contract``, if any."""
+    if contract.transfer_org_id is None:
+        return None
+    return session.get(Organization, contract.transfer_org_id)
+
+
+def may_edit(user: User | None, contract: TechContract) -> bool:
+    """Whether ``user`` may edit ``contract`` (its parties' people, the platform)."""
+    return can(user, Action.CONTRACT_EDIT, contract)
+
+
+def may_register(user: User | None, contract: TechContract) -> bool:
+    """Whether ``user`` judges ``contract``'s registration (认定登记)."""
+    return can(user, Action.CONTRACT_REGISTER, contract)
 
 
 # --- creating -------------------------------------------------------------------------------

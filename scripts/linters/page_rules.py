@@ -16,6 +16,10 @@ pages share, is not a page module):
 ``<flow>.can(obj, action)`` of a ``Workflow`` asks whether a record's *state* allows a step
 and is not a permission check.
 
+``KNOWN`` counts the checks still left in pages of packages being reworked at the time the
+rule came in; a count may only go down (the linter says when it should be lowered), and
+a package not listed may have none.
+
 Usage: python scripts/linters/page_rules.py [ROOT]   (ROOT defaults to the repository)
 Prints one `path:line: message` per violation and exits 1 when there is any.
 """
@@ -31,6 +35,12 @@ from pathlib import Path
 CHECKED_DIR = "app"
 NOT_PAGES = frozenset({"app/core/pages.py"})
 PERMISSION_NAMES = frozenset({"can", "authorize"})
+KNOWN: dict[str, int] = {
+    "app/content/pages.py": 5,
+    "app/patents/pages.py": 2,
+    "app/resources/pages.py": 2,
+    "app/services/pages.py": 2,
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -99,11 +109,25 @@ def _sqlalchemy(rel: str, line: int) -> Violation:
     )
 
 
-def check(root: Path) -> list[Violation]:
+def check(root: Path, known: dict[str, int] | None = None) -> list[Violation]:
+    """Violations beyond the ``known`` counts (and known counts that are now too high)."""
+    known = KNOWN if known is None else known
     found: list[Violation] = []
     for path in page_modules(root):
         rel = path.relative_to(root).as_posix()
-        found += check_source(rel, path.read_text(encoding="utf-8"))
+        here = check_source(rel, path.read_text(encoding="utf-8"))
+        allowed = known.get(rel, 0)
+        if len(here) > allowed:
+            found += here
+        elif len(here) < allowed:
+            found.append(
+                Violation(
+                    rel,
+                    1,
+                    f"{len(here)} known page-rule exceptions left, not {allowed}: "
+                    "lower its count in KNOWN (scripts/linters/page_rules.py)",
+                )
+            )
     return sorted(found)
 
 
