@@ -234,7 +234,8 @@ def _kind_router(kind: ListingKind) -> APIRouter:
 
     @r.delete("/{listing_id}/favourite", status_code=status.HTTP_204_NO_CONTENT, summary="取消收藏")
     def unfavourite(listing_id: int, session: SessionDep, actor: ActorDep) -> None:
-        service.set_favourite(session, actor, _act(listing_id, session, actor), False)
+        """取消收藏；信息此后已下架或过期也可以取消。"""
+        service.set_favourite(session, actor, service.starred(session, listing_id, kind), False)
 
     @r.post(
         "/{listing_id}/access-requests",
@@ -353,6 +354,15 @@ def _kind_router(kind: ListingKind) -> APIRouter:
         service.remove_attachment(session, actor, _act(listing_id, session, actor), attachment_id)
 
     return r
+
+
+@router.get("/me/favourites", response_model=Page[ListingOut], tags=["收藏"], summary="我的收藏")
+def my_favourites(session: SessionDep, actor: ActorDep, pagination: PaginationDep) -> object:
+    """我收藏的成果、需求和榜单，与“我的收藏”页面相同（最近收藏在前）。"""
+    paged = service.favourites(session, actor, pagination)
+    return Paged(
+        service.views(session, paged.items, actor.user), paged.total, paged.page, paged.size
+    )
 
 
 for _kind in ListingKind:

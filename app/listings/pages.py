@@ -27,7 +27,7 @@ from app.core.deps import (
     StaffUser,
     writes_late,
 )
-from app.core.errors import AppError, PermissionDenied
+from app.core.errors import AppError, NotFound, PermissionDenied
 from app.core.pages import (
     SubmittedForm,
     act_and_redirect,
@@ -388,11 +388,10 @@ def favourite(
     if on:
         listing = service.get(session, listing_id, user, kind)
     else:
-        # Taking a star off must work even after the listing stopped being public.
-        found = [x for x in service.by_ids(session, [listing_id]) if x.kind == kind]
-        if not found:
+        try:
+            listing = service.starred(session, listing_id, kind)
+        except NotFound:
             return redirect(f"/{kind.value}s")
-        listing = found[0]
     return _listing_action(
         request,
         session,

@@ -660,6 +660,7 @@ from app.listings.access import favourite_ids as favourite_ids  # noqa: E402
 from app.listings.access import favourites as favourites  # noqa: E402
 from app.listings.access import request_access as request_access  # noqa: E402
 from app.listings.access import set_favourite as set_favourite  # noqa: E402
+from app.listings.access import starred as starred  # noqa: E402
 from app.listings.files import add_attachment as add_attachment  # noqa: E402
 from app.listings.files import attachment as attachment  # noqa: E402
 from app.listings.files import remove_attachment as remove_attachment  # noqa: E402

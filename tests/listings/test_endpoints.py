@@ -142,3 +142,30 @@ def test_taxonomy_lists(client: TestClient) -> None:
     reasons = [r["name"] for r in client.get("/api/v1/taxonomy/return-reasons").json()["items"]]
     assert "技术领域分类不准确" in reasons
     assert client.get("/api/v1/taxonomy/nope").status_code == 404
+
+
+def test_a_star_comes_off_in_the_api_as_on_the_page_after_the_listing_closed(
+    client: TestClient, session: Session, org: Organization, org_admin: User
+) -> None:
+    reader = make_user(session, org=make_org(session), org_role=OrgRole.ADMIN)
+    listing = make_listing(session, org, org_admin)
+    url = f"/api/v1/achievements/{listing.id}/favourite"
+    assert client.put(url, headers=bearer(session, reader)).status_code == 204
+    listing.status = ListingStatus.CLOSED  # no longer public: nobody else may open it now
+    session.flush()
+    assert (
+        client.get(
+            f"/api/v1/achievements/{listing.id}", headers=bearer(session, reader)
+        ).status_code
+        == 404
+    )
+    assert client.put(url, headers=bearer(session, reader)).status_code == 404
+    assert client.delete(url, headers=bearer(session, reader)).status_code == 204
+    mine = client.get("/api/v1/me/favourites", headers=bearer(session, reader))
+    assert mine.status_code == 200 and mine.json()["total"] == 0
+    assert (
+        client.delete(
+            "/api/v1/achievements/999999/favourite", headers=bearer(session, reader)
+        ).status_code
+        == 404
+    )
