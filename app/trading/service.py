@@ -67,6 +67,7 @@ REGISTRATION = Workflow[ContractStatus](
             "return", "退回", frozenset({ContractStatus.SUBMITTED}), ContractStatus.RETURNED
         ),
     ],
+    type="contract",  # events "contract.submit", "contract.return"
 )
 
 ZERO = Decimal("0.00")
@@ -302,21 +303,15 @@ def submit_registration(
     registrant = org_id or user.active_org_id
     if registrant is None or registrant not in contract.party_org_ids:
         raise InvalidInput(errors={"org_id": "登记方应为合同当事人之一"})
-    before, _after = REGISTRATION.apply(contract, "submit")
+    summary = f"提交认定登记“{contract.title}”"
+    REGISTRATION.run(
+        session, actor, contract, "submit", summary=summary, registrant_org_id=registrant
+    )
     contract.registrant_org_id = registrant
     contract.submitted_by_id = user.id
     contract.submitted_at = utcnow()
     contract.return_reason = ""
     _tell_registrars(session, contract)
-    audit.record(
-        session,
-        actor,
-        "contract.submit",
-        contract,
-        summary=f"提交认定登记“{contract.title}”",
-        before={"status": before.value},
-        after={"status": contract.status.value, "registrant_org_id": registrant},
-    )
     return contract
 
 
@@ -396,19 +391,11 @@ def return_registration(
     """Send the application back to the parties with the reason; they fix and resubmit."""
     user = _user(actor)
     authorize(user, Action.CONTRACT_REGISTER, contract)
-    before, _after = REGISTRATION.apply(contract, "return")
+    summary = f"退回认定登记“{contract.title}”：{reason}"
+    REGISTRATION.run(session, actor, contract, "return", summary=summary, reason=reason)
     contract.return_reason = reason
     contract.reviewed_by_id = user.id
     contract.reviewed_at = utcnow()
-    audit.record(
-        session,
-        actor,
-        "contract.return",
-        contract,
-        summary=f"退回认定登记“{contract.title}”：{reason}",
-        before={"status": before.value},
-        after={"status": contract.status.value, "reason": reason},
-    )
     _tell_parties(session, contract, notices.CONTRACT_RETURNED, reason=reason)
     return contract
 
