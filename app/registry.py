@@ -1,5 +1,5 @@
-"""Imports every module that registers outbox handlers, periodic jobs, workflow subscribers
-or search sources.
+"""Imports every module that registers outbox handlers, periodic jobs, workflow subscribers,
+notification kinds, permission rules (a domain's ``policy.py``) or search sources.
 
 The web app, ``kechuang worker`` and ``kechuang reindex`` import this once, so a message
 written by one process can be performed by any other, and every process knows the same
@@ -10,15 +10,20 @@ reached by accident through another import. tests/test_registry.py pins the set 
 
 import app.accounts.service
 import app.accounts.tasks
+import app.challenges.notices
 import app.content.search
 import app.content.service
 import app.core.attachments
 import app.core.mail
+import app.events.notices
 import app.events.service
 import app.events.tasks
+import app.incentives.notices
 import app.listings.notices
 import app.listings.search
 import app.listings.tasks
+import app.matching.notices
+import app.matching.policy
 import app.matching.subscriptions
 import app.matching.tasks
 import app.notifications.tasks
@@ -26,5 +31,7 @@ import app.orgs.search
 import app.patents.search
 import app.search.service
 import app.search.tasks
+import app.trading.notices
+import app.trading.policy
 
 __all__ = ["app"]

@@ -4,7 +4,7 @@
 #
 #   1. .venv with the pinned dependencies (requirements/, KC_EXTRAS) and the project, again only
 #      when pyproject.toml or requirements/ change
-#   2. lint: ruff check, ruff format --check, the import-direction and sync-routes linters,
+#   2. lint: ruff check, ruff format --check, the import-direction, sync-routes and page-rules linters,
 #      ShellCheck; mypy runs alongside the tests
 #   3. pytest run 1: SQLite + the embedded search backend (the default settings)
 #   4. pytest run 2: PostgreSQL (scripts/postgres.sh) + Elasticsearch (scripts/es-node.sh), side by
@@ -305,6 +305,7 @@ if [[ "${KC_TEST_SKIP_LINT:-0}" != 1 ]]; then
     MYPY_JOB=$!
     step "import direction" python scripts/linters/import_direction.py
     step "sync routes" python scripts/linters/sync_routes.py
+    step "page rules" python scripts/linters/page_rules.py
     if command -v shellcheck >/dev/null 2>&1; then
         step "shellcheck" run_shellcheck
     else

@@ -22,7 +22,7 @@ from app.accounts.schemas import (
 )
 from app.core.audit import Actor
 from app.core.deps import ActorDep, CurrentUser, SessionDep, client_ip
-from app.core.pagination import PaginationDep
+from app.core.pagination import Paged, PaginationDep
 from app.core.ratelimit import limit
 from app.core.schemas import Page
 from app.core.versioning import expected_version, set_etag
@@ -114,10 +114,10 @@ def change_password(
     service.change_password(session, actor, user, data)
 
 
-@router.get("/me/sessions", response_model=list[LoginSessionOut])
-def list_sessions(user: CurrentUser, session: SessionDep) -> object:
+@router.get("/me/sessions", response_model=Page[LoginSessionOut])
+def list_sessions(user: CurrentUser, session: SessionDep, pagination: PaginationDep) -> object:
     """我仍然有效的浏览器登录会话。"""
-    return service.list_sessions(session, user)
+    return Paged.of(service.list_sessions(session, user), pagination)
 
 
 @router.delete("/me/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -128,10 +128,10 @@ def revoke_session(
     service.revoke_session(session, actor, user, session_id)
 
 
-@router.get("/me/tokens", response_model=list[Token])
-def list_tokens(user: CurrentUser, session: SessionDep) -> object:
+@router.get("/me/tokens", response_model=Page[Token])
+def list_tokens(user: CurrentUser, session: SessionDep, pagination: PaginationDep) -> object:
     """我的 API 令牌（不含令牌明文）。"""
-    return service.list_tokens(session, user)
+    return Paged.of(service.list_tokens(session, user), pagination)
 
 
 @router.post("/me/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)

@@ -9,11 +9,10 @@ from app.accounts import service as account_service
 from app.accounts.schemas import RoleChange
 from app.audit import service as audit_service
 from app.audit.schemas import AuditFilters
-from app.core.deps import ActorDep, CurrentUser, SessionDep
+from app.core.deps import ActorDep, CurrentUser, SessionDep, StaffUser
 from app.core.errors import AppError
 from app.core.pages import FormValues, act_and_redirect, list_url, page_router, redirect
 from app.core.pagination import Pagination, PaginationDep
-from app.core.permissions import Action, authorize
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.core.validation import parse_form
@@ -31,10 +30,7 @@ STILL_RAISED = frozenset({403})
 
 
 @router.get("/admin")
-def dashboard(
-    request: Request, session: SessionDep, user: CurrentUser, actor: ActorDep
-) -> Response:
-    authorize(user, Action.ADMIN_ACCESS)
+def dashboard(request: Request, session: SessionDep, user: StaffUser, actor: ActorDep) -> Response:
     return render(
         request,
         "admin/dashboard.html",
@@ -52,12 +48,11 @@ def dashboard(
 def org_queue(
     request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    user: StaffUser,
     pagination: PaginationDep,
     status: str = "pending",
     q: str = "",
 ) -> Response:
-    authorize(user, Action.ADMIN_ACCESS)
     state = OrgStatus.from_code(status)
     page = org_service.list_orgs(session, user, pagination, status=state, q=q)
     return render(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.challenges import repository
+from app.challenges import notices, repository
 from app.challenges.flows import (
     ATTACHMENT_OWNER,
     SCORED,
@@ -38,7 +38,7 @@ from app.models import (
     ChallengeApplication,
     User,
 )
-from app.notifications.service import notify
+from app.notifications import service as notifications
 
 
 def get_application(
@@ -229,15 +229,14 @@ def submit_application(
     )
     owner = session.get(User, challenge.owner_id)
     if owner is not None:
-        notify(
+        notifications.send(
             session,
             owner,
-            topic="challenge.application_submitted",
-            title=f"榜单“{challenge.title}”收到新的揭榜申请",
-            body=f"{application.org.name} 提交了揭榜申请“{application.title}”。"
-            f"揭榜截止后由平台组织专家评审。",
+            notices.APPLICATION_SUBMITTED,
             link=f"/challenges/{challenge.id}",
-            mail=False,
+            challenge=challenge.title,
+            org=application.org.name,
+            application=application.title,
         )
     return application
 
@@ -311,3 +310,13 @@ def attachment(
 ) -> tuple[Attachment, bytes]:
     row = attachments.get(session, ATTACHMENT_OWNER, application.id, attachment_id)
     return row, attachments.read(row)
+
+
+def may_edit(user: User | None, application: ChallengeApplication) -> bool:
+    """Whether ``user`` works on ``application`` (a person of the applying organisation)."""
+    return can(user, Action.CHALLENGE_APPLICATION_EDIT, application)
+
+
+def check_may_apply(user: User | None, challenge: Challenge) -> None:
+    """Refuse (403) unless ``user``'s verified organisation may take up ``challenge``."""
+    authorize(user, Action.CHALLENGE_APPLY, challenge)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from app.challenges import repository
+from app.challenges import notices, repository
 from app.challenges.flows import (
     DECIDED,
     DEFAULT_TECH_FIELD,
@@ -48,7 +48,7 @@ from app.models.enums import (
     ContractType,
     PartyRole,
 )
-from app.notifications.service import notify
+from app.notifications import service as notifications
 from app.reviews import ranking
 from app.reviews import service as review_service
 from app.trading import service as trading_service
@@ -264,27 +264,28 @@ def _send_feedback(
         recipient = session.get(User, application.created_by_id)
         if recipient is None:
             continue
-        notify(
+        notifications.send(
             session,
             recipient,
-            topic="challenge.result",
-            title=f"榜单“{challenge.title}”评审结果：{result.outcome}",
-            body="\n".join(lines) + "\n各项评语见申请页面。",
+            notices.RESULT,
             link=f"/challenges/{challenge.id}/applications/{application.id}",
+            challenge=challenge.title,
+            outcome=result.outcome,
+            details="\n".join(lines),
         )
     owner = session.get(User, challenge.owner_id)
     winner = next((a for a in apps if a.id == panel.winner_id), None)
     if owner is not None:
-        notify(
+        notifications.send(
             session,
             owner,
-            topic="challenge.result",
-            title=f"榜单“{challenge.title}”评审完成",
-            body=(
+            notices.REVIEW_DONE,
+            link=f"/challenges/{challenge.id}",
+            challenge=challenge.title,
+            decision=(
                 f"揭榜方：{winner.org.name}。奖励 {format_yuan(challenge.reward)} "
                 "按实施、中期检查、验收三个阶段验收后分期拨付。"
                 if winner
                 else f"本榜空缺。理由：{panel.decision_reason}"
             ),
-            link=f"/challenges/{challenge.id}",
         )

@@ -24,6 +24,8 @@ from app.challenges.schemas import (
 )
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.openapi import file_download
+from app.core.pagination import Paged, PaginationDep
+from app.core.schemas import Page
 from app.core.versioning import expected_version, set_etag
 from app.models import ChallengeMilestone
 
@@ -31,13 +33,14 @@ router = APIRouter(prefix="/challenges/{challenge_id}", tags=["揭榜挂帅评�
 mine_router = APIRouter(tags=["揭榜挂帅评审"])
 
 
-@router.get("/applications", response_model=list[ApplicationOut], summary="揭榜申请")
-def list_applications(challenge_id: int, session: SessionDep, user: OptionalUser) -> object:
+@router.get("/applications", response_model=Page[ApplicationOut], summary="揭榜申请")
+def list_applications(
+    challenge_id: int, session: SessionDep, user: OptionalUser, pagination: PaginationDep
+) -> object:
     """管理员看到全部申请；评审专家在评分开始后看到已提交的申请；揭榜单位只看到自己的。"""
     challenge = service.get_challenge(session, challenge_id)
-    return [
-        service.view(session, challenge, a) for a in service.applications(session, user, challenge)
-    ]
+    rows = service.applications(session, user, challenge)
+    return Paged.of(rows, pagination, lambda a: service.view(session, challenge, a))
 
 
 @router.post(
@@ -240,17 +243,21 @@ def score(
 
 
 @router.get(
-    "/scores", response_model=list[ScoreOut], summary="评分（专家在评审结束前只看到自己的）"
+    "/scores", response_model=Page[ScoreOut], summary="评分（专家在评审结束前只看到自己的）"
 )
-def scores(challenge_id: int, session: SessionDep, actor: ActorDep) -> object:
+def scores(
+    challenge_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
+) -> object:
     challenge = service.get_challenge(session, challenge_id)
-    return service.all_scores(session, actor, challenge)
+    return Paged.of(service.all_scores(session, actor, challenge), pagination)
 
 
-@router.get("/ranking", response_model=list[RankingRow], summary="排名（评审结束后）")
-def ranking(challenge_id: int, session: SessionDep, actor: ActorDep) -> object:
+@router.get("/ranking", response_model=Page[RankingRow], summary="排名（评审结束后）")
+def ranking(
+    challenge_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
+) -> object:
     challenge = service.get_challenge(session, challenge_id)
-    return service.ranking_rows(session, actor, challenge)
+    return Paged.of(service.ranking_rows(session, actor, challenge), pagination)
 
 
 @router.post("/award", response_model=PanelOut, summary="确定揭榜方（或本榜空缺）")
@@ -276,10 +283,13 @@ def _milestone_out(row: ChallengeMilestone) -> MilestoneOut:
     )
 
 
-@router.get("/milestones", response_model=list[MilestoneOut], summary="实施阶段与分期奖励")
-def milestones(challenge_id: int, session: SessionDep, user: CurrentUser) -> object:
+@router.get("/milestones", response_model=Page[MilestoneOut], summary="实施阶段与分期奖励")
+def milestones(
+    challenge_id: int, session: SessionDep, user: CurrentUser, pagination: PaginationDep
+) -> object:
     challenge = service.get_challenge(session, challenge_id)
-    return [_milestone_out(m) for m in service.visible_milestones(session, user, challenge)]
+    rows = service.visible_milestones(session, user, challenge)
+    return Paged.of(rows, pagination, _milestone_out)
 
 
 @router.post("/milestones/{seq}/submit", response_model=MilestoneOut, summary="揭榜方提交阶段验收")
@@ -307,9 +317,11 @@ def return_milestone(
 
 
 @mine_router.get(
-    "/challenge-applications/mine", response_model=list[ApplicationOut], summary="本机构的揭榜申请"
+    "/challenge-applications/mine", response_model=Page[ApplicationOut], summary="本机构的揭榜申请"
 )
-def my_applications(session: SessionDep, user: CurrentUser) -> object:
+def my_applications(session: SessionDep, user: CurrentUser, pagination: PaginationDep) -> object:
     apps = service.mine(session, user)
     challenges = service.challenges_by_id(session, [a.challenge_id for a in apps])
-    return [service.view(session, challenges[a.challenge_id], a) for a in apps]
+    return Paged.of(
+        apps, pagination, lambda a: service.view(session, challenges[a.challenge_id], a)
+    )

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from app.challenges import repository
+from app.challenges import notices, repository
 from app.challenges.applications import own_application
 from app.challenges.flows import FUNDING_SUBJECT, M, P, milestone_flow, panel_of, signed_in
 from app.core import audit
@@ -24,7 +24,8 @@ from app.models import (
     ChallengePanel,
     User,
 )
-from app.notifications.service import notify
+from app.notifications import service as notifications
+from app.notifications.kinds import Kind
 from app.trading import service as trading_service
 from app.trading.schemas import PaymentCreate
 
@@ -85,13 +86,14 @@ def submit_milestone(
     )
     decider = session.get(User, panel.decided_by_id) if panel.decided_by_id else None
     if decider is not None:
-        notify(
+        notifications.send(
             session,
             decider,
-            topic="challenge.milestone_submitted",
-            title=f"“{challenge.title}”的“{row.name}”阶段待验收",
-            body=f"{winner.org.name} 提交了“{row.name}”阶段报告，请验收。",
+            notices.MILESTONE_SUBMITTED,
             link=f"/challenges/{challenge.id}/review",
+            challenge=challenge.title,
+            milestone=row.name,
+            org=winner.org.name,
         )
     return row
 
@@ -150,8 +152,11 @@ def accept_milestone(
         session,
         challenge,
         winner,
-        f"“{row.name}”阶段验收通过",
-        f"第 {row.seq} 期奖励 {format_yuan(row.amount)}（{row.percent}%）已拨付。",
+        notices.MILESTONE_ACCEPTED,
+        milestone=row.name,
+        seq=row.seq,
+        amount=format_yuan(row.amount),
+        percent=row.percent,
     )
     return row
 
@@ -177,8 +182,9 @@ def return_milestone(
         session,
         challenge,
         winner,
-        f"“{row.name}”阶段验收未通过",
-        f"原因：{row.return_reason}。请补充后重新提交。",
+        notices.MILESTONE_RETURNED,
+        milestone=row.name,
+        reason=row.return_reason,
     )
     return row
 
@@ -187,18 +193,18 @@ def _tell_winner(
     session: Session,
     challenge: Challenge,
     winner: ChallengeApplication,
-    title: str,
-    body: str,
+    kind: Kind,
+    **fields: object,
 ) -> None:
     recipient = session.get(User, winner.created_by_id)
     if recipient is not None:
-        notify(
+        notifications.send(
             session,
             recipient,
-            topic="challenge.milestone",
-            title=f"榜单“{challenge.title}”：{title}",
-            body=body,
+            kind,
             link=f"/challenges/{challenge.id}/applications/{winner.id}",
+            challenge=challenge.title,
+            **fields,
         )
 
 

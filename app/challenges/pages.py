@@ -6,7 +6,6 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.challenges import service
@@ -22,7 +21,6 @@ from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError, PermissionDenied
 from app.core.money import format_yuan
 from app.core.pages import SubmittedForm, act_and_redirect, page_router, redirect, uploaded_file
-from app.core.permissions import Action, authorize, can
 from app.core.templating import flash, render
 from app.core.validation import parse_form
 from app.models import Challenge, ChallengeApplication, User
@@ -61,7 +59,7 @@ def _parse(values: dict[str, str]) -> tuple[ApplicationFields | None, dict[str, 
 
 def _application_page(
     request: Request,
-    session: Session,
+    session: SessionDep,
     user: User,
     challenge: Challenge,
     application: ChallengeApplication | None,
@@ -73,7 +71,7 @@ def _application_page(
     editable = service.accepting(challenge) and (
         application is None
         or (
-            can(user, Action.CHALLENGE_APPLICATION_EDIT, application)
+            service.may_edit(user, application)
             and application.status
             in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN)
         )
@@ -97,8 +95,7 @@ def _application_page(
         "accepting": service.accepting(challenge),
         "reward": format_yuan(challenge.reward),
         "format_yuan": format_yuan,
-        "is_member": application is not None
-        and can(user, Action.CHALLENGE_APPLICATION_EDIT, application),
+        "is_member": application is not None and service.may_edit(user, application),
     }
     if application is not None:
         context["attachments"] = service.application_attachments(session, application)
@@ -128,7 +125,7 @@ def apply_form(
     own = service.own_application(session, user, challenge)
     if own is not None:
         return redirect(_url(challenge, own))
-    authorize(user, Action.CHALLENGE_APPLY, challenge)
+    service.check_may_apply(user, challenge)
     return _application_page(request, session, user, challenge, None)
 
 
@@ -172,7 +169,7 @@ def apply(
 
 def _after_save(
     request: Request,
-    session: Session,
+    session: SessionDep,
     user: User,
     actor: Any,
     challenge: Challenge,
@@ -384,15 +381,14 @@ def my_applications(request: Request, session: SessionDep, user: CurrentUser) ->
 
 def _review_page(
     request: Request,
-    session: Session,
+    session: SessionDep,
     actor: Any,
     challenge: Challenge,
     *,
     award_errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    authorize(actor.user, Action.CHALLENGE_MANAGE, challenge)
-    panel = service.panel_of(session, challenge)
+    panel = service.managed_panel(session, actor, challenge)
     context: dict[str, Any] = {
         "challenge": challenge,
         "reward": format_yuan(challenge.reward),

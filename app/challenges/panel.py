@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.challenges import repository
+from app.challenges import notices, repository
 from app.challenges.flows import (
     REVIEW,
     SCORED,
@@ -41,7 +41,7 @@ from app.models import (
     User,
 )
 from app.models.enums import PanelMemberStatus
-from app.notifications.service import notify
+from app.notifications import service as notifications
 from app.reviews import ranking
 from app.reviews import service as review_service
 from app.reviews.conflicts import Conflicts, Party, find_conflicts
@@ -148,13 +148,12 @@ def open_scoring(session: Session, actor: Actor, challenge: Challenge) -> Challe
         after={"status": after.value},
     )
     for member in eligible:
-        notify(
+        notifications.send(
             session,
             member.expert,
-            topic="challenge.scoring_open",
-            title=f"请评审榜单“{challenge.title}”的揭榜申请",
-            body="您已被邀请担任该榜单的评审专家，请按榜单评价指标逐项打分并填写评语。",
+            notices.SCORING_OPEN,
             link=f"/challenges/{challenge.id}/scoring",
+            challenge=challenge.title,
         )
     return panel
 
@@ -296,3 +295,9 @@ def ranked_applications(
     authorize(actor.user, Action.CHALLENGE_MANAGE, challenge)
     apps = repository.applications(session, challenge.id, SCORED)
     return sorted((a for a in apps if a.rank is not None), key=lambda a: (a.rank or 0, a.id))
+
+
+def managed_panel(session: Session, actor: Actor, challenge: Challenge) -> ChallengePanel | None:
+    """The review panel of a challenge ``actor`` reviews (403 for anyone else)."""
+    authorize(actor.user, Action.CHALLENGE_MANAGE, challenge)
+    return panel_of(session, challenge)

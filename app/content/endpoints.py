@@ -17,7 +17,7 @@ from app.content.schemas import (
     VersionOut,
 )
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
-from app.core.pagination import PaginationDep
+from app.core.pagination import Paged, PaginationDep
 from app.core.schemas import Page
 from app.models import ContentItem
 from app.models.enums import ContentKind, ContentStatus
@@ -144,6 +144,9 @@ def withdraw(item_id: int, data: ReviewDecision, session: SessionDep, actor: Act
     return detail(service.withdraw(session, actor, item, data.note))
 
 
-@router.get("/{item_id}/versions", response_model=list[VersionOut], summary="历史版本")
-def versions(item_id: int, session: SessionDep, user: CurrentUser) -> object:
-    return service.versions(session, user, service.get(session, user, item_id))
+@router.get("/{item_id}/versions", response_model=Page[VersionOut], summary="历史版本")
+def versions(
+    item_id: int, session: SessionDep, user: CurrentUser, pagination: PaginationDep
+) -> object:
+    item = service.get(session, user, item_id)
+    return Paged.of(service.versions(session, user, item), pagination)

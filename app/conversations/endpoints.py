@@ -26,7 +26,7 @@ from app.conversations.schemas import (
 )
 from app.core.deps import ActorDep, OptionalUser, SessionDep
 from app.core.openapi import file_download
-from app.core.pagination import PaginationDep
+from app.core.pagination import Paged, PaginationDep
 from app.core.schemas import Page
 
 router = APIRouter()
@@ -136,11 +136,13 @@ def resolve(
 
 
 @conversations.get(
-    "/{conversation_id}/attachments", response_model=list[AttachmentOut], summary="会话附件"
+    "/{conversation_id}/attachments", response_model=Page[AttachmentOut], summary="会话附件"
 )
-def attachment_list(conversation_id: int, session: SessionDep, actor: ActorDep) -> object:
+def attachment_list(
+    conversation_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
+) -> object:
     conversation = service.load(session, actor, conversation_id)
-    return service.attachment_list(session, conversation)
+    return Paged.of(service.attachment_list(session, conversation), pagination)
 
 
 @conversations.post(

@@ -19,6 +19,7 @@ from app.core.audit import Actor
 from app.core.db import READS_FIRST, WRITE_TRANSACTION, declare_write_intent, reads_first, utcnow
 from app.core.errors import AppError, NotAuthenticated, PermissionDenied
 from app.core.notifications import unread_count_of
+from app.core.permissions import Action, authorize
 from app.core.security import token_digest
 from app.models import ApiToken, LoginSession, User
 
@@ -272,3 +273,13 @@ async def actor(request: Request, user: OptionalUser) -> Actor:
 
 
 ActorDep = Annotated[Actor, Depends(actor)]
+
+
+async def staff_user(user: CurrentUser) -> User:
+    """The signed-in user, when they may open the administration (platform or district staff)."""
+    authorize(user, Action.ADMIN_ACCESS)
+    return user
+
+
+#: A route for the administration: 401 without a sign-in, 403 for anyone but staff.
+StaffUser = Annotated[User, Depends(staff_user)]

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Body, Query, Response, status
 
 from app.core.deps import ActorDep, OptionalUser, SessionDep
 from app.core.openapi import file_download
-from app.core.pagination import PaginationDep
+from app.core.pagination import Paged, PaginationDep
 from app.core.permissions import Action, authorize, can
 from app.core.schemas import Page
-from app.events import service
+from app.events import access, service
 from app.events.schemas import (
     AgendaOut,
     CancelIn,
@@ -132,12 +132,13 @@ def add_organiser(
     return {"user_id": organiser.user_id}
 
 
-@router.get("/{event_id}/participants", response_model=list[ParticipantOut], summary="参会名单")
-def participants(event_id: int, session: SessionDep, actor: ActorDep) -> object:
+@router.get("/{event_id}/participants", response_model=Page[ParticipantOut], summary="参会名单")
+def participants(
+    event_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
+) -> object:
     event = service.get(session, event_id, actor.user)
-    return [
-        participant_out(p, actor.user, event) for p in service.participants(session, actor, event)
-    ]
+    people = service.participants(session, actor, event)
+    return Paged.of(people, pagination, lambda p: participant_out(p, actor.user, event))
 
 
 @router.post(
@@ -172,11 +173,12 @@ def propose(event_id: int, session: SessionDep, actor: ActorDep) -> dict[str, in
     return {"created": service.propose(session, actor, event)}
 
 
-@router.get("/{event_id}/requests", response_model=list[RequestOut], summary="约见请求")
+@router.get("/{event_id}/requests", response_model=Page[RequestOut], summary="约见请求")
 def requests(
     event_id: int,
     session: SessionDep,
     actor: ActorDep,
+    pagination: PaginationDep,
     scope: Annotated[
         Literal["mine", "all"], Query(description="mine 本人；all 全部（组织者）")
     ] = "mine",
@@ -184,9 +186,9 @@ def requests(
 ) -> object:
     event = service.get(session, event_id, actor.user)
     if scope == "all":
-        return service.all_requests(session, actor, event)
+        return Paged.of(service.all_requests(session, actor, event), pagination)
     person = service.participant_for(session, actor, event, participant_id)
-    return service.requests_of(session, event, person)
+    return Paged.of(service.requests_of(session, event, person), pagination)
 
 
 @router.post(
@@ -256,11 +258,13 @@ def build_schedule(
     return service.build_schedule(session, actor, event, time_limit=limit)
 
 
-@router.get("/{event_id}/schedule", response_model=list[MeetingOut], summary="活动日程")
-def schedule(event_id: int, session: SessionDep, actor: ActorDep) -> object:
+@router.get("/{event_id}/schedule", response_model=Page[MeetingOut], summary="活动日程")
+def schedule(
+    event_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
+) -> object:
     event = service.get(session, event_id, actor.user)
     authorize(actor.user, Action.EVENT_MANAGE, event)
-    return [meeting_out(m) for m in service.schedule_of(session, event)]
+    return Paged.of(service.schedule_of(session, event), pagination, meeting_out)
 
 
 @router.get("/{event_id}/agenda", response_model=AgendaOut, summary="个人日程")
@@ -269,7 +273,7 @@ def agenda(
 ) -> object:
     event = service.get(session, event_id, actor.user)
     person = service.participant_for(session, actor, event, participant_id)
-    return service.agenda(session, event, person, draft=can(actor.user, Action.EVENT_MANAGE, event))
+    return access.agenda(session, actor, event, person)
 
 
 @router.get(
@@ -285,7 +289,7 @@ def agenda_ics(
     person = service.participant_for(session, actor, event, participant_id)
     body = service.agenda_ics(
         event,
-        service.agenda(session, event, person, draft=can(actor.user, Action.EVENT_MANAGE, event)),
+        access.agenda(session, actor, event, person),
     )
     return Response(
         body,

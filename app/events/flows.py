@@ -8,7 +8,7 @@ from app.core.audit import SYSTEM
 from app.core.db import utcnow
 from app.core.permissions import Action
 from app.core.workflow import Transition, Workflow
-from app.events import repository
+from app.events import notices, repository
 from app.models import (
     EventParticipant,
 )
@@ -17,7 +17,7 @@ from app.models.enums import (
     MeetingRequestStatus,
     MeetingStatus,
 )
-from app.notifications.service import notify
+from app.notifications import service as notifications
 
 E = EventStatus
 MANAGE = Action.EVENT_MANAGE
@@ -102,14 +102,11 @@ def expire_overdue(session: Session, *, event_id: int | None = None) -> int:
         sender = (
             request.party_a if request.requested_by_id == request.party_a_id else request.party_b
         )
-        notify(
+        notifications.send(
             session,
             sender.user,
-            topic="event.request_expired",
-            title="您发出的洽谈约见已过期",
-            body="对方未在期限内答复。您可以重新发出约见，或约见其他参会人。",
+            notices.REQUEST_EXPIRED,
             link=f"/events/{request.event_id}/requests",
-            mail=False,
         )
         expired += 1
     return expired

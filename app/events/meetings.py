@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from app.core import audit
 from app.core.audit import Actor
-from app.core.clock import local
 from app.core.db import lock_row, utcnow
 from app.core.errors import (
     Conflict,
@@ -17,7 +16,7 @@ from app.core.errors import (
     PermissionDenied,
 )
 from app.core.permissions import Action, authorize, can
-from app.events import repository, scheduler
+from app.events import notices, repository, scheduler
 from app.events.flows import (
     AGREEMENT_WEIGHT,
     FIXED_SLOT_BONUS,
@@ -41,7 +40,7 @@ from app.models import (
     MeetingRequest,
     MeetingSeat,
 )
-from app.notifications.service import notify
+from app.notifications import service as notifications
 
 # ---------------------------------------------------------------- schedule
 
@@ -158,20 +157,21 @@ def _tell_new_meetings(session: Session, event: Event, meetings: list[Meeting]) 
     session.flush()
     for meeting in meetings:
         session.refresh(meeting)
-        when = f"{local(meeting.slot.starts_at):%m月%d日 %H:%M}"
         for person in (meeting.request.party_a, meeting.request.party_b):
             other = (
                 meeting.request.party_b
                 if person is meeting.request.party_a
                 else meeting.request.party_a
             )
-            notify(
+            notifications.send(
                 session,
                 person.user,
-                topic="event.meeting_added",
-                title=f"新增洽谈：{when} {meeting.table.name}，对方{other.user.name}",
-                body=f"“{event.title}”有空位，已从候补中为您补排一场洽谈。",
+                notices.MEETING_ADDED,
                 link=f"/events/{event.id}/agenda",
+                when=notices.when(meeting.slot.starts_at),
+                table=meeting.table.name,
+                other=other.user.name,
+                event=event.title,
             )
 
 
@@ -192,13 +192,14 @@ def _tell_counterpart(
     other = (
         meeting.request.party_b if by.id == meeting.request.party_a_id else meeting.request.party_a
     )
-    notify(
+    notifications.send(
         session,
         other.user,
-        topic="event.meeting_cancelled",
-        title=f"洽谈取消：{local(meeting.slot.starts_at):%m月%d日 %H:%M} 与{by.user.name}",
-        body=f"原因：{reason}。该时段可能为您补排其他洽谈，请留意日程。",
+        notices.MEETING_CANCELLED_BY_PARTY,
         link=f"/events/{meeting.event_id}/agenda",
+        when=notices.when(meeting.slot.starts_at),
+        by=by.user.name,
+        reason=reason,
     )
 
 
@@ -263,13 +264,14 @@ def cancel_meeting(
     )
     for person in (meeting.request.party_a, meeting.request.party_b):
         if party is None or person.id != party.id:
-            notify(
+            notifications.send(
                 session,
                 person.user,
-                topic="event.meeting_cancelled",
-                title=f"洽谈取消：{local(meeting.slot.starts_at):%m月%d日 %H:%M} {meeting.table.name}",
-                body=f"原因：{meeting.cancel_reason}。",
+                notices.MEETING_CANCELLED,
                 link=f"/events/{event.id}/agenda",
+                when=notices.when(meeting.slot.starts_at),
+                table=meeting.table.name,
+                reason=meeting.cancel_reason,
             )
     return _refill(session, actor, event)
 

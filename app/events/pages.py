@@ -22,11 +22,10 @@ from app.core.pages import (
     redirect,
 )
 from app.core.pagination import PaginationDep
-from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.core.validation import error_map, validated
-from app.events import service
+from app.events import access, service
 from app.events.schemas import (
     CheckInIn,
     EventCreate,
@@ -94,7 +93,7 @@ def _form_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, A
 
 @router.get("/events/new")
 def new_form(request: Request, actor: ActorDep) -> Response:
-    authorize(actor.user, Action.EVENT_CREATE)
+    access.check_creates(actor)
     values = {
         "slot_minutes": "20",
         "tables": "10",
@@ -116,7 +115,7 @@ def _local(value: str | None) -> str | None:
 
 @router.post("/events/new")
 def create(request: Request, session: SessionDep, actor: ActorDep, values: FormValues) -> Response:
-    authorize(actor.user, Action.EVENT_CREATE)
+    access.check_creates(actor)
     sessions = []
     for n in range(SESSION_ROWS):
         if not any(values.get(f"s{n}.{k}") for k in ("title", "starts_at", "ends_at")):
@@ -167,7 +166,7 @@ def detail(request: Request, event_id: int, session: SessionDep, actor: ActorDep
     user = actor.user
     event = _event(session, event_id, user)
     me = service.me(session, user, event)
-    manager = can(user, Action.EVENT_MANAGE, event)
+    manager = access.may_manage(user, event)
     people = service.participants(session, actor, event) if user else []
     return render(
         request,
@@ -370,8 +369,7 @@ def respond(
 
 @router.get("/events/{event_id}/manage")
 def manage(request: Request, event_id: int, session: SessionDep, actor: ActorDep) -> Response:
-    event = _event(session, event_id, actor.user)
-    authorize(actor.user, Action.EVENT_MANAGE, event)
+    event = access.managed(session, actor, event_id)
     slots = service.slots(session, event)
     tables = service.tables(session, event)
     meetings = service.schedule_of(session, event)
@@ -478,7 +476,7 @@ def agenda(
 ) -> Response:
     event = _event(session, event_id, actor.user)
     person = service.participant_for(session, actor, event, participant_id)
-    plan = service.agenda(session, event, person, draft=can(actor.user, Action.EVENT_MANAGE, event))
+    plan = access.agenda(session, actor, event, person)
     return render(
         request,
         "events/agenda.html",
@@ -502,9 +500,7 @@ def agenda_ics(
     return Response(
         service.agenda_ics(
             event,
-            service.agenda(
-                session, event, person, draft=can(actor.user, Action.EVENT_MANAGE, event)
-            ),
+            access.agenda(session, actor, event, person),
         ),
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="event-{event.id}-agenda.ics"'},
@@ -558,8 +554,7 @@ def cancel_meeting(
 
 @router.get("/events/{event_id}/report")
 def report(request: Request, event_id: int, session: SessionDep, actor: ActorDep) -> Response:
-    event = _event(session, event_id, actor.user)
-    authorize(actor.user, Action.EVENT_MANAGE, event)
+    event = access.managed(session, actor, event_id)
     data = service.report(session, event)
     return render(
         request,

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from app.core import audit
 from app.core.audit import Actor
-from app.core.clock import local
 from app.core.db import lock_row, utcnow
 from app.core.errors import (
     Conflict,
@@ -32,7 +31,7 @@ from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.regions import region_name
 from app.core.workflow import WorkflowEvent, on
-from app.events import repository
+from app.events import notices, repository
 from app.events.flows import (
     DIRECT_REQUEST_SCORE,
     EVENT_ACTIONS,
@@ -92,7 +91,7 @@ from app.models.enums import (
     ListingKind,
     ListingStatus,
 )
-from app.notifications.service import notify
+from app.notifications import service as notifications
 from app.orgs import service as org_service
 
 # ---------------------------------------------------------------- events
@@ -200,13 +199,8 @@ def add_organiser(session: Session, actor: Actor, event: Event, email: str) -> E
     organiser = EventOrganiser(user_id=user.id)
     event.organisers.append(organiser)
     audit.record(session, actor, "event.add_organiser", event, summary=f"添加组织者：{user.name}")
-    notify(
-        session,
-        user,
-        topic="event.organiser",
-        title=f"您已成为活动“{event.title}”的组织者",
-        body="您可以管理报名、约见、日程、签到和活动报告。",
-        link=_detail_link(event),
+    notifications.send(
+        session, user, notices.ORGANISER_ADDED, link=_detail_link(event), event=event.title
     )
     return organiser
 
@@ -236,12 +230,16 @@ def _tell_participants(session: Session, event: Event, action: str) -> None:
     for person in repository.participants(session, event.id):
         if action == "publish":
             count = len(repository.meetings(session, event.id, participant_id=person.id))
-            title = f"“{event.title}”日程已发布：您有{count}场洽谈"
-            body = "请查看您的个人日程，可打印或导入日历；到场后凭签到码签到。"
-            link = f"/events/{event.id}/agenda"
+            notifications.send(
+                session,
+                person.user,
+                notices.SCHEDULE_PUBLISHED,
+                link=f"/events/{event.id}/agenda",
+                event=event.title,
+                count=count,
+            )
         else:
-            title, body, link = f"活动“{event.title}”已取消", "给您带来不便，敬请谅解。", ""
-        notify(session, person.user, topic=f"event.{action}", title=title, body=body, link=link)
+            notifications.send(session, person.user, notices.EVENT_CANCELLED, event=event.title)
 
 
 def is_registration_open(event: Event, now: datetime | None = None) -> bool:
@@ -324,13 +322,13 @@ def register(
         after=audit.snapshot(participant, ["event_id", "user_id", "org_id", "position"]),
     )
     if person.id != user.id:
-        notify(
+        notifications.send(
             session,
             person,
-            topic="event.registered",
-            title=f"{user.name}为您报名了“{event.title}”",
-            body="您可以在活动页查看系统推荐的洽谈对象并发出约见。",
+            notices.REGISTERED_BY_OTHER,
             link=_detail_link(event),
+            by=user.name,
+            event=event.title,
         )
     return participant
 
@@ -541,13 +539,13 @@ def propose(session: Session, actor: Actor, event: Event) -> int:
         told[b_id] += 1
         created += 1
     for person_id, count in told.items():
-        notify(
+        notifications.send(
             session,
             people[person_id].user,
-            topic="event.suggested",
-            title=f"“{event.title}”为您推荐了{count}位洽谈对象",
-            body="推荐依据是您携带的成果或需求与对方的匹配度。您可以发出约见，也可以忽略。",
+            notices.SUGGESTED,
             link=f"/events/{event.id}/requests",
+            event=event.title,
+            count=count,
         )
     audit.record(session, actor, "event.propose", event, summary=f"生成{created}条洽谈推荐")
     return created
@@ -596,14 +594,16 @@ def send_request(
     request.message = data.message.strip()
     request.expires_at = now + timedelta(hours=event.request_ttl_hours)
     request.responded_at = None
-    notify(
+    notifications.send(
         session,
         other.user,
-        topic="event.request",
-        title=f"{sender.user.name}（{_org_name(sender)}）约您在“{event.title}”洽谈",
-        body=(data.message.strip() or "请在活动页接受或婉拒。")
-        + f"\n请在{local(request.expires_at):%m月%d日 %H:%M}前答复，逾期自动失效。",
+        notices.REQUEST_RECEIVED,
         link=f"/events/{event.id}/requests",
+        sender=sender.user.name,
+        org=_org_name(sender),
+        event=event.title,
+        message=request.message or "请在活动页接受或婉拒。",
+        answer_by=notices.when(request.expires_at),
     )
     return request
 
@@ -631,13 +631,13 @@ def respond(
     summary = f"{responder.user.name}{request_flow.label(action)}（对方：{other.user.name}）"
     request_flow.run(session, actor, request, action, summary=summary)
     request.responded_at = utcnow()
-    notify(
+    notifications.send(
         session,
         other.user,
-        topic=f"event.request_{action}",
-        title=f"{responder.user.name}{'接受' if accept else '婉拒'}了“{event.title}”的洽谈约见",
-        body="组织者排定日程后，您会收到时间和桌号。" if accept else "您可以约见其他参会人。",
+        notices.REQUEST_ACCEPTED if accept else notices.REQUEST_DECLINED,
         link=f"/events/{event.id}/requests",
+        responder=responder.user.name,
+        event=event.title,
     )
     if not accept:
         _cancel_live_meeting(session, actor, event, request, responder, "约见被婉拒")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
-from app.core.pagination import PaginationDep
+from app.core.pagination import Paged, PaginationDep
 from app.core.schemas import Page
 from app.incentives import service
 from app.incentives.schemas import (
@@ -32,9 +32,9 @@ def quote(facts: ContractFacts, session: SessionDep, user: OptionalUser) -> obje
     return service.quote(session, user, facts)
 
 
-@router.get("/rules", response_model=list[RuleOut], summary="奖补规则（含历史版本）")
-def rules(session: SessionDep) -> object:
-    return service.rules(session)
+@router.get("/rules", response_model=Page[RuleOut], summary="奖补规则（含历史版本）")
+def rules(session: SessionDep, pagination: PaginationDep) -> object:
+    return Paged.of(service.rules(session), pagination)
 
 
 @router.post("/rules/{code}/versions", response_model=RuleOut, status_code=201, summary="修订规则")
@@ -80,13 +80,14 @@ def pay(claim_id: int, session: SessionDep, actor: ActorDep) -> object:
     return service.mark_paid(session, actor, claim_id)
 
 
-@router.get("/budgets", response_model=list[BudgetOut], summary="各条款年度预算")
+@router.get("/budgets", response_model=Page[BudgetOut], summary="各条款年度预算")
 def budgets(
     session: SessionDep,
     user: CurrentUser,
+    pagination: PaginationDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> object:
-    return service.budgets(session, user, year)
+    return Paged.of(service.budgets(session, user, year), pagination)
 
 
 @router.put("/budgets", response_model=BudgetOut, summary="设置条款年度预算")

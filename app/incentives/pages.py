@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from app.core.clock import local
 from app.core.db import utcnow
-from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
+from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep, StaffUser
 from app.core.pages import (
     FormValues,
     act_and_redirect,
@@ -22,7 +22,6 @@ from app.core.pages import (
     safe_next,
 )
 from app.core.pagination import PaginationDep
-from app.core.permissions import Action, authorize
 from app.core.templating import flash, render
 from app.core.validation import parse_form
 from app.incentives import engine, service
@@ -153,8 +152,7 @@ def my_incentives(
 
 
 @router.get("/admin/incentives")
-def admin_home(user: CurrentUser) -> Response:
-    authorize(user, Action.ADMIN_ACCESS)
+def admin_home(user: StaffUser) -> Response:
     return redirect("/admin/incentives/claims")
 
 
@@ -162,13 +160,12 @@ def admin_home(user: CurrentUser) -> Response:
 def admin_claims(
     request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    user: StaffUser,
     pagination: PaginationDep,
     status: str = "pending",
     year: str = "",
     item: str = "",
 ) -> Response:
-    authorize(user, Action.ADMIN_ACCESS)
     page = service.list_claims(
         session,
         user,
@@ -239,9 +236,8 @@ def admin_decide(
 
 @router.get("/admin/incentives/budgets")
 def admin_budgets(
-    request: Request, session: SessionDep, user: CurrentUser, year: str = ""
+    request: Request, session: SessionDep, user: StaffUser, year: str = ""
 ) -> Response:
-    authorize(user, Action.ADMIN_ACCESS)
     rules = service.rules(session)
     titles: dict[int, str] = {}
     for rule in rules:
@@ -281,8 +277,7 @@ def admin_set_budget(
 
 
 @router.get("/admin/incentives/rules")
-def admin_rules(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    authorize(user, Action.ADMIN_ACCESS)
+def admin_rules(request: Request, session: SessionDep, user: StaffUser) -> Response:
     return render(
         request,
         "incentives/admin_rules.html",

@@ -17,7 +17,7 @@ from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.funding import service as funding_service
-from app.incentives import engine, repository
+from app.incentives import engine, notices, repository
 from app.incentives.schemas import (
     BudgetSet,
     ClaimDecision,
@@ -28,7 +28,8 @@ from app.incentives.schemas import (
 )
 from app.models import BudgetLine, IncentiveClaim, IncentiveRule, Organization, User
 from app.models.enums import CapScope, ClaimStatus, IncentiveBase, OrgType
-from app.notifications.service import notify
+from app.notifications import service as notifications
+from app.notifications.kinds import Kind
 
 CLAIM_FLOW: Workflow[ClaimStatus] = Workflow(
     "奖补申领",
@@ -217,9 +218,10 @@ def create_claims(
             _tell(
                 session,
                 claim,
-                title=f"您有一项可申领的奖补：{rule.clause}{rule.title}",
-                body=f"{contract_label}：{item.explanation}",
+                notices.CLAIM_AVAILABLE,
                 link=link,
+                rule=f"{rule.clause}{rule.title}",
+                explanation=item.explanation,
             )
         created.append(claim)
     return created
@@ -331,7 +333,14 @@ def facts_from_contract(session: Session, contract: Any) -> ContractFacts:
     return ContractFacts.model_validate(data)
 
 
-def _tell(session: Session, claim: IncentiveClaim, *, title: str, body: str, link: str) -> None:
+def _tell(
+    session: Session,
+    claim: IncentiveClaim,
+    kind: Kind,
+    *,
+    link: str = "/incentives",
+    **fields: object,
+) -> None:
     people: list[User] = []
     if claim.beneficiary_user_id is not None:
         user = session.get(User, claim.beneficiary_user_id)
@@ -340,7 +349,9 @@ def _tell(session: Session, claim: IncentiveClaim, *, title: str, body: str, lin
     if claim.beneficiary_org_id is not None:
         people += repository.org_admins(session, claim.beneficiary_org_id)
     for person in people:
-        notify(session, person, topic="incentive.claim", title=title, body=body, link=link)
+        notifications.send(
+            session, person, kind, link=link, contract=claim.contract_label, **fields
+        )
 
 
 def claims_for_contract(session: Session, contract_id: int) -> list[IncentiveClaim]:
@@ -475,19 +486,13 @@ def approve(session: Session, actor: Actor, claim_id: int, data: ClaimDecision) 
         refused=f"第{claim.item_no}条{claim.year}年度预算余额不足",
         summary=f"第{budget.item_no}条{budget.year}年度预算占用{engine.yuan(amount)}",
     )
+    adjustment = f"（计算金额{engine.yuan(claim.computed_amount)}，调整原因：{reason}）"
     _tell(
         session,
         claim,
-        title=f"奖补已核定：{claim.contract_label} {engine.yuan(amount)}",
-        body=(
-            f"核定金额{engine.yuan(amount)}"
-            + (
-                f"（计算金额{engine.yuan(claim.computed_amount)}，调整原因：{reason}）"
-                if adjusted
-                else ""
-            )
-        ),
-        link="/incentives",
+        notices.CLAIM_APPROVED,
+        amount=engine.yuan(amount),
+        adjustment=adjustment if adjusted else "",
     )
     return claim
 
@@ -513,13 +518,7 @@ def reject(session: Session, actor: Actor, claim_id: int, data: ClaimDecision) -
         before=before,
         after=audit.snapshot(claim, _CLAIM_FIELDS),
     )
-    _tell(
-        session,
-        claim,
-        title=f"奖补未获支持：{claim.contract_label}",
-        body=f"原因：{reason}",
-        link="/incentives",
-    )
+    _tell(session, claim, notices.CLAIM_REJECTED, reason=reason)
     return claim
 
 
@@ -545,13 +544,7 @@ def mark_paid(session: Session, actor: Actor, claim_id: int) -> IncentiveClaim:
         after=audit.snapshot(claim, _CLAIM_FIELDS),
     )
     amount = claim.approved_amount or engine.ZERO
-    _tell(
-        session,
-        claim,
-        title=f"奖补已拨付：{claim.contract_label} {engine.yuan(amount)}",
-        link="/incentives",
-        body="",
-    )
+    _tell(session, claim, notices.CLAIM_PAID, amount=engine.yuan(amount))
     return claim
 
 

@@ -22,7 +22,7 @@ from app.models import (
     Listing,
     User,
 )
-from app.models.enums import AccessStatus
+from app.models.enums import AccessStatus, ListingKind
 from app.notifications import service as notifications
 
 # -- favourites, confidential access, contact log --------------------------------------------
@@ -39,6 +39,15 @@ def set_favourite(session: Session, actor: Actor, listing: Listing, on: bool) ->
     elif not on and existing is not None:
         session.delete(existing)
     session.flush()
+
+
+def starred(session: Session, listing_id: int, kind: ListingKind) -> Listing:
+    """The listing a star is taken off, in whatever state it is now: a star must come off a
+    listing that has since stopped being public (the page and the API both take it off)."""
+    found = [x for x in repository.by_ids(session, [listing_id]) if x.kind == kind]
+    if not found:
+        raise NotFound("信息不存在")
+    return found[0]
 
 
 def favourites(session: Session, actor: Actor, pagination: Pagination) -> Paged:

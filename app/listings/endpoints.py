@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from app.core.deps import ActorDep, OptionalUser, SessionDep, writes_late
 from app.core.openapi import file_download
-from app.core.pagination import MAX_PAGE_SIZE, PaginationDep, query_filters
+from app.core.pagination import MAX_PAGE_SIZE, Paged, PaginationDep, query_filters
 from app.core.schemas import Page
 from app.core.versioning import expected_version, set_etag
 from app.listings import service
@@ -221,9 +221,12 @@ def _kind_router(kind: ListingKind) -> APIRouter:
         listing = service.renew(session, actor, _act(listing_id, session, actor))
         return service.view(session, listing, actor.user, log_contact=False)
 
-    @r.get("/{listing_id}/versions", response_model=list[VersionOut], summary="历史版本")
-    def versions(listing_id: int, session: SessionDep, actor: ActorDep) -> object:
-        return service.versions(session, actor, _act(listing_id, session, actor))
+    @r.get("/{listing_id}/versions", response_model=Page[VersionOut], summary="历史版本")
+    def versions(
+        listing_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
+    ) -> object:
+        listing = _act(listing_id, session, actor)
+        return Paged.of(service.versions(session, actor, listing), pagination)
 
     @r.put("/{listing_id}/favourite", status_code=status.HTTP_204_NO_CONTENT, summary="收藏")
     def favourite(listing_id: int, session: SessionDep, actor: ActorDep) -> None:
@@ -231,7 +234,8 @@ def _kind_router(kind: ListingKind) -> APIRouter:
 
     @r.delete("/{listing_id}/favourite", status_code=status.HTTP_204_NO_CONTENT, summary="取消收藏")
     def unfavourite(listing_id: int, session: SessionDep, actor: ActorDep) -> None:
-        service.set_favourite(session, actor, _act(listing_id, session, actor), False)
+        """取消收藏；信息此后已下架或过期也可以取消。"""
+        service.set_favourite(session, actor, service.starred(session, listing_id, kind), False)
 
     @r.post(
         "/{listing_id}/access-requests",
@@ -248,11 +252,14 @@ def _kind_router(kind: ListingKind) -> APIRouter:
 
     @r.get(
         "/{listing_id}/access-requests",
-        response_model=list[AccessOut],
+        response_model=Page[AccessOut],
         summary="保密内容查看申请（发布方）",
     )
-    def access_requests(listing_id: int, session: SessionDep, actor: ActorDep) -> object:
-        return service.access_requests(session, actor, _act(listing_id, session, actor))
+    def access_requests(
+        listing_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
+    ) -> object:
+        listing = _act(listing_id, session, actor)
+        return Paged.of(service.access_requests(session, actor, listing), pagination)
 
     @r.post(
         "/{listing_id}/access-requests/{access_id}/{decision}",
@@ -273,11 +280,14 @@ def _kind_router(kind: ListingKind) -> APIRouter:
 
     @r.get(
         "/{listing_id}/contact-views",
-        response_model=list[ContactViewOut],
+        response_model=Page[ContactViewOut],
         summary="联系方式查看记录（发布方）",
     )
-    def contact_views(listing_id: int, session: SessionDep, actor: ActorDep) -> object:
-        return service.contact_views(session, actor, _act(listing_id, session, actor))
+    def contact_views(
+        listing_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
+    ) -> object:
+        listing = _act(listing_id, session, actor)
+        return Paged.of(service.contact_views(session, actor, listing), pagination)
 
     @r.post(
         "/{listing_id}/attachments",
@@ -344,6 +354,15 @@ def _kind_router(kind: ListingKind) -> APIRouter:
         service.remove_attachment(session, actor, _act(listing_id, session, actor), attachment_id)
 
     return r
+
+
+@router.get("/me/favourites", response_model=Page[ListingOut], tags=["收藏"], summary="我的收藏")
+def my_favourites(session: SessionDep, actor: ActorDep, pagination: PaginationDep) -> object:
+    """我收藏的成果、需求和榜单，与“我的收藏”页面相同（最近收藏在前）。"""
+    paged = service.favourites(session, actor, pagination)
+    return Paged(
+        service.views(session, paged.items, actor.user), paged.total, paged.page, paged.size
+    )
 
 
 for _kind in ListingKind:

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.challenges import service as challenge_service
@@ -25,9 +24,10 @@ from app.core.deps import (
     CurrentUser,
     OptionalUser,
     SessionDep,
+    StaffUser,
     writes_late,
 )
-from app.core.errors import AppError, PermissionDenied
+from app.core.errors import AppError, NotFound, PermissionDenied
 from app.core.pages import (
     SubmittedForm,
     act_and_redirect,
@@ -38,7 +38,6 @@ from app.core.pages import (
     uploaded_file,
 )
 from app.core.pagination import Paged, PaginationDep, query_filters
-from app.core.permissions import Action, authorize, can
 from app.core.templating import flash, render
 from app.listings import service
 from app.listings.forms import (
@@ -135,8 +134,8 @@ def detail(
         "is_favourite": listing.id in service.favourite_ids(session, user),
         "access_status": service.access_status(session, listing, user),
         "attachments": service.visible_attachments(session, listing, user),
-        "owner": can(user, Action.LISTING_EDIT, listing),
-        "reviewer": can(user, Action.LISTING_REVIEW, listing),
+        "owner": service.may_edit(user, listing),
+        "reviewer": service.may_review(user, listing),
         "lifecycle": service.lifecycle,
         "return_reasons": taxonomy.choices(session, "return_reason"),
         "return_reason": taxonomy.names(session, "return_reason").get(
@@ -194,10 +193,8 @@ def create(
     return redirect(url_of(listing))
 
 
-def _editable(session: Session, user: User, listing_id: int, kind: ListingKind) -> Listing:
-    listing = service.get(session, listing_id, user, kind)
-    authorize(user, Action.LISTING_EDIT, listing)
-    return listing
+def _editable(session: SessionDep, user: User, listing_id: int, kind: ListingKind) -> Listing:
+    return service.editable(session, user, listing_id, kind)
 
 
 def edit_form(
@@ -252,7 +249,7 @@ def update(
 
 def _listing_action(
     request: Request,
-    session: Session,
+    session: SessionDep,
     listing: Listing,
     form: FormData,
     run: Callable[[dict[str, Any]], Any],
@@ -391,11 +388,10 @@ def favourite(
     if on:
         listing = service.get(session, listing_id, user, kind)
     else:
-        # Taking a star off must work even after the listing stopped being public.
-        found = [x for x in service.by_ids(session, [listing_id]) if x.kind == kind]
-        if not found:
+        try:
+            listing = service.starred(session, listing_id, kind)
+        except NotFound:
             return redirect(f"/{kind.value}s")
-        listing = found[0]
     return _listing_action(
         request,
         session,
@@ -591,12 +587,11 @@ def my_favourites(
 def review_queue(
     request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    user: StaffUser,
     actor: ActorDep,
     pagination: PaginationDep,
     kind: str = "",
 ) -> Response:
-    authorize(user, Action.ADMIN_ACCESS)
     page = service.review_queue(session, actor, pagination, ListingKind.from_code(kind))
     here = list_url("/admin/listings", {"kind": kind})
     return _render(

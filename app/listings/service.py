@@ -61,6 +61,18 @@ def _edits_or_reviews(user: User | None, listing: Listing) -> bool:
 
 
 EDIT, REVIEW = Action.LISTING_EDIT, Action.LISTING_REVIEW
+
+
+def may_edit(user: User | None, listing: Listing) -> bool:
+    """Whether ``user`` may edit ``listing`` (its author, its organisation's administrator)."""
+    return can(user, EDIT, listing)
+
+
+def may_review(user: User | None, listing: Listing) -> bool:
+    """Whether ``user`` reviews ``listing`` (the platform, the listing's district)."""
+    return can(user, REVIEW, listing)
+
+
 lifecycle: Workflow[ListingStatus] = Workflow(
     "该信息",
     "status",
@@ -200,6 +212,13 @@ def apply_fields(listing: Listing, data: ListingFields) -> None:
         elif value is None and name in TEXT_ATTRIBUTES:
             value = ""
         setattr(listing, name, value)
+
+
+def editable(session: Session, user: User, listing_id: int, kind: ListingKind) -> Listing:
+    """A listing ``user`` may edit; 404 when they may not see it, 403 when only see it."""
+    listing = get(session, listing_id, user, kind)
+    authorize(user, EDIT, listing)
+    return listing
 
 
 def get(
@@ -641,6 +660,7 @@ from app.listings.access import favourite_ids as favourite_ids  # noqa: E402
 from app.listings.access import favourites as favourites  # noqa: E402
 from app.listings.access import request_access as request_access  # noqa: E402
 from app.listings.access import set_favourite as set_favourite  # noqa: E402
+from app.listings.access import starred as starred  # noqa: E402
 from app.listings.files import add_attachment as add_attachment  # noqa: E402
 from app.listings.files import attachment as attachment  # noqa: E402
 from app.listings.files import remove_attachment as remove_attachment  # noqa: E402

@@ -31,6 +31,12 @@ def of_user(session: Session, user_id: int) -> ExpertProfile | None:
     return repository.expert_profile(session, user_id)
 
 
+def own(session: Session, user: User) -> ExpertProfile | None:
+    """The expert's or broker's own profile, for their form (403 for other roles)."""
+    authorize(user, Action.EXPERT_PROFILE_EDIT, user)
+    return repository.expert_profile(session, user.id)
+
+
 def public(session: Session, user_id: int) -> ExpertProfile:
     """An expert's profile as the match list links to it."""
     profile = repository.expert_profile(session, user_id)

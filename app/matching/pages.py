@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.errors import AppError
@@ -21,7 +20,6 @@ from app.core.pages import (
     safe_next,
 )
 from app.core.pagination import Pagination, PaginationDep
-from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.listings import service as listing_service
@@ -109,15 +107,14 @@ def workbench(
     request: Request, session: SessionDep, actor: ActorDep, user: CurrentUser
 ) -> Response:
     """技术经纪人工作台: new strong matches in the broker's fields and the pairs they follow."""
-    authorize(user, Action.MATCH_PROPOSE)
-    profile = experts.of_user(session, user.id)
     try:
-        suggested = pipeline.suggestions(session, actor)
+        suggested = pipeline.suggestions(session, actor)  # brokers only (403 for others)
         unavailable = False
     except AppError as exc:
         if exc.status_code != 503:
             raise
         suggested, unavailable = [], True
+    profile = experts.of_user(session, user.id)
     mine = pipeline.mine(session, actor, Pagination(page=1, size=50))
     counts: dict[PipelineStage, int] = {}
     for entry in mine.items:
@@ -177,7 +174,7 @@ def pipeline_detail(
         {
             "entry": entry,
             "can_confirm": bool(sides) and not confirmed and entry.stage == PipelineStage.PROPOSED,
-            "can_move": can(user, Action.PIPELINE_ADVANCE, entry),
+            "can_move": pipeline.may_advance(user, entry),
             "moves": [t for t in pipeline.workflow.allowed(entry) if t.action != "confirm"],
             "sources": pipeline.SOURCES,
             "deal": pipeline.deal_of(session, entry),
@@ -227,7 +224,7 @@ def pipeline_move(
 
 def _subscriptions_page(
     request: Request,
-    session: Session,
+    session: SessionDep,
     actor: Any,
     pagination: Any,
     values: dict[str, Any],
@@ -348,7 +345,7 @@ def subscription_action(
 
 def _profile_form(
     request: Request,
-    session: Session,
+    session: SessionDep,
     values: dict[str, Any],
     errors: dict[str, str],
     status_code: int = 200,
@@ -368,8 +365,7 @@ def _profile_form(
 
 @router.get("/matching/profile")
 def profile_form(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    authorize(user, Action.EXPERT_PROFILE_EDIT, user)
-    profile = experts.of_user(session, user.id)
+    profile = experts.own(session, user)
     values: dict[str, Any] = {}
     if profile is not None:
         values = {

@@ -24,10 +24,11 @@ from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.listings import service as listing_service
-from app.matching import matcher, repository
+from app.matching import matcher, notices, repository
 from app.models import Deal, Listing, MatchPipeline, TechContract, User
 from app.models.enums import ListingKind, ListingStatus, PipelineStage
-from app.notifications.service import notify
+from app.notifications import service as notifications
+from app.notifications.kinds import Kind
 
 P = PipelineStage
 OPEN = frozenset({P.PROPOSED, P.CONFIRMED, P.NEGOTIATING})
@@ -84,7 +85,12 @@ def _log(entry: MatchPipeline, actor: Actor, what: str, note: str = "") -> None:
 
 
 def _tell_parties(
-    session: Session, entry: MatchPipeline, title: str, body: str, *, skip: User | None = None
+    session: Session,
+    entry: MatchPipeline,
+    kind: Kind,
+    *,
+    skip: User | None = None,
+    **fields: object,
 ) -> None:
     ids = {entry.demand.owner_id, entry.supply.owner_id}
     if entry.broker_id:
@@ -92,13 +98,14 @@ def _tell_parties(
     for user in repository.users(session, sorted(ids)).values():
         if skip is not None and user.id == skip.id:
             continue
-        notify(
+        notifications.send(
             session,
             user,
-            topic="match.pipeline",
-            title=title,
-            body=body,
+            kind,
             link=f"/matching/pipeline/{entry.id}",
+            supply=entry.supply.title,
+            demand=entry.demand.title,
+            **fields,
         )
 
 
@@ -115,6 +122,11 @@ def get(session: Session, actor: Actor, pipeline_id: int) -> MatchPipeline:
             authorize(None, Action.PIPELINE_VIEW, entry)
         raise NotFound("该对接记录不存在或您无权查看")
     return entry
+
+
+def may_advance(user: User | None, entry: MatchPipeline) -> bool:
+    """Whether ``user`` may move ``entry`` on (its broker, its parties, the platform)."""
+    return can(user, Action.PIPELINE_ADVANCE, entry)
 
 
 def for_listing(session: Session, listing_id: int) -> list[MatchPipeline]:
@@ -178,11 +190,15 @@ def propose(
             entry, ["demand_listing_id", "supply_listing_id", "broker_id", "stage"]
         ),
     )
-    body = (
-        f"技术经纪人{actor.user.name}推荐了一项对接：科技成果“{supply.title}”与"
-        f"{demand.kind.label}“{demand.title}”。{note.strip()}\n请在对接页面确认是否愿意进一步洽谈。"
+    _tell_parties(
+        session,
+        entry,
+        notices.PIPELINE_PROPOSED,
+        skip=actor.user,
+        broker=actor.user.name,
+        demand_kind=demand.kind,
+        note=note.strip(),
     )
-    _tell_parties(session, entry, "有新的供需对接推荐，请确认", body, skip=actor.user)
     return entry
 
 
@@ -210,20 +226,10 @@ def confirm(session: Session, actor: Actor, entry: MatchPipeline) -> MatchPipeli
     _log(entry, actor, f"{side_label}确认")
     if entry.demand_confirmed_at and entry.supply_confirmed_at:
         workflow.apply(entry, "confirm")
-        _tell_parties(
-            session,
-            entry,
-            "供需双方已确认对接",
-            f"“{entry.supply.title}”与“{entry.demand.title}”的对接已获双方确认，可以进入洽谈。",
-            skip=actor.user,
-        )
+        _tell_parties(session, entry, notices.PIPELINE_CONFIRMED, skip=actor.user)
     else:
         _tell_parties(
-            session,
-            entry,
-            f"{side_label}已确认对接",
-            f"{side_label}已确认“{entry.supply.title}”与“{entry.demand.title}”的对接，等待另一方确认。",
-            skip=actor.user,
+            session, entry, notices.PIPELINE_HALF_CONFIRMED, skip=actor.user, side=side_label
         )
     audit.record(
         session,
@@ -274,9 +280,11 @@ def move(
     _tell_parties(
         session,
         entry,
-        f"对接状态更新为“{after.label}”",
-        f"“{entry.supply.title}”与“{entry.demand.title}”的对接已{workflow.label(action)}。{note}",
+        notices.PIPELINE_MOVED,
         skip=actor.user,
+        stage=after,
+        step=workflow.label(action),
+        note=note,
     )
     return entry
 
@@ -381,12 +389,7 @@ def advance_pipeline(
         before={"stage": before.value},
         after={"stage": after.value},
     )
-    _tell_parties(
-        session,
-        entry,
-        f"对接状态更新为“{after.label}”",
-        f"“{entry.supply.title}”与“{entry.demand.title}”的对接已推进到“{after.label}”。{note.strip()}",
-    )
+    _tell_parties(session, entry, notices.PIPELINE_ADVANCED, stage=after, note=note.strip())
     return entry
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, String, cast, or_, select
 from sqlalchemy.orm import Session, joinedload, selectin_polymorphic, selectinload
 
+from app.matching import policy
 from app.models import (
     Achievement,
     Challenge,
@@ -126,15 +127,7 @@ def pipeline_for_pair(session: Session, a: int, b: int) -> MatchPipeline | None:
 
 def pipelines_visible_to(user: User, stage: PipelineStage | None) -> Select[MatchPipeline]:
     """Entries a person works on: as the broker, or as a member of either party."""
-    conditions = [MatchPipeline.broker_id == user.id]
-    if user.active_org_id is not None:
-        conditions += [
-            MatchPipeline.demand_org_id == user.active_org_id,
-            MatchPipeline.supply_org_id == user.active_org_id,
-        ]
-    stmt = select(MatchPipeline)
-    if not user.is_platform_admin:
-        stmt = stmt.where(or_(*conditions))
+    stmt = select(MatchPipeline).where(policy.visible_to(user))
     if stage is not None:
         stmt = stmt.where(MatchPipeline.stage == stage)
     return _pipeline_loaded(stmt).order_by(MatchPipeline.updated_at.desc(), MatchPipeline.id.desc())

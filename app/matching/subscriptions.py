@@ -23,10 +23,10 @@ from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
 from app.listings import service as listing_service
-from app.matching import matcher, ranker, repository
+from app.matching import matcher, notices, ranker, repository
 from app.models import Listing, Subscription, SubscriptionHit, User
 from app.models.enums import ListingKind, ListingStatus
-from app.notifications.service import notify
+from app.notifications import service as notifications
 from app.taxonomy import service as taxonomy
 from search.analysis import default_analyzer
 
@@ -34,7 +34,6 @@ LISTING_KINDS = tuple(k.value for k in ListingKind)
 DEFAULT_PROFILE_MIN_SCORE = 45.0
 QUERY_SHARE = 0.6
 MAX_PER_USER = 50
-DIGEST_TOPIC = "match.subscription"
 
 
 def mine(session: Session, actor: Actor, pagination: Pagination) -> Paged:
@@ -302,13 +301,13 @@ def send_digests(session: Session, now: datetime | None = None) -> int:
         more = len(visible) - MAX_PER_USER
         if more > 0:
             lines.append(f"……另有{more}项，请登录查看")
-        notify(
+        notifications.send(
             session,
             user,
-            topic=DIGEST_TOPIC,
-            title=f"您订阅的内容有{len(visible)}项新发布",
-            body="\n".join(lines),
+            notices.SUBSCRIPTION_DIGEST,
             link="/matching/subscriptions",
+            count=len(visible),
+            lines="\n".join(lines),
         )
         sent += 1
     return sent

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.core.deps import CurrentUser, SessionDep
-from app.core.pagination import PaginationDep
+from app.core.pagination import Paged, PaginationDep
 from app.core.schemas import Page
 from app.notifications import service
 from app.notifications.schemas import MarkedAll, NotificationOut, PreferenceIn, PreferenceOut
@@ -31,10 +31,10 @@ def mark_all_read(session: SessionDep, user: CurrentUser) -> object:
     return MarkedAll(marked=service.mark_all_read(session, user))
 
 
-@router.get("/notifications/preferences", response_model=list[PreferenceOut])
-def get_preferences(session: SessionDep, user: CurrentUser) -> object:
+@router.get("/notifications/preferences", response_model=Page[PreferenceOut])
+def get_preferences(session: SessionDep, user: CurrentUser, pagination: PaginationDep) -> object:
     """每种通知的接收方式：消息中心、即时邮件、每日汇总邮件。"""
-    return service.preferences(session, user)
+    return Paged.of(service.preferences(session, user), pagination)
 
 
 @router.put("/notifications/preferences", response_model=list[PreferenceOut])

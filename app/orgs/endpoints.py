@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from app.core.deps import ActorDep, OptionalUser, SessionDep
-from app.core.pagination import PaginationDep
+from app.core.pagination import Paged, PaginationDep
 from app.core.permissions import Action, can
 from app.core.regions import REGIONS
 from app.core.schemas import Page
@@ -14,6 +14,7 @@ from app.core.versioning import expected_version, set_etag
 from app.models.enums import OrgStatus, OrgTagKind, OrgType
 from app.orgs import service
 from app.orgs.schemas import (
+    CodeName,
     MemberOut,
     OrgDecision,
     OrgDetail,
@@ -120,10 +121,11 @@ def remove_tag(org_id: int, tag_id: int, session: SessionDep, actor: ActorDep) -
     service.remove_tag(session, actor, service.get(session, org_id, actor.user), tag_id)
 
 
-@router.get("/orgs/{org_id}/members", response_model=list[MemberOut])
-def members(org_id: int, session: SessionDep, actor: ActorDep) -> object:
+@router.get("/orgs/{org_id}/members", response_model=Page[MemberOut])
+def members(org_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep) -> object:
     """机构成员及加入申请（本机构成员和管理员）。"""
-    return service.members(session, actor, service.get(session, org_id, actor.user))
+    org = service.get(session, org_id, actor.user)
+    return Paged.of(service.members(session, actor, org), pagination)
 
 
 @router.post("/orgs/{org_id}/members/{user_id}/{decision}", response_model=MemberOut)
@@ -135,19 +137,23 @@ def decide_member(
     return service.decide_member(session, actor, org, user_id, decision.value)
 
 
-@router.get("/taxonomy/regions")
-def regions() -> list[dict[str, str]]:
+@router.get("/taxonomy/regions", response_model=Page[CodeName])
+def regions(pagination: PaginationDep) -> object:
     """本市区县、县级市和开发区。"""
-    return [{"code": code, "name": name} for code, name in REGIONS.items()]
+    return Paged.of([{"code": code, "name": name} for code, name in REGIONS.items()], pagination)
 
 
-@router.get("/taxonomy/org-types")
-def org_types() -> list[dict[str, str]]:
+@router.get("/taxonomy/org-types", response_model=Page[CodeName])
+def org_types(pagination: PaginationDep) -> object:
     """机构类型。"""
-    return [{"code": code, "name": label} for code, label in OrgType.choices()]
+    return Paged.of(
+        [{"code": code, "name": label} for code, label in OrgType.choices()], pagination
+    )
 
 
-@router.get("/taxonomy/org-tags")
-def org_tags() -> list[dict[str, str]]:
+@router.get("/taxonomy/org-tags", response_model=Page[CodeName])
+def org_tags(pagination: PaginationDep) -> object:
     """机构资质标签。"""
-    return [{"code": code, "name": label} for code, label in OrgTagKind.choices()]
+    return Paged.of(
+        [{"code": code, "name": label} for code, label in OrgTagKind.choices()], pagination
+    )

@@ -9,7 +9,6 @@ from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.errors import AppError
 from app.core.pages import FormValues, list_url, page_router, redirect
 from app.core.pagination import PaginationDep
-from app.core.permissions import Action, authorize
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.core.validation import parse_form
@@ -84,9 +83,7 @@ def _edit_page(
 
 
 def _editable(session: SessionDep, actor: ActorDep, org_id: int) -> Organization:
-    org = service.get(session, org_id, actor.user)
-    authorize(actor.user, Action.ORG_UPDATE, org)
-    return org
+    return service.editable(session, actor.user, org_id)
 
 
 @router.get("/orgs/{org_id}/edit")

@@ -110,3 +110,10 @@ class MemberOut(Schema):
     email: str
     org_role: str | None
     membership_status: str | None
+
+
+class CodeName(Schema):
+    """An entry of a fixed list: a region, an organisation type or tag."""
+
+    code: str
+    name: str

@@ -60,6 +60,13 @@ _PROFILE_FIELDS = [
 ]
 
 
+def editable(session: Session, user: User | None, org_id: int) -> Organization:
+    """An organisation ``user`` may edit: its administrators and the staff over it."""
+    org = get(session, org_id, user)
+    authorize(user, Action.ORG_UPDATE, org)
+    return org
+
+
 def get(session: Session, org_id: int, viewer: User | None = None) -> Organization:
     """An organisation with its tags; unverified ones only for members and staff."""
     org = repository.get(session, org_id, with_tags=True)

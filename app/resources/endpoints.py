@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
-from app.core.pagination import PaginationDep
+from app.core.pagination import Paged, PaginationDep
 from app.core.schemas import Page
 from app.models.enums import ResourceKind
 from app.resources import bookings, service
@@ -99,18 +99,19 @@ def withdraw(resource_id: int, session: SessionDep, actor: ActorDep) -> object:
 
 
 @router.get(
-    "/resources/{resource_id}/bookings", response_model=list[BookingOut], summary="仪器预约日历"
+    "/resources/{resource_id}/bookings", response_model=Page[BookingOut], summary="仪器预约日历"
 )
 def calendar(
     resource_id: int,
     session: SessionDep,
     user: OptionalUser,
+    pagination: PaginationDep,
     start: datetime | None = None,
     days: Annotated[int, Query(ge=1, le=62)] = 7,
 ) -> object:
     """从 start（默认今天）起 days 天内待审批和已批准的预约时段。"""
     _resource, items = bookings.calendar(session, user, resource_id, week_start(start), days)
-    return items
+    return Paged.of(items, pagination)
 
 
 @router.post(

@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from app.core.deps import ActorDep, SessionDep
-from app.core.pagination import MAX_PAGE_SIZE, query_filters
+from app.core.pagination import MAX_PAGE_SIZE, Paged, PaginationDep, query_filters
+from app.core.schemas import Page
 from app.search import service, vocabulary
 from app.search.schemas import (
     SearchResponse,
@@ -49,10 +50,10 @@ def suggest(
     return Suggestions(suggestions=service.suggest(q, types=type, limit=limit))
 
 
-@router.get("/search/vocabulary", response_model=list[VocabularyEntry])
-def vocabulary_list(session: SessionDep, actor: ActorDep) -> object:
+@router.get("/search/vocabulary", response_model=Page[VocabularyEntry])
+def vocabulary_list(session: SessionDep, actor: ActorDep, pagination: PaginationDep) -> object:
     """管理员添加的搜索术语和同义词组（平台管理员）。"""
-    return vocabulary.list_terms(session, actor)
+    return Paged.of(vocabulary.list_terms(session, actor), pagination)
 
 
 @router.post("/search/vocabulary/terms", response_model=list[VocabularyEntry], status_code=201)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Response, UploadFile
 from app.core import attachments
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.openapi import file_download
-from app.core.pagination import PaginationDep
+from app.core.pagination import Paged, PaginationDep
 from app.core.permissions import Action, authorize
 from app.core.schemas import Page
 from app.models.enums import CaseStatus
@@ -34,9 +34,9 @@ from app.services.schemas import (
 router = APIRouter(prefix="/services", tags=["企业办事"])
 
 
-@router.get("/items", response_model=list[ItemOut], summary="事项目录（含办事指南）")
-def items(session: SessionDep) -> object:
-    return service.items(session)
+@router.get("/items", response_model=Page[ItemOut], summary="事项目录（含办事指南）")
+def items(session: SessionDep, pagination: PaginationDep) -> object:
+    return Paged.of(service.items(session), pagination)
 
 
 @router.get("/items/{code}", response_model=ItemOut, summary="一个事项的办事指南")

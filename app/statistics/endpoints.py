@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from app.core.deps import OptionalUser, SessionDep
+from app.core.pagination import Paged, PaginationDep
+from app.core.schemas import Page
 from app.statistics import service
 from app.statistics.service import Filters
 
@@ -16,14 +18,19 @@ Year = Annotated[int | None, Query(ge=2000, le=2100, description="年度（北�
 Region = Annotated[str | None, Query(max_length=6, description="区县行政区划代码")]
 
 
-@router.get("", summary="全部统计表")
+@router.get("", response_model=Page[dict[str, Any]], summary="全部统计表")
 def all_tables(
-    session: SessionDep, user: OptionalUser, year: Year = None, region: Region = None
-) -> list[dict[str, Any]]:
+    session: SessionDep,
+    user: OptionalUser,
+    pagination: PaginationDep,
+    year: Year = None,
+    region: Region = None,
+) -> object:
     """每张表为 {key, title, columns, rows, note}；管理员另见奖补预算执行和创新券服务。"""
     f = Filters.of(year, region)
     staff = user is not None and user.is_staff
-    return [t.as_json() for t in service.tables(session, f, user=user, staff=staff)]
+    tables = service.tables(session, f, user=user, staff=staff)
+    return Paged.of(tables, pagination, lambda t: t.as_json())
 
 
 @router.get("/{key}", summary="一张统计表")

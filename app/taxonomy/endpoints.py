@@ -4,6 +4,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from app.core.deps import SessionDep
+from app.core.pagination import Paged, PaginationDep
+from app.core.schemas import Page
 from app.taxonomy import service
 
 router = APIRouter(tags=["分类表"])
@@ -17,7 +19,7 @@ class Term(BaseModel):
     parent_code: str | None
 
 
-@router.get("/taxonomy/{slug}", response_model=list[Term])
-def list_terms(slug: str, session: SessionDep) -> object:
+@router.get("/taxonomy/{slug}", response_model=Page[Term])
+def list_terms(slug: str, session: SessionDep, pagination: PaginationDep) -> object:
     """分类表：fields（技术领域，战略性新兴产业分类）、industries（本市重点产业）、return-reasons（退回原因）、close-reasons（关闭原因）。"""
-    return service.terms(session, service.scheme_for(slug))
+    return Paged.of(service.terms(session, service.scheme_for(slug)), pagination)

@@ -21,8 +21,9 @@ from app.core.workflow import Transition, Workflow
 from app.matching import service as matching_service
 from app.models import Attachment, Deal, DealMessage, DealOffer, Listing, TechContract, User
 from app.models.enums import DealStatus, ListingStatus, OfferStatus, PipelineStage, Role
-from app.notifications.service import notify
-from app.trading import repository
+from app.notifications import service as notifications
+from app.notifications.kinds import Kind
+from app.trading import notices, repository
 from app.trading.schemas import DealOpen, OfferCreate
 
 ATTACHMENT_OWNER = "deal"
@@ -92,11 +93,16 @@ def _people(session: Session, deal: Deal) -> list[User]:
     return list(people.values())
 
 
-def _tell(session: Session, deal: Deal, title: str, body: str, *, skip: User | None) -> None:
+def _tell(session: Session, deal: Deal, kind: Kind, *, skip: User | None, **fields: object) -> None:
     for person in _people(session, deal):
         if skip is not None and person.id == skip.id:
             continue
-        notify(session, person, topic="deal", title=title, body=body, link=link(deal))
+        notifications.send(session, person, kind, link=link(deal), deal=deal.title, **fields)
+
+
+def may_take_part(user: User | None, deal: Deal) -> bool:
+    """Whether ``user`` speaks in ``deal`` (either organisation's people, its broker)."""
+    return can(user, Action.DEAL_PARTICIPATE, deal)
 
 
 def _event(session: Session, deal: Deal, actor: Actor, text: str) -> None:
@@ -195,9 +201,12 @@ def open_deal(session: Session, actor: Actor, data: DealOpen) -> Deal:
     _tell(
         session,
         deal,
-        f"新的洽谈意向：{listing.title}",
-        f"{user.org.name}的{user.name}：{data.message[:200]}",
+        notices.DEAL_OPENED,
         skip=user,
+        listing=listing.title,
+        org=user.org.name,
+        name=user.name,
+        message=data.message[:200],
     )
     return deal
 
@@ -294,7 +303,7 @@ def post_message(session: Session, actor: Actor, deal: Deal, body: str) -> DealM
     if user.active_org_id == deal.owner_org_id:
         _maybe_negotiating(session, actor, deal)
     session.flush()
-    _tell(session, deal, f"洽谈“{deal.title}”有新留言", f"{user.name}：{body[:200]}", skip=user)
+    _tell(session, deal, notices.DEAL_MESSAGE, skip=user, name=user.name, message=body[:200])
     return message
 
 
@@ -332,7 +341,7 @@ def make_offer(session: Session, actor: Actor, deal: Deal, data: OfferCreate) ->
         summary=text[:300],
         after={"offer_id": offer.id, "price": str(data.price)},
     )
-    _tell(session, deal, f"洽谈“{deal.title}”有新报价", text, skip=user)
+    _tell(session, deal, notices.DEAL_OFFER, skip=user, text=text)
     return offer
 
 
@@ -373,7 +382,7 @@ def accept_offer(session: Session, actor: Actor, deal: Deal, offer_id: int) -> D
         summary=text,
         after={"offer_id": offer.id, "agreed_price": str(offer.price)},
     )
-    _tell(session, deal, f"洽谈“{deal.title}”的报价已被接受", text, skip=user)
+    _tell(session, deal, notices.DEAL_OFFER_ACCEPTED, skip=user, text=text)
     return offer
 
 
@@ -389,7 +398,7 @@ def reject_offer(session: Session, actor: Actor, deal: Deal, offer_id: int) -> D
     text = f"{user.name}拒绝了报价 {format_yuan(offer.price)}"
     _event(session, deal, actor, text)
     audit.record(session, actor, "deal.reject", deal, summary=text, after={"offer_id": offer.id})
-    _tell(session, deal, f"洽谈“{deal.title}”的报价被拒绝", text, skip=user)
+    _tell(session, deal, notices.DEAL_OFFER_REJECTED, skip=user, text=text)
     return offer
 
 
@@ -413,13 +422,7 @@ def set_broker(session: Session, actor: Actor, deal: Deal, broker_id: int | None
         after={"broker_id": deal.broker_id},
     )
     if broker is not None and broker.id != user.id:
-        notify(
-            session,
-            broker,
-            topic="deal",
-            title=f"您被指定为洽谈“{deal.title}”的技术经纪人",
-            link=link(deal),
-        )
+        notifications.send(session, broker, notices.DEAL_BROKER, link=link(deal), deal=deal.title)
     return deal
 
 
@@ -430,7 +433,7 @@ def terminate(session: Session, actor: Actor, deal: Deal, reason: str) -> Deal:
     deal.terminate_reason = reason
     for offer in repository.pending_offers(deal):
         offer.status = OfferStatus.WITHDRAWN
-    _tell(session, deal, f"洽谈“{deal.title}”已终止", f"原因：{reason}", skip=user)
+    _tell(session, deal, notices.DEAL_TERMINATED, skip=user, reason=reason)
     return deal
 
 
@@ -440,7 +443,7 @@ def complete(session: Session, actor: Actor, deal: Deal) -> Deal:
     if _side_of(user, deal) is None:
         raise PermissionDenied("由洽谈双方确认履约完成")
     _move(session, actor, deal, "complete")
-    _tell(session, deal, f"洽谈“{deal.title}”已履约完成", "", skip=user)
+    _tell(session, deal, notices.DEAL_COMPLETED, skip=user)
     return deal
 
 

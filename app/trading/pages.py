@@ -7,12 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.core import clock
 from app.core.audit import Actor
-from app.core.deps import ActorDep, CurrentUser, SessionDep
+from app.core.deps import ActorDep, CurrentUser, SessionDep, StaffUser
 from app.core.errors import AppError
 from app.core.money import format_yuan
 from app.core.pages import (
@@ -25,20 +23,17 @@ from app.core.pages import (
     uploaded_file,
 )
 from app.core.pagination import PaginationDep
-from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.core.validation import parse_form, validated
-from app.models import Deal, Organization, TechContract, User
+from app.models import Deal, TechContract, User
 from app.models.enums import (
     CONTRACT_ROLES,
     ContractStatus,
     ContractType,
     DealStatus,
     ListingKind,
-    OrgStatus,
     OrgType,
-    Role,
 )
 from app.trading import codes, deals, service, statistics
 from app.trading.schemas import (
@@ -55,20 +50,8 @@ router = page_router()
 MILESTONE_ROWS = 4
 
 
-def _names(session: Session, user_ids: set[int | None]) -> dict[int, str]:
-    ids = {i for i in user_ids if i is not None}
-    if not ids:
-        return {}
-    rows = session.execute(select(User.id, User.name).where(User.id.in_(ids)))
-    return {row.id: row.name for row in rows}
-
-
-def _brokers(session: Session) -> list[User]:
-    return list(
-        session.scalars(
-            select(User).where(User.role == Role.BROKER, User.is_active.is_(True)).order_by(User.id)
-        )
-    )
+_names = service.user_names
+_brokers = service.brokers
 
 
 # --- hub ------------------------------------------------------------------------------------
@@ -143,7 +126,7 @@ def deal_page(request: Request, deal_id: int, session: SessionDep, user: Current
             "contract": contract,
             "authors": authors,
             "side": side,
-            "participant": can(user, Action.DEAL_PARTICIPATE, deal),
+            "participant": deals.may_take_part(user, deal),
             "documents": deals.attachment_list(session, deal),
             "brokers": _brokers(session),
             "can_offer": deal.status in (DealStatus.INTENT, DealStatus.NEGOTIATING),
@@ -157,7 +140,7 @@ def deal_page(request: Request, deal_id: int, session: SessionDep, user: Current
     )
 
 
-def _deal_for(session: Session, actor: Actor, deal_id: int) -> Deal:
+def _deal_for(session: SessionDep, actor: Actor, deal_id: int) -> Deal:
     return deals.load(session, actor, deal_id)
 
 
@@ -275,28 +258,16 @@ def deal_upload(
 # --- contracts ------------------------------------------------------------------------------
 
 
-def _org_choices(session: Session) -> list[tuple[str, str]]:
-    rows = session.execute(
-        select(Organization.id, Organization.name, Organization.org_type)
-        .where(Organization.status == OrgStatus.VERIFIED)
-        .order_by(Organization.name)
-    ).all()
+def _org_choices(session: SessionDep) -> list[tuple[str, str]]:
+    rows = service.verified_orgs(session)
     return [(str(i), f"{name}（{OrgType(t).label}）") for i, name, t in rows]
 
 
-def _transfer_orgs(session: Session) -> list[tuple[str, str]]:
-    rows = session.execute(
-        select(Organization.id, Organization.name)
-        .where(
-            Organization.status == OrgStatus.VERIFIED,
-            Organization.org_type == OrgType.TRANSFER_AGENCY,
-        )
-        .order_by(Organization.name)
-    ).all()
-    return [(str(i), name) for i, name in rows]
+def _transfer_orgs(session: SessionDep) -> list[tuple[str, str]]:
+    return [(str(i), name) for i, name, _t in service.verified_orgs(session, transfer_only=True)]
 
 
-def _defaults(session: Session, user: User, deal: Deal | None) -> dict[str, Any]:
+def _defaults(session: SessionDep, user: User, deal: Deal | None) -> dict[str, Any]:
     values: dict[str, Any] = {
         "contract_type": ContractType.TRANSFER.value,
         "signed_on": clock.today().isoformat(),
@@ -381,7 +352,7 @@ def _contract_payload(values: dict[str, Any], deal: Deal | None) -> dict[str, An
 
 def _contract_form(
     request: Request,
-    session: Session,
+    session: SessionDep,
     user: User,
     deal: Deal | None,
     values: dict[str, Any],
@@ -448,11 +419,9 @@ def contract_create(
     return _contract_form(request, session, user, source, values, errors)
 
 
-def _contract_context(session: Session, user: User, contract: TechContract) -> dict[str, Any]:
+def _contract_context(session: SessionDep, user: User, contract: TechContract) -> dict[str, Any]:
     names = _names(session, {contract.broker_id, contract.submitted_by_id, contract.reviewed_by_id})
-    transfer = (
-        session.get(Organization, contract.transfer_org_id) if contract.transfer_org_id else None
-    )
+    transfer = service.transfer_org_of(session, contract)
     return {
         "contract": contract,
         "names": names,
@@ -461,8 +430,8 @@ def _contract_context(session: Session, user: User, contract: TechContract) -> d
         "field_label": codes.TECH_FIELDS.get(contract.tech_field, ""),
         "ip_label": codes.IP_TYPES.get(contract.ip_type, ""),
         "legal_person": codes.LEGAL_PERSON_TYPES,
-        "party": can(user, Action.CONTRACT_EDIT, contract),
-        "judge": can(user, Action.CONTRACT_REGISTER, contract),
+        "party": service.may_edit(user, contract),
+        "judge": service.may_register(user, contract),
         "can_submit": service.REGISTRATION.can(contract, "submit"),
         "mine": [
             p for p in contract.parties if p.org_id is not None and p.org_id == user.active_org_id
@@ -570,11 +539,10 @@ def registration_queue(
 def statistics_page(
     request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    user: StaffUser,
     start: str = "",
     end: str = "",
 ) -> Response:
-    authorize(user, Action.CONTRACT_EXPORT)
     errors: dict[str, str] = {}
     bounds: dict[str, date | None] = {"start": None, "end": None}
     for name, raw in (("start", start), ("end", end)):

@@ -17,8 +17,17 @@ from app.models import (
     TechContract,
     User,
 )
-from app.models.enums import ContractStatus, DealStatus, MembershipStatus, OrgRole, Role
+from app.models.enums import (
+    ContractStatus,
+    DealStatus,
+    MembershipStatus,
+    OrgRole,
+    OrgStatus,
+    OrgType,
+    Role,
+)
 from app.models.trading import contract_achievement
+from app.trading import policy
 
 
 def contract_options() -> list[Any]:
@@ -45,18 +54,7 @@ def contract_for_deal(session: Session, deal_id: int) -> TechContract | None:
 def visible_contracts(user: User, *, status: ContractStatus | None = None) -> Select[Any]:
     """Contracts ``user`` may see: staff all, others those of their organisation or broker."""
     stmt = select(TechContract).options(*contract_options())
-    if not user.is_staff:
-        conditions = [TechContract.broker_id == user.id]
-        if user.active_org_id is not None:
-            conditions.append(TechContract.transfer_org_id == user.active_org_id)
-            conditions.append(
-                TechContract.id.in_(
-                    select(ContractParty.contract_id).where(
-                        ContractParty.org_id == user.active_org_id
-                    )
-                )
-            )
-        stmt = stmt.where(or_(*conditions))
+    stmt = stmt.where(policy.contracts_visible_to(user))
     if status is not None:
         stmt = stmt.where(TechContract.status == status)
     return stmt.order_by(TechContract.id.desc())
@@ -181,14 +179,7 @@ def visible_deals(user: User, *, status: DealStatus | None = None) -> Select[Any
     stmt = select(Deal).options(
         selectinload(Deal.owner_org), selectinload(Deal.inquirer_org), selectinload(Deal.broker)
     )
-    if not user.is_staff:
-        conditions = [Deal.broker_id == user.id]
-        if user.active_org_id is not None:
-            conditions += [
-                Deal.owner_org_id == user.active_org_id,
-                Deal.inquirer_org_id == user.active_org_id,
-            ]
-        stmt = stmt.where(or_(*conditions))
+    stmt = stmt.where(policy.deals_visible_to(user))
     if status is not None:
         stmt = stmt.where(Deal.status == status)
     return stmt.order_by(Deal.last_activity_at.desc(), Deal.id.desc())
@@ -217,3 +208,29 @@ def pending_offers(deal: Deal) -> list[DealOffer]:
     from app.models.enums import OfferStatus
 
     return [o for o in deal.offers if o.status == OfferStatus.PROPOSED]
+
+
+def user_names(session: Session, user_ids: set[int | None]) -> dict[int, str]:
+    """Names of people a contract or deal page mentions (its broker, submitter, reviewer)."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+    return {row.id: row.name for row in rows}
+
+
+def brokers(session: Session) -> list[User]:
+    """The active technology brokers, for naming a deal's or contract's broker."""
+    stmt = select(User).where(User.role == Role.BROKER, User.is_active.is_(True))
+    return list(session.scalars(stmt.order_by(User.id)))
+
+
+def verified_orgs(session: Session, *, transfer_only: bool = False) -> list[tuple[int, str, str]]:
+    """(id, name, type) of verified organisations, by name; only transfer institutions with
+    ``transfer_only``."""
+    stmt = select(Organization.id, Organization.name, Organization.org_type).where(
+        Organization.status == OrgStatus.VERIFIED
+    )
+    if transfer_only:
+        stmt = stmt.where(Organization.org_type == OrgType.TRANSFER_AGENCY)
+    return [(i, name, t) for i, name, t in session.execute(stmt.order_by(Organization.name))]

@@ -24,7 +24,7 @@ from app.core.db import next_counter_value, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.money import CENT, exact_yuan
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, authorize
+from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.funding import service as funding_service
 from app.incentives import service as incentive_service
@@ -39,8 +39,9 @@ from app.models import (
     User,
 )
 from app.models.enums import ContractStatus, OrgType, Role
-from app.notifications.service import notify
-from app.trading import codes, repository
+from app.notifications import service as notifications
+from app.notifications.kinds import Kind
+from app.trading import codes, notices, repository
 from app.trading.schemas import ContractCreate, PaymentCreate
 
 #: how a contract's payments appear on the funding ledger
@@ -66,6 +67,7 @@ REGISTRATION = Workflow[ContractStatus](
             "return", "退回", frozenset({ContractStatus.SUBMITTED}), ContractStatus.RETURNED
         ),
     ],
+    type="contract",  # events "contract.submit", "contract.return"
 )
 
 ZERO = Decimal("0.00")
@@ -82,19 +84,50 @@ def _link(contract: TechContract) -> str:
 
 
 def _tell_parties(
-    session: Session, contract: TechContract, title: str, body: str, *, skip: User | None = None
+    session: Session,
+    contract: TechContract,
+    kind: Kind,
+    *,
+    skip: User | None = None,
+    **fields: object,
 ) -> None:
+    def send(person: User) -> None:
+        link = _link(contract)
+        notifications.send(session, person, kind, link=link, contract=contract.title, **fields)
+
     seen: set[int] = set()
     for org_id in sorted(contract.party_org_ids):
         for person in repository.org_admins(session, org_id):
             if person.id in seen or (skip is not None and person.id == skip.id):
                 continue
             seen.add(person.id)
-            notify(session, person, topic="contract", title=title, body=body, link=_link(contract))
+            send(person)
     if contract.broker_id is not None and contract.broker_id not in seen:
         broker = session.get(User, contract.broker_id)
         if broker is not None and (skip is None or broker.id != skip.id):
-            notify(session, broker, topic="contract", title=title, body=body, link=_link(contract))
+            send(broker)
+
+
+user_names = repository.user_names
+brokers = repository.brokers
+verified_orgs = repository.verified_orgs
+
+
+def transfer_org_of(session: Session, contract: TechContract) -> Organization | None:
+    """The technology transfer institution named on ``contract``, if any."""
+    if contract.transfer_org_id is None:
+        return None
+    return session.get(Organization, contract.transfer_org_id)
+
+
+def may_edit(user: User | None, contract: TechContract) -> bool:
+    """Whether ``user`` may edit ``contract`` (its parties' people, the platform)."""
+    return can(user, Action.CONTRACT_EDIT, contract)
+
+
+def may_register(user: User | None, contract: TechContract) -> bool:
+    """Whether ``user`` judges ``contract``'s registration (认定登记)."""
+    return can(user, Action.CONTRACT_REGISTER, contract)
 
 
 # --- creating -------------------------------------------------------------------------------
@@ -220,11 +253,7 @@ def create_contract(session: Session, actor: Actor, data: ContractCreate) -> Tec
         ),
     )
     _tell_parties(
-        session,
-        contract,
-        f"技术合同“{contract.title}”已录入",
-        f"合同金额 {exact_yuan(contract.total_amount)}，可在平台提交认定登记。",
-        skip=user,
+        session, contract, notices.CONTRACT_RECORDED, skip=user, amount=contract.total_amount
     )
     return contract
 
@@ -274,35 +303,29 @@ def submit_registration(
     registrant = org_id or user.active_org_id
     if registrant is None or registrant not in contract.party_org_ids:
         raise InvalidInput(errors={"org_id": "登记方应为合同当事人之一"})
-    before, _after = REGISTRATION.apply(contract, "submit")
+    summary = f"提交认定登记“{contract.title}”"
+    REGISTRATION.run(
+        session, actor, contract, "submit", summary=summary, registrant_org_id=registrant
+    )
     contract.registrant_org_id = registrant
     contract.submitted_by_id = user.id
     contract.submitted_at = utcnow()
     contract.return_reason = ""
     _tell_registrars(session, contract)
-    audit.record(
-        session,
-        actor,
-        "contract.submit",
-        contract,
-        summary=f"提交认定登记“{contract.title}”",
-        before={"status": before.value},
-        after={"status": contract.status.value, "registrant_org_id": registrant},
-    )
     return contract
 
 
 def _tell_registrars(session: Session, contract: TechContract) -> None:
     """The platform administrators, and the district administrators of the registrant."""
     for person in repository.registrars(session, contract):
-        notify(
+        notifications.send(
             session,
             person,
-            topic="contract.registration",
-            title=f"待认定登记：{contract.title}",
-            body=f"{contract.contract_type.label}合同，技术交易额 {exact_yuan(contract.tech_amount)}。",
+            notices.CONTRACT_TO_REGISTER,
             link=_link(contract),
-            mail=False,
+            contract=contract.title,
+            contract_type=contract.contract_type,
+            amount=contract.tech_amount,
         )
 
 
@@ -357,10 +380,7 @@ def approve_registration(session: Session, actor: Actor, contract: TechContract)
         deals.registered(session, actor, contract.deal_id, contract)
     incentive_service.create_claims_for_contract(session, contract, actor)
     _tell_parties(
-        session,
-        contract,
-        f"技术合同“{contract.title}”已完成认定登记",
-        f"登记号 {contract.registration_no}，可在合同页面打印登记证明。",
+        session, contract, notices.CONTRACT_REGISTERED, registration_no=contract.registration_no
     )
     return contract
 
@@ -371,22 +391,12 @@ def return_registration(
     """Send the application back to the parties with the reason; they fix and resubmit."""
     user = _user(actor)
     authorize(user, Action.CONTRACT_REGISTER, contract)
-    before, _after = REGISTRATION.apply(contract, "return")
+    summary = f"退回认定登记“{contract.title}”：{reason}"
+    REGISTRATION.run(session, actor, contract, "return", summary=summary, reason=reason)
     contract.return_reason = reason
     contract.reviewed_by_id = user.id
     contract.reviewed_at = utcnow()
-    audit.record(
-        session,
-        actor,
-        "contract.return",
-        contract,
-        summary=f"退回认定登记“{contract.title}”：{reason}",
-        before={"status": before.value},
-        after={"status": contract.status.value, "reason": reason},
-    )
-    _tell_parties(
-        session, contract, f"技术合同“{contract.title}”的认定登记被退回", f"退回原因：{reason}"
-    )
+    _tell_parties(session, contract, notices.CONTRACT_RETURNED, reason=reason)
     return contract
 
 

@@ -160,7 +160,7 @@ class TestTokens:
 
         me = client.get("/api/v1/me", headers=headers)
         assert me.status_code == 200 and me.json()["email"] == member.email
-        listed = client.get("/api/v1/me/tokens", headers=headers).json()
+        listed = client.get("/api/v1/me/tokens", headers=headers).json()["items"]
         assert [t["name"] for t in listed] == ["同步脚本"]
         assert "token" not in listed[0]
 

@@ -122,7 +122,7 @@ class TestOwnSessions:
             "/api/v1/auth/tokens", json={"email": member.email, "password": PASSWORD, "name": "x"}
         ).json()["token"]
         headers = {"Authorization": f"Bearer {token}"}
-        listed = client.get("/api/v1/me/sessions", headers=headers).json()
+        listed = client.get("/api/v1/me/sessions", headers=headers).json()["items"]
         assert len(listed) == 1 and listed[0]["ip"] == "testclient"
         theirs = session.scalars(
             select(LoginSession.id).where(LoginSession.user_id == org_admin.id)

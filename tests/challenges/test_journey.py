@@ -62,10 +62,10 @@ def test_challenge_from_application_to_acceptance(client: TestClient, session: S
     withdrawn = client.post(f"{base}/applications/{ids[2]}/withdraw", headers=as_solver[2])
     assert withdrawn.json()["status"] == "withdrawn"
     # A solver sees only its own application; the staff see all of them.
-    assert [a["id"] for a in client.get(f"{base}/applications", headers=as_solver[1]).json()] == [
-        ids[1]
-    ]
-    assert len(client.get(f"{base}/applications", headers=as_admin).json()) == 3
+    assert [
+        a["id"] for a in client.get(f"{base}/applications", headers=as_solver[1]).json()["items"]
+    ] == [ids[1]]
+    assert len(client.get(f"{base}/applications", headers=as_admin).json()["items"]) == 3
 
     # --- the panel: conflicted experts are excluded, with the reason shown
     free = [make_expert(session, name=f"独立专家{i}") for i in range(3)]
@@ -138,7 +138,7 @@ def test_challenge_from_application_to_acceptance(client: TestClient, session: S
             )
             assert saved.status_code == 200, saved.text
         if n == 0:
-            own = client.get(f"{base}/scores", headers=headers).json()
+            own = client.get(f"{base}/scores", headers=headers).json()["items"]
             assert {s["expert_id"] for s in own} == {free[0].id}
             unfinished = client.post(f"{base}/panel/close", headers=as_admin)
             assert (
@@ -146,9 +146,9 @@ def test_challenge_from_application_to_acceptance(client: TestClient, session: S
             )
     closed = client.post(f"{base}/panel/close", headers=as_admin)
     assert closed.json()["status"] == "closed", closed.text
-    assert len(client.get(f"{base}/scores", headers=as_expert[0]).json()) == 6
+    assert len(client.get(f"{base}/scores", headers=as_expert[0]).json()["items"]) == 6
 
-    ranking = client.get(f"{base}/ranking", headers=as_admin).json()
+    ranking = client.get(f"{base}/ranking", headers=as_admin).json()["items"]
     assert [(r["application_id"], r["rank"], r["mean_score"]) for r in ranking] == [
         (ids[0], 1, "76.00"),
         (ids[1], 2, "76.00"),
@@ -214,7 +214,7 @@ def test_challenge_from_application_to_acceptance(client: TestClient, session: S
     ).all()
 
     # --- milestones: each acceptance releases the next tranche, in order
-    milestones = client.get(f"{base}/milestones", headers=as_solver[0]).json()
+    milestones = client.get(f"{base}/milestones", headers=as_solver[0]).json()["items"]
     assert [(m["name"], m["percent"], m["amount"]) for m in milestones] == [
         ("实施", 30, "240000.00"),
         ("中期检查", 30, "240000.00"),
@@ -246,7 +246,7 @@ def test_challenge_from_application_to_acceptance(client: TestClient, session: S
             )
         accepted = client.post(f"{base}/milestones/{seq}/accept", headers=as_admin)
         assert accepted.json()["status"] == "accepted" and accepted.json()["released_at"]
-    released = client.get(f"{base}/milestones", headers=as_admin).json()
+    released = client.get(f"{base}/milestones", headers=as_admin).json()["items"]
     assert sum(Decimal(m["amount"]) for m in released if m["released_at"]) == Decimal("800000.00")
     paid = client.get(contract_url, headers=as_admin).json()
     assert paid["paid_amount"] == "800000.00"

@@ -52,7 +52,7 @@ class TestApi:
         assert listed["items"][0]["url"] == f"/calls/{item_id}"
         versions = client.get(
             f"/api/v1/content/{item_id}/versions", headers=bearer(session, author)
-        ).json()
+        ).json()["items"]
         assert [v["version"] for v in versions] == [3, 2, 1]
 
     def test_bad_input_is_a_chinese_problem(self, client: TestClient, session: Session) -> None:

@@ -74,7 +74,7 @@ class TestPolicyClauses:
     def test_reward_rules_cite_and_link_their_clause(
         self, client: TestClient, session: Session
     ) -> None:
-        rules = client.get("/api/v1/incentives/rules").json()
+        rules = client.get("/api/v1/incentives/rules").json()["items"]
         assert rules and all(r["clause_url"] == f"/policies/clauses/{r['item_no']}" for r in rules)
 
 

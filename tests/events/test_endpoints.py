@@ -212,7 +212,9 @@ class TestRequests:
 
         assert expire_all_overdue(session) == 1
         assert request.status == MeetingRequestStatus.EXPIRED
-        mine = _ids(client, f"/api/v1/events/{event.id}/requests", bearer(session, people["cto"]))
+        mine = _ids(client, f"/api/v1/events/{event.id}/requests", bearer(session, people["cto"]))[
+            "items"
+        ]
         assert Counter(r["status"] for r in mine) == {"declined": 1, "expired": 1}
         assert prof.id in {r["party_a_id"] for r in mine} | {r["party_b_id"] for r in mine}
 
@@ -281,7 +283,7 @@ class TestScheduleToReport:
         # 4 slots × 2 tables; 28 requests; every place can be filled
         assert summary["placed"] == 8 and summary["standby"] == 20
         assert summary["objective"] <= summary["upper_bound"]
-        meetings = _ids(client, f"{base}/schedule", headers)
+        meetings = _ids(client, f"{base}/schedule", headers)["items"]
         unavailable = {p.id: p.unavailable_slot_ids for p in parts}
         _assert_no_double_booking(meetings, unavailable)
         # Accepted requests come first: all placed meetings are accepted ones where possible.
@@ -334,7 +336,7 @@ class TestScheduleToReport:
             headers=headers,
         )
         assert cancel.status_code == 200 and cancel.json()["refilled"] == 1
-        after = _ids(client, f"{base}/schedule", headers)
+        after = _ids(client, f"{base}/schedule", headers)["items"]
         assert len(after) == 8
         kept = {m["id"] for m in meetings[1:]}
         assert kept <= {m["id"] for m in after}
@@ -406,7 +408,7 @@ class TestThreeChiefs:
         assert arranged.json()["status"] == "accepted"
         client.post(f"{base}/transitions/close", headers=headers)
         client.post(f"{base}/schedule", json={"time_limit": 1}, headers=headers)
-        meetings = _ids(client, f"{base}/schedule", headers)
+        meetings = _ids(client, f"{base}/schedule", headers)["items"]
         assert [m["slot_id"] for m in meetings] == [slot]
 
     def test_only_organiser_fixes_slots(

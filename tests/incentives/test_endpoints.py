@@ -132,7 +132,7 @@ class TestClaimsApi:
         assert approved.json()["approved_amount"] == "25000.00"
         budgets = client.get(
             "/api/v1/incentives/budgets", headers=bearer(session, platform_admin)
-        ).json()
+        ).json()["items"]
         assert budgets == [
             {
                 "id": budgets[0]["id"],
@@ -167,7 +167,7 @@ class TestClaimsApi:
     def test_rules_are_listed_and_revised_by_admins_only(
         self, client: TestClient, session: Session, platform_admin: User
     ) -> None:
-        rules = client.get("/api/v1/incentives/rules").json()
+        rules = client.get("/api/v1/incentives/rules").json()["items"]
         assert [r["code"] for r in rules if r["item_no"] == 16] == ["P16-1", "P16-2", "P16-3"]
         broker = make_user(session, role=Role.BROKER)
         revision = {"effective_from": "2027-01-01", "cap": "40万", "note": "上限调整"}
@@ -182,7 +182,9 @@ class TestClaimsApi:
         )
         assert created.status_code == 201, created.text
         assert created.json()["version"] == 2 and created.json()["cap"] == "400000.00"
-        versions = [r for r in client.get("/api/v1/incentives/rules").json() if r["code"] == "P19"]
+        versions = [
+            r for r in client.get("/api/v1/incentives/rules").json()["items"] if r["code"] == "P19"
+        ]
         assert [(v["version"], v["effective_to"]) for v in versions] == [
             (1, "2027-01-01"),
             (2, None),

@@ -65,7 +65,9 @@ def test_publish_journey_through_the_api(
     assert [item["id"] for item in page["items"]] == [listing_id]
     assert {"value": "光电信息", "count": 1} in page["facets"]["field"]
     assert {"value": "许可", "count": 1} in page["facets"]["transfer_mode"]
-    versions = client.get(f"/api/v1/achievements/{listing_id}/versions", headers=as_author).json()
+    versions = client.get(f"/api/v1/achievements/{listing_id}/versions", headers=as_author).json()[
+        "items"
+    ]
     assert [v["status"] for v in versions][:2] == ["published", "submitted"]
 
 
@@ -132,8 +134,38 @@ def test_mine_shows_every_status(
 
 
 def test_taxonomy_lists(client: TestClient) -> None:
-    fields = client.get("/api/v1/taxonomy/fields").json()
+    first = client.get("/api/v1/taxonomy/fields", params={"size": 100}).json()
+    rest = client.get("/api/v1/taxonomy/fields", params={"size": 100, "page": 2}).json()
+    fields = first["items"] + rest["items"]
+    assert len(fields) == first["total"] > 20
     assert {"code": "F1102", "name": "激光技术与装备", "parent_code": "F11"} in fields
-    reasons = [r["name"] for r in client.get("/api/v1/taxonomy/return-reasons").json()]
+    reasons = [r["name"] for r in client.get("/api/v1/taxonomy/return-reasons").json()["items"]]
     assert "技术领域分类不准确" in reasons
     assert client.get("/api/v1/taxonomy/nope").status_code == 404
+
+
+def test_a_star_comes_off_in_the_api_as_on_the_page_after_the_listing_closed(
+    client: TestClient, session: Session, org: Organization, org_admin: User
+) -> None:
+    reader = make_user(session, org=make_org(session), org_role=OrgRole.ADMIN)
+    listing = make_listing(session, org, org_admin)
+    url = f"/api/v1/achievements/{listing.id}/favourite"
+    assert client.put(url, headers=bearer(session, reader)).status_code == 204
+    listing.status = ListingStatus.CLOSED  # no longer public: nobody else may open it now
+    session.flush()
+    assert (
+        client.get(
+            f"/api/v1/achievements/{listing.id}", headers=bearer(session, reader)
+        ).status_code
+        == 404
+    )
+    assert client.put(url, headers=bearer(session, reader)).status_code == 404
+    assert client.delete(url, headers=bearer(session, reader)).status_code == 204
+    mine = client.get("/api/v1/me/favourites", headers=bearer(session, reader))
+    assert mine.status_code == 200 and mine.json()["total"] == 0
+    assert (
+        client.delete(
+            "/api/v1/achievements/999999/favourite", headers=bearer(session, reader)
+        ).status_code
+        == 404
+    )

@@ -109,7 +109,9 @@ def test_api_lists_pages_marks_read_and_stores_preferences(
     assert unread.json()["total"] == 2
     assert client.post("/api/v1/notifications/read-all", headers=headers).json() == {"marked": 2}
 
-    prefs = client.get("/api/v1/notifications/preferences", headers=headers).json()
+    prefs = client.get(
+        "/api/v1/notifications/preferences", params={"size": 100}, headers=headers
+    ).json()["items"]
     assert {"kind": "listing.published", "label": "信息审核通过", "in_app": True}.items() <= next(
         p for p in prefs if p["kind"] == "listing.published"
     ).items()

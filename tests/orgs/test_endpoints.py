@@ -83,9 +83,9 @@ class TestVerification:
 
 class TestTaxonomy:
     def test_regions_and_types(self, client: TestClient) -> None:
-        regions = client.get("/api/v1/taxonomy/regions").json()
+        regions = client.get("/api/v1/taxonomy/regions").json()["items"]
         assert {"code": "220191", "name": "长春新区"} in regions
-        types = [t["name"] for t in client.get("/api/v1/taxonomy/org-types").json()]
+        types = [t["name"] for t in client.get("/api/v1/taxonomy/org-types").json()["items"]]
         assert types == [
             "高校",
             "科研院所",

@@ -141,7 +141,7 @@ class TestBooking:
         assert late.status_code == 409
         adjacent = client.post(path, json=_range(3, 11, 1), headers=bearer(session, b))
         assert adjacent.status_code == 201, adjacent.text
-        calendar = client.get(path).json()
+        calendar = client.get(path).json()["items"]
         assert {c["status"] for c in calendar} == {"approved", "pending"}
         denied = client.post(
             f"/api/v1/bookings/{adjacent.json()['id']}/approve", json={}, headers=bearer(session, a)

@@ -13,7 +13,7 @@ from tests.services.helpers import enterprise, pool
 
 
 def test_catalogue_lists_items_with_their_guide(client: TestClient) -> None:
-    items = client.get("/api/v1/services/items").json()
+    items = client.get("/api/v1/services/items").json()["items"]
     voucher = next(i for i in items if i["code"] == "KJCXQ")
     assert voucher["title"] == "科技创新券申领"
     assert voucher["guide"]["visits"] == 0

@@ -56,6 +56,7 @@ from app.listings.transfer.importing import (
     _refuse_changed_meanwhile,
     _without_same_field,
     _Writer,
+    check_imports_for_all,
     import_file,
 )
 from app.listings.transfer.reading import (
@@ -135,6 +136,7 @@ __all__ = [
     "_table_from_rows",
     "_text_filters",
     "_without_same_field",
+    "check_imports_for_all",
     "columns",
     "decode_text",
     "detect_format",

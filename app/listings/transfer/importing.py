@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.core import audit
 from app.core.audit import Actor
 from app.core.db import start_writing, utcnow
-from app.core.errors import Conflict
+from app.core.errors import Conflict, PermissionDenied
 from app.core.indexing import index_later, index_many_later
 from app.core.permissions import Action, authorize
 from app.listings import repository, service
@@ -34,6 +34,14 @@ from app.models.enums import (
 from app.orgs import service as org_service
 
 # -- importing --------------------------------------------------------------------------------
+
+
+def check_imports_for_all(user: User | None) -> None:
+    """Importing for every organisation at once (/admin/import) is the bureau's own work."""
+    authorize(user, Action.ADMIN_ACCESS)
+    assert user is not None
+    if not user.is_platform_admin:
+        raise PermissionDenied("仅平台管理员可以为各机构批量导入")
 
 
 def _imports_as_admin(session: Session, actor: Actor) -> bool:

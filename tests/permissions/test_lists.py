@@ -1,0 +1,137 @@
+"""Lists show exactly what ``can()`` allows: the SQL filter of each domain's policy.py and its
+check on one record agree, for every role.
+
+Also: every action has its rule once every domain's policy is imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy.orm import Session
+
+import app.registry  # noqa: F401  (every domain's policy.py)
+from app.core import permissions
+from app.core.audit import Actor
+from app.core.pagination import Pagination
+from app.core.permissions import Action, can
+from app.matching import pipeline as pipeline_service
+from app.models import Deal, MatchPipeline, Organization, User
+from app.models.enums import ListingKind, OrgRole, PipelineStage
+from app.trading import deals as deal_service
+from app.trading import service as contract_service
+from tests.factories.accounts import make_org, make_user
+from tests.factories.listings import make_listing
+from tests.factories.trading import make_contract
+from tests.permissions.test_matrix import ROLES
+
+EVERYTHING = Pagination(page=1, size=100)
+
+
+def test_every_action_has_a_rule() -> None:
+    assert permissions.undefined() == set()
+
+
+@pytest.fixture(scope="module")
+def world(
+    session: Session, target: Organization, people: dict[str, User | None]
+) -> dict[str, list[int]]:
+    """Contracts, deals and pipeline entries, each seen by a different set of people."""
+    owner, other, broker = people["org_admin"], people["other_org_admin"], people["broker"]
+    assert owner is not None and other is not None and other.org is not None and broker
+    third = make_org(session, region_code="220104")
+    stranger = make_user(session, org=third, org_role=OrgRole.ADMIN)
+    contracts = [
+        make_contract(session, owner, target, other.org, broker_id=broker.id),
+        make_contract(session, other, other.org, third),
+        make_contract(session, stranger, third, make_org(session)),
+    ]
+    contracts[2].transfer_org_id = target.id  # the target is the transfer institution
+    ours = make_listing(session, target, owner)
+    theirs = make_listing(session, third, stranger, kind=ListingKind.DEMAND)
+    elsewhere = make_listing(session, other.org, other)
+    deals = [
+        Deal(
+            listing_id=ours.id,
+            title=ours.title,
+            owner_org_id=target.id,
+            inquirer_org_id=third.id,
+            opened_by_id=stranger.id,
+        ),
+        Deal(
+            listing_id=elsewhere.id,
+            title=elsewhere.title,
+            owner_org_id=other.org.id,
+            inquirer_org_id=third.id,
+            opened_by_id=stranger.id,
+            broker_id=broker.id,
+        ),
+    ]
+    entries = [
+        MatchPipeline(
+            demand_listing_id=theirs.id,
+            supply_listing_id=ours.id,
+            demand_org_id=third.id,
+            supply_org_id=target.id,
+            stage=PipelineStage.PROPOSED,
+        ),
+        MatchPipeline(
+            demand_listing_id=theirs.id,
+            supply_listing_id=elsewhere.id,
+            demand_org_id=third.id,
+            supply_org_id=other.org.id,
+            broker_id=broker.id,
+            stage=PipelineStage.PROPOSED,
+        ),
+    ]
+    session.add_all([*deals, *entries])
+    session.flush()
+    return {
+        "contracts": [c.id for c in contracts],
+        "deals": [d.id for d in deals],
+        "pipeline": [e.id for e in entries],
+    }
+
+
+Lister = Callable[[Session, Actor], list[object]]
+LISTS: dict[str, tuple[Action, Lister]] = {
+    "contracts": (
+        Action.CONTRACT_VIEW,
+        lambda s, a: contract_service.list_contracts(s, a, EVERYTHING).items,
+    ),
+    "deals": (Action.DEAL_VIEW, lambda s, a: deal_service.list_deals(s, a, EVERYTHING).items),
+    "pipeline": (Action.PIPELINE_VIEW, lambda s, a: pipeline_service.mine(s, a, EVERYTHING).items),
+}
+
+
+@pytest.mark.parametrize("kind", list(LISTS))
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("anonymous", "deactivated_admin")])
+def test_a_list_shows_what_can_allows(
+    kind: str,
+    role: str,
+    session: Session,
+    people: dict[str, User | None],
+    world: dict[str, list[int]],
+) -> None:
+    user = people[role]
+    assert user is not None
+    action, listed_by = LISTS[kind]
+    listed = listed_by(session, Actor(user=user))
+    assert all(can(user, action, row) for row in listed)
+    ours = set(world[kind])
+    shown = {row.id for row in listed if row.id in ours}  # type: ignore[attr-defined]
+    admin = people["platform_admin"]
+    assert admin is not None
+    rows = [_load(session, kind, i, admin) for i in world[kind]]
+    assert shown == {r.id for r in rows if can(user, action, r)}
+    assert shown or kind == "deals" or role not in ("org_admin", "broker")
+
+
+def _load(session: Session, kind: str, row_id: int, admin: User) -> object:
+    if kind == "contracts":
+        return contract_service.get_contract(session, Actor(user=admin), row_id)
+    cls = {"deals": Deal, "pipeline": MatchPipeline}[kind]
+    row = session.get(cls, row_id)
+    assert row is not None
+    return row
