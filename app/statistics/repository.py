@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from app.models import (
     Listing,
     MatchPipeline,
     Meeting,
+    StatCounter,
     TechContract,
 )
 from app.models.enums import (
@@ -33,6 +35,7 @@ from app.models.enums import (
     UsagePayment,
 )
 from app.models.funding import POLICY
+from app.statistics import aggregates
 
 Rows = list[tuple[Any, ...]]
 #: Listings that were published at some point (closed and expired ones still count).
@@ -258,3 +261,78 @@ def voucher_usage(session: Session, span: tuple[datetime, datetime] | None) -> R
     )
     stmt = _within(stmt, InstrumentBooking.starts_at, span)
     return [tuple(r) for r in session.execute(stmt.group_by(InstrumentBooking.payment))]
+
+
+# -- the maintained counters (app/statistics/aggregates.py) -------------------------------
+
+
+def counters_built(session: Session) -> bool:
+    """Whether ``stat_counter`` has been built on this database (else figures are counted live)."""
+    return aggregates.is_built(session.connection())
+
+
+def _cells(metric: str, year: int | None, region: str | None, *columns: Any) -> Any:
+    stmt = select(*columns).where(StatCounter.metric == metric)
+    if year is not None:
+        stmt = stmt.where(StatCounter.month >= f"{year}-01", StatCounter.month <= f"{year}-12")
+    if region:
+        stmt = stmt.where(StatCounter.region == region)
+    return stmt
+
+
+def _none(value: str) -> str | None:
+    return value or None
+
+
+def counted_listing_cube(session: Session, year: int | None, region: str | None) -> Rows:
+    """``listing_cube`` from the counters."""
+    c = StatCounter
+    stmt = _cells(aggregates.LISTING, year, region, c.kind, c.code, c.region, c.month, c.n)
+    return [
+        (kind, _none(code), _none(reg), _none(month), n)
+        for kind, code, reg, month, n in session.execute(stmt.where(c.n != 0))
+    ]
+
+
+def counted_maturity(session: Session, year: int | None, region: str | None) -> Rows:
+    """``listings_by_maturity`` from the counters."""
+    total = func.sum(StatCounter.n)
+    stmt = _cells("maturity", year, region, StatCounter.kind, total).group_by(StatCounter.kind)
+    return [(_none(kind), int(n)) for kind, n in session.execute(stmt.having(total != 0))]
+
+
+def counted_stages(session: Session, year: int | None, region: str | None) -> dict[str, int]:
+    """Listings published (``published``, and per kind ``published:<kind>``) and listings that
+    reached each funnel stage (``<stage>``, ``<stage>:<kind>``)."""
+    out: dict[str, int] = defaultdict(int)
+    c = StatCounter
+    published = _cells(aggregates.LISTING, year, region, c.kind, func.sum(c.n)).group_by(c.kind)
+    for kind, n in session.execute(published):
+        out["published"] += int(n)
+        out[f"published:{kind}"] += int(n)
+    stages = _cells("stage", year, region, c.kind, c.code, func.sum(c.n)).group_by(c.kind, c.code)
+    for stage, kind, n in session.execute(stages):
+        out[stage] += int(n)
+        out[f"{stage}:{kind}"] += int(n)
+    return out
+
+
+def counted_contract_cube(session: Session, year: int | None, region: str | None) -> Rows:
+    """``contract_cube`` from the counters."""
+    c = StatCounter
+    stmt = _cells(
+        aggregates.CONTRACT,
+        year,
+        region,
+        c.kind,
+        c.code,
+        c.region,
+        c.month,
+        c.n,
+        c.amount,
+        c.tech_amount,
+    )
+    return [
+        (kind, code, _none(reg), _none(month), n, amount, tech)
+        for kind, code, reg, month, n, amount, tech in session.execute(stmt.where(c.n != 0))
+    ]

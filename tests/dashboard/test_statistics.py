@@ -46,7 +46,9 @@ class TestStatistics:
             make_listing(session, org, org_admin)
         make_listing(session, org, org_admin, kind=ListingKind.DEMAND)
         _registered(session, contract_type=ContractType.TRANSFER)
-        body = client.get("/api/v1/statistics").json()
+        page = client.get("/api/v1/statistics").json()
+        assert page["total"] == len(page["items"])
+        body = page["items"]
         keys = {t["key"] for t in body}
         assert "rewards" not in keys  # budgets are for staff
         regions = _table(body, "listings_by_region")["rows"]
@@ -57,7 +59,7 @@ class TestStatistics:
         assert by_type == [["技术转让", 1, "800000.00", "800000.00"]]
         demands = _table(body, "demands_answered")["rows"]
         assert demands[0][1] == 1
-        other = client.get("/api/v1/statistics", params={"region": "220102"}).json()
+        other = client.get("/api/v1/statistics", params={"region": "220102"}).json()["items"]
         assert _table(other, "listings_by_region")["rows"] == []
         past = client.get("/api/v1/statistics/funnel", params={"year": 2001}).json()
         assert past["rows"][0][1] == 0
@@ -102,7 +104,7 @@ class TestStatistics:
             == 403
         )
         staff = client.get("/api/v1/statistics", headers=bearer(session, platform_admin)).json()
-        assert "rewards" in {t["key"] for t in staff}
+        assert "rewards" in {t["key"] for t in staff["items"]}
 
 
 class TestVerify:
