@@ -32,6 +32,7 @@ from app.models.enums import BookingAccess, BookingStatus, ResourceKind, UsagePa
 from app.notifications.service import notify
 from app.resources import repository
 from app.resources.schemas import BookingCreate, BookingDecision, UsageRecord
+from app.services import voucher as vouchers
 
 B = BookingStatus
 BOOKING_FLOW: Workflow[BookingStatus] = Workflow(
@@ -242,8 +243,13 @@ def record_usage(
         raise Conflict("预约时段尚未开始，不能登记使用")
     if data.payment == UsagePayment.VOUCHER_PAID:
         raise InvalidInput(errors={"payment": "创新券结算由服务大厅办理"})
-    if data.payment == UsagePayment.VOUCHER_PENDING and not booking.resource.accepts_vouchers:
-        raise InvalidInput(errors={"payment": "该仪器的服务不在创新券支付范围内"})
+    if data.payment == UsagePayment.VOUCHER_PENDING:
+        if not booking.resource.accepts_vouchers:
+            raise InvalidInput(errors={"payment": "该仪器的服务不在创新券支付范围内"})
+        # The voucher is the requester's organisation's, granted in the service hall.
+        data.voucher_ref = (
+            vouchers.chargeable(session, data.voucher_ref, booking.org_id).serial_no or ""
+        )
     _move(session, actor, booking, "record_usage")
     booking.used_hours = data.used_hours
     rate = booking.resource.fee_per_hour
@@ -285,3 +291,19 @@ def to_decide(session: Session, user: User, pagination: Pagination) -> Paged:
         return Paged(items=[], total=0, page=pagination.page, size=pagination.size)
     stmt = repository.bookings_statement(org_id=user.active_org_id)
     return paginate(session, stmt, pagination)
+
+
+def settle_voucher(session: Session, actor: Actor, serial_no: str, provider_org_id: int) -> int:
+    """The service hall redeemed 创新券 ``serial_no`` at this provider: the instrument uses
+    charged to it there are paid (已由创新券支付). Returns how many."""
+    settled = repository.voucher_uses(session, serial_no, provider_org_id)
+    for booking in settled:
+        booking.payment = UsagePayment.VOUCHER_PAID
+        audit.record(
+            session,
+            actor,
+            "instrument_booking.voucher_paid",
+            booking,
+            summary=f"仪器使用费由创新券 {serial_no} 兑付",
+        )
+    return len(settled)
