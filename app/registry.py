@@ -24,6 +24,8 @@ import app.matching.tasks
 import app.notifications.tasks
 import app.orgs.search
 import app.patents.search
+import app.resources.notices
+import app.resources.search
 import app.search.service
 import app.search.tasks
 import app.statistics.aggregates

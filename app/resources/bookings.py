@@ -29,7 +29,6 @@ from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.models import InstrumentBooking, Resource, User
 from app.models.enums import BookingAccess, BookingStatus, ResourceKind, UsagePayment
-from app.notifications.service import notify
 from app.resources import repository
 from app.resources.schemas import BookingCreate, BookingDecision, UsageRecord
 from app.services import voucher as vouchers
@@ -44,6 +43,7 @@ BOOKING_FLOW: Workflow[BookingStatus] = Workflow(
         Transition("cancel", "取消", frozenset({B.PENDING, B.APPROVED}), B.CANCELLED),
         Transition("record_usage", "登记使用", frozenset({B.APPROVED}), B.COMPLETED),
     ],
+    type="instrument_booking",  # events "instrument_booking.approve" …, app/resources/notices.py
 )
 #: The longest range one request may hold.
 MAX_HOURS = 72
@@ -114,12 +114,12 @@ def request(
         actor,
         "instrument_booking.request",
         booking,
-        summary=f"{resource.name} {_span(booking)}",
+        summary=f"{resource.name} {span(booking)}",
     )
     return booking
 
 
-def _span(booking: InstrumentBooking) -> str:
+def span(booking: InstrumentBooking) -> str:
     start, end = local(booking.starts_at), local(booking.ends_at)
     return f"{start:%Y-%m-%d %H:%M}—{end:%Y-%m-%d %H:%M}"
 
@@ -143,29 +143,19 @@ def get(session: Session, user: User | None, booking_id: int) -> InstrumentBooki
 def _move(
     session: Session, actor: Actor, booking: InstrumentBooking, action: str, note: str = ""
 ) -> None:
-    before, after = BOOKING_FLOW.apply(booking, action)
+    """Who may move the booking is checked by the caller (it depends on the time and the side)."""
     if note:
         booking.decision_note = note
-    audit.record(
+    BOOKING_FLOW.run(
         session,
         actor,
-        f"instrument_booking.{action}",
         booking,
-        summary=f"{booking.resource.name} {_span(booking)}：{BOOKING_FLOW.label(action)}",
-        before={"status": before.value},
-        after={"status": after.value},
+        action,
+        note=note,
+        summary=lambda _b, _a: (
+            f"{booking.resource.name} {span(booking)}：" + BOOKING_FLOW.label(action)
+        ),
     )
-    if action != "record_usage" and actor.user_id != booking.requester_id:
-        requester = session.get(User, booking.requester_id)
-        if requester is not None:
-            notify(
-                session,
-                requester,
-                topic=f"instrument_booking.{action}",
-                title=f"您预约的{booking.resource.name}（{_span(booking)}）{BOOKING_FLOW.label(action)}",
-                body=note,
-                link="/me/bookings",
-            )
 
 
 def approve(

@@ -130,3 +130,14 @@ def voucher_uses(session: Session, serial_no: str, provider_org_id: int) -> list
         .with_for_update()
     )
     return list(session.scalars(stmt))
+
+
+def published_by_ids(session: Session, ids: list[int]) -> list[Resource]:
+    """The published entries among ``ids`` (their organisation loaded), for the search index."""
+    stmt = select(Resource).where(Resource.id.in_(ids), Resource.status == ResourceStatus.PUBLISHED)
+    return list(session.scalars(stmt))
+
+
+def published_ids(session: Session) -> list[int]:
+    stmt = select(Resource.id).where(Resource.status == ResourceStatus.PUBLISHED)
+    return list(session.scalars(stmt.order_by(Resource.id)))

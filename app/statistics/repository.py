@@ -284,14 +284,47 @@ def _none(value: str) -> str | None:
     return value or None
 
 
-def counted_listing_cube(session: Session, year: int | None, region: str | None) -> Rows:
-    """``listing_cube`` from the counters."""
+#: The counter columns a cube's dimensions are kept in, by their position in the cube's rows.
+_DIMENSIONS = {1: StatCounter.code, 2: StatCounter.region, 3: StatCounter.month}
+
+
+def _margin(
+    session: Session, metric: str, year: int | None, region: str | None, position: int
+) -> Rows:
+    """The cube summed over every dimension but the kind and one other (in SQL, so a cube of
+    20,000 cells comes back as a few dozen rows); rows keep the cube's shape, the dimensions
+    summed over left empty."""
     c = StatCounter
-    stmt = _cells(aggregates.LISTING, year, region, c.kind, c.code, c.region, c.month, c.n)
-    return [
-        (kind, _none(code), _none(reg), _none(month), n)
-        for kind, code, reg, month, n in session.execute(stmt.where(c.n != 0))
-    ]
+    dim = _DIMENSIONS[position]
+    sums = (func.sum(c.n), func.sum(c.amount), func.sum(c.tech_amount))
+    stmt = _cells(metric, year, region, c.kind, dim, *sums).group_by(c.kind, dim)
+    out = []
+    for kind, value, n, amount, tech in session.execute(stmt.having(func.sum(c.n) != 0)):
+        row: list[Any] = [kind, None, None, None]
+        row[position] = _none(value) if position != 1 or metric != aggregates.CONTRACT else value
+        out.append((*row, int(n), amount, tech))
+    return out
+
+
+def counted_listing_margins(
+    session: Session, year: int | None, region: str | None
+) -> dict[int, Rows]:
+    """For each dimension of ``listing_cube`` (field 1, region 2, month 3), its sums from the
+    counters, in the cube's row shape ``(kind, field, region, month, count)``."""
+    return {
+        p: [r[:5] for r in _margin(session, aggregates.LISTING, year, region, p)]
+        for p in _DIMENSIONS
+    }
+
+
+def counted_contract_margins(
+    session: Session, year: int | None, region: str | None
+) -> dict[int, Rows]:
+    """For ``contract_cube``'s field (1), region (2) and month (3), and its type (0, any of
+    the three summed by type), the sums from the counters in the cube's row shape."""
+    margins = {p: _margin(session, aggregates.CONTRACT, year, region, p) for p in _DIMENSIONS}
+    margins[0] = margins[1]
+    return margins
 
 
 def counted_maturity(session: Session, year: int | None, region: str | None) -> Rows:
@@ -315,24 +348,3 @@ def counted_stages(session: Session, year: int | None, region: str | None) -> di
         out[stage] += int(n)
         out[f"{stage}:{kind}"] += int(n)
     return out
-
-
-def counted_contract_cube(session: Session, year: int | None, region: str | None) -> Rows:
-    """``contract_cube`` from the counters."""
-    c = StatCounter
-    stmt = _cells(
-        aggregates.CONTRACT,
-        year,
-        region,
-        c.kind,
-        c.code,
-        c.region,
-        c.month,
-        c.n,
-        c.amount,
-        c.tech_amount,
-    )
-    return [
-        (kind, code, _none(reg), _none(month), n, amount, tech)
-        for kind, code, reg, month, n, amount, tech in session.execute(stmt.where(c.n != 0))
-    ]

@@ -139,14 +139,15 @@ def _listing_tables(session: Session, f: Filters) -> list[Table]:
     fields = taxonomy.names(session, "field")
     header = ["科技成果", "技术需求", "揭榜挂帅", "合计"]
     if f.counted:
-        cube = repository.counted_listing_cube(session, f.year, f.region)
+        cubes = repository.counted_listing_margins(session, f.year, f.region)
         maturities = repository.counted_maturity(session, f.year, f.region)
     else:
         cube = repository.listing_cube(session, f.span, f.region)
+        cubes = {1: cube, 2: cube, 3: cube}
         maturities = repository.listings_by_maturity(session, f.span, f.region)
-    by_field = _by_kind(cube, 1, lambda c: fields.get(c or "", "未分类"))
-    by_region = _by_kind(cube, 2, lambda c: region_name(c) or "未填写")
-    by_month = sorted(_by_kind(cube, 3, lambda m: m or ""), key=lambda r: r[0])
+    by_field = _by_kind(cubes[1], 1, lambda c: fields.get(c or "", "未分类"))
+    by_region = _by_kind(cubes[2], 2, lambda c: region_name(c) or "未填写")
+    by_month = sorted(_by_kind(cubes[3], 3, lambda m: m or ""), key=lambda r: r[0])
     maturity = [[MaturityStage(key).label if key else "未填写", count] for key, count in maturities]
     total_col = len(header)
     blank = ["", "", "", "", ""]
@@ -234,13 +235,14 @@ def _contract_tables(session: Session, f: Filters) -> list[Table]:
         "month": ("登记月份", lambda k: k or ""),
     }
     if f.counted:
-        cube = repository.counted_contract_cube(session, f.year, f.region)
+        cubes = repository.counted_contract_margins(session, f.year, f.region)
     else:
         cube = repository.contract_cube(session, f.span, f.region)
+        cubes = dict.fromkeys(range(4), cube)
     tables = []
     for position, (dim, (name, label)) in enumerate(labels.items()):
         sums: dict[Any, list[Any]] = {}
-        for row in cube:
+        for row in cubes[position]:
             acc = sums.setdefault(row[position], [0, Decimal(0), Decimal(0)])
             acc[0] += row[4]
             acc[1] += Decimal(row[5] or 0)
