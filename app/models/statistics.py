@@ -9,13 +9,10 @@ the record's old share and adds its new one (app/statistics/aggregates.py).
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy import JSON, BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base
-from app.core.money import MoneyColumn
 
 
 class StatCounter(Base):
@@ -23,7 +20,10 @@ class StatCounter(Base):
 
     __tablename__ = "stat_counter"
 
-    #: ``listing``, ``maturity``, ``contract``, ``stage``; ``built`` marks a finished rebuild
+    #: ``listing`` (by kind, field, district, month), ``listing_rm`` (by kind, district,
+    #: month), ``maturity``, ``stage``, ``contract_t`` (by type, district, month),
+    #: ``contract_f`` (by field, district, month), ``contract_rm`` (by district, month);
+    #: ``built`` marks a finished rebuild
     metric: Mapped[str] = mapped_column(String(16), primary_key=True)
     #: listing kind, maturity, contract type or funnel stage
     kind: Mapped[str] = mapped_column(String(32), primary_key=True, default="")
@@ -33,12 +33,13 @@ class StatCounter(Base):
     #: ``YYYY-MM`` in the city's time zone of the publication or registration
     month: Mapped[str] = mapped_column(String(7), primary_key=True, default="")
     n: Mapped[int] = mapped_column(BigInteger, default=0)
-    amount: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0.00"))
-    tech_amount: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal("0.00"))
+    #: 合同金额 and 技术交易额 in fen: integer sums are exact on every engine
+    amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    tech_amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class StatShare(Base):
-    """What one listing or contract adds to ``stat_counter`` now: ``[[key…, n, amount, tech]]``."""
+    """What one listing or contract adds to ``stat_counter`` now: ``[[key…, n, fen, fen]]``."""
 
     __tablename__ = "stat_share"
 

@@ -68,7 +68,8 @@ _MANY = 200
 BATCH = 2000
 
 Cell = tuple[str, str, str, str, str]
-Value = tuple[int, Decimal, Decimal]
+#: a count and two amounts in fen
+Value = tuple[int, int, int]
 Shares = dict[Cell, Value]
 
 _LISTING_ATTRS = ("kind", "field_code", "region_code", "published_at", "maturity")
@@ -85,7 +86,7 @@ _CONTRACT_ATTRS = (
 )
 _PARTY_ATTRS = ("contract_id", "org_id", "region_code")
 _PENDING = "stat_pending"
-ZERO = Decimal("0.00")
+ONE: Value = (1, 0, 0)
 
 
 def _s(value: Any) -> str:
@@ -96,6 +97,10 @@ def _s(value: Any) -> str:
 
 def _month(when: Any) -> str:
     return local(when).strftime("%Y-%m") if when is not None else ""
+
+
+def _fen(amount: Any) -> int:
+    return int((Decimal(amount or 0) * 100).to_integral_value())
 
 
 # -- what each record adds ---------------------------------------------------------------
@@ -140,11 +145,14 @@ def listing_shares(conn: Connection, ids: Iterable[int]) -> dict[int, Shares]:
         )
         for listing_id, kind, field_code, region, published_at, maturity in rows:
             kind, region, month = _s(kind), _s(region), _month(published_at)
-            cells: Shares = {(LISTING, kind, _s(field_code), region, month): (1, ZERO, ZERO)}
+            cells: Shares = {
+                (LISTING, kind, _s(field_code), region, month): ONE,
+                ("listing_rm", kind, "", region, month): ONE,
+            }
             if kind == ListingKind.ACHIEVEMENT.value:
-                cells[("maturity", _s(maturity), "", region, month)] = (1, ZERO, ZERO)
+                cells[("maturity", _s(maturity), "", region, month)] = ONE
             for stage in stages.get(listing_id, ()):
-                cells[("stage", stage, kind, region, month)] = (1, ZERO, ZERO)
+                cells[("stage", stage, kind, region, month)] = ONE
             out[listing_id] = cells
     return out
 
@@ -181,8 +189,13 @@ def contract_shares(conn: Connection, ids: Iterable[int]) -> dict[int, Shares]:
             .where(TechContract.id.in_(chunk), TechContract.status == ContractStatus.REGISTERED)
         )
         for contract_id, kind, field_code, region_code, registered_at, total, tech in rows:
-            cell = (CONTRACT, _s(kind), _s(field_code), _s(region_code), _month(registered_at))
-            out[contract_id] = {cell: (1, Decimal(total or 0), Decimal(tech or 0))}
+            region, month = _s(region_code), _month(registered_at)
+            value = (1, _fen(total), _fen(tech))
+            out[contract_id] = {
+                ("contract_t", _s(kind), "", region, month): value,
+                ("contract_f", "", _s(field_code), region, month): value,
+                ("contract_rm", "", "", region, month): value,
+            }
     return out
 
 
@@ -213,22 +226,18 @@ def _lock(conn: Connection, records: dict[str, set[int]]) -> None:
 
 def _decode(cells: list[list[Any]]) -> Shares:
     return {
-        (str(c[0]), str(c[1]), str(c[2]), str(c[3]), str(c[4])): (
-            int(c[5]),
-            Decimal(str(c[6])),
-            Decimal(str(c[7])),
-        )
+        (str(c[0]), str(c[1]), str(c[2]), str(c[3]), str(c[4])): (int(c[5]), int(c[6]), int(c[7]))
         for c in cells
     }
 
 
 def _encode(shares: Shares) -> list[list[Any]]:
-    return [[*cell, n, str(a), str(t)] for cell, (n, a, t) in sorted(shares.items())]
+    return [[*cell, n, a, t] for cell, (n, a, t) in sorted(shares.items())]
 
 
 def _add(total: dict[Cell, list[Any]], shares: Shares, sign: int) -> None:
     for cell, (n, amount, tech) in shares.items():
-        acc = total.setdefault(cell, [0, ZERO, ZERO])
+        acc = total.setdefault(cell, [0, 0, 0])
         acc[0] += sign * n
         acc[1] += sign * amount
         acc[2] += sign * tech
@@ -236,7 +245,7 @@ def _add(total: dict[Cell, list[Any]], shares: Shares, sign: int) -> None:
 
 def _upsert(conn: Connection, delta: dict[Cell, list[Any]]) -> None:
     rows = [
-        {**dict(zip(KEY, cell, strict=True)), "n": n, "amount": a, "tech_amount": t}
+        {**dict(zip(KEY, cell, strict=True)), "n": n, "amount_fen": a, "tech_amount_fen": t}
         for cell, (n, a, t) in sorted(delta.items())
         if n or a or t
     ]
@@ -249,8 +258,8 @@ def _upsert(conn: Connection, delta: dict[Cell, list[Any]]) -> None:
             index_elements=list(KEY),
             set_={
                 "n": COUNTER.c.n + stmt.excluded.n,
-                "amount": COUNTER.c.amount + stmt.excluded.amount,
-                "tech_amount": COUNTER.c.tech_amount + stmt.excluded.tech_amount,
+                "amount_fen": COUNTER.c.amount_fen + stmt.excluded.amount_fen,
+                "tech_amount_fen": COUNTER.c.tech_amount_fen + stmt.excluded.tech_amount_fen,
             },
         )
         conn.execute(stmt)
@@ -323,7 +332,7 @@ def rebuild(conn: Connection) -> tuple[int, int]:
         for cells in shares.values():
             _add(total, cells, +1)
         counted.append(len(shares))
-    total[BUILT] = [1, ZERO, ZERO]
+    total[BUILT] = [1, 0, 0]
     _upsert(conn, total)
     return counted[0], counted[1]
 

@@ -284,47 +284,57 @@ def _none(value: str) -> str | None:
     return value or None
 
 
-#: The counter columns a cube's dimensions are kept in, by their position in the cube's rows.
-_DIMENSIONS = {1: StatCounter.code, 2: StatCounter.region, 3: StatCounter.month}
+#: The counter column of each position of a cube's rows (kind, field, region, month).
+_DIMENSIONS = {
+    0: StatCounter.kind,
+    1: StatCounter.code,
+    2: StatCounter.region,
+    3: StatCounter.month,
+}
 
 
 def _margin(
     session: Session, metric: str, year: int | None, region: str | None, position: int
 ) -> Rows:
-    """The cube summed over every dimension but the kind and one other (in SQL, so a cube of
-    20,000 cells comes back as a few dozen rows); rows keep the cube's shape, the dimensions
-    summed over left empty."""
+    """One cube's sums by kind and one dimension (in SQL: integer sums, exact); rows in the
+    shape of the live cubes, ``(kind, field, region, month, count, 合同金额, 技术交易额)``,
+    with the dimensions summed over left empty and the amounts in yuan."""
     c = StatCounter
-    dim = _DIMENSIONS[position]
-    sums = (func.sum(c.n), func.sum(c.amount), func.sum(c.tech_amount))
-    stmt = _cells(metric, year, region, c.kind, dim, *sums).group_by(c.kind, dim)
+    dims = [c.kind] if position == 0 else [c.kind, _DIMENSIONS[position]]
+    total = func.sum(c.n)
+    sums = (total, func.sum(c.amount_fen), func.sum(c.tech_amount_fen))
+    stmt = _cells(metric, year, region, *dims, *sums).group_by(*dims).having(total != 0)
     out = []
-    for kind, value, n, amount, tech in session.execute(stmt.having(func.sum(c.n) != 0)):
-        row: list[Any] = [kind, None, None, None]
-        row[position] = _none(value) if position != 1 or metric != aggregates.CONTRACT else value
-        out.append((*row, int(n), amount, tech))
+    for found in session.execute(stmt):
+        row: list[Any] = [found[0], None, None, None]
+        if position:
+            row[position] = _none(found[1])
+        n, fen, tech_fen = found[-3:]
+        out.append((*row, int(n), Decimal(int(fen or 0)) / 100, Decimal(int(tech_fen or 0)) / 100))
     return out
 
 
 def counted_listing_margins(
     session: Session, year: int | None, region: str | None
 ) -> dict[int, Rows]:
-    """For each dimension of ``listing_cube`` (field 1, region 2, month 3), its sums from the
-    counters, in the cube's row shape ``(kind, field, region, month, count)``."""
+    """``listing_cube`` summed for its field (1), region (2) and month (3) tables."""
     return {
-        p: [r[:5] for r in _margin(session, aggregates.LISTING, year, region, p)]
-        for p in _DIMENSIONS
+        1: [r[:5] for r in _margin(session, aggregates.LISTING, year, region, 1)],
+        2: [r[:5] for r in _margin(session, "listing_rm", year, region, 2)],
+        3: [r[:5] for r in _margin(session, "listing_rm", year, region, 3)],
     }
 
 
 def counted_contract_margins(
     session: Session, year: int | None, region: str | None
 ) -> dict[int, Rows]:
-    """For ``contract_cube``'s field (1), region (2) and month (3), and its type (0, any of
-    the three summed by type), the sums from the counters in the cube's row shape."""
-    margins = {p: _margin(session, aggregates.CONTRACT, year, region, p) for p in _DIMENSIONS}
-    margins[0] = margins[1]
-    return margins
+    """``contract_cube`` summed for its type (0), field (1), region (2) and month (3) tables."""
+    return {
+        0: _margin(session, "contract_t", year, region, 0),
+        1: _margin(session, "contract_f", year, region, 1),
+        2: _margin(session, "contract_rm", year, region, 2),
+        3: _margin(session, "contract_rm", year, region, 3),
+    }
 
 
 def counted_maturity(session: Session, year: int | None, region: str | None) -> Rows:

@@ -19,8 +19,6 @@ down_revision: str | None = "5c1e8a2f7b93"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-MONEY = sa.Numeric(16, 2, asdecimal=True)
-
 
 def upgrade() -> None:
     counter = op.create_table(
@@ -31,8 +29,8 @@ def upgrade() -> None:
         sa.Column("region", sa.String(6), nullable=False),
         sa.Column("month", sa.String(7), nullable=False),
         sa.Column("n", sa.BigInteger(), nullable=False),
-        sa.Column("amount", MONEY, nullable=False),
-        sa.Column("tech_amount", MONEY, nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.Column("tech_amount_fen", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint(
             "metric", "kind", "code", "region", "month", name=op.f("pk_stat_counter")
         ),
@@ -62,8 +60,8 @@ def upgrade() -> None:
                     "region": "",
                     "month": "",
                     "n": 1,
-                    "amount": 0,
-                    "tech_amount": 0,
+                    "amount_fen": 0,
+                    "tech_amount_fen": 0,
                 }
             ],
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -31,13 +30,13 @@ from tests.factories.listings import make_listing
 from tests.factories.trading import make_contract
 
 
-def counters(session: Session) -> dict[tuple[str, ...], tuple[int, Decimal, Decimal]]:
+def counters(session: Session) -> dict[tuple[str, ...], tuple[int, int, int]]:
     session.flush()
     rows = session.execute(select(StatCounter)).scalars()
     return {
-        (c.metric, c.kind, c.code, c.region, c.month): (c.n, c.amount, c.tech_amount)
+        (c.metric, c.kind, c.code, c.region, c.month): (c.n, c.amount_fen, c.tech_amount_fen)
         for c in rows
-        if c.n or c.amount or c.tech_amount
+        if c.n or c.amount_fen or c.tech_amount_fen
     }
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy import select
 
 from app.core.db import session_scope
@@ -17,7 +15,7 @@ from tests.races.conftest import RaceServer, statuses
 PUBLISHERS = 10
 INQUIRERS = 6
 
-Counts = dict[tuple[str, ...], tuple[int, Decimal, Decimal]]
+Counts = dict[tuple[str, ...], tuple[int, int, int]]
 
 
 def _counters(server: RaceServer, *, recount: bool = False) -> Counts:
@@ -27,9 +25,9 @@ def _counters(server: RaceServer, *, recount: bool = False) -> Counts:
             aggregates.rebuild(s.connection())
         rows = s.execute(select(StatCounter)).scalars()
         found = {
-            (c.metric, c.kind, c.code, c.region, c.month): (c.n, c.amount, c.tech_amount)
+            (c.metric, c.kind, c.code, c.region, c.month): (c.n, c.amount_fen, c.tech_amount_fen)
             for c in rows
-            if c.n or c.amount or c.tech_amount
+            if c.n or c.amount_fen or c.tech_amount_fen
         }
         s.rollback()
         return found

@@ -21,9 +21,9 @@ from tests.orgs.test_endpoints import bearer
 from tests.services.helpers import enterprise, pool, to_processing, voucher_case
 
 
-def _used(session: Session, booking: InstrumentBooking) -> None:
-    booking.starts_at = utcnow() - timedelta(hours=3)
-    booking.ends_at = utcnow() - timedelta(hours=1)
+def _used(session: Session, booking: InstrumentBooking, days_ago: int = 1) -> None:
+    booking.starts_at = utcnow() - timedelta(days=days_ago, hours=3)
+    booking.ends_at = utcnow() - timedelta(days=days_ago, hours=1)
     session.flush()
 
 
@@ -79,7 +79,7 @@ def test_use_is_charged_to_a_granted_voucher_and_paid_when_it_is_redeemed(
     # A redeemed voucher pays for nothing more.
     again = make_booking(session, person, instrument, in_days=6)
     client.post(f"/api/v1/bookings/{again.id}/approve", json={}, headers=keeper)
-    _used(session, again)
+    _used(session, again, days_ago=2)
     spent = client.post(
         f"/api/v1/bookings/{again.id}/usage",
         json={**body, "voucher_ref": case.serial_no},
