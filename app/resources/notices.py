@@ -7,6 +7,8 @@ what the instrument's keeper decided, unless the requester did it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from app.core.indexing import index_later
@@ -37,12 +39,12 @@ BOOKING_DECIDED = kind(
 
 
 @on(*(f"resource.{a}" for a in ("submit", "approve", "reject", "withdraw")))
-def reindex_resource(session: Session, event: WorkflowEvent[object]) -> None:
+def reindex_resource(session: Session, event: WorkflowEvent[Any]) -> None:
     index_later(session, "resource", event.obj.id)
 
 
 @on("resource.approve", "resource.reject")
-def tell_keeper(session: Session, event: WorkflowEvent[object]) -> None:
+def tell_keeper(session: Session, event: WorkflowEvent[Any]) -> None:
     resource: Resource = event.obj
     owner = session.get(User, resource.owner_id) if resource.owner_id else None
     if owner is None:
@@ -58,7 +60,7 @@ def tell_keeper(session: Session, event: WorkflowEvent[object]) -> None:
 
 
 @on("instrument_booking.approve", "instrument_booking.reject", "instrument_booking.cancel")
-def tell_requester(session: Session, event: WorkflowEvent[object]) -> None:
+def tell_requester(session: Session, event: WorkflowEvent[Any]) -> None:
     booking: InstrumentBooking = event.obj
     if event.actor.user_id == booking.requester_id:
         return

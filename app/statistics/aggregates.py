@@ -143,16 +143,16 @@ def listing_shares(conn: Connection, ids: Iterable[int]) -> dict[int, Shares]:
             .select_from(LISTING_T.outerjoin(ACHIEVEMENT_T, ACHIEVEMENT_T.c.id == LISTING_T.c.id))
             .where(LISTING_T.c.id.in_(chunk), LISTING_T.c.published_at.is_not(None))
         )
-        for listing_id, kind, field_code, region, published_at, maturity in rows:
-            kind, region, month = _s(kind), _s(region), _month(published_at)
+        for listing_id, kind_value, field_code, region_code, published_at, maturity in rows:
+            kind, region, month = _s(kind_value), _s(region_code), _month(published_at)
             cells: Shares = {
                 (LISTING, kind, _s(field_code), region, month): ONE,
                 ("listing_rm", kind, "", region, month): ONE,
             }
             if kind == ListingKind.ACHIEVEMENT.value:
                 cells[("maturity", _s(maturity), "", region, month)] = ONE
-            for stage in stages.get(listing_id, ()):
-                cells[("stage", stage, kind, region, month)] = ONE
+            for reached in stages.get(listing_id, ()):
+                cells[("stage", reached, kind, region, month)] = ONE
             out[listing_id] = cells
     return out
 
@@ -163,7 +163,7 @@ def contract_shares(conn: Connection, ids: Iterable[int]) -> dict[int, Shares]:
     out: dict[int, Shares] = {}
     for first in range(0, len(ids), BATCH):
         chunk = ids[first : first + BATCH]
-        region = (
+        registrant = (
             select(
                 ContractParty.contract_id, func.min(ContractParty.region_code).label("region_code")
             )
@@ -180,12 +180,12 @@ def contract_shares(conn: Connection, ids: Iterable[int]) -> dict[int, Shares]:
                 TechContract.id,
                 TechContract.contract_type,
                 TechContract.tech_field,
-                region.c.region_code,
+                registrant.c.region_code,
                 TechContract.registered_at,
                 TechContract.total_amount,
                 TechContract.tech_amount,
             )
-            .outerjoin(region, region.c.contract_id == TechContract.id)
+            .outerjoin(registrant, registrant.c.contract_id == TechContract.id)
             .where(TechContract.id.in_(chunk), TechContract.status == ContractStatus.REGISTERED)
         )
         for contract_id, kind, field_code, region_code, registered_at, total, tech in rows:

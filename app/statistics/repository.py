@@ -349,7 +349,7 @@ def counted_stages(session: Session, year: int | None, region: str | None) -> di
     reached each funnel stage (``<stage>``, ``<stage>:<kind>``)."""
     out: dict[str, int] = defaultdict(int)
     c = StatCounter
-    published = _cells(aggregates.LISTING, year, region, c.kind, func.sum(c.n)).group_by(c.kind)
+    published = _cells("listing_rm", year, region, c.kind, func.sum(c.n)).group_by(c.kind)
     for kind, n in session.execute(published):
         out["published"] += int(n)
         out[f"published:{kind}"] += int(n)

@@ -186,9 +186,8 @@ def _listing_tables(session: Session, f: Filters) -> list[Table]:
     ]
 
 
-def _demand_table(session: Session, f: Filters) -> Table:
+def _demand_table(session: Session, f: Filters, stages: dict[str, int]) -> Table:
     if f.counted:
-        stages = repository.counted_stages(session, f.year, f.region)
         demand = ListingKind.DEMAND.value
         total, matched, dealt = (stages[f"{s}:{demand}"] for s in ("published", "matched", "dealt"))
     else:
@@ -265,9 +264,8 @@ def _contract_tables(session: Session, f: Filters) -> list[Table]:
 FUNNEL_STAGES = ["已发布信息", "获得匹配推荐", "供需双方确认对接", "进入洽谈", "签订并登记合同"]
 
 
-def _funnel(session: Session, f: Filters) -> Table:
+def _funnel(session: Session, f: Filters, stages: dict[str, int]) -> Table:
     if f.counted:
-        stages = repository.counted_stages(session, f.year, f.region)
         counts = [stages[s] for s in ("published", *aggregates.STAGES)]
     else:
         counts = repository.funnel(session, f.span, f.region)
@@ -330,10 +328,11 @@ def compute(session: Session, f: Filters, *, counted: bool | None = None) -> lis
     one way or the other; live counting is the recount the counters are checked against)."""
     built = repository.counters_built(session) if counted is None else counted
     f = replace(f, counted=built)
+    stages = repository.counted_stages(session, f.year, f.region) if built else {}
     return [
-        _funnel(session, f),
+        _funnel(session, f, stages),
         *_listing_tables(session, f),
-        _demand_table(session, f),
+        _demand_table(session, f, stages),
         *_contract_tables(session, f),
         *_event_tables(session, f),
         *_money_tables(session, f),
