@@ -23,6 +23,7 @@ cli = typer.Typer(
 
 
 def _sessionmaker():  # type: ignore[no-untyped-def]
+    import app.statistics.aggregates  # noqa: F401  every command's writes keep the figures current
     from app.core.db import build_engine, build_sessionmaker
 
     settings = get_settings()
@@ -89,6 +90,26 @@ def migrate(
         typer.echo(f"已在空数据库中建表（版本 {after}）。")
     else:
         typer.echo(f"已将数据库从版本 {before} 升级到 {after}。")
+    if revision == "head":
+        _rebuild_statistics(only_if_missing=True)
+
+
+@cli.command("rebuild-statistics")
+def rebuild_statistics() -> None:
+    """从业务数据重新统计数据驾驶舱的全部累计数（平时随每次变更自动更新）。"""
+    _rebuild_statistics(only_if_missing=False)
+
+
+def _rebuild_statistics(*, only_if_missing: bool) -> None:
+    from app.core.db import session_scope
+    from app.statistics import aggregates
+
+    with session_scope(_sessionmaker()) as session:
+        conn = session.connection()
+        if only_if_missing and aggregates.is_built(conn):
+            return
+        listings, contracts = aggregates.rebuild(conn)
+    typer.echo(f"统计累计数已重建：{listings} 条已发布信息，{contracts} 份已登记合同。")
 
 
 @cli.command("create-admin")

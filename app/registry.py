@@ -29,8 +29,11 @@ import app.matching.tasks
 import app.notifications.tasks
 import app.orgs.search
 import app.patents.search
+import app.resources.notices
+import app.resources.search
 import app.search.service
 import app.search.tasks
+import app.statistics.aggregates
 import app.trading.notices
 import app.trading.policy
 

@@ -74,6 +74,7 @@ from app.models.service_hall import (
     ServiceRating,
     VoucherOrder,
 )
+from app.models.statistics import StatCounter, StatShare
 from app.models.taxonomy import TaxonomyTerm
 from app.models.trading import (
     ContractMilestone,
@@ -166,6 +167,8 @@ __all__ = [
     "ServiceCounter",
     "ServiceItem",
     "ServiceRating",
+    "StatCounter",
+    "StatShare",
     "Subscription",
     "SubscriptionHit",
     "TaxonomyTerm",

@@ -29,9 +29,9 @@ from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.models import InstrumentBooking, Resource, User
 from app.models.enums import BookingAccess, BookingStatus, ResourceKind, UsagePayment
-from app.notifications.service import notify
 from app.resources import repository
 from app.resources.schemas import BookingCreate, BookingDecision, UsageRecord
+from app.services import voucher as vouchers
 
 B = BookingStatus
 BOOKING_FLOW: Workflow[BookingStatus] = Workflow(
@@ -43,6 +43,7 @@ BOOKING_FLOW: Workflow[BookingStatus] = Workflow(
         Transition("cancel", "取消", frozenset({B.PENDING, B.APPROVED}), B.CANCELLED),
         Transition("record_usage", "登记使用", frozenset({B.APPROVED}), B.COMPLETED),
     ],
+    type="instrument_booking",  # events "instrument_booking.approve" …, app/resources/notices.py
 )
 #: The longest range one request may hold.
 MAX_HOURS = 72
@@ -113,12 +114,12 @@ def request(
         actor,
         "instrument_booking.request",
         booking,
-        summary=f"{resource.name} {_span(booking)}",
+        summary=f"{resource.name} {span(booking)}",
     )
     return booking
 
 
-def _span(booking: InstrumentBooking) -> str:
+def span(booking: InstrumentBooking) -> str:
     start, end = local(booking.starts_at), local(booking.ends_at)
     return f"{start:%Y-%m-%d %H:%M}—{end:%Y-%m-%d %H:%M}"
 
@@ -142,29 +143,19 @@ def get(session: Session, user: User | None, booking_id: int) -> InstrumentBooki
 def _move(
     session: Session, actor: Actor, booking: InstrumentBooking, action: str, note: str = ""
 ) -> None:
-    before, after = BOOKING_FLOW.apply(booking, action)
+    """Who may move the booking is checked by the caller (it depends on the time and the side)."""
     if note:
         booking.decision_note = note
-    audit.record(
+    BOOKING_FLOW.run(
         session,
         actor,
-        f"instrument_booking.{action}",
         booking,
-        summary=f"{booking.resource.name} {_span(booking)}：{BOOKING_FLOW.label(action)}",
-        before={"status": before.value},
-        after={"status": after.value},
+        action,
+        note=note,
+        summary=lambda _b, _a: (
+            f"{booking.resource.name} {span(booking)}：" + BOOKING_FLOW.label(action)
+        ),
     )
-    if action != "record_usage" and actor.user_id != booking.requester_id:
-        requester = session.get(User, booking.requester_id)
-        if requester is not None:
-            notify(
-                session,
-                requester,
-                topic=f"instrument_booking.{action}",
-                title=f"您预约的{booking.resource.name}（{_span(booking)}）{BOOKING_FLOW.label(action)}",
-                body=note,
-                link="/me/bookings",
-            )
 
 
 def approve(
@@ -242,8 +233,13 @@ def record_usage(
         raise Conflict("预约时段尚未开始，不能登记使用")
     if data.payment == UsagePayment.VOUCHER_PAID:
         raise InvalidInput(errors={"payment": "创新券结算由服务大厅办理"})
-    if data.payment == UsagePayment.VOUCHER_PENDING and not booking.resource.accepts_vouchers:
-        raise InvalidInput(errors={"payment": "该仪器的服务不在创新券支付范围内"})
+    if data.payment == UsagePayment.VOUCHER_PENDING:
+        if not booking.resource.accepts_vouchers:
+            raise InvalidInput(errors={"payment": "该仪器的服务不在创新券支付范围内"})
+        # The voucher is the requester's organisation's, granted in the service hall.
+        data.voucher_ref = (
+            vouchers.chargeable(session, data.voucher_ref, booking.org_id).serial_no or ""
+        )
     _move(session, actor, booking, "record_usage")
     booking.used_hours = data.used_hours
     rate = booking.resource.fee_per_hour
@@ -285,3 +281,19 @@ def to_decide(session: Session, user: User, pagination: Pagination) -> Paged:
         return Paged(items=[], total=0, page=pagination.page, size=pagination.size)
     stmt = repository.bookings_statement(org_id=user.active_org_id)
     return paginate(session, stmt, pagination)
+
+
+def settle_voucher(session: Session, actor: Actor, serial_no: str, provider_org_id: int) -> int:
+    """The service hall redeemed 创新券 ``serial_no`` at this provider: the instrument uses
+    charged to it there are paid (已由创新券支付). Returns how many."""
+    settled = repository.voucher_uses(session, serial_no, provider_org_id)
+    for booking in settled:
+        booking.payment = UsagePayment.VOUCHER_PAID
+        audit.record(
+            session,
+            actor,
+            "instrument_booking.voucher_paid",
+            booking,
+            summary=f"仪器使用费由创新券 {serial_no} 兑付",
+        )
+    return len(settled)

@@ -9,7 +9,7 @@ from sqlalchemy import Select, String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import InstrumentBooking, Resource
-from app.models.enums import BookingStatus, ResourceKind, ResourceStatus
+from app.models.enums import BookingStatus, ResourceKind, ResourceStatus, UsagePayment
 
 #: Bookings that hold their time: no two of one instrument may overlap.
 HOLDING = (BookingStatus.APPROVED, BookingStatus.COMPLETED)
@@ -114,3 +114,30 @@ def bookings_statement(
 
 def get_booking(session: Session, booking_id: int) -> InstrumentBooking | None:
     return session.get(InstrumentBooking, booking_id)
+
+
+def voucher_uses(session: Session, serial_no: str, provider_org_id: int) -> list[InstrumentBooking]:
+    """Instrument uses at the provider's instruments charged to 创新券 ``serial_no`` and not
+    yet paid, locked for the settlement."""
+    stmt = (
+        select(InstrumentBooking)
+        .join(Resource, Resource.id == InstrumentBooking.resource_id)
+        .where(
+            InstrumentBooking.voucher_ref == serial_no,
+            InstrumentBooking.payment == UsagePayment.VOUCHER_PENDING,
+            Resource.org_id == provider_org_id,
+        )
+        .with_for_update()
+    )
+    return list(session.scalars(stmt))
+
+
+def published_by_ids(session: Session, ids: list[int]) -> list[Resource]:
+    """The published entries among ``ids`` (their organisation loaded), for the search index."""
+    stmt = select(Resource).where(Resource.id.in_(ids), Resource.status == ResourceStatus.PUBLISHED)
+    return list(session.scalars(stmt))
+
+
+def published_ids(session: Session) -> list[int]:
+    stmt = select(Resource.id).where(Resource.status == ResourceStatus.PUBLISHED)
+    return list(session.scalars(stmt.order_by(Resource.id)))

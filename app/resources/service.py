@@ -9,12 +9,12 @@ from app.core.audit import Actor
 from app.core.clock import local_date
 from app.core.db import lock_row, utcnow
 from app.core.errors import InvalidInput, NotFound
+from app.core.indexing import index_later
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.models import Resource, User
 from app.models.enums import PilotService, ResourceKind, ResourceStatus, VoucherCategory
-from app.notifications.service import notify
 from app.resources import repository
 from app.resources.schemas import ResourceCreate, ResourceReview
 
@@ -23,41 +23,33 @@ RESOURCE_FLOW: Workflow[ResourceStatus] = Workflow(
     "资源",
     "status",
     [
-        Transition("submit", "提交审核", frozenset({S.DRAFT, S.REJECTED, S.WITHDRAWN}), S.PENDING),
-        Transition("approve", "审核通过", frozenset({S.PENDING}), S.PUBLISHED),
-        Transition("reject", "退回修改", frozenset({S.PENDING}), S.REJECTED),
-        Transition("withdraw", "撤回", frozenset({S.PENDING, S.PUBLISHED}), S.WITHDRAWN),
+        Transition(
+            "submit",
+            "提交审核",
+            frozenset({S.DRAFT, S.REJECTED, S.WITHDRAWN}),
+            S.PENDING,
+            Action.RESOURCE_EDIT,
+        ),
+        Transition(
+            "approve", "审核通过", frozenset({S.PENDING}), S.PUBLISHED, Action.RESOURCE_REVIEW
+        ),
+        Transition(
+            "reject", "退回修改", frozenset({S.PENDING}), S.REJECTED, Action.RESOURCE_REVIEW
+        ),
+        Transition(
+            "withdraw",
+            "撤回",
+            frozenset({S.PENDING, S.PUBLISHED}),
+            S.WITHDRAWN,
+            Action.RESOURCE_EDIT,
+        ),
         # A change to a published entry is reviewed again before the directory shows it.
         Transition("revise", "修改", frozenset({S.PENDING, S.PUBLISHED}), S.PENDING),
     ],
+    type="resource",  # events "resource.approve" …: notices and reindexing, app/resources/notices.py
+    summary=lambda r: r.name,
 )
 _FIELDS = list(ResourceCreate.model_fields)
-_EVENTS = {
-    "submit": "submitted",
-    "approve": "published",
-    "reject": "rejected",
-    "withdraw": "withdrawn",
-}
-
-
-def _event(session: Session, resource: Resource, action: str) -> None:
-    """Tell the keeper of an entry what the review decided."""
-    if action not in ("published", "rejected") or resource.owner_id is None:
-        return
-    owner = session.get(User, resource.owner_id)
-    if owner is None:
-        return
-    title = f"资源“{resource.name}”" + (
-        "已审核通过并发布" if action == "published" else "被退回修改"
-    )
-    notify(
-        session,
-        owner,
-        topic=f"resource.{action}",
-        title=title,
-        body=resource.review_note,
-        link=f"/resources/{resource.id}",
-    )
 
 
 def create(session: Session, actor: Actor, data: ResourceCreate) -> Resource:
@@ -79,7 +71,6 @@ def create(session: Session, actor: Actor, data: ResourceCreate) -> Resource:
         summary=f"{data.kind.label}：{data.name}",
         after=audit.snapshot(draft, _FIELDS),
     )
-    _event(session, draft, "created")
     return draft
 
 
@@ -116,7 +107,7 @@ def update(session: Session, actor: Actor, resource_id: int, data: ResourceCreat
         before=changed_before,
         after=changed_after,
     )
-    _event(session, resource, "updated")
+    index_later(session, "resource", resource.id)
     return resource
 
 
@@ -125,25 +116,12 @@ def _move(
 ) -> Resource:
     resource = get(session, actor.user, resource_id)
     if action in ("approve", "reject"):
-        authorize(actor.user, Action.RESOURCE_REVIEW, resource)
-    else:
-        authorize(actor.user, Action.RESOURCE_EDIT, resource)
-    before, after = RESOURCE_FLOW.apply(resource, action)
-    if action in ("approve", "reject"):
         resource.review_note = note
         resource.reviewed_by_id = actor.user_id
     if action == "approve":
         resource.published_at = utcnow()
-    audit.record(
-        session,
-        actor,
-        f"resource.{action}",
-        resource,
-        summary=f"{resource.name}：{RESOURCE_FLOW.label(action)}" + (f"（{note}）" if note else ""),
-        before={"status": before.value},
-        after={"status": after.value},
-    )
-    _event(session, resource, _EVENTS[action])
+    # Permission, lock, state, audit, the event "resource.<action>" and its subscribers.
+    RESOURCE_FLOW.run(session, actor, resource, action, note=note)
     return resource
 
 
@@ -237,6 +215,11 @@ DICTIONARY: list[tuple[str, str, str]] = [
 def _service_label(code: str) -> str:
     member = PilotService.from_code(code) or VoucherCategory.from_code(code)
     return member.label if member else code
+
+
+def service_labels(codes: list[str]) -> list[str]:
+    """The Chinese names of an entry's 中试 or 创新券 service codes."""
+    return [_service_label(c) for c in codes]
 
 
 def catalogue_rows(session: Session) -> list[list[object]]:

@@ -29,6 +29,7 @@ from app.models import (
     VoucherOrder,
 )
 from app.models.enums import CaseStatus, VoucherMode, VoucherOrderStatus
+from app.resources import bookings as resource_bookings
 from app.services import flow, guide, voucher
 from app.services.schemas import CaseCreate, CaseMove, OrderCreate, RatingAnswer, RatingCreate
 
@@ -340,6 +341,9 @@ def pay_order(session: Session, actor: Actor, case_id: int) -> VoucherOrder:
     ORDER_FLOW.apply(row, "pay")
     row.paid_at = utcnow()
     voucher.pay(session, actor, case)
+    assert case.serial_no is not None
+    # Instrument use charged to this voucher at the provider is paid with it.
+    resource_bookings.settle_voucher(session, actor, case.serial_no, row.provider_org_id)
     payee = case.org.name if row.mode == VoucherMode.GENERAL else "服务机构"
     audit.record(
         session,

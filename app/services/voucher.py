@@ -19,8 +19,9 @@ from app.core.config import get_settings
 from app.core.errors import Conflict, InvalidInput
 from app.core.money import exact_yuan
 from app.funding import service as funding_service
-from app.models import BudgetLine, Organization, OrgTag, ServiceCase, ServiceItem
-from app.models.enums import CaseStatus, OrgTagKind
+from app.models import BudgetLine, Organization, OrgTag, ServiceCase, ServiceItem, VoucherOrder
+from app.models.enums import CaseStatus, OrgTagKind, VoucherOrderStatus
+from app.services import guide
 
 PROGRAMME = "service_voucher"
 ITEM_NO = 23
@@ -74,7 +75,7 @@ def granted_in_year(session: Session, org_id: int, year: int) -> Decimal:
             ServiceCase.org_id == org_id,
             ServiceCase.year == year,
             ServiceCase.status == CaseStatus.GRANTED,
-            ServiceItem.kind == "innovation_voucher",
+            ServiceItem.kind == guide.VOUCHER,
         )
     )
     return Decimal(total or 0).quantize(Decimal("0.01"))
@@ -120,3 +121,24 @@ def pay(session: Session, actor: Actor, case: ServiceCase) -> None:
     if reservation is None:
         raise Conflict("该创新券没有核定的资金，不能兑付")
     funding_service.pay(session, actor, reservation, note=f"创新券兑付 {case.serial_no}")
+
+
+def chargeable(session: Session, serial_no: str, org_id: int | None) -> ServiceCase:
+    """The organisation's granted, not yet redeemed 创新券 with this 流水号, for a service
+    (such as instrument use) to be charged to; a 422 saying why otherwise."""
+    code = serial_no.strip().upper()
+    case = session.scalars(
+        select(ServiceCase)
+        .join(ServiceItem, ServiceItem.id == ServiceCase.item_id)
+        .where(ServiceCase.serial_no == code, ServiceItem.kind == guide.VOUCHER)
+    ).first()
+    if case is None or case.org_id != org_id:
+        raise InvalidInput(
+            errors={"voucher_ref": "没有找到预约人所在机构的这张创新券，请填写创新券申领的流水号"}
+        )
+    if case.status != CaseStatus.GRANTED:
+        raise InvalidInput(errors={"voucher_ref": "该创新券尚未核定，不能用于支付"})
+    order = session.scalars(select(VoucherOrder).where(VoucherOrder.case_id == case.id)).first()
+    if order is not None and order.status == VoucherOrderStatus.PAID:
+        raise InvalidInput(errors={"voucher_ref": "该创新券已兑付，不能再用于支付"})
+    return case

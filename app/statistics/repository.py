@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from app.models import (
     Listing,
     MatchPipeline,
     Meeting,
+    StatCounter,
     TechContract,
 )
 from app.models.enums import (
@@ -33,6 +35,7 @@ from app.models.enums import (
     UsagePayment,
 )
 from app.models.funding import POLICY
+from app.statistics import aggregates
 
 Rows = list[tuple[Any, ...]]
 #: Listings that were published at some point (closed and expired ones still count).
@@ -258,3 +261,100 @@ def voucher_usage(session: Session, span: tuple[datetime, datetime] | None) -> R
     )
     stmt = _within(stmt, InstrumentBooking.starts_at, span)
     return [tuple(r) for r in session.execute(stmt.group_by(InstrumentBooking.payment))]
+
+
+# -- the maintained counters (app/statistics/aggregates.py) -------------------------------
+
+
+def counters_built(session: Session) -> bool:
+    """Whether ``stat_counter`` has been built on this database (else figures are counted live)."""
+    return aggregates.is_built(session.connection())
+
+
+def _cells(metric: str, year: int | None, region: str | None, *columns: Any) -> Any:
+    stmt = select(*columns).where(StatCounter.metric == metric)
+    if year is not None:
+        stmt = stmt.where(StatCounter.month >= f"{year}-01", StatCounter.month <= f"{year}-12")
+    if region:
+        stmt = stmt.where(StatCounter.region == region)
+    return stmt
+
+
+def _none(value: str) -> str | None:
+    return value or None
+
+
+#: The counter column of each position of a cube's rows (kind, field, region, month).
+_DIMENSIONS = {
+    0: StatCounter.kind,
+    1: StatCounter.code,
+    2: StatCounter.region,
+    3: StatCounter.month,
+}
+
+
+def _margin(
+    session: Session, metric: str, year: int | None, region: str | None, position: int
+) -> Rows:
+    """One cube's sums by kind and one dimension (in SQL: integer sums, exact); rows in the
+    shape of the live cubes, ``(kind, field, region, month, count, 合同金额, 技术交易额)``,
+    with the dimensions summed over left empty and the amounts in yuan."""
+    c = StatCounter
+    dims = [c.kind] if position == 0 else [c.kind, _DIMENSIONS[position]]
+    total = func.sum(c.n)
+    sums = (total, func.sum(c.amount_fen), func.sum(c.tech_amount_fen))
+    stmt = _cells(metric, year, region, *dims, *sums).group_by(*dims).having(total != 0)
+    out = []
+    for found in session.execute(stmt):
+        row: list[Any] = [found[0], None, None, None]
+        if position:
+            row[position] = _none(found[1])
+        n, fen, tech_fen = found[-3:]
+        out.append((*row, int(n), Decimal(int(fen or 0)) / 100, Decimal(int(tech_fen or 0)) / 100))
+    return out
+
+
+def counted_listing_margins(
+    session: Session, year: int | None, region: str | None
+) -> dict[int, Rows]:
+    """``listing_cube`` summed for its field (1), region (2) and month (3) tables."""
+    return {
+        1: [r[:5] for r in _margin(session, aggregates.LISTING, year, region, 1)],
+        2: [r[:5] for r in _margin(session, "listing_rm", year, region, 2)],
+        3: [r[:5] for r in _margin(session, "listing_rm", year, region, 3)],
+    }
+
+
+def counted_contract_margins(
+    session: Session, year: int | None, region: str | None
+) -> dict[int, Rows]:
+    """``contract_cube`` summed for its type (0), field (1), region (2) and month (3) tables."""
+    return {
+        0: _margin(session, "contract_t", year, region, 0),
+        1: _margin(session, "contract_f", year, region, 1),
+        2: _margin(session, "contract_rm", year, region, 2),
+        3: _margin(session, "contract_rm", year, region, 3),
+    }
+
+
+def counted_maturity(session: Session, year: int | None, region: str | None) -> Rows:
+    """``listings_by_maturity`` from the counters."""
+    total = func.sum(StatCounter.n)
+    stmt = _cells("maturity", year, region, StatCounter.kind, total).group_by(StatCounter.kind)
+    return [(_none(kind), int(n)) for kind, n in session.execute(stmt.having(total != 0))]
+
+
+def counted_stages(session: Session, year: int | None, region: str | None) -> dict[str, int]:
+    """Listings published (``published``, and per kind ``published:<kind>``) and listings that
+    reached each funnel stage (``<stage>``, ``<stage>:<kind>``)."""
+    out: dict[str, int] = defaultdict(int)
+    c = StatCounter
+    published = _cells("listing_rm", year, region, c.kind, func.sum(c.n)).group_by(c.kind)
+    for kind, n in session.execute(published):
+        out["published"] += int(n)
+        out[f"published:{kind}"] += int(n)
+    stages = _cells("stage", year, region, c.kind, c.code, func.sum(c.n)).group_by(c.kind, c.code)
+    for stage, kind, n in session.execute(stages):
+        out[stage] += int(n)
+        out[f"{stage}:{kind}"] += int(n)
+    return out

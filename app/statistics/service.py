@@ -8,7 +8,7 @@ the dashboard reads them from memory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -20,6 +20,7 @@ from app.core.clock import LOCAL_TZ, local
 from app.core.db import utcnow
 from app.core.errors import InvalidInput, NotFound
 from app.core.money import CENT
+from app.core.pagination import Paged, Pagination
 from app.core.permissions import Action, authorize
 from app.core.regions import REGIONS, region_name
 from app.core.spreadsheets import XLSX_MEDIA_TYPE, SheetColumn, csv_bytes, xlsx_bytes
@@ -32,7 +33,7 @@ from app.models.enums import (
     MeetingOutcome,
     UsagePayment,
 )
-from app.statistics import repository
+from app.statistics import aggregates, repository
 from app.taxonomy import service as taxonomy
 from app.trading import codes
 
@@ -45,6 +46,8 @@ PERCENT = "percent"
 class Filters:
     year: int | None = None
     region: str | None = None
+    #: read the maintained counters (app/statistics/aggregates.py) instead of counting live
+    counted: bool = field(default=False, compare=False)
 
     @classmethod
     def of(cls, year: str | int | None, region: str | None) -> Filters:
@@ -95,13 +98,15 @@ class Table:
             return []
         return [(str(r[0]), float(r[self.chart_column] or 0)) for r in self.rows]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, f: Filters | None = None) -> dict[str, Any]:
         return {
             "key": self.key,
             "title": self.title,
             "columns": self.columns,
+            "kinds": self.kinds,
             "rows": [[_plain(v) for v in row] for row in self.rows],
             "note": self.note,
+            "filters": {"year": f.year, "region": f.region} if f else {},
         }
 
 
@@ -133,14 +138,17 @@ def _by_kind(cube: repository.Rows, position: int, label: Any) -> list[list[Any]
 def _listing_tables(session: Session, f: Filters) -> list[Table]:
     fields = taxonomy.names(session, "field")
     header = ["科技成果", "技术需求", "揭榜挂帅", "合计"]
-    cube = repository.listing_cube(session, f.span, f.region)
-    by_field = _by_kind(cube, 1, lambda c: fields.get(c or "", "未分类"))
-    by_region = _by_kind(cube, 2, lambda c: region_name(c) or "未填写")
-    by_month = sorted(_by_kind(cube, 3, lambda m: m or ""), key=lambda r: r[0])
-    maturity = [
-        [MaturityStage(key).label if key else "未填写", count]
-        for key, count in repository.listings_by_maturity(session, f.span, f.region)
-    ]
+    if f.counted:
+        cubes = repository.counted_listing_margins(session, f.year, f.region)
+        maturities = repository.counted_maturity(session, f.year, f.region)
+    else:
+        cube = repository.listing_cube(session, f.span, f.region)
+        cubes = {1: cube, 2: cube, 3: cube}
+        maturities = repository.listings_by_maturity(session, f.span, f.region)
+    by_field = _by_kind(cubes[1], 1, lambda c: fields.get(c or "", "未分类"))
+    by_region = _by_kind(cubes[2], 2, lambda c: region_name(c) or "未填写")
+    by_month = sorted(_by_kind(cubes[3], 3, lambda m: m or ""), key=lambda r: r[0])
+    maturity = [[MaturityStage(key).label if key else "未填写", count] for key, count in maturities]
     total_col = len(header)
     blank = ["", "", "", "", ""]
     return [
@@ -178,8 +186,12 @@ def _listing_tables(session: Session, f: Filters) -> list[Table]:
     ]
 
 
-def _demand_table(session: Session, f: Filters) -> Table:
-    total, matched, dealt = repository.demands_answered(session, f.span, f.region)
+def _demand_table(session: Session, f: Filters, stages: dict[str, int]) -> Table:
+    if f.counted:
+        demand = ListingKind.DEMAND.value
+        total, matched, dealt = (stages[f"{s}:{demand}"] for s in ("published", "matched", "dealt"))
+    else:
+        total, matched, dealt = repository.demands_answered(session, f.span, f.region)
     return Table(
         "demands_answered",
         "技术需求响应",
@@ -221,11 +233,15 @@ def _contract_tables(session: Session, f: Filters) -> list[Table]:
         "region": ("登记方所在区县", lambda k: region_name(k) or "未填写"),
         "month": ("登记月份", lambda k: k or ""),
     }
-    cube = repository.contract_cube(session, f.span, f.region)
+    if f.counted:
+        cubes = repository.counted_contract_margins(session, f.year, f.region)
+    else:
+        cube = repository.contract_cube(session, f.span, f.region)
+        cubes = dict.fromkeys(range(4), cube)
     tables = []
     for position, (dim, (name, label)) in enumerate(labels.items()):
         sums: dict[Any, list[Any]] = {}
-        for row in cube:
+        for row in cubes[position]:
             acc = sums.setdefault(row[position], [0, Decimal(0), Decimal(0)])
             acc[0] += row[4]
             acc[1] += Decimal(row[5] or 0)
@@ -248,8 +264,11 @@ def _contract_tables(session: Session, f: Filters) -> list[Table]:
 FUNNEL_STAGES = ["已发布信息", "获得匹配推荐", "供需双方确认对接", "进入洽谈", "签订并登记合同"]
 
 
-def _funnel(session: Session, f: Filters) -> Table:
-    counts = repository.funnel(session, f.span, f.region)
+def _funnel(session: Session, f: Filters, stages: dict[str, int]) -> Table:
+    if f.counted:
+        counts = [stages[s] for s in ("published", *aggregates.STAGES)]
+    else:
+        counts = repository.funnel(session, f.span, f.region)
     rows = []
     for i, (stage, n) in enumerate(zip(FUNNEL_STAGES, counts, strict=True)):
         previous = counts[i - 1] if i else n
@@ -304,11 +323,16 @@ def _money_tables(session: Session, f: Filters) -> list[Table]:
     ]
 
 
-def _compute(session: Session, f: Filters) -> list[Table]:
+def compute(session: Session, f: Filters, *, counted: bool | None = None) -> list[Table]:
+    """Every table, from the maintained counters once they are built (``counted``: force
+    one way or the other; live counting is the recount the counters are checked against)."""
+    built = repository.counters_built(session) if counted is None else counted
+    f = replace(f, counted=built)
+    stages = repository.counted_stages(session, f.year, f.region) if built else {}
     return [
-        _funnel(session, f),
+        _funnel(session, f, stages),
         *_listing_tables(session, f),
-        _demand_table(session, f),
+        _demand_table(session, f, stages),
         *_contract_tables(session, f),
         *_event_tables(session, f),
         *_money_tables(session, f),
@@ -321,13 +345,20 @@ def tables(
     """Every statistics table under the filters; the staff view adds budgets and vouchers."""
     if staff:
         authorize(user, Action.STATISTICS_VIEW_ALL)
-    every = cache.cached(session, ("statistics", f.year, f.region), lambda: _compute(session, f))
+    every = cache.cached(session, ("statistics", f.year, f.region), lambda: compute(session, f))
     return [t for t in every if staff or t.public]
+
+
+def table_page(session: Session, f: Filters, pagination: Pagination, *, user: User | None) -> Paged:
+    """One page of the tables (as JSON) a person may see: staff see the budget tables too."""
+    every = tables(session, f, user=user, staff=user is not None and user.is_staff)
+    items = [t.as_json(f) for t in every[pagination.offset : pagination.offset + pagination.size]]
+    return Paged(items=items, total=len(every), page=pagination.page, size=pagination.size)
 
 
 def table(session: Session, key: str, f: Filters, *, user: User | None) -> Table:
     """One table; the staff-only ones for staff only."""
-    for t in cache.cached(session, ("statistics", f.year, f.region), lambda: _compute(session, f)):
+    for t in cache.cached(session, ("statistics", f.year, f.region), lambda: compute(session, f)):
         if t.key == key:
             if not t.public:
                 authorize(user, Action.STATISTICS_VIEW_ALL)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
+from app.core.db import utcnow
 from app.models import User
 from app.models.enums import ContractType, ListingKind, OrgRole, OrgType, Role
 from app.trading import service as trading
@@ -46,7 +48,9 @@ class TestStatistics:
             make_listing(session, org, org_admin)
         make_listing(session, org, org_admin, kind=ListingKind.DEMAND)
         _registered(session, contract_type=ContractType.TRANSFER)
-        body = client.get("/api/v1/statistics").json()["items"]
+        page = client.get("/api/v1/statistics").json()
+        assert page["total"] == len(page["items"])
+        body = page["items"]
         keys = {t["key"] for t in body}
         assert "rewards" not in keys  # budgets are for staff
         regions = _table(body, "listings_by_region")["rows"]
@@ -101,10 +105,8 @@ class TestStatistics:
             client.get("/api/v1/statistics/rewards", headers=bearer(session, org_admin)).status_code
             == 403
         )
-        staff = client.get("/api/v1/statistics", headers=bearer(session, platform_admin)).json()[
-            "items"
-        ]
-        assert "rewards" in {t["key"] for t in staff}
+        staff = client.get("/api/v1/statistics", headers=bearer(session, platform_admin)).json()
+        assert "rewards" in {t["key"] for t in staff["items"]}
 
 
 class TestVerify:
@@ -134,3 +136,54 @@ def test_amount_bands() -> None:
     assert amount_band(Decimal("99999.99")) == "10万元以下"
     assert amount_band(Decimal("100000")) == "10万元至50万元"
     assert amount_band(Decimal("10000000")) == "1000万元及以上"
+
+
+class TestStaffFigures:
+    def test_budgets_voucher_use_and_every_table_exported(
+        self, client: TestClient, session: Session, org_admin: User, platform_admin: User
+    ) -> None:
+        from app.core.clock import today
+        from app.models import InstrumentBooking
+        from app.models.enums import BookingStatus, UsagePayment
+        from tests.factories.incentives import make_budget
+        from tests.factories.resources import make_resource
+
+        year = today().year
+        make_budget(session, Actor(user=platform_admin), 15, "2000000", year=year)
+        instrument = make_resource(session, org_admin, accepts_vouchers=True)
+        start = utcnow() - timedelta(days=2)
+        session.add(
+            InstrumentBooking(
+                resource_id=instrument.id,
+                requester_id=org_admin.id,
+                org_id=org_admin.active_org_id,
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                purpose="形貌表征",
+                status=BookingStatus.COMPLETED,
+                used_hours=Decimal("2.00"),
+                fee=Decimal("600.00"),
+                payment=UsagePayment.VOUCHER_PENDING,
+            )
+        )
+        session.flush()
+        staff = bearer(session, platform_admin)
+        page = client.get("/api/v1/statistics", params={"year": year}, headers=staff).json()
+        tables = {t["key"]: t for t in page["items"]}
+        assert tables["rewards"]["rows"] == [["第15条", "2000000.00", "0.00", "0.00", "0.0000"]]
+        assert tables["vouchers"]["rows"] == [["待创新券结算", 1, "600.00"]]
+        assert {"events", "meeting_outcomes", "funnel", "contracts_by_month"} <= set(tables)
+        assert tables["rewards"]["kinds"] == ["", "money", "money", "money", "percent"]
+        assert tables["rewards"]["filters"] == {"year": year, "region": None}
+        small = client.get("/api/v1/statistics", params={"size": 2}, headers=staff).json()
+        assert len(small["items"]) == 2 and small["total"] == len(tables)
+        for key in tables:
+            for fmt in ("csv", "xlsx"):
+                exported = client.get(f"/statistics/export/{key}.{fmt}", headers=staff)
+                assert exported.status_code == 200, (key, fmt)
+                assert "attachment" in exported.headers["content-disposition"]
+        dashboard = client.get(
+            "/dashboard", params={"year": year, "region": "220173"}, headers=staff
+        )
+        assert dashboard.status_code == 200
+        assert "政策奖补·预算执行" in dashboard.text and "<table" in dashboard.text

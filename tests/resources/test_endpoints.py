@@ -201,12 +201,12 @@ class TestBooking:
         session.flush()
         used = client.post(
             f"/api/v1/bookings/{soon.id}/usage",
-            json={"used_hours": "1.5", "payment": "voucher_pending"},
+            json={"used_hours": "1.5", "payment": "unpaid"},
             headers=owner,
         )
         assert used.status_code == 200, used.text
         assert used.json()["status"] == BookingStatus.COMPLETED
         assert Decimal(used.json()["fee"]) == Decimal("450.00")
-        assert used.json()["payment"] == "voucher_pending"
+        assert used.json()["payment"] == "unpaid"  # vouchers: tests/resources/test_vouchers.py
         assert client.get("/api/v1/bookings/mine", headers=mine).json()["total"] == 2
         assert client.get("/api/v1/bookings/incoming", headers=owner).json()["total"] == 2

@@ -32,6 +32,7 @@ from app.models.enums import (
     OrgRole,
 )
 from app.orgs import service as org_service
+from app.statistics import aggregates
 
 # -- importing --------------------------------------------------------------------------------
 
@@ -249,6 +250,8 @@ class _Writer:
                 for row, listing in zip(rows, listings, strict=True):
                     row["id"] = listing.id
                 self.session.execute(insert(table), rows)
+        # Core INSERTs pass by the session's flush, which keeps the statistics current.
+        aggregates.refresh(self.session.connection(), listings=[x.id for x in listings])
 
     def _through_service(self, row: _Row, data: ListingFields) -> str:
         if row.existing is None:
