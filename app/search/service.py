@@ -81,6 +81,7 @@ def refresh(session: Session, backend: SearchBackend, keys: Iterable[tuple[str, 
         if engine.is_current(backend):
             try:
                 hybrid.refresh_vectors(documents, gone)
+                hybrid.warm(session, documents)
             except Exception:  # vectors are a derived extra: reindex --vectors repairs them
                 log.exception("document vectors not refreshed")
     return len(wanted)
