@@ -46,6 +46,9 @@ SEMANTIC_REASONS = 3
 SEMANTIC_FLOOR = 0.8
 #: Clauses of each side compared (each costs one short model call).
 SEMANTIC_PHRASES = 6
+#: How long a ranking is kept at most: what it reads and its stamp does not cover (taxonomy
+#: names, organisations' names and types) shows within this time.
+RANKING_AGE = 600.0
 #: How far below the closest document's cosine similarity a document still counts as close.
 DENSE_WINDOW = 0.07
 
@@ -334,9 +337,18 @@ def find_matches(
     wanted = tuple(kinds) if kinds else default_kinds(listing)
     if viewer is None:
         wanted = tuple(k for k in wanted if k != "expert")
-    # The ranking depends on the viewer only through the kinds: one per listing and kinds.
+    # The ranking depends on the viewer only through the kinds: one per listing and kinds. It
+    # is kept while the index of the counterpart types, the listing, its feedback and the
+    # experts stay as they were, so writes elsewhere (and their outbox rows) leave it cached.
     key = ("matches", listing.id, wanted, limit)
-    return list(cache.cached(session, key, lambda: _ranked(session, listing, wanted, limit)))
+    stamp = (
+        search_service.index_generations(session, counterpart_types(listing)),
+        repository.ranking_inputs(session, listing.id),
+    )
+    ranked = cache.cached_while(
+        session, key, stamp, lambda: _ranked(session, listing, wanted, limit), max_age=RANKING_AGE
+    )
+    return list(ranked)
 
 
 def _ranked(session: Session, listing: Listing, wanted: tuple[str, ...], limit: int) -> list[Match]:
