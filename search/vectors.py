@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,7 @@ create table if not exists vector (
     type text not null, id text not null, digest text not null, vec blob not null,
     primary key (type, id)
 );
+create table if not exists encoding (key text primary key, vec blob not null);
 """
 
 
@@ -64,6 +65,7 @@ class VectorIndex:
             row = self._db.execute("select value from meta where key = 'model'").fetchone()
             if row is None or row[0] != f"{model}/{dim}":
                 self._db.execute("delete from vector")
+                self._db.execute("delete from encoding")
                 self._db.execute(
                     "insert or replace into meta values ('model', ?)", (f"{model}/{dim}",)
                 )
@@ -128,7 +130,31 @@ class VectorIndex:
     def clear(self) -> None:
         with self._lock, self._db:
             self._db.execute("delete from vector")
+            self._db.execute("delete from encoding")
             self._bump()
+
+    def recall(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Encodings kept by :meth:`remember` (``search.dense.MemoEncoder``'s store), by key."""
+        rows: list[tuple[str, bytes]] = []
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                rows += self._db.execute(
+                    f"select key, vec from encoding where key in ({marks})", chunk
+                ).fetchall()
+        return {key: np.frombuffer(blob, dtype=np.float16).astype(np.float32) for key, blob in rows}
+
+    def remember(self, items: Mapping[str, np.ndarray]) -> None:
+        """Keep encodings of texts by content address; they never go stale (see ``memo_key``).
+
+        Kept as float16 (768 bytes for 384 dimensions; cosines move by about 1e-4).
+        """
+        rows = [(k, np.asarray(v, dtype=np.float16).tobytes()) for k, v in items.items()]
+        if not rows:
+            return
+        with self._lock, self._db:
+            self._db.executemany("insert or replace into encoding values (?, ?)", rows)
 
     def count(self) -> int:
         with self._lock:

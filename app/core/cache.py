@@ -40,6 +40,7 @@ UNSHOWN = frozenset(
         "audit_event",
         "contact_view",
         "content_generation",
+        "index_generation",
         "login_session",
         "login_throttle",
         "mail_delivery",
@@ -67,28 +68,31 @@ _SEEN = "content_generation"
 
 
 class Store:
-    """Entries ``key → (generation, stored at, value)``, the least recently used dropped first."""
+    """Entries ``key → (generation, expiry, value)``, the least recently used dropped first."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_age: float = MAX_AGE_SECONDS) -> None:
-        self._entries: OrderedDict[Hashable, tuple[int, float, Any]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.max_entries = max_entries
         self.max_age = max_age
 
-    def get(self, key: Hashable, generation: int) -> tuple[bool, Any]:
+    def get(self, key: Hashable, generation: Hashable) -> tuple[bool, Any]:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
                 return False, None
-            if entry[0] != generation or time.monotonic() - entry[1] > self.max_age:
+            if entry[0] != generation or time.monotonic() > entry[1]:
                 del self._entries[key]
                 return False, None
             self._entries.move_to_end(key)
             return True, entry[2]
 
-    def put(self, key: Hashable, generation: int, value: Any) -> None:
+    def put(
+        self, key: Hashable, generation: Hashable, value: Any, *, max_age: float | None = None
+    ) -> None:
         with self._lock:
-            self._entries[key] = (generation, time.monotonic(), value)
+            expires = time.monotonic() + (self.max_age if max_age is None else max_age)
+            self._entries[key] = (generation, expires, value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
@@ -135,6 +139,30 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     value = compute()
     if not connection.info.get(_WROTE):
         store.put(key, generation, value)
+    return value
+
+
+def cached_while(
+    session: Session,
+    key: Hashable,
+    stamp: Hashable,
+    compute: Callable[[], T],
+    *,
+    max_age: float = MAX_AGE_SECONDS,
+) -> T:
+    """``compute()``, or what it returned while ``stamp`` was the same: for results that depend
+    on a few known things (a listing's version, the index generations of some types) rather
+    than on everything in the database, so unrelated writes leave them cached. The caller's
+    stamp must cover every change it cares to see sooner than ``max_age``."""
+    store: Store | None = session.info.get(_STORE)
+    if store is None or session.connection().info.get(_WROTE):
+        return compute()
+    found, value = store.get(key, stamp)
+    if found:
+        return value
+    value = compute()
+    if not session.connection().info.get(_WROTE):
+        store.put(key, stamp, value, max_age=max_age)
     return value
 
 

@@ -26,7 +26,7 @@ from app.matching import feedback as feedback_rules
 from app.matching import ranker, repository
 from app.models import Achievement, ExpertProfile, Listing, User
 from app.models.enums import ListingKind, ListingStatus, OrgType
-from app.search import hybrid
+from app.search import engine, hybrid
 from app.search import service as search_service
 from app.taxonomy import service as taxonomy
 from search import dense
@@ -46,6 +46,9 @@ SEMANTIC_REASONS = 3
 SEMANTIC_FLOOR = 0.8
 #: Clauses of each side compared (each costs one short model call).
 SEMANTIC_PHRASES = 6
+#: How long a ranking is kept at most: what it reads and its stamp does not cover (taxonomy
+#: names, organisations' names and types) shows within this time.
+RANKING_AGE = 600.0
 #: How far below the closest document's cosine similarity a document still counts as close.
 DENSE_WINDOW = 0.07
 
@@ -334,9 +337,18 @@ def find_matches(
     wanted = tuple(kinds) if kinds else default_kinds(listing)
     if viewer is None:
         wanted = tuple(k for k in wanted if k != "expert")
-    # The ranking depends on the viewer only through the kinds: one per listing and kinds.
+    # The ranking depends on the viewer only through the kinds: one per listing and kinds. It
+    # is kept while the index of the counterpart types, the listing, its feedback and the
+    # experts stay as they were, so writes elsewhere (and their outbox rows) leave it cached.
     key = ("matches", listing.id, wanted, limit)
-    return list(cache.cached(session, key, lambda: _ranked(session, listing, wanted, limit)))
+    stamp = (
+        search_service.index_generations(session, counterpart_types(listing)),
+        repository.ranking_inputs(session, listing.id),
+    )
+    ranked = cache.cached_while(
+        session, key, stamp, lambda: _ranked(session, listing, wanted, limit), max_age=RANKING_AGE
+    )
+    return list(ranked)
 
 
 def _ranked(session: Session, listing: Listing, wanted: tuple[str, ...], limit: int) -> list[Match]:
@@ -365,7 +377,7 @@ def _explain_meaning(
     Encoding the phrases costs a few model calls per match, so only the first SEMANTIC_REASONS
     matches get one (the ranking is cached until the next write).
     """
-    encoder = dense.shared_encoder()
+    encoder = engine.encoder()
     if encoder is None:
         return
     asked = query_text(source)
@@ -391,6 +403,28 @@ def _explain_meaning(
         other = "成果" if cand.listing.kind == ListingKind.ACHIEVEMENT else "需求"
         at = 1 if match.reasons and match.reasons[0].startswith("共同关键词") else 0
         match.reasons.insert(at, f"{own}所述“{pair[0]}”与{other}的“{pair[1]}”语义相近")
+
+
+def encode_ahead(session: Session, listings: Sequence[Listing]) -> None:
+    """Encode what rankings will ask the model about these listings, once, when they are
+    written (the worker runs this after indexing them): the query of their own ranking and
+    the clauses a semantic reason compares, on either side. A ranking then only reads them."""
+    encoder = engine.encoder()
+    if encoder is None:
+        return
+    asked = [query_text(row) for row in listings if row.status == ListingStatus.PUBLISHED]
+    if not asked:
+        return
+    encoder.encode_queries([text[: hybrid.DOCUMENT_CHARS] for text in asked if text.strip()])
+    clauses = [p for text in asked for p in dense.phrases(text, limit=SEMANTIC_PHRASES)]
+    encoder.encode_queries(clauses)
+    offered = [
+        p
+        for row in listings
+        if row.status == ListingStatus.PUBLISHED
+        for p in dense.phrases(ranker_text(row), limit=SEMANTIC_PHRASES)
+    ]
+    encoder.encode_documents(offered)
 
 
 def ranker_text(listing: Listing) -> str:

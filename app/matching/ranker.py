@@ -151,6 +151,49 @@ GENERIC_TERMS = frozenset(
     ]
 )
 
+#: Words a ranking may search with but a reason never names as shared keywords.
+UNNAMED_TERMS = frozenset(
+    [
+        # Verbs and comparisons of any problem statement ("依赖进口", "小于0.5mm", "缩短周期"):
+        # both sides use them, yet they say nothing of the technology.
+        "依赖",
+        "小于",
+        "大于",
+        "低于",
+        "高于",
+        "缺少",
+        "缺乏",
+        "缩短",
+        "延长",
+        "替代",
+        "替换",
+        "减少",
+        "增加",
+        "改善",
+        "改进",
+        "避免",
+        "确保",
+        "保证",
+        "导致",
+        "影响",
+        "适用",
+        "满足",
+        "验证",
+        "批量",
+        "在线",
+        "来料",
+        "出厂",
+        "国产",
+        "国产化",
+        "低成本",
+        # Stages of maturity: the maturity reason names them, a shared word would repeat it.
+        "实验室",
+        "小试",
+        "中试",
+        "产业化",
+    ]
+)
+
 #: jieba's inverse document frequencies, from a large general corpus: a word at or below this
 #: (正在 4.7, 分析 4.8, 稳定 5.2, 运用 6.2, 天气 6.5, 人工 6.8) is too common in any text to
 #: tell a reader why two listings belong together; domain words sit well above it (检测 6.9,
@@ -176,7 +219,7 @@ def telling(term: str, keywords: AbstractSet[str] = frozenset()) -> bool:
     or a word neither generic here nor common in Chinese at large."""
     if term in keywords:
         return True
-    return term not in GENERIC_TERMS and term not in common_words()
+    return term not in GENERIC_TERMS and term not in UNNAMED_TERMS and term not in common_words()
 
 
 def maturity_rank(listing: Achievement) -> int | None:

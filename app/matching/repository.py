@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, cast, or_, select
+from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectin_polymorphic, selectinload
 
 from app.matching import policy
@@ -23,6 +23,18 @@ from app.models import (
     User,
 )
 from app.models.enums import ListingKind, ListingStatus, PipelineStage, Role
+
+
+def ranking_inputs(session: Session, listing_id: int) -> tuple[Any, ...]:
+    """What a listing's ranking reads from the database besides the index, in one row: the
+    listing's own version, its latest judgement and the experts' profiles."""
+    own = select(Listing.updated_at).where(Listing.id == listing_id).scalar_subquery()
+    judged = (
+        select(func.max(MatchFeedback.id)).where(MatchFeedback.listing_id == listing_id)
+    ).scalar_subquery()
+    experts = select(func.count(ExpertProfile.id), func.max(ExpertProfile.updated_at)).subquery()
+    row = session.execute(select(own, judged, experts.c[0], experts.c[1])).one()
+    return tuple(row)
 
 
 def expert_profiles(session: Session) -> list[ExpertProfile]:

@@ -33,6 +33,7 @@ from app.models.event import (
 )
 from app.models.funding import BudgetLine, FundingReservation, FundingTranche, LedgerEntry
 from app.models.incentive import IncentiveClaim, IncentiveRule
+from app.models.index_generation import IndexGeneration
 from app.models.listing import (
     Achievement,
     Challenge,
@@ -128,6 +129,7 @@ __all__ = [
     "FundingTranche",
     "IncentiveClaim",
     "IncentiveRule",
+    "IndexGeneration",
     "InstrumentBooking",
     "LedgerEntry",
     "Listing",

@@ -13,6 +13,7 @@ _current: SearchBackend | None = None
 _ready = False
 _vectors_path: str | None = None
 _vectors: list[VectorIndex | None] = []
+_memo: list[dense.MemoEncoder] = []
 
 
 def open_backend(settings: Settings) -> SearchBackend:
@@ -57,6 +58,7 @@ def install(backend: SearchBackend | None, *, vectors: str | None = None) -> Non
         if index is not None:
             index.close()
     _vectors.clear()
+    _memo.clear()
     if vectors is None and backend is not None:
         path = getattr(backend, "path", None)
         vectors = (
@@ -88,6 +90,20 @@ def vector_index() -> VectorIndex | None:
         index = VectorIndex(_vectors_path, model=encoder.name, dim=encoder.dim)
     _vectors.append(index)
     return index
+
+
+def encoder() -> dense.MemoEncoder | None:
+    """The process's encoder, each text encoded once: remembered in memory and in the vector
+    file (so what the worker encoded when a listing was written, the web process only reads);
+    ``None`` without an encoder."""
+    inner = dense.shared_encoder()
+    if inner is None:
+        return None
+    store = vector_index()
+    if _memo and _memo[0].inner is inner and _memo[0].store is store:
+        return _memo[0]
+    _memo[:] = [dense.MemoEncoder(inner, store)]
+    return _memo[0]
 
 
 def current() -> SearchBackend:

@@ -31,6 +31,26 @@ def document_text(doc: SearchDocument) -> str:
     return "\n".join(p for p in parts if p)[:DOCUMENT_CHARS]
 
 
+#: Called by ``service.refresh`` with the documents it wrote: other domains encode ahead what
+#: they will ask the model about those records (matching: a listing's query and its clauses).
+Warmer = Callable[[Session, Sequence[SearchDocument]], None]
+_warmers: list[Warmer] = []
+
+
+def warms(fn: Warmer) -> Warmer:
+    """Register ``fn`` to run after documents were refreshed (with an encoder installed)."""
+    _warmers.append(fn)
+    return fn
+
+
+def warm(session: Session, documents: Sequence[SearchDocument]) -> None:
+    """Run the registered warmers; without an encoder there is nothing to encode ahead."""
+    if not documents or engine.encoder() is None:
+        return
+    for fn in _warmers:
+        fn(session, documents)
+
+
 def refresh_vectors(documents: Sequence[SearchDocument], gone: Mapping[str, Sequence[str]]) -> int:
     """Encode the documents whose text changed and drop the vectors of removed ones."""
     index = engine.vector_index()
@@ -96,6 +116,7 @@ def reindex_vectors(
             built = source.build(session, batch)
             session.expire_all()  # the batch's rows are not needed again
             written += _encode_changed(index, list(built.values()))
+            warm(session, list(built.values()))
             progress(len(batch))
     return written
 
@@ -108,8 +129,9 @@ def dense_ranking(
     index = engine.vector_index()
     if index is None or not text.strip():
         return None
-    vectors = dense.encode_texts([text[:DOCUMENT_CHARS]], queries=True)
-    if vectors is None:
+    encoder = engine.encoder()
+    if encoder is None:
         return None
+    vectors = encoder.encode_queries([text[:DOCUMENT_CHARS]])
     hits = index.search(vectors[0], types=tuple(types), limit=limit)
     return [(h.type, h.id, h.score) for h in hits]

@@ -9,13 +9,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import cache, outbox
-from app.core.db import utcnow
+from app.core.db import next_counter_value, utcnow
 from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.indexing import SEARCH_TOPIC
 from app.core.schemas import visible_text
+from app.models import IndexGeneration
 from app.search import engine, hybrid, sources, vocabulary
 from app.search.schemas import FacetCount, SearchItem, SearchResponse
 from search.base import (
@@ -49,6 +51,22 @@ def apply_index_messages(session: Session, payloads: list[dict[str, Any]]) -> No
     """Bring the records' documents up to date; SearchUnavailable leaves them for a retry."""
     vocabulary.sync(session)
     refresh(session, engine.current(), [(p["type"], str(p["id"])) for p in payloads])
+    for doc_type in sorted({str(p["type"]) for p in payloads}):  # one order: no deadlock
+        next_counter_value(session, IndexGeneration, doc_type=doc_type)
+
+
+def index_generations(session: Session, types: Iterable[str]) -> tuple[int, ...]:
+    """How many times the outbox brought documents of each of ``types`` into the index: what
+    is computed from the index of those types stays true while these numbers do."""
+    wanted = sorted(set(types))
+    found = dict(
+        session.execute(
+            select(IndexGeneration.doc_type, IndexGeneration.last_value).where(
+                IndexGeneration.doc_type.in_(wanted)
+            )
+        ).all()
+    )
+    return tuple(int(found.get(t, 0)) for t in wanted)
 
 
 def refresh(session: Session, backend: SearchBackend, keys: Iterable[tuple[str, str]]) -> int:
@@ -81,6 +99,7 @@ def refresh(session: Session, backend: SearchBackend, keys: Iterable[tuple[str, 
         if engine.is_current(backend):
             try:
                 hybrid.refresh_vectors(documents, gone)
+                hybrid.warm(session, documents)
             except Exception:  # vectors are a derived extra: reindex --vectors repairs them
                 log.exception("document vectors not refreshed")
     return len(wanted)

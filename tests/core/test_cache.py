@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core import cache, outbox
 from app.core.db import build_engine, build_sessionmaker, session_scope
 from app.core.indexing import index_later
-from app.models import AuditEvent, ContentGeneration, LoginThrottle, TaxonomyTerm
+from app.models import AuditEvent, ContentGeneration, Listing, LoginThrottle, TaxonomyTerm
 from app.models.enums import ListingKind
 from tests.factories.accounts import make_org, make_user
 from tests.factories.listings import make_listing
@@ -180,3 +180,43 @@ class TestPagesShowAChangeOnTheNextRequest:
         outbox.drain(other_process)  # the worker indexes it: that commit counts as a change
         assert "铝合金电池托盘激光焊接变形控制技术" in file_client.get("/achievements").text
         assert "铝合金电池托盘激光焊接变形控制技术" in file_client.get(demand_page).text
+
+    def test_matches_outlive_writes_elsewhere_and_follow_their_listings_indexing(
+        self, file_client: TestClient, other_process: sessionmaker[Session]
+    ) -> None:
+        with session_scope(other_process) as session:
+            enterprise = make_org(session, name="启明汽车零部件公司")
+            demand = make_listing(
+                session,
+                enterprise,
+                make_user(session, org=enterprise),
+                kind=ListingKind.DEMAND,
+                title="电池托盘铝合金激光焊接变形控制",
+                keywords=["激光焊接", "铝合金", "焊接变形"],
+            )
+            university = make_org(session, name="长春光机大学")
+            laser = make_listing(
+                session,
+                university,
+                make_user(session, org=university),
+                title="铝合金电池托盘激光焊接变形控制技术",
+                keywords=["激光焊接", "铝合金", "焊接变形"],
+            )
+            session.flush()
+            index_later(session, "demand", demand.id)
+            index_later(session, "achievement", laser.id)
+        outbox.drain(other_process)
+        url = f"/api/v1/demands/{demand.id}/matches"
+        assert file_client.get(url).json()["items"][0]["title"] == laser.title
+        with session_scope(other_process) as session:
+            row = session.get(Listing, laser.id)
+            assert row is not None
+            row.title = "铝合金电池托盘激光焊接变形控制技术（第二版）"
+            make_org(session, name="长春新入驻光电公司")  # and a write of no concern to matching
+        # The achievement's change reaches rankings through its indexing, not before.
+        assert file_client.get(url).json()["items"][0]["title"] == laser.title
+        with session_scope(other_process) as session:
+            index_later(session, "achievement", laser.id)
+        outbox.drain(other_process)
+        first = file_client.get(url).json()["items"][0]
+        assert first["title"] == "铝合金电池托盘激光焊接变形控制技术（第二版）"

