@@ -6,7 +6,7 @@ ranking while the numbers of the types it reads stay the same (app/matching/matc
 Bookkeeping: its changes do not move ``content_generation``.
 
 Revision ID: 3f6a9d2c1b48
-Revises: 5c1e8a2f7b93
+Revises: 7e3b9d1c5a20
 Create Date: 2026-12-02 17:20:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3f6a9d2c1b48"
-down_revision: str | None = "5c1e8a2f7b93"
+down_revision: str | None = "7e3b9d1c5a20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
