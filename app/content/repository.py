@@ -134,3 +134,15 @@ def clause(session: Session, item_id: int, number: int) -> PolicyClause | None:
     return session.scalar(
         select(PolicyClause).where(PolicyClause.item_id == item_id, PolicyClause.number == number)
     )
+
+
+def clause_numbers(session: Session, item_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """(item id, clause number) of every clause of the items, in order."""
+    if not item_ids:
+        return []
+    stmt = (
+        select(PolicyClause.item_id, PolicyClause.number)
+        .where(PolicyClause.item_id.in_(item_ids))
+        .order_by(PolicyClause.item_id, PolicyClause.number)
+    )
+    return [(item_id, number) for item_id, number in session.execute(stmt)]

@@ -15,7 +15,7 @@ from app.core import attachments, audit, clock, outbox, versioning
 from app.core.audit import SYSTEM, Actor
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.core.indexing import index_later
+from app.core.indexing import index_later, index_many_later
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.regions import region_name
@@ -88,6 +88,22 @@ def url(item: ContentItem) -> str:
 
 def snapshot(item: ContentItem) -> dict[str, Any]:
     return audit.snapshot(item, [*EDITABLE, "status"])
+
+
+#: Search documents of single clauses ("policy_clause", id "<item id>-<number>").
+CLAUSE_TYPE = "policy_clause"
+
+
+def clause_key(item_id: int, number: int) -> str:
+    return f"{item_id}-{number}"
+
+
+def _index(session: Session, item: ContentItem) -> None:
+    """Queue the item's search document, and for a policy each of its clauses' too."""
+    index_later(session, item.kind.value, item.id)
+    if item.kind == ContentKind.POLICY:
+        keys = [clause_key(i, n) for i, n in repository.clause_numbers(session, [item.id])]
+        index_many_later(session, CLAUSE_TYPE, keys)
 
 
 def is_public(item: ContentItem, now: datetime | None = None) -> bool:
@@ -311,7 +327,7 @@ def update(session: Session, actor: Actor, item: ContentItem, data: ContentField
         before=old,
         after=new,
     )
-    index_later(session, item.kind.value, item.id)
+    _index(session, item)
     return item
 
 
@@ -330,7 +346,7 @@ def _transition(
         before={"status": before.value},
         after={"status": after.value},
     )
-    index_later(session, item.kind.value, item.id)
+    _index(session, item)
     return item
 
 
@@ -447,5 +463,5 @@ def load_seed_policy(session: Session, actor: Actor = SYSTEM) -> ContentItem:
         item,
         summary=f"发布政策文件：{item.title}（{len(parsed.clauses)} 条）",
     )
-    index_later(session, item.kind.value, item.id)
+    _index(session, item)
     return item

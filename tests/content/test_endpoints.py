@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.content import service
 from app.core import outbox
+from app.core.audit import Actor
 from app.models.enums import ContentKind, Role
 from tests.factories.accounts import make_user
 from tests.factories.content import make_draft, make_published
@@ -127,3 +128,42 @@ class TestSearch:
         ).json()
         assert policy_hits["total"] == 1
         assert policy_hits["items"][0]["type"] == ContentKind.POLICY.value
+
+    def test_a_search_lands_on_the_clause_with_its_text_as_snippet(
+        self,
+        client: TestClient,
+        session: Session,
+        session_factory: sessionmaker[Session],
+    ) -> None:
+        policy = service.load_seed_policy(session)
+        session.commit()
+        outbox.drain(session_factory)
+        body = client.get(
+            "/api/v1/search", params={"q": "技术转移机构 备案 补助", "type": ["policy_clause"]}
+        ).json()
+        first = body["items"][0]
+        assert first["url"] == f"/policies/{policy.id}#item-9"
+        assert first["title"].startswith("第9条 发展市场化、专业化技术转移机构")
+        assert "<mark>" in first["snippet"] and "0.01%" in first["snippet"]
+        facets = {f: {c["value"] for c in counts} for f, counts in body["facets"].items()}
+        assert facets["type"] == {"policy_clause"}
+        assert "全市" in facets["region"] and any(v.endswith("年") for v in facets["year"])
+        # the clause page itself holds the anchor the hit points to
+        assert 'id="item-9"' in client.get(first["url"].split("#")[0]).text
+
+    def test_a_withdrawn_policy_takes_its_clauses_out_of_search(
+        self,
+        client: TestClient,
+        session: Session,
+        session_factory: sessionmaker[Session],
+    ) -> None:
+        policy = service.load_seed_policy(session)
+        session.commit()
+        outbox.drain(session_factory)
+        params = {"q": "技术合同认定登记", "type": ["policy_clause"]}
+        assert client.get("/api/v1/search", params=params).json()["total"] >= 1
+        reviewer = make_user(session, role=Role.PLATFORM_ADMIN)
+        service.withdraw(session, Actor(user=reviewer), service.get(session, reviewer, policy.id))
+        session.commit()
+        outbox.drain(session_factory)
+        assert client.get("/api/v1/search", params=params).json()["total"] == 0
