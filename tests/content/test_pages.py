@@ -65,6 +65,24 @@ class TestPolicyClauses:
         assert "本条可在线办理" in clause15
         assert '<a href="/incentives/quote?item=15">按本条测算奖补</a>' in clause15
 
+    def test_clauses_list_the_service_hall_items_that_cite_them(
+        self, client: TestClient, session: Session
+    ) -> None:
+        item = service.load_seed_policy(session)
+        html = client.get(f"/policies/{item.id}").text
+
+        def clause(n: int) -> str:
+            return html.split(f'id="item-{n}"', 1)[1].split("</section>", 1)[0]
+
+        assert '本条可在线办理：<a href="/services/items/KJCXQ">科技创新券申领</a>' in clause(23)
+        assert '<a href="/services/items/GQRDBT">高新技术企业认定补贴</a>' in clause(20)
+        assert "/services/items/" not in clause(15)
+
+    def test_service_hall_items_link_the_clause_they_rest_on(self, client: TestClient) -> None:
+        assert '<a href="/policies/clauses/23">政策第23条</a>' in client.get("/services").text
+        guide = client.get("/services/items/GQRDBT").text
+        assert '<a href="/policies/clauses/20">政策第20条</a>' in guide
+
     def test_clause_link_finds_the_policy(self, client: TestClient, session: Session) -> None:
         item = service.load_seed_policy(session)
         response = client.get("/policies/clauses/19", follow_redirects=False)
