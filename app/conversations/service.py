@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.conversations import repository
+from app.conversations import notices, repository
 from app.conversations.schemas import (
     ConversationOpen,
     ConversationOut,
@@ -43,7 +43,7 @@ from app.models import (
     User,
 )
 from app.models.enums import EventStatus, ListingKind, ListingStatus, Role
-from app.notifications.service import notify
+from app.notifications import service as notifications
 
 ATTACHMENT_OWNER = "conversation"
 SUBJECT_LABELS = {
@@ -333,14 +333,15 @@ def _tell(
         mail = row.last_mailed_at is None or now - row.last_mailed_at >= MAIL_INTERVAL
         if mail:
             row.last_mailed_at = now
-        notify(
+        notifications.send(
             session,
             person,
-            topic="conversation",
-            title=f"会话“{conversation.title}”有新消息",
-            body=f"{author.name}：{body[:200]}",
+            notices.MESSAGE,
             link=link(conversation),
             mail=mail,
+            title=conversation.title,
+            author=author.name,
+            excerpt=body[:200],
         )
 
 
