@@ -98,6 +98,11 @@ def clause_key(item_id: int, number: int) -> str:
     return f"{item_id}-{number}"
 
 
+def search_types(kind: ContentKind) -> list[str]:
+    """The search document types of a section: a policy's clauses are found with it."""
+    return [kind.value, CLAUSE_TYPE] if kind == ContentKind.POLICY else [kind.value]
+
+
 def _index(session: Session, item: ContentItem) -> None:
     """Queue the item's search document, and for a policy each of its clauses' too."""
     index_later(session, item.kind.value, item.id)

@@ -6,9 +6,10 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.content import service
+from app.core import outbox
 from app.core.db import utcnow
 from app.models import ContentItem, User
 from app.models.enums import ContentKind, ContentStatus, Role
@@ -50,6 +51,33 @@ class TestPublicSections:
         )
         html = client.get(f"/news/{item.id}").text
         assert "<strong>加粗</strong>" in html and "onerror" not in html
+
+
+class TestSectionSearch:
+    def test_news_and_policy_search_counts_type_year_and_district(
+        self, client: TestClient, session: Session, session_factory: sessionmaker[Session]
+    ) -> None:
+        make_published(
+            session, title="长春新区科技成果转化对接会举行", region_code="220191", topics=["成果转化"]
+        )
+        make_published(session, title="全市科技成果转化工作会议召开")
+        service.load_seed_policy(session)
+        session.commit()
+        outbox.drain(session_factory)
+        listing = client.get("/policies").text
+        assert 'action="/search"' in listing
+        assert 'name="type" value="policy"' in listing
+        assert 'name="type" value="policy_clause"' in listing
+        html = client.get("/search", params={"q": "科技成果转化", "type": ["news", "policy"]}).text
+        facets = html.split('id="filters"', 1)[1].split("</aside>", 1)[0]
+        for heading in ("<h2>类型</h2>", "<h2>年份</h2>", "<h2>区域</h2>"):
+            assert heading in facets
+        assert "新闻动态</a>" in facets and "政策文件</a>" in facets and "政策条款</a>" in facets
+        assert f"{utcnow().year}年</a>" in facets and "长春新区</a>" in facets
+        narrowed = client.get(
+            "/search", params={"q": "科技成果转化", "type": ["news"], "region": "长春新区"}
+        ).text
+        assert "对接会举行" in narrowed and "工作会议召开" not in narrowed
 
 
 class TestPolicyClauses:

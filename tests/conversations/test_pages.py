@@ -89,3 +89,28 @@ def test_blank_message_is_refused_in_chinese(
 def test_the_personal_centre_links_the_inbox(client: TestClient, cast: Cast) -> None:
     login(client, cast.buyer)
     assert 'href="/messages"' in client.get("/me").text
+
+
+def test_the_personal_centre_and_an_organisation_page_lead_to_conversations(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    login(client, cast.buyer)
+    assert '<a href="/messages">互动交流</a>' in client.get("/me").text
+    page = client.get(f"/orgs/{cast.university.id}").text
+    assert 'name="subject_type" value="direct"' in page
+    sent = client.post(
+        "/messages",
+        data={
+            "subject_type": "direct",
+            "org_id": str(cast.university.id),
+            "back": f"/orgs/{cast.university.id}",
+            "body": "想请贵校推荐激光方向的专家",
+            "csrf_token": csrf_from(page),
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/messages/")
+    thread = client.get(sent.headers["location"]).text
+    assert "直接联系" in thread and "想请贵校推荐激光方向的专家" in thread
+    # no button on one's own organisation's page
+    assert 'value="direct"' not in client.get(f"/orgs/{cast.enterprise.id}").text
