@@ -58,7 +58,10 @@ class TestSectionSearch:
         self, client: TestClient, session: Session, session_factory: sessionmaker[Session]
     ) -> None:
         make_published(
-            session, title="长春新区科技成果转化对接会举行", region_code="220191", topics=["成果转化"]
+            session,
+            title="长春新区科技成果转化对接会举行",
+            region_code="220191",
+            topics=["成果转化"],
         )
         make_published(session, title="全市科技成果转化工作会议召开")
         service.load_seed_policy(session)
