@@ -144,6 +144,9 @@ def withdraw(item_id: int, data: ReviewDecision, session: SessionDep, actor: Act
     return detail(service.withdraw(session, actor, item, data.note))
 
 
-@router.get("/{item_id}/versions", response_model=list[VersionOut], summary="历史版本")
-def versions(item_id: int, session: SessionDep, user: CurrentUser) -> object:
-    return service.versions(session, user, service.get(session, user, item_id))
+@router.get("/{item_id}/versions", response_model=Page[VersionOut], summary="历史版本")
+def versions(
+    item_id: int, session: SessionDep, user: CurrentUser, pagination: PaginationDep
+) -> object:
+    """信息的历史版本，新的在前。"""
+    return service.version_page(session, user, service.get(session, user, item_id), pagination)

@@ -120,14 +120,16 @@ def open_calls(session: Session, now: datetime, today: date, limit: int) -> list
     return list(session.scalars(stmt))
 
 
-def versions(session: Session, item_id: int) -> list[ContentVersion]:
-    return list(
-        session.scalars(
-            select(ContentVersion)
-            .where(ContentVersion.item_id == item_id)
-            .order_by(ContentVersion.version.desc())
-        )
+def versions_of(item_id: int) -> Select[ContentVersion]:
+    return (
+        select(ContentVersion)
+        .where(ContentVersion.item_id == item_id)
+        .order_by(ContentVersion.version.desc())
     )
+
+
+def versions(session: Session, item_id: int) -> list[ContentVersion]:
+    return list(session.scalars(versions_of(item_id)))
 
 
 def clause(session: Session, item_id: int, number: int) -> PolicyClause | None:

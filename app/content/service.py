@@ -183,6 +183,12 @@ def versions(session: Session, user: User, item: ContentItem) -> list[ContentVer
     return repository.versions(session, item.id)
 
 
+def version_page(session: Session, user: User, item: ContentItem, pagination: Pagination) -> Paged:
+    """One page of the item's history, the newest version first."""
+    authorize(user, Action.CONTENT_WRITE, item)
+    return paginate(session, repository.versions_of(item.id), pagination)
+
+
 def seed_policy(session: Session) -> ContentItem | None:
     """The published policy document whose clauses the platform cites."""
     item = repository.by_slug(session, policy.SEED_SLUG)

@@ -136,11 +136,14 @@ def resolve(
 
 
 @conversations.get(
-    "/{conversation_id}/attachments", response_model=list[AttachmentOut], summary="会话附件"
+    "/{conversation_id}/attachments", response_model=Page[AttachmentOut], summary="会话附件"
 )
-def attachment_list(conversation_id: int, session: SessionDep, actor: ActorDep) -> object:
+def attachment_list(
+    conversation_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
+) -> object:
+    """会话双方上传的文件，新的在前。"""
     conversation = service.load(session, actor, conversation_id)
-    return service.attachment_list(session, conversation)
+    return service.attachment_page(session, conversation, pagination)
 
 
 @conversations.post(

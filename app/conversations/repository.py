@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import (
+    Attachment,
     ChallengeApplication,
     Conversation,
     ConversationMessage,
@@ -240,4 +241,13 @@ def asked_since(session: Session, user_id: int, since: datetime) -> int:
             )
         )
         or 0
+    )
+
+
+def attachments(conversation_id: int, owner_type: str) -> Select[Any]:
+    """The conversation's documents, newest first."""
+    return (
+        select(Attachment)
+        .where(Attachment.owner_type == owner_type, Attachment.owner_id == conversation_id)
+        .order_by(Attachment.id.desc())
     )

@@ -508,6 +508,11 @@ def attachment_list(session: Session, conversation: Conversation) -> list[Attach
     return attachments.list_for(session, ATTACHMENT_OWNER, conversation.id)
 
 
+def attachment_page(session: Session, conversation: Conversation, pagination: Pagination) -> Paged:
+    """One page of the conversation's documents, newest first."""
+    return paginate(session, repository.attachments(conversation.id, ATTACHMENT_OWNER), pagination)
+
+
 def attachment(
     session: Session, conversation: Conversation, attachment_id: int
 ) -> tuple[Attachment, bytes]:

@@ -54,7 +54,8 @@ class TestApi:
         versions = client.get(
             f"/api/v1/content/{item_id}/versions", headers=bearer(session, author)
         ).json()
-        assert [v["version"] for v in versions] == [3, 2, 1]
+        assert versions["total"] == 3
+        assert [v["version"] for v in versions["items"]] == [3, 2, 1]
 
     def test_bad_input_is_a_chinese_problem(self, client: TestClient, session: Session) -> None:
         admin = make_user(session, role=Role.PLATFORM_ADMIN)

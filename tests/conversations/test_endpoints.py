@@ -314,6 +314,9 @@ class TestAttachments:
         real = client.post(url, files={"file": ("方案.pdf", PDF, "application/pdf")}, headers=buyer)
         assert real.status_code == 201, real.text
         attachment_id = real.json()["id"]
+        listed = client.get(url, headers=cast.auth(session, cast.professor)).json()
+        assert listed["total"] == 1 and listed["items"][0]["filename"] == "方案.pdf"
+        assert client.get(url, headers=cast.auth(session, cast.outsider)).status_code == 404
         got = client.get(f"{url}/{attachment_id}", headers=cast.auth(session, cast.professor))
         assert got.status_code == 200 and got.content == PDF
         hidden = client.get(f"{url}/{attachment_id}", headers=cast.auth(session, cast.outsider))
