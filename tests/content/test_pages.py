@@ -125,6 +125,9 @@ class TestPolicyClauses:
     ) -> None:
         rules = client.get("/api/v1/incentives/rules").json()
         assert rules and all(r["clause_url"] == f"/policies/clauses/{r['item_no']}" for r in rules)
+        calculator = client.get("/incentives/quote").text
+        for n in (9, 15, 19):
+            assert f'<a href="/policies/clauses/{n}">{n}</a>' in calculator
 
 
 class TestFeeds:
