@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.content import service
 from app.core import outbox
 from app.core.audit import Actor
+from app.models import ContentItem
 from app.models.enums import ContentKind, Role
 from tests.factories.accounts import make_user
 from tests.factories.content import make_draft, make_published
@@ -99,6 +101,15 @@ class TestApi:
         assert ordinary.status_code == 403
 
 
+@pytest.fixture
+def indexed_policy(session: Session, session_factory: sessionmaker[Session]) -> ContentItem:
+    """The bureau's policy, published and in the search index with its clauses."""
+    policy = service.load_seed_policy(session)
+    session.commit()
+    outbox.drain(session_factory)
+    return policy
+
+
 class TestSearch:
     def test_news_and_policies_are_searchable_with_facets(
         self,
@@ -131,14 +142,9 @@ class TestSearch:
         assert policy_hits["items"][0]["type"] == ContentKind.POLICY.value
 
     def test_a_search_lands_on_the_clause_with_its_text_as_snippet(
-        self,
-        client: TestClient,
-        session: Session,
-        session_factory: sessionmaker[Session],
+        self, client: TestClient, indexed_policy: ContentItem
     ) -> None:
-        policy = service.load_seed_policy(session)
-        session.commit()
-        outbox.drain(session_factory)
+        policy = indexed_policy
         body = client.get(
             "/api/v1/search", params={"q": "技术转移机构 备案 补助", "type": ["policy_clause"]}
         ).json()
@@ -157,10 +163,9 @@ class TestSearch:
         client: TestClient,
         session: Session,
         session_factory: sessionmaker[Session],
+        indexed_policy: ContentItem,
     ) -> None:
-        policy = service.load_seed_policy(session)
-        session.commit()
-        outbox.drain(session_factory)
+        policy = indexed_policy
         params = {"q": "技术合同认定登记", "type": ["policy_clause"]}
         assert client.get("/api/v1/search", params=params).json()["total"] >= 1
         reviewer = make_user(session, role=Role.PLATFORM_ADMIN)
