@@ -162,6 +162,7 @@ class TestSitemap:
     ) -> None:
         item = make_published(session, ContentKind.CALL, title="申报指南")
         draft = make_draft(session, make_user(session, role=Role.PLATFORM_ADMIN))
+        policy = service.load_seed_policy(session)
         response = client.get("/sitemap.xml")
         assert response.headers["content-type"].startswith("application/xml")
         ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -169,6 +170,9 @@ class TestSitemap:
         assert any(loc.endswith(f"/calls/{item.id}") for loc in locs)
         assert not any(loc.endswith(f"/news/{draft.id}") for loc in locs)
         assert any(loc.endswith("/policies") for loc in locs)
+        # the policy once; its clauses are anchors on that page, not pages of their own
+        assert sum(loc.endswith(f"/policies/{policy.id}") for loc in locs) == 1
+        assert not any("#" in loc for loc in locs)
 
     def test_lists_published_listings_and_organisations_too(
         self, client: TestClient, session: Session
