@@ -17,7 +17,7 @@ from app.content.schemas import (
     VersionOut,
 )
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
-from app.core.pagination import Paged, PaginationDep
+from app.core.pagination import PaginationDep
 from app.core.schemas import Page
 from app.models import ContentItem
 from app.models.enums import ContentKind, ContentStatus
@@ -148,5 +148,5 @@ def withdraw(item_id: int, data: ReviewDecision, session: SessionDep, actor: Act
 def versions(
     item_id: int, session: SessionDep, user: CurrentUser, pagination: PaginationDep
 ) -> object:
-    item = service.get(session, user, item_id)
-    return Paged.of(service.versions(session, user, item), pagination)
+    """信息的历史版本，新的在前。"""
+    return service.version_page(session, user, service.get(session, user, item_id), pagination)

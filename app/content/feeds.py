@@ -74,6 +74,7 @@ def sitemap(session: Session, base_url: str) -> bytes:
         for doc_id in source.all_ids(session):
             if len(root) >= SITEMAP_LIMIT:
                 break
-            if path := source.url(doc_id):
+            # A fragment (a policy's clause) is a part of a page listed already.
+            if (path := source.url(doc_id)) and "#" not in path:
                 add(path)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -1,13 +1,19 @@
-"""What the platform offers under each clause of the policy ("本条可在线办理：…")."""
+"""What the platform offers under each clause of the policy ("本条可在线办理：…").
+
+Read from the domains that carry the clauses out, through their services: the service hall's
+items (each cites its ``item_no``) and the reward rules in force (each cites its clause). The
+marketplace functions that have no record of their own to cite are listed here once.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from app.core.clock import today
 from app.incentives import service as incentive_service
+from app.services import service as hall_service
 
 
 @dataclass(frozen=True)
@@ -16,8 +22,8 @@ class Offer:
     path: str
 
 
-#: Clause number → the services that carry it out on this platform.
-SERVICES: dict[int, list[Offer]] = {
+#: Clause number → the marketplace functions that carry it out on this platform.
+FUNCTIONS: dict[int, list[Offer]] = {
     4: [Offer("揭榜挂帅：发布榜单、在线揭榜", "/challenges")],
     7: [Offer("可转化科技成果项目库", "/achievements")],
     8: [Offer("成果发布会、对接会、路演会报名", "/events"), Offer("技术需求", "/demands")],
@@ -33,13 +39,21 @@ SERVICES: dict[int, list[Offer]] = {
 
 @dataclass(frozen=True)
 class ClauseOffers:
-    services: list[Offer]
-    #: reward rules citing the clause, as "code title"
-    rewards: list[str]
+    #: service-hall items applied for online under the clause (办事指南 pages)
+    services: list[Offer] = field(default_factory=list)
+    #: marketplace functions that carry the clause out
+    functions: list[Offer] = field(default_factory=list)
+    #: titles of the reward rules in force citing the clause
+    rewards: list[str] = field(default_factory=list)
+
+    @property
+    def online(self) -> list[Offer]:
+        """Everything "本条可在线办理": the service hall's items first."""
+        return self.services + self.functions
 
     @property
     def any(self) -> bool:
-        return bool(self.services or self.rewards)
+        return bool(self.services or self.functions or self.rewards)
 
 
 def for_clauses(session: Session, numbers: list[int]) -> dict[int, ClauseOffers]:
@@ -48,6 +62,16 @@ def for_clauses(session: Session, numbers: list[int]) -> dict[int, ClauseOffers]
         titles = rewards.setdefault(rule.item_no, [])
         if rule.title not in titles:
             titles.append(rule.title)
+    services: dict[int, list[Offer]] = {}
+    for item in hall_service.items(session):
+        services.setdefault(item.item_no, []).append(
+            Offer(item.title, f"/services/items/{item.code}")
+        )
     return {
-        n: ClauseOffers(services=SERVICES.get(n, []), rewards=rewards.get(n, [])) for n in numbers
+        n: ClauseOffers(
+            services=services.get(n, []),
+            functions=FUNCTIONS.get(n, []),
+            rewards=rewards.get(n, []),
+        )
+        for n in numbers
     }

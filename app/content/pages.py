@@ -68,6 +68,7 @@ def _section_list(kind: ContentKind) -> Any:
                 "sections": [(k, TITLES[k], s) for k, s in service.SECTIONS.items()],
                 "filters": {"topic": topic or "", "region": region or "", "year": year or ""},
                 "regions": list(REGIONS.items()),
+                "search_types": service.search_types(kind),
                 "url_of": service.url,
                 "base_url": list_url(
                     f"/{service.SECTIONS[kind]}", {"topic": topic, "region": region, "year": year}

@@ -120,17 +120,31 @@ def open_calls(session: Session, now: datetime, today: date, limit: int) -> list
     return list(session.scalars(stmt))
 
 
-def versions(session: Session, item_id: int) -> list[ContentVersion]:
-    return list(
-        session.scalars(
-            select(ContentVersion)
-            .where(ContentVersion.item_id == item_id)
-            .order_by(ContentVersion.version.desc())
-        )
+def versions_of(item_id: int) -> Select[ContentVersion]:
+    return (
+        select(ContentVersion)
+        .where(ContentVersion.item_id == item_id)
+        .order_by(ContentVersion.version.desc())
     )
+
+
+def versions(session: Session, item_id: int) -> list[ContentVersion]:
+    return list(session.scalars(versions_of(item_id)))
 
 
 def clause(session: Session, item_id: int, number: int) -> PolicyClause | None:
     return session.scalar(
         select(PolicyClause).where(PolicyClause.item_id == item_id, PolicyClause.number == number)
     )
+
+
+def clause_numbers(session: Session, item_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """(item id, clause number) of every clause of the items, in order."""
+    if not item_ids:
+        return []
+    stmt = (
+        select(PolicyClause.item_id, PolicyClause.number)
+        .where(PolicyClause.item_id.in_(item_ids))
+        .order_by(PolicyClause.item_id, PolicyClause.number)
+    )
+    return [(item_id, number) for item_id, number in session.execute(stmt)]

@@ -15,7 +15,7 @@ from app.core import attachments, audit, clock, outbox, versioning
 from app.core.audit import SYSTEM, Actor
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.core.indexing import index_later
+from app.core.indexing import index_later, index_many_later
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.regions import region_name
@@ -90,6 +90,27 @@ def snapshot(item: ContentItem) -> dict[str, Any]:
     return audit.snapshot(item, [*EDITABLE, "status"])
 
 
+#: Search documents of single clauses ("policy_clause", id "<item id>-<number>").
+CLAUSE_TYPE = "policy_clause"
+
+
+def clause_key(item_id: int, number: int) -> str:
+    return f"{item_id}-{number}"
+
+
+def search_types(kind: ContentKind) -> list[str]:
+    """The search document types of a section: a policy's clauses are found with it."""
+    return [kind.value, CLAUSE_TYPE] if kind == ContentKind.POLICY else [kind.value]
+
+
+def _index(session: Session, item: ContentItem) -> None:
+    """Queue the item's search document, and for a policy each of its clauses' too."""
+    index_later(session, item.kind.value, item.id)
+    if item.kind == ContentKind.POLICY:
+        keys = [clause_key(i, n) for i, n in repository.clause_numbers(session, [item.id])]
+        index_many_later(session, CLAUSE_TYPE, keys)
+
+
 def is_public(item: ContentItem, now: datetime | None = None) -> bool:
     now = now or utcnow()
     return item.status == S.PUBLISHED and (item.expires_at is None or item.expires_at > now)
@@ -160,6 +181,12 @@ def get_public(session: Session, kind: ContentKind, item_id: int, user: User | N
 def versions(session: Session, user: User, item: ContentItem) -> list[ContentVersion]:
     authorize(user, Action.CONTENT_WRITE, item)
     return repository.versions(session, item.id)
+
+
+def version_page(session: Session, user: User, item: ContentItem, pagination: Pagination) -> Paged:
+    """One page of the item's history, the newest version first."""
+    authorize(user, Action.CONTENT_WRITE, item)
+    return paginate(session, repository.versions_of(item.id), pagination)
 
 
 def seed_policy(session: Session) -> ContentItem | None:
@@ -311,7 +338,7 @@ def update(session: Session, actor: Actor, item: ContentItem, data: ContentField
         before=old,
         after=new,
     )
-    index_later(session, item.kind.value, item.id)
+    _index(session, item)
     return item
 
 
@@ -330,7 +357,7 @@ def _transition(
         before={"status": before.value},
         after={"status": after.value},
     )
-    index_later(session, item.kind.value, item.id)
+    _index(session, item)
     return item
 
 
@@ -447,5 +474,5 @@ def load_seed_policy(session: Session, actor: Actor = SYSTEM) -> ContentItem:
         item,
         summary=f"发布政策文件：{item.title}（{len(parsed.clauses)} 条）",
     )
-    index_later(session, item.kind.value, item.id)
+    _index(session, item)
     return item

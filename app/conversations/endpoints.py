@@ -26,7 +26,7 @@ from app.conversations.schemas import (
 )
 from app.core.deps import ActorDep, OptionalUser, SessionDep
 from app.core.openapi import file_download
-from app.core.pagination import Paged, PaginationDep
+from app.core.pagination import PaginationDep
 from app.core.schemas import Page
 
 router = APIRouter()
@@ -141,8 +141,9 @@ def resolve(
 def attachment_list(
     conversation_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
 ) -> object:
+    """会话双方上传的文件，新的在前。"""
     conversation = service.load(session, actor, conversation_id)
-    return Paged.of(service.attachment_list(session, conversation), pagination)
+    return service.attachment_page(session, conversation, pagination)
 
 
 @conversations.post(

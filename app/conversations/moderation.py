@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.conversations import repository
+from app.conversations import notices, repository
 from app.conversations.schemas import BlockOut
 from app.conversations.service import link, member, participate, signed_in, staff_may_read
 from app.core import audit
@@ -20,7 +20,7 @@ from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.races import lost_race
 from app.models import Conversation, ConversationReport, Organization, OrgBlock, User
-from app.notifications.service import notify
+from app.notifications import service as notifications
 
 
 def report(
@@ -42,13 +42,13 @@ def report(
         after={"reason": reason},
     )
     for admin in repository.platform_admins(session):
-        notify(
+        notifications.send(
             session,
             admin,
-            topic="conversation.report",
-            title=f"会话“{conversation.title}”被举报",
-            body=f"举报原因：{reason[:200]}",
+            notices.REPORTED,
             link=link(conversation),
+            title=conversation.title,
+            reason=reason[:200],
         )
     return row
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from app.conversations import repository
+from app.conversations import notices, repository
 from app.conversations.schemas import AnswerCreate, QuestionOut
 from app.core import audit
 from app.core.audit import Actor
@@ -22,7 +22,7 @@ from app.core.permissions import Action, authorize, can
 from app.core.ratelimit import too_many, wait_text
 from app.models import Listing, ListingQuestion, User
 from app.models.enums import ListingStatus
-from app.notifications.service import notify
+from app.notifications import service as notifications
 
 QUESTIONS_PER_HOUR = 10
 PENDING, ANSWERED, HIDDEN = "pending", "answered", "hidden"
@@ -96,13 +96,13 @@ def ask(session: Session, actor: Actor, listing_id: int, body: str) -> QuestionO
     )
     owner = session.get(User, listing.owner_id) if listing.owner_id else None
     if owner is not None and owner.is_active:
-        notify(
+        notifications.send(
             session,
             owner,
-            topic="listing_question",
-            title=f"“{listing.title}”收到新提问",
-            body=body[:200],
+            notices.QUESTION_ASKED,
             link=_link(listing),
+            title=listing.title,
+            question=body[:200],
         )
     return _out(question, user)
 
@@ -139,13 +139,13 @@ def answer(
     )
     asker = session.get(User, question.asker_id) if question.asker_id else None
     if asker is not None and asker.is_active:
-        notify(
+        notifications.send(
             session,
             asker,
-            topic="listing_question",
-            title=f"您对“{listing.title}”的提问已有回答",
-            body=data.answer[:200],
+            notices.QUESTION_ANSWERED,
             link=_link(listing),
+            title=listing.title,
+            answer=data.answer[:200],
         )
     return _out(question, actor.user)
 

@@ -10,6 +10,8 @@ from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import (
+    Attachment,
+    ChallengeApplication,
     Conversation,
     ConversationMessage,
     ConversationRead,
@@ -19,7 +21,7 @@ from app.models import (
     OrgBlock,
     User,
 )
-from app.models.enums import MembershipStatus, OrgRole, Role
+from app.models.enums import ApplicationStatus, MembershipStatus, OrgRole, Role
 
 
 def get(session: Session, conversation_id: int) -> Conversation | None:
@@ -32,6 +34,18 @@ def get(session: Session, conversation_id: int) -> Conversation | None:
 
 def by_key(session: Session, key: str) -> Conversation | None:
     return session.scalar(select(Conversation).where(Conversation.subject_key == key))
+
+
+def won(session: Session, challenge_id: int, org_id: int) -> bool:
+    """Whether the organisation's application (揭榜申请) won the challenge."""
+    found = session.scalar(
+        select(ChallengeApplication.id).where(
+            ChallengeApplication.challenge_id == challenge_id,
+            ChallengeApplication.org_id == org_id,
+            ChallengeApplication.status == ApplicationStatus.AWARDED,
+        )
+    )
+    return found is not None
 
 
 def _with_orgs(stmt: Select[Any]) -> Select[Any]:
@@ -227,4 +241,13 @@ def asked_since(session: Session, user_id: int, since: datetime) -> int:
             )
         )
         or 0
+    )
+
+
+def attachments(conversation_id: int, owner_type: str) -> Select[Any]:
+    """The conversation's documents, newest first."""
+    return (
+        select(Attachment)
+        .where(Attachment.owner_type == owner_type, Attachment.owner_id == conversation_id)
+        .order_by(Attachment.id.desc())
     )

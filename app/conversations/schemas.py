@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from app.core.schemas import Schema
 
-SubjectType = Literal["listing", "event", "deal", "direct"]
+SubjectType = Literal["listing", "challenge", "event", "deal", "direct"]
 Body = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
@@ -23,10 +23,13 @@ Reason = Annotated[
 
 
 class ConversationOpen(Schema):
-    subject_type: SubjectType = Field(description="listing、event、deal 或 direct（直接联系）")
-    subject_id: int | None = Field(default=None, description="信息、活动或洽谈的编号")
+    subject_type: SubjectType = Field(
+        description="listing、challenge（揭榜挂帅榜单）、event、deal 或 direct（直接联系）"
+    )
+    subject_id: int | None = Field(default=None, description="信息、榜单、活动或洽谈的编号")
     org_id: int | None = Field(
-        default=None, description="对方机构（活动中的参会机构或直接联系的机构）"
+        default=None,
+        description="对方机构（活动中的参会机构、发榜单位联系的揭榜单位或直接联系的机构）",
     )
     body: Body
     quote_listing_id: int | None = None
@@ -111,6 +114,8 @@ class ConversationOut(Schema):
     id: int
     subject_type: str
     subject_id: int | None
+    #: the page of the listing, challenge, event or deal ("" for a direct conversation)
+    subject_url: str = ""
     title: str
     orgs: list[OrgName]
     created_at: datetime

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.conversations import repository
+from app.conversations import notices, repository
 from app.conversations.schemas import (
     ConversationOpen,
     ConversationOut,
@@ -42,11 +42,17 @@ from app.models import (
     Organization,
     User,
 )
-from app.models.enums import EventStatus, ListingStatus, Role
-from app.notifications.service import notify
+from app.models.enums import EventStatus, ListingKind, ListingStatus, Role
+from app.notifications import service as notifications
 
 ATTACHMENT_OWNER = "conversation"
-SUBJECT_LABELS = {"listing": "信息", "event": "活动", "deal": "洽谈", "direct": "直接联系"}
+SUBJECT_LABELS = {
+    "listing": "信息",
+    "challenge": "揭榜挂帅",
+    "event": "活动",
+    "deal": "洽谈",
+    "direct": "直接联系",
+}
 #: At most one mail per person and conversation in this time; the app notice is immediate.
 MAIL_INTERVAL = timedelta(minutes=30)
 #: Messages one person may send in a minute, across conversations.
@@ -127,6 +133,8 @@ def _subject(session: Session, org_id: int, data: ConversationOpen) -> tuple[int
     if data.subject_type == "listing":
         listing = _published_listing(session, data.subject_id)
         return listing.id, listing.org_id, listing.title
+    if data.subject_type == "challenge":
+        return _challenge_subject(session, org_id, data)
     if data.subject_type == "deal":
         deal = session.get(Deal, data.subject_id) if data.subject_id is not None else None
         if deal is None or org_id not in deal.org_ids:
@@ -155,6 +163,39 @@ def _subject(session: Session, org_id: int, data: ConversationOpen) -> tuple[int
             raise InvalidInput(errors={"org_id": "该机构没有报名参加这场活动"})
         return event.id, other_org.id, f"{event.title} · {other_org.name}"
     return None, other_org.id, other_org.name
+
+
+def _challenge_subject(
+    session: Session, org_id: int, data: ConversationOpen
+) -> tuple[int | None, int, str]:
+    """A solver writes to the publisher (发榜单位); the publisher to the winner (中榜单位).
+
+    Who else applied stays with the panel: the publisher cannot probe it by trying to write."""
+    challenge = session.get(Listing, data.subject_id) if data.subject_id is not None else None
+    if (
+        challenge is None
+        or challenge.kind != ListingKind.CHALLENGE
+        or challenge.status not in (ListingStatus.PUBLISHED, ListingStatus.AWARDED)
+    ):
+        raise NotFound("该榜单不存在或尚未发布")
+    if org_id != challenge.org_id:
+        return challenge.id, challenge.org_id, f"揭榜挂帅：{challenge.title}"
+    if data.org_id is None:
+        raise InvalidInput(errors={"org_id": "请选择要联系的中榜单位"})
+    if not repository.won(session, challenge.id, data.org_id):
+        raise InvalidInput(errors={"org_id": "发榜单位只能联系本榜单的中榜单位"})
+    return challenge.id, data.org_id, f"揭榜挂帅：{challenge.title}"
+
+
+def subject_url(session: Session, conversation: Conversation) -> str:
+    """The page of what the conversation is about ("" for a direct one)."""
+    sid, kind = conversation.subject_id, conversation.subject_type
+    if sid is None or kind == "direct":
+        return ""
+    if kind in ("listing", "challenge"):
+        listing = session.get(Listing, sid)
+        return f"/{listing.kind.value}s/{sid}" if listing is not None else ""
+    return f"/{kind}s/{sid}"
 
 
 def subject_key(subject_type: str, subject_id: int | None, orgs: tuple[int, int]) -> str:
@@ -292,14 +333,15 @@ def _tell(
         mail = row.last_mailed_at is None or now - row.last_mailed_at >= MAIL_INTERVAL
         if mail:
             row.last_mailed_at = now
-        notify(
+        notifications.send(
             session,
             person,
-            topic="conversation",
-            title=f"会话“{conversation.title}”有新消息",
-            body=f"{author.name}：{body[:200]}",
+            notices.MESSAGE,
             link=link(conversation),
             mail=mail,
+            title=conversation.title,
+            author=author.name,
+            excerpt=body[:200],
         )
 
 
@@ -402,6 +444,7 @@ def out(
         id=conversation.id,
         subject_type=conversation.subject_type,
         subject_id=conversation.subject_id,
+        subject_url=subject_url(session, conversation),
         title=conversation.title,
         orgs=[OrgName(id=o.id, name=o.name) for o in (conversation.org_a, conversation.org_b)],
         created_at=conversation.created_at,
@@ -463,6 +506,11 @@ def add_attachment(
 
 def attachment_list(session: Session, conversation: Conversation) -> list[Attachment]:
     return attachments.list_for(session, ATTACHMENT_OWNER, conversation.id)
+
+
+def attachment_page(session: Session, conversation: Conversation, pagination: Pagination) -> Paged:
+    """One page of the conversation's documents, newest first."""
+    return paginate(session, repository.attachments(conversation.id, ATTACHMENT_OWNER), pagination)
 
 
 def attachment(

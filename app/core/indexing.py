@@ -7,6 +7,8 @@ public, so the index follows the database without ever being written to directly
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from app.core.outbox import enqueue, enqueue_many
@@ -27,7 +29,7 @@ def index_later(session: Session, doc_type: str, doc_id: int | str) -> None:
     enqueue(session, SEARCH_TOPIC, payload)
 
 
-def index_many_later(session: Session, doc_type: str, doc_ids: list[int]) -> None:
+def index_many_later(session: Session, doc_type: str, doc_ids: Sequence[int | str]) -> None:
     """Queue (re)indexing of many records at once, each once (a bulk writer's ``index_later``)."""
     unique = dict.fromkeys(str(i) for i in doc_ids)
     enqueue_many(session, SEARCH_TOPIC, [{"type": doc_type, "id": i} for i in unique])

@@ -63,9 +63,12 @@ def notify(
 
 
 def send(
-    session: Session, user: User, kind: Kind, *, link: str = "", **fields: Any
+    session: Session, user: User, kind: Kind, *, link: str = "", mail: bool = True, **fields: Any
 ) -> Notification | None:
-    """Tell ``user`` about a ``kind`` of event, as they chose to hear of it."""
+    """Tell ``user`` about a ``kind`` of event, as they chose to hear of it.
+
+    ``mail=False`` holds the mail copy back this once (a lively conversation mails at most
+    every half hour); the in-app message and the digest follow the preference as always."""
     title, body = kind.render(fields)
     pref = preference(session, user, kind)
     note = None
@@ -80,7 +83,7 @@ def send(
             digest_pending=pref.digest and user.is_active,
         )
         session.add(note)
-    if pref.mail and user.is_active:
+    if mail and pref.mail and user.is_active:
         _mail(session, user, title, body, link)
     return note
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.content import service
 from app.core import outbox
+from app.core.audit import Actor
+from app.models import ContentItem
 from app.models.enums import ContentKind, Role
 from tests.factories.accounts import make_user
 from tests.factories.content import make_draft, make_published
@@ -52,8 +55,9 @@ class TestApi:
         assert listed["items"][0]["url"] == f"/calls/{item_id}"
         versions = client.get(
             f"/api/v1/content/{item_id}/versions", headers=bearer(session, author)
-        ).json()["items"]
-        assert [v["version"] for v in versions] == [3, 2, 1]
+        ).json()
+        assert versions["total"] == 3
+        assert [v["version"] for v in versions["items"]] == [3, 2, 1]
 
     def test_bad_input_is_a_chinese_problem(self, client: TestClient, session: Session) -> None:
         admin = make_user(session, role=Role.PLATFORM_ADMIN)
@@ -97,6 +101,15 @@ class TestApi:
         assert ordinary.status_code == 403
 
 
+@pytest.fixture
+def indexed_policy(session: Session, session_factory: sessionmaker[Session]) -> ContentItem:
+    """The bureau's policy, published and in the search index with its clauses."""
+    policy = service.load_seed_policy(session)
+    session.commit()
+    outbox.drain(session_factory)
+    return policy
+
+
 class TestSearch:
     def test_news_and_policies_are_searchable_with_facets(
         self,
@@ -127,3 +140,36 @@ class TestSearch:
         ).json()
         assert policy_hits["total"] == 1
         assert policy_hits["items"][0]["type"] == ContentKind.POLICY.value
+
+    def test_a_search_lands_on_the_clause_with_its_text_as_snippet(
+        self, client: TestClient, indexed_policy: ContentItem
+    ) -> None:
+        policy = indexed_policy
+        body = client.get(
+            "/api/v1/search", params={"q": "技术转移机构 备案 补助", "type": ["policy_clause"]}
+        ).json()
+        first = body["items"][0]
+        assert first["url"] == f"/policies/{policy.id}#item-9"
+        assert first["title"].startswith("第9条 发展市场化、专业化技术转移机构")
+        assert "对纳入市级<mark>备案</mark>" in first["snippet"]
+        facets = {f: {c["value"] for c in counts} for f, counts in body["facets"].items()}
+        assert "policy_clause" in facets["type"]
+        assert "全市" in facets["region"] and any(v.endswith("年") for v in facets["year"])
+        # the clause page itself holds the anchor the hit points to
+        assert 'id="item-9"' in client.get(first["url"].split("#")[0]).text
+
+    def test_a_withdrawn_policy_takes_its_clauses_out_of_search(
+        self,
+        client: TestClient,
+        session: Session,
+        session_factory: sessionmaker[Session],
+        indexed_policy: ContentItem,
+    ) -> None:
+        policy = indexed_policy
+        params = {"q": "技术合同认定登记", "type": ["policy_clause"]}
+        assert client.get("/api/v1/search", params=params).json()["total"] >= 1
+        reviewer = make_user(session, role=Role.PLATFORM_ADMIN)
+        service.withdraw(session, Actor(user=reviewer), service.get(session, reviewer, policy.id))
+        session.commit()
+        outbox.drain(session_factory)
+        assert client.get("/api/v1/search", params=params).json()["total"] == 0

@@ -6,9 +6,10 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.content import service
+from app.core import outbox
 from app.core.db import utcnow
 from app.models import ContentItem, User
 from app.models.enums import ContentKind, ContentStatus, Role
@@ -52,6 +53,36 @@ class TestPublicSections:
         assert "<strong>加粗</strong>" in html and "onerror" not in html
 
 
+class TestSectionSearch:
+    def test_news_and_policy_search_counts_type_year_and_district(
+        self, client: TestClient, session: Session, session_factory: sessionmaker[Session]
+    ) -> None:
+        make_published(
+            session,
+            title="长春新区科技成果转化对接会举行",
+            region_code="220191",
+            topics=["成果转化"],
+        )
+        make_published(session, title="全市科技成果转化工作会议召开")
+        service.load_seed_policy(session)
+        session.commit()
+        outbox.drain(session_factory)
+        listing = client.get("/policies").text
+        assert 'action="/search"' in listing
+        assert 'name="type" value="policy"' in listing
+        assert 'name="type" value="policy_clause"' in listing
+        html = client.get("/search", params={"q": "科技成果转化", "type": ["news", "policy"]}).text
+        facets = html.split('id="filters"', 1)[1].split("</aside>", 1)[0]
+        for heading in ("<h2>类型</h2>", "<h2>年份</h2>", "<h2>区域</h2>"):
+            assert heading in facets
+        assert "新闻动态</a>" in facets and "政策文件</a>" in facets and "政策条款</a>" in facets
+        assert f"{utcnow().year}年</a>" in facets and "长春新区</a>" in facets
+        narrowed = client.get(
+            "/search", params={"q": "科技成果转化", "type": ["news"], "region": "长春新区"}
+        ).text
+        assert "对接会举行" in narrowed and "工作会议召开" not in narrowed
+
+
 class TestPolicyClauses:
     def test_each_clause_has_an_anchor_and_what_the_platform_offers(
         self, client: TestClient, session: Session
@@ -65,6 +96,24 @@ class TestPolicyClauses:
         assert "本条可在线办理" in clause15
         assert '<a href="/incentives/quote?item=15">按本条测算奖补</a>' in clause15
 
+    def test_clauses_list_the_service_hall_items_that_cite_them(
+        self, client: TestClient, session: Session
+    ) -> None:
+        item = service.load_seed_policy(session)
+        html = client.get(f"/policies/{item.id}").text
+
+        def clause(n: int) -> str:
+            return html.split(f'id="item-{n}"', 1)[1].split("</section>", 1)[0]
+
+        assert '本条可在线办理：<a href="/services/items/KJCXQ">科技创新券申领</a>' in clause(23)
+        assert '<a href="/services/items/GQRDBT">高新技术企业认定补贴</a>' in clause(20)
+        assert "/services/items/" not in clause(15)
+
+    def test_service_hall_items_link_the_clause_they_rest_on(self, client: TestClient) -> None:
+        assert '<a href="/policies/clauses/23">政策第23条</a>' in client.get("/services").text
+        guide = client.get("/services/items/GQRDBT").text
+        assert '<a href="/policies/clauses/20">政策第20条</a>' in guide
+
     def test_clause_link_finds_the_policy(self, client: TestClient, session: Session) -> None:
         item = service.load_seed_policy(session)
         response = client.get("/policies/clauses/19", follow_redirects=False)
@@ -76,6 +125,9 @@ class TestPolicyClauses:
     ) -> None:
         rules = client.get("/api/v1/incentives/rules").json()["items"]
         assert rules and all(r["clause_url"] == f"/policies/clauses/{r['item_no']}" for r in rules)
+        calculator = client.get("/incentives/quote").text
+        for n in (9, 15, 19):
+            assert f'<a href="/policies/clauses/{n}">{n}</a>' in calculator
 
 
 class TestFeeds:
@@ -110,6 +162,7 @@ class TestSitemap:
     ) -> None:
         item = make_published(session, ContentKind.CALL, title="申报指南")
         draft = make_draft(session, make_user(session, role=Role.PLATFORM_ADMIN))
+        policy = service.load_seed_policy(session)
         response = client.get("/sitemap.xml")
         assert response.headers["content-type"].startswith("application/xml")
         ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -117,6 +170,9 @@ class TestSitemap:
         assert any(loc.endswith(f"/calls/{item.id}") for loc in locs)
         assert not any(loc.endswith(f"/news/{draft.id}") for loc in locs)
         assert any(loc.endswith("/policies") for loc in locs)
+        # the policy once; its clauses are anchors on that page, not pages of their own
+        assert sum(loc.endswith(f"/policies/{policy.id}") for loc in locs) == 1
+        assert not any("#" in loc for loc in locs)
 
     def test_lists_published_listings_and_organisations_too(
         self, client: TestClient, session: Session

@@ -13,6 +13,7 @@ from tests.conversations.conftest import SECRET, Cast
 from tests.factories.challenges import PDF
 
 API = "/api/v1/conversations"
+PREFS = "/api/v1/notifications/preferences"
 
 
 def _open(client: TestClient, session: Session, cast: Cast, body: str = "想了解许可条件") -> int:
@@ -139,7 +140,8 @@ class TestNotifications:
             client.post(f"{API}/{conversation_id}/messages", json={"body": body}, headers=buyer)
         notes = session.scalar(
             select(func.count()).where(
-                Notification.user_id == cast.professor.id, Notification.topic == "conversation"
+                Notification.user_id == cast.professor.id,
+                Notification.topic == "conversation.message",
             )
         )
         assert notes == 4  # every message is noticed in the app
@@ -149,6 +151,24 @@ class TestNotifications:
             if cast.professor.email in str(m.payload)
         ]
         assert len(mails) == 1  # one mail for the conversation within the interval
+
+    def test_people_choose_how_they_hear_of_new_messages(
+        self, client: TestClient, session: Session, cast: Cast
+    ) -> None:
+        professor = cast.auth(session, cast.professor)
+        kinds = {p["kind"]: p for p in client.get(PREFS, headers=professor).json()}
+        assert kinds["conversation.message"]["label"] == "互动交流新消息"
+        choice = [{"kind": "conversation.message", "in_app": True, "mail": False}]
+        assert client.put(PREFS, json=choice, headers=professor).status_code == 200
+        _open(client, session, cast, body="想了解样机价格")
+        notes = client.get("/api/v1/notifications", headers=professor).json()["items"]
+        assert notes[0]["title"].startswith("会话“") and notes[0]["body"] == "赵总：想了解样机价格"
+        mails = [
+            m
+            for m in session.scalars(select(OutboxMessage))
+            if cast.professor.email in str(m.payload)
+        ]
+        assert mails == []  # mail turned off for this kind
 
 
 class TestConfidentiality:
@@ -294,6 +314,9 @@ class TestAttachments:
         real = client.post(url, files={"file": ("方案.pdf", PDF, "application/pdf")}, headers=buyer)
         assert real.status_code == 201, real.text
         attachment_id = real.json()["id"]
+        listed = client.get(url, headers=cast.auth(session, cast.professor)).json()
+        assert listed["total"] == 1 and listed["items"][0]["filename"] == "方案.pdf"
+        assert client.get(url, headers=cast.auth(session, cast.outsider)).status_code == 404
         got = client.get(f"{url}/{attachment_id}", headers=cast.auth(session, cast.professor))
         assert got.status_code == 200 and got.content == PDF
         hidden = client.get(f"{url}/{attachment_id}", headers=cast.auth(session, cast.outsider))

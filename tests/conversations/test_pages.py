@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Conversation
 from tests.conversations.conftest import SECRET, Cast
+from tests.factories.challenges import PDF
 from tests.factories.fixtures import csrf_from, login
 
 
@@ -89,3 +90,73 @@ def test_blank_message_is_refused_in_chinese(
 def test_the_personal_centre_links_the_inbox(client: TestClient, cast: Cast) -> None:
     login(client, cast.buyer)
     assert 'href="/messages"' in client.get("/me").text
+
+
+def test_the_personal_centre_and_an_organisation_page_lead_to_conversations(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    login(client, cast.buyer)
+    assert '<a href="/messages">互动交流</a>' in client.get("/me").text
+    page = client.get(f"/orgs/{cast.university.id}").text
+    assert 'name="subject_type" value="direct"' in page
+    sent = client.post(
+        "/messages",
+        data={
+            "subject_type": "direct",
+            "org_id": str(cast.university.id),
+            "back": f"/orgs/{cast.university.id}",
+            "body": "想请贵校推荐激光方向的专家",
+            "csrf_token": csrf_from(page),
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/messages/")
+    thread = client.get(sent.headers["location"]).text
+    assert "直接联系" in thread and "想请贵校推荐激光方向的专家" in thread
+    # no button on one's own organisation's page
+    assert 'value="direct"' not in client.get(f"/orgs/{cast.enterprise.id}").text
+
+
+def test_report_block_and_attach_through_the_thread_page(
+    client: TestClient, session: Session, cast: Cast
+) -> None:
+    login(client, cast.buyer)
+    location = _contact(client, cast, "低价转让设备，先付定金")
+    page = client.get(location).text
+    sent = client.post(
+        f"{location}/attachments",
+        data={"csrf_token": csrf_from(page)},
+        files={"file": ("报价单.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    page = client.get(location).text
+    assert "报价单.pdf" in page and "上传了附件“报价单.pdf”" in page
+    client.cookies.clear()
+    login(client, cast.professor)
+    page = client.get(location).text
+    assert 'id="report-form"' in page and 'id="block-form"' in page
+    token = csrf_from(page)
+    client.post(f"{location}/report", data={"reason": "疑似诈骗", "csrf_token": token})
+    client.post(f"{location}/block", data={"csrf_token": token})
+    assert "解除屏蔽对方机构" in client.get(location).text
+    client.cookies.clear()
+    login(client, cast.buyer)
+    refused = client.post(
+        location,
+        data={"body": "再考虑一下？", "csrf_token": csrf_from(client.get(location).text)},
+    )
+    assert "对方机构不接收贵机构的消息" in refused.text
+    client.cookies.clear()
+    login(client, cast.admin)
+    reported = client.get("/messages?reported=true").text
+    assert cast.listing.title in reported
+    thread = client.get(location).text
+    assert "您以管理员身份查看被举报的会话" in thread and "低价转让设备" in thread
+    done = client.post(
+        f"{location}/resolve",
+        data={"resolution": "已核实并警告", "csrf_token": csrf_from(thread)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert client.get(location).status_code == 404  # private to the two sides again
