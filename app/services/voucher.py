@@ -114,6 +114,25 @@ def grant(session: Session, actor: Actor, case: ServiceCase, amount: Decimal | N
     return amount
 
 
+def grant_fixed(session: Session, actor: Actor, case: ServiceCase, amount: Decimal) -> None:
+    """A subsidy paid as a voucher (高新技术企业认定补贴): reserved on the year's pool, outside
+    the enterprise's voucher cap, which counts 创新券申领 only."""
+    line = funding_service.line_for_update(session, PROGRAMME, ITEM_NO, case.year)
+    if line is None:
+        raise Conflict(f"{case.year}年度创新券资金池尚未设置，请先设置资金池")
+    funding_service.reserve(
+        session,
+        actor,
+        line,
+        subject_type=SUBJECT,
+        subject_id=case.id,
+        amount=amount,
+        note=f"{case.serial_no} {case.org.name} {case.item.title}",
+        refused=f"{case.year}年度创新券资金池余额不足",
+        summary=f"{case.item.title} {case.serial_no} 以创新券发放{exact_yuan(amount)}",
+    )
+
+
 def pay(session: Session, actor: Actor, case: ServiceCase) -> None:
     """兑付: the voucher's reservation is released and paid whole."""
     reservation = funding_service.reservation_of(session, SUBJECT, case.id)

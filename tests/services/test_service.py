@@ -27,7 +27,7 @@ from app.models.enums import (
 from app.services import service
 from app.services.schemas import CaseMove, OrderCreate, RatingAnswer, RatingCreate
 from tests.factories.accounts import make_org
-from tests.services.helpers import enterprise, pool, to_processing, voucher_case
+from tests.services.helpers import enterprise, pool, provider, to_processing, voucher_case
 
 D = Decimal
 
@@ -174,9 +174,10 @@ class TestVoucher:
         pool(session, staff, year(), "1000000")
         _org, user = enterprise(session)
         case = to_processing(session, staff, user, voucher_case(session, user, "50000"))
-        provider = make_org(session, name="长春检测测试中心", org_type=OrgType.SERVICE_PROVIDER)
+        unlisted = make_org(session, name="长春检测测试中心", org_type=OrgType.SERVICE_PROVIDER)
+        listed = provider(session)
         order = OrderCreate(
-            provider_org_id=provider.id,
+            provider_org_id=listed.id,
             category=VoucherCategory.TESTING,
             mode=VoucherMode.REDEEM,
             amount=D("80000"),
@@ -187,6 +188,13 @@ class TestVoucher:
         with pytest.raises(InvalidInput):
             service.order(
                 session, Actor(user=user), case.id, order.model_copy(update={"amount": D("100")})
+            )
+        with pytest.raises(InvalidInput, match="不在创新券服务机构名录中"):
+            service.order(
+                session,
+                Actor(user=user),
+                case.id,
+                order.model_copy(update={"provider_org_id": unlisted.id}),
             )
         row = service.order(session, Actor(user=user), case.id, order)
         assert row.voucher_amount == D("50000.00") and row.status == VoucherOrderStatus.ORDERED
