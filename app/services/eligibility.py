@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import today
 from app.core.config import get_settings
 from app.core.errors import AppError
-from app.core.money import exact_yuan
+from app.core.money import CENT, exact_yuan
 from app.incentives import service as incentive_service
 from app.models import Organization, OrgTag, ServiceCase, ServiceItem
 from app.models.enums import CaseStatus, ClaimStatus, OrgTagKind, OrgType, ResourceKind
@@ -104,7 +104,7 @@ def _voucher(session: Session, org: Organization, item: ServiceItem, year: int) 
     )
     if left <= 0:
         return Verdict(item, False, [f"{year}年度创新券额度已用满（已核定{exact_yuan(used)}）"])
-    estimate = min(settings.voucher_cap_per_claim_yuan, left)
+    estimate = min(settings.voucher_cap_per_claim_yuan, left).quantize(CENT)
     return Verdict(
         item,
         True,
