@@ -26,5 +26,6 @@ import app.orgs.search
 import app.patents.search
 import app.search.service
 import app.search.tasks
+import app.services.flow
 
 __all__ = ["app"]
