@@ -44,6 +44,12 @@ def on_panel(session: Session, case: ServiceCase, user: User | None) -> bool:
     return review_service.seat(members, user) is not None
 
 
+def eligible_experts(session: Session, case_id: int) -> list[User]:
+    """The panel's experts who score (the excluded left out), in the order they were seated."""
+    members = review_service.members(session, REVIEW.subject_type, case_id)
+    return [m.expert for m in review_service.eligible(members)]
+
+
 def form_panel(session: Session, actor: Actor, case: ServiceCase, expert_ids: list[int]) -> None:
     """Seat the proposed experts; conflicted ones are kept, excluded, with their reasons."""
     authorize(actor.user, Action.SERVICE_HANDLE)
