@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.core.clock import today
 from app.incentives import service as incentive_service
+from app.services import service as hall_service
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,12 @@ def for_clauses(session: Session, numbers: list[int]) -> dict[int, ClauseOffers]
         titles = rewards.setdefault(rule.item_no, [])
         if rule.title not in titles:
             titles.append(rule.title)
+    hall: dict[int, list[Offer]] = {}
+    for item in hall_service.items(session):  # the service hall's items, each on its clause
+        hall.setdefault(item.item_no, []).append(
+            Offer(f"企业办事：{item.title}", f"/services/items/{item.code}")
+        )
     return {
-        n: ClauseOffers(services=SERVICES.get(n, []), rewards=rewards.get(n, [])) for n in numbers
+        n: ClauseOffers(services=SERVICES.get(n, []) + hall.get(n, []), rewards=rewards.get(n, []))
+        for n in numbers
     }
