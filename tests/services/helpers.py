@@ -64,3 +64,24 @@ def provider(
         accepts_vouchers=True,
     )
     return org
+
+
+def advance(session: Session, staff: Actor, user: User, case: ServiceCase) -> ServiceCase:
+    service.submit(session, Actor(user=user), case.id)
+    for action in ("review", "accept", "process"):
+        service.act(session, staff, case.id, action, CaseMove())
+    return case
+
+
+def pilot_platform(session: Session, filed: bool) -> tuple[Organization, User]:
+    org = make_org(session, org_type=OrgType.ENTERPRISE)
+    user = make_user(session, org=org, name="平台负责人")
+    make_resource(
+        session,
+        user,
+        kind=ResourceKind.PILOT_PLATFORM,
+        name="长春汽车电子中试基地",
+        summary="提供汽车电子控制器中试熟化与环境可靠性试验",
+        filing_no="CCZS2025-007" if filed else "",
+    )
+    return org, user

@@ -35,7 +35,7 @@ from app.services.schemas import (
 )
 from tests.factories.accounts import make_org, make_user
 from tests.factories.resources import make_resource
-from tests.services.helpers import enterprise, pool, provider
+from tests.services.helpers import advance, enterprise, pilot_platform, pool, provider
 
 D = Decimal
 
@@ -47,13 +47,6 @@ def staff(platform_admin: User) -> Actor:
 
 def year() -> int:
     return today().year
-
-
-def advance(session: Session, staff: Actor, user: User, case: ServiceCase) -> ServiceCase:
-    service.submit(session, Actor(user=user), case.id)
-    for action in ("review", "accept", "process"):
-        service.act(session, staff, case.id, action, CaseMove())
-    return case
 
 
 def high_tech(session: Session, certified: date | None) -> tuple[Organization, User]:
@@ -224,20 +217,6 @@ class TestRdSubsidy:
         teacher = make_user(session, org=uni)
         with pytest.raises(Conflict, match="面向企业"):
             rd_case(session, teacher, "100000", "0")
-
-
-def pilot_platform(session: Session, filed: bool) -> tuple[Organization, User]:
-    org = make_org(session, org_type=OrgType.ENTERPRISE)
-    user = make_user(session, org=org, name="平台负责人")
-    make_resource(
-        session,
-        user,
-        kind=ResourceKind.PILOT_PLATFORM,
-        name="长春汽车电子中试基地",
-        summary="提供汽车电子控制器中试熟化与环境可靠性试验",
-        filing_no="CCZS2025-007" if filed else "",
-    )
-    return org, user
 
 
 class TestExpertReviewedAwards:

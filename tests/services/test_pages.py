@@ -6,10 +6,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.audit import Actor
 from app.core.clock import today
 from app.models import ServiceCase, User
+from app.models.enums import Role
+from app.services import service
+from app.services.schemas import CaseCreate, PanelSet
+from tests.factories.accounts import make_user
 from tests.factories.fixtures import login, page_csrf
-from tests.services.helpers import enterprise
+from tests.services.helpers import advance, enterprise, pilot_platform
 
 
 def test_catalogue_and_guide_are_public(client: TestClient) -> None:
@@ -92,3 +97,40 @@ def test_an_rd_application_made_on_the_page_shows_its_computation(
     )
     assert "申请已保存为草稿" in made.text
     assert "基础补助" in made.text and "600,000.00元" in made.text
+
+
+def test_experts_score_an_award_on_its_page_and_staff_see_the_mean(
+    client: TestClient, session: Session, platform_admin: User
+) -> None:
+    staff = Actor(user=platform_admin)
+    _org, user = pilot_platform(session, filed=True)
+    case = advance(
+        session, staff, user, service.create(session, Actor(user=user), CaseCreate(item="ZSPTJL"))
+    )
+    expert = make_user(session, role=Role.EXPERT, name="中试评审专家")
+    service.form_panel(session, staff, case.id, PanelSet(expert_ids=[expert.id]))
+    login(client, expert)
+    page = client.get(f"/services/cases/{case.id}")
+    assert page.status_code == 200 and "提交评分" in page.text and "开放服务情况" in page.text
+    token = page_csrf(client, f"/services/cases/{case.id}")
+    bad = client.post(
+        f"/services/cases/{case.id}/scores",
+        data={"score": ["90", "abc", "80"], "comment": ["", "", ""], "csrf_token": token},
+    )
+    assert "0—100 的整数分" in bad.text
+    saved = client.post(
+        f"/services/cases/{case.id}/scores",
+        data={"score": ["90", "80", "70"], "comment": ["服务面广", "", ""], "csrf_token": token},
+    )
+    assert "评分已保存" in saved.text
+
+    client.cookies.clear()
+    login(client, platform_admin)
+    desk = client.get(f"/services/cases/{case.id}")
+    assert "平均得分" in desk.text and "81.50" in desk.text and "组建评审专家组" in desk.text
+    token = page_csrf(client, f"/services/cases/{case.id}")
+    over = client.post(
+        f"/admin/services/cases/{case.id}/grant",
+        data={"amount": "2500000", "reason": "", "csrf_token": token},
+    )
+    assert "不能超过本事项上限" in over.text
