@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from app.models import ServiceItem
 from app.models.enums import CaseStatus
 
@@ -330,18 +327,6 @@ CATALOGUE: list[dict[str, Any]] = [
         ),
     },
 ]
-
-
-def ensure_catalogue(session: Session) -> list[ServiceItem]:
-    """Add the shipped items that are missing; items already there are left as staff keep them."""
-    known = {i.code: i for i in session.scalars(select(ServiceItem))}
-    for data in CATALOGUE:
-        if data["code"] not in known:
-            item = ServiceItem(**data)
-            session.add(item)
-            known[item.code] = item
-    session.flush()
-    return sorted(known.values(), key=lambda i: i.item_no)
 
 
 def step_for(item: ServiceItem, status: CaseStatus) -> dict[str, Any] | None:
