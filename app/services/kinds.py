@@ -23,12 +23,12 @@ from app.core.errors import Conflict, InvalidInput
 from app.core.money import exact_yuan
 from app.funding import service as funding_service
 from app.models import BudgetLine, Organization, ServiceCase, ServiceItem
-from app.services import awards, eligibility, guide, rd, voucher
+from app.services import awards, eligibility, funds, guide, rd, voucher
 from app.services.schemas import CaseCreate
 
 #: funding lines of the hall's subsidies and awards, one per policy item and year
 PROGRAMME = "service_hall"
-SUBJECT = "service_case"
+SUBJECT = funds.SUBJECT
 #: kinds whose granted amount is spent as a 创新券 (a service order, then 兑付)
 AS_VOUCHER = frozenset({guide.VOUCHER, guide.HIGH_TECH})
 #: kinds paid out by 拨付 of their reservation
@@ -141,14 +141,12 @@ def budgets(session: Session, year: int | None = None) -> list[BudgetLine]:
 def _reserve(
     session: Session, actor: Actor, line: BudgetLine, case: ServiceCase, amount: Decimal
 ) -> None:
-    funding_service.reserve(
+    funds.reserve(
         session,
         actor,
         line,
-        subject_type=SUBJECT,
-        subject_id=case.id,
-        amount=amount,
-        note=f"{case.serial_no} {case.org.name}",
+        case,
+        amount,
         refused=f"{line.title or '年度资金'}余额不足",
         summary=f"{case.item.title} {case.serial_no} 核定{exact_yuan(amount)}",
     )
