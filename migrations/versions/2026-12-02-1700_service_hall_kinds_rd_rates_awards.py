@@ -451,7 +451,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_org_rd_expense")),
-        sa.UniqueConstraint("org_id", "year", name=op.f("uq_org_rd_expense_org_id")),
+        sa.UniqueConstraint("org_id", "year", name=op.f("uq_org_rd_expense_org_id_year")),
     )
     now = utcnow()
     op.bulk_insert(
