@@ -33,6 +33,7 @@ import app.resources.notices
 import app.resources.search
 import app.search.service
 import app.search.tasks
+import app.services.flow
 import app.statistics.aggregates
 import app.trading.notices
 import app.trading.policy

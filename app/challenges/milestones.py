@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -194,7 +195,7 @@ def _tell_winner(
     challenge: Challenge,
     winner: ChallengeApplication,
     kind: Kind,
-    **fields: object,
+    **fields: Any,
 ) -> None:
     recipient = session.get(User, winner.created_by_id)
     if recipient is not None:

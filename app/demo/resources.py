@@ -110,6 +110,7 @@ ENTRIES: list[tuple[str, dict[str, Any]]] = [
             "region_code": "220191",
             "services": ["proof_of_concept", "pilot_scale", "testing"],
             "accepts_vouchers": True,
+            "filing_no": "长科中试备〔2025〕003号",
             "contact_name": "郑凯",
             "contact_phone": "0431-81908xxx",
         },
@@ -139,6 +140,18 @@ ENTRIES: list[tuple[str, dict[str, Any]]] = [
         },
     ),
     (
+        "jlu@demo.kechuang.cn",
+        {
+            "kind": ResourceKind.TRANSFER_INSTITUTION,
+            "name": "吉林大学技术转移中心",
+            "summary": "负责学校科技成果披露、评估、许可转让和作价入股，发布年度可转化科技成果目录，"
+            "专职技术经理人9名。",
+            "region_code": "220104",
+            "contact_name": "成果转化办公室",
+            "contact_phone": "0431-85166xxx",
+        },
+    ),
+    (
         "broker@demo.kechuang.cn",
         {
             "kind": ResourceKind.TRANSFER_INSTITUTION,
@@ -158,6 +171,7 @@ ENTRIES: list[tuple[str, dict[str, Any]]] = [
             "summary": "具备CMA资质，承接高分子材料、稀土材料成分与结构的检验检测，可使用创新券支付。",
             "region_code": "220104",
             "services": ["testing", "research"],
+            "accepts_vouchers": True,
             "contact_name": "吴老师",
             "contact_phone": "0431-85262xxx",
         },
@@ -170,6 +184,7 @@ ENTRIES: list[tuple[str, dict[str, Any]]] = [
             "summary": "科技成果评价、技术咨询与综合科技服务，服务费用可用创新券抵扣。",
             "region_code": "220173",
             "services": ["evaluation", "consulting", "integrated"],
+            "accepts_vouchers": True,
             "contact_name": "陈思远",
             "contact_phone": "0431-81234xxx",
         },

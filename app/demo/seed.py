@@ -267,11 +267,11 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     seed_matching(session, progress)
     load_trading(session, progress)
     load_incentives(session, progress)
-    load_services(session, progress)
     load_events(session, progress)
     seed_challenge_solving(session, progress)
     load_content(session, progress)
     load_conversations(session, progress)
     load_patents(session, DEMO_PASSWORD, progress)
     load_resources(session, progress)
+    load_services(session, progress)  # after the directories: vouchers need their providers
     return True

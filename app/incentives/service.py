@@ -339,7 +339,7 @@ def _tell(
     kind: Kind,
     *,
     link: str = "/incentives",
-    **fields: object,
+    **fields: Any,
 ) -> None:
     people: list[User] = []
     if claim.beneficiary_user_id is not None:

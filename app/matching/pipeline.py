@@ -90,7 +90,7 @@ def _tell_parties(
     kind: Kind,
     *,
     skip: User | None = None,
-    **fields: object,
+    **fields: Any,
 ) -> None:
     ids = {entry.demand.owner_id, entry.supply.owner_id}
     if entry.broker_id:

@@ -68,6 +68,8 @@ from app.models.resource import InstrumentBooking, Resource
 from app.models.review import ReviewMember, ReviewScore
 from app.models.search_term import SearchTerm
 from app.models.service_hall import (
+    OrgRdExpense,
+    RdSubsidyRate,
     ServiceCase,
     ServiceCaseStep,
     ServiceCounter,
@@ -149,6 +151,7 @@ __all__ = [
     "NoveltyPoint",
     "NoveltyReportCounter",
     "OrgBlock",
+    "OrgRdExpense",
     "OrgTag",
     "Organization",
     "OutboxMessage",
@@ -159,6 +162,7 @@ __all__ = [
     "PatentVector",
     "PeriodicJobState",
     "PolicyClause",
+    "RdSubsidyRate",
     "RegistrationCounter",
     "Resource",
     "ReviewMember",

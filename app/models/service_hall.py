@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base, IDMixin, TimestampMixin
@@ -63,6 +63,10 @@ class ServiceCase(IDMixin, TimestampMixin, Base):
     requested_amount: Mapped[Decimal | None] = mapped_column(MoneyColumn())
     granted_amount: Mapped[Decimal | None] = mapped_column(MoneyColumn())
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: how the amount was computed or checked, in Chinese (研发投入补助: base + increment)
+    explanation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: 高新技术企业认定补贴: the district's 后补助 reward, recorded beside the city's voucher
+    district_amount: Mapped[Decimal | None] = mapped_column(MoneyColumn())
     submitted_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
@@ -131,3 +135,36 @@ class VoucherOrder(IDMixin, TimestampMixin, Base):
 
     case: Mapped[ServiceCase] = relationship(lazy="raise")
     provider: Mapped[Organization] = relationship(lazy="raise")
+
+
+class RdSubsidyRate(IDMixin, TimestampMixin, Base):
+    """One version of the bureau's rates for 研发投入补助 (policy item 21).
+
+    A change is a new version with its own ``effective_from``; the previous one is closed
+    (``effective_to``) and the applications computed under it keep its number.
+    """
+
+    __tablename__ = "rd_subsidy_rate"
+
+    version: Mapped[int] = mapped_column(unique=True)
+    #: share of this year's 允许扣除的研发费用合计 (0.05 for 5 %)
+    base_rate: Mapped[Decimal] = mapped_column(Numeric(9, 6, asdecimal=True))
+    #: share of the increase over last year's
+    increment_rate: Mapped[Decimal] = mapped_column(Numeric(9, 6, asdecimal=True))
+    cap: Mapped[Decimal] = mapped_column(MoneyColumn())
+    effective_from: Mapped[date]
+    effective_to: Mapped[date | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class OrgRdExpense(IDMixin, TimestampMixin, Base):
+    """An enterprise's recorded 允许扣除的研发费用合计 of one year (a fact 精准推送 reads)."""
+
+    __tablename__ = "org_rd_expense"
+    __table_args__ = (UniqueConstraint("org_id", "year"),)
+
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column(MoneyColumn())
+    #: 纳入国家科技统计调查 that year
+    surveyed: Mapped[bool] = mapped_column(default=True)

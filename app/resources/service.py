@@ -168,6 +168,14 @@ def directory(
     return paginate(session, stmt, pagination)
 
 
+def published_of_org(
+    session: Session, org_id: int, kind: ResourceKind, *, service: str | None = None
+) -> list[Resource]:
+    """The organisation's published entries of one directory (the service hall's facts)."""
+    stmt = repository.directory_statement(kind=kind, org_id=org_id, service=service)
+    return list(session.scalars(stmt))
+
+
 def review_queue(session: Session, user: User, pagination: Pagination) -> Paged:
     """Entries waiting for review that this member of staff reviews."""
     authorize(user, Action.ADMIN_ACCESS)

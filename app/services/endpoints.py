@@ -14,21 +14,33 @@ from app.core.pagination import Paged, PaginationDep
 from app.core.permissions import Action, authorize
 from app.core.schemas import Page
 from app.models.enums import CaseStatus
-from app.services import service, voucher
+from app.services import kinds, linked, rd, service, voucher
 from app.services.schemas import (
+    BudgetOut,
+    BudgetSet,
     CaseCreate,
     CaseMove,
     CaseOut,
     ItemOut,
+    LinkedOut,
     MaterialOut,
     OrderCreate,
     OrderOut,
+    PanelSet,
     PoolOut,
     PoolSet,
     ProgressOut,
     RatingAnswer,
     RatingCreate,
     RatingOut,
+    RdExpenseOut,
+    RdExpenseSet,
+    RdRateOut,
+    RdRateRevision,
+    RecommendationsOut,
+    ReviewOut,
+    ScoreCreate,
+    VerdictOut,
 )
 
 router = APIRouter(prefix="/services", tags=["企业办事"])
@@ -73,7 +85,10 @@ def case(case_id: int, session: SessionDep, user: CurrentUser) -> object:
     """每一步的办理部门、法定时限（截止日）和实际办理时间。"""
     found = service.progress(session, user, case_id)
     return ProgressOut(
-        case=CaseOut.of(found["case"]), steps=found["steps"], materials=found["materials"]
+        case=CaseOut.of(found["case"]),
+        steps=found["steps"],
+        materials=found["materials"],
+        review=found["review"],
     )
 
 
@@ -144,6 +159,85 @@ def pay(case_id: int, session: SessionDep, actor: ActorDep) -> object:
 def set_pool(data: PoolSet, session: SessionDep, actor: ActorDep) -> object:
     authorize(actor.user, Action.SERVICE_HANDLE)
     return voucher.set_pool(session, actor, data.year, data.total)
+
+
+@router.get("/recommendations", response_model=RecommendationsOut, summary="惠企政策精准推送")
+def recommendations(session: SessionDep, user: CurrentUser) -> object:
+    """本机构现在可以申请哪些事项、依据（满足或不满足的条件）和预计金额，按机构登记的资质、
+    类型、资源名录、研发费用和已办事项测算。"""
+    found = service.recommendations(session, user)
+    return RecommendationsOut(
+        org_id=found["org"].id,
+        org_name=found["org"].name,
+        year=found["year"],
+        items=[VerdictOut.of(v) for v in found["items"]],
+    )
+
+
+@router.put("/rd-expenses", response_model=RdExpenseOut, summary="填报研发费用")
+def record_rd_expense(data: RdExpenseSet, session: SessionDep, actor: ActorDep) -> object:
+    """本机构某年度“允许扣除的研发费用合计”，研发投入补助和精准推送据此测算。"""
+    return service.record_rd_expense(session, actor, data)
+
+
+@router.get("/rd-rates", response_model=Page[RdRateOut], summary="研发投入补助比例（各版本）")
+def rd_rates(session: SessionDep, pagination: PaginationDep) -> object:
+    return rd.rates_page(session, pagination)
+
+
+@router.post(
+    "/rd-rates", response_model=RdRateOut, status_code=201, summary="发布研发投入补助比例新版本"
+)
+def revise_rd_rates(data: RdRateRevision, session: SessionDep, actor: ActorDep) -> object:
+    """自生效日期起按新比例测算；此前的申请保留原版本。"""
+    return rd.revise_rates(session, actor, **data.model_dump())
+
+
+@router.put("/budgets", response_model=BudgetOut, summary="设置政策条款年度资金")
+def set_budget(data: BudgetSet, session: SessionDep, actor: ActorDep) -> object:
+    """研发投入补助（第21条）和专家评审类奖励（第9、10、11、22条）核定时占用的年度资金。"""
+    authorize(actor.user, Action.SERVICE_HANDLE)
+    line = kinds.set_budget(session, actor, data.item_no, data.year, data.total)
+    return BudgetOut(
+        item_no=line.item_no,
+        year=line.year,
+        title=line.title,
+        total=line.total,
+        committed=line.committed,
+        paid=line.paid,
+        remaining=line.remaining,
+    )
+
+
+@router.get("/linked", response_model=Page[LinkedOut], summary="技术合同登记与奖补申领的进度")
+def linked_cases(session: SessionDep, user: CurrentUser, pagination: PaginationDep) -> object:
+    """本机构的技术合同认定登记和成果转化奖补，按各自流程的步骤显示。"""
+    rows = linked.for_user(session, user)
+    start = pagination.offset
+    return Page[LinkedOut](
+        items=rows[start : start + pagination.size],
+        total=len(rows),
+        page=pagination.page,
+        size=pagination.size,
+    )
+
+
+@router.post("/cases/{case_id}/panel", response_model=CaseOut, summary="组建评审专家组")
+def form_panel(case_id: int, data: PanelSet, session: SessionDep, actor: ActorDep) -> object:
+    """受理后、办结前；与申请单位有关联的专家自动回避并写明理由。"""
+    return CaseOut.of(service.form_panel(session, actor, case_id, data))
+
+
+@router.post("/cases/{case_id}/scores", response_model=ReviewOut, summary="专家评分")
+def score(case_id: int, data: ScoreCreate, session: SessionDep, actor: ActorDep) -> object:
+    """按事项的评价指标依次评分（0—100），办结前可修改。"""
+    return service.score(session, actor, case_id, data)
+
+
+@router.post("/cases/{case_id}/disburse", response_model=CaseOut, summary="拨付资金")
+def disburse(case_id: int, session: SessionDep, actor: ActorDep) -> object:
+    """研发投入补助和专家评审类奖励准予后拨付，只拨付一次。"""
+    return CaseOut.of(service.disburse(session, actor, case_id))
 
 
 # Last: the specific routes of a case above take precedence over this one.

@@ -6,15 +6,14 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import local, today
 from app.core.db import next_counter_value, utcnow
-from app.core.workflow import Transition, Workflow
+from app.core.workflow import Transition, Workflow, WorkflowEvent, on
 from app.models import ServiceCase, ServiceCaseStep, ServiceCounter, User
 from app.models.enums import CaseStatus as C
-from app.notifications.service import notify
-from app.services import guide
+from app.notifications import service as notifications
+from app.services import guide, notices
 
 CASE_FLOW: Workflow[C] = Workflow(
     "办件",
@@ -29,6 +28,7 @@ CASE_FLOW: Workflow[C] = Workflow(
         Transition("grant", "办结（准予）", frozenset({C.PROCESSING}), C.GRANTED),
         Transition("refuse", "办结（不予）", frozenset({C.PROCESSING}), C.REFUSED),
     ],
+    type="service_case",  # events and audit "service_case.submit", "service_case.grant", …
 )
 
 #: the moves of staff, which need a reason the applicant reads
@@ -45,12 +45,21 @@ def next_serial(session: Session, year: int) -> str:
 def move(
     session: Session, actor: Actor, case: ServiceCase, action: str, note: str = ""
 ) -> ServiceCaseStep:
-    """Apply ``action`` (locking the row, re-checking the state), record the step, audit, notify."""
-    before, after = CASE_FLOW.apply(case, action)
+    """One call of ``CASE_FLOW.run`` (lock, re-check, audit, event, the applicant told), then
+    the step with the next step's due date."""
     now = utcnow()
+    if action == "submit" and case.serial_no is None:
+        # Drawn in this transaction: a refused submission rolls the counter back with it.
+        case.serial_no = next_serial(session, local(now).year)
+
+    def summary(_before: C, _after: C) -> str:
+        return f"{case.serial_no or '草稿'} {case.item.title}：{CASE_FLOW.label(action)}" + (
+            f"（{note}）" if note else ""
+        )
+
+    event = CASE_FLOW.run(session, actor, case, action, note=note, summary=summary)
+    after = event.after
     if action == "submit":
-        if case.serial_no is None:
-            case.serial_no = next_serial(session, local(now).year)
         case.submitted_at = now
     if after in FINISHED:
         case.finished_at = now
@@ -70,24 +79,23 @@ def move(
     )
     session.add(step)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        f"service_case.{action}",
-        case,
-        summary=f"{case.serial_no or '草稿'} {case.item.title}：{CASE_FLOW.label(action)}"
-        + (f"（{note}）" if note else ""),
-        before={"status": before.value},
-        after={"status": after.value},
-    )
-    applicant = session.get(User, case.applicant_id)
-    if applicant is not None and action != "submit":
-        notify(
-            session,
-            applicant,
-            topic="service.case",
-            title=f"办件 {case.serial_no}「{case.item.title}」：{after.label}",
-            body=note or f"当前状态：{after.label}",
-            link=f"/services/cases/{case.id}",
-        )
     return step
+
+
+@on(*(f"service_case.{a}" for a in STAFF_ACTIONS))
+def tell_applicant(session: Session, event: WorkflowEvent[C]) -> None:
+    """Every staff move is told to the applicant, in the transaction of the move."""
+    case = event.obj
+    applicant = session.get(User, case.applicant_id)
+    if applicant is None:
+        return
+    notifications.send(
+        session,
+        applicant,
+        notices.MOVED,
+        link=f"/services/cases/{case.id}",
+        serial_no=case.serial_no,
+        title=case.item.title,
+        status=event.after.label,
+        note=event.note or f"当前状态：{event.after.label}",
+    )

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.pages import (
     FormValues,
+    SubmittedForm,
     act_and_redirect,
     list_url,
     page_router,
@@ -20,8 +21,8 @@ from app.core.permissions import Action, authorize, can
 from app.core.templating import flash, render
 from app.core.validation import parse_form
 from app.models.enums import CaseStatus, VoucherMode
-from app.services import flow, service
-from app.services.schemas import CaseCreate, CaseMove, RatingCreate
+from app.services import flow, linked, service
+from app.services.schemas import CaseCreate, CaseMove, PanelSet, RatingCreate, ScoreCreate
 
 router = page_router()
 
@@ -48,7 +49,10 @@ def apply(
     request: Request, code: str, session: SessionDep, actor: ActorDep, values: FormValues
 ) -> Response:
     item = service.item_by_code(session, code)
-    fields = {k: v for k, v in values.items() if k in ("amount", "mode", "purpose")}
+    keys = ("amount", "mode", "purpose", "rd_year", "rd_expense", "rd_expense_last")
+    fields = {k: v for k, v in values.items() if k in keys and v != ""}
+    if item.kind == "rd_subsidy":
+        fields["surveyed"] = "true" if values.get("surveyed") == "true" else "false"
     data, errors = parse_form(CaseCreate, {**fields, "item": code})
     if data is None:
         return render(
@@ -73,7 +77,71 @@ def mine(
     request: Request, session: SessionDep, user: CurrentUser, pagination: PaginationDep
 ) -> Response:
     page = service.list_cases(session, user, pagination, mine=True)
-    return render(request, "services/mine.html", {"page": page})
+    return render(
+        request, "services/mine.html", {"page": page, "linked": linked.for_user(session, user)}
+    )
+
+
+@router.get("/services/recommend")
+def recommend(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """惠企政策精准推送: what the user's organisation may apply for now, why, and how much."""
+    return render(request, "services/recommend.html", service.recommendations(session, user))
+
+
+@router.post("/services/cases/{case_id}/scores")
+def score(
+    request: Request, case_id: int, session: SessionDep, actor: ActorDep, form: SubmittedForm
+) -> Response:
+    back = f"/services/cases/{case_id}"
+    scores, comments = form.getlist("score"), form.getlist("comment")
+    items = [
+        {"score": s, "comment": comments[n] if n < len(comments) else ""}
+        for n, s in enumerate(scores)
+    ]
+    data, _errors = parse_form(ScoreCreate, {"items": items})
+    if data is None:
+        flash(request, "请为每项指标填写 0—100 的整数分", "error")
+        return redirect(back)
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.score(session, actor, case_id, data),
+        back=back,
+        done="评分已保存",
+        raise_statuses=STILL_RAISED,
+    )
+
+
+@router.post("/admin/services/cases/{case_id}/panel")
+def form_panel(
+    request: Request, case_id: int, session: SessionDep, actor: ActorDep, values: FormValues
+) -> Response:
+    back = f"/services/cases/{case_id}"
+    ids = [p for p in str(values.get("expert_ids", "")).replace("，", ",").split(",") if p.strip()]
+    data, _errors = parse_form(PanelSet, {"expert_ids": [p.strip() for p in ids]})
+    if data is None:
+        flash(request, "请填写专家的用户编号，以逗号分隔", "error")
+        return redirect(back)
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.form_panel(session, actor, case_id, data),
+        back=back,
+        done="评审专家组已组建",
+        raise_statuses=STILL_RAISED,
+    )
+
+
+@router.post("/admin/services/cases/{case_id}/disburse")
+def disburse(request: Request, case_id: int, session: SessionDep, actor: ActorDep) -> Response:
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.disburse(session, actor, case_id),
+        back=f"/services/cases/{case_id}",
+        done=lambda case: f"已拨付 {case.serial_no}",
+        raise_statuses=STILL_RAISED,
+    )
 
 
 @router.get("/services/cases/{case_id}")

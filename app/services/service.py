@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -28,10 +27,20 @@ from app.models import (
     User,
     VoucherOrder,
 )
-from app.models.enums import CaseStatus, VoucherMode, VoucherOrderStatus
+from app.models.enums import CaseStatus, ResourceKind, VoucherMode, VoucherOrderStatus
 from app.resources import bookings as resource_bookings
-from app.services import flow, guide, voucher
-from app.services.schemas import CaseCreate, CaseMove, OrderCreate, RatingAnswer, RatingCreate
+from app.resources import service as resource_service
+from app.services import awards, eligibility, flow, guide, kinds, rd, voucher
+from app.services.schemas import (
+    CaseCreate,
+    CaseMove,
+    OrderCreate,
+    PanelSet,
+    RatingAnswer,
+    RatingCreate,
+    RdExpenseSet,
+    ScoreCreate,
+)
 
 ORDER_FLOW: Workflow[VoucherOrderStatus] = Workflow(
     "创新券服务订单",
@@ -93,20 +102,16 @@ def create(session: Session, actor: Actor, data: CaseCreate) -> ServiceCase:
     if org is None or not org.is_verified:
         raise PermissionDenied("机构通过认证后才能申请办理事项")
     item = item_by_code(session, data.item)
-    requested: Decimal | None = None
-    if item.kind == guide.VOUCHER:
-        reason = voucher.eligibility(session, org)
-        if reason:
-            raise Conflict(reason)
-        requested = voucher.check_request(data.amount)
+    prepared = kinds.prepare(session, actor, org, item, data)
     case = ServiceCase(
         item=item,
         org=org,
         applicant_id=user.id,
         status=CaseStatus.DRAFT,
         year=local(utcnow()).year,
-        form={"purpose": data.purpose.strip(), "mode": data.mode.value},
-        requested_amount=requested,
+        form={"purpose": data.purpose.strip(), **prepared.form},
+        requested_amount=prepared.requested,
+        explanation=prepared.explanation,
     )
     session.add(case)
     session.flush()
@@ -137,14 +142,91 @@ def act(session: Session, actor: Actor, case_id: int, action: str, data: CaseMov
     if action in flow.NEEDS_REASON and not reason:
         raise InvalidInput(errors={"reason": f"“{flow.CASE_FLOW.label(action)}”须说明理由"})
     case = get_case(session, actor.user, case_id)
-    if action == "grant" and case.item.kind == guide.VOUCHER:
-        lock_row(case)  # re-check the state under the lock before touching the pool
+    if action == "grant" and case.item.kind != guide.GENERAL:
+        lock_row(case)  # re-check the state under the lock before touching the budget
         if not flow.CASE_FLOW.can(case, "grant"):
             flow.CASE_FLOW.apply(case, "grant")  # raises the 409 naming the current state
-        case.granted_amount = voucher.grant(session, actor, case, data.amount)
-        reason = reason or f"核定创新券额度{exact_yuan(case.granted_amount)}"
+        granted = kinds.grant(session, actor, case, data.amount)
+        reason = reason or granted
     flow.move(session, actor, case, action, reason)
     return case
+
+
+def disburse(session: Session, actor: Actor, case_id: int) -> ServiceCase:
+    """拨付 a granted subsidy or award (研发投入补助, the expert-reviewed awards)."""
+    authorize(actor.user, Action.SERVICE_HANDLE)
+    case = get_case(session, actor.user, case_id)
+    lock_row(case)
+    if case.status != CaseStatus.GRANTED:
+        raise Conflict(f"办件当前状态为“{case.status.label}”，准予后才能拨付")
+    kinds.disburse(session, actor, case)
+    audit.record(
+        session,
+        actor,
+        "service_case.disburse",
+        case,
+        summary=f"{case.serial_no} 拨付{exact_yuan(case.granted_amount)}给{case.org.name}",
+    )
+    return case
+
+
+# --- expert review ------------------------------------------------------------------------
+
+
+def _award_case(session: Session, user: User | None, case_id: int) -> ServiceCase:
+    case = get_case_for_review(session, user, case_id)
+    if case.item.kind != guide.AWARD:
+        raise NotFound("本事项不经专家评审")
+    return case
+
+
+def get_case_for_review(session: Session, user: User | None, case_id: int) -> ServiceCase:
+    """The case as its applicant, staff or one of its panel's experts may see it."""
+    case = session.scalars(_query().where(ServiceCase.id == case_id)).unique().one_or_none()
+    if case is None or not (_may_see(user, case) or awards.on_panel(session, case, user)):
+        raise NotFound("办件不存在或无权查看")
+    return case
+
+
+def form_panel(session: Session, actor: Actor, case_id: int, data: PanelSet) -> ServiceCase:
+    case = _award_case(session, actor.user, case_id)
+    awards.form_panel(session, actor, case, data.expert_ids)
+    return case
+
+
+def score(session: Session, actor: Actor, case_id: int, data: ScoreCreate) -> dict[str, Any]:
+    case = _award_case(session, actor.user, case_id)
+    awards.score(session, actor, case, [(m.score, m.comment) for m in data.items])
+    return awards.summary(session, case, actor.user)
+
+
+# --- 惠企政策精准推送 -------------------------------------------------------------------------
+
+
+def recommendations(session: Session, user: User) -> dict[str, Any]:
+    """For the user's organisation: every item, which it may apply for now, why, how much."""
+    if user.active_org_id is None:
+        raise PermissionDenied("请先加入机构，再查看可申请的惠企政策")
+    org = session.get(Organization, user.active_org_id)
+    if org is None:
+        raise NotFound("机构不存在")
+    year = local(utcnow()).year
+    return {
+        "org": org,
+        "year": year,
+        "items": eligibility.for_org(session, org, items(session), year, user),
+    }
+
+
+def record_rd_expense(session: Session, actor: Actor, data: RdExpenseSet) -> Any:
+    """The enterprise records its 允许扣除的研发费用合计 of a year (read by 精准推送)."""
+    user = actor.user
+    if user is None or user.active_org_id is None:
+        raise PermissionDenied("请先加入机构")
+    org = session.get(Organization, user.active_org_id)
+    if org is None or not can(user, Action.ORG_PUBLISH, org):
+        raise PermissionDenied("仅已认证机构的成员可以填报本机构的研发费用")
+    return rd.record_expense(session, actor, org.id, data.year, data.amount, data.surveyed)
 
 
 def list_cases(
@@ -172,7 +254,7 @@ def progress(session: Session, user: User | None, case_id: int) -> dict[str, Any
         .unique()
         .one_or_none()
     )
-    if case is None or not _may_see(user, case):
+    if case is None or not (_may_see(user, case) or awards.on_panel(session, case, user)):
         raise NotFound("办件不存在或无权查看")
     rows = []
     for n, step in enumerate(case.steps):
@@ -191,7 +273,8 @@ def progress(session: Session, user: User | None, case_id: int) -> dict[str, Any
                 and (local(done).date() if done else today()) > step.due_on,
             }
         )
-    return {"case": case, "steps": rows, "materials": materials(session, case)}
+    review = awards.summary(session, case, user) if case.item.kind == guide.AWARD else None
+    return {"case": case, "steps": rows, "materials": materials(session, case), "review": review}
 
 
 # --- materials ----------------------------------------------------------------------------
@@ -294,8 +377,8 @@ def order(session: Session, actor: Actor, case_id: int, data: OrderCreate) -> Vo
     """使用: the enterprise orders a service from a provider with its granted voucher."""
     case = get_case(session, actor.user, case_id)
     _own(actor.user, case)
-    if case.item.kind != guide.VOUCHER:
-        raise NotFound("本事项不是创新券")
+    if case.item.kind not in kinds.AS_VOUCHER:
+        raise NotFound("本事项不以创新券方式发放")
     lock_row(case)
     if case.status != CaseStatus.GRANTED or case.granted_amount is None:
         raise Conflict("创新券核定后才能使用")
@@ -304,6 +387,16 @@ def order(session: Session, actor: Actor, case_id: int, data: OrderCreate) -> Vo
     provider = session.get(Organization, data.provider_org_id)
     if provider is None or not provider.is_verified or provider.id == case.org_id:
         raise InvalidInput(errors={"provider_org_id": "请选择已认证的其他服务机构"})
+    offers = resource_service.published_of_org(
+        session, provider.id, ResourceKind.SERVICE_PROVIDER, service=data.category.value
+    )
+    if not any(r.accepts_vouchers for r in offers):
+        raise InvalidInput(
+            errors={
+                "provider_org_id": f"“{provider.name}”不在创新券服务机构名录中，"
+                f"或未登记提供“{data.category.label}”服务"
+            }
+        )
     if data.amount < case.granted_amount:
         raise InvalidInput(
             errors={"amount": f"服务金额不应低于创新券额度{exact_yuan(case.granted_amount)}"}

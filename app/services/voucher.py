@@ -21,11 +21,11 @@ from app.core.money import exact_yuan
 from app.funding import service as funding_service
 from app.models import BudgetLine, Organization, OrgTag, ServiceCase, ServiceItem, VoucherOrder
 from app.models.enums import CaseStatus, OrgTagKind, VoucherOrderStatus
-from app.services import guide
+from app.services import funds, guide
 
 PROGRAMME = "service_voucher"
 ITEM_NO = 23
-SUBJECT = "service_case"
+SUBJECT = funds.SUBJECT
 ELIGIBLE_TAGS = (OrgTagKind.HIGH_TECH, OrgTagKind.TECH_SME)
 
 
@@ -101,18 +101,33 @@ def grant(session: Session, actor: Actor, case: ServiceCase, amount: Decimal | N
             f"超过企业年度创新券额度：年度上限{exact_yuan(cap)}，已核定{exact_yuan(used)}，"
             f"本次{exact_yuan(amount)}"
         )
-    funding_service.reserve(
+    funds.reserve(
         session,
         actor,
         line,
-        subject_type=SUBJECT,
-        subject_id=case.id,
-        amount=amount,
-        note=f"{case.serial_no} {case.org.name}",
+        case,
+        amount,
         refused=f"{case.year}年度创新券资金池余额不足",
         summary=f"创新券 {case.serial_no} 核定{exact_yuan(amount)}",
     )
     return amount
+
+
+def grant_fixed(session: Session, actor: Actor, case: ServiceCase, amount: Decimal) -> None:
+    """A subsidy paid as a voucher (高新技术企业认定补贴): reserved on the year's pool, outside
+    the enterprise's voucher cap, which counts 创新券申领 only."""
+    line = funding_service.line_for_update(session, PROGRAMME, ITEM_NO, case.year)
+    if line is None:
+        raise Conflict(f"{case.year}年度创新券资金池尚未设置，请先设置资金池")
+    funds.reserve(
+        session,
+        actor,
+        line,
+        case,
+        amount,
+        refused=f"{case.year}年度创新券资金池余额不足",
+        summary=f"{case.item.title} {case.serial_no} 以创新券发放{exact_yuan(amount)}",
+    )
 
 
 def pay(session: Session, actor: Actor, case: ServiceCase) -> None:

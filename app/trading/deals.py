@@ -8,6 +8,8 @@ registered; to 履约 with the first payment after registration.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from app.core import attachments, audit
@@ -93,7 +95,7 @@ def _people(session: Session, deal: Deal) -> list[User]:
     return list(people.values())
 
 
-def _tell(session: Session, deal: Deal, kind: Kind, *, skip: User | None, **fields: object) -> None:
+def _tell(session: Session, deal: Deal, kind: Kind, *, skip: User | None, **fields: Any) -> None:
     for person in _people(session, deal):
         if skip is not None and person.id == skip.id:
             continue

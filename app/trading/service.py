@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -89,7 +90,7 @@ def _tell_parties(
     kind: Kind,
     *,
     skip: User | None = None,
-    **fields: object,
+    **fields: Any,
 ) -> None:
     def send(person: User) -> None:
         link = _link(contract)

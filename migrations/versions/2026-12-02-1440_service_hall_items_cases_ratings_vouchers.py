@@ -15,7 +15,6 @@ from alembic import op
 
 import app.core.db
 from app.core.db import utcnow
-from app.services.guide import CATALOGUE
 
 revision: str = "c4d8e2a6f731"
 down_revision: str | None = "9a4f6c2e8b17"
@@ -24,6 +23,103 @@ depends_on: str | Sequence[str] | None = None
 
 WHEN = app.core.db.UTCDateTime(timezone=True)
 MONEY = sa.Numeric(16, 2, asdecimal=True)
+
+# The two items as they shipped, frozen here: a migration must not change when the code does.
+CATALOGUE = [
+    {
+        "code": "KJCXQ",
+        "kind": "innovation_voucher",
+        "title": "科技创新券申领",
+        "item_no": 23,
+        "department": "市科技局成果转化处",
+        "summary": "每年投放3000万元科技创新券，支持高新技术企业、科技型中小企业购买研究开发、检验检测、科技评估评价、科技咨询等专业科技服务和综合科技服务。",
+        "guide": {
+            "conditions": [
+                "在长春市注册、具有独立法人资格的企业",
+                "经认定的高新技术企业或入库的科技型中小企业（以平台机构资质为准，并在有效期内）",
+                "购买的服务与企业科技创新活动直接相关：研究开发、检验检测、科技评估评价、科技咨询或综合科技服务",
+            ],
+            "materials": [
+                {"name": "创新券申领表（加盖公章）", "types": "PDF"},
+                {"name": "高新技术企业证书或科技型中小企业入库登记编号", "types": "PDF、JPG、PNG"},
+                {"name": "拟购买科技服务的说明", "types": "PDF、DOCX"},
+            ],
+            "steps": [
+                {
+                    "name": "形式审查",
+                    "status": "submitted",
+                    "department": "市科技局政务服务窗口",
+                    "days": 2,
+                },
+                {
+                    "name": "受理",
+                    "status": "formal_review",
+                    "department": "市科技局政务服务窗口",
+                    "days": 3,
+                },
+                {
+                    "name": "审核",
+                    "status": "accepted",
+                    "department": "市科技局成果转化处",
+                    "days": 5,
+                },
+                {
+                    "name": "核定额度",
+                    "status": "processing",
+                    "department": "市科技局成果转化处",
+                    "days": 10,
+                },
+            ],
+            "fees": "不收费",
+            "contact": "长春市科学技术局政务服务窗口，电话 0431-12345，工作日 8:30—16:30；也可在平台“我的消息”中留言",
+            "visits": 0,
+        },
+    },
+    {
+        "code": "GQRDBT",
+        "kind": "general",
+        "title": "高新技术企业认定补贴",
+        "item_no": 20,
+        "department": "市科技局高新技术处",
+        "summary": "对通过高新技术企业认定的企业，市以创新券方式最高给予3万元认定补贴；县（市）区、开发区以后补助方式给予10万元奖励。",
+        "guide": {
+            "conditions": ["当年通过高新技术企业认定的长春市企业"],
+            "materials": [
+                {"name": "高新技术企业证书", "types": "PDF、JPG、PNG"},
+                {"name": "认定补贴申请表（加盖公章）", "types": "PDF"},
+            ],
+            "steps": [
+                {
+                    "name": "形式审查",
+                    "status": "submitted",
+                    "department": "市科技局政务服务窗口",
+                    "days": 2,
+                },
+                {
+                    "name": "受理",
+                    "status": "formal_review",
+                    "department": "市科技局政务服务窗口",
+                    "days": 3,
+                },
+                {
+                    "name": "审核",
+                    "status": "accepted",
+                    "department": "市科技局高新技术处",
+                    "days": 10,
+                },
+                {
+                    "name": "办结",
+                    "status": "processing",
+                    "department": "市科技局高新技术处",
+                    "days": 10,
+                },
+            ],
+            "fees": "不收费",
+            "contact": "长春市科学技术局政务服务窗口，电话 0431-12345，工作日 8:30—16:30；也可在平台“我的消息”中留言",
+            "visits": 0,
+        },
+    },
+]
 
 
 def _enum(*values: str) -> sa.Enum:

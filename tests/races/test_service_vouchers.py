@@ -3,7 +3,9 @@ are never overspent.
 
 Twelve enterprises' vouchers of 200,000 each are granted at the same moment against a pool of
 1,000,000: five fit, seven are refused with the pool's remaining balance. Then six vouchers of
-one enterprise are granted at once: its yearly cap of 500,000 lets two through.
+one enterprise are granted at once: its yearly cap of 500,000 lets two through. Last, one
+voucher is used six times at once (one service order is made) and the order redeemed eight
+times at once (paid once, in both modes).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from app.core.audit import Actor
 from app.core.clock import today
 from app.core.db import session_scope
 from app.models import BudgetLine, LedgerEntry, ServiceCase
-from app.models.enums import CaseStatus, LedgerKind, Role
-from app.services import voucher
+from app.models.enums import CaseStatus, LedgerKind, Role, VoucherCategory, VoucherMode
+from app.services import service, voucher
+from app.services.schemas import CaseMove, OrderCreate
 from tests.factories.accounts import make_user
 from tests.races.conftest import RaceServer, statuses
-from tests.services.helpers import enterprise, pool, to_processing, voucher_case
+from tests.services.helpers import enterprise, pool, provider, to_processing, voucher_case
 
 
 def _pool(race_server: RaceServer) -> BudgetLine:
@@ -104,3 +107,66 @@ def test_one_enterprise_granted_six_at_once_stays_within_its_yearly_cap(
             )
         )
         assert total == Decimal("400000.00")
+
+
+def test_a_voucher_is_used_once_and_redeemed_once_however_many_ask_at_once(
+    race_server: RaceServer,
+) -> None:
+    with session_scope(race_server.factory) as s:
+        admin = make_user(s, role=Role.PLATFORM_ADMIN, name="兑付并发审核员")
+        staff = Actor(user=admin)
+        line = voucher.pool(s, today().year)
+        committed = line.committed if line is not None else Decimal(0)
+        pool(s, staff, today().year, str(committed + Decimal("1000000")))
+        cases = []
+        for _ in range(2):
+            _org, user = enterprise(s)
+            case = to_processing(s, staff, user, voucher_case(s, user, "60000"))
+            service.act(s, staff, case.id, "grant", CaseMove())
+            cases.append((case.id, user))
+        listed = provider(s, VoucherCategory.TESTING)
+        general_id, general_user = cases[0]
+        redeem_id, redeem_user = cases[1]
+        service.order(
+            s,
+            Actor(user=redeem_user),
+            redeem_id,
+            OrderCreate(
+                provider_org_id=listed.id,
+                category=VoucherCategory.TESTING,
+                mode=VoucherMode.REDEEM,
+                amount=Decimal("90000"),
+            ),
+        )
+        enterprise_token = race_server.token(s, general_user)
+        staff_token = race_server.token(s, admin)
+
+    order = {
+        "provider_org_id": listed.id,
+        "category": "testing",
+        "mode": "general",
+        "amount": "75000",
+        "description": "电机控制器 EMC 检测",
+    }
+    used = race_server.at_once(
+        [(enterprise_token, "POST", f"/api/v1/services/cases/{general_id}/order", order)] * 6
+    )
+    assert statuses(used) == [201] + [409] * 5, [r.text for r in used]
+    assert all("已使用" in r.json()["detail"] for r in used if r.status_code == 409)
+
+    for case_id in (general_id, redeem_id):
+        paid = race_server.at_once(
+            [(staff_token, "POST", f"/api/v1/services/cases/{case_id}/pay", None)] * 8
+        )
+        assert statuses(paid) == [200] + [409] * 7, [r.text for r in paid]
+    with race_server.factory() as s:
+        pays = s.scalars(
+            select(LedgerEntry).where(
+                LedgerEntry.kind == LedgerKind.PAY,
+                LedgerEntry.subject_type == "service_case",
+                LedgerEntry.subject_id.in_([general_id, redeem_id]),
+            )
+        ).all()
+        assert sorted((e.subject_id, e.amount) for e in pays) == sorted(
+            [(general_id, Decimal("60000.00")), (redeem_id, Decimal("60000.00"))]
+        )

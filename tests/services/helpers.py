@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
 from app.models import Organization, OrgTag, ServiceCase, User
-from app.models.enums import OrgTagKind, OrgType
+from app.models.enums import OrgTagKind, OrgType, ResourceKind, VoucherCategory
 from app.services import service, voucher
 from app.services.schemas import CaseCreate, CaseMove
 from tests.factories.accounts import make_org, make_user
+from tests.factories.resources import make_resource
 
 
 def enterprise(
@@ -45,3 +46,42 @@ def to_processing(session: Session, staff: Actor, user: User, case: ServiceCase)
 
 def pool(session: Session, staff: Actor, year: int, total: str) -> None:
     voucher.set_pool(session, staff, year, Decimal(total))
+
+
+def provider(
+    session: Session, category: VoucherCategory = VoucherCategory.TESTING, name: str = ""
+) -> Organization:
+    """A service provider listed in the voucher providers' directory for ``category``."""
+    org = make_org(session, name=name or None, org_type=OrgType.SERVICE_PROVIDER)
+    keeper = make_user(session, org=org, name="服务机构管理员")
+    make_resource(
+        session,
+        keeper,
+        kind=ResourceKind.SERVICE_PROVIDER,
+        name=f"{org.name}检验检测服务",
+        summary="CMA/CNAS 资质，承接环境可靠性与材料成分检测",
+        services=[category.value],
+        accepts_vouchers=True,
+    )
+    return org
+
+
+def advance(session: Session, staff: Actor, user: User, case: ServiceCase) -> ServiceCase:
+    service.submit(session, Actor(user=user), case.id)
+    for action in ("review", "accept", "process"):
+        service.act(session, staff, case.id, action, CaseMove())
+    return case
+
+
+def pilot_platform(session: Session, filed: bool) -> tuple[Organization, User]:
+    org = make_org(session, org_type=OrgType.ENTERPRISE)
+    user = make_user(session, org=org, name="平台负责人")
+    make_resource(
+        session,
+        user,
+        kind=ResourceKind.PILOT_PLATFORM,
+        name="长春汽车电子中试基地",
+        summary="提供汽车电子控制器中试熟化与环境可靠性试验",
+        filing_no="CCZS2025-007" if filed else "",
+    )
+    return org, user

@@ -99,3 +99,46 @@ def test_materials_are_checked_by_content_and_closed_after_submission(
     client.post(f"/api/v1/services/cases/{case['id']}/submit", headers=mine)
     late = client.post(url, files={"file": ("补充.pdf", pdf, "application/pdf")}, headers=mine)
     assert late.status_code == 409 and "不能再上传材料" in late.json()["detail"]
+
+
+def test_recommendations_say_what_an_enterprise_may_apply_for_and_why(
+    client: TestClient, session: Session
+) -> None:
+    _org, user = enterprise(session)
+    found = client.get("/api/v1/services/recommendations", headers=bearer(session, user))
+    assert found.status_code == 200, found.text
+    body = found.json()
+    by_code = {i["item_code"]: i for i in body["items"]}
+    assert by_code["KJCXQ"]["eligible"] and by_code["KJCXQ"]["estimate"] == "200000.00"
+    assert by_code["KJCXQ"]["clause_url"] == "/policies/clauses/23"
+    assert not by_code["YFTRBZ"]["eligible"] and "尚未填报" in by_code["YFTRBZ"]["reasons"][0]
+    recorded = client.put(
+        "/api/v1/services/rd-expenses",
+        json={"year": today().year - 1, "amount": "500万"},
+        headers=bearer(session, user),
+    )
+    assert recorded.status_code == 200, recorded.text
+    again = client.get("/api/v1/services/recommendations", headers=bearer(session, user)).json()
+    rd_item = next(i for i in again["items"] if i["item_code"] == "YFTRBZ")
+    assert rd_item["eligible"] and rd_item["estimate"] == "750000.00"  # 25万 base + 50万 growth
+    assert client.get("/api/v1/services/recommendations").status_code == 401
+
+
+def test_rates_are_listed_by_version_and_only_staff_revise_them(
+    client: TestClient, session: Session, platform_admin: User
+) -> None:
+    page = client.get("/api/v1/services/rd-rates").json()
+    assert page["total"] >= 1 and page["items"][0]["base_rate"] == "0.050000"
+    _org, user = enterprise(session)
+    body = {
+        "base_rate": "0.06",
+        "increment_rate": "0.1",
+        "cap": "1000000",
+        "effective_from": "2099-01-01",
+    }
+    refused = client.post("/api/v1/services/rd-rates", json=body, headers=bearer(session, user))
+    assert refused.status_code == 403
+    made = client.post(
+        "/api/v1/services/rd-rates", json=body, headers=bearer(session, platform_admin)
+    )
+    assert made.status_code == 201 and made.json()["version"] == 2

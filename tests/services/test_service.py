@@ -3,6 +3,7 @@ innovation voucher's pool and caps, 使用 and 兑付, and 好差评 with its fo
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -24,10 +25,10 @@ from app.models.enums import (
     VoucherMode,
     VoucherOrderStatus,
 )
-from app.services import service
+from app.services import guide, service
 from app.services.schemas import CaseMove, OrderCreate, RatingAnswer, RatingCreate
 from tests.factories.accounts import make_org
-from tests.services.helpers import enterprise, pool, to_processing, voucher_case
+from tests.services.helpers import enterprise, pool, provider, to_processing, voucher_case
 
 D = Decimal
 
@@ -42,6 +43,17 @@ def year() -> int:
 
 
 class TestCatalogue:
+    def test_the_migrations_ship_the_catalogue_as_the_code_describes_it(
+        self, session: Session
+    ) -> None:
+        # The migrations hold their own copy of the data; a change to CATALOGUE needs a new one.
+        stored = {i.code: i for i in service.items(session)}
+        for data in guide.CATALOGUE:
+            item = stored[data["code"]]
+            shipped = {k: getattr(item, k) for k in data if k != "guide"}
+            assert shipped == {k: v for k, v in data.items() if k != "guide"}, data["code"]
+            assert item.guide == json.loads(json.dumps(data["guide"])), data["code"]
+
     def test_items_ship_with_their_guide(self, session: Session) -> None:
         items = {i.code: i for i in service.items(session)}
         voucher = items["KJCXQ"]
@@ -174,9 +186,10 @@ class TestVoucher:
         pool(session, staff, year(), "1000000")
         _org, user = enterprise(session)
         case = to_processing(session, staff, user, voucher_case(session, user, "50000"))
-        provider = make_org(session, name="长春检测测试中心", org_type=OrgType.SERVICE_PROVIDER)
+        unlisted = make_org(session, name="长春检测测试中心", org_type=OrgType.SERVICE_PROVIDER)
+        listed = provider(session)
         order = OrderCreate(
-            provider_org_id=provider.id,
+            provider_org_id=listed.id,
             category=VoucherCategory.TESTING,
             mode=VoucherMode.REDEEM,
             amount=D("80000"),
@@ -187,6 +200,13 @@ class TestVoucher:
         with pytest.raises(InvalidInput):
             service.order(
                 session, Actor(user=user), case.id, order.model_copy(update={"amount": D("100")})
+            )
+        with pytest.raises(InvalidInput, match="不在创新券服务机构名录中"):
+            service.order(
+                session,
+                Actor(user=user),
+                case.id,
+                order.model_copy(update={"provider_org_id": unlisted.id}),
             )
         row = service.order(session, Actor(user=user), case.id, order)
         assert row.voucher_amount == D("50000.00") and row.status == VoucherOrderStatus.ORDERED
