@@ -24,6 +24,7 @@ import app.matching.tasks
 import app.notifications.tasks
 import app.orgs.search
 import app.patents.search
+import app.projects.service
 import app.search.service
 import app.search.tasks
 

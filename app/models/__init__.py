@@ -63,6 +63,13 @@ from app.models.patent import (
     PatentClaim,
     PatentVector,
 )
+from app.models.projects import (
+    ProjectApplication,
+    ProjectCall,
+    ProjectCounter,
+    ProjectMilestone,
+    ProjectStep,
+)
 from app.models.resource import InstrumentBooking, Resource
 from app.models.review import ReviewMember, ReviewScore
 from app.models.search_term import SearchTerm
@@ -155,6 +162,11 @@ __all__ = [
     "PatentClaim",
     "PatentVector",
     "PeriodicJobState",
+    "ProjectApplication",
+    "ProjectCall",
+    "ProjectCounter",
+    "ProjectMilestone",
+    "ProjectStep",
     "PolicyClause",
     "RegistrationCounter",
     "Resource",
