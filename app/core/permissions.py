@@ -296,9 +296,7 @@ _RULES: dict[Action, Rule] = {
     Action.PROJECT_MANAGE: lambda user, _obj: user.is_platform_admin,
     # Applying: people of a verified organisation (obj: the organisation applying).
     Action.PROJECT_APPLY: lambda user, org: (
-        org is not None
-        and org.status == OrgStatus.VERIFIED
-        and user.active_org_id == org.id
+        org is not None and org.status == OrgStatus.VERIFIED and user.active_org_id == org.id
     ),
     # The applying organisation's people write the application and report on the project.
     Action.PROJECT_EDIT: lambda user, application: (
@@ -308,9 +306,7 @@ _RULES: dict[Action, Rule] = {
     ),
     # 单位审核: the applying organisation's administrator vouches for it before it goes out.
     Action.PROJECT_UNIT_REVIEW: lambda user, application: (
-        application is not None
-        and user.is_org_admin
-        and user.active_org_id == application.org_id
+        application is not None and user.is_org_admin and user.active_org_id == application.org_id
     ),
     Action.PROJECT_VIEW: lambda user, application: (
         user.is_platform_admin

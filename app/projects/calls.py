@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,7 +39,10 @@ def programme_of(call: ProjectCall) -> Programme:
 
 def clause_url(session: Session, call: ProjectCall) -> str:
     """The policy clause the call's programme carries out, on the policy's page."""
-    number = programme_of(call).item_no
+    return clause_url_for(session, programme_of(call).item_no)
+
+
+def clause_url_for(session: Session, number: int) -> str:
     try:
         return content_service.clause_url(session, number)
     except AppError:  # the policy is not published (yet): the clause's own redirect
@@ -190,3 +194,31 @@ def committed(session: Session, call: ProjectCall) -> Decimal:
     found = line(session, call)
     return found.committed if found is not None else Decimal("0.00")
 
+
+def check_may_draft(user: User | None) -> None:
+    authorize(user, Action.PROJECT_MANAGE)
+
+
+def from_page_form(values: dict[str, str], org_types: list[Any], tags: list[Any]) -> dict[str, Any]:
+    """What the staff's call form sends, as ``CallCreate`` takes it (criteria and fields are
+    typed one a line, see ``forms.criteria_lines`` and ``forms.field_lines``)."""
+    percents = [p.strip() for p in values.get("tranche_percents", "").replace("，", ",").split(",")]
+    if not all(p.isdigit() for p in percents):
+        raise InvalidInput(
+            errors={"tranche_percents": "三期拨款比例应为三个整数，用逗号分隔，如 40,30,30"}
+        )
+    data: dict[str, Any] = {
+        k: values.get(k, "")
+        for k in ("programme", "title", "year", "summary", "eligibility", "opens_on", "closes_on")
+    }
+    data.update(
+        budget=values.get("budget", ""),
+        max_amount=values.get("max_amount", ""),
+        org_types=[t for t in org_types if isinstance(t, str) and t],
+        required_tags=[t for t in tags if isinstance(t, str) and t],
+        criteria=forms.criteria_lines(values.get("criteria_text", "")),
+        form=forms.field_lines(values.get("form_text", "")),
+        tranche_percents=[int(p) for p in percents],
+        content_id=values.get("content_id") or None,
+    )
+    return data

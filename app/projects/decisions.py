@@ -101,13 +101,24 @@ def publicize(session: Session, actor: Actor, call: ProjectCall) -> list[Project
     return approved
 
 
+PUBLICIZED_OR_LATER = (
+    P.PUBLICIZED,
+    P.IN_PROGRESS,
+    P.MIDTERM_REVIEW,
+    P.ACCEPTANCE,
+    P.RECTIFYING,
+    P.ACCEPTED,
+    P.FAILED,
+    P.CLOSED,
+)
+
+
 def publicity(session: Session, call: ProjectCall) -> list[ProjectApplication]:
     """What the public 立项公示 lists: projects in or past their publicity, by rank."""
     rows = repository.applications(
         session,
         call.id,
-        [P.PUBLICIZED, P.IN_PROGRESS, P.MIDTERM_REVIEW, P.ACCEPTANCE, P.RECTIFYING]
-        + [P.ACCEPTED, P.FAILED, P.CLOSED],
+        PUBLICIZED_OR_LATER,
     )
     return sorted(rows, key=lambda a: (a.rank or 0, a.id))
 
@@ -204,7 +215,9 @@ def decide_acceptance(
     """验收: ``accept`` pays the last tranche, ``rectify`` asks for changes, ``fail`` gives
     back what was not released."""
     if outcome not in ("accept", "rectify", "fail"):
-        raise InvalidInput(errors={"outcome": "验收结论应为 accept（通过）、rectify（整改）或 fail（不通过）"})
+        raise InvalidInput(
+            errors={"outcome": "验收结论应为 accept（通过）、rectify（整改）或 fail（不通过）"}
+        )
     if outcome != "accept" and not note.strip():
         raise InvalidInput(errors={"note": "请写明整改要求或不通过的理由"})
     move(session, actor, application, outcome, note)

@@ -112,9 +112,7 @@ def create_application(
 
 
 @router.get("/calls/{call_id}/panel", response_model=Page[MemberOut], summary="评审专家组")
-def panel(
-    call_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
-) -> object:
+def panel(call_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep) -> object:
     """含因利益冲突回避的专家及逐条原因（工作人员）。"""
     call = service.get_call(session, actor.user, call_id)
     return service.page_of(service.members_view(session, actor, call), pagination)
@@ -144,9 +142,7 @@ def close_scoring(call_id: int, session: SessionDep, actor: ActorDep) -> object:
 
 
 @router.get("/calls/{call_id}/scores", response_model=Page[ScoreOut], summary="评分")
-def scores(
-    call_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
-) -> object:
+def scores(call_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep) -> object:
     """匿名评审：评审结束前专家只能看到自己的评分；工作人员看到全部。"""
     call = service.get_call(session, actor.user, call_id)
     return service.page_of(service.review.visible_scores(session, actor, call), pagination)
@@ -176,9 +172,7 @@ def ranking(
     return service.mapped(paged, lambda a: service.application_view(session, actor.user, a))
 
 
-@router.post(
-    "/calls/{call_id}/publicize", response_model=Page[ApplicationOut], summary="立项公示"
-)
+@router.post("/calls/{call_id}/publicize", response_model=Page[ApplicationOut], summary="立项公示")
 def publicize(
     call_id: int, session: SessionDep, actor: ActorDep, pagination: PaginationDep
 ) -> object:
@@ -194,9 +188,7 @@ def mine(session: SessionDep, user: CurrentUser, pagination: PaginationDep) -> o
     return service.mapped(paged, lambda a: service.application_view(session, user, a))
 
 
-@router.get(
-    "/applications/unit-review", response_model=Page[ApplicationOut], summary="待单位审核"
-)
+@router.get("/applications/unit-review", response_model=Page[ApplicationOut], summary="待单位审核")
 def unit_queue(session: SessionDep, user: CurrentUser, pagination: PaginationDep) -> object:
     """本单位人员提交、等待机构管理员审核报送的申报。"""
     paged = service.unit_queue(session, user, pagination)

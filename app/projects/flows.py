@@ -43,7 +43,11 @@ call_flow: Workflow[CallStatus] = Workflow(
             "open_scoring", "开始专家评审", frozenset({C.OPEN}), C.SCORING, Action.PROJECT_MANAGE
         ),
         Transition(
-            "close_scoring", "结束评审并排名", frozenset({C.SCORING}), C.RANKED, Action.PROJECT_MANAGE
+            "close_scoring",
+            "结束评审并排名",
+            frozenset({C.SCORING}),
+            C.RANKED,
+            Action.PROJECT_MANAGE,
         ),
     ],
     type="project_call",
@@ -55,29 +59,39 @@ _STAFF = Action.PROJECT_MANAGE
 _UNIT = Action.PROJECT_UNIT_REVIEW
 _OWN = Action.PROJECT_EDIT
 _PROJECT_TRANSITIONS: list[Transition[ProjectStatus]] = [
-        Transition("submit", "提交单位审核", frozenset({P.DRAFT, P.UNIT_RETURNED}), P.UNIT_REVIEW, _OWN),
-        Transition("unit_approve", "单位审核通过并报送", frozenset({P.UNIT_REVIEW}), P.SUBMITTED, _UNIT),
-        Transition("unit_return", "单位退回修改", frozenset({P.UNIT_REVIEW}), P.UNIT_RETURNED, _UNIT),
-        Transition("formal_pass", "形式审查通过", frozenset({P.SUBMITTED}), P.IN_REVIEW, _STAFF),
-        Transition("formal_fail", "形式审查不通过", frozenset({P.SUBMITTED}), P.FORMAL_FAILED, _STAFF),
-        Transition("approve", "批准立项", frozenset({P.IN_REVIEW}), P.APPROVED, _STAFF),
-        Transition("decline", "不予立项", frozenset({P.IN_REVIEW}), P.NOT_APPROVED, _STAFF),
-        Transition("publicize", "立项公示", frozenset({P.APPROVED}), P.PUBLICIZED, _STAFF),
-        Transition("establish", "下达任务书", frozenset({P.PUBLICIZED}), P.IN_PROGRESS, _STAFF),
-        Transition("report_midterm", "提交中期报告", frozenset({P.IN_PROGRESS}), P.MIDTERM_REVIEW, _OWN),
-        Transition("accept_midterm", "中期检查通过", frozenset({P.MIDTERM_REVIEW}), P.IN_PROGRESS, _STAFF),
-        Transition("return_midterm", "中期检查退回", frozenset({P.MIDTERM_REVIEW}), P.IN_PROGRESS, _STAFF),
-        Transition(
-            "request_acceptance",
-            "申请验收",
-            frozenset({P.IN_PROGRESS, P.RECTIFYING}),
-            P.ACCEPTANCE,
-            _OWN,
-        ),
-        Transition("accept", "验收通过", frozenset({P.ACCEPTANCE}), P.ACCEPTED, _STAFF),
-        Transition("rectify", "验收整改", frozenset({P.ACCEPTANCE}), P.RECTIFYING, _STAFF),
-        Transition("fail", "验收不通过", frozenset({P.ACCEPTANCE}), P.FAILED, _STAFF),
-        Transition("close", "结项", frozenset({P.ACCEPTED, P.FAILED}), P.CLOSED, _STAFF),
+    Transition(
+        "submit", "提交单位审核", frozenset({P.DRAFT, P.UNIT_RETURNED}), P.UNIT_REVIEW, _OWN
+    ),
+    Transition(
+        "unit_approve", "单位审核通过并报送", frozenset({P.UNIT_REVIEW}), P.SUBMITTED, _UNIT
+    ),
+    Transition("unit_return", "单位退回修改", frozenset({P.UNIT_REVIEW}), P.UNIT_RETURNED, _UNIT),
+    Transition("formal_pass", "形式审查通过", frozenset({P.SUBMITTED}), P.IN_REVIEW, _STAFF),
+    Transition("formal_fail", "形式审查不通过", frozenset({P.SUBMITTED}), P.FORMAL_FAILED, _STAFF),
+    Transition("approve", "批准立项", frozenset({P.IN_REVIEW}), P.APPROVED, _STAFF),
+    Transition("decline", "不予立项", frozenset({P.IN_REVIEW}), P.NOT_APPROVED, _STAFF),
+    Transition("publicize", "立项公示", frozenset({P.APPROVED}), P.PUBLICIZED, _STAFF),
+    Transition("establish", "下达任务书", frozenset({P.PUBLICIZED}), P.IN_PROGRESS, _STAFF),
+    Transition(
+        "report_midterm", "提交中期报告", frozenset({P.IN_PROGRESS}), P.MIDTERM_REVIEW, _OWN
+    ),
+    Transition(
+        "accept_midterm", "中期检查通过", frozenset({P.MIDTERM_REVIEW}), P.IN_PROGRESS, _STAFF
+    ),
+    Transition(
+        "return_midterm", "中期检查退回", frozenset({P.MIDTERM_REVIEW}), P.IN_PROGRESS, _STAFF
+    ),
+    Transition(
+        "request_acceptance",
+        "申请验收",
+        frozenset({P.IN_PROGRESS, P.RECTIFYING}),
+        P.ACCEPTANCE,
+        _OWN,
+    ),
+    Transition("accept", "验收通过", frozenset({P.ACCEPTANCE}), P.ACCEPTED, _STAFF),
+    Transition("rectify", "验收整改", frozenset({P.ACCEPTANCE}), P.RECTIFYING, _STAFF),
+    Transition("fail", "验收不通过", frozenset({P.ACCEPTANCE}), P.FAILED, _STAFF),
+    Transition("close", "结项", frozenset({P.ACCEPTED, P.FAILED}), P.CLOSED, _STAFF),
 ]
 project_flow: Workflow[ProjectStatus] = Workflow(
     "该项目", "status", _PROJECT_TRANSITIONS, type="project", summary=lambda a: a.title

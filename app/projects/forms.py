@@ -152,3 +152,64 @@ def missing(form: list[FormField], answers: dict[str, Any]) -> dict[str, str]:
     """What a stored draft still lacks before it can be submitted."""
     _clean, errors = clean(form, answers, complete=True)
     return errors
+
+
+def criteria_lines(text: str) -> list[dict[str, Any]]:
+    """Criteria typed one a line as "技术先进性 30" (name, then the weight in %)."""
+    out: list[dict[str, Any]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        name, _, weight = line.rpartition(" ")
+        if not name.strip() or not weight.strip().rstrip("%").isdigit():
+            raise InvalidInput(
+                errors={"criteria": f"第 {n} 行应为“指标名称 权重”，如“技术先进性 30”"}
+            )
+        out.append({"name": name.strip(), "weight": int(weight.strip().rstrip("%"))})
+    return out
+
+
+def field_lines(text: str) -> list[dict[str, Any]]:
+    """Form fields typed one a line as "key | 名称 | 类型 | 必填 | 选项1/选项2 | 上限".
+
+    The type is one of ``TYPE_LABELS`` (code or Chinese name); the last three parts may be
+    left out. 上限 is the longest text, or the largest number or amount.
+    """
+    by_label = {label: code for code, label in TYPE_LABELS.items()}
+    out: list[dict[str, Any]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        parts = [p.strip() for p in line.split("|")]
+        if not any(parts):
+            continue
+        if len(parts) < 3:
+            raise InvalidInput(errors={"form": f"第 {n} 行至少应有“代码 | 名称 | 类型”"})
+        key, label, kind = parts[0], parts[1], by_label.get(parts[2], parts[2])
+        if kind not in TYPE_LABELS:
+            raise InvalidInput(
+                errors={"form": f"第 {n} 行的类型应为：{'、'.join(TYPE_LABELS.values())}"}
+            )
+        field: dict[str, Any] = {"key": key, "label": label, "type": kind}
+        field["required"] = len(parts) > 3 and parts[3] in ("必填", "是", "required", "1")
+        if len(parts) > 4 and parts[4]:
+            field["options"] = [o.strip() for o in parts[4].split("/") if o.strip()]
+        if len(parts) > 5 and parts[5]:
+            limit = parts[5]
+            if kind in ("text", "textarea"):
+                if not limit.isdigit():
+                    raise InvalidInput(errors={"form": f"第 {n} 行的字数上限应为整数"})
+                field["max_length"] = int(limit)
+            else:
+                field["max"] = limit
+        out.append(field)
+    return out
+
+
+def field_text(form: list[dict[str, Any]]) -> str:
+    """A stored form written back as the lines ``field_lines`` reads."""
+    lines = []
+    for f in fields_of(form):
+        limit = f.max_length or (f.max if f.max is not None else "")
+        parts = [f.key, f.label, f.type_label, "必填" if f.required else "", "/".join(f.options)]
+        lines.append(" | ".join([*parts, str(limit)]).rstrip(" |"))
+    return "\n".join(lines)

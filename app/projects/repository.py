@@ -15,7 +15,7 @@ from app.models import (
     ReviewMember,
     User,
 )
-from app.models.enums import CallStatus, ProjectStatus
+from app.models.enums import CallStatus, MembershipStatus, OrgRole, ProjectStatus
 
 #: the review subject type of a call's panel (app.reviews)
 SUBJECT = "project_call"
@@ -29,7 +29,7 @@ def call(session: Session, call_id: int) -> ProjectCall | None:
     ).one_or_none()
 
 
-def calls_stmt(*, programme: str | None, drafts: bool) -> Select[tuple[ProjectCall]]:
+def calls_stmt(*, programme: str | None, drafts: bool) -> Select[ProjectCall]:
     stmt = select(ProjectCall)
     if programme:
         stmt = stmt.where(ProjectCall.programme == programme)
@@ -59,7 +59,7 @@ def members(session: Session, call_id: int) -> list[ReviewMember]:
     )
 
 
-def _applications() -> Select[tuple[ProjectApplication]]:
+def _applications() -> Select[ProjectApplication]:
     return select(ProjectApplication).options(
         joinedload(ProjectApplication.org),
         joinedload(ProjectApplication.created_by),
@@ -88,7 +88,7 @@ def applications_stmt(
     org_id: int | None = None,
     statuses: Iterable[ProjectStatus] | None = None,
     exclude_drafts: bool = False,
-) -> Select[tuple[ProjectApplication]]:
+) -> Select[ProjectApplication]:
     """Applications, newest first; the permission filter is the caller's ``org_id``."""
     stmt = _applications()
     if call_id is not None:
@@ -135,8 +135,6 @@ def steps(session: Session, application_id: int) -> list[tuple[ProjectStep, User
 
 
 def org_admins(session: Session, org_id: int) -> list[User]:
-    from app.models.enums import MembershipStatus, OrgRole
-
     return list(
         session.scalars(
             select(User).where(
@@ -147,3 +145,8 @@ def org_admins(session: Session, org_id: int) -> list[User]:
             )
         )
     )
+
+
+def sent_in(session: Session, call_id: int) -> list[ProjectApplication]:
+    """The call's applications the units have sent to the bureau."""
+    return list(session.scalars(applications_stmt(call_id=call_id, exclude_drafts=True)))

@@ -73,7 +73,7 @@ def form_panel(
     if call.status not in (C.DRAFT, C.OPEN):
         raise Conflict(f"评审已进入“{call.status.label}”阶段，专家组不能再调整")
     experts = review_service.known_experts(session, expert_ids, "expert_ids")
-    before = [m.expert_id for m in call.members]
+    before = [m.expert_id for m in repository.members(session, call.id)]
     found = _conflicts(session, call, list(experts.values()))
     rows = review_service.set_members(session, SUBJECT, call.id, list(experts.values()), found)
     _set_members(call, rows)
@@ -106,7 +106,9 @@ def open_scoring(session: Session, actor: Actor, call: ProjectCall) -> ProjectCa
         raise Conflict("没有通过形式审查的申报，无法开始评审")
     members = repository.members(session, call.id)
     _set_members(call, members)
-    changes = review_service.recheck(members, _conflicts(session, call, [m.expert for m in members]))
+    changes = review_service.recheck(
+        members, _conflicts(session, call, [m.expert for m in members])
+    )
     eligible = review_service.eligible(members)
     if len(eligible) < min_panel():
         raise Conflict(
@@ -117,7 +119,8 @@ def open_scoring(session: Session, actor: Actor, call: ProjectCall) -> ProjectCa
         actor,
         call,
         "open_scoring",
-        note=f"参评专家 {len(eligible)} 人" + (f"；复核回避：{'；'.join(changes)}" if changes else ""),
+        note=f"参评专家 {len(eligible)} 人"
+        + (f"；复核回避：{'；'.join(changes)}" if changes else ""),
     )
     call.scoring_opened_at = utcnow()
     for member in eligible:
@@ -162,7 +165,11 @@ def sheet(session: Session, actor: Actor, call: ProjectCall) -> list[SheetRow]:
 
 
 def score(
-    session: Session, actor: Actor, call: ProjectCall, application: ProjectApplication, data: ScoreIn
+    session: Session,
+    actor: Actor,
+    call: ProjectCall,
+    application: ProjectApplication,
+    data: ScoreIn,
 ) -> ReviewScore:
     """An expert's marks for one application; revisable until the review closes."""
     user = signed_in(actor)

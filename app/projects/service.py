@@ -160,9 +160,7 @@ def of_call(
 
 def progress(session: Session, application: ProjectApplication) -> dict[str, Any]:
     """Where the project is: the stages (done / current / to do), every step, the milestones."""
-    current = next(
-        (i for i, (_n, states) in enumerate(STAGES) if application.status in states), 0
-    )
+    current = next((i for i, (_n, states) in enumerate(STAGES) if application.status in states), 0)
     stages = [
         {"name": name, "state": "done" if i < current else "current" if i == current else "todo"}
         for i, (name, _states) in enumerate(STAGES)
@@ -199,7 +197,10 @@ def progress(session: Session, application: ProjectApplication) -> dict[str, Any
 def mapped(paged: Paged, fn: Any) -> Paged:
     """The page with each item shown through ``fn``."""
     return Paged(
-        items=[fn(item) for item in paged.items], total=paged.total, page=paged.page, size=paged.size
+        items=[fn(item) for item in paged.items],
+        total=paged.total,
+        page=paged.page,
+        size=paged.size,
     )
 
 
@@ -278,3 +279,39 @@ def act(
         case "close":
             return decisions.close(session, actor, application, note)
     raise InvalidInput(errors={"action": "不支持的操作"})
+
+
+ACTION_LABELS = {
+    "edit": "保存申报书",
+    **{t: project_flow.label(t) for t in NOTE_ACTIONS},
+    "approve": project_flow.label("approve"),
+    "establish": project_flow.label("establish"),
+    "report_midterm": project_flow.label("report_midterm"),
+    "request_acceptance": project_flow.label("request_acceptance"),
+}
+
+
+def refuse(errors: dict[str, str]) -> None:
+    """A page form that did not parse: refused as the API would refuse it."""
+    from app.core.errors import InvalidInput
+
+    raise InvalidInput(errors=errors)
+
+
+def desk(session: Session, user: User | None, call: ProjectCall) -> dict[str, Any]:
+    """What the bureau's desk on a call page shows: the panel, who may sit on it, every
+    application sent in with its rank, the scoring progress and the budget line."""
+    from app.core.audit import Actor
+
+    actor = Actor(user=user)
+    members = members_view(session, actor, call)
+    seated = {m["expert_id"] for m in members}
+    rows = repository.sent_in(session, call.id)
+    rows.sort(key=lambda a: (a.rank is None, a.rank or 0, a.id))
+    return {
+        "members": members,
+        "experts": [(e, e.id in seated) for e in review_service.experts(session)],
+        "applications": [(a, actions(user, a)) for a in rows],
+        "progress": review.progress(session, call) if call.status == "scoring" else [],
+        "line": calls.line(session, call),
+    }

@@ -133,7 +133,9 @@ def upgrade() -> None:
             ["created_by_id"], ["user.id"], name=op.f("fk_project_application_created_by_id_user")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_project_application")),
-        sa.UniqueConstraint("call_id", "org_id", name=op.f("uq_project_application_call_id_org_id")),
+        sa.UniqueConstraint(
+            "call_id", "org_id", name=op.f("uq_project_application_call_id_org_id")
+        ),
         sa.UniqueConstraint("number", name=op.f("uq_project_application_number")),
     )
     op.create_index(op.f("ix_project_application_call_id"), "project_application", ["call_id"])
@@ -148,9 +150,7 @@ def upgrade() -> None:
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("percent", sa.Integer(), nullable=False),
         sa.Column("amount", MONEY, nullable=False),
-        sa.Column(
-            "status", _enum("pending", "submitted", "returned", "accepted"), nullable=False
-        ),
+        sa.Column("status", _enum("pending", "submitted", "returned", "accepted"), nullable=False),
         sa.Column("report", sa.Text(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("submitted_at", WHEN, nullable=True),
