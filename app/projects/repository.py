@@ -131,7 +131,7 @@ def steps(session: Session, application_id: int) -> list[tuple[ProjectStep, User
         .where(ProjectStep.application_id == application_id)
         .order_by(ProjectStep.at, ProjectStep.id)
     )
-    return [(step, user) for step, user in rows.tuples()]
+    return [(step, user) for step, user in rows]
 
 
 def org_admins(session: Session, org_id: int) -> list[User]:
