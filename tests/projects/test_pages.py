@@ -106,3 +106,20 @@ def test_someone_else_cannot_open_an_application(client: TestClient, session: Se
     application = draft(session, cast, 0)
     login(client, cast.members[1])
     assert client.get(f"/projects/applications/{application.id}").status_code == 404
+
+
+def test_the_call_and_its_guide_link_each_other(client: TestClient, session: Session) -> None:
+    from app.models.enums import ContentKind
+    from tests.factories.content import make_published
+
+    guide = make_published(
+        session, ContentKind.CALL, title="2027年度企业关键核心技术攻关项目申报指南（全文）"
+    )
+    cast = make_cast(session, applicants=0, content_id=guide.id)
+    call_page = client.get(f"/projects/calls/{cast.call.id}")
+    assert f'href="/calls/{guide.id}"' in call_page.text
+    guide_page = client.get(f"/calls/{guide.id}")
+    assert (
+        f'href="/projects/calls/{cast.call.id}"' in guide_page.text
+        and "在线申报" in guide_page.text
+    )
