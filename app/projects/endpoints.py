@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Header, Query, Response, UploadFile, status
 
+from app.core import attachments
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.openapi import file_download
 from app.core.pagination import PaginationDep
@@ -320,14 +320,7 @@ def download(
 ) -> Response:
     application = service.applications.get(session, user, application_id)
     row, data = service.applications.file(session, application, attachment_id)
-    return Response(
-        data,
-        media_type=row.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}",
-            "Cache-Control": "private, max-age=3600",
-        },
-    )
+    return attachments.download(row, data)
 
 
 @router.post(

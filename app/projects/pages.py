@@ -4,11 +4,11 @@ the expert's scoring sheet and the bureau's desk — the same service calls as t
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import Response
 
+from app.core import attachments
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.errors import AppError
 from app.core.pages import (
@@ -453,8 +453,4 @@ def download(
 ) -> Response:
     application = service.applications.get(session, user, application_id)
     row, data = service.applications.file(session, application, attachment_id)
-    return Response(
-        data,
-        media_type=row.content_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}"},
-    )
+    return attachments.download(row, data)
