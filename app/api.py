@@ -18,6 +18,7 @@ from app.matching.endpoints import router as matching
 from app.notifications.endpoints import router as notifications
 from app.orgs.endpoints import router as orgs
 from app.patents.endpoints import router as patents
+from app.projects.endpoints import router as projects
 from app.resources.endpoints import router as resources
 from app.search.endpoints import router as search
 from app.services.endpoints import router as services
@@ -51,6 +52,7 @@ for domain_router in (
     content,
     conversations,
     patents,
+    projects,
     resources,
     statistics,
     notifications,

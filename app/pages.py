@@ -15,6 +15,7 @@ from app.matching.pages import router as matching
 from app.notifications.pages import router as notifications
 from app.orgs.pages import router as orgs
 from app.patents.pages import router as patents
+from app.projects.pages import router as projects
 from app.resources.pages import router as resources
 from app.search.pages import router as search
 from app.services.pages import router as services
@@ -41,6 +42,7 @@ routers = (
     patents,
     admin,
     incentives,
+    projects,
     services,
     events,
     conversations,

@@ -29,6 +29,7 @@ import app.matching.tasks
 import app.notifications.tasks
 import app.orgs.search
 import app.patents.search
+import app.projects.service
 import app.resources.notices
 import app.resources.search
 import app.search.service

@@ -41,11 +41,13 @@ def test_navigation_shows_only_built_sections(client: TestClient) -> None:
         "技术交易",
         "专利查新",
         "资源整合",
+        "项目管理",
         "企业办事",
         "数据中心",
     ]
     assert 'href="/resources"' in menu and 'href="/statistics"' in menu
     assert 'href="/patents"' in menu and 'href="/services"' in menu
+    assert 'href="/projects"' in menu
 
 
 def test_labels_of_equal_values_in_different_enums() -> None:

@@ -158,3 +158,17 @@ def test_bench_pages_measures_each_page_beside_a_bare_app(tmp_path: Path) -> Non
             rf"^{re.escape(page)}.*? [0-9.]+ rps  p50 +[0-9.]+ ms  p95 +[0-9.]+ ms", out, re.M
         ), out
     assert re.search(r"^home / bare FastAPI = [0-9.]+$", out, re.M), out
+
+
+def test_bench_projects_runs_the_full_flow_without_over_commit() -> None:
+    out = run("bench_projects", "--applications", "5")
+    for name in (
+        "submit",
+        "score",
+        "approve",
+        "accept (tranche 3)",
+        "baseline: bare audited update",
+    ):
+        assert re.search(rf"^{re.escape(name)} +\d+ +[0-9.]+ +[0-9.]+$", out, re.M), out
+    assert "refused (409) at approve: 1" in out
+    assert "4 approved and closed: yes" in out

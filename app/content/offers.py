@@ -24,7 +24,10 @@ class Offer:
 
 #: Clause number → the marketplace functions that carry it out on this platform.
 FUNCTIONS: dict[int, list[Offer]] = {
+    2: [Offer("项目管理：自然科学联合基金申报", "/projects?programme=nsf_joint")],
+    3: [Offer("项目管理：企业关键核心技术攻关申报", "/projects?programme=enterprise_rd")],
     4: [Offer("揭榜挂帅：发布榜单、在线揭榜", "/challenges")],
+    5: [Offer("项目管理：重大科技专项申报", "/projects?programme=major_special")],
     7: [Offer("可转化科技成果项目库", "/achievements")],
     8: [Offer("成果发布会、对接会、路演会报名", "/events"), Offer("技术需求", "/demands")],
     9: [Offer("技术合同登记与交易", "/trading"), Offer("技术转移机构名录", "/orgs")],
@@ -33,6 +36,8 @@ FUNCTIONS: dict[int, list[Offer]] = {
     16: [Offer("技术合同认定登记", "/trading")],
     18: [Offer("技术合同认定登记", "/trading")],
     19: [Offer("技术交易撮合", "/trading")],
+    24: [Offer("项目管理：国际科技合作项目申报", "/projects?programme=intl_coop")],
+    26: [Offer("项目管理：科技型中小企业贷款贴息申报", "/projects?programme=loan_interest")],
     27: [Offer("揭榜挂帅", "/challenges")],
 }
 

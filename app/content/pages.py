@@ -32,6 +32,7 @@ from app.core.templating import flash, render
 from app.core.validation import error_map
 from app.models import ContentItem, User
 from app.models.enums import ContentKind, ContentStatus
+from app.projects import service as project_service
 
 router = page_router()
 
@@ -102,6 +103,11 @@ def _section_detail(kind: ContentKind) -> Any:
                 "offers": offers.for_clauses(session, numbers) if numbers else {},
                 "may_edit": user is not None and can(user, Action.CONTENT_WRITE, item),
                 "public": service.is_public(item),
+                "programme_calls": (
+                    project_service.calls.for_guide(session, item.id)
+                    if item.kind == ContentKind.CALL
+                    else []
+                ),
             },
         )
 

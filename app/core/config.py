@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     # 揭榜挂帅: the fewest experts left on a panel, after conflicted ones are excluded, for
     # scoring to open.
     challenge_min_panel: int = Field(default=3, ge=1)
+    # 项目管理: the same for the review of a programme call's applications.
+    project_min_panel: int = Field(default=3, ge=1)
 
     # The rules technical contracts are judged under when registered (认定登记); each
     # registration records the version it used, since the rules change.

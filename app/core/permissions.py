@@ -65,6 +65,12 @@ class Action(StrEnum):
     RESOURCE_VIEW_UNPUBLISHED = "resource.view_unpublished"
     BOOKING_DECIDE = "booking.decide"
     STATISTICS_VIEW_ALL = "statistics.view_all"
+    PROJECT_MANAGE = "project.manage"
+    PROJECT_APPLY = "project.apply"
+    PROJECT_EDIT = "project.edit"
+    PROJECT_UNIT_REVIEW = "project.unit_review"
+    PROJECT_VIEW = "project.view"
+    PROJECT_SCORE = "project.score"
 
 
 Rule = Callable[[User, Any], bool]
@@ -90,6 +96,16 @@ def _reviews(user: User, listing: Any) -> bool:
     """Platform administrators, and district administrators for listings in their region."""
     return user.is_platform_admin or (
         user.role == Role.DISTRICT_ADMIN and user.region_code == listing.region_code
+    )
+
+
+def _scores(user: User, member: Any) -> bool:
+    """An expert who sits on the panel and was not excluded for a conflict."""
+    return (
+        user.role == Role.EXPERT
+        and member is not None
+        and member.expert_id == user.id
+        and member.status == PanelMemberStatus.ELIGIBLE
     )
 
 
@@ -207,12 +223,7 @@ _RULES: dict[Action, Rule] = {
     # 信息发布: staff write; the bureau (platform administrators) reviews and publishes.
     Action.CONTENT_WRITE: _writes_content,
     Action.CONTENT_REVIEW: lambda user, _obj: user.is_platform_admin,
-    Action.CHALLENGE_SCORE: lambda user, member: (
-        user.role == Role.EXPERT
-        and member is not None
-        and member.expert_id == user.id
-        and member.status == PanelMemberStatus.ELIGIBLE
-    ),
+    Action.CHALLENGE_SCORE: _scores,
     # Resource entries: people of the owning (verified) organisation keep them; the staff who
     # review listings of the region review them.
     Action.RESOURCE_EDIT: lambda user, resource: (
@@ -231,6 +242,27 @@ _RULES: dict[Action, Rule] = {
         and (resource.owner_id == user.id or user.is_org_admin)
     ),
     Action.STATISTICS_VIEW_ALL: lambda user, _obj: user.is_staff,
+    # 项目管理: the programmes are the bureau's money, so the bureau runs calls and decides.
+    Action.PROJECT_MANAGE: lambda user, _obj: user.is_platform_admin,
+    # Applying: people of a verified organisation (obj: the organisation applying).
+    Action.PROJECT_APPLY: lambda user, org: (
+        org is not None and org.status == OrgStatus.VERIFIED and user.active_org_id == org.id
+    ),
+    # The applying organisation's people write the application and report on the project.
+    Action.PROJECT_EDIT: lambda user, application: (
+        application is not None
+        and user.active_org_id is not None
+        and user.active_org_id == application.org_id
+    ),
+    # 单位审核: the applying organisation's administrator vouches for it before it goes out.
+    Action.PROJECT_UNIT_REVIEW: lambda user, application: (
+        application is not None and user.is_org_admin and user.active_org_id == application.org_id
+    ),
+    Action.PROJECT_VIEW: lambda user, application: (
+        user.is_platform_admin
+        or (user.active_org_id is not None and user.active_org_id == application.org_id)
+    ),
+    Action.PROJECT_SCORE: _scores,
 }
 
 
@@ -312,4 +344,10 @@ _DENIED = {
     Action.RESOURCE_VIEW_UNPUBLISHED: "该资源尚未发布",
     Action.BOOKING_DECIDE: "仅仪器所属机构的管理员或仪器负责人可以审批预约",
     Action.STATISTICS_VIEW_ALL: "仅平台或区县管理员可以查看数据驾驶舱",
+    Action.PROJECT_MANAGE: "仅科技局工作人员（平台管理员）可以管理项目申报和立项",
+    Action.PROJECT_APPLY: "加入已认证的机构后才能申报项目",
+    Action.PROJECT_EDIT: "仅申报单位的成员可以操作该项目",
+    Action.PROJECT_UNIT_REVIEW: "仅申报单位的机构管理员可以进行单位审核",
+    Action.PROJECT_VIEW: "仅申报单位的成员和科技局工作人员可以查看该项目",
+    Action.PROJECT_SCORE: "仅本指南评审专家组中未回避的专家可以评分",
 }

@@ -24,6 +24,7 @@ from app.demo.events import load_events
 from app.demo.incentives import load_incentives
 from app.demo.matching import seed_matching
 from app.demo.patents import load_patents
+from app.demo.projects import load_projects
 from app.demo.resources import load_resources
 from app.demo.services import load_services
 from app.demo.trading import load_trading
@@ -270,6 +271,7 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     load_events(session, progress)
     seed_challenge_solving(session, progress)
     load_content(session, progress)
+    load_projects(session, progress)
     load_conversations(session, progress)
     load_patents(session, DEMO_PASSWORD, progress)
     load_resources(session, progress)

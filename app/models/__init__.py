@@ -64,6 +64,13 @@ from app.models.patent import (
     PatentClaim,
     PatentVector,
 )
+from app.models.projects import (
+    ProjectApplication,
+    ProjectCall,
+    ProjectCounter,
+    ProjectMilestone,
+    ProjectStep,
+)
 from app.models.resource import InstrumentBooking, Resource
 from app.models.review import ReviewMember, ReviewScore
 from app.models.search_term import SearchTerm
@@ -162,6 +169,11 @@ __all__ = [
     "PatentVector",
     "PeriodicJobState",
     "PolicyClause",
+    "ProjectApplication",
+    "ProjectCall",
+    "ProjectCounter",
+    "ProjectMilestone",
+    "ProjectStep",
     "RdSubsidyRate",
     "RegistrationCounter",
     "Resource",

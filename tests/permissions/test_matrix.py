@@ -79,6 +79,9 @@ ALLOWED: dict[Action, set[str]] = {
     # 信息发布 about the organisation's district (the target has its region code)
     Action.CONTENT_WRITE: {"platform_admin", "district_admin_here"},
     Action.CONTENT_REVIEW: {"platform_admin"},
+    # 项目管理: the bureau runs the calls; people of the verified organisation apply.
+    Action.PROJECT_MANAGE: {"platform_admin"},
+    Action.PROJECT_APPLY: {"org_admin", "org_member"},
 }
 
 # action → roles that may perform it on an event in region 220173 organised by the expert.
@@ -140,6 +143,10 @@ LISTING_ALLOWED: dict[Action, set[str]] = {
         "org_member",
     },
     Action.BOOKING_DECIDE: {"org_admin"},
+    # A project application of that organisation (it has an org_id as a listing does).
+    Action.PROJECT_EDIT: {"org_admin", "org_member"},
+    Action.PROJECT_UNIT_REVIEW: {"org_admin"},
+    Action.PROJECT_VIEW: {"platform_admin", "org_admin", "org_member"},
 }
 
 # action → roles that may perform it on the action's own kind of object (see ``own_object``):
@@ -161,6 +168,8 @@ OWN_ALLOWED: dict[Action, set[str]] = {
     },
     # A seat on a 揭榜挂帅 panel held by the expert, not excluded for a conflict.
     Action.CHALLENGE_SCORE: {"expert"},
+    # A seat on a call's review panel held by the expert, not excluded.
+    Action.PROJECT_SCORE: {"expert"},
 }
 
 
@@ -223,7 +232,7 @@ def own_object(
         return SimpleNamespace(user_id=member.id)
     if action == Action.INCENTIVE_VIEW_CLAIM:
         return SimpleNamespace(beneficiary_org_id=target.id, beneficiary_user_id=None)
-    if action == Action.CHALLENGE_SCORE:
+    if action in (Action.CHALLENGE_SCORE, Action.PROJECT_SCORE):
         return ReviewMember(expert_id=expert.id, status=PanelMemberStatus.ELIGIBLE)
     third = make_org(session, region_code="220104")
     return SimpleNamespace(broker_id=broker.id, demand_org_id=target.id, supply_org_id=third.id)

@@ -1,0 +1,24 @@
+"""The notifications of 项目管理: one kind per change an applicant or an expert hears of."""
+
+from __future__ import annotations
+
+from app.notifications.kinds import kind
+
+STEP = kind(
+    "project.step",
+    "项目进度变化",
+    title="您的项目“{title}”：{label}",
+    body="当前状态：{status}。{note}",
+)
+UNIT_REVIEW = kind(
+    "project.unit_review",
+    "待单位审核的项目申报",
+    title="“{title}”已提交单位审核",
+    body="本单位人员提交了“{call}”的申报书，请审核后报送科技局，或退回修改。",
+)
+SCORING_OPEN = kind(
+    "project.scoring_open",
+    "项目评审邀请",
+    title="请评审“{call}”的项目申报",
+    body="您已被邀请担任该申报指南的评审专家（匿名评审），请按评价指标逐项打分并填写评语。",
+)
