@@ -64,6 +64,10 @@ class Action(StrEnum):
     RESOURCE_VIEW_UNPUBLISHED = "resource.view_unpublished"
     BOOKING_DECIDE = "booking.decide"
     STATISTICS_VIEW_ALL = "statistics.view_all"
+    PATENT_RECORDS = "patent.records"
+    NOVELTY_VIEW = "novelty.view"
+    NOVELTY_SEARCH = "novelty.search"
+    NOVELTY_REVIEW = "novelty.review"
 
 
 Rule = Callable[[User, Any], bool]
@@ -123,6 +127,11 @@ def _registers(user: User, contract: Any) -> bool:
         return False
     regions = {p.region_code for p in contract.parties if p.org_id == contract.registrant_org_id}
     return user.region_code in regions
+
+
+def _novelty_agency(user: User) -> bool:
+    """The 查新 agency: 查新员, 审核员 and platform administrators."""
+    return user.is_platform_admin or user.role in (Role.NOVELTY_SEARCHER, Role.NOVELTY_REVIEWER)
 
 
 def _writes_content(user: User, item: Any) -> bool:
@@ -281,6 +290,24 @@ _RULES: dict[Action, Rule] = {
         and (resource.owner_id == user.id or user.is_org_admin)
     ),
     Action.STATISTICS_VIEW_ALL: lambda user, _obj: user.is_staff,
+    # 专利查新: the agency keeps patent and literature records; 查新员 search, mark and draft,
+    # 审核员 return or issue; a commission is seen by the agency, its requester and the
+    # requester's organisation (obj: the commission).
+    Action.PATENT_RECORDS: lambda user, _obj: _novelty_agency(user),
+    Action.NOVELTY_VIEW: lambda user, commission: (
+        _novelty_agency(user)
+        or commission.requester_id == user.id
+        or (
+            commission.requester_org_id is not None
+            and commission.requester_org_id == user.active_org_id
+        )
+    ),
+    Action.NOVELTY_SEARCH: lambda user, _obj: (
+        user.is_platform_admin or user.role == Role.NOVELTY_SEARCHER
+    ),
+    Action.NOVELTY_REVIEW: lambda user, _obj: (
+        user.is_platform_admin or user.role == Role.NOVELTY_REVIEWER
+    ),
 }
 assert set(_RULES) == set(Action), "every action needs a rule"
 
@@ -347,4 +374,8 @@ _DENIED = {
     Action.RESOURCE_VIEW_UNPUBLISHED: "该资源尚未发布",
     Action.BOOKING_DECIDE: "仅仪器所属机构的管理员或仪器负责人可以审批预约",
     Action.STATISTICS_VIEW_ALL: "仅平台或区县管理员可以查看数据驾驶舱",
+    Action.PATENT_RECORDS: "仅查新员、审核员或平台管理员可以导入和维护专利、文献数据",
+    Action.NOVELTY_VIEW: "查新委托不存在",
+    Action.NOVELTY_SEARCH: "仅查新员可以检索、标注和起草查新结论",
+    Action.NOVELTY_REVIEW: "仅审核员可以审核并出具查新报告",
 }

@@ -55,6 +55,8 @@ from app.models.notification import Notification, NotificationPreference
 from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage, PeriodicJobState
 from app.models.patent import (
+    Literature,
+    LiteratureVector,
     NoveltyCommission,
     NoveltyPoint,
     NoveltyReportCounter,
@@ -142,6 +144,8 @@ __all__ = [
     "MeetingSeat",
     "Notification",
     "NotificationPreference",
+    "Literature",
+    "LiteratureVector",
     "NoveltyCommission",
     "NoveltyPoint",
     "NoveltyReportCounter",
