@@ -23,6 +23,7 @@ from app.demo.data.enterprises import BY_KEY, NEW_ENTERPRISES
 from app.demo.events import load_events
 from app.demo.incentives import load_incentives
 from app.demo.matching import seed_matching
+from app.demo.literature import load_literature
 from app.demo.patents import load_patents
 from app.demo.resources import load_resources
 from app.demo.services import load_services
@@ -273,5 +274,6 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     load_content(session, progress)
     load_conversations(session, progress)
     load_patents(session, DEMO_PASSWORD, progress)
+    load_literature(session, progress)
     load_resources(session, progress)
     return True

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -46,6 +47,8 @@ DENSE_WEIGHT = 0.5
 #: Rocchio weights of documents marked relevant / irrelevant.
 FEEDBACK_RELEVANT = 0.6
 FEEDBACK_IRRELEVANT = 0.3
+#: Query vectors an index keeps.
+QUERY_CACHE = 512
 #: Characters of a part that are encoded (e5-small reads 512 tokens at most).
 DENSE_CHARS = 480
 
@@ -139,6 +142,8 @@ class PatentIndex:
         self._group = group
         self._starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
         self.encoder = encoder
+        self._queries: dict[str, np.ndarray] = {}
+        self._queries_lock = threading.Lock()
         self.vectors = None
         if vectors is not None:
             self.vectors = np.asarray(vectors, dtype=np.float32)[order]
@@ -162,12 +167,23 @@ class PatentIndex:
     def bm25_scores(self, weights: Mapping[str, float]) -> np.ndarray:
         return self._bm25.scores(weights)
 
+    def _encoded(self, text: str) -> np.ndarray:
+        """A query's vector; the last few hundred are kept (a point re-ranks many times)."""
+        vector = self._queries.get(text)
+        if vector is None:
+            vector = self.encoder.encode_queries([text[:DENSE_CHARS]])[0]
+            with self._queries_lock:
+                if len(self._queries) >= QUERY_CACHE:
+                    self._queries.pop(next(iter(self._queries)))
+                self._queries[text] = vector
+        return vector
+
     def query_vector(self, text: str, context: str = "") -> np.ndarray | None:
         if not self.dense:
             return None
-        texts = [text, context] if context else [text]
-        encoded = self.encoder.encode_queries(texts)
-        vector = encoded[0] + (encoded[1] if context else 0)
+        vector = self._encoded(text)
+        if context:
+            vector = vector + self._encoded(context)
         return np.asarray(vector / max(float(np.linalg.norm(vector)), 1e-9), dtype=np.float32)
 
     def dense_scores(self, vector: np.ndarray) -> np.ndarray:
@@ -272,8 +288,9 @@ class PatentIndex:
     ) -> list[UnitHit]:
         """Documents best first, each with its best-matching unit (``mode``: bm25/dense/hybrid).
 
-        ``units`` keeps units by position in ``self.units``; ``feedback`` re-ranks (documents
-        marked irrelevant leave the list).
+        ``units`` keeps units by position in ``self.units``; ``feedback`` re-ranks: documents
+        marked relevant come first and pull the query their way, those marked irrelevant
+        leave the list and push it away.
         """
         marks = Feedback(feedback) if feedback else None
         mask = None
@@ -287,9 +304,10 @@ class PatentIndex:
             keep = np.array([k in allowed for k in self.keys], dtype=bool)
             fused = np.where(keep, fused, 0)
         if marks is not None:
-            for key in marks.irrelevant:
+            # Marked relevant: listed first (fused scores are at most 1); irrelevant: gone.
+            for key, relevant in marks.marks.items():
                 if key in self._row:
-                    fused[self._row[key]] = 0
+                    fused[self._row[key]] = 1 + fused[self._row[key]] if relevant else 0
         candidates = np.flatnonzero(fused > 0)
         if len(candidates) > limit:
             candidates = candidates[np.argpartition(-fused[candidates], limit - 1)[:limit]]
