@@ -22,8 +22,8 @@ from app.demo.conversations import load_conversations
 from app.demo.data.enterprises import BY_KEY, NEW_ENTERPRISES
 from app.demo.events import load_events
 from app.demo.incentives import load_incentives
-from app.demo.matching import seed_matching
 from app.demo.literature import load_literature
+from app.demo.matching import seed_matching
 from app.demo.patents import load_patents
 from app.demo.resources import load_resources
 from app.demo.services import load_services

@@ -49,7 +49,9 @@ WORKFLOW: Workflow[NoveltyStatus] = Workflow(
             "search", "开始检索", frozenset({S.COMMISSIONED}), S.SEARCHING, Action.NOVELTY_SEARCH
         ),
         Transition("draft", "完成初稿", frozenset({S.SEARCHING}), S.DRAFTED, Action.NOVELTY_SEARCH),
-        Transition("submit", "提交审核", frozenset({S.DRAFTED}), S.IN_REVIEW, Action.NOVELTY_SEARCH),
+        Transition(
+            "submit", "提交审核", frozenset({S.DRAFTED}), S.IN_REVIEW, Action.NOVELTY_SEARCH
+        ),
         Transition(
             "return", "退回修改", frozenset({S.IN_REVIEW}), S.DRAFTED, Action.NOVELTY_REVIEW
         ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
@@ -61,7 +61,9 @@ def search(
     }
 
 
-_REFUSED = {422: {"description": "文件未通过校验，一行也未写入；problem+json 的 report 为逐行错误"}}
+_REFUSED: dict[int | str, dict[str, Any]] = {
+    422: {"description": "文件未通过校验，一行也未写入；problem+json 的 report 为逐行错误"}
+}
 
 
 @router.post(

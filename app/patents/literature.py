@@ -48,7 +48,7 @@ def _text(value: Any) -> str:
 
 def _validate(number: int, raw: dict[str, Any], errors: list[RowError]) -> dict[str, Any] | None:
     before = len(errors)
-    clean = {key: _text(raw.get(key)) for key in COLUMNS}
+    clean: dict[str, Any] = {key: _text(raw.get(key)) for key in COLUMNS}
     for key, (header, required) in COLUMNS.items():
         if required and not clean[key]:
             errors.append(RowError(number, header, "必填"))
@@ -68,7 +68,9 @@ def _validate(number: int, raw: dict[str, Any], errors: list[RowError]) -> dict[
     return clean if len(errors) == before else None
 
 
-def import_file(session: Session, actor: Actor, filename: str, content: bytes) -> PatentImportReport:
+def import_file(
+    session: Session, actor: Actor, filename: str, content: bytes
+) -> PatentImportReport:
     """Validate every row, then write all of them or none."""
     access.require_records_manager(actor.user)
     report, valid = check_file(filename, content, _HEADERS, _validate, ("ref_no", "文献编号"))

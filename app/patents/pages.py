@@ -163,9 +163,7 @@ def literature_import_upload(
 
 @router.get("/patents/literature/{literature_id}")
 def literature_detail(request: Request, session: SessionDep, literature_id: int) -> Response:
-    return render(
-        request, "patents/paper.html", {"paper": literature.get(session, literature_id)}
-    )
+    return render(request, "patents/paper.html", {"paper": literature.get(session, literature_id)})
 
 
 @router.get("/patents/commissions")

@@ -226,9 +226,7 @@ def import_file(
 ) -> PatentImportReport:
     """Validate every row, then write all of them or none."""
     access.require_records_manager(actor.user)
-    report, valid = check_file(
-        filename, content, _HEADERS, _validate, ("application_no", "申请号")
-    )
+    report, valid = check_file(filename, content, _HEADERS, _validate, ("application_no", "申请号"))
     if report.errors:
         return report
     for clean in valid:

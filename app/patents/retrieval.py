@@ -128,14 +128,26 @@ class PatentIndex:
     are rows in the order of ``units`` as passed).
     """
 
-    def __init__(self, units: Sequence[Unit], *, encoder: Any = None, vectors: Any = None) -> None:
+    def __init__(
+        self,
+        units: Sequence[Unit],
+        *,
+        encoder: Any = None,
+        vectors: Any = None,
+        tokens: Sequence[list[str]] | None = None,
+    ) -> None:
+        """``tokens``: the units' index tokens when the caller has them already (a benchmark
+        composing synthetic units from analysed sentences)."""
         first: dict[str, int] = {}
         for unit in units:
             first.setdefault(unit.patent_key, len(first))
         order = sorted(range(len(units)), key=lambda i: (first[units[i].patent_key], i))
         self.units = [units[i] for i in order]
         self.analyzer = default_analyzer()
-        self._bm25 = _Bm25([self.analyzer.index_tokens(u.text) for u in self.units])
+        if tokens is None:
+            self._bm25 = _Bm25([self.analyzer.index_tokens(u.text) for u in self.units])
+        else:
+            self._bm25 = _Bm25([tokens[i] for i in order])
         self.keys = list(first)
         self._row = {key: row for row, key in enumerate(self.keys)}
         group = np.array([first[u.patent_key] for u in self.units], dtype=np.int64)
