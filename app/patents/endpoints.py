@@ -76,10 +76,9 @@ def import_patents(
     session: SessionDep, actor: ActorDep, file: Annotated[UploadFile, File()]
 ) -> object:
     """全部行校验通过才写入；有误时一行也不写入，答 422 并逐行列出错误。"""
-    result = records.import_file(session, actor, file.filename or "", file.file.read())
-    if result.refused:
-        raise records.refused(result)
-    return records.report_body(result)
+    return records.answer(
+        records.import_file(session, actor, file.filename or "", file.file.read())
+    )
 
 
 @router.get("/literature", response_model=LiteraturePage, summary="文献（论文）列表")
@@ -98,10 +97,9 @@ def import_literature(
     session: SessionDep, actor: ActorDep, file: Annotated[UploadFile, File()]
 ) -> object:
     """列：文献编号、题名、作者、刊名、年份、摘要、关键词；全部行校验通过才写入。"""
-    result = literature.import_file(session, actor, file.filename or "", file.file.read())
-    if result.refused:
-        raise records.refused(result)
-    return records.report_body(result)
+    return records.answer(
+        literature.import_file(session, actor, file.filename or "", file.file.read())
+    )
 
 
 @router.get("/literature/{literature_id}", response_model=LiteratureOut, summary="文献详情")

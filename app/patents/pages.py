@@ -81,28 +81,39 @@ def import_form(request: Request, user: CurrentUser) -> Response:
     return render(request, "patents/import.html", {"columns": records.COLUMNS})
 
 
-@router.post("/patents/import")
-def import_upload(
-    request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+_NO_FILE = "请选择要导入的文件（CSV、Excel 或 JSON Lines）"
+
+
+def _imported(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    form: SubmittedForm,
+    importer: Any,
+    context: dict[str, Any],
 ) -> Response:
+    """An upload page's answer: the report (422 when the file was refused, nothing written)."""
     access.require_records_manager(actor.user)
     upload = uploaded_file(form)
     if upload is None:
         return render(
-            request,
-            "patents/import.html",
-            {
-                "columns": records.COLUMNS,
-                "problem": "请选择要导入的文件（CSV、Excel 或 JSON Lines）",
-            },
-            status_code=422,
+            request, "patents/import.html", {**context, "problem": _NO_FILE}, status_code=422
         )
-    result = records.import_file(session, actor, upload.filename, upload.data)
+    result = importer(session, actor, upload.filename, upload.data)
     return render(
         request,
         "patents/import.html",
-        {"columns": records.COLUMNS, "report": result},
+        {**context, "report": result},
         status_code=422 if result.refused else 200,
+    )
+
+
+@router.post("/patents/import")
+def import_upload(
+    request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+) -> Response:
+    return _imported(
+        request, session, actor, form, records.import_file, {"columns": records.COLUMNS}
     )
 
 
@@ -142,23 +153,7 @@ def literature_import_form(request: Request, user: CurrentUser) -> Response:
 def literature_import_upload(
     request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
 ) -> Response:
-    access.require_records_manager(actor.user)
-    upload = uploaded_file(form)
-    if upload is None:
-        problem = "请选择要导入的文件（CSV、Excel 或 JSON Lines）"
-        return render(
-            request,
-            "patents/import.html",
-            {**_LITERATURE_IMPORT, "problem": problem},
-            status_code=422,
-        )
-    result = literature.import_file(session, actor, upload.filename, upload.data)
-    return render(
-        request,
-        "patents/import.html",
-        {**_LITERATURE_IMPORT, "report": result},
-        status_code=422 if result.refused else 200,
-    )
+    return _imported(request, session, actor, form, literature.import_file, _LITERATURE_IMPORT)
 
 
 @router.get("/patents/literature/{literature_id}")

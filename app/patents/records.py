@@ -91,9 +91,12 @@ def report_body(report: PatentImportReport) -> dict[str, Any]:
     }
 
 
-def refused(report: PatentImportReport) -> ImportRefused:
-    """The API's answer to a refused file: 422 problem+json carrying the whole report."""
-    return ImportRefused(report.summary(), report=report_body(report))
+def answer(report: PatentImportReport) -> dict[str, Any]:
+    """The API's answer to an import: the report, or for a refused file a 422 problem+json
+    carrying the whole report."""
+    if report.refused:
+        raise ImportRefused(report.summary(), report=report_body(report))
+    return report_body(report)
 
 
 def read_rows(
