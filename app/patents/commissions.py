@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, selectinload
 from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import local, today
-from app.core.db import next_counter_value, utcnow
-from app.core.errors import InvalidInput, NotFound
+from app.core.db import lock_row, next_counter_value, utcnow
+from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.outbox import enqueue
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action
@@ -338,8 +338,11 @@ def mark(
 ) -> NoveltyPoint:
     """The 查新员 marks a hit (a patent or a paper) relevant or not; that point re-ranks."""
     access.require_searcher(actor.user)
+    # Two marks at once wait for each other and both are kept; a mark after the report was
+    # submitted meanwhile sees the new state.
+    lock_row(commission)
     if commission.status not in (S.SEARCHING, S.DRAFTED):
-        raise InvalidInput(f"查新委托当前状态为“{commission.status.label}”，不能标注检索结果")
+        raise Conflict(f"查新委托当前状态为“{commission.status.label}”，不能标注检索结果")
     if (patent_id is None) == (literature_id is None):
         raise InvalidInput("请指明要标注的一件专利或一篇文献")
     point = _point(commission, point_no)
@@ -351,6 +354,7 @@ def mark(
         known = session.get(Patent, patent_id) is not None
     if not known:
         raise NotFound(f"{what}不存在")
+    lock_row(point)
     feedback = dict(point.feedback or {})
     feedback[key] = relevant
     point.feedback = feedback
