@@ -7,16 +7,16 @@ per *document*, not per unit (fusing units let one patent's many claims crowd th
 out, the reason the first hybrid ranked below BM25 alone).
 
 Fusion is a weighted sum of the two sides' scores, each divided by its best score of the
-query (BM25 and cosine live on unrelated scales; the best document of each side gets 1).
-The weights were chosen on ``scripts/bench_novelty`` (see app/patents/README.md): dense
-cosines of e5 are compressed (0.75–0.9 for anything Chinese), so the dense side is first
-spread out by subtracting the query's median cosine.
+query (BM25 and cosine live on unrelated scales; the best document of each side gets 1),
+half and half (``DENSE_WEIGHT``; not tuned — the figures of ``scripts/bench_novelty`` are in
+app/patents/README.md). Dense cosines of e5 are compressed (0.75–0.9 for anything Chinese),
+so the dense side is first spread out by subtracting the query's median cosine.
 
 A query may carry *context* (the commission's project and technical description for one
 查新点): its terms count at ``CONTEXT_WEIGHT`` in BM25 and its vector is added to the point's
 vector. Relevance feedback moves both sides: the terms and vectors of documents marked
-relevant join the query (Rocchio), documents marked irrelevant push the dense query away and
-leave the list.
+relevant join the query (Rocchio) and lead the list, documents marked irrelevant push the
+dense query away and leave the list.
 
 The dense side is used only when vectors are given; without them retrieval is BM25 alone.
 This module reads no database: the caller passes units, so the benchmarks and the service
