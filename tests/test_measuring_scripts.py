@@ -172,3 +172,53 @@ def test_bench_projects_runs_the_full_flow_without_over_commit() -> None:
         assert re.search(rf"^{re.escape(name)} +\d+ +[0-9.]+ +[0-9.]+$", out, re.M), out
     assert "refused (409) at approve: 1" in out
     assert "4 approved and closed: yes" in out
+
+
+def test_bench_novelty_scores_points_and_commissions_beside_plain_bm25(tmp_path: Path) -> None:
+    (tmp_path / "patents").mkdir()
+    (tmp_path / "csl").mkdir()
+    patents = [
+        ("kp-1", "一种铝硅合金棒的生产方法", "再生铝锭加工业硅熔炼，电磁搅拌后扒渣铸造成棒。"),
+        ("kp-2", "一种上浆机", "浆槽液面下设多根浸没辊，液面上方一对压浆辊挤去余浆。"),
+        ("kp-3", "一种卷帘遮阳帘", "两端设绳轮、平衡扭簧和滑轮组，回卷时没有冲击。"),
+    ]
+    lines = [
+        json.dumps(
+            {"id": i, "title": t, "abstract": a, "claims": f"1.{t}，其特征在于：{a}"},
+            ensure_ascii=False,
+        )
+        for i, t, a in patents
+    ]
+    (tmp_path / "patents" / "dev.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    abstract = {"abstract": "一种光伏组件清洗机器人，沿组件边框行走。"}
+    (tmp_path / "patents" / "abstracts.jsonl").write_text(
+        json.dumps(abstract, ensure_ascii=False), encoding="utf-8"
+    )
+    paper = {"id": "csl-1", "title": "水稻育秧", "abstract": "育秧大棚温湿度。", "keywords": []}
+    (tmp_path / "csl" / "dev.jsonl").write_text(json.dumps(paper, ensure_ascii=False), "utf-8")
+    commission = {
+        "cid": "n1",
+        "project": "再生铝做合金棒",
+        "purpose": "立项",
+        "tech": "用回收铝料做铝硅合金棒",
+        "points": [
+            {"no": 1, "text": "回收铝料加硅熔炼", "patent": "kp-1"},
+            {"no": 2, "text": "熔化后磁力搅动再去掉浮渣", "patent": "kp-1"},
+        ],
+    }
+    queries = tmp_path / "commissions.jsonl"
+    queries.write_text(json.dumps(commission, ensure_ascii=False), encoding="utf-8")
+    out = run(
+        "bench_novelty",
+        "--data",
+        str(tmp_path),
+        "--commissions",
+        str(queries),
+        "--no-dense",
+        "--timing",
+        "50",
+    )
+    assert "1 commissions, 2 查新点" in out
+    for method in ("plain bigram BM25", "plain BM25 + context", "jieba BM25 + context"):
+        assert re.search(rf"^{re.escape(method)}\s+[01]\.\d{{3}}", out, re.M), out
+    assert "timing corpus: 50 documents" in out and "draft one report (BM25" in out

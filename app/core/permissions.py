@@ -71,6 +71,10 @@ class Action(StrEnum):
     PROJECT_UNIT_REVIEW = "project.unit_review"
     PROJECT_VIEW = "project.view"
     PROJECT_SCORE = "project.score"
+    PATENT_RECORDS = "patent.records"
+    NOVELTY_VIEW = "novelty.view"
+    NOVELTY_SEARCH = "novelty.search"
+    NOVELTY_REVIEW = "novelty.review"
 
 
 Rule = Callable[[User, Any], bool]
@@ -107,6 +111,11 @@ def _scores(user: User, member: Any) -> bool:
         and member.expert_id == user.id
         and member.status == PanelMemberStatus.ELIGIBLE
     )
+
+
+def _novelty_agency(user: User) -> bool:
+    """The 查新 agency: 查新员, 审核员 and platform administrators."""
+    return user.is_platform_admin or user.role in (Role.NOVELTY_SEARCHER, Role.NOVELTY_REVIEWER)
 
 
 def _writes_content(user: User, item: Any) -> bool:
@@ -263,6 +272,24 @@ _RULES: dict[Action, Rule] = {
         or (user.active_org_id is not None and user.active_org_id == application.org_id)
     ),
     Action.PROJECT_SCORE: _scores,
+    # 专利查新: the agency keeps patent and literature records; 查新员 search, mark and draft,
+    # 审核员 return or issue; a commission is seen by the agency, its requester and the
+    # requester's organisation (obj: the commission).
+    Action.PATENT_RECORDS: lambda user, _obj: _novelty_agency(user),
+    Action.NOVELTY_VIEW: lambda user, commission: (
+        _novelty_agency(user)
+        or commission.requester_id == user.id
+        or (
+            commission.requester_org_id is not None
+            and commission.requester_org_id == user.active_org_id
+        )
+    ),
+    Action.NOVELTY_SEARCH: lambda user, _obj: (
+        user.is_platform_admin or user.role == Role.NOVELTY_SEARCHER
+    ),
+    Action.NOVELTY_REVIEW: lambda user, _obj: (
+        user.is_platform_admin or user.role == Role.NOVELTY_REVIEWER
+    ),
 }
 
 
@@ -350,4 +377,8 @@ _DENIED = {
     Action.PROJECT_UNIT_REVIEW: "仅申报单位的机构管理员可以进行单位审核",
     Action.PROJECT_VIEW: "仅申报单位的成员和科技局工作人员可以查看该项目",
     Action.PROJECT_SCORE: "仅本指南评审专家组中未回避的专家可以评分",
+    Action.PATENT_RECORDS: "仅查新员、审核员或平台管理员可以导入和维护专利、文献数据",
+    Action.NOVELTY_VIEW: "查新委托不存在",
+    Action.NOVELTY_SEARCH: "仅查新员可以检索、标注和起草查新结论",
+    Action.NOVELTY_REVIEW: "仅审核员可以审核并出具查新报告",
 }

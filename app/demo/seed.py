@@ -22,6 +22,7 @@ from app.demo.conversations import load_conversations
 from app.demo.data.enterprises import BY_KEY, NEW_ENTERPRISES
 from app.demo.events import load_events
 from app.demo.incentives import load_incentives
+from app.demo.literature import load_literature
 from app.demo.matching import seed_matching
 from app.demo.patents import load_patents
 from app.demo.projects import load_projects
@@ -274,6 +275,7 @@ def seed(session: Session, progress: Callable[[str], object] = lambda _m: None) 
     load_projects(session, progress)
     load_conversations(session, progress)
     load_patents(session, DEMO_PASSWORD, progress)
+    load_literature(session, progress)
     load_resources(session, progress)
     load_services(session, progress)  # after the directories: vouchers need their providers
     return True

@@ -56,6 +56,8 @@ from app.models.notification import Notification, NotificationPreference
 from app.models.organization import Organization, OrgTag
 from app.models.outbox import OutboxMessage, PeriodicJobState
 from app.models.patent import (
+    Literature,
+    LiteratureVector,
     NoveltyCommission,
     NoveltyPoint,
     NoveltyReportCounter,
@@ -144,6 +146,8 @@ __all__ = [
     "Listing",
     "ListingQuestion",
     "ListingVersion",
+    "Literature",
+    "LiteratureVector",
     "LoginSession",
     "LoginThrottle",
     "MailDelivery",

@@ -85,6 +85,32 @@ class PatentVector(Base):
     vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class Literature(IDMixin, TimestampMixin, Base):
+    """A paper (论文) the novelty check retrieves beside patents; ``ref_no`` is its key."""
+
+    __tablename__ = "literature"
+
+    ref_no: Mapped[str] = mapped_column(String(64), unique=True)  # DOI or the agency's own
+    title: Mapped[str] = mapped_column(String(300))
+    authors: Mapped[str] = mapped_column(String(500), default="")
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[str] = mapped_column(String(500), default="")
+
+
+class LiteratureVector(Base):
+    """The unit embedding of a paper's title, abstract and keywords, per encoder."""
+
+    __tablename__ = "literature_vector"
+
+    literature_id: Mapped[int] = mapped_column(
+        ForeignKey("literature.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class PatentAchievement(Base):
     __tablename__ = "patent_achievement"
 

@@ -1,12 +1,15 @@
-"""Who may do what in 专利查新: records managers, 查新员, 审核员, and the requester."""
+"""Who may do what in 专利查新 (the rules are ``Action``\\ s of app/core/permissions.py).
+
+Records managers (查新员, 审核员, platform administrators) import patents and literature;
+查新员 search, mark and draft; 审核员 return or issue; a requester sees their own and their
+organisation's commissions, and anyone else gets 404 (a commission's existence is not told).
+"""
 
 from __future__ import annotations
 
-from app.core.errors import NotAuthenticated, NotFound, PermissionDenied
+from app.core.errors import NotAuthenticated, NotFound
+from app.core.permissions import Action, authorize, can
 from app.models import NoveltyCommission, User
-from app.models.enums import Role
-
-SEARCHER_ROLES = (Role.NOVELTY_SEARCHER, Role.NOVELTY_REVIEWER, Role.PLATFORM_ADMIN)
 
 
 def _signed_in(user: User | None) -> User:
@@ -16,29 +19,18 @@ def _signed_in(user: User | None) -> User:
 
 
 def require_records_manager(user: User | None) -> User:
-    """Patent records are imported by 查新员, 审核员 and platform administrators."""
+    """Patent and literature records are kept by 查新员, 审核员 and platform administrators."""
     user = _signed_in(user)
-    if user.role not in SEARCHER_ROLES:
-        raise PermissionDenied("仅查新员、审核员或平台管理员可以导入和维护专利数据")
+    authorize(user, Action.PATENT_RECORDS)
     return user
 
 
 def is_agency(user: User | None) -> bool:
-    return user is not None and user.is_active and user.role in SEARCHER_ROLES
+    return can(user, Action.PATENT_RECORDS)
 
 
 def can_view(user: User | None, commission: NoveltyCommission) -> bool:
-    """The agency sees every commission; a requester sees their own and their organisation's."""
-    if user is None or not user.is_active:
-        return False
-    if is_agency(user):
-        return True
-    if commission.requester_id == user.id:
-        return True
-    return (
-        commission.requester_org_id is not None
-        and commission.requester_org_id == user.active_org_id
-    )
+    return can(user, Action.NOVELTY_VIEW, commission)
 
 
 def require_view(user: User | None, commission: NoveltyCommission) -> None:
@@ -50,13 +42,19 @@ def require_view(user: User | None, commission: NoveltyCommission) -> None:
 
 def require_searcher(user: User | None) -> User:
     user = _signed_in(user)
-    if user.role not in (Role.NOVELTY_SEARCHER, Role.PLATFORM_ADMIN):
-        raise PermissionDenied("仅查新员可以检索、标注和起草查新结论")
+    authorize(user, Action.NOVELTY_SEARCH)
     return user
 
 
 def require_reviewer(user: User | None) -> User:
     user = _signed_in(user)
-    if user.role not in (Role.NOVELTY_REVIEWER, Role.PLATFORM_ADMIN):
-        raise PermissionDenied("仅审核员可以审核并出具查新报告")
+    authorize(user, Action.NOVELTY_REVIEW)
     return user
+
+
+def can_search(user: User | None) -> bool:
+    return can(user, Action.NOVELTY_SEARCH)
+
+
+def can_review(user: User | None) -> bool:
+    return can(user, Action.NOVELTY_REVIEW)

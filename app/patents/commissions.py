@@ -1,9 +1,11 @@
 """The novelty check (查新委托): 委托 → 检索 → 初稿 → 审核 → 出具报告.
 
-Every state change goes through ``WORKFLOW.apply`` (row lock, state re-checked, 409 on a
-race), is audited and writes one outbox event. Retrieval runs per 查新点 and for the whole
-technical description; the 查新员 marks hits relevant or not and the point re-ranks; the
-抵触申请 pass lists filings within 18 months before the commission date.
+Every state change goes through ``WORKFLOW.run`` (permission, row lock, state re-checked,
+409 on a race, audit ``novelty.<action>``, one outbox event, subscribers). Retrieval runs over
+patents and literature, per 查新点 (the point's text, with the commission's project and
+technical description as context) and for the whole commission; the 查新员 marks hits
+relevant or not and the point re-ranks; the 抵触申请 pass lists filings within 18 months
+before the commission date.
 """
 
 from __future__ import annotations
@@ -18,29 +20,47 @@ from sqlalchemy.orm import Session, selectinload
 from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import local, today
-from app.core.db import next_counter_value, utcnow
-from app.core.errors import InvalidInput, NotFound
+from app.core.db import lock_row, next_counter_value, utcnow
+from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.outbox import enqueue
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.workflow import Transition, Workflow
-from app.models import NoveltyCommission, NoveltyPoint, NoveltyReportCounter, Patent, User
+from app.core.permissions import Action
+from app.core.workflow import Transition, Workflow, WorkflowEvent, on
+from app.models import (
+    Literature,
+    NoveltyCommission,
+    NoveltyPoint,
+    NoveltyReportCounter,
+    Patent,
+    User,
+)
 from app.models.enums import NoveltyPurpose, NoveltyStatus, Role
-from app.notifications.service import notify
-from app.patents import access
+from app.notifications.service import send
+from app.patents import access, notices
 from app.patents import search as patent_search
-from app.patents.retrieval import passages
+from app.patents.retrieval import commission_query, passages
 
 S = NoveltyStatus
 WORKFLOW: Workflow[NoveltyStatus] = Workflow(
-    "查新委托",
+    "该查新委托",
     "status",
     [
-        Transition("search", "开始检索", frozenset({S.COMMISSIONED}), S.SEARCHING),
-        Transition("draft", "完成初稿", frozenset({S.SEARCHING}), S.DRAFTED),
-        Transition("submit", "提交审核", frozenset({S.DRAFTED}), S.IN_REVIEW),
-        Transition("return", "退回修改", frozenset({S.IN_REVIEW}), S.DRAFTED),
-        Transition("issue", "审核通过并出具报告", frozenset({S.IN_REVIEW}), S.ISSUED),
+        Transition(
+            "search", "开始检索", frozenset({S.COMMISSIONED}), S.SEARCHING, Action.NOVELTY_SEARCH
+        ),
+        Transition("draft", "完成初稿", frozenset({S.SEARCHING}), S.DRAFTED, Action.NOVELTY_SEARCH),
+        Transition(
+            "submit", "提交审核", frozenset({S.DRAFTED}), S.IN_REVIEW, Action.NOVELTY_SEARCH
+        ),
+        Transition(
+            "return", "退回修改", frozenset({S.IN_REVIEW}), S.DRAFTED, Action.NOVELTY_REVIEW
+        ),
+        Transition(
+            "issue", "审核通过并出具报告", frozenset({S.IN_REVIEW}), S.ISSUED, Action.NOVELTY_REVIEW
+        ),
     ],
+    type="novelty",
+    summary=lambda c: c.project_name,
 )
 
 #: 报告编号: year (4) + region (4, 吉林省长春市 2201) + agency (2) + serial (4) = 14 digits.
@@ -89,15 +109,17 @@ def create(
     )
     session.add(commission)
     audit.record(session, actor, "novelty.create", commission, summary=f"查新委托“{project_name}”")
+    session.flush()
     enqueue(session, "novelty_commission.created", {"id": commission.id})
     for searcher in session.scalars(select(User).where(User.role == Role.NOVELTY_SEARCHER)):
-        notify(
+        send(
             session,
             searcher,
-            topic="novelty",
-            title=f"新的查新委托：{commission.project_name}",
+            notices.COMMISSIONED,
             link=f"/patents/commissions/{commission.id}",
-            mail=False,
+            project=commission.project_name,
+            purpose=commission.purpose,
+            points=len(commission.points),
         )
     return commission
 
@@ -125,59 +147,86 @@ def list_for(session: Session, user: User, pagination: Pagination) -> Paged:
     return paginate(session, stmt, pagination)
 
 
-def _move(session: Session, actor: Actor, commission: NoveltyCommission, action: str) -> None:
-    before, after = WORKFLOW.apply(commission, action)
-    audit.record(
-        session,
-        actor,
-        f"novelty.{action}",
-        commission,
-        summary=f"{WORKFLOW.label(action)}：{commission.project_name}",
-        before={"status": before.value},
-        after={"status": after.value},
-    )
-    enqueue(session, f"novelty_commission.{action}", {"id": commission.id})
+def _move(
+    session: Session, actor: Actor, commission: NoveltyCommission, action: str, note: str = ""
+) -> None:
+    WORKFLOW.run(session, actor, commission, action, note=note)
 
 
-def _point_hits(session: Session, text: str, feedback: dict[str, bool]) -> list[dict[str, Any]]:
+def _context(commission: NoveltyCommission) -> str:
+    """What surrounds each point in its query: the project and its technical description."""
+    return f"{commission.project_name}。{commission.tech_points}"
+
+
+def _hit_key(hit: dict[str, Any]) -> str:
+    if hit.get("type") == "literature":
+        return patent_search.literature_key(int(hit["id"]))
+    return str(hit["id"])
+
+
+def _point_hits(
+    session: Session, text: str, feedback: dict[str, bool], context: str = ""
+) -> list[dict[str, Any]]:
+    """The closest patents and papers for a query, re-ranked by the searcher's marks.
+
+    Marked-relevant documents pull the query their way (their terms and vectors join it,
+    Rocchio's idea); marked-irrelevant ones push it away and leave the list.
+    """
     index = patent_search.index_for(session)
-    query = text
-    relevant = [k for k, v in feedback.items() if v]
-    # Relevance feedback: the marked-relevant patents' text extends the query (Rocchio's
-    # idea with terms); marked-irrelevant patents drop out of the list.
-    if relevant:
-        extra = session.scalars(
-            select(Patent.abstract).where(Patent.id.in_([int(k) for k in relevant]))
-        )
-        query = text + "。" + "。".join(a[:300] for a in extra)
-    hits = [h for h in index.search(query) if feedback.get(h.patent_key) is not False]
+    hits = index.search(text, context=context, feedback=feedback, limit=HITS_PER_POINT)
+    patent_ids = [int(h.patent_key) for h in hits if not patent_search.is_literature(h.patent_key)]
+    paper_ids = [int(h.patent_key[1:]) for h in hits if patent_search.is_literature(h.patent_key)]
     patents = {
-        str(p.id): p
-        for p in session.scalars(
-            select(Patent).where(Patent.id.in_([int(h.patent_key) for h in hits[:HITS_PER_POINT]]))
-        )
+        str(p.id): p for p in session.scalars(select(Patent).where(Patent.id.in_(patent_ids)))
     }
+    papers = {
+        patent_search.literature_key(p.id): p
+        for p in session.scalars(select(Literature).where(Literature.id.in_(paper_ids)))
+    }
+    wanted = {t for t in index.analyzer.query_tokens(text) if len(t) > 1}
     out = []
-    for h in hits[:HITS_PER_POINT]:
-        p = patents[h.patent_key]
+    for h in hits:
         snippets = passages(index.analyzer, text, h.text)
-        wanted = {t for t in index.analyzer.query_tokens(text) if len(t) > 1}
         covered = sorted({t for s in snippets for t in s["terms"]})
-        out.append(
-            {
-                "type": "patent",
-                "id": p.id,
-                "title": p.title,
-                "number": p.publication_no or p.application_no,
-                "application_date": p.application_date.isoformat() if p.application_date else "",
-                "claim": h.claim,
-                "where": f"权利要求{h.claim}" if h.claim else "标题/摘要",
-                "snippets": snippets,
-                "covers": covered,
-                "missing": sorted(wanted - set(covered)),
-                "relevant": feedback.get(str(p.id)),
-            }
-        )
+        common = {
+            "snippets": snippets,
+            "covers": covered,
+            "missing": sorted(wanted - set(covered)),
+            "relevant": feedback.get(h.patent_key),
+        }
+        if h.patent_key in patents:
+            p = patents[h.patent_key]
+            out.append(
+                {
+                    "type": "patent",
+                    "id": p.id,
+                    "title": p.title,
+                    "number": p.publication_no or p.application_no,
+                    "application_date": p.application_date.isoformat()
+                    if p.application_date
+                    else "",
+                    "claim": h.claim,
+                    "where": f"权利要求{h.claim}" if h.claim else "标题/摘要",
+                    **common,
+                }
+            )
+        elif h.patent_key in papers:
+            paper = papers[h.patent_key]
+            out.append(
+                {
+                    "type": "literature",
+                    "id": paper.id,
+                    "title": paper.title,
+                    "number": paper.ref_no,
+                    "source": "，".join(
+                        t for t in (paper.authors, paper.venue, str(paper.year or "")) if t
+                    ),
+                    "application_date": "",
+                    "claim": 0,
+                    "where": "文献题名/摘要",
+                    **common,
+                }
+            )
     return out
 
 
@@ -206,30 +255,36 @@ def run_search(session: Session, actor: Actor, commission: NoveltyCommission) ->
 def _refresh(session: Session, commission: NoveltyCommission) -> None:
     terms: list[str] = []
     index = patent_search.index_for(session)
+    context = _context(commission)
     for point in commission.points:
-        point.hits = _point_hits(session, point.text, dict(point.feedback or {}))
+        point.hits = _point_hits(session, point.text, dict(point.feedback or {}), context)
         terms += [t for t in index.analyzer.query_tokens(point.text) if len(t) > 1]
-    whole = _point_hits(session, commission.tech_points, {})
+    whole = _point_hits(
+        session,
+        commission_query(
+            commission.project_name, commission.tech_points, [p.text for p in commission.points]
+        ),
+        {},
+    )
+    top_patents = [
+        h["id"] for p in commission.points for h in p.hits[:3] if h.get("type") != "literature"
+    ]
     ipcs = sorted(
         {
             code
-            for code in session.scalars(
-                select(Patent.ipc_main).where(
-                    Patent.id.in_([h["id"] for p in commission.points for h in p.hits[:3]])
-                )
-            )
+            for code in session.scalars(select(Patent.ipc_main).where(Patent.id.in_(top_patents)))
             if code
         }
     )
     commission.strategy = {
-        "databases": ["本平台专利数据库", "本平台科技成果库"],
+        "databases": ["本平台专利数据库", "本平台文献库", "本平台科技成果库"],
         "terms": list(dict.fromkeys(terms))[:40],
         "ipc": [c[:4] for c in ipcs],
         "queries": [p.text for p in commission.points] + [commission.tech_points[:200]],
         "years": _years(session),
         "whole": whole,
         "achievements": _achievement_hits(session, commission.tech_points),
-        "mode": "BM25 + 向量检索（RRF 融合）" if index.dense else "BM25",
+        "mode": "BM25 + 向量检索（加权融合）" if index.dense else "BM25",
     }
     commission.conflicting = _conflicting(session, commission)
 
@@ -251,7 +306,7 @@ def _conflicting(session: Session, commission: NoveltyCommission) -> list[dict[s
     for point in commission.points:
         for hit in point.hits:
             filed = hit.get("application_date")
-            if not filed or hit["id"] in seen:
+            if hit.get("type") == "literature" or not filed or hit["id"] in seen:
                 continue
             if start <= date.fromisoformat(filed) < commission.commission_date:
                 seen.add(hit["id"])
@@ -276,25 +331,41 @@ def mark(
     actor: Actor,
     commission: NoveltyCommission,
     point_no: int,
-    patent_id: int,
+    patent_id: int | None,
     relevant: bool,
+    *,
+    literature_id: int | None = None,
 ) -> NoveltyPoint:
-    """The 查新员 marks a hit relevant or not; that point's retrieval re-ranks."""
+    """The 查新员 marks a hit (a patent or a paper) relevant or not; that point re-ranks."""
     access.require_searcher(actor.user)
+    # Two marks at once wait for each other and both are kept; a mark after the report was
+    # submitted meanwhile sees the new state.
+    lock_row(commission)
     if commission.status not in (S.SEARCHING, S.DRAFTED):
-        raise InvalidInput(f"查新委托当前状态为“{commission.status.label}”，不能标注检索结果")
+        raise Conflict(f"查新委托当前状态为“{commission.status.label}”，不能标注检索结果")
+    if (patent_id is None) == (literature_id is None):
+        raise InvalidInput("请指明要标注的一件专利或一篇文献")
     point = _point(commission, point_no)
+    if literature_id is not None:
+        key, what = patent_search.literature_key(literature_id), f"文献{literature_id}"
+        known = session.get(Literature, literature_id) is not None
+    else:
+        key, what = str(patent_id), f"专利{patent_id}"
+        known = session.get(Patent, patent_id) is not None
+    if not known:
+        raise NotFound(f"{what}不存在")
+    lock_row(point)
     feedback = dict(point.feedback or {})
-    feedback[str(patent_id)] = relevant
+    feedback[key] = relevant
     point.feedback = feedback
-    point.hits = _point_hits(session, point.text, feedback)
+    point.hits = _point_hits(session, point.text, feedback, _context(commission))
     commission.conflicting = _conflicting(session, commission)
     audit.record(
         session,
         actor,
         "novelty.mark",
         commission,
-        summary=f"查新点{point_no}：专利{patent_id} 标为{'相关' if relevant else '不相关'}",
+        summary=f"查新点{point_no}：{what} 标为{'相关' if relevant else '不相关'}",
     )
     return point
 
@@ -349,25 +420,27 @@ def save_draft(
 
 
 def submit(session: Session, actor: Actor, commission: NoveltyCommission) -> NoveltyCommission:
-    access.require_searcher(actor.user)
     _move(session, actor, commission, "submit")
+    return commission
+
+
+@on("novelty.submit")
+def _tell_reviewers(session: Session, event: WorkflowEvent[NoveltyStatus]) -> None:
+    commission = event.obj
     for reviewer in session.scalars(select(User).where(User.role == Role.NOVELTY_REVIEWER)):
-        notify(
+        send(
             session,
             reviewer,
-            topic="novelty",
-            title=f"查新报告待审核：{commission.project_name}",
+            notices.FOR_REVIEW,
             link=f"/patents/commissions/{commission.id}",
-            mail=False,
+            project=commission.project_name,
         )
-    return commission
 
 
 def send_back(
     session: Session, actor: Actor, commission: NoveltyCommission, note: str
 ) -> NoveltyCommission:
-    access.require_reviewer(actor.user)
-    _move(session, actor, commission, "return")
+    _move(session, actor, commission, "return", note.strip())
     commission.review_note = note.strip()
     return commission
 
@@ -386,13 +459,13 @@ def issue(session: Session, actor: Actor, commission: NoveltyCommission) -> Nove
     )
     requester = session.get(User, commission.requester_id) if commission.requester_id else None
     if requester is not None:
-        notify(
+        send(
             session,
             requester,
-            topic="novelty",
-            title=f"查新报告已出具：{commission.project_name}",
-            body=f"报告编号 {commission.report_no}",
+            notices.ISSUED,
             link=f"/patents/commissions/{commission.id}/report",
+            project=commission.project_name,
+            report_no=commission.report_no,
         )
     return commission
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
@@ -11,13 +11,15 @@ from fastapi.responses import Response
 from app.core.deps import ActorDep, CurrentUser, SessionDep
 from app.core.pagination import PaginationDep
 from app.models.enums import PatentLegalStatus
-from app.patents import commissions, records, report
+from app.patents import commissions, literature, records, report
 from app.patents import search as patent_search
 from app.patents.schemas import (
     CommissionCreate,
     CommissionOut,
     CommissionPage,
     Draft,
+    LiteratureOut,
+    LiteraturePage,
     Mark,
     PatentDetail,
     PatentImportOut,
@@ -59,20 +61,50 @@ def search(
     }
 
 
-@router.post("/import", response_model=PatentImportOut, summary="导入专利（CSV/Excel/JSON Lines）")
+_REFUSED: dict[int | str, dict[str, Any]] = {
+    422: {"description": "文件未通过校验，一行也未写入；problem+json 的 report 为逐行错误"}
+}
+
+
+@router.post(
+    "/import",
+    response_model=PatentImportOut,
+    summary="导入专利（CSV/Excel/JSON Lines）",
+    responses=_REFUSED,
+)
 def import_patents(
     session: SessionDep, actor: ActorDep, file: Annotated[UploadFile, File()]
 ) -> object:
-    """全部行校验通过才写入；有误时一行也不写入，并逐行列出错误。"""
-    result = records.import_file(session, actor, file.filename or "", file.file.read())
-    return {
-        "refused": result.refused,
-        "summary": result.summary(),
-        "total": result.total,
-        "created": result.created,
-        "updated": result.updated,
-        "errors": [e.__dict__ for e in result.errors],
-    }
+    """全部行校验通过才写入；有误时一行也不写入，答 422 并逐行列出错误。"""
+    return records.answer(
+        records.import_file(session, actor, file.filename or "", file.file.read())
+    )
+
+
+@router.get("/literature", response_model=LiteraturePage, summary="文献（论文）列表")
+def list_literature(session: SessionDep, pagination: PaginationDep, q: str = "") -> object:
+    """按题名、关键词或作者筛选，按年份从新到旧。"""
+    return literature.papers(session, pagination, q)
+
+
+@router.post(
+    "/literature/import",
+    response_model=PatentImportOut,
+    summary="导入文献（CSV/Excel/JSON Lines）",
+    responses=_REFUSED,
+)
+def import_literature(
+    session: SessionDep, actor: ActorDep, file: Annotated[UploadFile, File()]
+) -> object:
+    """列：文献编号、题名、作者、刊名、年份、摘要、关键词；全部行校验通过才写入。"""
+    return records.answer(
+        literature.import_file(session, actor, file.filename or "", file.file.read())
+    )
+
+
+@router.get("/literature/{literature_id}", response_model=LiteratureOut, summary="文献详情")
+def get_literature(literature_id: int, session: SessionDep) -> object:
+    return literature.get(session, literature_id)
 
 
 @router.get("/commissions", response_model=CommissionPage, summary="查新委托")
@@ -109,7 +141,15 @@ def mark(
 ) -> object:
     """该查新点按标注重新排序：相关文献扩展检索，不相关文献移出。"""
     commission = commissions.get(session, actor.user, commission_id)
-    commissions.mark(session, actor, commission, number, data.patent_id, data.relevant)
+    commissions.mark(
+        session,
+        actor,
+        commission,
+        number,
+        data.patent_id,
+        data.relevant,
+        literature_id=data.literature_id,
+    )
     return commission
 
 

@@ -20,11 +20,16 @@ from app.core.pages import (
 from app.core.pagination import Paged, Pagination
 from app.core.templating import render
 from app.models.enums import NoveltyPurpose, NoveltyStatus, PatentLegalStatus
-from app.patents import access, commissions, records, report
+from app.patents import access, commissions, literature, records, report
 from app.patents import search as patent_search
 
 router = page_router()
 PAGE_SIZE = 20
+
+
+def _number(text: str | None) -> int:
+    """A form's id field; anything else is 0, which no record has (404)."""
+    return int(text) if text and text.isdigit() else 0
 
 
 def _date(text: str | None) -> date | None:
@@ -76,29 +81,84 @@ def import_form(request: Request, user: CurrentUser) -> Response:
     return render(request, "patents/import.html", {"columns": records.COLUMNS})
 
 
-@router.post("/patents/import")
-def import_upload(
-    request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+_NO_FILE = "请选择要导入的文件（CSV、Excel 或 JSON Lines）"
+
+
+def _imported(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    form: SubmittedForm,
+    importer: Any,
+    context: dict[str, Any],
 ) -> Response:
+    """An upload page's answer: the report (422 when the file was refused, nothing written)."""
     access.require_records_manager(actor.user)
     upload = uploaded_file(form)
     if upload is None:
         return render(
-            request,
-            "patents/import.html",
-            {
-                "columns": records.COLUMNS,
-                "problem": "请选择要导入的文件（CSV、Excel 或 JSON Lines）",
-            },
-            status_code=422,
+            request, "patents/import.html", {**context, "problem": _NO_FILE}, status_code=422
         )
-    result = records.import_file(session, actor, upload.filename, upload.data)
+    result = importer(session, actor, upload.filename, upload.data)
     return render(
         request,
         "patents/import.html",
-        {"columns": records.COLUMNS, "report": result},
+        {**context, "report": result},
         status_code=422 if result.refused else 200,
     )
+
+
+@router.post("/patents/import")
+def import_upload(
+    request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+) -> Response:
+    return _imported(
+        request, session, actor, form, records.import_file, {"columns": records.COLUMNS}
+    )
+
+
+_LITERATURE_IMPORT = {
+    "columns": literature.COLUMNS,
+    "what": "文献",
+    "action": "/patents/literature/import",
+    "updates": "文献编号已存在的文献将被更新。",
+}
+
+
+@router.get("/patents/literature")
+def literature_page(
+    request: Request, session: SessionDep, user: OptionalUser, page: int = 1, q: str = ""
+) -> Response:
+    q = q.strip()[:100]
+    paged = literature.papers(session, Pagination(page=max(page, 1), size=PAGE_SIZE), q)
+    return render(
+        request,
+        "patents/literature.html",
+        {
+            "page": paged,
+            "q": q,
+            "base_url": list_url("/patents/literature", {"q": q} if q else {}),
+            "agency": access.is_agency(user),
+        },
+    )
+
+
+@router.get("/patents/literature/import")
+def literature_import_form(request: Request, user: CurrentUser) -> Response:
+    access.require_records_manager(user)
+    return render(request, "patents/import.html", _LITERATURE_IMPORT)
+
+
+@router.post("/patents/literature/import")
+def literature_import_upload(
+    request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+) -> Response:
+    return _imported(request, session, actor, form, literature.import_file, _LITERATURE_IMPORT)
+
+
+@router.get("/patents/literature/{literature_id}")
+def literature_detail(request: Request, session: SessionDep, literature_id: int) -> Response:
+    return render(request, "patents/paper.html", {"paper": literature.get(session, literature_id)})
 
 
 @router.get("/patents/commissions")
@@ -154,8 +214,8 @@ def commission_detail(
         "patents/commission.html",
         {
             "c": commission,
-            "searcher": access.is_agency(user) and user.role.value != "novelty_reviewer",
-            "reviewer": user.role.value in ("novelty_reviewer", "platform_admin"),
+            "searcher": access.can_search(user),
+            "reviewer": access.can_review(user),
             "S": NoveltyStatus,
             "suggest": commissions.suggested_conclusion,
         },
@@ -187,13 +247,15 @@ def commission_action(
         if action == "return":
             return commissions.send_back(session, actor, commission, values.get("note", ""))
         if action == "mark":
+            paper = values.get("literature_id", "")
             return commissions.mark(
                 session,
                 actor,
                 commission,
-                int(values.get("point", 0) or 0),
-                int(values.get("patent_id", 0) or 0),
+                _number(values.get("point")),
+                None if paper else _number(values.get("patent_id")),
                 values.get("relevant") == "1",
+                literature_id=_number(paper) if paper else None,
             )
         if action == "draft":
             texts = {p.number: values.get(f"conclusion_{p.number}", "") for p in commission.points}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.core import audit
 from app.core.audit import Actor
-from app.core.errors import NotFound
+from app.core.errors import AppError, NotFound
 from app.core.outbox import enqueue
 from app.core.uploaded_tables import TableTooLarge, bounded_rows, check_xlsx_container
 from app.listings.transfer import Format, RowError, decode_text, detect_format, jsonl_records
@@ -58,6 +59,7 @@ class PatentImportReport:
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
     updated: int = 0
+    unit: str = "件"
 
     @property
     def refused(self) -> bool:
@@ -67,14 +69,44 @@ class PatentImportReport:
         if self.refused:
             rows = len({e.row for e in self.errors})
             return f"未导入：{self.total} 行中有 {rows} 处有误，请修改后重新导入（整个文件未写入）"
-        return f"新增 {self.created} 件，更新 {self.updated} 件"
+        return f"新增 {self.created} {self.unit}，更新 {self.updated} {self.unit}"
 
 
-def _rows(fmt: Format, content: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
+class ImportRefused(AppError):
+    """A file refused by the validation (nothing written); the report goes with the 422."""
+
+    status_code = 422
+    title = "导入未通过校验"
+
+
+def report_body(report: PatentImportReport) -> dict[str, Any]:
+    """The report as the API shows it."""
+    return {
+        "refused": report.refused,
+        "summary": report.summary(),
+        "total": report.total,
+        "created": report.created,
+        "updated": report.updated,
+        "errors": [e.__dict__ for e in report.errors],
+    }
+
+
+def answer(report: PatentImportReport) -> dict[str, Any]:
+    """The API's answer to an import: the report, or for a refused file a 422 problem+json
+    carrying the whole report."""
+    if report.refused:
+        raise ImportRefused(report.summary(), report=report_body(report))
+    return report_body(report)
+
+
+def read_rows(
+    fmt: Format, content: bytes, headers: dict[str, str]
+) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
+    """Numbered rows of a CSV / Excel / JSON Lines file, columns named by ``headers``."""
     if fmt == Format.JSONL:
         records, errors = jsonl_records(content)
         named = [
-            (number, {_HEADERS.get(str(k), str(k)): v for k, v in record.items()})
+            (number, {headers.get(str(k), str(k)): v for k, v in record.items()})
             for number, record in records
         ]
         return named, errors
@@ -95,8 +127,8 @@ def _rows(fmt: Format, content: bytes) -> tuple[list[tuple[int, dict[str, Any]]]
     if not table:
         return [], [RowError(1, "", "文件是空的")]
     header = [str(c or "").strip() for c in table[0][1]]
-    errors = [RowError(1, h, "不认识的列") for h in header if h and h not in _HEADERS]
-    keys = [_HEADERS.get(h) for h in header]
+    errors = [RowError(1, h, "不认识的列") for h in header if h and h not in headers]
+    keys = [headers.get(h) for h in header]
     rows = []
     for number, cells in table[1:]:
         values = {k: cells[i] for i, k in enumerate(keys) if k and i < len(cells)}
@@ -148,37 +180,57 @@ def _validate(number: int, raw: dict[str, Any], errors: list[RowError]) -> dict[
     return clean if len(errors) == before else None
 
 
+Validator = Callable[[int, dict[str, Any], list[RowError]], dict[str, Any] | None]
+
+
+def check_file(
+    filename: str,
+    content: bytes,
+    headers: dict[str, str],
+    validate: Validator,
+    key: tuple[str, str],
+) -> tuple[PatentImportReport, list[dict[str, Any]]]:
+    """Read and validate every row; ``key`` (column, header) must be unique in the file.
+
+    Returns the report and the clean rows; the caller writes them only when the report has
+    no errors.
+    """
+    fmt = detect_format(filename, content)
+    report = PatentImportReport(fmt=fmt)
+    try:
+        rows, report.errors = read_rows(fmt, content, headers)
+    except TableTooLarge as exc:
+        report.errors = [RowError(1, "", str(exc))]
+        return report, []
+    except UnicodeDecodeError:
+        report.errors = [RowError(1, "", "无法识别文件的文字编码，请另存为 UTF-8 后重新导入")]
+        return report, []
+    report.total = len(rows)
+    seen: dict[str, int] = {}
+    valid: list[dict[str, Any]] = []
+    column, header = key
+    for number, raw in rows:
+        clean = validate(number, raw, report.errors)
+        if clean is None:
+            continue
+        first = seen.setdefault(clean[column], number)
+        if first != number:
+            report.errors.append(RowError(number, header, f"与第{first}行重复"))
+            continue
+        valid.append(clean)
+    if not rows and not report.errors:
+        report.errors.append(RowError(1, "", "文件中没有数据行"))
+    report.errors.sort()
+    return report, valid
+
+
 def import_file(
     session: Session, actor: Actor, filename: str, content: bytes, *, org_id: int | None = None
 ) -> PatentImportReport:
     """Validate every row, then write all of them or none."""
     access.require_records_manager(actor.user)
-    fmt = detect_format(filename, content)
-    report = PatentImportReport(fmt=fmt)
-    try:
-        rows, report.errors = _rows(fmt, content)
-    except TableTooLarge as exc:
-        report.errors = [RowError(1, "", str(exc))]
-        return report
-    except UnicodeDecodeError:
-        report.errors = [RowError(1, "", "无法识别文件的文字编码，请另存为 UTF-8 后重新导入")]
-        return report
-    report.total = len(rows)
-    seen: dict[str, int] = {}
-    valid: list[dict[str, Any]] = []
-    for number, raw in rows:
-        clean = _validate(number, raw, report.errors)
-        if clean is None:
-            continue
-        first = seen.setdefault(clean["application_no"], number)
-        if first != number:
-            report.errors.append(RowError(number, "申请号", f"与第{first}行重复"))
-            continue
-        valid.append(clean)
-    if not rows and not report.errors:
-        report.errors.append(RowError(1, "", "文件中没有数据行"))
+    report, valid = check_file(filename, content, _HEADERS, _validate, ("application_no", "申请号"))
     if report.errors:
-        report.errors.sort()
         return report
     for clean in valid:
         created = _write(session, clean, org_id)

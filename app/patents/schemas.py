@@ -67,6 +67,24 @@ class PatentImportOut(Schema):
     errors: list[ImportRowError]
 
 
+class LiteratureOut(Schema):
+    id: int
+    ref_no: str
+    title: str
+    authors: str
+    venue: str
+    year: int | None
+    abstract: str
+    keywords: str
+
+
+class LiteraturePage(Schema):
+    items: list[LiteratureOut]
+    total: int
+    page: int
+    size: int
+
+
 class CommissionCreate(Schema):
     project_name: str = Field(min_length=1, max_length=200)
     purpose: NoveltyPurpose
@@ -115,7 +133,8 @@ class CommissionPage(Schema):
 
 
 class Mark(Schema):
-    patent_id: int
+    patent_id: int | None = Field(default=None, description="标注一件专利")
+    literature_id: int | None = Field(default=None, description="或一篇文献")
     relevant: bool
 
 

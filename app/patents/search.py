@@ -1,9 +1,12 @@
 """Fielded patent search: SQL filters for the structured fields, hybrid retrieval for the text.
 
-The text index (``PatentIndex``) is built from the database and kept per process while the
-patent table stays the same (count and latest change). Vectors are read from
-``patent_vector`` for the loaded encoder; the ``patent.imported`` outbox message encodes the
-patents that have none yet. Without the model or stored vectors, search is BM25 alone.
+The text index (``PatentIndex``) holds the patents' parts and the literature records (keys
+``"L<id>"``); it is built from the database and kept per process while the patent and
+literature tables stay the same (count and latest change). Vectors are read from
+``patent_vector`` / ``literature_vector`` for the loaded encoder; the ``patent.imported`` and
+``literature.imported`` outbox messages encode the records that have none yet. Without the
+model or stored vectors, search is BM25 alone. Patent search sees the patents only; the
+novelty check sees both.
 """
 
 from __future__ import annotations
@@ -17,9 +20,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.outbox import handles
-from app.models import Patent, PatentClaim, PatentVector
+from app.models import Literature, LiteratureVector, Patent, PatentClaim, PatentVector
 from app.models.enums import PatentLegalStatus
-from app.patents.retrieval import PatentIndex, Unit, passages
+from app.patents.literature import unit_text
+from app.patents.retrieval import DENSE_CHARS, PatentIndex, Unit, passages
+
+#: Key prefix of a literature record in the index.
+LITERATURE = "L"
 
 FIELDS = {"all": "全部", "title": "标题", "abstract": "摘要", "claims": "权利要求"}
 
@@ -51,11 +58,17 @@ class PatentHit:
 
 
 def _encoder() -> Any:
-    if "encoder" not in _cache:
-        from search.dense import load_encoder
+    from search.dense import shared_encoder
 
-        _cache["encoder"] = load_encoder()
-    return _cache["encoder"]
+    return shared_encoder()
+
+
+def literature_key(literature_id: int) -> str:
+    return f"{LITERATURE}{literature_id}"
+
+
+def is_literature(key: str) -> bool:
+    return key.startswith(LITERATURE)
 
 
 def _units(session: Session) -> list[Unit]:
@@ -72,6 +85,10 @@ def _units(session: Session) -> list[Unit]:
                 PatentClaim.patent_id, PatentClaim.number
             )
         )
+    ]
+    units += [
+        Unit(literature_key(paper.id), 0, unit_text(paper))
+        for paper in session.scalars(select(Literature).order_by(Literature.id))
     ]
     return units
 
@@ -90,6 +107,14 @@ def _stored_vectors(session: Session, units: list[Unit], encoder: Any) -> Any:
         )
     )
     stored = {(str(p), c): v for p, c, v in rows}
+    stored.update(
+        ((literature_key(lid), 0), v)
+        for lid, v in session.execute(
+            select(LiteratureVector.literature_id, LiteratureVector.vector).where(
+                LiteratureVector.model == encoder.name
+            )
+        )
+    )
     if not stored:
         return None
     out = np.zeros((len(units), encoder.dim), dtype=np.float32)
@@ -102,10 +127,13 @@ def _stored_vectors(session: Session, units: list[Unit], encoder: Any) -> Any:
 
 def index_for(session: Session) -> PatentIndex:
     """The process's index of the patent table, rebuilt when the table changed."""
-    signature = session.execute(select(func.count(Patent.id), func.max(Patent.updated_at))).one()
+    signature = (
+        *session.execute(select(func.count(Patent.id), func.max(Patent.updated_at))).one(),
+        *session.execute(select(func.count(Literature.id), func.max(Literature.updated_at))).one(),
+    )
     with _lock:
         cached = _cache.get("index")
-        if cached is not None and cached[0] == tuple(signature):
+        if cached is not None and cached[0] == signature:
             return cached[1]
         units = _units(session)
         encoder = _encoder()
@@ -113,37 +141,52 @@ def index_for(session: Session) -> PatentIndex:
         index = PatentIndex(
             units, encoder=encoder if vectors is not None else None, vectors=vectors
         )
-        _cache["index"] = (tuple(signature), index)
+        _cache["index"] = (signature, index)
         return index
 
 
 @handles("patent.imported")
-def encode_new_patents(session: Session, _payload: dict[str, Any]) -> None:
-    """Store the vectors of every patent part the loaded encoder has not encoded yet."""
+@handles("literature.imported")
+def encode_new_records(session: Session, _payload: dict[str, Any]) -> None:
+    """Store the vectors of every patent part and paper the encoder has not encoded yet."""
     encoder = _encoder()
     if encoder is None:
         return
     done = {
-        (p, c)
+        (str(p), c)
         for p, c in session.execute(
             select(PatentVector.patent_id, PatentVector.claim_number).where(
                 PatentVector.model == encoder.name
             )
         )
     }
-    todo = [u for u in _units(session) if (int(u.patent_key), u.claim) not in done]
+    done |= {
+        (literature_key(lid), 0)
+        for lid in session.scalars(
+            select(LiteratureVector.literature_id).where(LiteratureVector.model == encoder.name)
+        )
+    }
+    todo = [u for u in _units(session) if (u.patent_key, u.claim) not in done]
     for start in range(0, len(todo), 256):
         batch = todo[start : start + 256]
-        vectors = encoder.encode_documents([u.text for u in batch])
-        session.add_all(
-            PatentVector(
-                patent_id=int(u.patent_key),
-                claim_number=u.claim,
-                model=encoder.name,
-                vector=vectors[i].astype("float32").tobytes(),
-            )
-            for i, u in enumerate(batch)
-        )
+        vectors = encoder.encode_documents([u.text[:DENSE_CHARS] for u in batch])
+        for unit, vector in zip(batch, vectors, strict=True):
+            blob = vector.astype("float32").tobytes()
+            if is_literature(unit.patent_key):
+                session.add(
+                    LiteratureVector(
+                        literature_id=int(unit.patent_key[1:]), model=encoder.name, vector=blob
+                    )
+                )
+            else:
+                session.add(
+                    PatentVector(
+                        patent_id=int(unit.patent_key),
+                        claim_number=unit.claim,
+                        model=encoder.name,
+                        vector=blob,
+                    )
+                )
 
 
 def _allowed(session: Session, f: PatentFilters) -> set[str] | None:
@@ -200,7 +243,10 @@ def search(session: Session, f: PatentFilters, *, limit: int = 200) -> list[Pate
 def _unit_hits(
     index: PatentIndex, q: str, allowed: set[str] | None, claims_only: bool, abstract_only: bool
 ) -> list[Any]:
-    if not (claims_only or abstract_only):
-        return index.search(q, allowed=allowed)
-    keep = {i for i, u in enumerate(index.units) if (u.claim > 0) == claims_only}
+    keep = {
+        i
+        for i, u in enumerate(index.units)
+        if not is_literature(u.patent_key)
+        and (not (claims_only or abstract_only) or (u.claim > 0) == claims_only)
+    }
     return index.search(q, allowed=allowed, units=keep)

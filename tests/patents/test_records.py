@@ -111,7 +111,7 @@ class TestImport:
         assert report.refused and report.errors[0].column == "颜色"
 
 
-def test_api_import_of_an_unreadable_file_is_a_report(
+def test_api_refuses_an_unreadable_file_with_the_report(
     client, session: Session, searcher: User
 ) -> None:  # type: ignore[no-untyped-def]
     from tests.orgs.test_endpoints import bearer
@@ -121,7 +121,10 @@ def test_api_import_of_an_unreadable_file_is_a_report(
         headers=bearer(session, searcher),
         files={"file": ("p.csv", bytes([0x81, 0x30, 0xFF, 0xFE]) * 10, "text/csv")},
     )
-    assert response.status_code == 200
-    assert response.json()["refused"] is True
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    report = response.json()["report"]
+    assert report["refused"] is True and report["errors"][0]["reason"].startswith("无法识别")
+    assert session.scalar(select(func.count(Patent.id))) == 0
     denied = client.post("/api/v1/patents/import", files={"file": ("p.csv", b"a,b", "text/csv")})
     assert denied.status_code == 401

@@ -71,4 +71,6 @@ def people(session: Session, target: Organization) -> dict[str, User | None]:
         "pending_member": make_user(session, org=target, membership=MembershipStatus.PENDING),
         "other_org_admin": make_user(session, org=other, org_role=OrgRole.ADMIN),
         "deactivated_admin": deactivated,
+        "novelty_searcher": make_user(session, role=Role.NOVELTY_SEARCHER),
+        "novelty_reviewer": make_user(session, role=Role.NOVELTY_REVIEWER),
     }

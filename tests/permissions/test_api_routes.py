@@ -18,7 +18,8 @@ from app.core.permissions import Action
 from app.events import service as event_service
 from app.events.schemas import RequestIn
 from app.models import Challenge, Organization, User
-from app.models.enums import ListingKind, OrgRole, OrgType
+from app.models.enums import ListingKind, NoveltyPurpose, OrgRole, OrgType
+from app.patents import commissions as novelty_service
 from tests.factories.accounts import make_org, make_user
 from tests.factories.challenges import PROPOSAL, make_expert
 from tests.factories.events import event_payload, make_event, meetings_took_place
@@ -62,6 +63,8 @@ class World:
     expert: int
     # A pending reward claim for the organisation.
     claim: int
+    # A 查新委托 the org member filed for the organisation, not searched yet.
+    novelty: int
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,20 @@ API_ROUTES: list[Route] = [
         seen_by={"other_org_admin"} | CHALLENGE_MANAGERS,
         anonymous=404,
     ),
+    # 专利查新: a commission is seen by the agency, its requester and their organisation
+    # (everyone else is told it does not exist); only 查新员 search it.
+    Route(
+        "GET",
+        "/api/v1/patents/commissions/{novelty}",
+        OWN_ALLOWED[Action.NOVELTY_VIEW],
+        seen_by=OWN_ALLOWED[Action.NOVELTY_VIEW],
+    ),
+    Route(
+        "POST",
+        "/api/v1/patents/commissions/{novelty}/search",
+        ALLOWED[Action.NOVELTY_SEARCH],
+        seen_by=OWN_ALLOWED[Action.NOVELTY_VIEW],
+    ),
 ]
 
 
@@ -303,6 +320,14 @@ def world(session: Session, target: Organization, people: dict[str, User | None]
         session, staff, facts_between(make_org(session, org_type=OrgType.UNIVERSITY), target)
     )
     claim = next(c for c in claims if c.beneficiary_org_id == target.id)
+    novelty = novelty_service.create(
+        session,
+        Actor(user=member),
+        project_name="车用电池包液冷板",
+        purpose=NoveltyPurpose.PROJECT,
+        tech_points="电池包底部的液冷板采用吹胀工艺成型",
+        points=["吹胀成型的液冷板流道"],
+    )
     session.flush()
     return World(
         org=target.id,
@@ -320,6 +345,7 @@ def world(session: Session, target: Organization, people: dict[str, User | None]
         submitted=submitted.id,
         expert=expert.id,
         claim=claim.id,
+        novelty=novelty.id,
     )
 
 

@@ -40,6 +40,8 @@ ROLES = [
     "pending_member",
     "other_org_admin",
     "deactivated_admin",
+    "novelty_searcher",
+    "novelty_reviewer",
 ]
 
 # action → roles that may perform it on a verified organisation in region 220173.
@@ -64,6 +66,8 @@ ALLOWED: dict[Action, set[str]] = {
         "org_member",
         "pending_member",
         "other_org_admin",
+        "novelty_searcher",
+        "novelty_reviewer",
     },
     Action.CONTRACT_EXPORT: {"platform_admin", "district_admin_here", "district_admin_elsewhere"},
     Action.INCENTIVE_MANAGE: {"platform_admin"},
@@ -82,6 +86,10 @@ ALLOWED: dict[Action, set[str]] = {
     # 项目管理: the bureau runs the calls; people of the verified organisation apply.
     Action.PROJECT_MANAGE: {"platform_admin"},
     Action.PROJECT_APPLY: {"org_admin", "org_member"},
+    # 专利查新: the agency keeps the records; 查新员 search, 审核员 issue.
+    Action.PATENT_RECORDS: {"platform_admin", "novelty_searcher", "novelty_reviewer"},
+    Action.NOVELTY_SEARCH: {"platform_admin", "novelty_searcher"},
+    Action.NOVELTY_REVIEW: {"platform_admin", "novelty_reviewer"},
 }
 
 # action → roles that may perform it on an event in region 220173 organised by the expert.
@@ -170,6 +178,14 @@ OWN_ALLOWED: dict[Action, set[str]] = {
     Action.CHALLENGE_SCORE: {"expert"},
     # A seat on a call's review panel held by the expert, not excluded.
     Action.PROJECT_SCORE: {"expert"},
+    # A 查新委托 the org member filed for the organisation: the agency sees it too.
+    Action.NOVELTY_VIEW: {
+        "platform_admin",
+        "novelty_searcher",
+        "novelty_reviewer",
+        "org_admin",
+        "org_member",
+    },
 }
 
 
@@ -234,6 +250,8 @@ def own_object(
         return SimpleNamespace(beneficiary_org_id=target.id, beneficiary_user_id=None)
     if action in (Action.CHALLENGE_SCORE, Action.PROJECT_SCORE):
         return ReviewMember(expert_id=expert.id, status=PanelMemberStatus.ELIGIBLE)
+    if action == Action.NOVELTY_VIEW:
+        return SimpleNamespace(requester_id=member.id, requester_org_id=target.id)
     third = make_org(session, region_code="220104")
     return SimpleNamespace(broker_id=broker.id, demand_org_id=target.id, supply_org_id=third.id)
     covered = [set(ALLOWED), *(set(m) for m in OBJECT_MATRICES)]

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.core.audit import Actor
 from app.core.db import session_scope
-from app.models import NoveltyCommission, NoveltyReportCounter
+from app.models import NoveltyCommission, NoveltyPoint, NoveltyReportCounter, Patent
 from app.models.enums import NoveltyPurpose, NoveltyStatus, Role
 from app.patents import commissions
 from tests.factories.accounts import make_user
@@ -51,3 +51,38 @@ def test_reports_issued_at_once_get_gapless_numbers(race_server: RaceServer) -> 
         assert {r.status for r in rows} == {NoveltyStatus.ISSUED}
         assert sorted(r.report_no for r in rows) == numbers  # type: ignore[type-var]
         assert s.scalar(select(func.sum(NoveltyReportCounter.last_value))) == counted + 6
+
+
+def test_marks_of_one_point_at_once_are_all_kept(race_server: RaceServer) -> None:
+    with session_scope(race_server.factory) as s:
+        requester = make_user(s, name="委托人")
+        searcher = make_user(s, role=Role.NOVELTY_SEARCHER, name="查新员")
+        patents = [
+            Patent(application_no=f"CN-RACE-MARK-{n}", title=f"一种液冷板吹胀成型方法{n}")
+            for n in range(6)
+        ]
+        s.add_all(patents)
+        s.flush()
+        c = commissions.create(
+            s,
+            Actor(user=requester),
+            project_name="并发标注项目",
+            purpose=NoveltyPurpose.PROJECT,
+            tech_points="电池包液冷板吹胀成型",
+            points=["液冷板吹胀成型"],
+        )
+        commissions.run_search(s, Actor(user=searcher), c)
+        cid, ids = c.id, [p.id for p in patents]
+        token = race_server.token(s, searcher)
+
+    path = f"/api/v1/patents/commissions/{cid}/points/1/marks"
+    requests = [
+        (token, "POST", path, {"patent_id": pid, "relevant": n % 2 == 0})
+        for n, pid in enumerate(ids)
+    ]
+    responses = race_server.at_once(requests)
+
+    assert statuses(responses) == [200] * 6
+    with race_server.factory() as s:
+        point = s.scalars(select(NoveltyPoint).where(NoveltyPoint.commission_id == cid)).one()
+        assert point.feedback == {str(pid): n % 2 == 0 for n, pid in enumerate(ids)}
