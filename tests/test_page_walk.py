@@ -77,6 +77,7 @@ class Page(HTMLParser):
         self.label_targets: set[str] = set()
         self.error_ids: list[str] = []
         self.text_by_id: dict[str, str] = {}
+        self.described: set[str] = set()  # ids some control or group (fieldset) points at
         self._open_ids: list[tuple[str, str]] = []
         self._labels = 0
         self._form: Form | None = None
@@ -87,6 +88,7 @@ class Page(HTMLParser):
         if "id" in a:
             self.text_by_id.setdefault(a["id"], "")
             self._open_ids.append((tag, a["id"]))
+        self.described.update(a.get("aria-describedby", "").split())
         if "error" in a.get("class", "").split() and "id" in a:
             self.error_ids.append(a["id"])
         if tag == "a" and a.get("href"):
@@ -143,13 +145,10 @@ def problems(path: str, page: Page) -> list[str]:
             target = a.get("aria-describedby", "")
             if not any(page.text_by_id.get(t, "").strip() for t in target.split()):
                 found.append(f"{path}: invalid {a.get('name')!r} points at no message")
-    described = {
-        t for c in page.controls for t in c.attrs.get("aria-describedby", "").split()
-    } | {t for h in page.headers for t in h.get("aria-describedby", "").split()}
     found += [
         f"{path}: message #{eid} belongs to no control"
         for eid in page.error_ids
-        if eid not in described
+        if eid not in page.described
     ]
     return found
 
