@@ -249,9 +249,7 @@ def test_every_page_reached_names_its_headers_and_controls(
         checked = 0
         for path, page in pages.values():
             for form in page.forms:
-                if form.method != "post" or not any(
-                    "required" in c.attrs for c in form.controls
-                ):
+                if form.method != "post" or not any("required" in c.attrs for c in form.controls):
                     continue
                 action = urljoin(path, form.action or path)
                 data = _empty(form)

@@ -27,7 +27,7 @@ from app.core.indexing import index_later
 from app.demo.data.angles import ANGLES, Angle
 from app.demo.data.challenges import CHALLENGES, ChallengeText
 from app.demo.data.enterprises import BY_KEY as ENTERPRISES
-from app.demo.data.topics import SECTORS, Sector, Topic
+from app.demo.data.topics import FIT_HOLDERS, SECTORS, Sector, Topic
 from app.demo.demands import DemandWriter
 from app.demo.text import fitting, join_words, month_end, numbered, sentence
 from app.models import Achievement, Challenge, Listing, Organization, User
@@ -498,10 +498,11 @@ class Builder:
         specs += rng.sample(seconds, min(ACHIEVEMENT_SECOND_VERSIONS, len(seconds)))
         return specs
 
-    def pick_holder(self, sector: Sector) -> Holder:
+    def pick_holder(self, sector: Sector, topic: Topic) -> Holder:
         # Earlier holders are the sector's main players; enterprises publish the odd one.
         # An organisation without an administrator among the demo users holds nothing.
-        keys = [k for k in sector.holders if k in self.holders]
+        fit = FIT_HOLDERS.get(topic.name, sector.holders)
+        keys = [k for k in fit if k in self.holders]
         weights = [
             1 if self.holders[k].org.org_type == OrgType.ENTERPRISE else len(keys) - i + 1
             for i, k in enumerate(keys)
@@ -512,7 +513,7 @@ class Builder:
         self, sector: Sector, topic: Topic, angle: Angle | None, state: tuple[ListingStatus, bool]
     ) -> Achievement | None:
         rng = self.rng
-        holder = self.pick_holder(sector)
+        holder = self.pick_holder(sector, topic)
         # Titles draw from a generator of their own, so rewording any text leaves them (and the
         # matching evaluation set that names them) as they are.
         naming = random.Random(f"{SEED}|{topic.name}|{angle.title if angle else ''}")
