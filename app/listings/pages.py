@@ -88,11 +88,15 @@ def browse(
     )
     path = f"/{kind.value}s"
     kept = [(k, v) for k, v in params.multi_items() if k != "page" and v]
+    kept_query = urlencode(kept)
 
     def toggle_url(name: str, value: str) -> str:
+        # A page has a link for every facet value: adding one appends to the encoded query
+        # instead of encoding every kept pair again.
+        if (name, value) not in kept:
+            added = urlencode([(name, value)])
+            return f"{path}?{kept_query}&{added}" if kept else f"{path}?{added}"
         items = [item for item in kept if item != (name, value)]
-        if len(items) == len(kept):
-            items.append((name, value))
         return f"{path}?{urlencode(items)}" if items else path
 
     return _render(
@@ -106,7 +110,7 @@ def browse(
             "facet_labels": FACETS,
             "result": result,
             "page": Paged(result["items"], result["total"], page_no, PAGE_SIZE),
-            "base_url": f"{path}?{urlencode(kept)}" if kept else path,
+            "base_url": f"{path}?{kept_query}" if kept else path,
             "toggle_url": toggle_url,
             "fav_ids": service.favourite_ids(session, user),
             "can_publish": user is not None and not publish_block(user),

@@ -14,9 +14,9 @@ from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.indexing import SEARCH_TOPIC
 from app.core.regions import REGIONS
-from app.demo.catalogue import fitting, load_catalogue, patent_check_digit
+from app.demo.catalogue import ORG_KEYS, fitting, load_catalogue, patent_check_digit
 from app.demo.data.enterprises import ENTERPRISES
-from app.demo.data.topics import SECTORS
+from app.demo.data.topics import FIT_HOLDERS, SECTORS
 from app.demo.seed import seed
 from app.listings.schemas import CHALLENGE_REWARD_CAP, CONFIDENTIAL_SECTIONS, FIELDS_BY_KIND
 from app.listings.service import missing_for_submit
@@ -248,6 +248,21 @@ class TestVariety:
         assert layouts.most_common(1)[0][1] <= 0.4 * len(achievements)
         run, share = _most_shared([a.summary for a in achievements], 10)
         assert share <= 0.12, run
+
+    def test_achievements_are_held_by_who_would_really_hold_them(
+        self, session: Session, listings: list[Listing]
+    ) -> None:
+        """No bone screws from the optics institute, no relic scanning from the car institute."""
+        names = {o.id: o.name for o in session.scalars(select(Organization))}
+        checked = 0
+        for a in (x for x in listings if isinstance(x, Achievement)):
+            topic = max((t for t in FIT_HOLDERS if t in a.title), key=len, default=None)
+            if topic is None:
+                continue
+            fit = {ORG_KEYS[k] for k in FIT_HOLDERS[topic]}
+            assert names[a.org_id] in fit, (a.title, names[a.org_id])
+            checked += 1
+        assert checked >= len(FIT_HOLDERS) // 2
 
     def test_demands_come_from_many_enterprises(self, listings: list[Listing]) -> None:
         demands = [d for d in listings if isinstance(d, Demand) and d.status == S.PUBLISHED]

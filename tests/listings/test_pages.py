@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -196,8 +197,10 @@ class TestBrowse:
             "/achievements", params=[("maturity", "实验室"), ("maturity", "中试")]
         ).text
         assert "钙钛矿电池封装工艺" in both and "激光熔覆修复技术" in both
-        # The active facet links back to the list without it.
+        # The active facet links back to the list without it; another one adds itself.
         assert 'href="/achievements"' in lab
+        kept, added = urlencode({"maturity": "实验室"}), urlencode({"maturity": "中试"})
+        assert f'href="/achievements?{kept}&amp;{added}"' in lab
         by_type = client.get("/achievements", params={"org_type": "高校"}).text
         assert "钙钛矿电池封装工艺" in by_type and "激光熔覆修复技术" not in by_type
         searched = client.get("/achievements", params={"q": "激光熔覆"}).text

@@ -2266,3 +2266,70 @@ SECTORS: tuple[Sector, ...] = (
     ENVIRONMENT,
     CHEMICALS,
 )
+
+# Who in the city would really hold a topic, where the sector's holders do not all fit: a
+# sector's holders are its main players, but 光机所 makes no bone screws and the 智能网联
+# institute digitises no relics. Keys as in ``Sector.holders``; topics not named here go to
+# any of their sector's holders.
+FIT_HOLDERS: dict[str, tuple[str, ...]] = {
+    # 新能源汽车
+    "800V碳化硅电驱控制器": ("icv", "jlu"),
+    "扁线油冷驱动电机": ("jlu", "icv", "ccut"),
+    "磷酸锰铁锂正极材料": ("ciac", "jlu"),
+    "硅碳复合负极材料": ("ciac", "jlu"),
+    "车载双向充电机": ("icv", "jlu"),
+    "电动汽车热泵空调系统": ("jlu", "icv"),
+    "轮毂电机一体化驱动单元": ("jlu", "icv"),
+    "硫化物固态电解质薄膜": ("ciac", "jlu"),
+    # 汽车零部件
+    "大型铝合金一体化压铸": ("jlu", "ccut"),
+    "1800MPa级热成形钢": ("jlu", "ccut"),
+    "铝合金控制臂精密锻造": ("jlu", "ccut"),
+    "铝硅镀层热成形钢激光拼焊": ("jlu", "ccut"),
+    "长玻纤增强聚丙烯车用材料": ("ccut", "ciac"),
+    # 医疗器械
+    "可降解镁合金骨钉": ("jlu",),
+    "医用可吸收聚乳酸-羟基乙酸缝线": ("ciac", "jlu"),
+    "心肌肌钙蛋白I高敏化学发光检测试剂": ("jlu",),
+    "便携式眼底OCT成像仪": ("ciomp", "cust"),
+    "微流控核酸快速检测芯片": ("ciomp", "jlu"),
+    "骨科手术光学导航定位系统": ("ciomp", "cust", "jlu"),
+    "下肢康复外骨骼机器人": ("jlu", "ccut"),
+    "重组胶原蛋白创面敷料": ("jlu", "ciac"),
+    "尿液有形成分智能分析仪": ("ciomp", "cust"),
+    # 无机非金属与金属材料
+    "高耐磨聚晶金刚石复合片": ("jlu",),
+    "纳米晶立方氮化硼刀具材料": ("jlu",),
+    "白光LED用氮化物红色荧光粉": ("ciomp", "ciac"),
+    "低重稀土高矫顽力钕铁硼磁体": ("ciac", "jlu"),
+    "耐磨耐蚀高熵合金涂层": ("jlu", "ccut"),
+    "低成本大丝束碳纤维": ("jlu", "ccut"),
+    "纤维增强二氧化硅气凝胶隔热毡": ("jlu", "ccut"),
+    "低软化点精密模压光学玻璃": ("ciomp", "cust"),
+    "钛合金激光选区熔化成形": ("jlu", "ccut"),
+    "石墨烯高导热膜": ("jlu", "ciac"),
+    # 高端装备
+    "3D视觉引导机器人无序抓取": ("ccut", "jlu"),
+    "五轴联动数控系统": ("jlu", "ccut"),
+    "机床主轴热误差建模与补偿": ("jlu", "ccut"),
+    "微小卫星通用平台": ("ciomp",),
+    "轨道客车铝合金车体搅拌摩擦焊": ("jlu", "ccut"),
+    "食品包装缺陷机器视觉在线检测": ("ccut", "cust"),
+    "重载AGV激光SLAM导航": ("jlu", "ccut"),
+    "工程机械电液比例多路阀": ("jlu", "ccut"),
+    # 数字经济
+    "设备预测性维护": ("jlu", "cust"),
+    "离散制造轻量化MES": ("jlu", "cust"),
+    "制造企业私有化知识问答大模型": ("jlu", "cust"),
+    "符合GMP要求的实验室信息管理系统": ("jlu",),
+    "多方安全计算数据共享": ("jlu",),
+    "车规级电源管理芯片": ("jlu", "icv"),
+    "农产品区块链质量溯源": ("jlu",),
+    "汽车零部件可靠性加速试验": ("icv", "jlu"),
+    "文物高精度三维数字化": ("cust", "jlu"),
+    # 能源与环境
+    "风电叶片覆冰监测与电热除冰": ("jlu", "ccut"),
+    "工业园区综合能源管理": ("jlu", "ccut"),
+    "磁悬浮高速离心鼓风机": ("jlu", "ccut"),
+    "工业低温余热热泵回收": ("jlu", "ccut"),
+}
