@@ -7,6 +7,11 @@ organisation's commissions, and anyone else gets 404 (a commission's existence i
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Depends
+
+from app.core.deps import OptionalUser
 from app.core.errors import NotAuthenticated, NotFound
 from app.core.permissions import Action, authorize, can
 from app.models import NoveltyCommission, User
@@ -23,6 +28,14 @@ def require_records_manager(user: User | None) -> User:
     user = _signed_in(user)
     authorize(user, Action.PATENT_RECORDS)
     return user
+
+
+async def records_manager(user: OptionalUser) -> User:
+    return require_records_manager(user)
+
+
+#: A route for the records: 401 without a sign-in, 403 for anyone but the 查新 agency.
+RecordsManager = Annotated[User, Depends(records_manager)]
 
 
 def is_agency(user: User | None) -> bool:

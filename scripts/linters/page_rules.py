@@ -37,7 +37,6 @@ NOT_PAGES = frozenset({"app/core/pages.py"})
 PERMISSION_NAMES = frozenset({"can", "authorize"})
 KNOWN: dict[str, int] = {
     "app/content/pages.py": 5,
-    "app/patents/pages.py": 2,
     "app/resources/pages.py": 2,
     "app/services/pages.py": 2,
 }
