@@ -13,7 +13,7 @@ from app.core.audit import Actor
 from app.core.clock import today
 from app.core.db import utcnow
 from app.models import AuditEvent, InstrumentBooking, User
-from app.models.enums import UsagePayment, VoucherCategory, VoucherMode
+from app.models.enums import ResourceKind, UsagePayment, VoucherCategory, VoucherMode
 from app.services import service as hall
 from app.services.schemas import CaseMove, OrderCreate
 from tests.factories.resources import make_booking, make_resource
@@ -35,6 +35,16 @@ def test_use_is_charged_to_a_granted_voucher_and_paid_when_it_is_redeemed(
     _ent, person = enterprise(session)
     case = to_processing(session, staff, person, voucher_case(session, person, "50000"))
     instrument = make_resource(session, org_admin, accepts_vouchers=True)
+    # The instrument's organisation is also in the voucher providers' directory for testing.
+    make_resource(
+        session,
+        org_admin,
+        kind=ResourceKind.SERVICE_PROVIDER,
+        name="测试平台检验检测服务",
+        summary="承接材料微观形貌与成分检测",
+        services=[VoucherCategory.TESTING.value],
+        accepts_vouchers=True,
+    )
     booking = make_booking(session, person, instrument, in_days=5)
     keeper = bearer(session, org_admin)
     assert client.post(f"/api/v1/bookings/{booking.id}/approve", json={}, headers=keeper).is_success
