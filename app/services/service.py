@@ -356,6 +356,12 @@ def follow_ups(session: Session, user: User, pagination: Pagination) -> Paged:
     return paginate(session, query, pagination)
 
 
+def rd_rates_desk(session: Session, user: User, pagination: Pagination) -> Paged:
+    """The versions of the 研发投入补助 rates, in order, for the bureau's page."""
+    authorize(user, Action.SERVICE_HANDLE)
+    return rd.rates_page(session, pagination)
+
+
 def answer(session: Session, actor: Actor, rating_id: int, data: RatingAnswer) -> ServiceRating:
     authorize(actor.user, Action.SERVICE_HANDLE)
     rating = session.get(ServiceRating, rating_id)
