@@ -16,6 +16,7 @@ from app.core.pages import (
     page_router,
     redirect,
     safe_next,
+    uploaded_file,
 )
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, authorize, can
@@ -175,6 +176,32 @@ def case_page(request: Request, case_id: int, session: SessionDep, user: Current
             "finished": case.status in flow.FINISHED,
             "grades": service.GRADES,
         },
+    )
+
+
+@router.post("/services/cases/{case_id}/materials/{material_no}")
+def upload_material(
+    request: Request,
+    case_id: int,
+    material_no: int,
+    session: SessionDep,
+    actor: ActorDep,
+    form: SubmittedForm,
+) -> Response:
+    """One required material of the guide, in its own upload field; a new file replaces it."""
+    back = f"/services/cases/{case_id}"
+    chosen = uploaded_file(form)
+    if chosen is None:
+        flash(request, "请选择要上传的文件", "error")
+        return redirect(back)
+    name, data = chosen
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.add_material(session, actor, case_id, name, data, material_no),
+        back=back,
+        done=f"已上传“{name}”",
+        raise_statuses=STILL_RAISED,
     )
 
 
