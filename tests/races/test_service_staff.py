@@ -1,19 +1,30 @@
 """The bureau's desk under many clicks at once: a 差评 is answered once, and a new version of
-the 研发投入补助 rates gets one number."""
+the 研发投入补助 rates gets one number, and uploads to one material leave one file."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
 from sqlalchemy import func, select
 
 from app.core.audit import Actor
 from app.core.db import session_scope
-from app.models import AuditEvent, RdSubsidyRate, ServiceRating
+from app.models import (
+    Attachment,
+    AuditEvent,
+    RdSubsidyRate,
+    ServiceCaseMaterial,
+    ServiceRating,
+)
 from app.models.enums import Role
 from app.services import service
 from app.services.schemas import CaseMove, RatingCreate
 from tests.factories.accounts import make_user
 from tests.races.conftest import RaceServer, statuses
 from tests.services.helpers import advance, enterprise, voucher_case
+from tests.services.test_material_pages import PDF
 
 
 def test_six_answers_to_one_bad_rating_at_once_record_one(race_server: RaceServer) -> None:
@@ -76,3 +87,38 @@ def test_six_new_rate_versions_at_once_get_one_number(race_server: RaceServer) -
     with race_server.factory() as s:
         versions = s.scalars(select(RdSubsidyRate.version).order_by(RdSubsidyRate.version)).all()
         assert versions == list(range(1, before + 2))
+
+
+def test_six_uploads_to_one_material_at_once_leave_one_file(race_server: RaceServer) -> None:
+    with session_scope(race_server.factory) as s:
+        _org, user = enterprise(s)
+        case_id = voucher_case(s, user, "10000").id
+        token = race_server.token(s, user)
+    barrier = threading.Barrier(6)
+
+    def upload(n: int) -> httpx.Response:
+        with httpx.Client(
+            base_url=race_server.url, headers={"Authorization": f"Bearer {token}"}, timeout=120
+        ) as client:
+            client.get("/api/v1/health")
+            barrier.wait()
+            return client.post(
+                f"/api/v1/services/cases/{case_id}/materials",
+                data={"material_no": "0"},
+                files={"file": (f"申领表{n}.pdf", PDF + str(n).encode(), "application/pdf")},
+            )
+
+    with ThreadPoolExecutor(6) as threads:
+        responses = list(threads.map(upload, range(6)))
+
+    assert statuses(responses) == [201] * 6, [r.text for r in responses]
+    with race_server.factory() as s:
+        links = s.scalars(
+            select(ServiceCaseMaterial).where(ServiceCaseMaterial.case_id == case_id)
+        ).all()
+        files = s.scalars(
+            select(Attachment).where(
+                Attachment.owner_type == "service_case", Attachment.owner_id == case_id
+            )
+        ).all()
+        assert len(links) == 1 and [f.id for f in files] == [links[0].attachment_id]
