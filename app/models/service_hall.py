@@ -168,3 +168,17 @@ class OrgRdExpense(IDMixin, TimestampMixin, Base):
     amount: Mapped[Decimal] = mapped_column(MoneyColumn())
     #: 纳入国家科技统计调查 that year
     surveyed: Mapped[bool] = mapped_column(default=True)
+
+
+class ServiceCaseMaterial(IDMixin, Base):
+    """Which required material of the item's guide an uploaded file of a case is (one a slot)."""
+
+    __tablename__ = "service_case_material"
+    __table_args__ = (UniqueConstraint("case_id", "material_no"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("service_case.id", ondelete="CASCADE"))
+    #: the index of the material in ``guide["materials"]``
+    material_no: Mapped[int]
+    attachment_id: Mapped[int] = mapped_column(
+        ForeignKey("attachment.id", ondelete="CASCADE"), unique=True
+    )

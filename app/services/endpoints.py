@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, File, Form, Response, UploadFile
 
 from app.core import attachments
 from app.core.deps import ActorDep, CurrentUser, SessionDep
@@ -99,10 +99,17 @@ def case(case_id: int, session: SessionDep, user: CurrentUser) -> object:
     summary="上传申请材料",
 )
 def upload(
-    case_id: int, session: SessionDep, actor: ActorDep, file: Annotated[UploadFile, File()]
+    case_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    file: Annotated[UploadFile, File()],
+    material_no: Annotated[int | None, Form(description="办事指南中第几项材料（从 0 起）")] = None,
 ) -> object:
-    """草稿或补正材料时上传；按文件内容检查类型（PDF、DOCX、XLSX、PPTX、PNG、JPG）和大小。"""
-    return service.add_material(session, actor, case_id, file.filename or "材料", file.file.read())
+    """草稿或补正材料时上传；按文件内容检查类型（PDF、DOCX、XLSX、PPTX、PNG、JPG）和大小。
+    指明 material_no 时，文件须为指南对该项材料规定的格式，并替换该项已上传的文件。"""
+    return service.add_material(
+        session, actor, case_id, file.filename or "材料", file.file.read(), material_no
+    )
 
 
 @router.get(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
+from app.core.clock import today
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.pages import (
     FormValues,
@@ -15,14 +16,23 @@ from app.core.pages import (
     page_router,
     redirect,
     safe_next,
+    uploaded_file,
 )
 from app.core.pagination import PaginationDep
 from app.core.permissions import Action, authorize, can
 from app.core.templating import flash, render
 from app.core.validation import parse_form
 from app.models.enums import CaseStatus, VoucherMode
-from app.services import flow, linked, service
-from app.services.schemas import CaseCreate, CaseMove, PanelSet, RatingCreate, ScoreCreate
+from app.services import flow, linked, rd, service
+from app.services.schemas import (
+    CaseCreate,
+    CaseMove,
+    PanelSet,
+    RatingAnswer,
+    RatingCreate,
+    RdRateRevision,
+    ScoreCreate,
+)
 
 router = page_router()
 
@@ -169,6 +179,32 @@ def case_page(request: Request, case_id: int, session: SessionDep, user: Current
     )
 
 
+@router.post("/services/cases/{case_id}/materials/{material_no}")
+def upload_material(
+    request: Request,
+    case_id: int,
+    material_no: int,
+    session: SessionDep,
+    actor: ActorDep,
+    form: SubmittedForm,
+) -> Response:
+    """One required material of the guide, in its own upload field; a new file replaces it."""
+    back = f"/services/cases/{case_id}"
+    chosen = uploaded_file(form)
+    if chosen is None:
+        flash(request, "请选择要上传的文件", "error")
+        return redirect(back)
+    name, data = chosen
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.add_material(session, actor, case_id, name, data, material_no),
+        back=back,
+        done=f"已上传“{name}”",
+        raise_statuses=STILL_RAISED,
+    )
+
+
 @router.post("/services/cases/{case_id}/submit")
 def submit(request: Request, case_id: int, session: SessionDep, actor: ActorDep) -> Response:
     back = f"/services/cases/{case_id}"
@@ -224,6 +260,130 @@ def desk(
             "follow": follow,
             "base_url": list_url("/admin/services", {"status": status}),
         },
+    )
+
+
+def _follow_ups_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    pagination: PaginationDep,
+    *,
+    answering: int | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    follow = service.follow_ups(session, user, pagination)
+    return render(
+        request,
+        "services/follow_ups.html",
+        {
+            "follow": follow,
+            "today": today(),
+            "answering": answering,
+            "values": values or {},
+            "errors": errors or {},
+            "base_url": "/admin/services/follow-ups",
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/admin/services/follow-ups")
+def follow_ups(
+    request: Request, session: SessionDep, user: CurrentUser, pagination: PaginationDep
+) -> Response:
+    """差评 still to be answered: the 15-day deadline of each, overdue ones marked."""
+    return _follow_ups_page(request, session, user, pagination)
+
+
+@router.post("/admin/services/follow-ups/{rating_id}/answer")
+def answer_follow_up(
+    request: Request,
+    rating_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    user: CurrentUser,
+    pagination: PaginationDep,
+    values: FormValues,
+) -> Response:
+    data, errors = parse_form(RatingAnswer, {"answer": values.get("answer", "")})
+    if data is None:
+        errors = {"answer": "请填写答复内容（不超过 2000 字）"}
+        return _follow_ups_page(
+            request,
+            session,
+            user,
+            pagination,
+            answering=rating_id,
+            values={"answer": str(values.get("answer", ""))},
+            errors=errors,
+        )
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.answer(session, actor, rating_id, data),
+        back="/admin/services/follow-ups",
+        done="差评已答复",
+        raise_statuses=STILL_RAISED,
+    )
+
+
+RATE_FIELDS = ("base_rate", "increment_rate", "cap", "effective_from", "note")
+
+
+def _rd_rates_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    pagination: PaginationDep,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    page = service.rd_rates_desk(session, user, pagination)
+    return render(
+        request,
+        "services/rd_rates.html",
+        {
+            "page": page,
+            "values": values or {},
+            "errors": errors or {},
+            "base_url": "/admin/services/rd-rates",
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/admin/services/rd-rates")
+def rd_rates(
+    request: Request, session: SessionDep, user: CurrentUser, pagination: PaginationDep
+) -> Response:
+    """研发投入补助的比例：各版本及其生效日期，和发布新版本的表单。"""
+    return _rd_rates_page(request, session, user, pagination)
+
+
+@router.post("/admin/services/rd-rates")
+def revise_rd_rates(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    user: CurrentUser,
+    pagination: PaginationDep,
+    values: FormValues,
+) -> Response:
+    submitted = {k: str(values.get(k, "")).strip() for k in RATE_FIELDS}
+    data, errors = parse_form(RdRateRevision, {k: v for k, v in submitted.items() if v != ""})
+    if data is None:
+        return _rd_rates_page(request, session, user, pagination, values=submitted, errors=errors)
+    return act_and_redirect(
+        request,
+        session,
+        lambda: rd.revise_rates(session, actor, **data.model_dump()),
+        back="/admin/services/rd-rates",
+        done=lambda row: f"研发投入补助比例第{row.version}版已发布，自{row.effective_from}起生效",
+        refused_back="/admin/services/rd-rates",
+        raise_statuses=STILL_RAISED,
     )
 
 

@@ -64,6 +64,10 @@ def rate_on(session: Session, on: date) -> RdSubsidyRate:
     return found
 
 
+def _latest(session: Session) -> RdSubsidyRate | None:
+    return session.scalars(select(RdSubsidyRate).order_by(RdSubsidyRate.version.desc())).first()
+
+
 def revise_rates(
     session: Session,
     actor: Actor,
@@ -79,9 +83,15 @@ def revise_rates(
     for name, rate in (("base_rate", base_rate), ("increment_rate", increment_rate)):
         if not Decimal(0) <= rate <= Decimal(1):
             raise InvalidInput(errors={name: "比例应在 0 与 1 之间（如 0.05 表示 5%）"})
-    current = session.scalars(select(RdSubsidyRate).order_by(RdSubsidyRate.version.desc())).first()
-    if current is not None:
+    current = _latest(session)
+    # A version published while this request waited for the lock is the one to follow.
+    while current is not None:
         lock_row(current)
+        newest = _latest(session)
+        if newest is None or newest.id == current.id:
+            break
+        current = newest
+    if current is not None:
         if effective_from <= current.effective_from:
             raise InvalidInput(
                 errors={

@@ -261,7 +261,7 @@ class RatingCreate(Schema):
 
 
 class RatingAnswer(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     answer: str = Field(min_length=1, max_length=2000)
 

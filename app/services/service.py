@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import filetype
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -22,6 +23,7 @@ from app.models import (
     Attachment,
     Organization,
     ServiceCase,
+    ServiceCaseMaterial,
     ServiceItem,
     ServiceRating,
     User,
@@ -274,7 +276,13 @@ def progress(session: Session, user: User | None, case_id: int) -> dict[str, Any
             }
         )
     review = awards.summary(session, case, user) if case.item.kind == guide.AWARD else None
-    return {"case": case, "steps": rows, "materials": materials(session, case), "review": review}
+    return {
+        "case": case,
+        "steps": rows,
+        "materials": materials(session, case),
+        "slots": material_slots(session, case),
+        "review": review,
+    }
 
 
 # --- materials ----------------------------------------------------------------------------
@@ -284,15 +292,41 @@ EDITABLE = {CaseStatus.DRAFT, CaseStatus.CORRECTION}
 
 
 def add_material(
-    session: Session, actor: Actor, case_id: int, filename: str, data: bytes
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    filename: str,
+    data: bytes,
+    material_no: int | None = None,
 ) -> Attachment:
-    """A required material (PDF, Office or image, checked by content), while draft or 补正."""
+    """A required material (PDF, Office or image, checked by content), while draft or 补正.
+
+    With ``material_no`` the file fills that material of the item's guide, in one of the types
+    the guide names for it; a file already there is replaced."""
     case = get_case(session, actor.user, case_id)
     _own(actor.user, case)
     lock_row(case)
     if case.status not in EDITABLE:
         raise Conflict(f"办件当前状态为“{case.status.label}”，不能再上传材料")
-    return attachments.store(
+    slot = None
+    if material_no is not None:
+        required = case.item.guide.get("materials") or []
+        if not 0 <= material_no < len(required):
+            raise InvalidInput(errors={"material_no": "本事项的办事指南中没有这项材料"})
+        _check_material_type(required[material_no], filename, data)
+        slot = session.scalars(
+            select(ServiceCaseMaterial).where(
+                ServiceCaseMaterial.case_id == case.id,
+                ServiceCaseMaterial.material_no == material_no,
+            )
+        ).one_or_none()
+    if slot is not None:
+        old = session.get(Attachment, slot.attachment_id)
+        session.delete(slot)
+        session.flush()
+        if old is not None:
+            attachments.remove(session, actor, old)
+    row = attachments.store(
         session,
         actor,
         owner_type=MATERIALS,
@@ -301,6 +335,41 @@ def add_material(
         filename=filename,
         data=data,
     )
+    if material_no is not None:
+        session.add(
+            ServiceCaseMaterial(case_id=case.id, material_no=material_no, attachment_id=row.id)
+        )
+        session.flush()
+    return row
+
+
+def _check_material_type(required: dict[str, Any], filename: str, data: bytes) -> None:
+    """The guide names each material's types (``PDF、JPG、PNG``); the content must be one."""
+    allowed = [t.strip().upper() for t in str(required.get("types", "")).split("、") if t.strip()]
+    guessed = filetype.guess(data) if data else None
+    found = attachments.CATEGORIES["document"].mime_types.get(guessed.mime if guessed else "")
+    if allowed and found not in allowed:
+        raise InvalidInput(
+            errors={
+                "file": f"“{required['name']}”只接受 {'、'.join(allowed)} 格式，"
+                f"“{filename}”的内容是{found or '其他格式'}"
+            }
+        )
+
+
+def material_slots(session: Session, case: ServiceCase) -> list[dict[str, Any]]:
+    """Each required material of the guide with the file uploaded for it (or None)."""
+    links = {
+        link.material_no: link.attachment_id
+        for link in session.scalars(
+            select(ServiceCaseMaterial).where(ServiceCaseMaterial.case_id == case.id)
+        )
+    }
+    files = {a.id: a for a in materials(session, case)}
+    return [
+        {"no": n, "name": m["name"], "types": m["types"], "file": files.get(links.get(n, -1))}
+        for n, m in enumerate(case.item.guide.get("materials") or [])
+    ]
 
 
 def materials(session: Session, case: ServiceCase) -> list[Attachment]:
@@ -354,6 +423,12 @@ def follow_ups(session: Session, user: User, pagination: Pagination) -> Paged:
         .order_by(ServiceRating.follow_up_due, ServiceRating.id)
     )
     return paginate(session, query, pagination)
+
+
+def rd_rates_desk(session: Session, user: User, pagination: Pagination) -> Paged:
+    """The versions of the 研发投入补助 rates, in order, for the bureau's page."""
+    authorize(user, Action.SERVICE_HANDLE)
+    return rd.rates_page(session, pagination)
 
 
 def answer(session: Session, actor: Actor, rating_id: int, data: RatingAnswer) -> ServiceRating:
