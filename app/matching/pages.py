@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from app.core.deps import ActorDep, CurrentUser, SessionDep
+from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.errors import AppError
 from app.core.pages import (
     FormValues,
@@ -445,9 +445,47 @@ def expert_directory(
     )
 
 
+@router.get("/admin/experts")
+def expert_review_desk(
+    request: Request, session: SessionDep, user: CurrentUser, pagination: PaginationDep
+) -> Response:
+    """Staff review the expert profiles before the directory shows them."""
+    return render(
+        request,
+        "matching/expert_review.html",
+        {
+            "page": experts.review_queue(session, user, pagination),
+            "fields": taxonomy.names(session, "field"),
+        },
+    )
+
+
+@router.post("/experts/{user_id}/{action}")
+def review_expert(
+    user_id: int,
+    action: str,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    _user: CurrentUser,
+    form: SubmittedForm,
+) -> Response:
+    note = str(form.get("note", ""))[:500]
+    done = "已审核通过，专家已列入专家库" if action == "approve" else "已退回修改"
+    return act_and_redirect(
+        request,
+        session,
+        lambda: experts.review(session, actor, user_id, action, note),
+        back="/admin/experts",
+        done=done,
+    )
+
+
 @router.get("/experts/{user_id}")
-def expert_page(user_id: int, request: Request, session: SessionDep) -> Response:
-    profile = experts.public(session, user_id)
+def expert_page(
+    user_id: int, request: Request, session: SessionDep, user: OptionalUser
+) -> Response:
+    profile = experts.public(session, user_id, user)
     names = taxonomy.names(session, "field")
     return render(
         request,
