@@ -52,6 +52,14 @@ class ExpertProfile(IDMixin, TimestampMixin, Base):
         return self.user_id
 
     @property
+    def name(self) -> str:
+        return self.user.name
+
+    @property
+    def org_name(self) -> str | None:
+        return self.org.name if self.org else None
+
+    @property
     def is_published(self) -> bool:
         return self.status == ResourceStatus.PUBLISHED
 

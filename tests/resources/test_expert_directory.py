@@ -90,3 +90,28 @@ def test_only_staff_review_experts(client: TestClient, session: Session) -> None
     profile = session.scalars(select(ExpertProfile).where(ExpertProfile.user_id == expert.id)).one()
     session.refresh(profile)
     assert profile.status == ResourceStatus.PENDING
+
+
+def test_the_api_lists_reviewed_experts_only(client: TestClient, session: Session) -> None:
+    from tests.orgs.test_endpoints import bearer
+
+    listed = make_user(session, role=Role.EXPERT, name="金教授")
+    waiting = make_user(session, role=Role.EXPERT, name="曹教授")
+    session.add(
+        ExpertProfile(user_id=listed.id, institution="吉林大学", status=ResourceStatus.PUBLISHED)
+    )
+    session.add(ExpertProfile(user_id=waiting.id, institution="东北师范大学"))
+    session.flush()
+    page = client.get("/api/v1/experts").json()
+    assert [e["name"] for e in page["items"]] == ["金教授"] and page["total"] == 1
+    assert client.get("/api/v1/experts/review").status_code == 401
+    admin = bearer(session, make_user(session, role=Role.PLATFORM_ADMIN))
+    queue = client.get("/api/v1/experts/review", headers=admin).json()
+    assert [e["name"] for e in queue["items"]] == ["曹教授"]
+    refused = client.post(f"/api/v1/experts/{waiting.id}/reject", json={}, headers=admin)
+    assert refused.status_code == 422 and "退回时请写明" in refused.text
+    done = client.post(
+        f"/api/v1/experts/{waiting.id}/reject", json={"note": "请补充研究方向"}, headers=admin
+    )
+    assert done.status_code == 200 and done.json()["status"] == "rejected"
+    assert client.get("/api/v1/experts").json()["total"] == 1
