@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, ExpertProfile
+from app.models import AuditEvent, ExpertProfile, Notification
 from app.models.enums import ResourceStatus, Role
 from tests.factories.accounts import make_org, make_user
 from tests.factories.fixtures import csrf_from, login
@@ -114,4 +114,6 @@ def test_the_api_lists_reviewed_experts_only(client: TestClient, session: Sessio
         f"/api/v1/experts/{waiting.id}/reject", json={"note": "请补充研究方向"}, headers=admin
     )
     assert done.status_code == 200 and done.json()["status"] == "rejected"
+    notice = session.scalars(select(Notification).where(Notification.user_id == waiting.id)).one()
+    assert "退回修改" in notice.title and "请补充研究方向" in notice.body
     assert client.get("/api/v1/experts").json()["total"] == 1
