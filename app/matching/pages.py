@@ -349,11 +349,13 @@ def _profile_form(
     values: dict[str, Any],
     errors: dict[str, str],
     status_code: int = 200,
+    listing: Any = None,
 ) -> Response:
     return render(
         request,
         "matching/profile_form.html",
         {
+            "listing": listing,
             "values": values,
             "errors": errors,
             "field_choices": taxonomy.choices(session, "field"),
@@ -377,7 +379,7 @@ def profile_form(request: Request, session: SessionDep, user: CurrentUser) -> Re
             "region_code": profile.region_code or "",
         }
     values["version"] = profile.version if profile is not None else 0
-    return _profile_form(request, session, values, {})
+    return _profile_form(request, session, values, {}, listing=profile)
 
 
 def _version(value: str | None) -> int | None:

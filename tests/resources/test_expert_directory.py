@@ -36,6 +36,7 @@ def test_profile_is_listed_after_review_and_filtered(client: TestClient, session
     _save_profile(client, "长期从事激光焊接工艺研究")
     profile = session.scalars(select(ExpertProfile).where(ExpertProfile.user_id == expert.id)).one()
     assert profile.status == ResourceStatus.PENDING and profile.org_id == org.id
+    assert "审核通过后列入" in client.get("/matching/profile").text
     # Waiting for review: not in the public directory, still visible to the expert.
     client.cookies.clear()
     assert "韩研究员" not in client.get("/experts").text
