@@ -27,7 +27,7 @@ from app.models import (
     Subscription,
     User,
 )
-from app.models.enums import ListingStatus, PipelineStage, Role
+from app.models.enums import ListingStatus, PipelineStage, ResourceStatus, Role
 from app.taxonomy import service as taxonomy
 
 ACTOR = Actor(label="演示数据")
@@ -173,6 +173,7 @@ def seed_matching(session: Session, progress: Callable[[str], object] = lambda _
             keywords=keywords,
             bio=bio,
             region_code=region,
+            status=ResourceStatus.PUBLISHED,  # reviewed entries of the expert directory
         )
         profile.user = user
         session.add(profile)

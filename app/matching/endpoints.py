@@ -8,10 +8,12 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.pagination import PaginationDep
+from app.core.schemas import Page
 from app.core.versioning import expected_version, set_etag
 from app.listings import service as listing_service
 from app.matching import experts, pipeline, service, subscriptions
 from app.matching.schemas import (
+    ExpertEntryOut,
     ExpertProfileIn,
     ExpertProfileOut,
     FeedbackIn,
@@ -28,6 +30,7 @@ from app.matching.schemas import (
 )
 from app.models import MatchPipeline
 from app.models.enums import ListingKind, PipelineStage
+from app.resources.schemas import ResourceReview
 
 router = APIRouter()
 
@@ -254,4 +257,37 @@ def save_profile(
     return ExpertProfileOut.model_validate(profile)
 
 
+expert_directory = APIRouter(prefix="/experts", tags=["资源整合"])
+
+
+@expert_directory.get("", response_model=Page[ExpertEntryOut], summary="专家库")
+def experts_listed(
+    session: SessionDep,
+    pagination: PaginationDep,
+    field: Annotated[str | None, Query(max_length=40, description="技术领域代码")] = None,
+    region: Annotated[str | None, Query(max_length=6, description="区县代码")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="姓名、单位或简介中的词")] = None,
+) -> object:
+    """经审核入库的专家，可按技术领域、区县和关键词筛选。"""
+    return experts.directory(session, pagination, field_code=field, region_code=region, q=q)
+
+
+@expert_directory.get("/review", response_model=Page[ExpertEntryOut], summary="待审核的专家档案")
+def experts_to_review(session: SessionDep, user: CurrentUser, pagination: PaginationDep) -> object:
+    return experts.review_queue(session, user, pagination)
+
+
+@expert_directory.post(
+    "/{user_id}/{action}",
+    response_model=ExpertEntryOut,
+    summary="审核专家档案（approve 通过入库，reject 退回）",
+    responses={409: {"description": "档案已被审核"}},
+)
+def review_expert(
+    user_id: int, action: str, data: ResourceReview, session: SessionDep, actor: ActorDep
+) -> object:
+    return experts.review(session, actor, user_id, action, data.note)
+
+
 router.include_router(matching)
+router.include_router(expert_directory)

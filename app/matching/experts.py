@@ -8,11 +8,12 @@ from app.core import audit, versioning
 from app.core.audit import Actor
 from app.core.errors import InvalidInput, NotFound
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, authorize
+from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
 from app.matching import repository
 from app.models import ExpertProfile, User
-from app.models.enums import Role
+from app.models.enums import ResourceStatus, Role
+from app.resources.service import review_flow
 from app.taxonomy import service as taxonomy
 
 MAX_KEYWORDS = 20
@@ -27,6 +28,15 @@ FIELD_LABELS = {
 }
 
 
+#: A directory entry is reviewed like the resource directories' (events "expert_profile.<action>").
+EXPERT_FLOW = review_flow(
+    "专家档案",
+    "expert_profile",
+    lambda user, profile: can(user, Action.EXPERT_PROFILE_EDIT, profile.user),
+    lambda profile: profile.user.name,
+)
+
+
 def of_user(session: Session, user_id: int) -> ExpertProfile | None:
     return repository.expert_profile(session, user_id)
 
@@ -37,10 +47,16 @@ def own(session: Session, user: User) -> ExpertProfile | None:
     return repository.expert_profile(session, user.id)
 
 
-def public(session: Session, user_id: int) -> ExpertProfile:
-    """An expert's profile as the match list links to it."""
+def public(session: Session, user_id: int, viewer: User | None = None) -> ExpertProfile:
+    """An expert's reviewed profile; one not yet published for the expert and its reviewers."""
     profile = repository.expert_profile(session, user_id)
     if profile is None or profile.user.role != Role.EXPERT or not profile.user.is_active:
+        raise NotFound("该专家不存在")
+    if not (
+        profile.is_published
+        or can(viewer, Action.EXPERT_PROFILE_EDIT, profile.user)
+        or can(viewer, Action.RESOURCE_REVIEW, profile)
+    ):
         raise NotFound("该专家不存在")
     return profile
 
@@ -53,9 +69,44 @@ def directory(
     region_code: str | None = None,
     q: str | None = None,
 ) -> Paged:
-    """The public expert directory: active experts, filtered by field, region and words."""
+    """The public expert directory: reviewed, active experts, by field, region and words."""
     stmt = repository.experts_statement(field_code=field_code, region_code=region_code, q=q)
     return paginate(session, stmt, pagination)
+
+
+def review_queue(session: Session, user: User, pagination: Pagination) -> Paged:
+    """Expert profiles waiting for review that this member of staff reviews."""
+    authorize(user, Action.ADMIN_ACCESS)
+    region = None if user.is_platform_admin else (user.region_code or "")
+    stmt = repository.experts_statement(statuses=(ResourceStatus.PENDING,), region_of_staff=region)
+    return paginate(session, stmt, pagination)
+
+
+def review(
+    session: Session, actor: Actor, user_id: int, action: str, note: str = ""
+) -> ExpertProfile:
+    """Publish (``approve``) a profile in the directory or return it (``reject``) with why."""
+    if action not in ("approve", "reject"):
+        raise NotFound("不支持的操作")
+    profile = repository.expert_profile(session, user_id)
+    if profile is None:
+        raise NotFound("该专家不存在")
+    if action == "reject" and not note.strip():
+        raise InvalidInput(errors={"note": "退回时请写明需要修改之处"})
+    profile.review_note = note.strip()[:500]
+    profile.reviewed_by_id = actor.user_id
+    # Permission (RESOURCE_REVIEW), lock, state, audit, the event "expert_profile.<action>".
+    EXPERT_FLOW.run(session, actor, profile, action, note=note.strip()[:500])
+    return profile
+
+
+def withdraw(session: Session, actor: Actor, user_id: int) -> ExpertProfile:
+    """The expert takes their entry off the directory (or out of review)."""
+    profile = repository.expert_profile(session, user_id)
+    if profile is None:
+        raise NotFound("该专家不存在")
+    EXPERT_FLOW.run(session, actor, profile, "withdraw")
+    return profile
 
 
 def _split(value: list[str] | str) -> list[str]:
@@ -132,8 +183,12 @@ def save(
     profile.keywords = words
     profile.bio = bio.strip()
     profile.region_code = region_code or None
-    if before is not None and any(before[k] != getattr(profile, k) for k in FIELD_LABELS):
+    changed = before is not None and any(before[k] != getattr(profile, k) for k in FIELD_LABELS)
+    if changed:
         profile.version += 1
+    if before is None:
+        # A new entry of the expert's organisation waits for review (the model's default).
+        profile.org_id = owner.active_org_id
     audit.record(
         session,
         actor,
@@ -143,4 +198,9 @@ def save(
         before=before,
         after=audit.snapshot(profile),
     )
+    if changed and EXPERT_FLOW.can(profile, "revise"):
+        # What the directory shows changed: reviewed again before it is shown.
+        EXPERT_FLOW.run(session, actor, profile, "revise")
+    elif before is not None and EXPERT_FLOW.can(profile, "submit"):
+        EXPERT_FLOW.run(session, actor, profile, "submit")
     return profile

@@ -1,7 +1,15 @@
-"""What matching tells people: the broker pipeline's steps and the subscription digest."""
+"""What matching tells people: the broker pipeline's steps, the subscription digest and the
+expert directory's review decision (``expert_profile.approve`` / ``.reject``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.core.workflow import WorkflowEvent, on
+from app.models import ExpertProfile
+from app.notifications import service as notifications
 from app.notifications.kinds import kind
 
 PIPELINE_PROPOSED = kind(
@@ -43,3 +51,27 @@ SUBSCRIPTION_DIGEST = kind(
     title="您订阅的内容有{count}项新发布",
     body="{lines}",
 )
+EXPERT_LISTED = kind(
+    "expert_profile.published",
+    "专家档案审核通过",
+    title="您的专家档案已审核通过，列入专家库",
+    body="{note}",
+)
+EXPERT_RETURNED = kind(
+    "expert_profile.rejected",
+    "专家档案被退回修改",
+    title="您的专家档案被退回修改",
+    body="{note}",
+)
+
+
+@on("expert_profile.approve", "expert_profile.reject")
+def tell_expert(session: Session, event: WorkflowEvent[Any]) -> None:
+    profile: ExpertProfile = event.obj
+    notifications.send(
+        session,
+        profile.user,
+        EXPERT_LISTED if event.action == "approve" else EXPERT_RETURNED,
+        link="/matching/profile",
+        note=event.note,
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from app.core.deps import ActorDep, CurrentUser, SessionDep
+from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
 from app.core.errors import AppError
 from app.core.pages import (
     FormValues,
@@ -349,11 +349,13 @@ def _profile_form(
     values: dict[str, Any],
     errors: dict[str, str],
     status_code: int = 200,
+    listing: Any = None,
 ) -> Response:
     return render(
         request,
         "matching/profile_form.html",
         {
+            "listing": listing,
             "values": values,
             "errors": errors,
             "field_choices": taxonomy.choices(session, "field"),
@@ -377,7 +379,7 @@ def profile_form(request: Request, session: SessionDep, user: CurrentUser) -> Re
             "region_code": profile.region_code or "",
         }
     values["version"] = profile.version if profile is not None else 0
-    return _profile_form(request, session, values, {})
+    return _profile_form(request, session, values, {}, listing=profile)
 
 
 def _version(value: str | None) -> int | None:
@@ -445,9 +447,47 @@ def expert_directory(
     )
 
 
+@router.get("/admin/experts")
+def expert_review_desk(
+    request: Request, session: SessionDep, user: CurrentUser, pagination: PaginationDep
+) -> Response:
+    """Staff review the expert profiles before the directory shows them."""
+    return render(
+        request,
+        "matching/expert_review.html",
+        {
+            "page": experts.review_queue(session, user, pagination),
+            "fields": taxonomy.names(session, "field"),
+        },
+    )
+
+
+@router.post("/experts/{user_id}/{action}")
+def review_expert(
+    user_id: int,
+    action: str,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    _user: CurrentUser,
+    form: SubmittedForm,
+) -> Response:
+    note = str(form.get("note", ""))[:500]
+    done = "已审核通过，专家已列入专家库" if action == "approve" else "已退回修改"
+    return act_and_redirect(
+        request,
+        session,
+        lambda: experts.review(session, actor, user_id, action, note),
+        back="/admin/experts",
+        done=done,
+    )
+
+
 @router.get("/experts/{user_id}")
-def expert_page(user_id: int, request: Request, session: SessionDep) -> Response:
-    profile = experts.public(session, user_id)
+def expert_page(
+    user_id: int, request: Request, session: SessionDep, user: OptionalUser
+) -> Response:
+    profile = experts.public(session, user_id, user)
     names = taxonomy.names(session, "field")
     return render(
         request,

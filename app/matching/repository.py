@@ -22,7 +22,7 @@ from app.models import (
     SubscriptionHit,
     User,
 )
-from app.models.enums import ListingKind, ListingStatus, PipelineStage, Role
+from app.models.enums import ListingKind, ListingStatus, PipelineStage, ResourceStatus, Role
 
 
 def ranking_inputs(session: Session, listing_id: int) -> tuple[Any, ...]:
@@ -50,14 +50,26 @@ def expert_profiles(session: Session) -> list[ExpertProfile]:
 
 
 def experts_statement(
-    *, field_code: str | None = None, region_code: str | None = None, q: str | None = None
+    *,
+    field_code: str | None = None,
+    region_code: str | None = None,
+    q: str | None = None,
+    statuses: tuple[ResourceStatus, ...] = (ResourceStatus.PUBLISHED,),
+    region_of_staff: str | None = None,
 ) -> Select[Any]:
-    """Active experts' profiles for the public directory, filtered, by name."""
+    """Active experts' profiles in ``statuses`` (the public directory: reviewed ones),
+    filtered, by name; ``region_of_staff`` keeps a district administrator's region."""
     stmt = (
         select(ExpertProfile)
         .join(User, User.id == ExpertProfile.user_id)
-        .where(User.role == Role.EXPERT, User.is_active.is_(True))
+        .where(
+            User.role == Role.EXPERT,
+            User.is_active.is_(True),
+            ExpertProfile.status.in_(statuses),
+        )
     )
+    if region_of_staff is not None:
+        stmt = stmt.where(ExpertProfile.region_code == region_of_staff)
     if field_code:
         stmt = stmt.where(cast(ExpertProfile.field_codes, String).contains(f'"{field_code}'))
     if region_code:

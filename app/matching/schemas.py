@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from app.core.schemas import Schema
-from app.models.enums import PipelineStage
+from app.models.enums import PipelineStage, ResourceStatus
 
 
 class MatchOut(Schema):
@@ -146,3 +146,22 @@ class ExpertProfileOut(ExpertProfileIn):
     user_id: int
     updated_at: datetime
     version: int = Field(description="档案版本，保存时放入 If-Match")
+    status: ResourceStatus = Field(description="专家库审核状态：待审核、已发布、未通过、撤回")
+    review_note: str = ""
+
+
+class ExpertEntryOut(Schema):
+    """An entry of the expert directory."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    user_id: int
+    name: str
+    title: str
+    institution: str
+    org_name: str | None = Field(default=None, description="所属机构")
+    field_codes: list[str]
+    keywords: list[str]
+    region_code: str | None
+    status: ResourceStatus
+    review_note: str = ""

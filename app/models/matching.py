@@ -10,10 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base, IDMixin, TimestampMixin, utcnow
 from app.models._types import enum_type
-from app.models.enums import PipelineStage
+from app.models.enums import PipelineStage, ResourceStatus
 
 if TYPE_CHECKING:
     from app.models.listing import Listing
+    from app.models.organization import Organization
     from app.models.user import User
 
 
@@ -31,8 +32,36 @@ class ExpertProfile(IDMixin, TimestampMixin, Base):
     region_code: Mapped[str | None] = mapped_column(String(6))
     # Bumped by every save; a save of an older version is refused.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The directory entry (/experts): kept by the expert for their organisation, shown once
+    # reviewed (RESOURCE_FLOW's states, app/matching/experts.py). Profiles from before review
+    # existed were public already, hence the server default.
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[ResourceStatus] = mapped_column(
+        enum_type(ResourceStatus), default=ResourceStatus.PENDING, server_default="published"
+    )
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])
+    org: Mapped[Organization | None] = relationship(lazy="joined")
+
+    @property
+    def owner_id(self) -> int:
+        return self.user_id
+
+    @property
+    def name(self) -> str:
+        return self.user.name
+
+    @property
+    def org_name(self) -> str | None:
+        return self.org.name if self.org else None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ResourceStatus.PUBLISHED
 
 
 class MatchFeedback(IDMixin, TimestampMixin, Base):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from app.core import audit
@@ -12,43 +16,60 @@ from app.core.errors import InvalidInput, NotFound
 from app.core.indexing import index_later
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
-from app.core.workflow import Transition, Workflow
+from app.core.workflow import Permission, Transition, Workflow
 from app.models import Resource, User
 from app.models.enums import PilotService, ResourceKind, ResourceStatus, VoucherCategory
 from app.resources import repository
 from app.resources.schemas import ResourceCreate, ResourceReview
 
 S = ResourceStatus
+#: The review flow of a directory entry (here and the expert directory, ``review_flow``).
+RESOURCE_TRANSITIONS: list[Transition[ResourceStatus]] = [
+    Transition(
+        "submit",
+        "提交审核",
+        frozenset({S.DRAFT, S.REJECTED, S.WITHDRAWN}),
+        S.PENDING,
+        Action.RESOURCE_EDIT,
+    ),
+    Transition("approve", "审核通过", frozenset({S.PENDING}), S.PUBLISHED, Action.RESOURCE_REVIEW),
+    Transition("reject", "退回修改", frozenset({S.PENDING}), S.REJECTED, Action.RESOURCE_REVIEW),
+    Transition(
+        "withdraw",
+        "撤回",
+        frozenset({S.PENDING, S.PUBLISHED}),
+        S.WITHDRAWN,
+        Action.RESOURCE_EDIT,
+    ),
+    # A change to a published entry is reviewed again before the directory shows it.
+    Transition("revise", "修改", frozenset({S.PENDING, S.PUBLISHED}), S.PENDING),
+]
 RESOURCE_FLOW: Workflow[ResourceStatus] = Workflow(
     "资源",
     "status",
-    [
-        Transition(
-            "submit",
-            "提交审核",
-            frozenset({S.DRAFT, S.REJECTED, S.WITHDRAWN}),
-            S.PENDING,
-            Action.RESOURCE_EDIT,
-        ),
-        Transition(
-            "approve", "审核通过", frozenset({S.PENDING}), S.PUBLISHED, Action.RESOURCE_REVIEW
-        ),
-        Transition(
-            "reject", "退回修改", frozenset({S.PENDING}), S.REJECTED, Action.RESOURCE_REVIEW
-        ),
-        Transition(
-            "withdraw",
-            "撤回",
-            frozenset({S.PENDING, S.PUBLISHED}),
-            S.WITHDRAWN,
-            Action.RESOURCE_EDIT,
-        ),
-        # A change to a published entry is reviewed again before the directory shows it.
-        Transition("revise", "修改", frozenset({S.PENDING, S.PUBLISHED}), S.PENDING),
-    ],
+    RESOURCE_TRANSITIONS,
     type="resource",  # events "resource.approve" …: notices and reindexing, app/resources/notices.py
     summary=lambda r: r.name,
 )
+
+
+def review_flow(
+    name: str, type: str, edit: Permission, summary: Callable[[Any], str]
+) -> Workflow[ResourceStatus]:
+    """The same review flow for another directory's entries, kept by whoever ``edit`` allows
+    (the review itself stays ``RESOURCE_REVIEW``: the platform or the entry's district)."""
+    return Workflow(
+        name,
+        "status",
+        [
+            replace(t, permission=edit) if t.permission == Action.RESOURCE_EDIT else t
+            for t in RESOURCE_TRANSITIONS
+        ],
+        type=type,
+        summary=summary,
+    )
+
+
 _FIELDS = list(ResourceCreate.model_fields)
 
 

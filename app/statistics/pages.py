@@ -12,6 +12,7 @@ from app.core.pages import page_router
 from app.core.regions import REGIONS
 from app.core.spreadsheets import csv_bytes
 from app.core.templating import render
+from app.listings import catalogue
 from app.models.enums import PilotService, ResourceKind, VoucherCategory
 from app.resources import service as resources
 from app.statistics import service
@@ -90,6 +91,7 @@ def open_data(request: Request, session: SessionDep, user: OptionalUser) -> Resp
         {
             "tables": service.tables(session, Filters()),
             "dictionary": resources.DICTIONARY,
+            "listing_dictionary": catalogue.DICTIONARY,
             "kinds": ResourceKind.choices(),
             "pilot": PilotService.choices(),
             "vouchers": VoucherCategory.choices(),
@@ -104,3 +106,9 @@ def resources_csv(session: SessionDep, user: OptionalUser) -> Response:
         [label for _k, label, _m in resources.DICTIONARY], resources.catalogue_rows(session)
     )
     return download(body, "text/csv; charset=utf-8", "科创资源目录.csv")
+
+
+@router.get("/open-data/listings.{fmt}")
+def listings_catalogue(fmt: str, session: SessionDep, user: OptionalUser) -> Response:
+    """The published achievements, demands and challenges as CSV or Excel (a stable address)."""
+    return download(*service.export(service.listing_catalogue(session), Filters(), fmt))

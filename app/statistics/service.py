@@ -24,6 +24,7 @@ from app.core.pagination import Paged, Pagination
 from app.core.permissions import Action, authorize
 from app.core.regions import REGIONS, region_name
 from app.core.spreadsheets import XLSX_MEDIA_TYPE, SheetColumn, csv_bytes, xlsx_bytes
+from app.listings import catalogue
 from app.models import User
 from app.models.enums import (
     ContractType,
@@ -383,6 +384,18 @@ def export(t: Table, f: Filters, fmt: str) -> tuple[bytes, str, str]:
         xlsx_bytes(t.title[:31], columns, rows, bold_header=True, freeze_header=True),
         XLSX_MEDIA_TYPE,
         f"{name}.xlsx",
+    )
+
+
+def listing_catalogue(session: Session) -> Table:
+    """The open-data catalogue of published listings, exported like any table."""
+    return Table(
+        key="listings",
+        title="科技成果与需求目录",
+        columns=[header for _k, header, _m, _d in catalogue.DICTIONARY],
+        kinds=[MONEY if money else "" for _k, _h, money, _d in catalogue.DICTIONARY],
+        rows=catalogue.rows(session),
+        chart_column=None,
     )
 
 

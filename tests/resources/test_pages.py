@@ -122,7 +122,12 @@ def test_expert_directory(client: TestClient, session: Session) -> None:
 
     expert = make_user(session, role=Role.EXPERT, name="周教授")
     session.add(
-        ExpertProfile(user_id=expert.id, institution="吉林大学", bio="长期从事激光雷达研究")
+        ExpertProfile(
+            user_id=expert.id,
+            institution="吉林大学",
+            bio="长期从事激光雷达研究",
+            status=ResourceStatus.PUBLISHED,
+        )
     )
     session.flush()
     page = client.get("/experts")
