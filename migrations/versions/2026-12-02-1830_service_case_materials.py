@@ -36,9 +36,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_case_material")),
-        sa.UniqueConstraint(
-            "attachment_id", name=op.f("uq_service_case_material_attachment_id")
-        ),
+        sa.UniqueConstraint("attachment_id", name=op.f("uq_service_case_material_attachment_id")),
         sa.UniqueConstraint(
             "case_id", "material_no", name=op.f("uq_service_case_material_case_id_material_no")
         ),

@@ -1,7 +1,7 @@
 """expert directory entries: the owning organisation and the review state of a profile
 
 Revision ID: 8a4c2e6f1b37
-Revises: 7d3b9e1f4a26
+Revises: 8a1c2d3e4f50
 Create Date: 2026-12-02 18:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "8a4c2e6f1b37"
-down_revision: str | None = "7d3b9e1f4a26"
+down_revision: str | None = "8a1c2d3e4f50"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
