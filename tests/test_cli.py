@@ -10,7 +10,15 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.core.config import get_settings
 from app.demo.seed import ORGS, PENDING_ORG
-from app.models import ContentItem, Listing, Organization, OutboxMessage, User
+from app.models import (
+    ContentItem,
+    Listing,
+    Organization,
+    OutboxMessage,
+    PolicyClause,
+    Resource,
+    User,
+)
 from app.models.enums import Role
 
 runner = CliRunner()
@@ -115,6 +123,15 @@ def test_reindex_and_worker(cli_db: str, tmp_path: Path, monkeypatch: pytest.Mon
                 select(func.count())
                 .select_from(ContentItem)
                 .where(ContentItem.status == "published")
+            )
+            + conn.scalar(  # each clause of a published policy is a hit of its own
+                select(func.count())
+                .select_from(PolicyClause)
+                .join(ContentItem, ContentItem.id == PolicyClause.item_id)
+                .where(ContentItem.status == "published")
+            )
+            + conn.scalar(  # 资源整合: the published directory entries
+                select(func.count()).select_from(Resource).where(Resource.status == "published")
             )
         )
     engine.dispose()
