@@ -180,7 +180,8 @@ def _csrf(html: str) -> str:
 
 
 def _signed_in(server: live_server.Server, email: str | None) -> httpx.Client:
-    client = httpx.Client(base_url=server.url, timeout=60, follow_redirects=True)
+    # A page waits as long as a busy machine needs; a hang still ends the test with its path.
+    client = httpx.Client(base_url=server.url, timeout=300, follow_redirects=True)
     if email:
         token = _csrf(client.get("/login").text)
         response = client.post(
@@ -201,7 +202,10 @@ def _walk(client: httpx.Client, base: str) -> dict[str, tuple[str, Page]]:
         if route in seen:
             continue
         seen.add(route)
-        response = client.get(path)
+        try:
+            response = client.get(path)
+        except httpx.TimeoutException as exc:
+            raise AssertionError(f"{path}: no answer within {client.timeout.read} s") from exc
         assert response.status_code < 500, f"{path}: {response.status_code}"
         if response.status_code != 200 or "text/html" not in response.headers["content-type"]:
             continue

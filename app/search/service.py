@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import cache, outbox
-from app.core.db import next_counter_value, utcnow
+from app.core.db import declare_write_intent, next_counter_value, utcnow
 from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.indexing import SEARCH_TOPIC
 from app.core.schemas import visible_text
@@ -51,8 +51,25 @@ def apply_index_messages(session: Session, payloads: list[dict[str, Any]]) -> No
     """Bring the records' documents up to date; SearchUnavailable leaves them for a retry."""
     vocabulary.sync(session)
     refresh(session, engine.current(), [(p["type"], str(p["id"])) for p in payloads])
-    for doc_type in sorted({str(p["type"]) for p in payloads}):  # one order: no deadlock
-        next_counter_value(session, IndexGeneration, doc_type=doc_type)
+    _count_generations(session, {str(p["type"]) for p in payloads})
+
+
+def _count_generations(session: Session, types: set[str]) -> None:
+    """Count one more generation of each type, once its documents are in the index.
+
+    On SQLite the batch runs in a read transaction (the write lock is taken only to mark it
+    done), and a read transaction that starts writing fails at once when another connection
+    wrote meanwhile; so there the counters move in a short write transaction of their own.
+    A batch that is then retried counts again, which only refreshes what was cached.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        for doc_type in sorted(types):  # one order: no deadlock
+            next_counter_value(session, IndexGeneration, doc_type=doc_type)
+        return
+    with Session(bind=session.get_bind()) as own, own.begin():
+        declare_write_intent(own)
+        for doc_type in sorted(types):
+            next_counter_value(own, IndexGeneration, doc_type=doc_type)
 
 
 def index_generations(session: Session, types: Iterable[str]) -> tuple[int, ...]:

@@ -107,12 +107,13 @@ class TestPolicyClauses:
 
         assert '本条可在线办理：<a href="/services/items/KJCXQ">科技创新券申领</a>' in clause(23)
         assert '<a href="/services/items/GQRDBT">高新技术企业认定补贴</a>' in clause(20)
-        assert "/services/items/" not in clause(15)
+        assert '<a href="/services/items/CGZHJB">科技成果转化奖补申领</a>' in clause(15)
+        assert "/services/items/" not in clause(14)
 
     def test_service_hall_items_link_the_clause_they_rest_on(self, client: TestClient) -> None:
-        assert '<a href="/policies/clauses/23">政策第23条</a>' in client.get("/services").text
+        assert '<a href="/policies/clauses/23">政策第二十三条</a>' in client.get("/services").text
         guide = client.get("/services/items/GQRDBT").text
-        assert '<a href="/policies/clauses/20">政策第20条</a>' in guide
+        assert '<a href="/policies/clauses/20">政策第二十条</a>' in guide
 
     def test_clause_link_finds_the_policy(self, client: TestClient, session: Session) -> None:
         item = service.load_seed_policy(session)

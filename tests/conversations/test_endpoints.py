@@ -156,7 +156,10 @@ class TestNotifications:
         self, client: TestClient, session: Session, cast: Cast
     ) -> None:
         professor = cast.auth(session, cast.professor)
-        kinds = {p["kind"]: p for p in client.get(PREFS, headers=professor).json()}
+        kinds = {
+            p["kind"]: p
+            for p in client.get(PREFS, params={"size": 100}, headers=professor).json()["items"]
+        }
         assert kinds["conversation.message"]["label"] == "互动交流新消息"
         choice = [{"kind": "conversation.message", "in_app": True, "mail": False}]
         assert client.put(PREFS, json=choice, headers=professor).status_code == 200
