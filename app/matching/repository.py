@@ -38,12 +38,17 @@ def ranking_inputs(session: Session, listing_id: int) -> tuple[Any, ...]:
 
 
 def expert_profiles(session: Session) -> list[ExpertProfile]:
-    """Profiles of active experts (the only ones that can be matched)."""
+    """Profiles of active experts that staff published in the directory (the only ones that
+    can be matched: a suggestion must lead to a page others may open)."""
     return list(
         session.scalars(
             select(ExpertProfile)
             .join(User, User.id == ExpertProfile.user_id)
-            .where(User.role == Role.EXPERT, User.is_active.is_(True))
+            .where(
+                User.role == Role.EXPERT,
+                User.is_active.is_(True),
+                ExpertProfile.status == ResourceStatus.PUBLISHED,
+            )
             .order_by(ExpertProfile.id)
         ).unique()
     )

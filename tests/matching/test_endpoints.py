@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.core.audit import Actor
+from app.matching import experts
 from app.models.enums import Role
 from tests.factories.accounts import make_user
 from tests.matching.conftest import Market
@@ -185,10 +187,13 @@ class TestSubscriptionsAndProfiles:
             ).status_code
             == 403
         )
-        items = client.get(
-            f"/api/v1/demands/{market.demand.id}/matches",
-            params={"type": "expert"},
-            headers=headers,
-        ).json()["items"]
+        matches = f"/api/v1/demands/{market.demand.id}/matches"
+        waiting = client.get(matches, params={"type": "expert"}, headers=headers).json()["items"]
+        assert expert.id not in {item["id"] for item in waiting}  # not reviewed yet
+        admin = make_user(session, role=Role.PLATFORM_ADMIN, name="专家库审核员")
+        session.flush()
+        experts.review(session, Actor(user=admin), expert.id, "approve")
+        session.flush()
+        items = client.get(matches, params={"type": "expert"}, headers=headers).json()["items"]
         assert items[0]["id"] == expert.id and items[0]["title"] == "郑研究员"
         assert any("研究方向相符" in r and "激光焊接" in r for r in items[0]["reasons"])
