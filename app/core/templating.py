@@ -134,6 +134,7 @@ def _build() -> Jinja2Templates:
         regions=REGIONS,
         can=permissions.can,
         Action=permissions.Action,
+        yuan=format_yuan,  # amounts the way people read them: 12.5万元
         site_name=settings.site_name,
         footer=SiteFooter(
             operator=settings.site_operator,
@@ -147,7 +148,6 @@ def _build() -> Jinja2Templates:
     env.filters["dt"] = _format_datetime
     env.filters["date"] = lambda v: _format_datetime(v, "%Y-%m-%d")
     env.filters["money"] = _exact_yuan
-    env.filters["yuan"] = lambda v: format_yuan(None if v is None else Decimal(str(v)))
     # Every href built from stored data goes through this: http(s) or a site path, else "".
     env.filters["href"] = safe_href
     return templates

@@ -12,7 +12,6 @@ from app.core import clock
 from app.core.audit import Actor
 from app.core.deps import ActorDep, CurrentUser, SessionDep, StaffUser
 from app.core.errors import AppError
-from app.core.money import format_yuan
 from app.core.pages import (
     FormValues,
     SubmittedForm,
@@ -79,7 +78,6 @@ def hub(
             "status": status,
             "statuses": DealStatus.choices(),
             "base_url": list_url("/trading", {"status": status}),
-            "yuan": format_yuan,
         },
     )
 
@@ -135,7 +133,6 @@ def deal_page(request: Request, deal_id: int, session: SessionDep, user: Current
             and side is not None,
             "can_terminate": deals.DEAL.can(deal, "terminate"),
             "can_complete": deals.DEAL.can(deal, "complete") and side is not None,
-            "yuan": format_yuan,
         },
     )
 
@@ -436,7 +433,6 @@ def _contract_context(session: SessionDep, user: User, contract: TechContract) -
         "mine": [
             p for p in contract.parties if p.org_id is not None and p.org_id == user.active_org_id
         ],
-        "yuan": format_yuan,
         "today": clock.today().isoformat(),
     }
 
@@ -531,7 +527,7 @@ def registration_queue(
     return render(
         request,
         "trading/registrations.html",
-        {"page": page, "base_url": "/admin/contracts", "yuan": format_yuan},
+        {"page": page, "base_url": "/admin/contracts"},
     )
 
 
@@ -563,7 +559,6 @@ def statistics_page(
             "values": {"start": start, "end": end},
             "errors": errors,
             "query": query,
-            "yuan": format_yuan,
         },
         status_code=422 if errors else 200,
     )
