@@ -70,6 +70,8 @@ def serve(
         port=port,
         workers=workers,
         reload=reload,
+        # Pages read their templates once per process: restart on a template change too.
+        reload_includes=["*.html"] if reload else None,
         proxy_headers=True,
     )
 

@@ -18,6 +18,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import build_engine, build_sessionmaker
 from app.core.limits import BodyLimitMiddleware, guard_record_numbers
 from app.core.outbox import OutboxWorker
+from app.core.page_cache import PageCacheMiddleware
 from app.core.ratelimit import RateLimiter
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.core.templating import STATIC_DIR, built_navigation
@@ -96,6 +97,10 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     )
     app.state.settings = settings
     app.state.rate_limiter = RateLimiter(settings)
+    from app import pages
+
+    # Inside the session middleware: it reads the visitor's session and fills in their token.
+    app.add_middleware(PageCacheMiddleware, paths=pages.PUBLIC_PAGES)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -110,7 +115,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     handlers.install(app)
     openapi.install(app)
 
-    from app import api, pages
+    from app import api
 
     app.include_router(api.router, prefix=api.PREFIX)
     for page_router in pages.routers:

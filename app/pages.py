@@ -3,6 +3,7 @@
 from app.accounts.pages import router as accounts
 from app.admin.pages import router as admin
 from app.challenges.pages import router as challenges
+from app.content import service as content_service
 from app.content.pages import router as content
 from app.conversations.pages import router as conversations
 from app.events.pages import router as events
@@ -49,4 +50,13 @@ routers = (
     statistics,
     resources,
     notifications,
+)
+
+_SECTIONS = "|".join(content_service.SECTIONS.values())
+#: Pages every anonymous visitor sees alike, kept whole for them (``app.core.page_cache``).
+PUBLIC_PAGES = (
+    r"/",
+    r"/(?:achievements|demands|challenges)(?:/\d+)?",
+    rf"/(?:{_SECTIONS})(?:/\d+)?",
+    r"/(?:about|help|privacy)",
 )

@@ -19,7 +19,9 @@ from app.core.config import Settings
 from app.core.ratelimit import RateLimiter
 from search.base import SearchBackend
 
-_PER_TEST_STATE = ("sessionmaker", "search_backend", "worker")
+#: What a test gives its app, and what the app keeps from it: the data and whole pages cached
+#: under generations that another test's database may also reach.
+_PER_TEST_STATE = ("sessionmaker", "search_backend", "worker", "page_cache", "whole_pages")
 
 
 def _shape(app: FastAPI) -> tuple[object, ...]:

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, column, event, select, table
+from sqlalchemy import Engine, column, event, select, table, text
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -164,6 +164,22 @@ def cached_while(
     if not session.connection().info.get(_WROTE):
         store.put(key, stamp, value, max_age=max_age)
     return value
+
+
+_STAMP = text(
+    "SELECT (SELECT value FROM content_generation WHERE id = 1),"
+    " (SELECT COALESCE(SUM(last_value), 0) FROM index_generation)"
+)
+
+
+def everything_stamp(session: Session) -> tuple[int, int] | None:
+    """The content generation and the sum of the index's generations: what is computed from
+    both the database and the index stays true while this does. None while ``session``'s
+    transaction has written (its changes are not everyone's yet) or before the migration."""
+    if session.connection().info.get(_WROTE):
+        return None
+    row = session.execute(_STAMP).one()
+    return None if row[0] is None else (int(row[0]), int(row[1]))
 
 
 def _generation(session: Session) -> int | None:

@@ -124,6 +124,9 @@ class SiteFooter:
 def _build() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
     env = templates.env
+    # Templates are read once per process, like the code: checking every file's time on each
+    # render cost a tenth of a detail page.
+    env.auto_reload = False
     settings = get_settings()
     env.globals.update(
         csrf_field=CSRF_FIELD,
