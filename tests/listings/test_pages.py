@@ -16,7 +16,7 @@ from app.core.indexing import index_later
 from app.core.notifications import unread_count
 from app.models import Listing, Organization, User
 from app.models.enums import ListingKind, ListingStatus, MaturityStage, OrgStatus, OrgType, Role
-from search import embedded
+from search import embedded_query
 from search.base import SearchBackend
 from search.embedded import EmbeddedBackend
 from tests.factories.accounts import make_org, make_user
@@ -247,8 +247,8 @@ class TestBrowse:
         assert "共 8 条" in exact and "估算值" not in exact
         # As a very common word in a large catalogue: more matches than are counted exactly.
         # Every match is in the sample, so the estimate is the true count.
-        monkeypatch.setattr(embedded, "EXACT_LIMIT", 5)
-        monkeypatch.setattr(embedded, "SAMPLE_SIZE", 1000)
+        monkeypatch.setattr(embedded_query, "EXACT_LIMIT", 5)
+        monkeypatch.setattr(embedded_query, "SAMPLE_SIZE", 1000)
         estimated = client.get("/demands", params={"q": "焊接"}).text
         assert "共约 8 条" in estimated and "数量为估算值" in estimated
         assert '<span class="count">约8</span>' in estimated  # the facet counts too

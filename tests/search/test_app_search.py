@@ -18,7 +18,7 @@ from app.orgs import service as org_service
 from app.orgs.schemas import OrgUpdate
 from app.search import engine
 from app.search import service as search_service
-from search import embedded
+from search import embedded_query
 from search.base import SearchBackend
 from search.factory import create_backend
 from tests.factories.accounts import make_org
@@ -217,7 +217,7 @@ class TestSearchPage:
             pytest.skip("only the embedded backend estimates counts")
         _publish(session, platform_admin, name="长春光感科技有限公司")
         outbox.drain(session_factory)
-        monkeypatch.setattr(embedded, "EXACT_LIMIT", 0)  # as if the word were in 20,000
+        monkeypatch.setattr(embedded_query, "EXACT_LIMIT", 0)  # as if the word were in 20,000
         body = client.get("/api/v1/search", params={"q": "激光雷达"}).json()
         assert body["approximate"] is True and body["total"] == 1
         page = client.get("/search", params={"q": "激光雷达"})

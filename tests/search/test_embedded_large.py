@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from search import embedded
+from search import embedded_query
 from search.analysis import Analyzer
 from search.base import SearchDocument, SearchPage, SearchQuery
 from search.embedded import EmbeddedBackend
@@ -56,8 +56,8 @@ def run(backend: EmbeddedBackend, text: str, **options: object) -> SearchPage:
 
 
 def large(monkeypatch: pytest.MonkeyPatch, *, sample: int = 1000) -> None:
-    monkeypatch.setattr(embedded, "EXACT_LIMIT", 5)
-    monkeypatch.setattr(embedded, "SAMPLE_SIZE", sample)
+    monkeypatch.setattr(embedded_query, "EXACT_LIMIT", 5)
+    monkeypatch.setattr(embedded_query, "SAMPLE_SIZE", sample)
 
 
 def exact_facets(page: SearchPage) -> dict[str, dict[str, int]]:
@@ -152,7 +152,7 @@ def test_m_of_n_counting_matches_combinations(
 ) -> None:
     text = "动力电池 热管理 低温 散热 台架"
     combined = run(backend, text, size=50)
-    monkeypatch.setattr(embedded, "MAX_COMBINATIONS", 0)
+    monkeypatch.setattr(embedded_query, "MAX_COMBINATIONS", 0)
     counted = run(backend, text, size=50)
     assert combined.total == counted.total > 0
     assert [h.id for h in combined.hits] == [h.id for h in counted.hits]
@@ -164,6 +164,6 @@ def test_narrow_tier_widens_until_the_page_fills(
     exact = run(backend, "电池", size=10)
     large(monkeypatch)
     # No document has the word in both title and keywords: the title tier answers.
-    monkeypatch.setattr(embedded, "TIER_LIMIT", 5)
+    monkeypatch.setattr(embedded_query, "TIER_LIMIT", 5)
     page = run(backend, "电池", size=10)
     assert [h.id for h in page.hits] == [h.id for h in exact.hits]
