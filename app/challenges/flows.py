@@ -49,20 +49,19 @@ def challenge_of(row: ChallengeApplication | ChallengePanel) -> Challenge | None
     return _session(row).get(Challenge, row.challenge_id)
 
 
-def _challenge_of_milestone(row: ChallengeMilestone) -> Challenge | None:
-    panel = _session(row).get(ChallengePanel, row.panel_id)
-    return challenge_of(panel) if panel is not None else None
-
-
-def _winner_of_milestone(row: ChallengeMilestone) -> ChallengeApplication | None:
+def stage_parties(
+    row: ChallengeMilestone,
+) -> tuple[ChallengePanel, Challenge | None, ChallengeApplication | None]:
+    """A reward stage's panel, its challenge and the winning application."""
     session = _session(row)
     panel = session.get(ChallengePanel, row.panel_id)
-    if panel is None or panel.winner_id is None:
-        return None
-    return session.get(ChallengeApplication, panel.winner_id)
+    assert panel is not None, "a stage belongs to a panel"
+    winner = session.get(ChallengeApplication, panel.winner_id) if panel.winner_id else None
+    return panel, challenge_of(panel), winner
 
 
 MANAGE = On(Action.CHALLENGE_MANAGE, challenge_of)
+MANAGE_STAGE = On(Action.CHALLENGE_MANAGE, lambda row: stage_parties(row)[1])
 A = ApplicationStatus
 application_flow: Workflow[ApplicationStatus] = Workflow(
     "该揭榜申请",
@@ -110,22 +109,10 @@ milestone_flow: Workflow[MilestoneStatus] = Workflow(
             "提交验收",
             frozenset({M.PENDING, M.RETURNED}),
             M.SUBMITTED,
-            On(Action.CHALLENGE_APPLICATION_EDIT, _winner_of_milestone),
+            On(Action.CHALLENGE_APPLICATION_EDIT, lambda row: stage_parties(row)[2]),
         ),
-        Transition(
-            "accept",
-            "验收通过",
-            frozenset({M.SUBMITTED}),
-            M.ACCEPTED,
-            On(Action.CHALLENGE_MANAGE, _challenge_of_milestone),
-        ),
-        Transition(
-            "return",
-            "退回",
-            frozenset({M.SUBMITTED}),
-            M.RETURNED,
-            On(Action.CHALLENGE_MANAGE, _challenge_of_milestone),
-        ),
+        Transition("accept", "验收通过", frozenset({M.SUBMITTED}), M.ACCEPTED, MANAGE_STAGE),
+        Transition("return", "退回", frozenset({M.SUBMITTED}), M.RETURNED, MANAGE_STAGE),
     ],
     type="challenge_milestone",
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -22,10 +21,7 @@ from app.models import (
     ChallengeApplication,
     ChallengeMilestone,
     ChallengePanel,
-    User,
 )
-from app.notifications import service as notifications
-from app.notifications.kinds import Kind
 from app.trading import service as trading_service
 from app.trading.schemas import PaymentCreate
 
@@ -146,25 +142,6 @@ def return_milestone(
         summary=f"“{challenge.title}”“{row.name}”阶段退回：{row.return_reason}",
     )
     return row
-
-
-def _tell_winner(
-    session: Session,
-    challenge: Challenge,
-    winner: ChallengeApplication,
-    kind: Kind,
-    **fields: Any,
-) -> None:
-    recipient = session.get(User, winner.created_by_id)
-    if recipient is not None:
-        notifications.send(
-            session,
-            recipient,
-            kind,
-            link=f"/challenges/{challenge.id}/applications/{winner.id}",
-            challenge=challenge.title,
-            **fields,
-        )
 
 
 def released_total(rows: list[ChallengeMilestone]) -> Decimal:

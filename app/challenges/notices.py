@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from app.challenges import repository
 from app.challenges.award import feedback
-from app.challenges.flows import A, challenge_of
+from app.challenges.flows import A, challenge_of, stage_parties
 from app.core.money import format_yuan
 from app.core.workflow import WorkflowEvent, on
-from app.models import ChallengeApplication, ChallengeMilestone, ChallengePanel, User
+from app.models import ChallengeMilestone, User
 from app.notifications import service as notifications
 from app.notifications.kinds import Kind, kind
 from app.reviews import service as review_service
@@ -154,10 +154,7 @@ def tell_applicants(session: Session, event: WorkflowEvent) -> None:
 @on("challenge_milestone.submit")
 def ask_acceptance(session: Session, event: WorkflowEvent) -> None:
     row = event.obj
-    panel = session.get(ChallengePanel, row.panel_id)
-    assert panel is not None
-    challenge = challenge_of(panel)
-    winner = session.get(ChallengeApplication, panel.winner_id) if panel.winner_id else None
+    panel, challenge, winner = stage_parties(row)
     decider = session.get(User, panel.decided_by_id) if panel.decided_by_id else None
     if challenge is not None and winner is not None and decider is not None:
         notifications.send(
@@ -192,10 +189,7 @@ def tell_returned(session: Session, event: WorkflowEvent) -> None:
 
 
 def _tell_winner(session: Session, row: ChallengeMilestone, kind: Kind, **fields: Any) -> None:
-    panel = session.get(ChallengePanel, row.panel_id)
-    assert panel is not None
-    challenge = challenge_of(panel)
-    winner = session.get(ChallengeApplication, panel.winner_id) if panel.winner_id else None
+    _panel, challenge, winner = stage_parties(row)
     recipient = session.get(User, winner.created_by_id) if winner is not None else None
     if challenge is not None and winner is not None and recipient is not None:
         notifications.send(
