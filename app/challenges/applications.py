@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.challenges import notices, repository
+from app.challenges import repository
 from app.challenges.flows import (
     ATTACHMENT_OWNER,
     SCORED,
@@ -38,7 +38,6 @@ from app.models import (
     ChallengeApplication,
     User,
 )
-from app.notifications import service as notifications
 
 
 def get_application(
@@ -211,33 +210,19 @@ def submit_application(
     session: Session, actor: Actor, challenge: Challenge, application: ChallengeApplication
 ) -> ChallengeApplication:
     """Hand in the application (揭榜); it can be withdrawn and resubmitted until the deadline."""
-    authorize(actor.user, Action.CHALLENGE_APPLICATION_EDIT, application)
+    application_flow.check(actor.user, application, "submit")
     authorize(actor.user, Action.CHALLENGE_APPLY, challenge)
     check_accepting(challenge)
     _check_complete(challenge, application)
-    before, after = application_flow.apply(application, "submit")
-    application.submitted_at = utcnow()
-    application.withdrawn_at = None
-    audit.record(
+    application_flow.run(
         session,
         actor,
-        "challenge_application.submit",
         application,
+        "submit",
         summary=f"提交揭榜申请“{application.title}”（榜单“{challenge.title}”）",
-        before={"status": before.value},
-        after={"status": after.value},
     )
-    owner = session.get(User, challenge.owner_id)
-    if owner is not None:
-        notifications.send(
-            session,
-            owner,
-            notices.APPLICATION_SUBMITTED,
-            link=f"/challenges/{challenge.id}",
-            challenge=challenge.title,
-            org=application.org.name,
-            application=application.title,
-        )
+    application.submitted_at = utcnow()
+    application.withdrawn_at = None
     return application
 
 
@@ -245,21 +230,14 @@ def withdraw_application(
     session: Session, actor: Actor, challenge: Challenge, application: ChallengeApplication
 ) -> ChallengeApplication:
     """Take a submitted application back; possible until scoring opens."""
-    authorize(actor.user, Action.CHALLENGE_APPLICATION_EDIT, application)
+    application_flow.check(actor.user, application, "withdraw")
     panel = panel_of(session, challenge)
     if panel is not None and panel.status != P.FORMING:
         raise Conflict("专家评审已经开始，申请不能再撤回")
-    before, after = application_flow.apply(application, "withdraw")
-    application.withdrawn_at = utcnow()
-    audit.record(
-        session,
-        actor,
-        "challenge_application.withdraw",
-        application,
-        summary=f"撤回揭榜申请“{application.title}”",
-        before={"status": before.value},
-        after={"status": after.value},
+    application_flow.run(
+        session, actor, application, "withdraw", summary=f"撤回揭榜申请“{application.title}”"
     )
+    application.withdrawn_at = utcnow()
     return application
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from app.challenges import notices, repository
+from app.challenges import repository
 from app.challenges.flows import (
     DECIDED,
     DEFAULT_TECH_FIELD,
@@ -28,7 +28,6 @@ from app.challenges.schemas import (
     Feedback,
     FeedbackItem,
 )
-from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import today
 from app.core.db import lock_row, utcnow
@@ -42,13 +41,11 @@ from app.models import (
     ChallengeApplication,
     ChallengeMilestone,
     ChallengePanel,
-    User,
 )
 from app.models.enums import (
     ContractType,
     PartyRole,
 )
-from app.notifications import service as notifications
 from app.reviews import ranking
 from app.reviews import service as review_service
 from app.trading import service as trading_service
@@ -106,7 +103,6 @@ def award(session: Session, actor: Actor, challenge: Challenge, data: AwardIn) -
         winner = next((a for a in apps if a.id == data.application_id), None)
         if winner is None:
             raise InvalidInput(errors={"application_id": "请选择本榜单中已提交且参加评审的申请"})
-    before, after = panel_flow.apply(panel, "award" if winner else "no_award")
     # The decision ends the call: 已揭榜 (on view, naming the winner), or closed (本榜空缺).
     listing_service.conclude_challenge(
         session, actor, challenge, winner=winner.org.name if winner else None, reason=data.reason
@@ -116,6 +112,7 @@ def award(session: Session, actor: Actor, challenge: Challenge, data: AwardIn) -
     panel.decided_by_id = signed_in(actor).id
     panel.decided_at = utcnow()
     for application in apps:
+        # Each application's outcome is part of the panel's decision, audited once below.
         application_flow.apply(application, "award" if application is winner else "decline")
     if winner is not None:
         panel.tranche_percents = list(data.tranches)
@@ -131,25 +128,21 @@ def award(session: Session, actor: Actor, challenge: Challenge, data: AwardIn) -
         session.flush()
         _fund(session, actor, challenge, winner, list(zip(MILESTONE_NAMES, amounts, strict=True)))
         panel.contract_id = _contract_for(session, actor, challenge, panel, winner)
-    audit.record(
+    # Run last, once the contract exists: its event names it, and tells every applicant.
+    panel_flow.run(
         session,
         actor,
-        "challenge_panel.award" if winner else "challenge_panel.no_award",
         panel,
+        "award" if winner else "no_award",
         summary=(
             f"“{challenge.title}”确定揭榜方：{winner.org.name}（{data.reason.strip()}）"
             if winner
             else f"“{challenge.title}”本榜空缺（{data.reason.strip()}）"
         ),
-        before={"status": before.value},
-        after={
-            "status": after.value,
-            "winner_id": panel.winner_id,
-            "tranches": panel.tranche_percents,
-            "contract_id": panel.contract_id,
-        },
+        winner_id=panel.winner_id,
+        tranches=panel.tranche_percents,
+        contract_id=panel.contract_id,
     )
-    _send_feedback(session, challenge, panel, apps)
     return panel
 
 
@@ -240,52 +233,3 @@ def feedback(
         outcome=outcome,
         decision_reason=panel.decision_reason,
     )
-
-
-def _send_feedback(
-    session: Session,
-    challenge: Challenge,
-    panel: ChallengePanel,
-    apps: list[ChallengeApplication],
-) -> None:
-    for application in apps:
-        result = feedback(session, challenge, application)
-        assert result is not None
-        lines = [
-            f"结果：{result.outcome}",
-            f"排名：第 {result.rank} 名（共 {result.applicants} 个申请）"
-            if result.rank
-            else "排名：无",
-            f"平均分：{result.mean_score} 分",
-            *(f"· {c.name}（权重 {c.weight}%）：平均 {c.mean} 分" for c in result.criteria),
-            f"排名说明：{result.rank_note}",
-            f"评审决定理由：{result.decision_reason}",
-        ]
-        recipient = session.get(User, application.created_by_id)
-        if recipient is None:
-            continue
-        notifications.send(
-            session,
-            recipient,
-            notices.RESULT,
-            link=f"/challenges/{challenge.id}/applications/{application.id}",
-            challenge=challenge.title,
-            outcome=result.outcome,
-            details="\n".join(lines),
-        )
-    owner = session.get(User, challenge.owner_id)
-    winner = next((a for a in apps if a.id == panel.winner_id), None)
-    if owner is not None:
-        notifications.send(
-            session,
-            owner,
-            notices.REVIEW_DONE,
-            link=f"/challenges/{challenge.id}",
-            challenge=challenge.title,
-            decision=(
-                f"揭榜方：{winner.org.name}。奖励 {format_yuan(challenge.reward)} "
-                "按实施、中期检查、验收三个阶段验收后分期拨付。"
-                if winner
-                else f"本榜空缺。理由：{panel.decision_reason}"
-            ),
-        )

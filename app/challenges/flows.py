@@ -6,7 +6,7 @@ The application, panel and milestone workflows are declared here once, with who 
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.challenges import repository
 from app.core.audit import Actor
@@ -14,10 +14,11 @@ from app.core.clock import today
 from app.core.config import get_settings
 from app.core.errors import Conflict, NotAuthenticated, NotFound
 from app.core.permissions import Action, can
-from app.core.workflow import Transition, Workflow
+from app.core.workflow import On, Transition, Workflow
 from app.models import (
     Challenge,
     ChallengeApplication,
+    ChallengeMilestone,
     ChallengePanel,
     ReviewMember,
     User,
@@ -37,37 +38,83 @@ REVIEW = review_service.register(
     ReviewKind(subject_type=repository.SUBJECT, label="榜单", blind=False)
 )
 
+
+def _session(row: object) -> Session:
+    session = object_session(row)
+    assert session is not None, "a transition runs on a loaded row"
+    return session
+
+
+def challenge_of(row: ChallengeApplication | ChallengePanel) -> Challenge | None:
+    return _session(row).get(Challenge, row.challenge_id)
+
+
+def stage_parties(
+    row: ChallengeMilestone,
+) -> tuple[ChallengePanel, Challenge | None, ChallengeApplication | None]:
+    """A reward stage's panel, its challenge and the winning application."""
+    session = _session(row)
+    panel = session.get(ChallengePanel, row.panel_id)
+    assert panel is not None, "a stage belongs to a panel"
+    winner = session.get(ChallengeApplication, panel.winner_id) if panel.winner_id else None
+    return panel, challenge_of(panel), winner
+
+
+MANAGE = On(Action.CHALLENGE_MANAGE, challenge_of)
+MANAGE_STAGE = On(Action.CHALLENGE_MANAGE, lambda row: stage_parties(row)[1])
 A = ApplicationStatus
 application_flow: Workflow[ApplicationStatus] = Workflow(
     "该揭榜申请",
     "status",
     [
-        Transition("submit", "提交", frozenset({A.DRAFT, A.WITHDRAWN}), A.SUBMITTED),
-        Transition("withdraw", "撤回", frozenset({A.SUBMITTED}), A.WITHDRAWN),
-        Transition("award", "确定揭榜成功", frozenset({A.SUBMITTED}), A.AWARDED),
-        Transition("decline", "确定未中榜", frozenset({A.SUBMITTED}), A.NOT_AWARDED),
+        Transition(
+            "submit",
+            "提交",
+            frozenset({A.DRAFT, A.WITHDRAWN}),
+            A.SUBMITTED,
+            Action.CHALLENGE_APPLICATION_EDIT,
+        ),
+        Transition(
+            "withdraw",
+            "撤回",
+            frozenset({A.SUBMITTED}),
+            A.WITHDRAWN,
+            Action.CHALLENGE_APPLICATION_EDIT,
+        ),
+        # The outcome of the panel's decision, moved with it (``award``) and audited there.
+        Transition("award", "确定揭榜成功", frozenset({A.SUBMITTED}), A.AWARDED, MANAGE),
+        Transition("decline", "确定未中榜", frozenset({A.SUBMITTED}), A.NOT_AWARDED, MANAGE),
     ],
+    type="challenge_application",
 )
 P = PanelStatus
 panel_flow: Workflow[PanelStatus] = Workflow(
     "本榜评审",
     "status",
     [
-        Transition("open", "开始评分", frozenset({P.FORMING}), P.SCORING),
-        Transition("close", "结束评审", frozenset({P.SCORING}), P.CLOSED),
-        Transition("award", "确定揭榜方", frozenset({P.CLOSED}), P.AWARDED),
-        Transition("no_award", "本榜空缺", frozenset({P.CLOSED}), P.NO_AWARD),
+        Transition("open", "开始评分", frozenset({P.FORMING}), P.SCORING, MANAGE),
+        Transition("close", "结束评审", frozenset({P.SCORING}), P.CLOSED, MANAGE),
+        Transition("award", "确定揭榜方", frozenset({P.CLOSED}), P.AWARDED, MANAGE),
+        Transition("no_award", "本榜空缺", frozenset({P.CLOSED}), P.NO_AWARD, MANAGE),
     ],
+    type="challenge_panel",
 )
 M = MilestoneStatus
 milestone_flow: Workflow[MilestoneStatus] = Workflow(
     "该阶段",
     "status",
     [
-        Transition("submit", "提交验收", frozenset({M.PENDING, M.RETURNED}), M.SUBMITTED),
-        Transition("accept", "验收通过", frozenset({M.SUBMITTED}), M.ACCEPTED),
-        Transition("return", "退回", frozenset({M.SUBMITTED}), M.RETURNED),
+        Transition(
+            "submit",
+            "提交验收",
+            frozenset({M.PENDING, M.RETURNED}),
+            M.SUBMITTED,
+            On(Action.CHALLENGE_APPLICATION_EDIT, lambda row: stage_parties(row)[2]),
+        ),
+        Transition("accept", "验收通过", frozenset({M.SUBMITTED}), M.ACCEPTED, MANAGE_STAGE),
+        Transition("return", "退回", frozenset({M.SUBMITTED}), M.RETURNED, MANAGE_STAGE),
     ],
+    type="challenge_milestone",
 )
 DECIDED = (P.AWARDED, P.NO_AWARD)
 #: applications the panel scores and ranks

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.challenges import notices, repository
+from app.challenges import repository
 from app.challenges.applications import own_application
 from app.challenges.flows import FUNDING_SUBJECT, M, P, milestone_flow, panel_of, signed_in
-from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import today
 from app.core.db import utcnow
@@ -23,10 +21,7 @@ from app.models import (
     ChallengeApplication,
     ChallengeMilestone,
     ChallengePanel,
-    User,
 )
-from app.notifications import service as notifications
-from app.notifications.kinds import Kind
 from app.trading import service as trading_service
 from app.trading.schemas import PaymentCreate
 
@@ -72,30 +67,12 @@ def submit_milestone(
         Action.CHALLENGE_APPLICATION_EDIT,
         decided or own_application(session, actor.user, challenge),
     )
-    panel, winner = _winner(session, challenge)
+    panel, _ = _winner(session, challenge)
     row = _milestone(session, panel, seq)
-    before, after = milestone_flow.apply(row, "submit")
-    row.report, row.submitted_at = report.strip(), utcnow()
-    audit.record(
-        session,
-        actor,
-        "challenge_milestone.submit",
-        row,
-        summary=f"“{challenge.title}”提交“{row.name}”阶段验收",
-        before={"status": before.value},
-        after={"status": after.value},
+    milestone_flow.run(
+        session, actor, row, "submit", summary=f"“{challenge.title}”提交“{row.name}”阶段验收"
     )
-    decider = session.get(User, panel.decided_by_id) if panel.decided_by_id else None
-    if decider is not None:
-        notifications.send(
-            session,
-            decider,
-            notices.MILESTONE_SUBMITTED,
-            link=f"/challenges/{challenge.id}/review",
-            challenge=challenge.title,
-            milestone=row.name,
-            org=winner.org.name,
-        )
+    row.report, row.submitted_at = report.strip(), utcnow()
     return row
 
 
@@ -106,7 +83,15 @@ def accept_milestone(
     authorize(actor.user, Action.CHALLENGE_MANAGE, challenge)
     panel, winner = _winner(session, challenge)
     row = _milestone(session, panel, seq)
-    before, after = milestone_flow.apply(row, "accept")
+    milestone_flow.run(
+        session,
+        actor,
+        row,
+        "accept",
+        summary=f"“{challenge.title}”“{row.name}”阶段验收通过，拨付第 {row.seq} 期奖励 "
+        f"{format_yuan(row.amount)}（{row.percent}%）",
+        released=row.amount,
+    )
     now = utcnow()
     row.accepted_at, row.released_at, row.accepted_by_id = now, now, signed_in(actor).id
     row.return_reason = ""
@@ -139,26 +124,6 @@ def accept_milestone(
         trading_service.complete_milestone(
             session, actor, contract.id, row.contract_milestone_id, today()
         )
-    audit.record(
-        session,
-        actor,
-        "challenge_milestone.accept",
-        row,
-        summary=f"“{challenge.title}”“{row.name}”阶段验收通过，拨付第 {row.seq} 期奖励 "
-        f"{format_yuan(row.amount)}（{row.percent}%）",
-        before={"status": before.value},
-        after={"status": after.value, "released": str(row.amount)},
-    )
-    _tell_winner(
-        session,
-        challenge,
-        winner,
-        notices.MILESTONE_ACCEPTED,
-        milestone=row.name,
-        seq=row.seq,
-        amount=format_yuan(row.amount),
-        percent=row.percent,
-    )
     return row
 
 
@@ -166,47 +131,17 @@ def return_milestone(
     session: Session, actor: Actor, challenge: Challenge, seq: int, reason: str
 ) -> ChallengeMilestone:
     authorize(actor.user, Action.CHALLENGE_MANAGE, challenge)
-    panel, winner = _winner(session, challenge)
+    panel, _ = _winner(session, challenge)
     row = _milestone(session, panel, seq)
-    before, after = milestone_flow.apply(row, "return")
     row.return_reason = reason.strip()
-    audit.record(
+    milestone_flow.run(
         session,
         actor,
-        "challenge_milestone.return",
         row,
+        "return",
         summary=f"“{challenge.title}”“{row.name}”阶段退回：{row.return_reason}",
-        before={"status": before.value},
-        after={"status": after.value},
-    )
-    _tell_winner(
-        session,
-        challenge,
-        winner,
-        notices.MILESTONE_RETURNED,
-        milestone=row.name,
-        reason=row.return_reason,
     )
     return row
-
-
-def _tell_winner(
-    session: Session,
-    challenge: Challenge,
-    winner: ChallengeApplication,
-    kind: Kind,
-    **fields: Any,
-) -> None:
-    recipient = session.get(User, winner.created_by_id)
-    if recipient is not None:
-        notifications.send(
-            session,
-            recipient,
-            kind,
-            link=f"/challenges/{challenge.id}/applications/{winner.id}",
-            challenge=challenge.title,
-            **fields,
-        )
 
 
 def released_total(rows: list[ChallengeMilestone]) -> Decimal:

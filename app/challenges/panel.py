@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.challenges import notices, repository
+from app.challenges import repository
 from app.challenges.flows import (
     REVIEW,
     SCORED,
@@ -41,7 +41,6 @@ from app.models import (
     User,
 )
 from app.models.enums import PanelMemberStatus
-from app.notifications import service as notifications
 from app.reviews import ranking
 from app.reviews import service as review_service
 from app.reviews.conflicts import Conflicts, Party, find_conflicts
@@ -135,26 +134,15 @@ def open_scoring(session: Session, actor: Actor, challenge: Challenge) -> Challe
     needed = min_panel()
     if len(eligible) < needed:
         raise Conflict(f"回避后参评专家只有 {len(eligible)} 人，至少需要 {needed} 人，请增加专家")
-    before, after = panel_flow.apply(panel, "open")
-    panel.scoring_opened_at = utcnow()
-    audit.record(
+    panel_flow.run(
         session,
         actor,
-        "challenge_panel.open",
         panel,
+        "open",
         summary=f"“{challenge.title}”开始专家评分，参评专家 {len(eligible)} 人"
         + (f"；按最终申请名单复核回避：{'；'.join(changes)}" if changes else ""),
-        before={"status": before.value},
-        after={"status": after.value},
     )
-    for member in eligible:
-        notifications.send(
-            session,
-            member.expert,
-            notices.SCORING_OPEN,
-            link=f"/challenges/{challenge.id}/scoring",
-            challenge=challenge.title,
-        )
+    panel.scoring_opened_at = utcnow()
     return panel
 
 
@@ -265,26 +253,24 @@ def close_scoring(session: Session, actor: Actor, challenge: Challenge) -> Chall
     missing = review_service.missing(panel.members, named, rows)
     if missing and panel.status == P.SCORING:
         raise Conflict("还有专家未完成评分，不能结束评审：" + "；".join(missing))
-    before, after = panel_flow.apply(panel, "close")
-    panel.closed_at = utcnow()
     criteria = [(c["name"], int(c["weight"])) for c in challenge.criteria]
-    by_id = {a.id: a for a in apps}
     ranked = ranking.rank(review_service.entries(rows, eligible, named), criteria)
+    panel_flow.run(
+        session,
+        actor,
+        panel,
+        "close",
+        summary=f"“{challenge.title}”评审结束，排名："
+        + "；".join(f"{e.rank}. {e.name} {ranking.shown(e.mean)}分" for e in ranked),
+        ranking=[[e.key, e.rank] for e in ranked],
+    )
+    panel.closed_at = utcnow()
+    by_id = {a.id: a for a in apps}
     for entry in ranked:
         application = by_id[entry.key]
         application.mean_score = ranking.shown(entry.mean)
         application.rank = entry.rank
         application.rank_note = entry.note
-    audit.record(
-        session,
-        actor,
-        "challenge_panel.close",
-        panel,
-        summary=f"“{challenge.title}”评审结束，排名："
-        + "；".join(f"{e.rank}. {e.name} {ranking.shown(e.mean)}分" for e in ranked),
-        before={"status": before.value},
-        after={"status": after.value, "ranking": [[e.key, e.rank] for e in ranked]},
-    )
     return panel
 
 

@@ -18,6 +18,8 @@ one module per use case: ``flows`` (workflows, who may do what), ``applications`
 
 from __future__ import annotations
 
+# The notifications of every transition below are its subscribers: loading the rules loads them.
+from app.challenges import notices  # noqa: F401
 from app.challenges.applications import (
     add_attachment,
     application_attachments,

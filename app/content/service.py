@@ -19,7 +19,7 @@ from app.core.indexing import index_later, index_many_later
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.regions import region_name
-from app.core.workflow import Transition, Workflow
+from app.core.workflow import Transition, Workflow, WorkflowEvent, on
 from app.models import (
     Attachment,
     ContentItem,
@@ -42,27 +42,39 @@ SECTIONS: dict[ContentKind, str] = {
 }
 KIND_OF_SECTION = {section: kind for kind, section in SECTIONS.items()}
 
+WRITE, REVIEW = Action.CONTENT_WRITE, Action.CONTENT_REVIEW
 lifecycle: Workflow[ContentStatus] = Workflow(
     "该信息",
     "status",
     [
-        Transition("submit", "提交审核", frozenset({S.DRAFT, S.RETURNED}), S.IN_REVIEW),
-        Transition("approve", "审核通过并发布", frozenset({S.IN_REVIEW}), S.PUBLISHED),
-        Transition("schedule", "审核通过（定时发布）", frozenset({S.IN_REVIEW}), S.SCHEDULED),
-        Transition("return", "退回修改", frozenset({S.IN_REVIEW}), S.RETURNED),
+        Transition("submit", "提交审核", frozenset({S.DRAFT, S.RETURNED}), S.IN_REVIEW, WRITE),
+        Transition("approve", "审核通过并发布", frozenset({S.IN_REVIEW}), S.PUBLISHED, REVIEW),
+        Transition(
+            "schedule", "审核通过（定时发布）", frozenset({S.IN_REVIEW}), S.SCHEDULED, REVIEW
+        ),
+        Transition("return", "退回修改", frozenset({S.IN_REVIEW}), S.RETURNED, REVIEW),
+        # the publishing job's, as the system
         Transition("release", "到时发布", frozenset({S.SCHEDULED}), S.PUBLISHED),
         Transition("expire", "到期下线", frozenset({S.PUBLISHED}), S.EXPIRED),
         Transition(
-            "withdraw", "撤回", frozenset({S.SCHEDULED, S.PUBLISHED, S.EXPIRED}), S.WITHDRAWN
+            "withdraw",
+            "撤回",
+            frozenset({S.SCHEDULED, S.PUBLISHED, S.EXPIRED}),
+            S.WITHDRAWN,
+            REVIEW,
         ),
         Transition(
             "revise",
             "修改后重新审核",
             frozenset({S.SCHEDULED, S.PUBLISHED, S.EXPIRED, S.WITHDRAWN}),
             S.IN_REVIEW,
+            WRITE,
         ),
     ],
+    type="content",
+    summary=lambda item: item.title,
 )
+ACTIONS = ("submit", "approve", "schedule", "return", "release", "expire", "withdraw", "revise")
 
 EDITABLE = [
     "title",
@@ -324,8 +336,9 @@ def update(session: Session, actor: Actor, item: ContentItem, data: ContentField
     if not new:
         return item
     note = "修改内容"
-    if lifecycle.can(item, "revise"):
-        lifecycle.apply(item, "revise")
+    revised = lifecycle.can(item, "revise")
+    if revised:  # its subscriber queues the reindexing
+        lifecycle.run(session, actor, item, "revise")
         note = "修改已发布内容，重新提交审核"
     item.version += 1
     _record(session, actor, item, note)
@@ -338,27 +351,23 @@ def update(session: Session, actor: Actor, item: ContentItem, data: ContentField
         before=old,
         after=new,
     )
-    _index(session, item)
+    if not revised:
+        _index(session, item)
     return item
 
 
 def _transition(
     session: Session, actor: Actor, item: ContentItem, action: str, note: str = ""
 ) -> ContentItem:
-    before, after = lifecycle.apply(item, action)
+    lifecycle.run(session, actor, item, action, note=note)
     item.version += 1
     _record(session, actor, item, note or lifecycle.label(action))
-    audit.record(
-        session,
-        actor,
-        f"content.{action}",
-        item,
-        summary=f"{lifecycle.label(action)}：{item.title}" + (f"（{note}）" if note else ""),
-        before={"status": before.value},
-        after={"status": after.value},
-    )
-    _index(session, item)
     return item
+
+
+@on(*(f"content.{action}" for action in ACTIONS))
+def _reindex(session: Session, event: WorkflowEvent[ContentStatus]) -> None:
+    _index(session, event.obj)
 
 
 def submit(session: Session, actor: Actor, item: ContentItem) -> ContentItem:

@@ -43,8 +43,19 @@ from app.core.errors import Conflict, PermissionDenied
 from app.core.permissions import Action, authorize
 
 S = TypeVar("S", bound=StrEnum)
-#: Who may take a transition: a permission name, or a check of its own.
-Permission = Action | Callable[[Any, Any], bool]
+
+
+@dataclass(frozen=True)
+class On:
+    """A permission held on a record the object belongs to: ``On(Action.CHALLENGE_MANAGE,
+    challenge_of)`` checks the action on ``challenge_of(panel)``, refusing with its message."""
+
+    action: Action
+    of: Callable[[Any], Any]
+
+
+#: Who may take a transition: a permission name, one on a related record, or a check of its own.
+Permission = Action | On | Callable[[Any, Any], bool]
 
 
 @dataclass(frozen=True)
@@ -161,11 +172,24 @@ class Workflow(Generic[S]):
         permission = self._by_action[action].permission
         if permission is None:
             return True
-        if isinstance(permission, Action):
-            from app.core.permissions import can
+        from app.core.permissions import can
 
+        if isinstance(permission, Action):
             return can(user, permission, obj)
+        if isinstance(permission, On):
+            return can(user, permission.action, permission.of(obj))
         return bool(permission(user, obj))
+
+    def check(self, user: Any, obj: Any, action: str) -> None:
+        """Refuse (403, the permission's Chinese message) unless ``user`` may take ``action``;
+        ``run`` does this first, a caller that must refuse before its own checks calls it."""
+        permission = self._by_action[action].permission
+        if isinstance(permission, Action):
+            authorize(user, permission, obj)
+        elif isinstance(permission, On):
+            authorize(user, permission.action, permission.of(obj))
+        elif permission is not None and not permission(user, obj):
+            raise PermissionDenied()
 
     def apply(self, obj: Any, action: str) -> tuple[S, S]:
         """Move ``obj`` by ``action``; returns (before, after) or raises Conflict."""
@@ -205,11 +229,7 @@ class Workflow(Generic[S]):
         go into the audit record's ``after`` and the event's payload.
         """
         transition = self._by_action[action]
-        permission = transition.permission
-        if isinstance(permission, Action):
-            authorize(actor.user, permission, obj)
-        elif permission is not None and not permission(actor.user, obj):
-            raise PermissionDenied()
+        self.check(actor.user, obj, action)
         before, after = self.apply(obj, action)
         topic = f"{self.event_type(obj)}.{action}"
         self._handle(topic)

@@ -8,7 +8,7 @@ from app.core.audit import SYSTEM
 from app.core.db import utcnow
 from app.core.permissions import Action
 from app.core.workflow import Transition, Workflow
-from app.events import notices, repository
+from app.events import repository
 from app.models import (
     EventParticipant,
 )
@@ -17,7 +17,6 @@ from app.models.enums import (
     MeetingRequestStatus,
     MeetingStatus,
 )
-from app.notifications import service as notifications
 
 E = EventStatus
 MANAGE = Action.EVENT_MANAGE
@@ -66,7 +65,8 @@ meeting_flow: Workflow[MeetingStatus] = Workflow(
     "该洽谈",
     "status",
     [
-        Transition("hold", "记录洽谈结果", frozenset({M.SCHEDULED, M.HELD}), M.HELD),
+        # audited as "meeting.outcome": recording (or correcting) how the meeting went
+        Transition("outcome", "记录洽谈结果", frozenset({M.SCHEDULED, M.HELD}), M.HELD),
         Transition("no_show", "标记未到场", frozenset({M.SCHEDULED}), M.NO_SHOW),
         Transition("cancel", "取消洽谈", frozenset({M.SCHEDULED}), M.CANCELLED),
     ],
@@ -87,26 +87,20 @@ def _org_name(person: EventParticipant) -> str:
     return person.org.name if person.org is not None else "个人"
 
 
+EXPIRED_SUMMARY = "约见逾期未答复"
+
+
 def expire_all_overdue(session: Session) -> int:
     """The periodic job: every event's overdue requests."""
     return expire_overdue(session)
 
 
 def expire_overdue(session: Session, *, event_id: int | None = None) -> int:
-    """Pending requests nobody answered in time expire; the sender is told."""
+    """Pending requests nobody answered in time expire; the sender is told (notices)."""
     expired = 0
     for request in repository.overdue_requests(session, utcnow()):
         if event_id is not None and request.event_id != event_id:
             continue
-        request_flow.run(session, SYSTEM, request, "expire", summary="约见逾期未答复")
-        sender = (
-            request.party_a if request.requested_by_id == request.party_a_id else request.party_b
-        )
-        notifications.send(
-            session,
-            sender.user,
-            notices.REQUEST_EXPIRED,
-            link=f"/events/{request.event_id}/requests",
-        )
+        request_flow.run(session, SYSTEM, request, "expire", summary=EXPIRED_SUMMARY)
         expired += 1
     return expired

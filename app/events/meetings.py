@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.core import audit
-from app.core.audit import Actor
+from app.core.audit import SYSTEM, Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import (
     Conflict,
@@ -186,27 +186,29 @@ def _refill(session: Session, actor: Actor, event: Event) -> int:
     return len(built.new_meetings)
 
 
-def _tell_counterpart(
-    session: Session, meeting: Meeting, by: EventParticipant, reason: str
+def _cancel(
+    session: Session,
+    actor: Actor,
+    meeting: Meeting,
+    reason: str,
+    *,
+    by: EventParticipant | None = None,
+    left: bool = False,
+    summary: str | None = None,
 ) -> None:
-    other = (
-        meeting.request.party_b if by.id == meeting.request.party_a_id else meeting.request.party_a
-    )
-    notifications.send(
-        session,
-        other.user,
-        notices.MEETING_CANCELLED_BY_PARTY,
-        link=f"/events/{meeting.event_id}/agenda",
-        when=notices.when(meeting.slot.starts_at),
-        by=by.user.name,
-        reason=reason,
-    )
-
-
-def _cancel(session: Session, meeting: Meeting, reason: str) -> None:
-    """Cancel a meeting and free both seats it held."""
-    meeting_flow.apply(meeting, "cancel")
+    """Cancel a meeting and free both seats it held. ``by`` is the party who cancelled (None
+    for an organiser); ``left`` when that party withdrew from it rather than cancelling it
+    (the other is then told who): the notices subscriber tells the others."""
     meeting.cancel_reason = reason
+    meeting_flow.run(
+        session,
+        actor,
+        meeting,
+        "cancel",
+        summary=summary or reason,
+        by_participant_id=by.id if by is not None else None,
+        left=left,
+    )
     repository.free_seats(session, meeting.id)
 
 
@@ -220,9 +222,7 @@ def _cancel_live_meeting(
 ) -> None:
     for meeting in repository.meetings(session, event.id, participant_id=by.id):
         if meeting.request_id == request.id and meeting_flow.can(meeting, "cancel"):
-            _cancel(session, meeting, reason)
-            _tell_counterpart(session, meeting, by, reason)
-            audit.record(session, actor, "meeting.cancel", meeting, summary=reason)
+            _cancel(session, actor, meeting, reason, by=by, left=True)
             _refill(session, actor, event)
 
 
@@ -251,28 +251,12 @@ def cancel_meeting(
     manager = can(actor.user, Action.EVENT_MANAGE, event)
     if party is None and not manager:
         raise PermissionDenied("仅洽谈双方或组织者可以取消洽谈")
-    _cancel(session, meeting, reason.strip() or ("组织者取消" if party is None else "参会人取消"))
+    reason = reason.strip() or ("组织者取消" if party is None else "参会人取消")
+    _cancel(session, actor, meeting, reason, by=party, summary=f"取消洽谈（{reason}）")
     if request_flow.can(meeting.request, "cancel"):
-        request_flow.apply(meeting.request, "cancel")
-    audit.record(
-        session,
-        actor,
-        "meeting.cancel",
-        meeting,
-        summary=f"取消洽谈（{meeting.cancel_reason}）",
-        after={"status": meeting.status.value},
-    )
-    for person in (meeting.request.party_a, meeting.request.party_b):
-        if party is None or person.id != party.id:
-            notifications.send(
-                session,
-                person.user,
-                notices.MEETING_CANCELLED,
-                link=f"/events/{event.id}/agenda",
-                when=notices.when(meeting.slot.starts_at),
-                table=meeting.table.name,
-                reason=meeting.cancel_reason,
-            )
+        request_flow.run(
+            session, SYSTEM, meeting.request, "cancel", summary=f"洽谈已取消（{reason}）"
+        )
     return _refill(session, actor, event)
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from app.core.clock import local
+from app.core.workflow import WorkflowEvent, on
+from app.notifications import service as notifications
 from app.notifications.kinds import kind
 
 ORGANISER_ADDED = kind(
@@ -83,3 +87,51 @@ MEETING_CANCELLED_BY_PARTY = kind(
 def when(moment: datetime) -> str:
     """A time as people read it in a notice: 12月03日 14:30 (Beijing time)."""
     return f"{local(moment):%m月%d日 %H:%M}"
+
+
+# ---------------------------------------------------------------- workflow subscribers
+
+
+@on("meeting_request.expire")
+def tell_sender_expired(session: Session, event: WorkflowEvent) -> None:
+    request = event.obj
+    sender = request.party_a if request.requested_by_id == request.party_a_id else request.party_b
+    notifications.send(
+        session, sender.user, REQUEST_EXPIRED, link=f"/events/{request.event_id}/requests"
+    )
+
+
+@on("meeting.cancel")
+def tell_cancelled(session: Session, event: WorkflowEvent) -> None:
+    """A party who withdrew (declined, unregistered): the other is told who. A party or an
+    organiser who cancelled the meeting: everybody else on it."""
+    meeting = event.obj
+    request = meeting.request
+    by = event.details.get("by_participant_id")
+    if event.details.get("left"):
+        other, party = (
+            (request.party_b, request.party_a)
+            if by == request.party_a_id
+            else (request.party_a, request.party_b)
+        )
+        notifications.send(
+            session,
+            other.user,
+            MEETING_CANCELLED_BY_PARTY,
+            link=f"/events/{meeting.event_id}/agenda",
+            when=when(meeting.slot.starts_at),
+            by=party.user.name,
+            reason=meeting.cancel_reason,
+        )
+        return
+    for person in (request.party_a, request.party_b):
+        if person.id != by:
+            notifications.send(
+                session,
+                person.user,
+                MEETING_CANCELLED,
+                link=f"/events/{meeting.event_id}/agenda",
+                when=when(meeting.slot.starts_at),
+                table=meeting.table.name,
+                reason=meeting.cancel_reason,
+            )

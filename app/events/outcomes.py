@@ -155,23 +155,21 @@ def record_outcome(
     if meeting.slot.starts_at > utcnow():
         at = local(meeting.slot.starts_at)
         raise Conflict(f"这场洽谈安排在 {at:%Y-%m-%d %H:%M}，开始后才能记录洽谈结果")
-    before = audit.snapshot(meeting, ["status", "outcome", "amount", "outcome_note"])
-    meeting_flow.apply(meeting, "hold")
-    meeting.outcome = data.outcome
-    meeting.amount = data.amount if data.outcome == MeetingOutcome.CONTRACT else None
-    meeting.outcome_note = data.note.strip()
-    meeting.outcome_at = utcnow()
-    after = audit.snapshot(meeting, ["status", "outcome", "amount", "outcome_note"])
-    old, new = audit.diff(before, after)
-    audit.record(
+    amount = data.amount if data.outcome == MeetingOutcome.CONTRACT else None
+    meeting_flow.run(
         session,
         actor,
-        "meeting.outcome",
         meeting,
+        "outcome",
         summary=f"洽谈结果：{data.outcome.label}",
-        before=old,
-        after=new,
+        outcome=data.outcome,
+        amount=amount,
+        outcome_note=data.note.strip(),
     )
+    meeting.outcome = data.outcome
+    meeting.amount = amount
+    meeting.outcome_note = data.note.strip()
+    meeting.outcome_at = utcnow()
     _feed_pipeline(session, actor, meeting, data)
     return meeting
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.core import audit
-from app.core.audit import Actor
+from app.core.audit import SYSTEM, Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import (
     Conflict,
@@ -35,6 +35,7 @@ from app.events import notices, repository
 from app.events.flows import (
     DIRECT_REQUEST_SCORE,
     EVENT_ACTIONS,
+    EXPIRED_SUMMARY,
     MIN_SUGGESTION_SCORE,
     E,
     R,
@@ -51,7 +52,6 @@ from app.events.meetings import (
     _cancel,
     _cancel_live_meeting,
     _refill,
-    _tell_counterpart,
 )
 from app.events.meetings import build_schedule as build_schedule
 from app.events.meetings import cancel_meeting as cancel_meeting
@@ -356,6 +356,9 @@ def _check_listings(
     return listings
 
 
+UNREGISTERED = "参会人取消报名"
+
+
 def cancel_registration(session: Session, actor: Actor, participant: EventParticipant) -> None:
     event = _event_of(session, participant)
     if not (
@@ -370,15 +373,15 @@ def cancel_registration(session: Session, actor: Actor, participant: EventPartic
     participant.cancelled_at = utcnow()
     # Whatever they brought is free for a colleague to bring instead.
     participant.listings.clear()
+    # What the registration held goes with it, moved by the system in its name.
     for request in repository.requests(session, event.id, participant_id=participant.id):
         if request_flow.can(request, "cancel"):
-            request_flow.apply(request, "cancel")
+            request_flow.run(session, SYSTEM, request, "cancel", summary=UNREGISTERED)
     freed = 0
     for meeting in repository.meetings(session, event.id, participant_id=participant.id):
         if meeting_flow.can(meeting, "cancel"):
-            _cancel(session, meeting, "参会人取消报名")
+            _cancel(session, SYSTEM, meeting, UNREGISTERED, by=participant, left=True)
             freed += 1
-            _tell_counterpart(session, meeting, participant, "参会人取消报名")
     audit.record(
         session,
         actor,
@@ -624,7 +627,7 @@ def respond(
     if request.status == R.PENDING and request.requested_by_id == responder.id:
         raise Conflict("等待对方答复，您不能替对方接受或婉拒")
     if request.status == R.PENDING and request.expires_at and request.expires_at <= utcnow():
-        request_flow.apply(request, "expire")
+        request_flow.run(session, SYSTEM, request, "expire", summary=EXPIRED_SUMMARY)
         raise Conflict("该约见已过期", keep_changes=True)
     action = "accept" if accept else "decline"
     other = request.party_b if responder.id == request.party_a_id else request.party_a

@@ -56,6 +56,8 @@ tranche_flow: Workflow[TrancheStatus] = Workflow(
         Transition("pay", "确认支付", frozenset({T.RELEASED}), T.PAID),
         Transition("cancel", "取消", frozenset({T.PENDING}), T.CANCELLED),
     ],
+    type="funding_tranche",
+    summary=lambda t: f"第 {t.seq} 期“{t.name}”{exact_yuan(t.amount)}",
 )
 R = ReservationStatus
 reservation_flow: Workflow[ReservationStatus] = Workflow(
@@ -65,7 +67,11 @@ reservation_flow: Workflow[ReservationStatus] = Workflow(
         Transition("close", "结清", frozenset({R.OPEN}), R.CLOSED),
         Transition("cancel", "取消占用", frozenset({R.OPEN}), R.CANCELLED),
     ],
+    type="funding_reservation",
+    summary=lambda r: f"{r.note or r.subject_type}{exact_yuan(r.amount)}",
 )
+# No transition carries a permission: the domain that owns the subject (a claim, an award,
+# a grant) authorised the actor for the decision that moves the money.
 
 
 def split(total: Decimal, percents: Sequence[int]) -> list[Decimal]:
@@ -270,7 +276,7 @@ def release(
     tranche = next((t for t in reservation.tranches if t.seq == seq), None)
     if tranche is None:
         raise Conflict(f"该笔预算占用没有第 {seq} 期")
-    tranche_flow.apply(tranche, "release")
+    tranche_flow.run(session, actor, tranche, "release", note=note)
     tranche.released_at = utcnow()
     reservation.released = reservation.released + tranche.amount
     line.released = line.released + tranche.amount
@@ -320,7 +326,7 @@ def pay(
         )
     for tranche, amount in parts:
         if tranche is not None:
-            tranche_flow.apply(tranche, "pay")
+            tranche_flow.run(session, actor, tranche, "pay", note=note)
             tranche.paid_at = utcnow()
         reservation.paid = reservation.paid + amount
         line.paid = line.paid + amount
@@ -337,7 +343,7 @@ def pay(
             note=note,
         )
     if reservation.paid == reservation.amount:
-        reservation_flow.apply(reservation, "close")
+        reservation_flow.run(session, actor, reservation, "close", note=note)
     session.flush()
     return reservation
 
@@ -350,8 +356,8 @@ def cancel(
     back = reservation.amount - reservation.released
     for tranche in reservation.tranches:
         if tranche.status == T.PENDING:
-            tranche_flow.apply(tranche, "cancel")
-    reservation_flow.apply(reservation, "cancel")
+            tranche_flow.run(session, actor, tranche, "cancel", note=note)
+    reservation_flow.run(session, actor, reservation, "cancel", note=note)
     if back > 0:
         line.committed = line.committed - back
         _entry(

@@ -28,24 +28,25 @@ from app.incentives.schemas import (
 )
 from app.models import BudgetLine, IncentiveClaim, IncentiveRule, Organization, User
 from app.models.enums import CapScope, ClaimStatus, IncentiveBase, OrgType
-from app.notifications import service as notifications
-from app.notifications.kinds import Kind
 
+PENDING = ClaimStatus.PENDING
+MANAGE = Action.INCENTIVE_MANAGE
 CLAIM_FLOW: Workflow[ClaimStatus] = Workflow(
     "奖补申领",
     "status",
     [
-        Transition("approve", "核定", frozenset({ClaimStatus.PENDING}), ClaimStatus.APPROVED),
-        Transition("reject", "不予支持", frozenset({ClaimStatus.PENDING}), ClaimStatus.REJECTED),
-        Transition("pay", "确认拨付", frozenset({ClaimStatus.APPROVED}), ClaimStatus.PAID),
+        Transition("approve", "核定", frozenset({PENDING}), ClaimStatus.APPROVED, MANAGE),
+        # Approval at an amount other than the computed one, with its reason.
+        Transition("adjust", "调整核定", frozenset({PENDING}), ClaimStatus.APPROVED, MANAGE),
+        Transition("reject", "不予支持", frozenset({PENDING}), ClaimStatus.REJECTED, MANAGE),
+        Transition("pay", "确认拨付", frozenset({ClaimStatus.APPROVED}), ClaimStatus.PAID, MANAGE),
     ],
+    type="incentive_claim",
 )
 
 #: how reward claims appear on the funding ledger
 CLAIM_SUBJECT = "incentive_claim"
 POLICY = funding_service.POLICY
-
-_CLAIM_FIELDS = ["status", "approved_amount", "decision_reason", "paid_at"]
 
 
 def _will_write(session: Session) -> None:
@@ -215,7 +216,7 @@ def create_claims(
             after=audit.snapshot(claim, ["rule_code", "beneficiary_key", "computed_amount"]),
         )
         if item.amount > 0:
-            _tell(
+            notices.tell(
                 session,
                 claim,
                 notices.CLAIM_AVAILABLE,
@@ -333,27 +334,6 @@ def facts_from_contract(session: Session, contract: Any) -> ContractFacts:
     return ContractFacts.model_validate(data)
 
 
-def _tell(
-    session: Session,
-    claim: IncentiveClaim,
-    kind: Kind,
-    *,
-    link: str = "/incentives",
-    **fields: Any,
-) -> None:
-    people: list[User] = []
-    if claim.beneficiary_user_id is not None:
-        user = session.get(User, claim.beneficiary_user_id)
-        if user is not None:
-            people.append(user)
-    if claim.beneficiary_org_id is not None:
-        people += repository.org_admins(session, claim.beneficiary_org_id)
-    for person in people:
-        notifications.send(
-            session, person, kind, link=link, contract=claim.contract_label, **fields
-        )
-
-
 def claims_for_contract(session: Session, contract_id: int) -> list[IncentiveClaim]:
     """The claims a registered contract gave rise to."""
     return repository.claims_of_contract(session, contract_id)
@@ -457,23 +437,20 @@ def approve(session: Session, actor: Actor, claim_id: int, data: ClaimDecision) 
             f"第{claim.item_no}条{claim.year}年度预算余额不足：剩余{engine.yuan(budget.remaining)}，"
             f"本次核定{engine.yuan(amount)}"
         )
-    before = audit.snapshot(claim, _CLAIM_FIELDS)
-    CLAIM_FLOW.apply(claim, "approve")
+    adjusted = amount != claim.computed_amount
     claim.approved_amount = amount
     claim.decision_reason = reason
     claim.decided_by_id = actor.user_id
     claim.decided_at = utcnow()
-    session.flush()
-    adjusted = amount != claim.computed_amount
-    audit.record(
+    CLAIM_FLOW.run(
         session,
         actor,
-        "incentive_claim.adjust" if adjusted else "incentive_claim.approve",
         claim,
+        "adjust" if adjusted else "approve",
         summary=f"{claim.rule_code} {claim.beneficiary_name} 核定{engine.yuan(amount)}"
         + (f"（原{engine.yuan(claim.computed_amount)}：{reason}）" if adjusted else ""),
-        before=before,
-        after=audit.snapshot(claim, _CLAIM_FIELDS),
+        approved_amount=amount,
+        decision_reason=reason,
     )
     funding_service.reserve(
         session,
@@ -486,14 +463,6 @@ def approve(session: Session, actor: Actor, claim_id: int, data: ClaimDecision) 
         refused=f"第{claim.item_no}条{claim.year}年度预算余额不足",
         summary=f"第{budget.item_no}条{budget.year}年度预算占用{engine.yuan(amount)}",
     )
-    adjustment = f"（计算金额{engine.yuan(claim.computed_amount)}，调整原因：{reason}）"
-    _tell(
-        session,
-        claim,
-        notices.CLAIM_APPROVED,
-        amount=engine.yuan(amount),
-        adjustment=adjustment if adjusted else "",
-    )
     return claim
 
 
@@ -504,21 +473,17 @@ def reject(session: Session, actor: Actor, claim_id: int, data: ClaimDecision) -
     reason = data.reason.strip()
     if not reason:
         raise InvalidInput(errors={"reason": "请填写不予支持的原因"})
-    before = audit.snapshot(claim, _CLAIM_FIELDS)
-    CLAIM_FLOW.apply(claim, "reject")
     claim.decision_reason = reason
     claim.decided_by_id = actor.user_id
     claim.decided_at = utcnow()
-    audit.record(
+    CLAIM_FLOW.run(
         session,
         actor,
-        "incentive_claim.reject",
         claim,
+        "reject",
         summary=f"{claim.rule_code} {claim.beneficiary_name} 不予支持：{reason}",
-        before=before,
-        after=audit.snapshot(claim, _CLAIM_FIELDS),
+        decision_reason=reason,
     )
-    _tell(session, claim, notices.CLAIM_REJECTED, reason=reason)
     return claim
 
 
@@ -526,25 +491,21 @@ def mark_paid(session: Session, actor: Actor, claim_id: int) -> IncentiveClaim:
     """Record that an approved reward has been paid out."""
     authorize(actor.user, Action.INCENTIVE_MANAGE)
     claim = get_claim(session, actor.user, claim_id)
-    before = audit.snapshot(claim, _CLAIM_FIELDS)
-    CLAIM_FLOW.apply(claim, "pay")
     claim.paid_at = utcnow()
+    CLAIM_FLOW.run(
+        session,
+        actor,
+        claim,
+        "pay",
+        summary=f"{claim.rule_code} {claim.beneficiary_name} 已拨付",
+        approved_amount=claim.approved_amount,
+        paid_at=claim.paid_at,
+    )
     reservation = funding_service.reservation_of(session, CLAIM_SUBJECT, claim.id)
     if reservation is not None:  # approved before budgets were tracked on the ledger: none
         funding_service.pay(
             session, actor, reservation, note=f"{claim.rule_code} {claim.beneficiary_name} 拨付"
         )
-    audit.record(
-        session,
-        actor,
-        "incentive_claim.pay",
-        claim,
-        summary=f"{claim.rule_code} {claim.beneficiary_name} 已拨付",
-        before=before,
-        after=audit.snapshot(claim, _CLAIM_FIELDS),
-    )
-    amount = claim.approved_amount or engine.ZERO
-    _tell(session, claim, notices.CLAIM_PAID, amount=engine.yuan(amount))
     return claim
 
 

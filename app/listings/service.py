@@ -361,9 +361,10 @@ def update(
     if not new:
         return listing
     note = "修改内容"
-    if listing.status == S.PUBLISHED:
-        lifecycle.apply(listing, "revise")
+    revised = listing.status == S.PUBLISHED
+    if revised:  # its subscribers (notices) queue the reindexing
         listing.submitted_at = utcnow()
+        lifecycle.run(session, actor, listing, "revise")
         note = "修改已发布内容，重新提交审核"
     listing.version += 1
     record_version(session, actor, listing, note)
@@ -376,7 +377,8 @@ def update(
         before=old,
         after=new,
     )
-    index_later(session, listing.kind.value, listing.id)
+    if not revised:
+        index_later(session, listing.kind.value, listing.id)
     return listing
 
 

@@ -22,7 +22,7 @@ from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
-from app.core.workflow import Transition, Workflow
+from app.core.workflow import Transition, Workflow, WorkflowEvent, on
 from app.listings import service as listing_service
 from app.matching import matcher, notices, repository
 from app.models import Deal, Listing, MatchPipeline, TechContract, User
@@ -33,12 +33,13 @@ from app.notifications.kinds import Kind
 P = PipelineStage
 OPEN = frozenset({P.PROPOSED, P.CONFIRMED, P.NEGOTIATING})
 ADVANCE = Action.PIPELINE_ADVANCE
+CONFIRM = Action.PIPELINE_CONFIRM
 workflow: Workflow[PipelineStage] = Workflow(
     "该对接",
     "stage",
     [
         # Both parties' confirmations, recorded one by one (``confirm``), or an event's follow-up.
-        Transition("confirm", "双方确认", frozenset({P.PROPOSED}), P.CONFIRMED),
+        Transition("confirm", "双方确认", frozenset({P.PROPOSED}), P.CONFIRMED, CONFIRM),
         Transition("negotiate", "进入洽谈", frozenset({P.CONFIRMED}), P.NEGOTIATING, ADVANCE),
         Transition("sign", "签约", frozenset({P.CONFIRMED, P.NEGOTIATING}), P.SIGNED, ADVANCE),
         Transition("close", "关闭", OPEN, P.CLOSED, ADVANCE),
@@ -215,6 +216,7 @@ def confirm(session: Session, actor: Actor, entry: MatchPipeline) -> MatchPipeli
     """A party agrees to talk; once both sides did the pair moves to 双方确认."""
     authorize(actor.user, Action.PIPELINE_CONFIRM, entry)
     assert actor.user is not None
+    lock_row(entry)  # the two sides confirming at once: the second sees the first's
     if entry.stage != P.PROPOSED:
         raise Conflict(f"该对接当前状态为“{entry.stage.label}”，无需再确认")
     now = utcnow()
@@ -225,12 +227,18 @@ def confirm(session: Session, actor: Actor, entry: MatchPipeline) -> MatchPipeli
     side_label = "需求方" if sides == ["demand"] else "成果方" if sides == ["supply"] else "双方"
     _log(entry, actor, f"{side_label}确认")
     if entry.demand_confirmed_at and entry.supply_confirmed_at:
-        workflow.apply(entry, "confirm")
-        _tell_parties(session, entry, notices.PIPELINE_CONFIRMED, skip=actor.user)
-    else:
-        _tell_parties(
-            session, entry, notices.PIPELINE_HALF_CONFIRMED, skip=actor.user, side=side_label
+        workflow.run(
+            session,
+            actor,
+            entry,
+            "confirm",
+            summary=f"{side_label}确认对接",
+            demand_confirmed_at=entry.demand_confirmed_at,
+            supply_confirmed_at=entry.supply_confirmed_at,
         )
+        return entry
+    # One side of two: recorded, the stage waits for the other.
+    _tell_parties(session, entry, notices.PIPELINE_HALF_CONFIRMED, skip=actor.user, side=side_label)
     audit.record(
         session,
         actor,
@@ -273,20 +281,29 @@ def move(
         note = f"技术合同“{contract.title}”"
     summary = f"对接{workflow.label(action)}" + (f"：{reason}" if reason else "")
     details = {"close_reason": reason} if reason else {}
-    after = workflow.run(session, actor, entry, action, note=note, summary=summary, **details).after
+    workflow.run(session, actor, entry, action, note=note, summary=summary, **details)
     if action == "close":
         entry.close_reason = reason
     _log(entry, actor, workflow.label(action), note)
+    return entry
+
+
+@on("match.confirm")
+def _tell_confirmed(session: Session, event: WorkflowEvent[PipelineStage]) -> None:
+    _tell_parties(session, event.obj, notices.PIPELINE_CONFIRMED, skip=event.actor.user)
+
+
+@on("match.negotiate", "match.sign", "match.close")
+def _tell_moved(session: Session, event: WorkflowEvent[PipelineStage]) -> None:
     _tell_parties(
         session,
-        entry,
+        event.obj,
         notices.PIPELINE_MOVED,
-        skip=actor.user,
-        stage=after,
-        step=workflow.label(action),
-        note=note,
+        skip=event.actor.user,
+        stage=event.after,
+        step=workflow.label(event.action),
+        note=event.note,
     )
-    return entry
 
 
 def _deals() -> Any:
@@ -370,6 +387,8 @@ def advance_pipeline(
     if entry.stage == P.CLOSED or ORDER[entry.stage] >= ORDER[target]:
         return entry
     before = entry.stage
+    # Up to two steps at once, audited once below as "match.advance" (moved, not decided):
+    # the engine's one event per step does not fit, so the stage is moved here.
     if entry.stage == P.PROPOSED:
         # Both sides met, opened a deal or signed: that is their confirmation.
         workflow.apply(entry, "confirm")

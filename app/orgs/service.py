@@ -28,8 +28,8 @@ org_workflow: Workflow[OrgStatus] = Workflow(
     [
         Transition("verify", "通过认证", frozenset({OS.PENDING}), OS.VERIFIED, VERIFY),
         Transition("reject", "退回", frozenset({OS.PENDING}), OS.REJECTED, VERIFY),
-        # Part of a profile edit by the organisation (``update``), which authorizes it.
-        Transition("resubmit", "重新提交", frozenset({OS.REJECTED}), OS.PENDING),
+        # A returned organisation's profile edit (``update``) sends it back to review.
+        Transition("resubmit", "重新提交", frozenset({OS.REJECTED}), OS.PENDING, Action.ORG_UPDATE),
         Transition("suspend", "停用", frozenset({OS.VERIFIED}), OS.SUSPENDED, VERIFY),
         Transition("restore", "恢复", frozenset({OS.SUSPENDED}), OS.VERIFIED, VERIFY),
     ],
@@ -181,9 +181,8 @@ def update(
     before = audit.snapshot(org, _PROFILE_FIELDS)
     for key, value in changes.items():
         setattr(org, key, value)
-    resubmitted = org.status == OrgStatus.REJECTED
-    if resubmitted:
-        org_workflow.apply(org, "resubmit")
+    if org.status == OrgStatus.REJECTED:
+        org_workflow.run(session, actor, org, "resubmit")
     old, new = audit.diff(before, audit.snapshot(org, _PROFILE_FIELDS))
     if new:
         org.version += 1
@@ -199,9 +198,12 @@ def update(
             before=old | {"version": org.version - 1},
             after=new | {"version": org.version},
         )
-    if resubmitted:
-        _tell_verifiers(session, org, notices.RESUBMITTED)
     return org
+
+
+@on("org.resubmit")
+def _resubmitted(session: Session, event: WorkflowEvent) -> None:
+    _tell_verifiers(session, event.obj, notices.RESUBMITTED)
 
 
 def _decide(

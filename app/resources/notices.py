@@ -38,7 +38,7 @@ BOOKING_DECIDED = kind(
 )
 
 
-@on(*(f"resource.{a}" for a in ("submit", "approve", "reject", "withdraw")))
+@on(*(f"resource.{a}" for a in ("submit", "approve", "reject", "withdraw", "revise")))
 def reindex_resource(session: Session, event: WorkflowEvent[Any]) -> None:
     index_later(session, "resource", event.obj.id)
 

@@ -42,7 +42,9 @@ RESOURCE_TRANSITIONS: list[Transition[ResourceStatus]] = [
         Action.RESOURCE_EDIT,
     ),
     # A change to a published entry is reviewed again before the directory shows it.
-    Transition("revise", "修改", frozenset({S.PENDING, S.PUBLISHED}), S.PENDING),
+    Transition(
+        "revise", "修改", frozenset({S.PENDING, S.PUBLISHED}), S.PENDING, Action.RESOURCE_EDIT
+    ),
 ]
 RESOURCE_FLOW: Workflow[ResourceStatus] = Workflow(
     "资源",
@@ -113,7 +115,7 @@ def update(session: Session, actor: Actor, resource_id: int, data: ResourceCreat
     if resource.kind != data.kind:
         raise InvalidInput(errors={"kind": "资源类别不能修改，请新建一条"})
     if RESOURCE_FLOW.can(resource, "revise"):
-        RESOURCE_FLOW.apply(resource, "revise")
+        RESOURCE_FLOW.run(session, actor, resource, "revise")
     else:
         lock_row(resource)
     for name, value in data.model_dump().items():

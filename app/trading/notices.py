@@ -1,12 +1,22 @@
 """What technology trading tells people: the notification kinds of deals and contracts.
 
 Each is sent with ``notifications.send(session, person, KIND, link=..., **fields)`` in the
-transaction of the change; people choose per kind how they hear of it.
+transaction of the change; people choose per kind how they hear of it. The steps of a
+contract's registration (``contract.submit``, ``.register``, ``.return``) send theirs from the
+workflow subscribers at the end of this module.
 """
 
 from __future__ import annotations
 
-from app.notifications.kinds import kind
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.core.workflow import WorkflowEvent, on
+from app.models import TechContract, User
+from app.notifications import service as notifications
+from app.notifications.kinds import Kind, kind
+from app.trading import repository
 
 DEAL_OPENED = kind(
     "deal.opened",
@@ -57,3 +67,57 @@ CONTRACT_TO_REGISTER = kind(
     body="{contract_type}合同，技术交易额 {amount}。",
     mail=False,
 )
+
+
+@on("contract.submit")
+def tell_registrars(session: Session, event: WorkflowEvent) -> None:
+    """The platform administrators, and the district administrators of the registrant."""
+    contract = event.obj
+    for person in repository.registrars(session, contract):
+        notifications.send(
+            session,
+            person,
+            CONTRACT_TO_REGISTER,
+            link=f"/contracts/{contract.id}",
+            contract=contract.title,
+            contract_type=contract.contract_type,
+            amount=contract.tech_amount,
+        )
+
+
+@on("contract.register")
+def tell_registered(session: Session, event: WorkflowEvent) -> None:
+    contract = event.obj
+    tell_parties(session, contract, CONTRACT_REGISTERED, registration_no=contract.registration_no)
+
+
+@on("contract.return")
+def tell_returned(session: Session, event: WorkflowEvent) -> None:
+    tell_parties(session, event.obj, CONTRACT_RETURNED, reason=event.details["reason"])
+
+
+def tell_parties(
+    session: Session,
+    contract: TechContract,
+    kind: Kind,
+    *,
+    skip: User | None = None,
+    **fields: Any,
+) -> None:
+    """The administrators of every party's organisation, and the contract's broker."""
+
+    def send(person: User) -> None:
+        link = f"/contracts/{contract.id}"
+        notifications.send(session, person, kind, link=link, contract=contract.title, **fields)
+
+    seen: set[int] = set()
+    for org_id in sorted(contract.party_org_ids):
+        for person in repository.org_admins(session, org_id):
+            if person.id in seen or (skip is not None and person.id == skip.id):
+                continue
+            seen.add(person.id)
+            send(person)
+    if contract.broker_id is not None and contract.broker_id not in seen:
+        broker = session.get(User, contract.broker_id)
+        if broker is not None and (skip is None or broker.id != skip.id):
+            send(broker)

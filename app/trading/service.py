@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,8 +39,6 @@ from app.models import (
     User,
 )
 from app.models.enums import ContractStatus, OrgType, Role
-from app.notifications import service as notifications
-from app.notifications.kinds import Kind
 from app.trading import codes, notices, repository
 from app.trading.schemas import ContractCreate, PaymentCreate
 
@@ -57,18 +54,24 @@ REGISTRATION = Workflow[ContractStatus](
             "提交认定登记",
             frozenset({ContractStatus.DRAFT, ContractStatus.RETURNED}),
             ContractStatus.SUBMITTED,
+            Action.CONTRACT_EDIT,
         ),
         Transition(
-            "approve",
+            "register",
             "认定登记",
             frozenset({ContractStatus.SUBMITTED}),
             ContractStatus.REGISTERED,
+            Action.CONTRACT_REGISTER,
         ),
         Transition(
-            "return", "退回", frozenset({ContractStatus.SUBMITTED}), ContractStatus.RETURNED
+            "return",
+            "退回",
+            frozenset({ContractStatus.SUBMITTED}),
+            ContractStatus.RETURNED,
+            Action.CONTRACT_REGISTER,
         ),
     ],
-    type="contract",  # events "contract.submit", "contract.return"
+    type="contract",  # events "contract.submit", "contract.register", "contract.return"
 )
 
 ZERO = Decimal("0.00")
@@ -78,35 +81,6 @@ def _user(actor: Actor) -> User:
     if actor.user is None:
         raise NotAuthenticated("请先登录后再进行此操作")
     return actor.user
-
-
-def _link(contract: TechContract) -> str:
-    return f"/contracts/{contract.id}"
-
-
-def _tell_parties(
-    session: Session,
-    contract: TechContract,
-    kind: Kind,
-    *,
-    skip: User | None = None,
-    **fields: Any,
-) -> None:
-    def send(person: User) -> None:
-        link = _link(contract)
-        notifications.send(session, person, kind, link=link, contract=contract.title, **fields)
-
-    seen: set[int] = set()
-    for org_id in sorted(contract.party_org_ids):
-        for person in repository.org_admins(session, org_id):
-            if person.id in seen or (skip is not None and person.id == skip.id):
-                continue
-            seen.add(person.id)
-            send(person)
-    if contract.broker_id is not None and contract.broker_id not in seen:
-        broker = session.get(User, contract.broker_id)
-        if broker is not None and (skip is None or broker.id != skip.id):
-            send(broker)
 
 
 user_names = repository.user_names
@@ -253,7 +227,7 @@ def create_contract(session: Session, actor: Actor, data: ContractCreate) -> Tec
             contract, ["title", "contract_type", "total_amount", "tech_amount", "signed_on"]
         ),
     )
-    _tell_parties(
+    notices.tell_parties(
         session, contract, notices.CONTRACT_RECORDED, skip=user, amount=contract.total_amount
     )
     return contract
@@ -305,29 +279,14 @@ def submit_registration(
     if registrant is None or registrant not in contract.party_org_ids:
         raise InvalidInput(errors={"org_id": "登记方应为合同当事人之一"})
     summary = f"提交认定登记“{contract.title}”"
-    REGISTRATION.run(
-        session, actor, contract, "submit", summary=summary, registrant_org_id=registrant
-    )
-    contract.registrant_org_id = registrant
+    contract.registrant_org_id = registrant  # the registrars told are those of the registrant
     contract.submitted_by_id = user.id
     contract.submitted_at = utcnow()
     contract.return_reason = ""
-    _tell_registrars(session, contract)
+    REGISTRATION.run(
+        session, actor, contract, "submit", summary=summary, registrant_org_id=registrant
+    )
     return contract
-
-
-def _tell_registrars(session: Session, contract: TechContract) -> None:
-    """The platform administrators, and the district administrators of the registrant."""
-    for person in repository.registrars(session, contract):
-        notifications.send(
-            session,
-            person,
-            notices.CONTRACT_TO_REGISTER,
-            link=_link(contract),
-            contract=contract.title,
-            contract_type=contract.contract_type,
-            amount=contract.tech_amount,
-        )
 
 
 def _registration_region(contract: TechContract) -> str:
@@ -351,10 +310,10 @@ def approve_registration(session: Session, actor: Actor, contract: TechContract)
     """Register the contract: a number, the rules version, and the deal moves to 登记."""
     user = _user(actor)
     authorize(user, Action.CONTRACT_REGISTER, contract)
-    before, _after = REGISTRATION.apply(contract, "approve")
     now = utcnow()
     region = _registration_region(contract)
     year = now.astimezone(LOCAL_TZ).year
+    # The number is counted in this transaction: a refused registration (409) gives it back.
     contract.registration_no = registration_number(
         region, year, _next_sequence(session, region, year)
     )
@@ -362,27 +321,20 @@ def approve_registration(session: Session, actor: Actor, contract: TechContract)
     contract.reviewed_by_id = user.id
     contract.reviewed_at = now
     contract.rules_version = get_settings().contract_rules_version
-    audit.record(
+    REGISTRATION.run(
         session,
         actor,
-        "contract.register",
         contract,
+        "register",
         summary=f"认定登记“{contract.title}”，登记号 {contract.registration_no}",
-        before={"status": before.value},
-        after={
-            "status": contract.status.value,
-            "registration_no": contract.registration_no,
-            "rules_version": contract.rules_version,
-        },
+        registration_no=contract.registration_no,
+        rules_version=contract.rules_version,
     )
     if contract.deal_id is not None:
         from app.trading import deals
 
         deals.registered(session, actor, contract.deal_id, contract)
     incentive_service.create_claims_for_contract(session, contract, actor)
-    _tell_parties(
-        session, contract, notices.CONTRACT_REGISTERED, registration_no=contract.registration_no
-    )
     return contract
 
 
@@ -397,7 +349,6 @@ def return_registration(
     contract.return_reason = reason
     contract.reviewed_by_id = user.id
     contract.reviewed_at = utcnow()
-    _tell_parties(session, contract, notices.CONTRACT_RETURNED, reason=reason)
     return contract
 
 

@@ -6,14 +6,16 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from app.core import outbox, workflow
 from app.core.audit import Actor
 from app.core.errors import Conflict, PermissionDenied
-from app.core.workflow import Transition, Workflow, WorkflowEvent
-from app.models import AuditEvent, Listing, OutboxMessage
+from app.core.permissions import Action
+from app.core.workflow import On, Transition, Workflow, WorkflowEvent
+from app.models import AuditEvent, Listing, Organization, OutboxMessage
 from app.models.enums import ListingStatus as S
+from app.models.enums import OrgRole
 from tests.factories.accounts import make_org, make_user
 from tests.factories.listings import make_listing
 
@@ -104,3 +106,39 @@ def test_after_commit_subscribers_run_from_the_outbox(
     assert after == []
     outbox.drain(session_factory, topics={"testthing.shelve"})
     assert [p["id"] for p in after] == [listing.id]
+
+
+def _org_of(listing: Listing) -> Organization | None:
+    return object_session(listing).get(Organization, listing.org_id)  # type: ignore[union-attr]
+
+
+#: a permission held on the record the object belongs to (a listing's organisation)
+org_flow: Workflow[S] = Workflow(
+    "测试对象",
+    "status",
+    [
+        Transition(
+            "archive",
+            "归档",
+            frozenset({S.PUBLISHED}),
+            S.CLOSED,
+            On(Action.ORG_UPDATE, _org_of),
+        )
+    ],
+    type="testorgthing",
+)
+
+
+def test_a_permission_on_the_owning_record_refuses_with_its_own_message(
+    session: Session,
+) -> None:
+    listing, member = thing(session)
+    with pytest.raises(PermissionDenied, match="仅本机构管理员或平台管理员可以修改机构信息"):
+        org_flow.check(member.user, listing, "archive")
+    with pytest.raises(PermissionDenied):
+        org_flow.run(session, member, listing, "archive")
+    assert listing.status == S.PUBLISHED
+    org = session.get(Organization, listing.org_id)
+    admin = make_user(session, org=org, org_role=OrgRole.ADMIN)
+    assert org_flow.permitted(admin, listing, "archive")
+    assert org_flow.run(session, Actor(user=admin), listing, "archive").after == S.CLOSED
