@@ -266,3 +266,10 @@ def count_by(session: Session, column: Any, *where: Any) -> dict[str, int]:
 
 def free_seats(session: Session, meeting_id: int) -> None:
     session.execute(delete(MeetingSeat).where(MeetingSeat.meeting_id == meeting_id))
+
+
+def event_of(session: Session, obj: EventParticipant | MeetingRequest | Meeting) -> Event:
+    """The event a participant, request or meeting belongs to."""
+    event = get(session, obj.event_id)
+    assert event is not None
+    return event
