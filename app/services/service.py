@@ -129,8 +129,20 @@ def create(session: Session, actor: Actor, data: CaseCreate) -> ServiceCase:
 
 
 def submit(session: Session, actor: Actor, case_id: int) -> ServiceCase:
+    """Hand the case to the window: every material the guide requires must be uploaded.
+
+    Refused with 422 naming each missing material (``materials.<n>``); optional ones (选填)
+    do not block. Checked under the case's lock, so an upload replacing a file meanwhile is
+    seen."""
     case = get_case(session, actor.user, case_id)
     _own(actor.user, case)
+    lock_row(case)
+    if missing := missing_materials(session, case):
+        raise InvalidInput(
+            f"还有{len(missing)}项必需材料未上传："
+            + "、".join(f"“{name}”" for name in missing.values()),
+            errors={f"materials.{n}": f"请上传“{name}”" for n, name in missing.items()},
+        )
     flow.move(session, actor, case, "submit")
     return case
 
@@ -285,6 +297,38 @@ def progress(session: Session, user: User | None, case_id: int) -> dict[str, Any
     }
 
 
+def case_view(session: Session, user: User, case_id: int) -> dict[str, Any]:
+    """The case page: its progress, and what the reader may do on it (staff moves, submit)."""
+    found = progress(session, user, case_id)
+    case = found["case"]
+    staff = can(user, Action.SERVICE_HANDLE)
+    return {
+        **found,
+        "staff": staff,
+        "actions": [
+            (t.action, t.label)
+            for t in flow.CASE_FLOW.allowed(case)
+            if staff and t.action in flow.STAFF_ACTIONS
+        ],
+        "owner": user.active_org_id == case.org_id,
+        "can_submit": flow.CASE_FLOW.can(case, "submit"),
+        "finished": case.status in flow.FINISHED,
+        "grades": GRADES,
+        "missing": missing_materials(session, case),
+    }
+
+
+def desk(
+    session: Session, user: User, pagination: Pagination, status: CaseStatus | None
+) -> dict[str, Any]:
+    """The bureau's desk: the cases (of one status) and the 差评 still to answer."""
+    authorize(user, Action.SERVICE_HANDLE)
+    return {
+        "page": list_cases(session, user, pagination, status=status),
+        "follow": follow_ups(session, user, pagination),
+    }
+
+
 # --- materials ----------------------------------------------------------------------------
 
 MATERIALS = "service_case"
@@ -367,9 +411,24 @@ def material_slots(session: Session, case: ServiceCase) -> list[dict[str, Any]]:
     }
     files = {a.id: a for a in materials(session, case)}
     return [
-        {"no": n, "name": m["name"], "types": m["types"], "file": files.get(links.get(n, -1))}
+        {
+            "no": n,
+            "name": m["name"],
+            "types": m["types"],
+            "optional": bool(m.get("optional")),
+            "file": files.get(links.get(n, -1)),
+        }
         for n, m in enumerate(case.item.guide.get("materials") or [])
     ]
+
+
+def missing_materials(session: Session, case: ServiceCase) -> dict[int, str]:
+    """The required (not 选填) materials of the guide with no file yet, by their number."""
+    return {
+        s["no"]: s["name"]
+        for s in material_slots(session, case)
+        if s["file"] is None and not s["optional"]
+    }
 
 
 def materials(session: Session, case: ServiceCase) -> list[Attachment]:
