@@ -796,12 +796,26 @@ class ProjectStatus(LabelledEnum):
     ACCEPTED = "accepted"
     FAILED = "failed"
     CLOSED = "closed"
+    #: 撤销立项: an objection during the 立项公示 was upheld; its reservation is released
+    REVOKED = "revoked"
+
+
+class ObjectionStatus(LabelledEnum):
+    """An objection (异议) filed during a project's 立项公示, and the bureau's answer."""
+
+    OPEN = "open"
+    UPHELD = "upheld"
+    REVOKED = "revoked"
 
 
 _LABELS.update(
     {
         (type(member), member.value): text
         for member, text in [
+            (ObjectionStatus.OPEN, "待答复"),
+            (ObjectionStatus.UPHELD, "维持立项"),
+            (ObjectionStatus.REVOKED, "撤销立项"),
+            (ProjectStatus.REVOKED, "已撤销立项"),
             (CallStatus.DRAFT, "草稿"),
             (CallStatus.OPEN, "申报中"),
             (CallStatus.SCORING, "专家评审中"),

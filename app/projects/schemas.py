@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
@@ -206,3 +206,24 @@ class AttachmentOut(Schema):
     size: int
     content_type: str
     url: str
+
+
+class ObjectionIn(Schema):
+    reasons: str = Field(min_length=10, max_length=5000, description="异议的事实和理由")
+
+
+class ObjectionAnswerIn(Schema):
+    decision: Literal["uphold", "revoke"] = Field(description="uphold 维持立项 / revoke 撤销立项")
+    reasons: str = Field(min_length=2, max_length=5000, description="答复理由")
+
+
+class ObjectionOut(Schema):
+    id: int
+    application_id: int
+    project_title: str
+    status: str
+    status_label: str
+    reasons: str
+    answer: str
+    filed_at: datetime
+    answered_at: datetime | None
