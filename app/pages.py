@@ -15,6 +15,7 @@ from app.matching.pages import router as matching
 from app.notifications.pages import router as notifications
 from app.orgs.pages import router as orgs
 from app.patents.pages import router as patents
+from app.projects.call_pages import router as project_calls
 from app.projects.pages import router as projects
 from app.resources.pages import router as resources
 from app.search.pages import router as search
@@ -42,6 +43,7 @@ routers = (
     patents,
     admin,
     incentives,
+    project_calls,
     projects,
     services,
     events,

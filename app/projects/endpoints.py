@@ -21,6 +21,7 @@ from app.projects.schemas import (
     AttachmentOut,
     CallCreate,
     CallOut,
+    CallRevise,
     EstablishIn,
     MemberOut,
     NoteIn,
@@ -75,6 +76,19 @@ def create_call(data: CallCreate, session: SessionDep, actor: ActorDep) -> objec
 @router.get("/calls/{call_id}", response_model=CallOut, summary="申报指南详情")
 def call_detail(call_id: int, session: SessionDep, user: OptionalUser) -> object:
     return service.call_view(session, service.get_call(session, user, call_id))
+
+
+@router.patch(
+    "/calls/{call_id}",
+    response_model=CallOut,
+    summary="更正已发布的申报指南",
+    responses={409: {"description": "指南不在申报中，或已有申报书提交时修改评价指标"}},
+)
+def revise_call(call_id: int, data: CallRevise, session: SessionDep, actor: ActorDep) -> object:
+    """申报中可更正日期、文字和资金总额（只能调增）；评价指标仅在尚无申报书提交时可改。
+    每项更正记入审计（更正前后），并通知该指南下有草稿的申报人。"""
+    call = service.get_call(session, actor.user, call_id)
+    return service.call_view(session, service.calls.revise(session, actor, call, data))
 
 
 @router.post("/calls/{call_id}/publish", response_model=CallOut, summary="发布申报指南")

@@ -34,3 +34,9 @@ OBJECTION_ANSWERED = kind(
     title="您对“{title}”提出的异议已答复：{decision}",
     body="答复理由：{reasons}",
 )
+CALL_REVISED = kind(
+    "project.call_revised",
+    "申报指南更正",
+    title="申报指南“{call}”已更正：{changes}",
+    body="您有该指南下尚未提交的申报书，请按更正后的指南核对；申报截止日期为 {closes}。",
+)
