@@ -36,7 +36,7 @@ from app.models.enums import (
     VoucherCategory,
     VoucherMode,
 )
-from app.services import awards, kinds, service, voucher
+from app.services import awards, kinds, orders, service, voucher
 from app.services.schemas import (
     CaseCreate,
     CaseMove,
@@ -123,7 +123,7 @@ def load_services(session: Session, progress: Callable[[str], object] = lambda _
         moves(case_id, "accept", "process", "grant")
         provider = _provider(session, VoucherCategory.TESTING)
         if provider is not None:
-            service.order(
+            orders.order(
                 session,
                 me,
                 case_id,
@@ -135,7 +135,7 @@ def load_services(session: Session, progress: Callable[[str], object] = lambda _
                     description="红外镜头组环境可靠性试验 6 项，出具CMA检测报告",
                 ),
             )
-            service.pay_order(session, staff, case_id)
+            orders.pay_order(session, staff, case_id)
         service.rate(session, me, case_id, RatingCreate(grade=5, comment="全程网上办理，很方便"))
         made += 1
     if found := apply(

@@ -800,6 +800,14 @@ class ProjectStatus(LabelledEnum):
     REVOKED = "revoked"
 
 
+class FollowUpStatus(LabelledEnum):
+    """Whether a rating of a finished case needs the bureau's answer (差评, grade ≤ 2)."""
+
+    NONE = "none"
+    OPEN = "open"
+    ANSWERED = "answered"
+
+
 class ObjectionStatus(LabelledEnum):
     """An objection (异议) filed during a project's 立项公示, and the bureau's answer."""
 
@@ -812,6 +820,9 @@ _LABELS.update(
     {
         (type(member), member.value): text
         for member, text in [
+            (FollowUpStatus.NONE, "无需答复"),
+            (FollowUpStatus.OPEN, "待答复"),
+            (FollowUpStatus.ANSWERED, "已答复"),
             (ObjectionStatus.OPEN, "待答复"),
             (ObjectionStatus.UPHELD, "维持立项"),
             (ObjectionStatus.REVOKED, "撤销立项"),

@@ -18,6 +18,7 @@ from app.core.pagination import Pagination
 from app.models import AuditEvent, LedgerEntry, Notification, User
 from app.models.enums import (
     CaseStatus,
+    FollowUpStatus,
     LedgerKind,
     OrgTagKind,
     OrgType,
@@ -25,7 +26,7 @@ from app.models.enums import (
     VoucherMode,
     VoucherOrderStatus,
 )
-from app.services import guide, service
+from app.services import guide, orders, service
 from app.services.schemas import CaseMove, OrderCreate, RatingAnswer, RatingCreate
 from tests.factories.accounts import make_org
 from tests.services.helpers import (
@@ -221,26 +222,26 @@ class TestVoucher:
             amount=D("80000"),
         )
         with pytest.raises(Conflict, match="核定后才能使用"):
-            service.order(session, Actor(user=user), case.id, order)
+            orders.order(session, Actor(user=user), case.id, order)
         service.act(session, staff, case.id, "grant", CaseMove())
         with pytest.raises(InvalidInput):
-            service.order(
+            orders.order(
                 session, Actor(user=user), case.id, order.model_copy(update={"amount": D("100")})
             )
         with pytest.raises(InvalidInput, match="不在创新券服务机构名录中"):
-            service.order(
+            orders.order(
                 session,
                 Actor(user=user),
                 case.id,
                 order.model_copy(update={"provider_org_id": unlisted.id}),
             )
-        row = service.order(session, Actor(user=user), case.id, order)
+        row = orders.order(session, Actor(user=user), case.id, order)
         assert row.voucher_amount == D("50000.00") and row.status == VoucherOrderStatus.ORDERED
         with pytest.raises(Conflict, match="已使用"):
-            service.order(session, Actor(user=user), case.id, order)
-        service.pay_order(session, staff, case.id)
+            orders.order(session, Actor(user=user), case.id, order)
+        orders.pay_order(session, staff, case.id)
         with pytest.raises(Conflict):
-            service.pay_order(session, staff, case.id)
+            orders.pay_order(session, staff, case.id)
         kinds = session.scalars(
             select(LedgerEntry.kind).where(
                 LedgerEntry.subject_type == "service_case", LedgerEntry.subject_id == case.id
@@ -273,6 +274,11 @@ class TestRating:
         )
         listed = service.follow_ups(session, platform_admin, Pagination(page=1, size=50))
         assert rating.id not in [r.id for r in listed.items]
+        assert rating.follow_up == FollowUpStatus.ANSWERED
+        told = session.scalars(select(Notification).where(Notification.user_id == user.id)).all()
+        assert any("已收到答复" in n.title and "电话沟通" in n.body for n in told)
+        with pytest.raises(Conflict, match="这条差评已答复"):
+            service.answer(session, staff, rating.id, RatingAnswer(answer="再次答复"))
 
     def test_a_good_rating_opens_nothing(self, session: Session, staff: Actor) -> None:
         _org, user = enterprise(session)
