@@ -129,16 +129,21 @@ def create(session: Session, actor: Actor, data: CallCreate) -> ProjectCall:
         summary=f"起草申报指南“{call.title}”（{programme.name}，资金{exact_yuan(call.budget)}）",
         after=audit.snapshot(call, ["programme", "title", "budget", "max_amount", "closes_on"]),
     )
-    funding_service.set_line(
+    _set_line(session, actor, call, title=f"{call.title}项目经费")
+    return call
+
+
+def _set_line(session: Session, actor: Actor, call: ProjectCall, **named: str) -> BudgetLine:
+    """The call's budget line holds the call's budget (made on the first call)."""
+    return funding_service.set_line(
         session,
         actor,
         programme=FUNDING_PROGRAMME,
         item_no=call.id,
         year=call.year,
         total=call.budget,
-        title=f"{call.title}项目经费",
+        **named,
     )
-    return call
 
 
 def publish(session: Session, actor: Actor, call: ProjectCall) -> ProjectCall:
@@ -223,14 +228,8 @@ def revise(session: Session, actor: Actor, call: ProjectCall, data: CallRevise) 
     for key, value in changed.items():
         setattr(call, key, value)
     if "budget" in changed:
-        funding_service.set_line(
-            session,
-            actor,
-            programme=FUNDING_PROGRAMME,
-            item_no=call.id,
-            year=call.year,
-            total=call.budget,
-            summary=f"“{call.title}”资金总额调增至{exact_yuan(call.budget)}",
+        _set_line(
+            session, actor, call, summary=f"“{call.title}”资金总额调增至{exact_yuan(call.budget)}"
         )
     labels = "、".join(REVISABLE[k] for k in changed)
     old, after = audit.diff(before, audit.snapshot(call, list(changed)))
