@@ -107,3 +107,22 @@ def test_staff_correct_a_call_over_the_api_and_the_page(
         page, data={"summary": "支持方向更正：增加车规级芯片方向", "csrf_token": token}
     )
     assert "申报指南已更正" in done.text and "增加车规级芯片方向" in done.text
+
+
+def test_odd_corrections_are_refused_in_chinese_never_a_500(
+    client: TestClient, session: Session
+) -> None:
+    cast = make_cast(session, applicants=1)
+    url = f"/api/v1/projects/calls/{cast.call.id}"
+    staff = bearer(session, cast.admin)
+    for body, words in [
+        ({"criteria": []}, "至少设置一项评价指标"),
+        ({"title": None}, "没有需要更正的内容"),
+        ({}, "没有需要更正的内容"),
+        ({"opens_on": (today() + timedelta(days=400)).isoformat()}, "截止日期不能早于开始日期"),
+        ({"criteria": [{"name": "技术先进性", "weight": 90}]}, "权重之和应为 100%"),
+        ({"year": 2030, "form": []}, "年度、申报书字段"),
+    ]:
+        answer = client.patch(url, json=body, headers=staff)
+        assert answer.status_code == 422 and words in answer.json()["detail"], (body, answer.text)
+    assert client.patch("/api/v1/projects/calls/999999", json={}, headers=staff).status_code == 404
