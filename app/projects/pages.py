@@ -407,6 +407,7 @@ def _application_page(
             if "edit" in view["actions"]
             else {},
             "labels": service.ACTION_LABELS,
+            "objections": service.objections_of(session, user, application),
         },
         status_code=status_code,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.errors import NotAuthenticated
 from app.core.pagination import Paged, Pagination, paginate
@@ -212,6 +213,19 @@ def publicity_view(session: Session, user: User | None, call: ProjectCall) -> di
         ],
         "staff": manage,
     }
+
+
+def objections_of(
+    session: Session, user: User | None, application: ProjectApplication
+) -> list[dict[str, Any]]:
+    """The objections to the project and their answers, for its applicant and the staff
+    (an expert of the blind review sees none: the reasons may name the applicant)."""
+    if not (staff(user) or can(user, Action.PROJECT_VIEW, application)):
+        return []
+    rows = objections.of_application(session, application.id)
+    for row in rows:
+        set_committed_value(row, "application", application)  # loaded already, no query
+    return [objections.view(row) for row in rows]
 
 
 def mapped(paged: Paged, fn: Any) -> Paged:

@@ -149,6 +149,8 @@ def test_objections_over_the_api_and_the_pages(client: TestClient, session: Sess
         data={"decision": "uphold", "reasons": "经核实不属实", "csrf_token": token},
     )
     assert "已答复：维持立项" in done.text and done.text.count("data-objection=") == 1
+    project = client.get(f"/projects/applications/{only.id}")
+    assert 'id="objections"' in project.text and "维持立项：经核实不属实" in project.text
     end_publicity(session, only)
     late = client.post(
         f"/api/v1/projects/applications/{only.id}/establish",
