@@ -20,6 +20,7 @@ from app.orgs.endpoints import router as orgs
 from app.patents.endpoints import router as patents
 from app.projects.endpoints import router as projects
 from app.resources.endpoints import router as resources
+from app.reviews.endpoints import router as reviews
 from app.search.endpoints import router as search
 from app.services.endpoints import router as services
 from app.statistics.endpoints import router as statistics
@@ -54,6 +55,7 @@ for domain_router in (
     patents,
     projects,
     resources,
+    reviews,
     statistics,
     notifications,
 ):

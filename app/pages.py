@@ -16,8 +16,10 @@ from app.matching.pages import router as matching
 from app.notifications.pages import router as notifications
 from app.orgs.pages import router as orgs
 from app.patents.pages import router as patents
+from app.projects.call_pages import router as project_calls
 from app.projects.pages import router as projects
 from app.resources.pages import router as resources
+from app.reviews.pages import router as reviews
 from app.search.pages import router as search
 from app.services.pages import router as services
 from app.statistics.pages import router as statistics
@@ -43,8 +45,10 @@ routers = (
     patents,
     admin,
     incentives,
+    project_calls,
     projects,
     services,
+    reviews,
     events,
     conversations,
     statistics,

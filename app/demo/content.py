@@ -193,7 +193,9 @@ def _body(paragraphs: list[str]) -> str:
     return clean("".join(f"<p>{p}</p>" for p in paragraphs))
 
 
-def _published(session: Session, article: Article, now: datetime, author_id: int | None) -> None:
+def _published(
+    session: Session, article: Article, now: datetime, author_id: int | None
+) -> ContentItem:
     kind, days, title, summary, paragraphs, topics, region, pinned = article
     published = now - timedelta(days=days, hours=days % 5)
     item = ContentItem(
@@ -229,6 +231,17 @@ def _published(session: Session, article: Article, now: datetime, author_id: int
         )
     )
     index_later(session, kind.value, item.id)
+    return item
+
+
+def call_guide(
+    session: Session, title: str, summary: str, paragraphs: list[str], topics: list[str]
+) -> ContentItem:
+    """The 申报指南 article of a demo programme call (``app/demo/projects.py``), published by the
+    bureau three days ago; the call's dates are set by the caller."""
+    admin = session.scalars(select(User).where(User.email == "admin@demo.kechuang.cn")).first()
+    article: Article = (ContentKind.CALL, 3, title, summary, paragraphs, topics, None, False)
+    return _published(session, article, utcnow(), admin.id if admin else None)
 
 
 def _link_story(session: Session) -> None:

@@ -25,8 +25,11 @@ from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
 from app.core.clock import today
-from app.models import ProjectCall, User
+from app.demo.content import call_guide
+from app.models import ContentItem, ProjectCall, User
+from app.models.enums import CallStatus, ContentStatus
 from app.projects import service
+from app.projects.programmes import PROGRAMMES
 from app.projects.schemas import ApplicationFields, CallCreate, EstablishIn, ScoreIn
 
 CRITERIA = [
@@ -145,8 +148,46 @@ def _call(session: Session, staff: Actor, programme: str, title: str, **over: An
         "form": FORM,
         **over,
     }
+    data["content_id"] = _guide(session, data).id
     call = service.calls.create(session, staff, CallCreate.model_validate(data))
     return call
+
+
+def _guide(session: Session, data: dict[str, Any]) -> ContentItem:
+    """The call's 申报指南 in 信息发布, written from the call: the call page links it and the
+    article lists the call (在线申报)."""
+    programme = PROGRAMMES[data["programme"]]
+    paragraphs = [
+        f"一、支持方向：{data['summary'] or programme.name}",
+        f"二、申报条件：{data['eligibility']}",
+        f"三、支持标准：单个项目最高支持{data['max_amount']}元，"
+        f"依据《长春市促进科技成果转移转化若干政策措施》第{programme.item_no}条。",
+        "四、申报时间：见本页所列申报起止日期，截止日当天 24 时前可报送。",
+        "五、申报方式：登录平台“项目管理”，在本指南下在线填写申报书并上传附件，"
+        "经本单位管理员审核后报送；每个单位限报一项。",
+    ]
+    item = call_guide(
+        session,
+        data["title"],
+        f"{programme.name}：{data['summary'] or '详见指南正文。'}"[:200],
+        paragraphs,
+        ["项目申报"],
+    )
+    item.opens_on, item.closes_on = data["opens_on"], data["closes_on"]
+    return item
+
+
+def _sync_guides(session: Session) -> None:
+    """A guide shows its call's dates (the reviewed call's deadline was moved back); the
+    draft call's guide waits with it."""
+    for call in session.scalars(select(ProjectCall).where(ProjectCall.content_id.is_not(None))):
+        item = session.get(ContentItem, call.content_id)
+        if item is None:
+            continue
+        item.opens_on, item.closes_on = call.opens_on, call.closes_on
+        if call.status == CallStatus.DRAFT:
+            item.status, item.published_at = ContentStatus.DRAFT, None
+    session.flush()
 
 
 def _apply(session: Session, call: ProjectCall, row: tuple[str, ...]) -> tuple[Actor, Any] | None:
@@ -299,6 +340,7 @@ def load_projects(session: Session, progress: Callable[[str], object] = lambda _
         max_amount="30万",
         required_tags=["tech_sme"],
     )
+    _sync_guides(session)
     progress(
         "项目管理：申报指南 5 项（1 项草稿），项目申报 6 项（草稿、待审核、评审、立项、执行中）"
     )

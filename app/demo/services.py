@@ -13,17 +13,21 @@ Idempotent: once the year's pool exists nothing is added again.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
 from app.core.clock import local
 from app.core.db import utcnow
+from app.core.pdf import PdfFontMissing, new_canvas
 from app.models import OrgTag, Resource, User
 from app.models.enums import (
     OrgTagKind,
@@ -32,7 +36,7 @@ from app.models.enums import (
     VoucherCategory,
     VoucherMode,
 )
-from app.services import awards, kinds, service, voucher
+from app.services import awards, kinds, orders, service, voucher
 from app.services.schemas import (
     CaseCreate,
     CaseMove,
@@ -65,6 +69,20 @@ def _provider(session: Session, category: VoucherCategory) -> int | None:
     return None
 
 
+def _pdf(title: str) -> bytes:
+    """A one-page PDF standing for an uploaded material (its title on the page)."""
+    buffer = io.BytesIO()
+    try:
+        pdf = new_canvas(buffer, title=title, pagesize=A4)
+        pdf.drawString(72, 760, f"{title}（演示材料）")
+    except PdfFontMissing:  # without a Chinese font the page stays blank
+        pdf = canvas.Canvas(buffer, pagesize=A4)
+        pdf.setTitle("demo")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 def load_services(session: Session, progress: Callable[[str], object] = lambda _m: None) -> bool:
     admin = _user(session, "admin@demo.kechuang.cn")
     year = local(utcnow()).year
@@ -81,6 +99,10 @@ def load_services(session: Session, progress: Callable[[str], object] = lambda _
             return None
         me = Actor(user=user, label="演示数据")
         case = service.create(session, me, CaseCreate(item=item, purpose=purpose, **extra))
+        for n, material in enumerate(case.item.guide.get("materials") or []):
+            if not material.get("optional"):
+                name = f"{material['name']}.pdf"
+                service.add_material(session, me, case.id, name, _pdf(material["name"]), n)
         service.submit(session, me, case.id)
         service.act(session, staff, case.id, "review", CaseMove())
         return me, case.id
@@ -101,7 +123,7 @@ def load_services(session: Session, progress: Callable[[str], object] = lambda _
         moves(case_id, "accept", "process", "grant")
         provider = _provider(session, VoucherCategory.TESTING)
         if provider is not None:
-            service.order(
+            orders.order(
                 session,
                 me,
                 case_id,
@@ -113,7 +135,7 @@ def load_services(session: Session, progress: Callable[[str], object] = lambda _
                     description="红外镜头组环境可靠性试验 6 项，出具CMA检测报告",
                 ),
             )
-            service.pay_order(session, staff, case_id)
+            orders.pay_order(session, staff, case_id)
         service.rate(session, me, case_id, RatingCreate(grade=5, comment="全程网上办理，很方便"))
         made += 1
     if found := apply(

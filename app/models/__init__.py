@@ -71,6 +71,7 @@ from app.models.projects import (
     ProjectCall,
     ProjectCounter,
     ProjectMilestone,
+    ProjectObjection,
     ProjectStep,
 )
 from app.models.resource import InstrumentBooking, Resource
@@ -178,6 +179,7 @@ __all__ = [
     "ProjectCall",
     "ProjectCounter",
     "ProjectMilestone",
+    "ProjectObjection",
     "ProjectStep",
     "RdSubsidyRate",
     "RegistrationCounter",

@@ -796,12 +796,37 @@ class ProjectStatus(LabelledEnum):
     ACCEPTED = "accepted"
     FAILED = "failed"
     CLOSED = "closed"
+    #: 撤销立项: an objection during the 立项公示 was upheld; its reservation is released
+    REVOKED = "revoked"
+
+
+class FollowUpStatus(LabelledEnum):
+    """Whether a rating of a finished case needs the bureau's answer (差评, grade ≤ 2)."""
+
+    NONE = "none"
+    OPEN = "open"
+    ANSWERED = "answered"
+
+
+class ObjectionStatus(LabelledEnum):
+    """An objection (异议) filed during a project's 立项公示, and the bureau's answer."""
+
+    OPEN = "open"
+    UPHELD = "upheld"
+    REVOKED = "revoked"
 
 
 _LABELS.update(
     {
         (type(member), member.value): text
         for member, text in [
+            (FollowUpStatus.NONE, "无需答复"),
+            (FollowUpStatus.OPEN, "待答复"),
+            (FollowUpStatus.ANSWERED, "已答复"),
+            (ObjectionStatus.OPEN, "待答复"),
+            (ObjectionStatus.UPHELD, "维持立项"),
+            (ObjectionStatus.REVOKED, "撤销立项"),
+            (ProjectStatus.REVOKED, "已撤销立项"),
             (CallStatus.DRAFT, "草稿"),
             (CallStatus.OPEN, "申报中"),
             (CallStatus.SCORING, "专家评审中"),

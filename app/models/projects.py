@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.db import Base, IDMixin, TimestampMixin, utcnow
 from app.core.money import MoneyColumn
 from app.models._types import enum_type
-from app.models.enums import CallStatus, MilestoneStatus, ProjectStatus
+from app.models.enums import CallStatus, MilestoneStatus, ObjectionStatus, ProjectStatus
 
 if TYPE_CHECKING:
     from app.models.organization import Organization
@@ -161,3 +161,24 @@ class ProjectStep(IDMixin, Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProjectObjection(IDMixin, TimestampMixin, Base):
+    """An objection (异议) to a project during its 立项公示, with the bureau's answer
+    (维持立项 / 撤销立项) and its reasons."""
+
+    __tablename__ = "project_objection"
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("project_application.id", ondelete="CASCADE"), index=True
+    )
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    reasons: Mapped[str] = mapped_column(Text)
+    status: Mapped[ObjectionStatus] = mapped_column(
+        enum_type(ObjectionStatus), default=ObjectionStatus.OPEN, index=True
+    )
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None]
+
+    application: Mapped[ProjectApplication] = relationship(lazy="raise")

@@ -12,7 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.db import Base, IDMixin, TimestampMixin
 from app.core.money import MoneyColumn
 from app.models._types import enum_type
-from app.models.enums import CaseStatus, VoucherCategory, VoucherMode, VoucherOrderStatus
+from app.models.enums import (
+    CaseStatus,
+    FollowUpStatus,
+    VoucherCategory,
+    VoucherMode,
+    VoucherOrderStatus,
+)
 
 if TYPE_CHECKING:
     from app.models.organization import Organization
@@ -108,6 +114,10 @@ class ServiceRating(IDMixin, TimestampMixin, Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     follow_up_due: Mapped[date | None] = mapped_column(index=True)
+    #: 差评 open for the bureau's answer, answered, or nothing to answer (moved by RATING_FLOW)
+    follow_up: Mapped[FollowUpStatus] = mapped_column(
+        enum_type(FollowUpStatus), default=FollowUpStatus.NONE, server_default="none", index=True
+    )
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime | None]
 

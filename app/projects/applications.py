@@ -243,7 +243,11 @@ def missing(application: ProjectApplication) -> dict[str, str]:
 
 
 def submit(session: Session, actor: Actor, application: ProjectApplication) -> ProjectApplication:
-    """Hand the application to the unit's administrator (单位审核), until the deadline."""
+    """Hand the application to the unit's administrator (单位审核), until the deadline.
+
+    The call's row is locked first: a correction of the call's criteria (``calls.revise``,
+    allowed only while nothing is submitted) and a submission never pass each other."""
+    lock_row(application.call)
     calls.check_accepting(application.call)
     if problems := missing(application):
         raise InvalidInput("申报书还有必填内容未完成", errors=problems)

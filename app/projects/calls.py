@@ -13,14 +13,16 @@ from app.content import service as content_service
 from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import today
-from app.core.errors import AppError, Conflict, InvalidInput
+from app.core.db import lock_row
+from app.core.errors import AppError, Conflict, InvalidInput, NotFound
 from app.core.money import exact_yuan
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize
 from app.funding import service as funding_service
 from app.models import BudgetLine, Organization, OrgTag, ProjectCall, User
 from app.models.enums import CallStatus, ContentKind, OrgTagKind, OrgType
-from app.projects import forms, repository
+from app.notifications import service as notifications
+from app.projects import forms, notices, repository
 from app.projects.flows import (
     FUNDING_PROGRAMME,
     C,
@@ -29,7 +31,7 @@ from app.projects.flows import (
     signed_in,
 )
 from app.projects.programmes import PROGRAMMES, Programme
-from app.projects.schemas import CallCreate
+from app.projects.schemas import CallCreate, CallRevise
 from app.reviews.criteria import check_weights, criteria_from
 
 
@@ -127,21 +129,130 @@ def create(session: Session, actor: Actor, data: CallCreate) -> ProjectCall:
         summary=f"起草申报指南“{call.title}”（{programme.name}，资金{exact_yuan(call.budget)}）",
         after=audit.snapshot(call, ["programme", "title", "budget", "max_amount", "closes_on"]),
     )
-    funding_service.set_line(
+    _set_line(session, actor, call, title=f"{call.title}项目经费")
+    return call
+
+
+def _set_line(session: Session, actor: Actor, call: ProjectCall, **named: str) -> BudgetLine:
+    """The call's budget line holds the call's budget (made on the first call)."""
+    return funding_service.set_line(
         session,
         actor,
         programme=FUNDING_PROGRAMME,
         item_no=call.id,
         year=call.year,
         total=call.budget,
-        title=f"{call.title}项目经费",
+        **named,
     )
-    return call
 
 
 def publish(session: Session, actor: Actor, call: ProjectCall) -> ProjectCall:
     """Open the call for applications."""
     call_flow.run(session, actor, call, "publish")
+    return call
+
+
+#: what a correction may change, with the labels the audit and the notification use
+REVISABLE = {
+    "title": "指南名称",
+    "summary": "支持方向与申报要求",
+    "eligibility": "申报条件",
+    "opens_on": "申报开始日期",
+    "closes_on": "申报截止日期",
+    "budget": "资金总额",
+    "criteria": "评价指标与权重",
+}
+#: fixed once the call is published: applicants drafted against them
+FIXED = {
+    "programme": "资金项目",
+    "year": "年度",
+    "max_amount": "单个项目最高资助",
+    "form": "申报书字段",
+    "tranche_percents": "三期拨款比例",
+}
+
+
+def revisable(session: Session, user: User | None, call_id: int) -> ProjectCall:
+    """The call for the staff's correction form (404 for others' eyes on drafts, 403 else)."""
+    authorize(user, Action.PROJECT_MANAGE)
+    call = repository.call(session, call_id)
+    if call is None:
+        raise NotFound("该申报指南不存在")
+    return call
+
+
+def revise(session: Session, actor: Actor, call: ProjectCall, data: CallRevise) -> ProjectCall:
+    """Correct a published call: dates, texts, the budget upward, the criteria while no
+    application is submitted. Audited field by field (before → after); every applicant
+    with a draft under the call is told what changed."""
+    authorize(actor.user, Action.PROJECT_MANAGE)
+    lock_row(call)  # two corrections at once apply one after the other
+    if call.status != C.OPEN:
+        raise Conflict(f"该申报指南当前为“{call.status.label}”，只能在申报中更正")
+    given = data.model_dump(exclude_unset=True, exclude_none=True)
+    fixed = [label for key, label in FIXED.items() if key in given]
+    if fixed:
+        raise InvalidInput(
+            errors={"form": f"申报指南发布后不能修改{'、'.join(fixed)}；如需调整，请另行发布指南"}
+        )
+    new: dict[str, Any] = {}
+    for key in ("title", "summary", "eligibility"):
+        if key in given:
+            new[key] = str(given[key]).strip()
+    for key in ("opens_on", "closes_on"):
+        if key in given:
+            new[key] = given[key]
+    errors: dict[str, str] = {}
+    opens, closes = new.get("opens_on", call.opens_on), new.get("closes_on", call.closes_on)
+    if closes < opens:
+        errors["closes_on"] = "截止日期不能早于开始日期"
+    elif "closes_on" in new and closes < today():
+        errors["closes_on"] = "截止日期不能早于今天"
+    if data.budget is not None:
+        if data.budget < call.budget:
+            errors["budget"] = f"资金总额只能调增，当前为{exact_yuan(call.budget)}"
+        new["budget"] = data.budget
+    if data.criteria is not None:
+        criteria = [c.model_dump() for c in data.criteria]
+        check_weights(criteria_from(criteria))
+        if criteria != call.criteria:
+            if submitted := repository.submitted_count(session, call.id):
+                raise Conflict(f"已有 {submitted} 份申报书提交，评价指标和权重不能再修改")
+            new["criteria"] = criteria
+    if errors:
+        raise InvalidInput(errors=errors)
+    before = audit.snapshot(call, list(new))
+    changed = {k: v for k, v in new.items() if before[k] != audit._plain(v)}
+    if not changed:
+        raise InvalidInput(errors={"form": "没有需要更正的内容"})
+    for key, value in changed.items():
+        setattr(call, key, value)
+    if "budget" in changed:
+        _set_line(
+            session, actor, call, summary=f"“{call.title}”资金总额调增至{exact_yuan(call.budget)}"
+        )
+    labels = "、".join(REVISABLE[k] for k in changed)
+    old, after = audit.diff(before, audit.snapshot(call, list(changed)))
+    audit.record(
+        session,
+        actor,
+        "project_call.revise",
+        call,
+        summary=f"更正申报指南“{call.title}”：{labels}",
+        before=old,
+        after=after,
+    )
+    for author in repository.draft_authors(session, call.id):
+        notifications.send(
+            session,
+            author,
+            notices.CALL_REVISED,
+            link=f"/projects/calls/{call.id}",
+            call=call.title,
+            changes=labels,
+            closes=f"{call.closes_on:%Y年%m月%d日}",
+        )
+    session.flush()
     return call
 
 

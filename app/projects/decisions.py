@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
 from app.core.clock import today
-from app.core.db import utcnow
+from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput
 from app.core.money import exact_yuan
 from app.core.permissions import Action, authorize
 from app.funding import service as funding_service
 from app.models import FundingReservation, ProjectApplication, ProjectCall, ProjectMilestone
-from app.projects import calls, repository
+from app.projects import calls, objections, repository
 from app.projects.applications import move
 from app.projects.flows import FUNDING_SUBJECT, MILESTONES, PUBLICITY_DAYS, C, M, P
 from app.projects.schemas import EstablishIn
@@ -103,6 +103,7 @@ def publicize(session: Session, actor: Actor, call: ProjectCall) -> list[Project
 
 PUBLICIZED_OR_LATER = (
     P.PUBLICIZED,
+    P.REVOKED,
     P.IN_PROGRESS,
     P.MIDTERM_REVIEW,
     P.ACCEPTANCE,
@@ -131,6 +132,9 @@ def establish(
     ends = application.publicity_ends_on
     if ends is not None and today() <= ends:
         raise Conflict(f"立项公示期至 {ends:%Y年%m月%d日}，公示期满后才能下达任务书")
+    lock_row(application)  # an objection filed meanwhile is counted
+    if waiting := objections.open_count(session, application.id):
+        raise Conflict(f"该项目有 {waiting} 条异议尚未答复，答复后才能下达任务书")
     start = today()
     if not start < data.midterm_due < data.final_due:
         raise InvalidInput(errors={"final_due": "应满足：今天 < 中期检查日期 < 验收日期"})

@@ -12,7 +12,7 @@ from app.core.openapi import file_download
 from app.core.pagination import PaginationDep
 from app.core.schemas import Page
 from app.core.versioning import expected_version, set_etag
-from app.models.enums import ProjectStatus
+from app.models.enums import ObjectionStatus, ProjectStatus
 from app.projects import service
 from app.projects.schemas import (
     ApplicationFields,
@@ -21,9 +21,13 @@ from app.projects.schemas import (
     AttachmentOut,
     CallCreate,
     CallOut,
+    CallRevise,
     EstablishIn,
     MemberOut,
     NoteIn,
+    ObjectionAnswerIn,
+    ObjectionIn,
+    ObjectionOut,
     PanelForm,
     ProgressOut,
     ReportIn,
@@ -72,6 +76,19 @@ def create_call(data: CallCreate, session: SessionDep, actor: ActorDep) -> objec
 @router.get("/calls/{call_id}", response_model=CallOut, summary="申报指南详情")
 def call_detail(call_id: int, session: SessionDep, user: OptionalUser) -> object:
     return service.call_view(session, service.get_call(session, user, call_id))
+
+
+@router.patch(
+    "/calls/{call_id}",
+    response_model=CallOut,
+    summary="更正已发布的申报指南",
+    responses={409: {"description": "指南不在申报中，或已有申报书提交时修改评价指标"}},
+)
+def revise_call(call_id: int, data: CallRevise, session: SessionDep, actor: ActorDep) -> object:
+    """申报中可更正日期、文字和资金总额（只能调增）；评价指标仅在尚无申报书提交时可改。
+    每项更正记入审计（更正前后），并通知该指南下有草稿的申报人。"""
+    call = service.get_call(session, actor.user, call_id)
+    return service.call_view(session, service.calls.revise(session, actor, call, data))
 
 
 @router.post("/calls/{call_id}/publish", response_model=CallOut, summary="发布申报指南")
@@ -180,6 +197,44 @@ def publicize(
     call = service.get_call(session, actor.user, call_id)
     paged = service.page_of(service.decisions.publicize(session, actor, call), pagination)
     return service.mapped(paged, lambda a: service.application_view(session, actor.user, a))
+
+
+@router.post(
+    "/applications/{application_id}/objections",
+    response_model=ObjectionOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="对公示项目提出异议",
+    responses={409: {"description": "该项目不在立项公示期内"}},
+)
+def file_objection(
+    application_id: int, data: ObjectionIn, session: SessionDep, actor: ActorDep
+) -> object:
+    """立项公示期内，登录用户均可对公示项目提出异议（写明事实和理由）。"""
+    row = service.objections.file(session, actor, application_id, data.reasons)
+    return service.objections.view(row)
+
+
+@router.get("/objections", response_model=Page[ObjectionOut], summary="立项公示异议")
+def objections(
+    session: SessionDep,
+    user: CurrentUser,
+    pagination: PaginationDep,
+    status: Annotated[
+        ObjectionStatus | None, Query(description="open 待答复（默认）/ upheld / revoked")
+    ] = ObjectionStatus.OPEN,
+) -> object:
+    """科技局工作人员：异议列表，先提出的在前。"""
+    paged = service.objections.page(session, user, pagination, status=status)
+    return service.mapped(paged, service.objections.view)
+
+
+@router.post("/objections/{objection_id}/answer", response_model=ObjectionOut, summary="答复异议")
+def answer_objection(
+    objection_id: int, data: ObjectionAnswerIn, session: SessionDep, actor: ActorDep
+) -> object:
+    """维持立项或撤销立项（须写明理由）；撤销立项释放该项目占用的经费。"""
+    row = service.objections.answer(session, actor, objection_id, data.decision, data.reasons)
+    return service.objections.view(row)
 
 
 @router.get("/applications/mine", response_model=Page[ApplicationOut], summary="本单位的申报")

@@ -72,6 +72,8 @@ _PROJECT_TRANSITIONS: list[Transition[ProjectStatus]] = [
     Transition("decline", "不予立项", frozenset({P.IN_REVIEW}), P.NOT_APPROVED, _STAFF),
     Transition("publicize", "立项公示", frozenset({P.APPROVED}), P.PUBLICIZED, _STAFF),
     Transition("establish", "下达任务书", frozenset({P.PUBLICIZED}), P.IN_PROGRESS, _STAFF),
+    # an objection during the publicity upheld (app/projects/objections.py)
+    Transition("revoke", "撤销立项", frozenset({P.PUBLICIZED}), P.REVOKED, _STAFF),
     Transition(
         "report_midterm", "提交中期报告", frozenset({P.IN_PROGRESS}), P.MIDTERM_REVIEW, _OWN
     ),
@@ -110,7 +112,7 @@ STAGES: list[tuple[str, tuple[ProjectStatus, ...]]] = [
     ("形式审查", (P.SUBMITTED, P.FORMAL_FAILED)),
     ("专家评审", (P.IN_REVIEW, P.NOT_APPROVED)),
     ("批准立项", (P.APPROVED,)),
-    ("立项公示", (P.PUBLICIZED,)),
+    ("立项公示", (P.PUBLICIZED, P.REVOKED)),
     ("项目执行", (P.IN_PROGRESS, P.MIDTERM_REVIEW)),
     ("验收", (P.ACCEPTANCE, P.RECTIFYING, P.ACCEPTED, P.FAILED)),
     ("结项", (P.CLOSED,)),

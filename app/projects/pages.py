@@ -17,10 +17,11 @@ from app.core.pages import (
     act_and_redirect,
     nest,
     page_router,
+    redirect,
     uploaded_file,
 )
 from app.core.pagination import PaginationDep
-from app.core.templating import render
+from app.core.templating import flash, render
 from app.core.validation import parse_form, validated
 from app.models.enums import OrgTagKind, OrgType
 from app.projects import service
@@ -30,6 +31,7 @@ from app.projects.schemas import (
     ApproveIn,
     CallCreate,
     EstablishIn,
+    ObjectionIn,
     ReportIn,
     ScoreIn,
 )
@@ -191,14 +193,90 @@ def form_panel(
 
 @router.get("/projects/calls/{call_id}/publicity")
 def publicity(request: Request, call_id: int, session: SessionDep, user: OptionalUser) -> Response:
+    return _publicity_page(request, session, user, call_id)
+
+
+def _publicity_page(
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    call_id: int,
+    values: FormValues | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     call = service.get_call(session, user, call_id)
     return render(
         request,
         "projects/publicity.html",
         {
             "call": service.call_view(session, call),
-            "rows": service.decisions.publicity(session, call),
+            **service.publicity_view(session, user, call),
+            "values": values or {},
+            "errors": errors or {},
         },
+        status_code=status_code,
+    )
+
+
+@router.post("/projects/calls/{call_id}/publicity/{application_id}/objections")
+def file_objection(
+    request: Request,
+    call_id: int,
+    application_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    actor: ActorDep,
+    form: SubmittedForm,
+) -> Response:
+    """异议 with reasons; a refusal is shown beside the form, the text kept."""
+    values = {"application_id": str(application_id), "reasons": str(form.get("reasons", ""))}
+    data, errors = parse_form(ObjectionIn, {"reasons": values["reasons"]})
+    if data is None:
+        return _publicity_page(request, session, user, call_id, values, errors, 422)
+    try:
+        with session.begin_nested():
+            service.objections.file(session, actor, application_id, data.reasons)
+    except AppError as exc:
+        if exc.status_code in STILL_RAISED:
+            raise
+        return _publicity_page(
+            request, session, user, call_id, values, exc.field_errors("reasons"), exc.status_code
+        )
+    flash(request, "异议已提交，科技局将核实后答复")
+    return redirect(f"/projects/calls/{call_id}/publicity")
+
+
+@router.get("/projects/objections")
+def objections(
+    request: Request, session: SessionDep, user: CurrentUser, pagination: PaginationDep
+) -> Response:
+    """The bureau's list of the objections still to answer, each with its answer form."""
+    page = service.objections.page(session, user, pagination)
+    return render(
+        request,
+        "projects/objections.html",
+        {"page": service.mapped(page, service.objections.view), "base_url": "/projects/objections"},
+    )
+
+
+@router.post("/projects/objections/{objection_id}/answer")
+def answer_objection(
+    request: Request,
+    objection_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    form: SubmittedForm,
+) -> Response:
+    decision = str(form.get("decision", ""))
+    reasons = str(form.get("reasons", ""))
+    return act_and_redirect(
+        request,
+        session,
+        lambda: service.objections.answer(session, actor, objection_id, decision, reasons),
+        back="/projects/objections",
+        done=lambda o: f"已答复：{o.status.label}",
+        raise_statuses=STILL_RAISED,
     )
 
 
@@ -329,6 +407,7 @@ def _application_page(
             if "edit" in view["actions"]
             else {},
             "labels": service.ACTION_LABELS,
+            "objections": service.objections_of(session, user, application),
         },
         status_code=status_code,
     )

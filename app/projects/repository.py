@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.models import (
@@ -150,3 +150,34 @@ def org_admins(session: Session, org_id: int) -> list[User]:
 def sent_in(session: Session, call_id: int) -> list[ProjectApplication]:
     """The call's applications the units have sent to the bureau."""
     return list(session.scalars(applications_stmt(call_id=call_id, exclude_drafts=True)))
+
+
+def submitted_count(session: Session, call_id: int) -> int:
+    """Applications under the call that left the applicant's hands (单位审核 or later)."""
+    return int(
+        session.scalar(
+            select(func.count(ProjectApplication.id)).where(
+                ProjectApplication.call_id == call_id,
+                ProjectApplication.status.not_in(
+                    [ProjectStatus.DRAFT, ProjectStatus.UNIT_RETURNED]
+                ),
+            )
+        )
+        or 0
+    )
+
+
+def draft_authors(session: Session, call_id: int) -> list[User]:
+    """Who started an application under the call that is still being written."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(ProjectApplication, ProjectApplication.created_by_id == User.id)
+            .where(
+                ProjectApplication.call_id == call_id,
+                ProjectApplication.status.in_([ProjectStatus.DRAFT, ProjectStatus.UNIT_RETURNED]),
+            )
+            .distinct()
+            .order_by(User.id)
+        )
+    )

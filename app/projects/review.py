@@ -26,7 +26,7 @@ from app.projects import notices, repository
 from app.projects.applications import move
 from app.projects.flows import REVIEW, SCORED, C, P, call_flow, min_panel, signed_in
 from app.projects.schemas import ScoreIn
-from app.reviews import ranking
+from app.reviews import ranking, tasks
 from app.reviews import service as review_service
 from app.reviews.conflicts import Conflicts, Party, find_conflicts
 from app.reviews.criteria import Mark, criteria_from
@@ -271,3 +271,44 @@ def ranked(session: Session, actor: Actor, call: ProjectCall) -> list[ProjectApp
     authorize(actor.user, Action.PROJECT_MANAGE)
     apps = repository.applications(session, call.id, SCORED)
     return sorted((a for a in apps if a.rank is not None), key=lambda a: (a.rank or 0, a.id))
+
+
+@tasks.describes(SUBJECT)
+def _tasks(session: Session, expert: User, members: list[ReviewMember]) -> list[tasks.ReviewTask]:
+    """The calls the expert sits on: how many of the applications they scored, what is due."""
+    out = []
+    for member in members:
+        call = repository.call(session, member.subject_id)
+        if call is None:
+            continue
+        apps = repository.applications(session, call.id, SCORED)
+        done = sum(
+            1
+            for s in review_service.scores(session, SUBJECT, [a.id for a in apps])
+            if s.expert_id == expert.id
+        )
+        excluded = member.status == PanelMemberStatus.EXCLUDED
+        scoring = call.status == C.SCORING
+        if excluded:
+            label = "已回避：" + "；".join(member.conflicts)
+        elif call.status == C.OPEN:
+            label = f"待开始评审（申报截止 {call.closes_on:%Y年%m月%d日} 后开始）"
+        elif scoring:
+            label = f"评分中：已评 {done}/{len(apps)}"
+        else:
+            label = "评审结束"
+        out.append(
+            tasks.ReviewTask(
+                subject_type=SUBJECT,
+                subject_id=call.id,
+                kind_label="项目申报评审",
+                title=call.title,
+                pending=scoring and not excluded and done < len(apps),
+                status_label=label,
+                deadline=None,
+                url=f"/projects/calls/{call.id}/scoring",
+                scored=done,
+                of=len(apps),
+            )
+        )
+    return out

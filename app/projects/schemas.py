@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
@@ -206,3 +206,45 @@ class AttachmentOut(Schema):
     size: int
     content_type: str
     url: str
+
+
+class ObjectionIn(Schema):
+    reasons: str = Field(min_length=10, max_length=5000, description="异议的事实和理由")
+
+
+class ObjectionAnswerIn(Schema):
+    decision: Literal["uphold", "revoke"] = Field(description="uphold 维持立项 / revoke 撤销立项")
+    reasons: str = Field(min_length=2, max_length=5000, description="答复理由")
+
+
+class ObjectionOut(Schema):
+    id: int
+    application_id: int
+    project_title: str
+    status: str
+    status_label: str
+    reasons: str
+    answer: str
+    filed_at: datetime
+    answered_at: datetime | None
+
+
+class CallRevise(Schema):
+    """A correction of a published call: only what is given changes.
+
+    Dates, texts and the budget (upward) may be corrected while the call is open; the
+    criteria only while no application was submitted. The programme, year, single-project
+    cap, form and tranches are fixed once published (refused with the reason)."""
+
+    title: str | None = Field(None, min_length=4, max_length=200, description="指南名称")
+    summary: str | None = Field(None, max_length=20000, description="支持方向与申报要求")
+    eligibility: str | None = Field(None, max_length=5000, description="申报条件（说明）")
+    opens_on: PlausibleDate | None = Field(None, description="申报开始日期")
+    closes_on: PlausibleDate | None = Field(None, description="申报截止日期（含当日）")
+    budget: OptionalMoney = Field(None, description="资金总额（元），只能调增")
+    criteria: list[CriterionIn] | None = Field(None, max_length=10, description="评价指标与权重")
+    programme: str | None = Field(None, description="发布后不可修改")
+    year: int | None = Field(None, description="发布后不可修改")
+    max_amount: OptionalMoney = Field(None, description="发布后不可修改")
+    form: list[FormField] | None = Field(None, description="发布后不可修改")
+    tranche_percents: list[int] | None = Field(None, description="发布后不可修改")

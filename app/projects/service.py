@@ -12,21 +12,24 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.errors import NotAuthenticated
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.models import ProjectApplication, ProjectCall, User
 from app.models.enums import ProjectStatus
-from app.projects import applications, calls, decisions, forms, repository, review
+from app.projects import applications, calls, decisions, forms, objections, repository, review
 from app.projects.flows import REVIEW, STAGES, get_call, may_manage, project_flow
 from app.reviews import service as review_service
 
-__all__ = ["applications", "calls", "decisions", "forms", "get_call", "review"]
+__all__ = ["applications", "calls", "decisions", "forms", "get_call", "objections", "review"]
 
 #: who acts on which transition, for "what can I do now"
 _BY_APPLICANT = {"submit", "report_midterm", "request_acceptance"}
 _BY_UNIT = {"unit_approve", "unit_return"}
+#: taken only by answering an objection with 撤销立项 (``objections.answer``)
+_BY_OBJECTION = {"revoke"}
 
 
 def actions(user: User | None, application: ProjectApplication) -> list[str]:
@@ -36,7 +39,7 @@ def actions(user: User | None, application: ProjectApplication) -> list[str]:
     out = [
         t.action
         for t in project_flow.allowed(application)
-        if project_flow.permitted(user, application, t.action)
+        if t.action not in _BY_OBJECTION and project_flow.permitted(user, application, t.action)
     ]
     if application.status in (ProjectStatus.DRAFT, ProjectStatus.UNIT_RETURNED) and can(
         user, Action.PROJECT_EDIT, application
@@ -192,6 +195,37 @@ def progress(session: Session, application: ProjectApplication) -> dict[str, Any
         for m in repository.milestones(session, application.id)
     ]
     return {"stages": stages, "steps": steps, "milestones": milestones}
+
+
+def publicity_view(session: Session, user: User | None, call: ProjectCall) -> dict[str, Any]:
+    """The public 立项公示 of a call: each project, whether an objection may be filed now,
+    and for the bureau how many objections wait for an answer."""
+    rows = decisions.publicity(session, call)
+    manage = staff(user)
+    return {
+        "rows": [
+            {
+                "application": a,
+                "objectable": user is not None and objections.publicity_open(a),
+                "open_objections": objections.open_count(session, a.id) if manage else 0,
+            }
+            for a in rows
+        ],
+        "staff": manage,
+    }
+
+
+def objections_of(
+    session: Session, user: User | None, application: ProjectApplication
+) -> list[dict[str, Any]]:
+    """The objections to the project and their answers, for its applicant and the staff
+    (an expert of the blind review sees none: the reasons may name the applicant)."""
+    if not (staff(user) or can(user, Action.PROJECT_VIEW, application)):
+        return []
+    rows = objections.of_application(session, application.id)
+    for row in rows:
+        set_committed_value(row, "application", application)  # loaded already, no query
+    return [objections.view(row) for row in rows]
 
 
 def mapped(paged: Paged, fn: Any) -> Paged:

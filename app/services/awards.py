@@ -12,7 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.core import audit
 from app.core.audit import Actor
@@ -20,9 +21,10 @@ from app.core.db import lock_row
 from app.core.errors import Conflict, InvalidInput, PermissionDenied
 from app.core.money import exact_yuan
 from app.core.permissions import Action, authorize, can
-from app.models import ServiceCase, User
-from app.models.enums import CaseStatus
+from app.models import ReviewMember, ServiceCase, User
+from app.models.enums import CaseStatus, PanelMemberStatus
 from app.reviews import service as review_service
+from app.reviews import tasks
 from app.reviews.conflicts import Party, find_conflicts
 from app.reviews.criteria import Mark, criteria_from
 
@@ -157,3 +159,46 @@ def decide(session: Session, case: ServiceCase, amount: Decimal | None) -> Decim
             }
         )
     return amount
+
+
+@tasks.describes(REVIEW.subject_type)
+def _tasks(session: Session, expert: User, members: list[ReviewMember]) -> list[tasks.ReviewTask]:
+    """The award cases the expert sits on: scored or waiting, by the due date of the case's
+    current step."""
+    out = []
+    for member in members:
+        case = session.scalars(
+            select(ServiceCase)
+            .options(joinedload(ServiceCase.item), selectinload(ServiceCase.steps))
+            .where(ServiceCase.id == member.subject_id)
+        ).one_or_none()
+        if case is None:
+            continue
+        scored = any(
+            r.expert_id == expert.id
+            for r in review_service.scores(session, REVIEW.subject_type, [case.id])
+        )
+        excluded = member.status == PanelMemberStatus.EXCLUDED
+        open_ = case.status in OPEN
+        if excluded:
+            label = "已回避：" + "；".join(member.conflicts)
+        elif open_:
+            label = "已评分，办结前可修改" if scored else "待评分"
+        else:
+            label = f"评审结束（{case.status.label}）"
+        due = case.steps[-1].due_on if case.steps and open_ else None
+        out.append(
+            tasks.ReviewTask(
+                subject_type=REVIEW.subject_type,
+                subject_id=case.id,
+                kind_label="奖补事项评审",
+                title=f"{case.serial_no or ''} {case.item.title}".strip(),
+                pending=open_ and not excluded and not scored,
+                status_label=label,
+                deadline=due,
+                url=f"/services/cases/{case.id}",
+                scored=int(scored),
+                of=1,
+            )
+        )
+    return out

@@ -14,7 +14,7 @@ from app.core.pagination import Paged, PaginationDep
 from app.core.permissions import Action, authorize
 from app.core.schemas import Page
 from app.models.enums import CaseStatus
-from app.services import kinds, linked, rd, service, voucher
+from app.services import kinds, linked, orders, rd, service, voucher
 from app.services.schemas import (
     BudgetOut,
     BudgetSet,
@@ -154,12 +154,12 @@ def answer(rating_id: int, data: RatingAnswer, session: SessionDep, actor: Actor
 )
 def order(case_id: int, data: OrderCreate, session: SessionDep, actor: ActorDep) -> object:
     """向服务机构下单；通用：企业先付款后兑付给企业；通兑：服务机构兑付券额部分。"""
-    return service.order(session, actor, case_id, data)
+    return orders.order(session, actor, case_id, data)
 
 
 @router.post("/cases/{case_id}/pay", response_model=OrderOut, summary="兑付创新券")
 def pay(case_id: int, session: SessionDep, actor: ActorDep) -> object:
-    return service.pay_order(session, actor, case_id)
+    return orders.pay_order(session, actor, case_id)
 
 
 @router.put("/voucher-pool", response_model=PoolOut, summary="设置年度创新券资金池")

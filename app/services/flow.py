@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.core.audit import Actor
 from app.core.clock import local, today
 from app.core.db import next_counter_value, utcnow
+from app.core.errors import Conflict
 from app.core.workflow import Transition, Workflow, WorkflowEvent, on
 from app.models import ServiceCase, ServiceCaseStep, ServiceCounter, User
 from app.models.enums import CaseStatus as C
@@ -35,6 +36,13 @@ CASE_FLOW: Workflow[C] = Workflow(
 NEEDS_REASON = {"not_accept", "correct", "refuse"}
 STAFF_ACTIONS = ["review", "accept", "not_accept", "correct", "process", "grant", "refuse"]
 FINISHED = {C.NOT_ACCEPTED, C.GRANTED, C.REFUSED}
+
+
+def check(case: ServiceCase, action: str) -> None:
+    """Refuse (409, naming the current state) a move the case's state does not allow; for
+    work done under the case's lock before the move itself (``move``) runs."""
+    if not CASE_FLOW.can(case, action):
+        raise Conflict(f"办件当前状态为“{case.status.label}”，不能执行“{CASE_FLOW.label(action)}”")
 
 
 def next_serial(session: Session, year: int) -> str:

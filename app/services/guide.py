@@ -29,12 +29,17 @@ def _guide(
     office: str,
     last: tuple[str, int],
     review_days: int = 5,
+    optional: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """A guide whose steps are 形式审查 and 受理 at the window, then 审核 and the last step at
-    ``office``; the days are each step's legal time limit."""
+    ``office``; the days are each step's legal time limit. The materials named in
+    ``optional`` may be left out (选填); every other one must be uploaded before submitting."""
     return {
         "conditions": conditions,
-        "materials": [{"name": name, "types": types} for name, types in materials],
+        "materials": [
+            {"name": name, "types": types, **({"optional": True} if name in optional else {})}
+            for name, types in materials
+        ],
         "steps": [
             {
                 "name": "形式审查",
@@ -80,6 +85,9 @@ _VOUCHER_GUIDE = _guide(
     ],
     "市科技局成果转化处",
     ("核定额度", 10),
+    # The recognition itself is read from the organisation's record (OrgTag); the copy helps
+    # the window when the record is being corrected, it does not decide.
+    optional=frozenset({"高新技术企业证书或科技型中小企业入库登记编号"}),
 )
 
 _HIGH_TECH_GUIDE = _guide(

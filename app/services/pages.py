@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from app.core.clock import today
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
+from app.core.errors import AppError, InvalidInput
 from app.core.pages import (
     FormValues,
     SubmittedForm,
@@ -15,15 +16,15 @@ from app.core.pages import (
     list_url,
     page_router,
     redirect,
+    refusal_message,
     safe_next,
     uploaded_file,
 )
 from app.core.pagination import PaginationDep
-from app.core.permissions import Action, authorize, can
 from app.core.templating import flash, render
 from app.core.validation import parse_form
 from app.models.enums import CaseStatus, VoucherMode
-from app.services import flow, linked, rd, service
+from app.services import linked, rd, service
 from app.services.schemas import (
     CaseCreate,
     CaseMove,
@@ -156,26 +157,23 @@ def disburse(request: Request, case_id: int, session: SessionDep, actor: ActorDe
 
 @router.get("/services/cases/{case_id}")
 def case_page(request: Request, case_id: int, session: SessionDep, user: CurrentUser) -> Response:
-    found = service.progress(session, user, case_id)
-    case = found["case"]
-    staff = can(user, Action.SERVICE_HANDLE)
-    actions = [
-        (t.action, t.label)
-        for t in flow.CASE_FLOW.allowed(case)
-        if staff and t.action in flow.STAFF_ACTIONS
-    ]
+    return _case_page(request, session, user, case_id)
+
+
+def _case_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    case_id: int,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The case, its progress and materials; ``errors`` are shown beside the upload slots."""
     return render(
         request,
         "services/case.html",
-        {
-            **found,
-            "staff": staff,
-            "actions": actions,
-            "owner": user.active_org_id == case.org_id,
-            "can_submit": flow.CASE_FLOW.can(case, "submit"),
-            "finished": case.status in flow.FINISHED,
-            "grades": service.GRADES,
-        },
+        {**service.case_view(session, user, case_id), "errors": errors or {}},
+        status_code=status_code,
     )
 
 
@@ -206,16 +204,23 @@ def upload_material(
 
 
 @router.post("/services/cases/{case_id}/submit")
-def submit(request: Request, case_id: int, session: SessionDep, actor: ActorDep) -> Response:
-    back = f"/services/cases/{case_id}"
-    return act_and_redirect(
-        request,
-        session,
-        lambda: service.submit(session, actor, case_id),
-        back=back,
-        done=lambda case: f"已提交，流水号 {case.serial_no}",
-        raise_statuses=STILL_RAISED,
-    )
+def submit(
+    request: Request, case_id: int, session: SessionDep, user: CurrentUser, actor: ActorDep
+) -> Response:
+    """Submit; a missing material is named beside its upload slot, the uploads stay."""
+    try:
+        with session.begin_nested():
+            case = service.submit(session, actor, case_id)
+    except InvalidInput as exc:
+        flash(request, refusal_message(exc), "error")
+        return _case_page(request, session, user, case_id, exc.field_errors(), 422)
+    except AppError as exc:
+        if exc.status_code in STILL_RAISED:
+            raise
+        flash(request, refusal_message(exc), "error")
+        return redirect(f"/services/cases/{case_id}")
+    flash(request, f"已提交，流水号 {case.serial_no}")
+    return redirect(f"/services/cases/{case_id}")
 
 
 @router.post("/services/cases/{case_id}/rating")
@@ -247,17 +252,13 @@ def desk(
     pagination: PaginationDep,
     status: str = "",
 ) -> Response:
-    authorize(user, Action.SERVICE_HANDLE)
-    page = service.list_cases(session, user, pagination, status=CaseStatus.from_code(status))
-    follow = service.follow_ups(session, user, pagination)
     return render(
         request,
         "services/desk.html",
         {
-            "page": page,
+            **service.desk(session, user, pagination, CaseStatus.from_code(status)),
             "status": status,
             "statuses": CaseStatus.choices(),
-            "follow": follow,
             "base_url": list_url("/admin/services", {"status": status}),
         },
     )

@@ -18,7 +18,7 @@ from app.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.core.money import exact_yuan
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
-from app.core.workflow import Transition, Workflow
+from app.core.workflow import Transition, Workflow, WorkflowEvent, on
 from app.models import (
     Attachment,
     Organization,
@@ -27,16 +27,16 @@ from app.models import (
     ServiceItem,
     ServiceRating,
     User,
-    VoucherOrder,
 )
-from app.models.enums import CaseStatus, ResourceKind, VoucherMode, VoucherOrderStatus
-from app.resources import bookings as resource_bookings
-from app.resources import service as resource_service
-from app.services import awards, eligibility, flow, guide, kinds, rd, voucher
+from app.models.enums import (
+    CaseStatus,
+    FollowUpStatus,
+)
+from app.notifications import service as notifications
+from app.services import awards, eligibility, flow, guide, kinds, notices, rd
 from app.services.schemas import (
     CaseCreate,
     CaseMove,
-    OrderCreate,
     PanelSet,
     RatingAnswer,
     RatingCreate,
@@ -44,10 +44,13 @@ from app.services.schemas import (
     ScoreCreate,
 )
 
-ORDER_FLOW: Workflow[VoucherOrderStatus] = Workflow(
-    "创新券服务订单",
-    "status",
-    [Transition("pay", "兑付", frozenset({VoucherOrderStatus.ORDERED}), VoucherOrderStatus.PAID)],
+F = FollowUpStatus
+#: a 差评's follow-up: the bureau answers it once
+RATING_FLOW: Workflow[FollowUpStatus] = Workflow(
+    "该差评",
+    "follow_up",
+    [Transition("answer", "答复差评", frozenset({F.OPEN}), F.ANSWERED, Action.SERVICE_HANDLE)],
+    type="service_rating",  # audit and event "service_rating.answer"
 )
 GRADES = {1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意"}
 
@@ -90,7 +93,7 @@ def _may_see(user: User | None, case: ServiceCase) -> bool:
     return can(user, Action.SERVICE_HANDLE) or user.active_org_id == case.org_id
 
 
-def _own(user: User | None, case: ServiceCase) -> None:
+def own(user: User | None, case: ServiceCase) -> None:
     if user is None or user.active_org_id != case.org_id:
         raise PermissionDenied("仅申请单位的成员可以办理本办件")
 
@@ -129,8 +132,20 @@ def create(session: Session, actor: Actor, data: CaseCreate) -> ServiceCase:
 
 
 def submit(session: Session, actor: Actor, case_id: int) -> ServiceCase:
+    """Hand the case to the window: every material the guide requires must be uploaded.
+
+    Refused with 422 naming each missing material (``materials.<n>``); optional ones (选填)
+    do not block. Checked under the case's lock, so an upload replacing a file meanwhile is
+    seen."""
     case = get_case(session, actor.user, case_id)
-    _own(actor.user, case)
+    own(actor.user, case)
+    lock_row(case)
+    if missing := missing_materials(session, case):
+        raise InvalidInput(
+            f"还有{len(missing)}项必需材料未上传："
+            + "、".join(f"“{name}”" for name in missing.values()),
+            errors={f"materials.{n}": f"请上传“{name}”" for n, name in missing.items()},
+        )
     flow.move(session, actor, case, "submit")
     return case
 
@@ -146,8 +161,7 @@ def act(session: Session, actor: Actor, case_id: int, action: str, data: CaseMov
     case = get_case(session, actor.user, case_id)
     if action == "grant" and case.item.kind != guide.GENERAL:
         lock_row(case)  # re-check the state under the lock before touching the budget
-        if not flow.CASE_FLOW.can(case, "grant"):
-            flow.CASE_FLOW.apply(case, "grant")  # raises the 409 naming the current state
+        flow.check(case, "grant")
         granted = kinds.grant(session, actor, case, data.amount)
         reason = reason or granted
     flow.move(session, actor, case, action, reason)
@@ -285,6 +299,38 @@ def progress(session: Session, user: User | None, case_id: int) -> dict[str, Any
     }
 
 
+def case_view(session: Session, user: User, case_id: int) -> dict[str, Any]:
+    """The case page: its progress, and what the reader may do on it (staff moves, submit)."""
+    found = progress(session, user, case_id)
+    case = found["case"]
+    staff = can(user, Action.SERVICE_HANDLE)
+    return {
+        **found,
+        "staff": staff,
+        "actions": [
+            (t.action, t.label)
+            for t in flow.CASE_FLOW.allowed(case)
+            if staff and t.action in flow.STAFF_ACTIONS
+        ],
+        "owner": user.active_org_id == case.org_id,
+        "can_submit": flow.CASE_FLOW.can(case, "submit"),
+        "finished": case.status in flow.FINISHED,
+        "grades": GRADES,
+        "missing": missing_materials(session, case),
+    }
+
+
+def desk(
+    session: Session, user: User, pagination: Pagination, status: CaseStatus | None
+) -> dict[str, Any]:
+    """The bureau's desk: the cases (of one status) and the 差评 still to answer."""
+    authorize(user, Action.SERVICE_HANDLE)
+    return {
+        "page": list_cases(session, user, pagination, status=status),
+        "follow": follow_ups(session, user, pagination),
+    }
+
+
 # --- materials ----------------------------------------------------------------------------
 
 MATERIALS = "service_case"
@@ -304,7 +350,7 @@ def add_material(
     With ``material_no`` the file fills that material of the item's guide, in one of the types
     the guide names for it; a file already there is replaced."""
     case = get_case(session, actor.user, case_id)
-    _own(actor.user, case)
+    own(actor.user, case)
     lock_row(case)
     if case.status not in EDITABLE:
         raise Conflict(f"办件当前状态为“{case.status.label}”，不能再上传材料")
@@ -367,9 +413,24 @@ def material_slots(session: Session, case: ServiceCase) -> list[dict[str, Any]]:
     }
     files = {a.id: a for a in materials(session, case)}
     return [
-        {"no": n, "name": m["name"], "types": m["types"], "file": files.get(links.get(n, -1))}
+        {
+            "no": n,
+            "name": m["name"],
+            "types": m["types"],
+            "optional": bool(m.get("optional")),
+            "file": files.get(links.get(n, -1)),
+        }
         for n, m in enumerate(case.item.guide.get("materials") or [])
     ]
+
+
+def missing_materials(session: Session, case: ServiceCase) -> dict[int, str]:
+    """The required (not 选填) materials of the guide with no file yet, by their number."""
+    return {
+        s["no"]: s["name"]
+        for s in material_slots(session, case)
+        if s["file"] is None and not s["optional"]
+    }
 
 
 def materials(session: Session, case: ServiceCase) -> list[Attachment]:
@@ -386,7 +447,7 @@ def material(session: Session, user: User | None, case_id: int, attachment_id: i
 
 def rate(session: Session, actor: Actor, case_id: int, data: RatingCreate) -> ServiceRating:
     case = get_case(session, actor.user, case_id)
-    _own(actor.user, case)
+    own(actor.user, case)
     if case.status not in flow.FINISHED:
         raise Conflict("办件办结后才能评价")
     lock_row(case)  # two clicks on 提交评价 leave one rating
@@ -399,6 +460,7 @@ def rate(session: Session, actor: Actor, case_id: int, data: RatingCreate) -> Se
         comment=data.comment.strip(),
         rated_by_id=actor.user_id,
         follow_up_due=due if data.grade <= 2 else None,
+        follow_up=F.OPEN if data.grade <= 2 else F.NONE,
     )
     session.add(rating)
     session.flush()
@@ -419,7 +481,7 @@ def follow_ups(session: Session, user: User, pagination: Pagination) -> Paged:
     query = (
         select(ServiceRating)
         .options(joinedload(ServiceRating.case).joinedload(ServiceCase.item))
-        .where(ServiceRating.follow_up_due.is_not(None), ServiceRating.answered_at.is_(None))
+        .where(ServiceRating.follow_up == F.OPEN)
         .order_by(ServiceRating.follow_up_due, ServiceRating.id)
     )
     return paginate(session, query, pagination)
@@ -432,92 +494,32 @@ def rd_rates_desk(session: Session, user: User, pagination: Pagination) -> Paged
 
 
 def answer(session: Session, actor: Actor, rating_id: int, data: RatingAnswer) -> ServiceRating:
+    """The bureau's answer to a 差评 (once: ``RATING_FLOW``); the rater is told."""
     authorize(actor.user, Action.SERVICE_HANDLE)
     rating = session.get(ServiceRating, rating_id)
-    if rating is None or rating.follow_up_due is None:
+    if rating is None or rating.follow_up == F.NONE:
         raise NotFound("没有这条待整改的差评")
-    lock_row(rating)
-    if rating.answered_at is not None:
+    lock_row(rating)  # a second answer waits here, then reads the first
+    if rating.follow_up == F.ANSWERED:
         raise Conflict("这条差评已答复")
-    rating.answer = data.answer.strip()
-    rating.answered_at = utcnow()
-    audit.record(session, actor, "service_rating.answer", rating, summary="答复差评")
+    text = data.answer.strip()
+    RATING_FLOW.run(session, actor, rating, "answer", summary="答复差评", answer=text)
+    rating.answer, rating.answered_at = text, utcnow()
     return rating
 
 
-# --- 创新券: 使用 and 兑付 ------------------------------------------------------------------
-
-
-def order(session: Session, actor: Actor, case_id: int, data: OrderCreate) -> VoucherOrder:
-    """使用: the enterprise orders a service from a provider with its granted voucher."""
-    case = get_case(session, actor.user, case_id)
-    _own(actor.user, case)
-    if case.item.kind not in kinds.AS_VOUCHER:
-        raise NotFound("本事项不以创新券方式发放")
-    lock_row(case)
-    if case.status != CaseStatus.GRANTED or case.granted_amount is None:
-        raise Conflict("创新券核定后才能使用")
-    if session.scalars(select(VoucherOrder).where(VoucherOrder.case_id == case.id)).first():
-        raise Conflict("该创新券已使用")
-    provider = session.get(Organization, data.provider_org_id)
-    if provider is None or not provider.is_verified or provider.id == case.org_id:
-        raise InvalidInput(errors={"provider_org_id": "请选择已认证的其他服务机构"})
-    offers = resource_service.published_of_org(
-        session, provider.id, ResourceKind.SERVICE_PROVIDER, service=data.category.value
-    )
-    if not any(r.accepts_vouchers for r in offers):
-        raise InvalidInput(
-            errors={
-                "provider_org_id": f"“{provider.name}”不在创新券服务机构名录中，"
-                f"或未登记提供“{data.category.label}”服务"
-            }
-        )
-    if data.amount < case.granted_amount:
-        raise InvalidInput(
-            errors={"amount": f"服务金额不应低于创新券额度{exact_yuan(case.granted_amount)}"}
-        )
-    row = VoucherOrder(
-        case_id=case.id,
-        provider_org_id=provider.id,
-        category=data.category,
-        mode=data.mode,
-        description=data.description.strip(),
-        amount=data.amount,
-        voucher_amount=case.granted_amount,
-        status=VoucherOrderStatus.ORDERED,
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
+@on("service_rating.answer")
+def _tell_rater(session: Session, event: WorkflowEvent[FollowUpStatus]) -> None:
+    rating: ServiceRating = event.obj
+    rater = session.get(User, rating.rated_by_id) if rating.rated_by_id else None
+    case = session.get(ServiceCase, rating.case_id)
+    if rater is None or case is None:
+        return
+    notifications.send(
         session,
-        actor,
-        "voucher_order.create",
-        case,
-        summary=f"{case.serial_no} 使用创新券：{provider.name} {data.category.label}"
-        f" {exact_yuan(data.amount)}（{data.mode.label}）",
+        rater,
+        notices.ANSWERED,
+        link=f"/services/cases/{case.id}",
+        serial_no=case.serial_no or "",
+        answer=event.details.get("answer", rating.answer),
     )
-    return row
-
-
-def pay_order(session: Session, actor: Actor, case_id: int) -> VoucherOrder:
-    """兑付: 通用 reimburses the enterprise, 通兑 pays the provider the voucher's part."""
-    authorize(actor.user, Action.SERVICE_HANDLE)
-    case = get_case(session, actor.user, case_id)
-    row = session.scalars(select(VoucherOrder).where(VoucherOrder.case_id == case.id)).first()
-    if row is None:
-        raise Conflict("该创新券尚未使用，不能兑付")
-    ORDER_FLOW.apply(row, "pay")
-    row.paid_at = utcnow()
-    voucher.pay(session, actor, case)
-    assert case.serial_no is not None
-    # Instrument use charged to this voucher at the provider is paid with it.
-    resource_bookings.settle_voucher(session, actor, case.serial_no, row.provider_org_id)
-    payee = case.org.name if row.mode == VoucherMode.GENERAL else "服务机构"
-    audit.record(
-        session,
-        actor,
-        "voucher_order.pay",
-        case,
-        summary=f"{case.serial_no} 兑付{exact_yuan(row.voucher_amount)}给{payee}",
-    )
-    return row

@@ -38,7 +38,6 @@ PERMISSION_NAMES = frozenset({"can", "authorize"})
 KNOWN: dict[str, int] = {
     "app/content/pages.py": 5,
     "app/resources/pages.py": 2,
-    "app/services/pages.py": 2,
 }
 
 

@@ -19,7 +19,7 @@ from app.core.clock import today
 from app.core.db import session_scope
 from app.models import BudgetLine, LedgerEntry, ServiceCase
 from app.models.enums import CaseStatus, LedgerKind, Role, VoucherCategory, VoucherMode
-from app.services import service, voucher
+from app.services import orders, service, voucher
 from app.services.schemas import CaseMove, OrderCreate
 from tests.factories.accounts import make_user
 from tests.races.conftest import RaceServer, statuses
@@ -127,7 +127,7 @@ def test_a_voucher_is_used_once_and_redeemed_once_however_many_ask_at_once(
         listed = provider(s, VoucherCategory.TESTING)
         general_id, general_user = cases[0]
         redeem_id, redeem_user = cases[1]
-        service.order(
+        orders.order(
             s,
             Actor(user=redeem_user),
             redeem_id,

@@ -14,6 +14,7 @@ from app.core.clock import today
 from app.core.db import utcnow
 from app.models import AuditEvent, InstrumentBooking, User
 from app.models.enums import ResourceKind, UsagePayment, VoucherCategory, VoucherMode
+from app.services import orders
 from app.services import service as hall
 from app.services.schemas import CaseMove, OrderCreate
 from tests.factories.resources import make_booking, make_resource
@@ -73,8 +74,8 @@ def test_use_is_charged_to_a_granted_voucher_and_paid_when_it_is_redeemed(
         mode=VoucherMode.REDEEM,
         amount=Decimal("50000"),
     )
-    hall.order(session, Actor(user=person), case.id, order)
-    hall.pay_order(session, staff, case.id)
+    orders.order(session, Actor(user=person), case.id, order)
+    orders.pay_order(session, staff, case.id)
     session.refresh(booking)
     assert booking.payment == UsagePayment.VOUCHER_PAID
     assert session.scalars(

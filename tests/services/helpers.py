@@ -29,6 +29,23 @@ def enterprise(
     return org, user
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def fill_materials(session: Session, user: User, case: ServiceCase) -> ServiceCase:
+    """Upload a PDF for every material of the case's guide (each names PDF among its types)."""
+    case = service.get_case(session, user, case.id)
+    for n, material in enumerate(case.item.guide.get("materials") or []):
+        service.add_material(session, Actor(user=user), case.id, f"{material['name']}.pdf", PDF, n)
+    return case
+
+
+def submit(session: Session, user: User, case: ServiceCase) -> ServiceCase:
+    """The applicant uploads the guide's materials and submits."""
+    fill_materials(session, user, case)
+    return service.submit(session, Actor(user=user), case.id)
+
+
 def voucher_case(session: Session, user: User, amount: str = "100000") -> ServiceCase:
     return service.create(
         session,
@@ -38,7 +55,7 @@ def voucher_case(session: Session, user: User, amount: str = "100000") -> Servic
 
 
 def to_processing(session: Session, staff: Actor, user: User, case: ServiceCase) -> ServiceCase:
-    service.submit(session, Actor(user=user), case.id)
+    submit(session, user, case)
     for action in ("review", "accept", "process"):
         service.act(session, staff, case.id, action, CaseMove())
     return case
@@ -67,7 +84,7 @@ def provider(
 
 
 def advance(session: Session, staff: Actor, user: User, case: ServiceCase) -> ServiceCase:
-    service.submit(session, Actor(user=user), case.id)
+    submit(session, user, case)
     for action in ("review", "accept", "process"):
         service.act(session, staff, case.id, action, CaseMove())
     return case

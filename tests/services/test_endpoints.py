@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 from app.core.audit import Actor
 from app.core.clock import today
 from app.models import User
+from app.services import service
 from tests.orgs.test_endpoints import bearer
-from tests.services.helpers import enterprise, pool
+from tests.services.helpers import PDF, enterprise, fill_materials, pool
 
 
 def test_catalogue_lists_items_with_their_guide(client: TestClient) -> None:
@@ -33,7 +34,23 @@ def test_an_application_from_draft_to_granted_with_its_progress(
     assert created.status_code == 201, created.text
     case = created.json()
     assert case["status_label"] == "草稿" and case["requested_amount"] == "80000.00"
-    submitted = client.post(f"/api/v1/services/cases/{case['id']}/submit", headers=mine).json()
+    url = f"/api/v1/services/cases/{case['id']}"
+    early = client.post(f"{url}/submit", headers=mine)
+    assert early.status_code == 422
+    assert early.headers["content-type"].startswith("application/problem+json")
+    assert early.json()["errors"] == {
+        "materials.0": "请上传“创新券申领表（加盖公章）”",
+        "materials.2": "请上传“拟购买科技服务的说明”",
+    }
+    for n in (0, 2):  # the certificate copy is 选填
+        filled = client.post(
+            f"{url}/materials",
+            data={"material_no": str(n)},
+            files={"file": (f"材料{n}.pdf", PDF, "application/pdf")},
+            headers=mine,
+        )
+        assert filled.status_code == 201, filled.text
+    submitted = client.post(f"{url}/submit", headers=mine).json()
     assert submitted["serial_no"].startswith(f"KC{today().year}")
 
     refused = client.post(f"/api/v1/services/cases/{case['id']}/review", json={}, headers=mine)
@@ -96,7 +113,9 @@ def test_materials_are_checked_by_content_and_closed_after_submission(
     assert [m["filename"] for m in progress["materials"]] == ["申领表.pdf"]
     got = client.get(f"{url}/{uploaded.json()['id']}", headers=mine)
     assert got.content == pdf
-    client.post(f"/api/v1/services/cases/{case['id']}/submit", headers=mine)
+    fill_materials(session, user, service.get_case(session, user, case["id"]))
+    submitted = client.post(f"/api/v1/services/cases/{case['id']}/submit", headers=mine)
+    assert submitted.status_code == 200, submitted.text
     late = client.post(url, files={"file": ("补充.pdf", pdf, "application/pdf")}, headers=mine)
     assert late.status_code == 409 and "不能再上传材料" in late.json()["detail"]
 

@@ -24,7 +24,7 @@ from app.models.enums import (
     VoucherCategory,
     VoucherMode,
 )
-from app.services import kinds, rd, service, voucher
+from app.services import kinds, orders, rd, service, voucher
 from app.services.schemas import (
     CaseCreate,
     CaseMove,
@@ -81,7 +81,7 @@ class TestHighTechSubsidy:
         assert line is not None and line.committed == D("30000.00")
         # The city's part is a voucher: used with a listed provider, then redeemed.
         listed = provider(session)
-        service.order(
+        orders.order(
             session,
             Actor(user=user),
             case.id,
@@ -92,7 +92,7 @@ class TestHighTechSubsidy:
                 amount=D("45000"),
             ),
         )
-        service.pay_order(session, staff, case.id)
+        orders.pay_order(session, staff, case.id)
         assert line.paid == D("30000.00")
         # It does not count against the enterprise's voucher cap.
         assert voucher.granted_in_year(session, case.org_id, year()) == D("0.00")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.core.audit import Actor
 from app.services import service
 from tests.factories.fixtures import login, page_csrf
 from tests.orgs.test_endpoints import bearer
@@ -26,7 +25,7 @@ def test_each_required_material_is_uploaded_in_its_own_field_checked_by_type(
     assert page.status_code == 200
     assert page.text.count('type="file"') == 3
     assert "创新券申领表（加盖公章）" in page.text and "拟购买科技服务的说明" in page.text
-    assert page.text.count("未上传") == 3
+    assert page.text.count("未上传") == 3 and page.text.count("（选填）") == 1
 
     token = page_csrf(client, url)
     wrong = client.post(
@@ -65,7 +64,19 @@ def test_each_required_material_is_uploaded_in_its_own_field_checked_by_type(
         "高企证书.png",
     ]
 
-    service.submit(session, Actor(user=user), case.id)
+    early = client.post(f"{url}/submit", data={"csrf_token": token})
+    assert early.status_code == 422
+    assert "还有1项必需材料未上传：“拟购买科技服务的说明”" in early.text
+    slot = early.text.split('data-material="2"')[1].split("</tr>")[0]
+    assert "请上传“拟购买科技服务的说明”" in slot and 'aria-invalid="true"' in slot
+    assert "申领表（盖章版）.pdf" in early.text and "高企证书.png" in early.text  # kept
+    client.post(
+        f"{url}/materials/2",
+        data={"csrf_token": token},
+        files={"file": ("说明.pdf", PDF, "application/pdf")},
+    )
+    done = client.post(f"{url}/submit", data={"csrf_token": token})
+    assert "已提交，流水号 KC" in done.text
     closed = client.get(url)
     assert 'type="file"' not in closed.text and "高企证书.png" in closed.text
 

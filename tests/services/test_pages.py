@@ -14,7 +14,7 @@ from app.services import service
 from app.services.schemas import CaseCreate, PanelSet
 from tests.factories.accounts import make_user
 from tests.factories.fixtures import login, page_csrf
-from tests.services.helpers import advance, enterprise, pilot_platform
+from tests.services.helpers import advance, enterprise, fill_materials, pilot_platform
 
 
 def test_catalogue_and_guide_are_public(client: TestClient) -> None:
@@ -38,6 +38,7 @@ def test_an_enterprise_applies_submits_and_staff_see_it(
     )
     assert "申请已保存为草稿" in applied.text
     case = session.scalars(select(ServiceCase).where(ServiceCase.org_id == user.org_id)).one()
+    fill_materials(session, user, case)
     submitted = client.post(f"/services/cases/{case.id}/submit", data={"csrf_token": token})
     assert "已提交，流水号 KC" in submitted.text
     assert "形式审查" in submitted.text  # the step now due, with its department

@@ -18,6 +18,7 @@ from app.core.pagination import Pagination
 from app.models import AuditEvent, LedgerEntry, Notification, User
 from app.models.enums import (
     CaseStatus,
+    FollowUpStatus,
     LedgerKind,
     OrgTagKind,
     OrgType,
@@ -25,10 +26,18 @@ from app.models.enums import (
     VoucherMode,
     VoucherOrderStatus,
 )
-from app.services import guide, service
+from app.services import guide, orders, service
 from app.services.schemas import CaseMove, OrderCreate, RatingAnswer, RatingCreate
 from tests.factories.accounts import make_org
-from tests.services.helpers import enterprise, pool, provider, to_processing, voucher_case
+from tests.services.helpers import (
+    PDF,
+    enterprise,
+    pool,
+    provider,
+    submit,
+    to_processing,
+    voucher_case,
+)
 
 D = Decimal
 
@@ -78,8 +87,8 @@ class TestFlow:
         first = voucher_case(session, user)
         second = voucher_case(session, user)
         assert first.serial_no is None and first.status == CaseStatus.DRAFT
-        service.submit(session, Actor(user=user), first.id)
-        service.submit(session, Actor(user=user), second.id)
+        submit(session, user, first)
+        submit(session, user, second)
         number = str(first.serial_no)
         n1 = int(number[-6:])
         assert number.startswith(f"KC{year()}")
@@ -91,11 +100,29 @@ class TestFlow:
         assert "须说明理由" in str(refused.value.errors)
         service.act(session, staff, first.id, "correct", CaseMove(reason="请补充检测合同"))
         assert first.status == CaseStatus.CORRECTION
-        service.submit(session, Actor(user=user), first.id)
+        submit(session, user, first)
         assert first.serial_no == f"KC{year()}{n1:06d}"
 
         told = session.scalars(select(Notification).where(Notification.user_id == user.id)).all()
         assert any("补正材料" in n.title and n.body == "请补充检测合同" for n in told)
+
+    def test_submitting_without_a_required_material_names_each_one_missing(
+        self, session: Session
+    ) -> None:
+        _org, user = enterprise(session)
+        case = voucher_case(session, user)
+        me = Actor(user=user)
+        service.add_material(session, me, case.id, "申领表.pdf", PDF, 0)
+        with pytest.raises(InvalidInput) as refused:
+            service.submit(session, me, case.id)
+        # The certificate copy (选填) is not asked for; the description of the service is.
+        assert refused.value.errors == {"materials.2": "请上传“拟购买科技服务的说明”"}
+        assert "还有1项必需材料未上传" in refused.value.detail
+        assert case.status == CaseStatus.DRAFT and case.serial_no is None
+
+        service.add_material(session, me, case.id, "说明.pdf", PDF, 2)
+        service.submit(session, me, case.id)
+        assert case.status == CaseStatus.SUBMITTED and case.serial_no is not None
 
     def test_a_step_out_of_order_is_refused_with_the_current_state(
         self, session: Session, staff: Actor
@@ -132,7 +159,7 @@ class TestFlow:
         _org, user = enterprise(session)
         _other, stranger = enterprise(session)
         case = voucher_case(session, user)
-        service.submit(session, Actor(user=user), case.id)
+        submit(session, user, case)
         with pytest.raises(PermissionDenied):
             service.act(session, Actor(user=user), case.id, "review", CaseMove())
         page = service.list_cases(session, stranger, Pagination(page=1, size=20))
@@ -195,26 +222,26 @@ class TestVoucher:
             amount=D("80000"),
         )
         with pytest.raises(Conflict, match="核定后才能使用"):
-            service.order(session, Actor(user=user), case.id, order)
+            orders.order(session, Actor(user=user), case.id, order)
         service.act(session, staff, case.id, "grant", CaseMove())
         with pytest.raises(InvalidInput):
-            service.order(
+            orders.order(
                 session, Actor(user=user), case.id, order.model_copy(update={"amount": D("100")})
             )
         with pytest.raises(InvalidInput, match="不在创新券服务机构名录中"):
-            service.order(
+            orders.order(
                 session,
                 Actor(user=user),
                 case.id,
                 order.model_copy(update={"provider_org_id": unlisted.id}),
             )
-        row = service.order(session, Actor(user=user), case.id, order)
+        row = orders.order(session, Actor(user=user), case.id, order)
         assert row.voucher_amount == D("50000.00") and row.status == VoucherOrderStatus.ORDERED
         with pytest.raises(Conflict, match="已使用"):
-            service.order(session, Actor(user=user), case.id, order)
-        service.pay_order(session, staff, case.id)
+            orders.order(session, Actor(user=user), case.id, order)
+        orders.pay_order(session, staff, case.id)
         with pytest.raises(Conflict):
-            service.pay_order(session, staff, case.id)
+            orders.pay_order(session, staff, case.id)
         kinds = session.scalars(
             select(LedgerEntry.kind).where(
                 LedgerEntry.subject_type == "service_case", LedgerEntry.subject_id == case.id
@@ -229,7 +256,7 @@ class TestRating:
     ) -> None:
         _org, user = enterprise(session)
         case = voucher_case(session, user)
-        service.submit(session, Actor(user=user), case.id)
+        submit(session, user, case)
         with pytest.raises(Conflict, match="办结后才能评价"):
             service.rate(session, Actor(user=user), case.id, RatingCreate(grade=1))
         service.act(session, staff, case.id, "review", CaseMove())
@@ -247,11 +274,16 @@ class TestRating:
         )
         listed = service.follow_ups(session, platform_admin, Pagination(page=1, size=50))
         assert rating.id not in [r.id for r in listed.items]
+        assert rating.follow_up == FollowUpStatus.ANSWERED
+        told = session.scalars(select(Notification).where(Notification.user_id == user.id)).all()
+        assert any("已收到答复" in n.title and "电话沟通" in n.body for n in told)
+        with pytest.raises(Conflict, match="这条差评已答复"):
+            service.answer(session, staff, rating.id, RatingAnswer(answer="再次答复"))
 
     def test_a_good_rating_opens_nothing(self, session: Session, staff: Actor) -> None:
         _org, user = enterprise(session)
         case = voucher_case(session, user)
-        service.submit(session, Actor(user=user), case.id)
+        submit(session, user, case)
         service.act(session, staff, case.id, "review", CaseMove())
         service.act(session, staff, case.id, "not_accept", CaseMove(reason="不属于本事项"))
         assert (
