@@ -36,8 +36,6 @@ CHECKED_DIR = "app"
 NOT_PAGES = frozenset({"app/core/pages.py"})
 PERMISSION_NAMES = frozenset({"can", "authorize"})
 KNOWN: dict[str, int] = {
-    "app/content/pages.py": 5,
-    "app/resources/pages.py": 2,
     "app/services/pages.py": 2,
 }
 
