@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from app.core.clock import LOCAL_TZ, local
-from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
+from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep, SignedInActor
 from app.core.pages import SubmittedForm, act_and_redirect, list_url, page_router, redirect
 from app.core.pagination import PaginationDep
 from app.core.regions import REGIONS
@@ -170,7 +170,11 @@ def _local(value: str) -> datetime | str:
 
 @router.post("/resources/{resource_id}/bookings")
 def request_booking(
-    resource_id: int, request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+    resource_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: SignedInActor,
+    form: SubmittedForm,
 ) -> Response:
     back = f"/resources/{resource_id}"
     data, errors = parse_form(

@@ -204,4 +204,5 @@ def test_api_routes_follow_the_matrix(
     session: Session,
     client: TestClient,
 ) -> None:
-    assert walk(route, people, world, session, client) == []
+    wrong = walk(route, people, world, session, client)
+    assert not wrong, f"answered otherwise than the matrix (role, expected, got): {wrong}"

@@ -1,0 +1,146 @@
+"""Every protected page walked by every role: the sign-in page, the 403 page or the page."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.core.permissions import Action
+from app.models import Organization, User
+from tests.permissions.test_matrix import (
+    ALLOWED,
+    CONTRACT_ALLOWED,
+    DEAL_ALLOWED,
+    EVENT_ALLOWED,
+    LISTING_ALLOWED,
+    OWN_ALLOWED,
+)
+from tests.permissions.world import SIGNED_IN, Route, World, build_world, walk
+
+STAFF = ALLOWED[Action.ADMIN_ACCESS]
+EVENT_MANAGERS = EVENT_ALLOWED[Action.EVENT_MANAGE]
+CHALLENGE_MANAGERS = LISTING_ALLOWED[Action.CHALLENGE_MANAGE]
+#: Signed in, but of no verified organisation.
+UNATTACHED = {"broker", "expert", "pending_member", "novelty_searcher", "novelty_reviewer"}
+
+PAGE_ROUTES: list[Route] = [
+    # One's own things: anyone signed in; the lists show only their rows (test_lists.py).
+    *(
+        Route("GET", path, SIGNED_IN)
+        for path in (
+            "/me",
+            "/me/listings",
+            "/me/favourites",
+            "/me/challenge-applications",
+            "/me/reviews",
+            "/me/resources",
+            "/me/bookings",
+            "/me/notifications",
+            "/notifications",
+            "/trading",
+            "/incentives",
+            "/projects/mine",
+            "/services/mine",
+            "/patents/commissions",
+            "/matching/pipeline",
+            "/matching/subscriptions",
+            # Forms open for anyone signed in and say why one cannot publish yet; sending
+            # them is where the rule applies (ORG_PUBLISH).
+            "/me/import",
+            "/achievements/new",
+            "/demands/new",
+            "/challenges/new",
+            "/resources/new",
+            "/contracts/new",
+        )
+    ),
+    # 互动交流: people of a verified organisation (conversations.service.member), and the
+    # staff who moderate.
+    Route("GET", "/messages", SIGNED_IN - UNATTACHED),
+    # The administration
+    Route("GET", "/admin", STAFF),
+    Route("GET", "/admin/orgs", STAFF),
+    Route("GET", "/admin/listings", STAFF),
+    Route("GET", "/admin/resources", STAFF),
+    Route("GET", "/admin/contracts", STAFF),
+    Route("GET", "/admin/contracts/statistics", ALLOWED[Action.CONTRACT_EXPORT]),
+    Route("GET", "/admin/experts", STAFF),
+    # Bulk import for every organisation: the bureau.
+    Route("GET", "/admin/import", {"platform_admin"}),
+    Route("GET", "/admin/users", ALLOWED[Action.USER_MANAGE]),
+    Route("GET", "/admin/audit", ALLOWED[Action.AUDIT_VIEW]),
+    Route("GET", "/admin/search", ALLOWED[Action.SEARCH_MANAGE]),
+    Route("GET", "/dashboard", ALLOWED[Action.STATISTICS_VIEW_ALL]),
+    # Claims are seen by all staff (INCENTIVE_VIEW_CLAIM); the bureau decides and keeps the
+    # budgets (INCENTIVE_MANAGE).
+    *(
+        Route("GET", path, OWN_ALLOWED[Action.INCENTIVE_VIEW_CLAIM] & STAFF)
+        for path in ("/admin/incentives", "/admin/incentives/claims", "/admin/incentives/rules")
+    ),
+    Route("GET", "/admin/incentives/budgets", ALLOWED[Action.INCENTIVE_MANAGE]),
+    *(
+        Route("GET", path, ALLOWED[Action.SERVICE_HANDLE])
+        for path in ("/admin/services", "/admin/services/follow-ups", "/admin/services/rd-rates")
+    ),
+    # 信息发布: staff write about their district; a draft does not exist for anyone else.
+    Route("GET", "/admin/content", ALLOWED[Action.CONTENT_WRITE] | STAFF),
+    Route("GET", "/admin/content/new", ALLOWED[Action.CONTENT_WRITE] | STAFF),
+    Route("GET", "/admin/content/{draft_content}", ALLOWED[Action.CONTENT_WRITE], seen_by=set()),
+    # Organisations and their listings
+    Route("GET", "/orgs/{org}/edit", ALLOWED[Action.ORG_UPDATE]),
+    Route(
+        "GET",
+        "/achievements/{draft_listing}/edit",
+        LISTING_ALLOWED[Action.LISTING_EDIT],
+        seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+    ),
+    Route("GET", "/challenges/{challenge}/edit", LISTING_ALLOWED[Action.LISTING_EDIT]),
+    # 揭榜挂帅
+    Route("GET", "/challenges/{challenge}/apply", LISTING_ALLOWED[Action.CHALLENGE_APPLY]),
+    Route(
+        "GET",
+        "/challenges/{draft_challenge}/applications/{draft}",
+        {"other_org_admin"} | CHALLENGE_MANAGERS,
+        seen_by=set(),
+    ),
+    Route("GET", "/challenges/{scored_challenge}/review", CHALLENGE_MANAGERS),
+    Route("GET", "/challenges/{scored_challenge}/scoring", OWN_ALLOWED[Action.CHALLENGE_SCORE]),
+    # Matching
+    Route("GET", "/matching/workbench", ALLOWED[Action.MATCH_PROPOSE]),
+    Route("GET", "/matching/profile", OWN_ALLOWED[Action.EXPERT_PROFILE_EDIT] | {"broker"}),
+    # Trading
+    Route("GET", "/deals/{deal}", DEAL_ALLOWED[Action.DEAL_VIEW], seen_by=set()),
+    Route("GET", "/contracts/{contract}", CONTRACT_ALLOWED[Action.CONTRACT_VIEW]),
+    # 专利查新
+    Route("GET", "/patents/import", ALLOWED[Action.PATENT_RECORDS]),
+    Route("GET", "/patents/literature/import", ALLOWED[Action.PATENT_RECORDS]),
+    Route(
+        "GET",
+        "/patents/commissions/{novelty}",
+        OWN_ALLOWED[Action.NOVELTY_VIEW],
+        seen_by=set(),
+    ),
+    # 项目管理, events
+    Route("GET", "/projects/calls/new", ALLOWED[Action.PROJECT_MANAGE]),
+    Route("GET", "/events/new", ALLOWED[Action.EVENT_CREATE]),
+    Route("GET", "/events/{event}/manage", EVENT_MANAGERS),
+    Route("GET", "/events/{event}/report", EVENT_MANAGERS),
+]
+
+
+@pytest.fixture(scope="module")
+def world(session: Session, target: Organization, people: dict[str, User | None]) -> World:
+    return build_world(session, target, people)
+
+
+@pytest.mark.parametrize("route", PAGE_ROUTES, ids=[f"{r.method} {r.path}" for r in PAGE_ROUTES])
+def test_pages_follow_the_matrix(
+    route: Route,
+    people: dict[str, User | None],
+    world: World,
+    session: Session,
+    client: TestClient,
+) -> None:
+    wrong = walk(route, people, world, session, client)
+    assert not wrong, f"answered otherwise than the matrix (role, expected, got): {wrong}"
