@@ -25,6 +25,8 @@ PUBLIC: list[tuple[str, str, str]] = [
     ("GET", rf"(/api/v1)?/{_LISTINGS}(/\{{listing_id(:int)?\}})?", "published listings"),
     ("GET", rf"/{_LISTINGS}/(export|import-template)\.(csv|xlsx|jsonl)", "open data, templates"),
     ("GET", r"/api/v1/listings/\{listing_id\}/questions", "a listing's public Q&A"),
+    ("GET", rf"/api/v1/{_LISTINGS}/\{{listing_id\}}/matches", "matches among published records"),
+    ("GET", r"/api/v1/resources/\{resource_id\}/bookings", "an instrument's booked hours"),
     ("GET", r"(/api/v1)?/experts(/\{user_id\})?", "the published expert directory"),
     ("GET", r"(/api/v1)?/contracts/(verify|codes)", "anyone checks a registration number"),
     ("GET POST", r"(/api/v1)?/incentives/(rules|quote)", "the reward rules and calculator"),

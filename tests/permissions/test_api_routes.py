@@ -11,19 +11,117 @@ from app.models import Organization, User
 from tests.factories.events import event_payload
 from tests.permissions.test_matrix import (
     ALLOWED,
+    CONTRACT_ALLOWED,
+    DEAL_ALLOWED,
     EVENT_ALLOWED,
     LISTING_ALLOWED,
     OWN_ALLOWED,
     PARTICIPANT_ALLOWED,
 )
-from tests.permissions.world import Route, World, build_world, walk
+from tests.permissions.world import (
+    EVERYONE,
+    IN_VERIFIED_ORG,
+    SIGNED_IN,
+    Route,
+    World,
+    build_world,
+    walk,
+)
 
 EVENT_MANAGERS = EVENT_ALLOWED[Action.EVENT_MANAGE]
 CHALLENGE_MANAGERS = LISTING_ALLOWED[Action.CHALLENGE_MANAGE]
 SCORE = {"items": [{"score": 80, "comment": "方案可行"}, {"score": 70, "comment": "中试待扩产"}]}
 
+STAFF = ALLOWED[Action.ADMIN_ACCESS]
+REVIEWERS = LISTING_ALLOWED[Action.LISTING_REVIEW]
+
 # Every protected API route, walked by every role with a real bearer token.
 API_ROUTES: list[Route] = [
+    # One's own things: anyone signed in; the lists show only their rows (test_lists.py).
+    *(
+        Route("GET", path, SIGNED_IN)
+        for path in (
+            "/api/v1/me",
+            "/api/v1/me/favourites",
+            "/api/v1/me/sessions",
+            "/api/v1/me/tokens",
+            "/api/v1/notifications",
+            "/api/v1/notifications/preferences",
+            "/api/v1/matching/pipeline",
+            "/api/v1/matching/subscriptions",
+            "/api/v1/patents/commissions",
+            "/api/v1/projects/applications/mine",
+            "/api/v1/bookings/mine",
+            "/api/v1/bookings/incoming",
+            "/api/v1/challenge-applications/mine",
+            "/api/v1/resources/mine",
+            "/api/v1/deals",
+            "/api/v1/contracts",
+            "/api/v1/incentives/claims",
+            "/api/v1/services/cases",
+        )
+    ),
+    # 互动交流: people of a verified organisation (conversations.service.member).
+    Route("GET", "/api/v1/conversations", IN_VERIFIED_ORG),
+    Route("GET", "/api/v1/conversations/blocks", IN_VERIFIED_ORG),
+    # An own page for every signed-in person, filled in by experts and brokers.
+    Route("GET", "/api/v1/matching/expert-profile", SIGNED_IN),
+    # The listings of one's organisation, whatever their state.
+    *(
+        Route("GET", f"/api/v1/{kind}/mine", IN_VERIFIED_ORG)
+        for kind in ("achievements", "demands", "challenges")
+    ),
+    # Review desks
+    *(
+        Route("GET", f"/api/v1/{kind}/review-queue", REVIEWERS | STAFF)
+        for kind in ("achievements", "demands", "challenges")
+    ),
+    Route("GET", "/api/v1/content/manage", ALLOWED[Action.CONTENT_WRITE] | STAFF),
+    Route("GET", "/api/v1/resources/review", STAFF),
+    Route("GET", "/api/v1/contracts/registrations", STAFF),
+    Route("GET", "/api/v1/contracts/export", ALLOWED[Action.CONTRACT_EXPORT]),
+    Route("GET", "/api/v1/experts/review", STAFF),
+    # A listing's own desk: its organisation; its history also for its reviewers.
+    Route(
+        "GET",
+        "/api/v1/achievements/{listing}/access-requests",
+        LISTING_ALLOWED[Action.LISTING_EDIT],
+    ),
+    Route(
+        "GET", "/api/v1/achievements/{listing}/contact-views", LISTING_ALLOWED[Action.LISTING_EDIT]
+    ),
+    Route(
+        "GET",
+        "/api/v1/achievements/{listing}/versions",
+        LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+    ),
+    Route(
+        "GET",
+        "/api/v1/content/{draft_content}/versions",
+        ALLOWED[Action.CONTENT_WRITE],
+        seen_by=set(),
+    ),
+    # Objects that say who sees them
+    Route("GET", "/api/v1/contracts/{contract}", CONTRACT_ALLOWED[Action.CONTRACT_VIEW]),
+    Route("GET", "/api/v1/deals/{deal}", DEAL_ALLOWED[Action.DEAL_VIEW], seen_by=set()),
+    # A booking: the person who asked, the instrument's keepers, the staff; nobody else
+    # knows it exists.
+    Route(
+        "GET",
+        "/api/v1/bookings/{booking}",
+        LISTING_ALLOWED[Action.BOOKING_DECIDE] | {"org_member"} | STAFF,
+        seen_by=set(),
+    ),
+    # The list of participants: anyone signed in (events.service.participants).
+    Route("GET", "/api/v1/events/{event}/participants", SIGNED_IN),
+    # Each sees the applications they may (test_lists.py); the ranking once scoring closed.
+    Route("GET", "/api/v1/challenges/{scored_challenge}/applications", EVERYONE),
+    Route(
+        "GET",
+        "/api/v1/challenges/{scored_challenge}/ranking",
+        CHALLENGE_MANAGERS,
+        answers=frozenset({409}),
+    ),
     Route("GET", "/api/v1/users", ALLOWED[Action.USER_MANAGE]),
     Route("GET", "/api/v1/audit", ALLOWED[Action.AUDIT_VIEW]),
     Route("GET", "/api/v1/search/vocabulary", ALLOWED[Action.SEARCH_MANAGE]),

@@ -40,6 +40,8 @@ from tests.permissions.test_matrix import ROLES
 
 #: Everyone who is signed in (a deactivated account's token is refused outright).
 SIGNED_IN = set(ROLES) - {"anonymous", "deactivated_admin"}
+#: People of a verified organisation.
+IN_VERIFIED_ORG = {"org_admin", "org_member", "other_org_admin"}
 #: Everyone, signed in or not.
 EVERYONE = SIGNED_IN | {"anonymous"}
 
