@@ -34,6 +34,10 @@ SCORE = {"items": [{"score": 80, "comment": "方案可行"}, {"score": 70, "comm
 
 STAFF = ALLOWED[Action.ADMIN_ACCESS]
 REVIEWERS = LISTING_ALLOWED[Action.LISTING_REVIEW]
+#: What an allowed role may get when the record's state does not allow the step (409) or the
+#: record is not complete enough for it (422).
+CONFLICT = frozenset({409})
+UNFINISHED = frozenset({409, 422})
 
 # Every protected API route, walked by every role with a real bearer token.
 API_ROUTES: list[Route] = [
@@ -128,6 +132,174 @@ API_ROUTES: list[Route] = [
     Route("GET", "/api/v1/orgs/{org}/members", ALLOWED[Action.ORG_VIEW_PRIVATE]),
     Route("PATCH", "/api/v1/orgs/{org}", ALLOWED[Action.ORG_UPDATE], {"intro": "更新简介"}),
     Route("POST", "/api/v1/orgs/{org}/suspend", ALLOWED[Action.ORG_VERIFY], {"reason": "核查中"}),
+    # 搜索词典, accounts and organisations
+    Route(
+        "POST",
+        "/api/v1/search/vocabulary/terms",
+        ALLOWED[Action.SEARCH_MANAGE],
+        {"terms": "氮化镓同质外延片"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/search/vocabulary/synonyms",
+        ALLOWED[Action.SEARCH_MANAGE],
+        {"words": "激光雷达 LiDAR"},
+    ),
+    Route(
+        "POST", "/api/v1/users/{colleague}/role", ALLOWED[Action.USER_MANAGE], {"role": "broker"}
+    ),
+    Route("POST", "/api/v1/users/{colleague}/deactivate", ALLOWED[Action.USER_MANAGE]),
+    Route(
+        "POST", "/api/v1/users/{colleague}/activate", ALLOWED[Action.USER_MANAGE], answers=CONFLICT
+    ),
+    Route("POST", "/api/v1/orgs/{org}/verify", ALLOWED[Action.ORG_VERIFY], answers=CONFLICT),
+    Route("POST", "/api/v1/orgs/{org}/restore", ALLOWED[Action.ORG_VERIFY], answers=CONFLICT),
+    Route(
+        "POST",
+        "/api/v1/orgs/{org}/reject",
+        ALLOWED[Action.ORG_VERIFY],
+        {"reason": "材料不全"},
+        answers=CONFLICT,
+    ),
+    # A listing: its keeper edits, its reviewers decide; a draft does not exist for others.
+    Route(
+        "PATCH",
+        "/api/v1/achievements/{draft_listing}",
+        LISTING_ALLOWED[Action.LISTING_EDIT],
+        {"title": "高功率激光熔覆修复技术"},
+        seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+        anonymous=404,
+    ),
+    Route(
+        "POST",
+        "/api/v1/achievements/{draft_listing}/submit",
+        LISTING_ALLOWED[Action.LISTING_EDIT],
+        seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+        anonymous=404,
+        answers=UNFINISHED,
+    ),
+    Route(
+        "POST",
+        "/api/v1/achievements/{draft_listing}/publish",
+        REVIEWERS,
+        seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+        anonymous=404,
+        answers=CONFLICT,
+    ),
+    Route(
+        "POST",
+        "/api/v1/achievements/{listing}/renew",
+        LISTING_ALLOWED[Action.LISTING_EDIT],
+        answers=CONFLICT,
+    ),
+    Route("PUT", "/api/v1/achievements/{listing}/favourite", SIGNED_IN),
+    Route("DELETE", "/api/v1/achievements/{listing}/favourite", SIGNED_IN),
+    # 信息发布: staff write about their district, the bureau reviews.
+    Route(
+        "PATCH",
+        "/api/v1/content/{draft_content}",
+        ALLOWED[Action.CONTENT_WRITE],
+        {"title": "长春市科技成果转化工作推进会召开（更新）"},
+        seen_by=set(),
+        anonymous=404,
+    ),
+    Route(
+        "POST",
+        "/api/v1/content/{draft_content}/submit",
+        ALLOWED[Action.CONTENT_WRITE],
+        seen_by=set(),
+        anonymous=404,
+    ),
+    *(
+        Route(
+            "POST",
+            f"/api/v1/content/{{draft_content}}/{step}",
+            ALLOWED[Action.CONTENT_REVIEW],
+            {"note": "请补充会议时间"},
+            seen_by=ALLOWED[Action.CONTENT_WRITE],
+            anonymous=404,
+            answers=CONFLICT,
+        )
+        for step in ("approve", "return", "withdraw")
+    ),
+    # Resources and bookings
+    Route(
+        "POST",
+        "/api/v1/resources/{draft_resource}/submit",
+        LISTING_ALLOWED[Action.RESOURCE_EDIT],
+        seen_by=LISTING_ALLOWED[Action.RESOURCE_VIEW_UNPUBLISHED],
+        anonymous=404,
+    ),
+    Route(
+        "POST",
+        "/api/v1/resources/{draft_resource}/approve",
+        LISTING_ALLOWED[Action.RESOURCE_REVIEW],
+        {},
+        seen_by=LISTING_ALLOWED[Action.RESOURCE_VIEW_UNPUBLISHED],
+        anonymous=404,
+        answers=CONFLICT,
+    ),
+    Route("POST", "/api/v1/resources/{resource}/withdraw", LISTING_ALLOWED[Action.RESOURCE_EDIT]),
+    *(
+        Route(
+            "POST",
+            f"/api/v1/bookings/{{booking}}/{step}",
+            LISTING_ALLOWED[Action.BOOKING_DECIDE],
+            {"note": "设备检修"},
+            seen_by={"org_member"} | STAFF,
+            anonymous=404,
+        )
+        for step in ("approve", "reject")
+    ),
+    Route(
+        "POST",
+        "/api/v1/bookings/{booking}/cancel",
+        {"org_member"} | LISTING_ALLOWED[Action.BOOKING_DECIDE],
+        {"note": "计划变更"},
+        seen_by=STAFF,
+        anonymous=404,
+    ),
+    # 技术合同 and 洽谈
+    Route(
+        "POST",
+        "/api/v1/contracts/{contract}/submit",
+        CONTRACT_ALLOWED[Action.CONTRACT_EDIT],
+        answers=UNFINISHED,
+    ),
+    Route(
+        "POST",
+        "/api/v1/contracts/{contract}/approve",
+        CONTRACT_ALLOWED[Action.CONTRACT_REGISTER],
+        answers=CONFLICT,
+    ),
+    Route(
+        "POST",
+        "/api/v1/contracts/{contract}/return",
+        CONTRACT_ALLOWED[Action.CONTRACT_REGISTER],
+        {"reason": "合同金额与发票不符"},
+        answers=CONFLICT,
+    ),
+    Route(
+        "POST",
+        "/api/v1/deals/{deal}/messages",
+        DEAL_ALLOWED[Action.DEAL_PARTICIPATE],
+        {"body": "请问可以提供样品测试吗？"},
+        seen_by=DEAL_ALLOWED[Action.DEAL_VIEW],
+    ),
+    Route(
+        "POST",
+        "/api/v1/deals/{deal}/offers",
+        DEAL_ALLOWED[Action.DEAL_PARTICIPATE],
+        {"price": "50万"},
+        seen_by=DEAL_ALLOWED[Action.DEAL_VIEW],
+    ),
+    Route(
+        "POST",
+        "/api/v1/deals/{deal}/terminate",
+        DEAL_ALLOWED[Action.DEAL_PARTICIPATE],
+        {"reason": "价格未能谈拢"},
+        seen_by=DEAL_ALLOWED[Action.DEAL_VIEW],
+    ),
     # 活动与洽谈
     Route("POST", "/api/v1/events", ALLOWED[Action.EVENT_CREATE], lambda _w: event_payload()),
     Route("GET", "/api/v1/events/{event}/schedule", EVENT_MANAGERS),

@@ -82,7 +82,7 @@ class World:
     resource: int
     draft_resource: int
     booking: int
-    # A draft news item about region 220173 (the platform's), and a published one.
+    # A draft news item the district's administrator wrote about 220173, and a published one.
     draft_content: int
     content: int
     # A contract the organisation (seller) signed with the other organisation, brokered by
@@ -188,10 +188,13 @@ def build_world(session: Session, target: Organization, people: dict[str, User |
     resource = make_resource(session, owner)
     draft_resource = make_resource(session, owner, publish=False, name="高通量测序仪")
     booking = make_booking(session, member, resource)
-    draft_content = make_draft(session, admin, region_code="220173")
+    district = people["district_admin_here"]
+    assert district is not None
+    draft_content = make_draft(session, district)
     content = make_published(session)
     assert solver.org is not None and broker is not None
     contract = make_contract(session, owner, target, solver.org, broker_id=broker.id)
+    contract.registrant_org_id = target.id
     deal = Deal(
         listing_id=listing.id,
         title=listing.title,
