@@ -300,6 +300,80 @@ API_ROUTES: list[Route] = [
         {"reason": "价格未能谈拢"},
         seen_by=DEAL_ALLOWED[Action.DEAL_VIEW],
     ),
+    # 项目管理: the bureau runs the call; the applying organisation's people see and write
+    # the application, which does not exist for anyone else.
+    Route(
+        "GET",
+        "/api/v1/projects/applications/{application}",
+        LISTING_ALLOWED[Action.PROJECT_VIEW],
+        seen_by=set(),
+        anonymous=404,
+    ),
+    Route(
+        "PATCH",
+        "/api/v1/projects/applications/{application}",
+        LISTING_ALLOWED[Action.PROJECT_EDIT],
+        {"title": "车规级雷达芯片封装关键技术攻关（修改）"},
+        seen_by={"platform_admin"},
+        anonymous=404,
+    ),
+    *(
+        Route(
+            "GET",
+            f"/api/v1/projects/calls/{{call}}/{part}",
+            ALLOWED[Action.PROJECT_MANAGE],
+            answers=CONFLICT,
+        )
+        for part in ("panel", "scores", "ranking")
+    ),
+    # Staff see every application sent in; the others their organisation's (test_lists.py).
+    Route("GET", "/api/v1/projects/calls/{call}/applications", EVERYONE),
+    *(
+        Route(
+            "POST",
+            f"/api/v1/projects/calls/{{call}}/{step}",
+            ALLOWED[Action.PROJECT_MANAGE],
+            answers=UNFINISHED,
+        )
+        for step in ("publish", "scoring/open", "scoring/close", "publicize")
+    ),
+    # 专利查新: 查新员 draft the conclusion, 审核员 return or issue it.
+    Route(
+        "PUT",
+        "/api/v1/patents/commissions/{novelty}/draft",
+        ALLOWED[Action.NOVELTY_SEARCH],
+        {"conclusion": "经检索，未见相同技术方案的公开文献。"},
+        seen_by=OWN_ALLOWED[Action.NOVELTY_VIEW],
+        answers=UNFINISHED,
+    ),
+    Route(
+        "POST",
+        "/api/v1/patents/commissions/{novelty}/submit",
+        ALLOWED[Action.NOVELTY_SEARCH],
+        seen_by=OWN_ALLOWED[Action.NOVELTY_VIEW],
+        answers=UNFINISHED,
+    ),
+    *(
+        Route(
+            "POST",
+            f"/api/v1/patents/commissions/{{novelty}}/{step}",
+            ALLOWED[Action.NOVELTY_REVIEW],
+            body,
+            seen_by=OWN_ALLOWED[Action.NOVELTY_VIEW],
+            answers=UNFINISHED,
+        )
+        for step, body in (("return", {"note": "请补充检索式"}), ("issue", None))
+    ),
+    # 揭榜挂帅 panels
+    Route(
+        "POST", "/api/v1/challenges/{challenge}/panel/open", CHALLENGE_MANAGERS, answers=UNFINISHED
+    ),
+    Route(
+        "POST",
+        "/api/v1/challenges/{scored_challenge}/panel/close",
+        CHALLENGE_MANAGERS,
+        answers=UNFINISHED,
+    ),
     # 活动与洽谈
     Route("POST", "/api/v1/events", ALLOWED[Action.EVENT_CREATE], lambda _w: event_payload()),
     Route("GET", "/api/v1/events/{event}/schedule", EVENT_MANAGERS),

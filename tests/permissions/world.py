@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -25,6 +26,8 @@ from app.events.schemas import RequestIn
 from app.models import Challenge, Deal, Organization, User
 from app.models.enums import ListingKind, ListingStatus, NoveltyPurpose, OrgRole, OrgType
 from app.patents import commissions as novelty_service
+from app.projects import service as project_service
+from app.projects.schemas import ApplicationFields as ProjectFields
 from tests.factories.accounts import make_org, make_user
 from tests.factories.challenges import PROPOSAL, make_expert
 from tests.factories.content import make_draft, make_published
@@ -33,6 +36,8 @@ from tests.factories.events import register as register_for_event
 from tests.factories.incentives import facts_between
 from tests.factories.incentives import register as register_contract
 from tests.factories.listings import make_listing
+from tests.factories.projects import ANSWERS
+from tests.factories.projects import make_cast as make_call_cast
 from tests.factories.resources import make_booking, make_resource
 from tests.factories.trading import make_contract
 from tests.orgs.test_endpoints import bearer
@@ -89,6 +94,10 @@ class World:
     # the broker; and a deal about the published listing opened by the other organisation.
     contract: int
     deal: int
+    # A published call of the bureau, with a draft application of the organisation by the
+    # org member.
+    call: int
+    application: int
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,18 @@ def build_world(session: Session, target: Organization, people: dict[str, User |
         broker_id=broker.id,
     )
     session.add(deal)
+    call = make_call_cast(session, applicants=0, tag="巡检").call
+    application = project_service.applications.create(
+        session,
+        Actor(user=member),
+        call,
+        ProjectFields(
+            title="车规级雷达芯片封装关键技术攻关",
+            summary="围绕毫米波雷达芯片封装开展攻关",
+            requested_amount=Decimal("800000"),
+            answers=ANSWERS,
+        ),
+    )
     session.flush()
     return World(
         org=target.id,
@@ -231,6 +252,8 @@ def build_world(session: Session, target: Organization, people: dict[str, User |
         content=content.id,
         contract=contract.id,
         deal=deal.id,
+        call=call.id,
+        application=application.id,
     )
 
 
