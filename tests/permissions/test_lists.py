@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -212,7 +213,7 @@ def test_a_list_shows_what_can_allows(
     assert shown or kind in SOMETIMES_EMPTY or role not in ("org_admin", "broker")
 
 
-def _load(session: Session, kind: str, row_id: int, admin: User) -> object:
+def _load(session: Session, kind: str, row_id: int, admin: User) -> Any:
     if kind == "contracts":
         return contract_service.get_contract(session, Actor(user=admin), row_id)
     cls = {

@@ -276,7 +276,7 @@ def walk(
     path = concrete(route.path, world)
     body = route.payload(world)
     page = not path.startswith("/api/")
-    wrong = []
+    wrong: list[tuple[str, object, int]] = []
     for role, user in people.items():
         if role == "deactivated_admin":
             continue  # its tokens are refused outright (401), covered in the account tests
