@@ -21,6 +21,7 @@ from tests.permissions.test_matrix import (
 from tests.permissions.world import (
     EVERYONE,
     IN_VERIFIED_ORG,
+    LISTING_KINDS,
     SIGNED_IN,
     Route,
     World,
@@ -162,38 +163,44 @@ API_ROUTES: list[Route] = [
         answers=CONFLICT,
     ),
     # A listing: its keeper edits, its reviewers decide; a draft does not exist for others.
-    Route(
-        "PATCH",
-        "/api/v1/achievements/{draft_listing}",
-        LISTING_ALLOWED[Action.LISTING_EDIT],
-        {"title": "高功率激光熔覆修复技术"},
-        seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
-        anonymous=404,
+    *(
+        case
+        for kind, published, draft in LISTING_KINDS
+        for case in (
+            Route(
+                "PATCH",
+                f"/api/v1/{kind}/{{{draft}}}",
+                LISTING_ALLOWED[Action.LISTING_EDIT],
+                {"title": "高功率激光熔覆修复技术"},
+                seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+                anonymous=404,
+            ),
+            Route(
+                "POST",
+                f"/api/v1/{kind}/{{{draft}}}/submit",
+                LISTING_ALLOWED[Action.LISTING_EDIT],
+                seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+                anonymous=404,
+                answers=UNFINISHED,
+            ),
+            Route(
+                "POST",
+                f"/api/v1/{kind}/{{{draft}}}/publish",
+                REVIEWERS,
+                seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+                anonymous=404,
+                answers=CONFLICT,
+            ),
+            Route(
+                "POST",
+                f"/api/v1/{kind}/{{{published}}}/renew",
+                LISTING_ALLOWED[Action.LISTING_EDIT],
+                answers=CONFLICT,
+            ),
+            Route("PUT", f"/api/v1/{kind}/{{{published}}}/favourite", SIGNED_IN),
+            Route("DELETE", f"/api/v1/{kind}/{{{published}}}/favourite", SIGNED_IN),
+        )
     ),
-    Route(
-        "POST",
-        "/api/v1/achievements/{draft_listing}/submit",
-        LISTING_ALLOWED[Action.LISTING_EDIT],
-        seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
-        anonymous=404,
-        answers=UNFINISHED,
-    ),
-    Route(
-        "POST",
-        "/api/v1/achievements/{draft_listing}/publish",
-        REVIEWERS,
-        seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
-        anonymous=404,
-        answers=CONFLICT,
-    ),
-    Route(
-        "POST",
-        "/api/v1/achievements/{listing}/renew",
-        LISTING_ALLOWED[Action.LISTING_EDIT],
-        answers=CONFLICT,
-    ),
-    Route("PUT", "/api/v1/achievements/{listing}/favourite", SIGNED_IN),
-    Route("DELETE", "/api/v1/achievements/{listing}/favourite", SIGNED_IN),
     # 信息发布: staff write about their district, the bureau reviews.
     Route(
         "PATCH",

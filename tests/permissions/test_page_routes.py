@@ -16,7 +16,7 @@ from tests.permissions.test_matrix import (
     LISTING_ALLOWED,
     OWN_ALLOWED,
 )
-from tests.permissions.world import SIGNED_IN, Route, World, build_world, walk
+from tests.permissions.world import LISTING_KINDS, SIGNED_IN, Route, World, build_world, walk
 
 STAFF = ALLOWED[Action.ADMIN_ACCESS]
 EVENT_MANAGERS = EVENT_ALLOWED[Action.EVENT_MANAGE]
@@ -89,13 +89,43 @@ PAGE_ROUTES: list[Route] = [
     Route("GET", "/admin/content/{draft_content}", ALLOWED[Action.CONTENT_WRITE], seen_by=set()),
     # Organisations and their listings
     Route("GET", "/orgs/{org}/edit", ALLOWED[Action.ORG_UPDATE]),
-    Route(
-        "GET",
-        "/achievements/{draft_listing}/edit",
-        LISTING_ALLOWED[Action.LISTING_EDIT],
-        seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+    # A listing's buttons: its keeper edits and submits, its reviewers publish; a draft does not
+    # exist for anyone else.
+    *(
+        case
+        for kind, published, draft in LISTING_KINDS
+        for case in (
+            Route(
+                "GET",
+                f"/{kind}/{{{draft}}}/edit",
+                LISTING_ALLOWED[Action.LISTING_EDIT],
+                seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+            ),
+            Route(
+                "POST",
+                f"/{kind}/{{{draft}}}/edit",
+                LISTING_ALLOWED[Action.LISTING_EDIT],
+                seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+                answers=frozenset({422}),
+            ),
+            Route(
+                "POST",
+                f"/{kind}/{{{draft}}}/submit",
+                LISTING_ALLOWED[Action.LISTING_EDIT],
+                seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+                anonymous=404,
+            ),
+            Route(
+                "POST",
+                f"/{kind}/{{{draft}}}/publish",
+                LISTING_ALLOWED[Action.LISTING_REVIEW],
+                seen_by=LISTING_ALLOWED[Action.LISTING_VIEW_UNPUBLISHED],
+                anonymous=404,
+            ),
+            Route("POST", f"/{kind}/{{{published}}}/renew", LISTING_ALLOWED[Action.LISTING_EDIT]),
+            Route("POST", f"/{kind}/{{{published}}}/favourite", SIGNED_IN),
+        )
     ),
-    Route("GET", "/challenges/{challenge}/edit", LISTING_ALLOWED[Action.LISTING_EDIT]),
     # 揭榜挂帅
     Route("GET", "/challenges/{challenge}/apply", LISTING_ALLOWED[Action.CHALLENGE_APPLY]),
     Route(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.challenges import service as challenge_service
 from app.challenges.schemas import ApplicationFields
 from app.core.audit import Actor
+from app.core.deps import CSRF_HEADER
 from app.events import service as event_service
 from app.events.schemas import RequestIn
 from app.models import Challenge, Deal, Organization, User
@@ -33,6 +34,7 @@ from tests.factories.challenges import PROPOSAL, make_expert
 from tests.factories.content import make_draft, make_published
 from tests.factories.events import make_event, meetings_took_place
 from tests.factories.events import register as register_for_event
+from tests.factories.fixtures import csrf_from
 from tests.factories.incentives import facts_between
 from tests.factories.incentives import register as register_contract
 from tests.factories.listings import make_listing
@@ -47,6 +49,12 @@ from tests.permissions.test_matrix import ROLES
 SIGNED_IN = set(ROLES) - {"anonymous", "deactivated_admin"}
 #: People of a verified organisation.
 IN_VERIFIED_ORG = {"org_admin", "org_member", "other_org_admin"}
+#: Each kind of listing, with the World fields of its published record and its draft.
+LISTING_KINDS = (
+    ("achievements", "listing", "draft_listing"),
+    ("demands", "demand", "draft_demand"),
+    ("challenges", "challenge", "challenge_draft"),
+)
 #: Everyone, signed in or not.
 EVERYONE = SIGNED_IN | {"anonymous"}
 
@@ -82,6 +90,10 @@ class World:
     # Listings of the organisation kept by its org_admin: a published achievement and a draft.
     listing: int
     draft_listing: int
+    # The same for a demand, and a draft challenge (``challenge`` is its published one).
+    demand: int
+    draft_demand: int
+    challenge_draft: int
     # A published instrument of the organisation kept by its org_admin, with a booking the
     # org member asked for; and a draft resource entry.
     resource: int
@@ -194,6 +206,11 @@ def build_world(session: Session, target: Organization, people: dict[str, User |
     )
     listing = make_listing(session, target, owner)
     draft_listing = make_listing(session, target, owner, status=ListingStatus.DRAFT)
+    demand = make_listing(session, target, owner, kind=ListingKind.DEMAND)
+    draft_demand = make_listing(
+        session, target, owner, kind=ListingKind.DEMAND, status=ListingStatus.DRAFT
+    )
+    challenge_draft = challenge(status=ListingStatus.DRAFT)
     resource = make_resource(session, owner)
     draft_resource = make_resource(session, owner, publish=False, name="高通量测序仪")
     booking = make_booking(session, member, resource)
@@ -245,6 +262,9 @@ def build_world(session: Session, target: Organization, people: dict[str, User |
         novelty=novelty.id,
         listing=listing.id,
         draft_listing=draft_listing.id,
+        demand=demand.id,
+        draft_demand=draft_demand.id,
+        challenge_draft=challenge_draft.id,
         resource=resource.id,
         draft_resource=draft_resource.id,
         booking=booking.id,
@@ -276,18 +296,27 @@ def walk(
     path = concrete(route.path, world)
     body = route.payload(world)
     page = not path.startswith("/api/")
+    sent_by_form = page and route.method != "GET"
+    token = csrf_from(client.get("/login").text) if sent_by_form else ""
     wrong: list[tuple[str, object, int]] = []
     for role, user in people.items():
         if role == "deactivated_admin":
             continue  # its tokens are refused outright (401), covered in the account tests
         sent = dict(headers or {})
+        if sent_by_form:
+            sent[CSRF_HEADER] = token
         if user is not None:
             sent |= bearer(session, user)
         nested = session.begin_nested()
         session.connection()  # emits the SAVEPOINT now, so the rollback undoes the request
-        response = client.request(
-            route.method, path, json=body, headers=sent, follow_redirects=False
-        )
+        if sent_by_form:
+            response = client.request(
+                route.method, path, data=body, headers=sent, follow_redirects=False
+            )
+        else:
+            response = client.request(
+                route.method, path, json=body, headers=sent, follow_redirects=False
+            )
         nested.rollback()
         session.expire_all()
         status, expected = response.status_code, route.expected(role)
