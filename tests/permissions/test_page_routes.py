@@ -164,7 +164,13 @@ def world(session: Session, target: Organization, people: dict[str, User | None]
     return build_world(session, target, people)
 
 
-@pytest.mark.parametrize("route", PAGE_ROUTES, ids=[f"{r.method} {r.path}" for r in PAGE_ROUTES])
+# Forms are walked in test_page_forms.py, on a connection of their own: page requests leave
+# nested-transaction records on the module's shared connection, which SQLAlchemy unwinds
+# recursively when the module ends, and one module of them all outgrew Python's recursion limit.
+PAGES = [r for r in PAGE_ROUTES if r.method == "GET"]
+
+
+@pytest.mark.parametrize("route", PAGES, ids=[f"{r.method} {r.path}" for r in PAGES])
 def test_pages_follow_the_matrix(
     route: Route,
     people: dict[str, User | None],

@@ -297,7 +297,7 @@ def walk(
     body = route.payload(world)
     page = not path.startswith("/api/")
     sent_by_form = page and route.method != "GET"
-    token = csrf_from(client.get("/login").text) if sent_by_form else ""
+    token = _csrf_token(client, session) if sent_by_form else ""
     wrong: list[tuple[str, object, int]] = []
     for role, user in people.items():
         if role == "deactivated_admin":
@@ -329,6 +329,16 @@ def walk(
         if not ok:
             wrong.append((role, expected or "allowed", status))
     return wrong
+
+
+def _csrf_token(client: TestClient, session: Session) -> str:
+    """The CSRF token of the client's page session (asked for inside a savepoint, as every
+    request of the walk)."""
+    nested = session.begin_nested()
+    session.connection()
+    token = csrf_from(client.get("/login").text)
+    nested.rollback()
+    return token
 
 
 _CJK = re.compile("[\u4e00-\u9fff]")
