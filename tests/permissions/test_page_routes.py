@@ -126,6 +126,66 @@ PAGE_ROUTES: list[Route] = [
             Route("POST", f"/{kind}/{{{published}}}/favourite", SIGNED_IN),
         )
     ),
+    # 信息发布 forms: a draft does not exist for those who may not write it.
+    Route(
+        "POST",
+        "/admin/content/new",
+        ALLOWED[Action.CONTENT_WRITE] | STAFF,
+        answers=frozenset({422}),
+    ),
+    Route(
+        "POST",
+        "/admin/content/{draft_content}",
+        ALLOWED[Action.CONTENT_WRITE],
+        seen_by=set(),
+        anonymous=404,
+        answers=frozenset({422}),
+    ),
+    Route(
+        "POST",
+        "/admin/content/{draft_content}/do/submit",
+        ALLOWED[Action.CONTENT_WRITE],
+        seen_by=set(),
+        anonymous=404,
+    ),
+    Route(
+        "POST",
+        "/admin/content/{draft_content}/do/approve",
+        ALLOWED[Action.CONTENT_REVIEW],
+        seen_by=ALLOWED[Action.CONTENT_WRITE],
+        anonymous=404,
+    ),
+    # Resources and bookings
+    Route(
+        "POST",
+        "/resources/{draft_resource}/submit",
+        LISTING_ALLOWED[Action.RESOURCE_EDIT],
+        seen_by=LISTING_ALLOWED[Action.RESOURCE_VIEW_UNPUBLISHED],
+    ),
+    Route(
+        "POST",
+        "/resources/{draft_resource}/approve",
+        LISTING_ALLOWED[Action.RESOURCE_REVIEW],
+        seen_by=LISTING_ALLOWED[Action.RESOURCE_VIEW_UNPUBLISHED],
+    ),
+    Route("POST", "/resources/{resource}/withdraw", LISTING_ALLOWED[Action.RESOURCE_EDIT]),
+    Route(
+        "POST",
+        "/bookings/{booking}/approve",
+        LISTING_ALLOWED[Action.BOOKING_DECIDE],
+        seen_by={"org_member"} | STAFF,
+    ),
+    Route(
+        "POST",
+        "/bookings/{booking}/cancel",
+        {"org_member"} | LISTING_ALLOWED[Action.BOOKING_DECIDE],
+        seen_by=STAFF,
+    ),
+    # Organisations and people
+    Route("POST", "/orgs/{org}/edit", ALLOWED[Action.ORG_UPDATE], answers=frozenset({422})),
+    Route("POST", "/admin/orgs/{org}/suspend", ALLOWED[Action.ORG_VERIFY], {"reason": "核查中"}),
+    Route("POST", "/admin/users/{colleague}/role", ALLOWED[Action.USER_MANAGE], {"role": "broker"}),
+    Route("POST", "/admin/users/{colleague}/active", ALLOWED[Action.USER_MANAGE]),
     # 揭榜挂帅
     Route("GET", "/challenges/{challenge}/apply", LISTING_ALLOWED[Action.CHALLENGE_APPLY]),
     Route(
