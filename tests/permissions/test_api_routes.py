@@ -266,6 +266,36 @@ API_ROUTES: list[Route] = [
         seen_by=STAFF,
         anonymous=404,
     ),
+    Route(
+        "PUT",
+        "/api/v1/resources/{draft_resource}",
+        LISTING_ALLOWED[Action.RESOURCE_EDIT],
+        {"kind": "instrument", "name": "高通量基因测序仪", "region_code": "220173"},
+        seen_by=LISTING_ALLOWED[Action.RESOURCE_VIEW_UNPUBLISHED],
+        anonymous=404,
+    ),
+    Route(
+        "POST",
+        "/api/v1/resources/{draft_resource}/reject",
+        LISTING_ALLOWED[Action.RESOURCE_REVIEW],
+        {"note": "请补充收费标准"},
+        seen_by=LISTING_ALLOWED[Action.RESOURCE_VIEW_UNPUBLISHED],
+        anonymous=404,
+        answers=CONFLICT,
+    ),
+    Route(
+        "POST",
+        "/api/v1/resources",
+        IN_VERIFIED_ORG,
+        {"kind": "instrument", "name": "原子力显微镜", "region_code": "220173"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/content",
+        ALLOWED[Action.CONTENT_WRITE] | STAFF,
+        {"kind": "news", "title": "长春新区举办科技成果对接会"},
+    ),
+    Route("POST", "/api/v1/me/tokens", SIGNED_IN, {"name": "数据同步"}),
     # 技术合同 and 洽谈
     Route(
         "POST",
