@@ -439,6 +439,11 @@ API_ROUTES: list[Route] = [
     ),
     Route(
         "GET",
+        "/api/v1/events/{event}/agenda.ics?participant_id={participant}",
+        PARTICIPANT_ALLOWED[Action.EVENT_ACT_FOR] | EVENT_MANAGERS,
+    ),
+    Route(
+        "GET",
         "/api/v1/events/{event}/requests?participant_id={participant}",
         PARTICIPANT_ALLOWED[Action.EVENT_ACT_FOR] | EVENT_MANAGERS,
     ),

@@ -15,6 +15,7 @@ from tests.permissions.test_matrix import (
     EVENT_ALLOWED,
     LISTING_ALLOWED,
     OWN_ALLOWED,
+    PARTICIPANT_ALLOWED,
 )
 from tests.permissions.world import LISTING_KINDS, SIGNED_IN, Route, World, build_world, walk
 
@@ -216,6 +217,15 @@ PAGE_ROUTES: list[Route] = [
     Route("GET", "/events/new", ALLOWED[Action.EVENT_CREATE]),
     Route("GET", "/events/{event}/manage", EVENT_MANAGERS),
     Route("GET", "/events/{event}/report", EVENT_MANAGERS),
+    # Acting for a participant: the person, their organisation's administrator, the managers.
+    *(
+        Route(
+            "GET",
+            f"/events/{{event}}/{part}?participant_id={{participant}}",
+            PARTICIPANT_ALLOWED[Action.EVENT_ACT_FOR] | EVENT_MANAGERS,
+        )
+        for part in ("agenda", "agenda.ics", "requests")
+    ),
 ]
 
 
