@@ -363,6 +363,12 @@ API_ROUTES: list[Route] = [
         )
         for part in ("panel", "scores", "ranking")
     ),
+    Route(
+        "GET",
+        "/api/v1/projects/applications/{application}/progress",
+        LISTING_ALLOWED[Action.PROJECT_VIEW],
+        seen_by=set(),
+    ),
     # Staff see every application sent in; the others their organisation's (test_lists.py).
     Route("GET", "/api/v1/projects/calls/{call}/applications", EVERYONE),
     *(

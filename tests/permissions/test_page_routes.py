@@ -214,6 +214,12 @@ PAGE_ROUTES: list[Route] = [
     ),
     # 项目管理, events
     Route("GET", "/projects/calls/new", ALLOWED[Action.PROJECT_MANAGE]),
+    Route(
+        "GET",
+        "/projects/applications/{application}",
+        LISTING_ALLOWED[Action.PROJECT_VIEW],
+        seen_by=set(),
+    ),
     Route("GET", "/events/new", ALLOWED[Action.EVENT_CREATE]),
     Route("GET", "/events/{event}/manage", EVENT_MANAGERS),
     Route("GET", "/events/{event}/report", EVENT_MANAGERS),
