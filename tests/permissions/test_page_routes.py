@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.core.permissions import Action
-from app.models import Organization, User
+from app.models import User
 from tests.permissions.test_matrix import (
     ALLOWED,
     CONTRACT_ALLOWED,
@@ -17,7 +17,7 @@ from tests.permissions.test_matrix import (
     OWN_ALLOWED,
     PARTICIPANT_ALLOWED,
 )
-from tests.permissions.world import LISTING_KINDS, SIGNED_IN, Route, World, build_world, walk
+from tests.permissions.world import LISTING_KINDS, SIGNED_IN, Route, World, assert_walk
 
 STAFF = ALLOWED[Action.ADMIN_ACCESS]
 EVENT_MANAGERS = EVENT_ALLOWED[Action.EVENT_MANAGE]
@@ -235,11 +235,6 @@ PAGE_ROUTES: list[Route] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def world(session: Session, target: Organization, people: dict[str, User | None]) -> World:
-    return build_world(session, target, people)
-
-
 # Forms are walked in test_page_forms.py, on a connection of their own: page requests leave
 # nested-transaction records on the module's shared connection, which SQLAlchemy unwinds
 # recursively when the module ends, and one module of them all outgrew Python's recursion limit.
@@ -254,5 +249,4 @@ def test_pages_follow_the_matrix(
     session: Session,
     client: TestClient,
 ) -> None:
-    wrong = walk(route, people, world, session, client)
-    assert not wrong, f"answered otherwise than the matrix (role, expected, got): {wrong}"
+    assert_walk(route, people, world, session, client)

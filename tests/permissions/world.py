@@ -341,6 +341,17 @@ def _csrf_token(client: TestClient, session: Session) -> str:
     return token
 
 
+def assert_walk(
+    route: Route,
+    people: dict[str, User | None],
+    world: World,
+    session: Session,
+    client: TestClient,
+) -> None:
+    wrong = walk(route, people, world, session, client)
+    assert not wrong, f"answered otherwise than the matrix (role, expected, got): {wrong}"
+
+
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
