@@ -565,6 +565,21 @@ API_ROUTES: list[Route] = [
         seen_by={"other_org_admin"} | CHALLENGE_MANAGERS,
         anonymous=404,
     ),
+    Route(
+        "POST",
+        "/api/v1/challenges/{draft_challenge}/applications/{draft}/withdraw",
+        {"other_org_admin"},
+        seen_by=CHALLENGE_MANAGERS,
+        anonymous=404,
+        answers=UNFINISHED,
+    ),
+    Route(
+        "POST",
+        "/api/v1/challenges/{scored_challenge}/award",
+        CHALLENGE_MANAGERS,
+        {"reason": "综合评分第一"},
+        answers=UNFINISHED,
+    ),
     # 专利查新: a commission is seen by the agency, its requester and their organisation
     # (everyone else is told it does not exist); only 查新员 search it.
     Route(

@@ -22,6 +22,8 @@ from tests.permissions.world import LISTING_KINDS, SIGNED_IN, Route, World, asse
 STAFF = ALLOWED[Action.ADMIN_ACCESS]
 EVENT_MANAGERS = EVENT_ALLOWED[Action.EVENT_MANAGE]
 CHALLENGE_MANAGERS = LISTING_ALLOWED[Action.CHALLENGE_MANAGE]
+MANAGE_REFUSED = "仅平台管理员或榜单所在区县的管理员可以组织评审"
+EDIT_REFUSED = "仅揭榜单位的成员可以操作该申请"
 #: Signed in, but of no verified organisation.
 UNATTACHED = {"broker", "expert", "pending_member", "novelty_searcher", "novelty_reviewer"}
 
@@ -197,6 +199,21 @@ PAGE_ROUTES: list[Route] = [
     ),
     Route("GET", "/challenges/{scored_challenge}/review", CHALLENGE_MANAGERS),
     Route("GET", "/challenges/{scored_challenge}/scoring", OWN_ALLOWED[Action.CHALLENGE_SCORE]),
+    # The review desk explains a refused button on the page it came from.
+    *(
+        Route("POST", path, CHALLENGE_MANAGERS, refusal_flashed=MANAGE_REFUSED)
+        for path in (
+            "/challenges/{challenge}/review/open",
+            "/challenges/{scored_challenge}/review/close",
+        )
+    ),
+    Route(
+        "POST",
+        "/challenges/{draft_challenge}/applications/{draft}/withdraw",
+        {"other_org_admin"},
+        seen_by=CHALLENGE_MANAGERS,
+        refusal_flashed=EDIT_REFUSED,
+    ),
     # Matching
     Route("GET", "/matching/workbench", ALLOWED[Action.MATCH_PROPOSE]),
     Route("GET", "/matching/profile", OWN_ALLOWED[Action.EXPERT_PROFILE_EDIT] | {"broker"}),
