@@ -26,7 +26,6 @@ from app.core.pages import (
     uploaded_file,
 )
 from app.core.pagination import PaginationDep
-from app.core.permissions import Action, authorize, can
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.core.validation import error_map
@@ -101,7 +100,7 @@ def _section_detail(kind: ContentKind) -> Any:
                 "section": service.SECTIONS[kind],
                 "files": service.files(session, item),
                 "offers": offers.for_clauses(session, numbers) if numbers else {},
-                "may_edit": user is not None and can(user, Action.CONTENT_WRITE, item),
+                "may_edit": service.may_edit(user, item),
                 "public": service.is_public(item),
                 "programme_calls": (
                     project_service.calls.for_guide(session, item.id)
@@ -251,7 +250,7 @@ def _payload(values: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/admin/content/new")
 def new_form(request: Request, user: CurrentUser) -> Response:
-    authorize(user, Action.CONTENT_WRITE)
+    service.writer(user)
     kind = ContentKind.from_code(request.query_params.get("kind")) or ContentKind.NEWS
     values = {"kind": kind.value, "issuer": "长春市科学技术局"}
     return render(request, "content/form.html", _form_context(None, values, {}))
@@ -295,7 +294,7 @@ def _edit_context(
             "versions": service.versions(session, user, item),
             "files": service.files(session, item),
             "actions": [t.action for t in service.lifecycle.allowed(item)],
-            "may_review": can(user, Action.CONTENT_REVIEW, item),
+            "may_review": service.may_review(user, item),
             "public_url": service.url(item),
         }
     return ctx
@@ -303,7 +302,7 @@ def _edit_context(
 
 @router.post("/admin/content/new")
 def create(request: Request, session: SessionDep, actor: ActorDep, values: FormValues) -> Response:
-    authorize(actor.user, Action.CONTENT_WRITE)
+    service.writer(actor.user)
     return _saved_or_form(
         request,
         session,
@@ -317,8 +316,7 @@ def create(request: Request, session: SessionDep, actor: ActorDep, values: FormV
 
 @router.get("/admin/content/{item_id}")
 def edit_form(request: Request, item_id: int, session: SessionDep, user: CurrentUser) -> Response:
-    item = service.get(session, user, item_id)
-    authorize(user, Action.CONTENT_WRITE, item)
+    item = service.editable(session, user, item_id)
     return render(
         request, "content/form.html", _edit_context(session, user, item, _values(item), {})
     )

@@ -173,12 +173,36 @@ def staff_page(
     return paginate(session, repository.staff_list(kind, status, region), pagination)
 
 
+def writer(user: User | None) -> User:
+    """``user``, when they write 信息发布 at all (the platform's and the districts' staff)."""
+    authorize(user, Action.CONTENT_WRITE)
+    assert user is not None
+    return user
+
+
+def may_edit(user: User | None, item: ContentItem) -> bool:
+    """Whether ``user`` may edit ``item`` (the platform; its district, except policies)."""
+    return can(user, Action.CONTENT_WRITE, item)
+
+
+def may_review(user: User | None, item: ContentItem) -> bool:
+    """Whether ``user`` reviews and publishes ``item`` (the bureau)."""
+    return can(user, Action.CONTENT_REVIEW, item)
+
+
+def editable(session: Session, user: User | None, item_id: int) -> ContentItem:
+    """An item ``user`` may edit; one they may not see does not exist for them."""
+    item = get(session, user, item_id)
+    authorize(user, Action.CONTENT_WRITE, item)
+    return item
+
+
 def get(session: Session, user: User | None, item_id: int) -> ContentItem:
     """One item: published ones for everybody, the rest for those who may edit or review it."""
     item = repository.get(session, item_id)
     if item is None:
         raise NotFound("该信息不存在")
-    if not is_public(item) and not (user is not None and can(user, Action.CONTENT_WRITE, item)):
+    if not is_public(item) and not may_edit(user, item):
         raise NotFound("该信息不存在或尚未发布")
     return item
 

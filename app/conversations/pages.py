@@ -18,7 +18,7 @@ from app.conversations.schemas import (
     ReportResolve,
 )
 from app.core.audit import Actor
-from app.core.deps import WRITES, ActorDep, CurrentUser, SessionDep
+from app.core.deps import WRITES, ActorDep, CurrentUser, SessionDep, SignedInActor
 from app.core.errors import AppError
 from app.core.pages import (
     FormValues,
@@ -62,7 +62,7 @@ def inbox(
 
 @router.post("/messages")
 def open_conversation(
-    request: Request, session: SessionDep, actor: ActorDep, values: FormValues
+    request: Request, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
     back = safe_next(values.get("back"), "/messages")
 
@@ -230,7 +230,7 @@ def _listing_back(values: dict[str, str]) -> str:
 
 @router.post("/listing-questions/{listing_id}")
 def ask(
-    request: Request, listing_id: int, session: SessionDep, actor: ActorDep, values: FormValues
+    request: Request, listing_id: int, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
     return act_and_redirect(
         request,
@@ -247,7 +247,7 @@ def answer(
     listing_id: int,
     question_id: int,
     session: SessionDep,
-    actor: ActorDep,
+    actor: SignedInActor,
     values: FormValues,
 ) -> Response:
     values = {**values, "private": values.get("private") == "on"}

@@ -275,6 +275,16 @@ async def actor(request: Request, user: OptionalUser) -> Actor:
 ActorDep = Annotated[Actor, Depends(actor)]
 
 
+async def signed_in_actor(request: Request, user: CurrentUser) -> Actor:
+    """``actor`` for a route that only serves people who signed in: without a sign-in it
+    answers 401 (the sign-in page) before it reads the form."""
+    return Actor(user=user, ip=client_ip(request))
+
+
+#: The actor of a form that needs a sign-in, so no one is told the form is incomplete first.
+SignedInActor = Annotated[Actor, Depends(signed_in_actor)]
+
+
 async def staff_user(user: CurrentUser) -> User:
     """The signed-in user, when they may open the administration (platform or district staff)."""
     authorize(user, Action.ADMIN_ACCESS)

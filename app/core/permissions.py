@@ -236,7 +236,8 @@ _RULES: dict[Action, Rule] = {
     # Resource entries: people of the owning (verified) organisation keep them; the staff who
     # review listings of the region review them.
     Action.RESOURCE_EDIT: lambda user, resource: (
-        user.active_org_id == resource.org_id
+        user.active_org_id is not None
+        and user.active_org_id == resource.org_id
         and user.org is not None
         and user.org.is_verified
         and (resource.owner_id == user.id or user.is_org_admin)

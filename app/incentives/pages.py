@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from app.core.clock import local
 from app.core.db import utcnow
-from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep, StaffUser
+from app.core.deps import CurrentUser, OptionalUser, SessionDep, SignedInActor, StaffUser
 from app.core.pages import (
     FormValues,
     act_and_redirect,
@@ -197,7 +197,7 @@ def admin_decide(
     decision: str,
     request: Request,
     session: SessionDep,
-    actor: ActorDep,
+    actor: SignedInActor,
     values: FormValues,
 ) -> Response:
     back = safe_next(values.get("back"), "/admin/incentives/claims")
@@ -256,7 +256,7 @@ def admin_budgets(
 
 @router.post("/admin/incentives/budgets")
 def admin_set_budget(
-    request: Request, session: SessionDep, actor: ActorDep, values: FormValues
+    request: Request, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
     data, errors = parse_form(
         BudgetSet, {k: v for k, v in values.items() if k in BudgetSet.model_fields}

@@ -15,6 +15,7 @@ from app.core.db import utcnow
 from app.core.errors import (
     Conflict,
     InvalidInput,
+    NotAuthenticated,
     NotFound,
     PermissionDenied,
     ServiceUnavailable,
@@ -538,7 +539,9 @@ def mine(
 ) -> Paged:
     """Every listing of the actor's organisation, whatever its state."""
     user = actor.user
-    if user is None or user.active_org_id is None:
+    if user is None:
+        raise NotAuthenticated("请先登录后再进行此操作")
+    if user.active_org_id is None:
         raise PermissionDenied("加入机构后才能查看本机构的发布")
     return paginate(
         session, repository.of_org(session, user.active_org_id, kind, status), pagination
@@ -548,8 +551,8 @@ def mine(
 def review_queue(
     session: Session, actor: Actor, pagination: Pagination, kind: ListingKind | None = None
 ) -> Paged:
-    if actor.user is None or not actor.user.is_staff:
-        raise PermissionDenied("仅平台管理员或区县管理员可以审核")
+    authorize(actor.user, Action.ADMIN_ACCESS)
+    assert actor.user is not None
     return paginate(session, repository.review_queue(actor.user, kind), pagination)
 
 

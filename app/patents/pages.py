@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
+from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep, SignedInActor
 from app.core.pages import (
     FormValues,
     SubmittedForm,
@@ -185,7 +185,7 @@ def commission_list(
 
 @router.post("/patents/commissions")
 def commission_create(
-    request: Request, session: SessionDep, actor: ActorDep, values: FormValues
+    request: Request, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
     def run() -> Any:
         purpose = NoveltyPurpose.from_code(values.get("purpose")) or NoveltyPurpose.PROJECT

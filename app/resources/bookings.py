@@ -64,6 +64,12 @@ def _instrument(session: Session, user: User | None, resource_id: int) -> Resour
     return resource
 
 
+def may_decide(user: User | None, resource: Resource) -> bool:
+    """Whether ``user`` decides the bookings of ``resource`` (its keeper, its organisation's
+    administrators)."""
+    return can(user, Action.BOOKING_DECIDE, resource)
+
+
 def _may_book(user: User, resource: Resource) -> None:
     if resource.booking_access == BookingAccess.OWN_ORG and user.active_org_id != resource.org_id:
         raise PermissionDenied("该仪器仅供本单位人员使用")

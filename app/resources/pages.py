@@ -11,10 +11,9 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from app.core.clock import LOCAL_TZ, local
-from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
+from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep, SignedInActor
 from app.core.pages import SubmittedForm, act_and_redirect, list_url, page_router, redirect
 from app.core.pagination import PaginationDep
-from app.core.permissions import Action, can
 from app.core.regions import REGIONS
 from app.core.templating import flash, render
 from app.core.validation import parse_form
@@ -153,7 +152,7 @@ def detail(
         _r, calendar = bookings.calendar(session, user, resource.id, first, 7)
         context.update(
             calendar=calendar,
-            keeper=can(user, Action.BOOKING_DECIDE, resource),
+            keeper=bookings.may_decide(user, resource),
             week_label=f"{first:%Y-%m-%d} 起 7 天",
             previous_week=(first - timedelta(days=7)).date().isoformat(),
             next_week=(first + timedelta(days=7)).date().isoformat(),
@@ -171,7 +170,11 @@ def _local(value: str) -> datetime | str:
 
 @router.post("/resources/{resource_id}/bookings")
 def request_booking(
-    resource_id: int, request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+    resource_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: SignedInActor,
+    form: SubmittedForm,
 ) -> Response:
     back = f"/resources/{resource_id}"
     data, errors = parse_form(
@@ -202,7 +205,7 @@ def _org_actions(user: User | None) -> Callable[[Resource], list[tuple[str, str]
             out.append(("submit", "提交审核"))
         if r.status in (ResourceStatus.PENDING, ResourceStatus.PUBLISHED):
             out.append(("withdraw", "撤回"))
-        return out if can(user, Action.RESOURCE_EDIT, r) else []
+        return out if service.may_edit(user, r) else []
 
     return actions
 

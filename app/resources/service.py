@@ -97,6 +97,11 @@ def create(session: Session, actor: Actor, data: ResourceCreate) -> Resource:
     return draft
 
 
+def may_edit(user: User | None, resource: Resource) -> bool:
+    """Whether ``user`` keeps ``resource`` (its registrant, its organisation's administrator)."""
+    return can(user, Action.RESOURCE_EDIT, resource)
+
+
 def get(session: Session, user: User | None, resource_id: int) -> Resource:
     """A published entry for anyone; others for their organisation and the reviewers."""
     resource = repository.get(session, resource_id)

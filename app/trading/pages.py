@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from app.core import clock
 from app.core.audit import Actor
-from app.core.deps import ActorDep, CurrentUser, SessionDep, StaffUser
+from app.core.deps import ActorDep, CurrentUser, SessionDep, SignedInActor, StaffUser
 from app.core.errors import AppError
 from app.core.pages import (
     FormValues,
@@ -87,7 +87,7 @@ def hub(
 
 @router.post("/deals")
 def open_deal(
-    request: Request, session: SessionDep, actor: ActorDep, values: FormValues
+    request: Request, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
     listing = f"/{values.get('kind', 'achievement')}s/{values.get('listing_id', '')}"
 
@@ -503,7 +503,11 @@ def contract_return(
 
 @router.post("/contracts/{contract_id}/payments")
 def contract_payment(
-    request: Request, contract_id: int, session: SessionDep, actor: ActorDep, values: FormValues
+    request: Request,
+    contract_id: int,
+    session: SessionDep,
+    actor: SignedInActor,
+    values: FormValues,
 ) -> Response:
     return act_and_redirect(
         request,

@@ -35,10 +35,7 @@ from pathlib import Path
 CHECKED_DIR = "app"
 NOT_PAGES = frozenset({"app/core/pages.py"})
 PERMISSION_NAMES = frozenset({"can", "authorize"})
-KNOWN: dict[str, int] = {
-    "app/content/pages.py": 5,
-    "app/resources/pages.py": 2,
-}
+KNOWN: dict[str, int] = {}
 
 
 @dataclass(frozen=True, order=True)

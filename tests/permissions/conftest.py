@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.models import Organization, User
 from app.models.enums import MembershipStatus, OrgRole, Role
 from tests.factories.accounts import make_org, make_user
+from tests.permissions.world import World, build_world
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +75,9 @@ def people(session: Session, target: Organization) -> dict[str, User | None]:
         "novelty_searcher": make_user(session, role=Role.NOVELTY_SEARCHER),
         "novelty_reviewer": make_user(session, role=Role.NOVELTY_REVIEWER),
     }
+
+
+@pytest.fixture(scope="module")
+def world(session: Session, target: Organization, people: dict[str, User | None]) -> World:
+    """The objects the route walks act on (tests/permissions/world.py)."""
+    return build_world(session, target, people)

@@ -7,6 +7,8 @@ Also: every action has its rule once every domain's policy is imported.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -16,17 +18,36 @@ from app.core import permissions
 from app.core.audit import Actor
 from app.core.pagination import Pagination
 from app.core.permissions import Action, can
+from app.incentives import service as incentive_service
 from app.matching import pipeline as pipeline_service
-from app.models import Deal, MatchPipeline, Organization, User
-from app.models.enums import ListingKind, OrgRole, PipelineStage
+from app.models import (
+    Deal,
+    IncentiveClaim,
+    MatchPipeline,
+    NoveltyCommission,
+    Organization,
+    ProjectApplication,
+    User,
+)
+from app.models.enums import ListingKind, NoveltyPurpose, OrgRole, OrgType, PipelineStage
+from app.patents import commissions as novelty_service
+from app.projects import service as project_service
+from app.projects.schemas import ApplicationFields
 from app.trading import deals as deal_service
 from app.trading import service as contract_service
 from tests.factories.accounts import make_org, make_user
+from tests.factories.incentives import facts_between
+from tests.factories.incentives import register as register_contract
 from tests.factories.listings import make_listing
+from tests.factories.projects import ANSWERS
+from tests.factories.projects import draft as draft_application
+from tests.factories.projects import make_cast as make_call_cast
 from tests.factories.trading import make_contract
 from tests.permissions.test_matrix import ROLES
 
 EVERYTHING = Pagination(page=1, size=100)
+#: Lists where the organisation's administrator or the broker may rightly see nothing here.
+SOMETIMES_EMPTY = {"deals", "commissions", "applications"}
 
 
 def test_every_action_has_a_rule() -> None:
@@ -86,12 +107,56 @@ def world(
         ),
     ]
     session.add_all([*deals, *entries])
+    # Reward claims: the target's (it sold a contract, with the broker's share), and one
+    # between two other organisations.
+    staff = Actor(user=people["platform_admin"])
+    university = make_org(session, org_type=OrgType.UNIVERSITY)
+    claims = [
+        *register_contract(session, staff, facts_between(university, target, broker=broker)),
+        *register_contract(session, staff, facts_between(third, other.org)),
+    ]
+    # 查新委托 filed by the target's member, by the other organisation and by a stranger.
+    commissions = [
+        _commission(session, people["org_member"]),
+        _commission(session, other),
+        _commission(session, stranger),
+    ]
+    # Project applications of the target's member, and of another enterprise.
+    cast = make_call_cast(session, applicants=1, tag="名单")
+    applications = [
+        project_service.applications.create(
+            session,
+            Actor(user=people["org_member"]),
+            cast.call,
+            ApplicationFields(
+                title="车规级雷达芯片封装关键技术攻关",
+                summary="围绕毫米波雷达芯片封装开展攻关",
+                requested_amount=Decimal("800000"),
+                answers=ANSWERS,
+            ),
+        ),
+        draft_application(session, cast, 0),
+    ]
     session.flush()
     return {
         "contracts": [c.id for c in contracts],
         "deals": [d.id for d in deals],
         "pipeline": [e.id for e in entries],
+        "claims": [c.id for c in claims],
+        "commissions": [c.id for c in commissions],
+        "applications": [a.id for a in applications],
     }
+
+
+def _commission(session: Session, requester: User | None) -> NoveltyCommission:
+    return novelty_service.create(
+        session,
+        Actor(user=requester),
+        project_name="车用电池包液冷板",
+        purpose=NoveltyPurpose.PROJECT,
+        tech_points="电池包底部的液冷板采用吹胀工艺成型",
+        points=["吹胀成型的液冷板流道"],
+    )
 
 
 Lister = Callable[[Session, Actor], list[object]]
@@ -102,7 +167,27 @@ LISTS: dict[str, tuple[Action, Lister]] = {
     ),
     "deals": (Action.DEAL_VIEW, lambda s, a: deal_service.list_deals(s, a, EVERYTHING).items),
     "pipeline": (Action.PIPELINE_VIEW, lambda s, a: pipeline_service.mine(s, a, EVERYTHING).items),
+    # Staff see every claim; the others the claims their organisation or they benefit from.
+    "claims": (
+        Action.INCENTIVE_VIEW_CLAIM,
+        lambda s, a: incentive_service.list_claims(s, _user(a), EVERYTHING).items,
+    ),
+    # The agency sees every commission; the others their own and their organisation's.
+    "commissions": (
+        Action.NOVELTY_VIEW,
+        lambda s, a: novelty_service.list_for(s, _user(a), EVERYTHING).items,
+    ),
+    # "My applications": the applying organisation's people, who work on them.
+    "applications": (
+        Action.PROJECT_EDIT,
+        lambda s, a: project_service.mine(s, a.user, EVERYTHING).items,
+    ),
 }
+
+
+def _user(actor: Actor) -> User:
+    assert actor.user is not None
+    return actor.user
 
 
 @pytest.mark.parametrize("kind", list(LISTS))
@@ -125,13 +210,19 @@ def test_a_list_shows_what_can_allows(
     assert admin is not None
     rows = [_load(session, kind, i, admin) for i in world[kind]]
     assert shown == {r.id for r in rows if can(user, action, r)}
-    assert shown or kind == "deals" or role not in ("org_admin", "broker")
+    assert shown or kind in SOMETIMES_EMPTY or role not in ("org_admin", "broker")
 
 
-def _load(session: Session, kind: str, row_id: int, admin: User) -> object:
+def _load(session: Session, kind: str, row_id: int, admin: User) -> Any:
     if kind == "contracts":
         return contract_service.get_contract(session, Actor(user=admin), row_id)
-    cls = {"deals": Deal, "pipeline": MatchPipeline}[kind]
+    cls = {
+        "applications": ProjectApplication,
+        "deals": Deal,
+        "pipeline": MatchPipeline,
+        "claims": IncentiveClaim,
+        "commissions": NoveltyCommission,
+    }[kind]
     row = session.get(cls, row_id)
     assert row is not None
     return row
