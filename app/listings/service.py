@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core import audit, cache, clock, versioning
+from app.core import audit, clock, versioning
 from app.core.audit import Actor
 from app.core.clock import local_date
 from app.core.config import get_settings
@@ -15,13 +15,9 @@ from app.core.db import utcnow
 from app.core.errors import (
     Conflict,
     InvalidInput,
-    NotAuthenticated,
     NotFound,
-    PermissionDenied,
-    ServiceUnavailable,
 )
 from app.core.indexing import index_later
-from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
 from app.core.workflow import Transition, Workflow
 from app.listings import disclosure, notices, repository
@@ -36,7 +32,6 @@ from app.listings.notices import tell_owner
 from app.listings.schemas import (
     CONFIDENTIAL_SECTIONS,
     FIELD_LABELS,
-    FIELDS_BY_KIND,
     REQUIRED_TO_SUBMIT,
     ListingFields,
 )
@@ -47,7 +42,6 @@ from app.models import (
 )
 from app.models.enums import ListingKind, ListingStatus
 from app.orgs import service as org_service
-from app.search import service as search_service
 from app.taxonomy import service as taxonomy
 
 S = ListingStatus
@@ -526,136 +520,6 @@ def expire_and_remind(session: Session, actor: Actor) -> tuple[int, int]:
     return len(expired), len(reminded)
 
 
-# -- reading, with tiered disclosure ----------------------------------------------------------
-
-
-def mine(
-    session: Session,
-    actor: Actor,
-    pagination: Pagination,
-    *,
-    kind: ListingKind | None = None,
-    status: ListingStatus | None = None,
-) -> Paged:
-    """Every listing of the actor's organisation, whatever its state."""
-    user = actor.user
-    if user is None:
-        raise NotAuthenticated("请先登录后再进行此操作")
-    if user.active_org_id is None:
-        raise PermissionDenied("加入机构后才能查看本机构的发布")
-    return paginate(
-        session, repository.of_org(session, user.active_org_id, kind, status), pagination
-    )
-
-
-def review_queue(
-    session: Session, actor: Actor, pagination: Pagination, kind: ListingKind | None = None
-) -> Paged:
-    authorize(actor.user, Action.ADMIN_ACCESS)
-    assert actor.user is not None
-    return paginate(session, repository.review_queue(actor.user, kind), pagination)
-
-
-def versions(session: Session, actor: Actor, listing: Listing) -> list[ListingVersion]:
-    authorize(actor.user, Action.LISTING_VIEW_UNPUBLISHED, listing)
-    return repository.versions(session, listing.id)
-
-
-def published_counts(session: Session) -> dict[ListingKind, int]:
-    return repository.published_counts(session)
-
-
-def latest_published(
-    session: Session, limit: int = 6, kind: ListingKind | None = None
-) -> list[Listing]:
-    return list(session.scalars(repository.published(kind).limit(limit)))
-
-
-def open_challenges(session: Session, limit: int = 4) -> list[Listing]:
-    """Published 揭榜挂帅 calls still taking applications, nearest deadline first."""
-    return list(repository.open_challenges(session, clock.today(), limit))
-
-
-def by_ids(session: Session, ids: list[int]) -> list[Listing]:
-    return repository.by_ids(session, ids)
-
-
-def sections(kind: ListingKind) -> dict[str, str]:
-    return CONFIDENTIAL_SECTIONS[kind]
-
-
-def fields_schema(kind: ListingKind) -> type[ListingFields]:
-    return FIELDS_BY_KIND[kind]
-
-
-def browse(
-    session: Session,
-    viewer: User | None,
-    kind: ListingKind,
-    *,
-    q: str = "",
-    filters: dict[str, list[str]] | None = None,
-    page: int = 1,
-    size: int = 20,
-    sort: str = "newest",
-) -> dict[str, Any]:
-    """Published listings of one kind, filtered and faceted through the search index.
-
-    When the engine is down the list still answers from the database, newest first and
-    without facets, so browsing never breaks with search. ``approximate`` says the total and
-    the facet counts are the engine's estimates (a very common word in a large catalogue).
-    """
-
-    def found() -> dict[str, Any]:
-        return _found(session, viewer, kind, q, filters or {}, page, size, sort)
-
-    try:
-        if viewer is not None:
-            return found()
-        # Everybody who is not signed in sees the same page of a list.
-        wanted = tuple(sorted((name, tuple(values)) for name, values in (filters or {}).items()))
-        return dict(cache.cached(session, ("browse", kind, q, wanted, page, size, sort), found))
-    except ServiceUnavailable:
-        paged = paginate(session, repository.published(kind), Pagination(page=page, size=size))
-        return {
-            "total": paged.total,
-            "items": views(session, paged.items, viewer),
-            "facets": {},
-            "page": page,
-            "size": size,
-            "degraded": True,
-            "approximate": False,
-        }
-
-
-def _found(
-    session: Session,
-    viewer: User | None,
-    kind: ListingKind,
-    q: str,
-    filters: dict[str, list[str]],
-    page: int,
-    size: int,
-    sort: str,
-) -> dict[str, Any]:
-    result = search_service.search(
-        session, q, types=[kind.value], filters=filters, page=page, size=size, sort=sort
-    )
-    by_id = {x.id: x for x in repository.by_ids(session, [int(item.id) for item in result.items])}
-    items = views(
-        session, [by_id[int(item.id)] for item in result.items if int(item.id) in by_id], viewer
-    )
-    return {
-        "total": result.total,
-        "items": items,
-        "facets": {k: v for k, v in result.facets.items() if k != "type"},
-        "page": page,
-        "size": size,
-        "degraded": False,
-        "approximate": result.approximate,
-    }
-
-
 # The use cases that live in modules of their own, under the names callers know.
 from app.listings.access import access_requests as access_requests  # noqa: E402
 from app.listings.access import access_status as access_status  # noqa: E402
@@ -670,3 +534,13 @@ from app.listings.files import add_attachment as add_attachment  # noqa: E402
 from app.listings.files import attachment as attachment  # noqa: E402
 from app.listings.files import remove_attachment as remove_attachment  # noqa: E402
 from app.listings.files import visible_attachments as visible_attachments  # noqa: E402
+from app.listings.reading import browse as browse  # noqa: E402
+from app.listings.reading import by_ids as by_ids  # noqa: E402
+from app.listings.reading import fields_schema as fields_schema  # noqa: E402
+from app.listings.reading import latest_published as latest_published  # noqa: E402
+from app.listings.reading import mine as mine  # noqa: E402
+from app.listings.reading import open_challenges as open_challenges  # noqa: E402
+from app.listings.reading import published_counts as published_counts  # noqa: E402
+from app.listings.reading import review_queue as review_queue  # noqa: E402
+from app.listings.reading import sections as sections  # noqa: E402
+from app.listings.reading import versions as versions  # noqa: E402
