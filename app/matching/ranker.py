@@ -349,13 +349,17 @@ def structured_fit(
     field_names: dict[str, str],
     parents: dict[str, str],
     regions: dict[str, str],
+    *,
+    want: int | None = None,
 ) -> Fit:
-    """How well ``offer`` (an achievement) suits ``need`` (a demand or challenge)."""
+    """How well ``offer`` (an achievement) suits ``need`` (a demand or challenge); ``want``
+    is ``needed_rank(need)`` when the caller already knows it."""
     fit = Fit()
     fit.add("field", *field_fit(need, offer.field_code, field_names, parents))
     if isinstance(offer, Achievement):
         have = maturity_rank(offer)
-        want = needed_rank(need)
+        if want is None:
+            want = needed_rank(need)
         if have is None:
             fit.add("maturity", NEUTRAL)
         elif have >= want:

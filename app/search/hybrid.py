@@ -126,12 +126,22 @@ def dense_ranking(
 ) -> list[tuple[str, str, float]] | None:
     """``(type, id, cosine)`` of the documents closest in meaning to ``text``, or ``None``
     when there is no encoder."""
+    return dense_rankings([text], types=[tuple(types)], limit=limit)[0]
+
+
+def dense_rankings(
+    texts: Sequence[str], *, types: Sequence[Iterable[str]], limit: int = 100
+) -> list[list[tuple[str, str, float]] | None]:
+    """:func:`dense_ranking` of several texts (``types[i]`` for ``texts[i]``), their query
+    vectors encoded in one model call; ``None`` for an empty text or without an encoder."""
     index = engine.vector_index()
-    if index is None or not text.strip():
-        return None
-    encoder = engine.encoder()
-    if encoder is None:
-        return None
-    vectors = encoder.encode_queries([text[:DOCUMENT_CHARS]])
-    hits = index.search(vectors[0], types=tuple(types), limit=limit)
-    return [(h.type, h.id, h.score) for h in hits]
+    encoder = engine.encoder() if index is not None else None
+    asked = [i for i, text in enumerate(texts) if text.strip()]
+    out: list[list[tuple[str, str, float]] | None] = [None] * len(texts)
+    if index is None or encoder is None or not asked:
+        return out
+    vectors = encoder.encode_queries([texts[i][:DOCUMENT_CHARS] for i in asked])
+    for i, vector in zip(asked, vectors, strict=True):
+        hits = index.search(vector, types=tuple(types[i]), limit=limit)
+        out[i] = [(h.type, h.id, h.score) for h in hits]
+    return out
