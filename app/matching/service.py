@@ -32,6 +32,7 @@ __all__ = [
     "advance_pipeline",
     "broker_for_pair",
     "find_matches",
+    "find_matches_many",
     "matches_for",
     "record_feedback",
     "workbench_suggestions",

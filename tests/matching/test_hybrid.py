@@ -154,3 +154,17 @@ def test_a_match_by_meaning_names_the_phrases_that_are_alike(
         asked, offered = meaning[0].removeprefix("需求所述“").split("”与成果的“")
         assert asked in laptop["demand"].summary + laptop["demand"].title
         assert offered.removesuffix("”语义相近") in top.title + laptop["vision"].summary
+
+
+def test_rankings_computed_together_say_what_each_says_alone(
+    session: Session, laptop: dict[str, Listing]
+) -> None:
+    listings = [laptop["demand"], laptop["vision"], laptop["alloy"]]
+    together = service.find_matches_many(session, listings)
+    alone = [service.find_matches(session, row) for row in listings]
+    for mine, single in zip(together, alone, strict=True):
+        assert [(m.kind, m.id, m.reasons) for m in mine] == [
+            (m.kind, m.id, m.reasons) for m in single
+        ]
+        assert [m.score for m in mine] == pytest.approx([m.score for m in single], abs=0.05)
+    assert together[0][0].id == laptop["vision"].id

@@ -33,6 +33,24 @@ class TestFindMatches:
         assert "报价" in text and "，在预算上限50万元以内" in text
         assert market.vaccine.id not in [m.id for m in matches]
 
+    def test_rankings_computed_together_are_those_computed_one_by_one(
+        self, session: Session, market: Market
+    ) -> None:
+        listings = [market.demand, market.challenge, market.laser, market.vaccine]
+        together = service.find_matches_many(session, listings, viewer=market.broker)
+        alone = [service.find_matches(session, row, viewer=market.broker) for row in listings]
+        assert together == alone
+        assert together[0][0].id == market.laser.id
+        assert {m.kind for m in together[2]} >= {"demand", "organization"}
+
+    def test_workbench_suggests_the_strong_pairs_of_the_latest_needs(
+        self, session: Session, market: Market
+    ) -> None:
+        found = service.workbench_suggestions(session, Actor(market.broker))
+        pairs = [(s.need.id, s.match.id) for s in found]
+        assert (market.demand.id, market.laser.id) in pairs
+        assert all(s.match.score >= 60 for s in found)
+
     def test_each_kind_is_ranked_in_its_own_list(self, session: Session, market: Market) -> None:
         matches = service.find_matches(session, market.demand, limit=1)
         kinds = [m.kind for m in matches]
