@@ -248,10 +248,31 @@ def search(
     key = ("search", q, tuple(types), wanted, page, size, sort, highlight)
     try:
         # The index holds public records only: the same answer for everybody.
-        return cache.cached(session, key, lambda: _response(engine.current().search(query)))
+        return cache.cached(session, key, lambda: _response(_search(session, query)))
     except SearchUnavailable as exc:
         log.warning("search unavailable: %s", exc)
         raise ServiceUnavailable(UNAVAILABLE) from exc
+
+
+def _search(session: Session, query: SearchQuery) -> SearchPage:
+    """BM25 on the configured engine; a query of several words also by meaning, fused
+    (``hybrid.fused_search``), when the dense model is installed."""
+    backend = engine.current()
+    if not hybrid.fuses(query, hybrid.backend_analyzer(backend)):
+        return backend.search(query)
+
+    def documents(keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], SearchDocument]:
+        by_type: dict[str, list[str]] = {}
+        for doc_type, doc_id in keys:
+            by_type.setdefault(doc_type, []).append(doc_id)
+        out: dict[tuple[str, str], SearchDocument] = {}
+        for doc_type, ids in by_type.items():
+            source = sources.get(doc_type)
+            if source is not None:  # only public records are built
+                out.update({(doc_type, i): d for i, d in source.build(session, ids).items()})
+        return out
+
+    return hybrid.fused_search(backend, query, documents)
 
 
 def suggest(prefix: str, *, types: Sequence[str] = (), limit: int = 10) -> list[str]:
