@@ -190,7 +190,12 @@ UNNAMED_TERMS = frozenset(
         "实验室",
         "小试",
         "中试",
+        "中试放大",
         "产业化",
+        # What any project plan says of itself.
+        "周期长",
+        "复现",
+        "可比性",
     ]
 )
 
@@ -219,7 +224,12 @@ def telling(term: str, keywords: AbstractSet[str] = frozenset()) -> bool:
     or a word neither generic here nor common in Chinese at large."""
     if term in keywords:
         return True
+    if _NUMBER.fullmatch(term):  # "50", "0.5", "98%": a figure, not a technology ("800V" is)
+        return False
     return term not in GENERIC_TERMS and term not in UNNAMED_TERMS and term not in common_words()
+
+
+_NUMBER = re.compile(r"[\d.,%]+")
 
 
 def maturity_rank(listing: Achievement) -> int | None:

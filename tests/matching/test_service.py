@@ -10,10 +10,11 @@ from app.core.audit import Actor
 from app.core.errors import Conflict, InvalidInput
 from app.matching import service
 from app.matching.pipeline import move, propose
-from app.models import AuditEvent, Notification
-from app.models.enums import ListingStatus, PipelineStage
+from app.models import AuditEvent, ExpertProfile, Notification
+from app.models.enums import ListingStatus, PipelineStage, ResourceStatus, Role
 from app.search import service as search_service
 from search.base import SearchBackend
+from tests.factories.accounts import make_user
 from tests.factories.listings import make_listing
 from tests.matching.conftest import Market
 
@@ -50,6 +51,34 @@ class TestFindMatches:
         pairs = [(s.need.id, s.match.id) for s in found]
         assert (market.demand.id, market.laser.id) in pairs
         assert all(s.match.score >= 60 for s in found)
+
+    def test_an_expert_sharing_only_function_words_is_not_suggested(
+        self, session: Session, market: Market
+    ) -> None:
+        vet = make_user(session, role=Role.EXPERT, name="冯兽医")
+        welder = make_user(session, role=Role.EXPERT, name="焊接专家")
+        session.add_all(
+            [
+                ExpertProfile(
+                    user_id=vet.id,
+                    bio="希望在现有条件下完成计划，重点应用于产线验证。",
+                    keywords=["猪圆环病毒"],
+                    field_codes=["F0401"],
+                    status=ResourceStatus.PUBLISHED,
+                ),
+                ExpertProfile(
+                    user_id=welder.id,
+                    bio="研究铝合金激光焊接变形控制。",
+                    keywords=["激光焊接"],
+                    field_codes=["F1102"],
+                    status=ResourceStatus.PUBLISHED,
+                ),
+            ]
+        )
+        session.flush()
+        found = service.find_matches(session, market.demand, kinds=["expert"], viewer=market.broker)
+        assert [m.id for m in found] == [welder.id]
+        assert "激光焊接" in found[0].reasons[0]
 
     def test_each_kind_is_ranked_in_its_own_list(self, session: Session, market: Market) -> None:
         matches = service.find_matches(session, market.demand, limit=1)
