@@ -192,6 +192,12 @@ UNNAMED_TERMS = frozenset(
         "中试",
         "中试放大",
         "产业化",
+        # Ways of cooperating: the modes reason names them.
+        "技术咨询",
+        "技术服务",
+        "技术转让",
+        "合作开发",
+        "联合开发",
         # What any project plan says of itself.
         "周期长",
         "复现",
@@ -221,12 +227,15 @@ def common_words() -> frozenset[str]:
 
 def telling(term: str, keywords: AbstractSet[str] = frozenset()) -> bool:
     """Whether ``term`` is worth naming as a shared keyword: one of the listings' own keywords,
-    or a word neither generic here nor common in Chinese at large."""
+    or a word neither generic here nor common in Chinese at large; never a figure or a word
+    of ``UNNAMED_TERMS``."""
+    if term in UNNAMED_TERMS or _NUMBER.fullmatch(term):
+        # Said of any project, even as its own keyword ("中试放大", "低成本"); "50" or "98%"
+        # is a figure, not a technology ("800V" is).
+        return False
     if term in keywords:
         return True
-    if _NUMBER.fullmatch(term):  # "50", "0.5", "98%": a figure, not a technology ("800V" is)
-        return False
-    return term not in GENERIC_TERMS and term not in UNNAMED_TERMS and term not in common_words()
+    return term not in GENERIC_TERMS and term not in common_words()
 
 
 _NUMBER = re.compile(r"[\d.,%]+")

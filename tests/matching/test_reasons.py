@@ -74,3 +74,9 @@ def test_a_semantic_reason_names_clauses_that_meet_in_meaning_only(
 def test_a_semantic_reason_shows_the_whole_clause() -> None:
     text = "求小型化推扫式高光谱成像仪技术，用于农业遥感"
     assert matcher.whole_clause(text, text[:14]) == "求小型化推扫式高光谱成像仪技术"
+
+
+def test_a_maturity_stage_is_not_named_even_as_a_keyword() -> None:
+    assert ranker.shared_terms(["中试放大", "绝缘子"], "中试放大绝缘子", keywords={"中试放大"}) == [
+        "绝缘子"
+    ]
