@@ -31,7 +31,7 @@ from app.search import engine, hybrid
 from app.search import service as search_service
 from app.taxonomy import service as taxonomy
 from search import dense
-from search.analysis import default_analyzer, normalize
+from search.analysis import normalize
 
 KINDS = ("achievement", "demand", "challenge", "expert", "organization")
 SUPPLY_SIDE = ("achievement",)
@@ -43,12 +43,8 @@ CANDIDATES = 100
 FIT_SPAN = 0.2
 #: Weight of the dense (meaning) side in the text relevance; BM25 has the rest.
 DENSE_WEIGHT = 0.5
-#: Matches per ranking that get a "语义相近" reason, and the least phrase similarity named.
+#: Matches per ranking that get a "语义相近" reason (ranker.by_meaning decides which pair).
 SEMANTIC_REASONS = 3
-SEMANTIC_FLOOR = 0.88
-#: Share of the shorter clause's character pairs the other holds, from which two clauses
-#: are the same words rather than a match by meaning.
-LEXICAL_OVERLAP = 0.6
 #: Clauses of each side compared (each costs one short model call).
 SEMANTIC_PHRASES = 6
 #: How long a ranking is kept at most: what it reads and its stamp does not cover (taxonomy
@@ -544,47 +540,16 @@ class _SemanticReasons:
                 query_vectors=asked_vectors,
             )
             done += 1
-            pair = next((p for p in pairs if by_meaning(*p)), None)
+            pair = next((p for p in pairs if ranker.by_meaning(*p)), None)
             if pair is None:
                 continue
-            asked_clause = whole_clause(asked, pair[0])
-            offered_clause = whole_clause(ranker_text(cand.listing), pair[1])
+            asked_clause = ranker.whole_clause(asked, pair[0])
+            offered_clause = ranker.whole_clause(ranker_text(cand.listing), pair[1])
             other = "成果" if cand.listing.kind == ListingKind.ACHIEVEMENT else "需求"
             at = 1 if match.reasons and match.reasons[0].startswith("共同关键词") else 0
             match.reasons.insert(
                 at, f"{own}所述“{asked_clause}”与{other}的“{offered_clause}”语义相近"
             )
-
-
-def by_meaning(asked: str, offered: str, similarity: float) -> bool:
-    """Whether a pair of clauses says the two texts meet in meaning: alike enough, in other
-    words (the same words are the shared keywords' to name), and each about something
-    (a clause of generic words only, "现有技术中" or "低成本", is close to anything)."""
-    if similarity < SEMANTIC_FLOOR:
-        return False
-    a, b = normalize(asked), normalize(offered)
-    if a in b or b in a or _bigram_overlap(a, b) >= LEXICAL_OVERLAP:
-        return False
-    return all(
-        any(len(t) >= 2 and ranker.telling(t) for t in default_analyzer().query_tokens(text))
-        for text in (asked, offered)
-    )
-
-
-def _bigram_overlap(a: str, b: str) -> float:
-    grams_a = {a[i : i + 2] for i in range(len(a) - 1)}
-    grams_b = {b[i : i + 2] for i in range(len(b) - 1)}
-    shorter = min(len(grams_a), len(grams_b))
-    return len(grams_a & grams_b) / shorter if shorter else 0.0
-
-
-def whole_clause(text: str, phrase: str, longest: int = 24) -> str:
-    """The clause of ``text`` that ``phrase`` (a clause cut to the encoder's length) starts,
-    so a reason does not end in the middle of a word; cut with an ellipsis when long."""
-    for clause in dense.clauses(text):
-        if clause.startswith(phrase):
-            return clause if len(clause) <= longest else clause[: longest - 1] + "…"
-    return phrase
 
 
 def encode_ahead(session: Session, listings: Sequence[Listing]) -> None:

@@ -20,6 +20,7 @@ import jieba
 from app.core.money import format_yuan
 from app.models import Achievement, Challenge, Demand, Listing
 from app.models.enums import MaturityStage, TransferMode
+from search import dense
 from search.analysis import default_analyzer, normalize
 
 #: Weight of each part in the final score; they add up to 1.
@@ -450,3 +451,41 @@ def combine(text: float, fit: Fit) -> float:
         if name != "text":
             total += weight * fit.parts.get(name, NEUTRAL)
     return round(100 * total, 2)
+
+
+#: The least cosine similarity of two clauses a semantic reason names.
+SEMANTIC_FLOOR = 0.88
+#: Share of the shorter clause's character pairs the other holds, from which two clauses
+#: are the same words rather than a match by meaning.
+LEXICAL_OVERLAP = 0.6
+
+
+def by_meaning(asked: str, offered: str, similarity: float) -> bool:
+    """Whether a pair of clauses says the two texts meet in meaning: alike enough, in other
+    words (the same words are the shared keywords' to name), and each about something
+    (a clause of generic words only, "现有技术中" or "低成本", is close to anything)."""
+    if similarity < SEMANTIC_FLOOR:
+        return False
+    a, b = normalize(asked), normalize(offered)
+    if a in b or b in a or _bigram_overlap(a, b) >= LEXICAL_OVERLAP:
+        return False
+    return all(
+        any(len(t) >= 2 and telling(t) for t in default_analyzer().query_tokens(text))
+        for text in (asked, offered)
+    )
+
+
+def _bigram_overlap(a: str, b: str) -> float:
+    grams_a = {a[i : i + 2] for i in range(len(a) - 1)}
+    grams_b = {b[i : i + 2] for i in range(len(b) - 1)}
+    shorter = min(len(grams_a), len(grams_b))
+    return len(grams_a & grams_b) / shorter if shorter else 0.0
+
+
+def whole_clause(text: str, phrase: str, longest: int = 24) -> str:
+    """The clause of ``text`` that ``phrase`` (a clause cut to the encoder's length) starts,
+    so a reason does not end in the middle of a word; cut with an ellipsis when long."""
+    for clause in dense.clauses(text):
+        if clause.startswith(phrase):
+            return clause if len(clause) <= longest else clause[: longest - 1] + "…"
+    return phrase

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.matching import matcher, ranker
+from app.matching import ranker
 from app.models import Achievement, Challenge, Demand
 
 
@@ -68,12 +68,12 @@ def test_figures_are_never_named_as_shared_keywords(figure: str) -> None:
 def test_a_semantic_reason_names_clauses_that_meet_in_meaning_only(
     asked: str, offered: str, similarity: float, named: bool
 ) -> None:
-    assert matcher.by_meaning(asked, offered, similarity) is named
+    assert ranker.by_meaning(asked, offered, similarity) is named
 
 
 def test_a_semantic_reason_shows_the_whole_clause() -> None:
     text = "求小型化推扫式高光谱成像仪技术，用于农业遥感"
-    assert matcher.whole_clause(text, text[:14]) == "求小型化推扫式高光谱成像仪技术"
+    assert ranker.whole_clause(text, text[:14]) == "求小型化推扫式高光谱成像仪技术"
 
 
 def test_a_maturity_stage_is_not_named_even_as_a_keyword() -> None:
