@@ -257,6 +257,11 @@ def encode_texts(texts: Sequence[str], *, queries: bool = False) -> np.ndarray |
 _CLAUSE = re.compile(r"[，。；;,.!?！？、：:\s（）()“”\"'《》]+")
 
 
+def clauses(text: str) -> list[str]:
+    """The clauses of a text, split at punctuation, whole."""
+    return [c.strip() for c in _CLAUSE.split(text) if c.strip()]
+
+
 def phrases(text: str, *, limit: int = 8, longest: int = 14) -> list[str]:
     """Short clauses of a text (split at punctuation), the first ``limit`` of 2–``longest`` chars."""
     out: list[str] = []
@@ -283,11 +288,25 @@ def closest_phrases(
     ``query_vectors`` are the vectors of ``phrases(query, limit=limit)`` when the caller
     compares one query with several documents and encoded its clauses once.
     """
+    pairs = alike_phrases(encoder, query, document, limit=limit, query_vectors=query_vectors)
+    return pairs[0] if pairs else None
+
+
+def alike_phrases(
+    encoder: Encoder,
+    query: str,
+    document: str,
+    *,
+    limit: int = 8,
+    query_vectors: np.ndarray | None = None,
+) -> list[tuple[str, str, float]]:
+    """Every pair of a clause of ``query`` and one of ``document``, most alike first."""
     asked, offered = phrases(query, limit=limit), phrases(document, limit=limit)
     if not asked or not offered:
-        return None
+        return []
     if query_vectors is None:
         query_vectors = encoder.encode_queries(asked)
     similarity = query_vectors @ encoder.encode_documents(offered).T
-    i, j = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
-    return asked[int(i)], offered[int(j)], float(similarity[i, j])
+    order = np.argsort(-similarity, axis=None, kind="stable")
+    pairs = (np.unravel_index(int(k), similarity.shape) for k in order)
+    return [(asked[int(i)], offered[int(j)], float(similarity[i, j])) for i, j in pairs]

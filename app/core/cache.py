@@ -22,7 +22,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, column, event, select, table, text
@@ -154,16 +154,38 @@ def cached_while(
     on a few known things (a listing's version, the index generations of some types) rather
     than on everything in the database, so unrelated writes leave them cached. The caller's
     stamp must cover every change it cares to see sooner than ``max_age``."""
+    return cached_many_while(session, [(key, stamp)], lambda _: [compute()], max_age=max_age)[0]
+
+
+def cached_many_while(
+    session: Session,
+    entries: Sequence[tuple[Hashable, Hashable]],
+    compute: Callable[[list[int]], list[T]],
+    *,
+    max_age: float = MAX_AGE_SECONDS,
+) -> list[T]:
+    """:func:`cached_while` for several ``(key, stamp)`` entries at once: ``compute`` gets the
+    positions of the entries that are not kept and returns their values in that order, so
+    results that are cheaper to compute together (one pass over shared inputs) are."""
     store: Store | None = session.info.get(_STORE)
     if store is None or session.connection().info.get(_WROTE):
-        return compute()
-    found, value = store.get(key, stamp)
-    if found:
-        return value
-    value = compute()
-    if not session.connection().info.get(_WROTE):
-        store.put(key, stamp, value, max_age=max_age)
-    return value
+        return compute(list(range(len(entries))))
+    values: list[Any] = [None] * len(entries)
+    missing: list[int] = []
+    for i, (key, stamp) in enumerate(entries):
+        found, value = store.get(key, stamp)
+        if found:
+            values[i] = value
+        else:
+            missing.append(i)
+    if missing:
+        fresh = compute(missing)
+        keep = not session.connection().info.get(_WROTE)
+        for i, value in zip(missing, fresh, strict=True):
+            values[i] = value
+            if keep:
+                store.put(entries[i][0], entries[i][1], value, max_age=max_age)
+    return values
 
 
 _STAMP = text(

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from app.core import cache
@@ -30,6 +31,7 @@ from app.search import engine, hybrid
 from app.search import service as search_service
 from app.taxonomy import service as taxonomy
 from search import dense
+from search.analysis import normalize
 
 KINDS = ("achievement", "demand", "challenge", "expert", "organization")
 SUPPLY_SIDE = ("achievement",)
@@ -41,9 +43,8 @@ CANDIDATES = 100
 FIT_SPAN = 0.2
 #: Weight of the dense (meaning) side in the text relevance; BM25 has the rest.
 DENSE_WEIGHT = 0.5
-#: Matches per ranking that get a "语义相近" reason, and the least phrase similarity named.
+#: Matches per ranking that get a "语义相近" reason (ranker.by_meaning decides which pair).
 SEMANTIC_REASONS = 3
-SEMANTIC_FLOOR = 0.8
 #: Clauses of each side compared (each costs one short model call).
 SEMANTIC_PHRASES = 6
 #: How long a ranking is kept at most: what it reads and its stamp does not cover (taxonomy
@@ -130,30 +131,59 @@ def candidates(
 
     ``use_dense=False`` gives plain BM25 order (the baseline the ranker improves on).
     """
-    terms = query_terms(listing)
-    if not types:
-        return []
-    bm25: dict[int, float] = {}
-    if terms:
-        found = search_service.search(
-            session, " ".join(terms), types=list(types), size=size, highlight=False
+    return candidates_many(session, [(listing, types)], size=size, use_dense=use_dense)[0]
+
+
+def candidates_many(
+    session: Session,
+    jobs: Sequence[tuple[Listing, Sequence[str]]],
+    *,
+    size: int = CANDIDATES,
+    use_dense: bool = True,
+) -> list[list[Candidate]]:
+    """:func:`candidates` of several listings in one pass: their query texts encoded in one
+    model call, every candidate loaded in one query."""
+    bm25s: list[dict[int, float]] = []
+    for listing, types in jobs:
+        terms = query_terms(listing)
+        bm25: dict[int, float] = {}
+        if terms and types:
+            found = search_service.search(
+                session, " ".join(terms), types=list(types), size=size, highlight=False
+            )
+            bm25 = {int(item.id): item.score for item in found.items}
+        bm25s.append(bm25)
+    rankings = (
+        hybrid.dense_rankings(
+            [query_text(listing) if types else "" for listing, types in jobs],
+            types=[types for _, types in jobs],
+            limit=size,
         )
-        bm25 = {int(item.id): item.score for item in found.items}
-    dense: dict[int, float] = {}
-    ranking = (
-        hybrid.dense_ranking(query_text(listing), types=types, limit=size) if use_dense else None
+        if use_dense
+        else [None] * len(jobs)
     )
-    if ranking:
-        dense = {int(doc_id): score for _, doc_id, score in ranking}
-    bm25.pop(listing.id, None)
-    dense.pop(listing.id, None)
-    text = fused_text(bm25, dense)
-    loaded = {row.id: row for row in listing_service.by_ids(session, list(text))}
-    out: list[Candidate] = []
-    for doc_id in sorted(text, key=lambda i: -text[i]):
-        row = loaded.get(doc_id)
-        if row is not None and row.status == ListingStatus.PUBLISHED:
-            out.append(Candidate(row, bm25.get(doc_id, 0.0), dense.get(doc_id, 0.0), text[doc_id]))
+    texts: list[dict[int, float]] = []
+    denses: list[dict[int, float]] = []
+    for (listing, _), bm25, ranking in zip(jobs, bm25s, rankings, strict=True):
+        dense_scores = {int(doc_id): score for _, doc_id, score in ranking or []}
+        bm25.pop(listing.id, None)
+        dense_scores.pop(listing.id, None)
+        denses.append(dense_scores)
+        texts.append(fused_text(bm25, dense_scores))
+    wanted = sorted({doc_id for text in texts for doc_id in text})
+    loaded = {row.id: row for row in listing_service.by_ids(session, wanted)} if wanted else {}
+    out: list[list[Candidate]] = []
+    for bm25, dense_scores, text in zip(bm25s, denses, texts, strict=True):
+        found_here: list[Candidate] = []
+        for doc_id in sorted(text, key=lambda i: -text[i]):
+            row = loaded.get(doc_id)
+            if row is not None and row.status == ListingStatus.PUBLISHED:
+                found_here.append(
+                    Candidate(
+                        row, bm25.get(doc_id, 0.0), dense_scores.get(doc_id, 0.0), text[doc_id]
+                    )
+                )
+        out.append(found_here)
     return out
 
 
@@ -207,18 +237,36 @@ class _Context:
                 top = by_code[top.parent_code]
             self.parents[t.code] = top.code
         self.regions = dict(REGIONS)
+        # What a pass reads of each listing again and again (the candidates several demands
+        # share, the maturity a demand asks for), computed once per pass.
+        self._texts: dict[int, tuple[str, set[str]]] = {}
+        self._needed: dict[int, int] = {}
+
+    def public_text(self, listing: Listing) -> tuple[str, set[str]]:
+        """The listing's public text and its own keywords, normalised (``ranker``)."""
+        found = self._texts.get(listing.id)
+        if found is None:
+            found = (ranker.public_text(listing), ranker.own_keywords(listing))
+            self._texts[listing.id] = found
+        return found
+
+    def needed_rank(self, listing: Listing) -> int:
+        if listing.id not in self._needed:
+            self._needed[listing.id] = ranker.needed_rank(listing)
+        return self._needed[listing.id]
 
 
 def _listing_match(source: Listing, cand: Candidate, shareable: list[str], ctx: _Context) -> Match:
     need, offer = (
         (cand.listing, source) if source.kind == ListingKind.ACHIEVEMENT else (source, cand.listing)
     )
-    fit = ranker.structured_fit(need, offer, ctx.field_names, ctx.parents, ctx.regions)
+    fit = ranker.structured_fit(
+        need, offer, ctx.field_names, ctx.parents, ctx.regions, want=ctx.needed_rank(need)
+    )
     text = cand.text
+    other_text, other_keywords = ctx.public_text(cand.listing)
     shared = ranker.shared_terms(
-        shareable,
-        ranker.public_text(cand.listing),
-        keywords=ranker.own_keywords(source, cand.listing),
+        shareable, other_text, keywords=ctx.public_text(source)[1] | other_keywords
     )
     named = [ranker.as_written(term, source, cand.listing) for term in shared]
     reasons = [f"共同关键词：{'、'.join(named)}"] if named else []
@@ -236,17 +284,39 @@ def _listing_match(source: Listing, cand: Candidate, shareable: list[str], ctx: 
     )
 
 
-def _expert_matches(
-    session: Session, source: Listing, terms: list[str], ctx: _Context
-) -> list[Match]:
-    weights = {t: len(terms) - i for i, t in enumerate(terms)}
-    scored: list[tuple[float, ExpertProfile, list[str], ranker.Fit]] = []
+@dataclass
+class _ExpertVocabulary:
+    profile: ExpertProfile
+    words: set[str]
+
+
+def _expert_vocabularies(session: Session) -> list[_ExpertVocabulary]:
+    """The matchable experts with the words of their keywords and introduction (segmented
+    once per pass, however many rankings ask)."""
+    out = []
     for profile in repository.expert_profiles(session):
         vocabulary = ranker.terms(
             [(" ".join(profile.keywords or []), 3.0), (profile.bio, 1.0)], limit=60
         )
-        vocab = set(vocabulary) | {k.lower() for k in profile.keywords or []}
-        hits = [t for t in terms if t in vocab or any(t in k for k in vocab if len(k) > len(t))]
+        words = set(vocabulary) | {k.lower() for k in profile.keywords or []}
+        out.append(_ExpertVocabulary(profile, words))
+    return out
+
+
+def _expert_matches(
+    experts: Sequence[_ExpertVocabulary], source: Listing, terms: list[str], ctx: _Context
+) -> list[Match]:
+    weights = {t: len(terms) - i for i, t in enumerate(terms)}
+    scored: list[tuple[float, ExpertProfile, list[str], ranker.Fit]] = []
+    for expert in experts:
+        profile, vocab = expert.profile, expert.words
+        own = {normalize(k) for k in profile.keywords or []}
+        hits = [
+            t
+            for t in terms
+            if ranker.telling(t, own)
+            and (t in vocab or any(t in k for k in vocab if len(k) > len(t)))
+        ]
         fit = ranker.Fit()
         best_field = (0.0, "")
         for code in profile.field_codes or []:
@@ -334,75 +404,152 @@ def find_matches(
     Demands and challenges get achievements, experts and organisations; achievements get
     demands, challenges and enterprises. Experts are shown to signed-in people only.
     """
-    wanted = tuple(kinds) if kinds else default_kinds(listing)
-    if viewer is None:
-        wanted = tuple(k for k in wanted if k != "expert")
-    # The ranking depends on the viewer only through the kinds: one per listing and kinds. It
-    # is kept while the index of the counterpart types, the listing, its feedback and the
-    # experts stay as they were, so writes elsewhere (and their outbox rows) leave it cached.
-    key = ("matches", listing.id, wanted, limit)
-    stamp = (
-        search_service.index_generations(session, counterpart_types(listing)),
-        repository.ranking_inputs(session, listing.id),
-    )
-    ranked = cache.cached_while(
-        session, key, stamp, lambda: _ranked(session, listing, wanted, limit), max_age=RANKING_AGE
-    )
-    return list(ranked)
+    return find_matches_many(session, [listing], limit=limit, kinds=kinds, viewer=viewer)[0]
 
 
-def _ranked(session: Session, listing: Listing, wanted: tuple[str, ...], limit: int) -> list[Match]:
-    types = [t for t in counterpart_types(listing) if t in wanted or "organization" in wanted]
+def find_matches_many(
+    session: Session,
+    listings: Sequence[Listing],
+    *,
+    limit: int = 20,
+    kinds: Sequence[str] | None = None,
+    viewer: User | None = None,
+) -> list[list[Match]]:
+    """:func:`find_matches` of several listings (a broker's workbench), the rankings that are
+    not kept computed together: one pass for the shared lookups, the query encodings, the
+    candidates' rows and the clauses of the semantic reasons."""
+    wanted_of = []
+    entries = []
+    generations: dict[tuple[str, ...], tuple[int, ...]] = {}
+    for listing in listings:
+        wanted = tuple(kinds) if kinds else default_kinds(listing)
+        if viewer is None:
+            wanted = tuple(k for k in wanted if k != "expert")
+        wanted_of.append(wanted)
+        # The ranking depends on the viewer only through the kinds: one per listing and kinds.
+        # It is kept while the index of the counterpart types, the listing, its feedback and
+        # the experts stay as they were, so writes elsewhere (and their outbox rows) leave it
+        # cached.
+        types = counterpart_types(listing)
+        if types not in generations:
+            generations[types] = search_service.index_generations(session, types)
+        stamp = (generations[types], repository.ranking_inputs(session, listing.id))
+        entries.append((("matches", listing.id, wanted, limit), stamp))
+
+    def compute(missing: list[int]) -> list[list[Match]]:
+        return _ranked_many(session, [(listings[i], wanted_of[i]) for i in missing], limit)
+
+    ranked = cache.cached_many_while(session, entries, compute, max_age=RANKING_AGE)
+    return [list(r) for r in ranked]
+
+
+def _ranked_many(
+    session: Session, jobs: Sequence[tuple[Listing, tuple[str, ...]]], limit: int
+) -> list[list[Match]]:
     ctx = _Context(session)
-    terms = query_terms(listing)
-    found = candidates(session, listing, types)
-    by_id = {c.listing.id: c.listing for c in found}
-    shareable = ranker.shareable_terms(listing, terms)
-    listing_matches = [_listing_match(listing, c, shareable, ctx) for c in found]
-    feedback_rules.apply(session, listing, listing_matches, by_id)
-    _explain_meaning(listing, listing_matches, {c.listing.id: c for c in found}, wanted)
-    out = [m for m in listing_matches if m.kind in wanted]
-    if "organization" in wanted:
-        out += _organization_matches(session, listing, listing_matches, by_id)
-    if "expert" in wanted and listing.kind != ListingKind.ACHIEVEMENT:
-        out += _expert_matches(session, listing, terms, ctx)
-    return ranked_apart(out, limit)
-
-
-def _explain_meaning(
-    source: Listing, matches: list[Match], found: dict[int, Candidate], wanted: tuple[str, ...]
-) -> None:
-    """Name the closest pair of phrases for the best matches the dense side found close.
-
-    Encoding the phrases costs a few model calls per match, so only the first SEMANTIC_REASONS
-    matches get one (the ranking is cached until the next write).
-    """
-    encoder = engine.encoder()
-    if encoder is None:
-        return
-    asked = query_text(source)
-    asked_vectors = encoder.encode_queries(dense.phrases(asked, limit=SEMANTIC_PHRASES))
-    own = "成果" if source.kind == ListingKind.ACHIEVEMENT else "需求"
-    done = 0
-    for match in sorted(matches, key=lambda m: -m.score):
-        if done >= SEMANTIC_REASONS:
-            break
-        cand = found.get(match.id)
-        if match.kind not in wanted or cand is None or cand.dense <= 0.0:
-            continue
-        pair = dense.closest_phrases(
-            encoder,
-            asked,
-            ranker_text(cand.listing),
-            limit=SEMANTIC_PHRASES,
-            query_vectors=asked_vectors,
+    typed = [
+        (
+            listing,
+            [t for t in counterpart_types(listing) if t in wanted or "organization" in wanted],
         )
-        done += 1
-        if pair is None or pair[2] < SEMANTIC_FLOOR:
-            continue
-        other = "成果" if cand.listing.kind == ListingKind.ACHIEVEMENT else "需求"
-        at = 1 if match.reasons and match.reasons[0].startswith("共同关键词") else 0
-        match.reasons.insert(at, f"{own}所述“{pair[0]}”与{other}的“{pair[1]}”语义相近")
+        for listing, wanted in jobs
+    ]
+    found_all = candidates_many(session, typed)
+    experts: list[_ExpertVocabulary] | None = None
+    semantic = _SemanticReasons(jobs, found_all)
+    out_all: list[list[Match]] = []
+    for (listing, wanted), found in zip(jobs, found_all, strict=True):
+        terms = query_terms(listing)
+        by_id = {c.listing.id: c.listing for c in found}
+        shareable = ranker.shareable_terms(listing, terms)
+        listing_matches = [_listing_match(listing, c, shareable, ctx) for c in found]
+        feedback_rules.apply(session, listing, listing_matches, by_id)
+        semantic.explain(listing, listing_matches, {c.listing.id: c for c in found}, wanted)
+        out = [m for m in listing_matches if m.kind in wanted]
+        if "organization" in wanted:
+            out += _organization_matches(session, listing, listing_matches, by_id)
+        if "expert" in wanted and listing.kind != ListingKind.ACHIEVEMENT:
+            if experts is None:
+                experts = _expert_vocabularies(session)
+            out += _expert_matches(experts, listing, terms, ctx)
+        out_all.append(ranked_apart(out, limit))
+    return out_all
+
+
+class _SemanticReasons:
+    """Names the closest pair of phrases for the best matches the dense side found close.
+
+    Encoding the phrases costs model calls, so only the first SEMANTIC_REASONS matches of a
+    ranking get one (the ranking is cached until the next write), and the clauses of every
+    ranking in a pass are encoded together: the listings' own in one call, the candidates'
+    in another (a candidate several demands share is encoded once).
+    """
+
+    def __init__(
+        self,
+        jobs: Sequence[tuple[Listing, tuple[str, ...]]],
+        found_all: Sequence[Sequence[Candidate]],
+    ) -> None:
+        self.encoder = engine.encoder()
+        self.asked: dict[int, np.ndarray] = {}
+        if self.encoder is None:
+            return
+        asked = {
+            listing.id: dense.phrases(query_text(listing), limit=SEMANTIC_PHRASES)
+            for listing, _ in jobs
+        }
+        flat = [p for ps in asked.values() for p in ps]
+        vectors = self.encoder.encode_queries(flat) if flat else None
+        at = 0
+        for listing_id, ps in asked.items():
+            if vectors is not None and ps:
+                self.asked[listing_id] = vectors[at : at + len(ps)]
+            at += len(ps)
+        offered: list[str] = []
+        for (_, wanted), found in zip(jobs, found_all, strict=True):
+            close = [c for c in found if c.dense > 0.0 and c.listing.kind.value in wanted]
+            for cand in close[: 2 * SEMANTIC_REASONS]:
+                offered += dense.phrases(ranker_text(cand.listing), limit=SEMANTIC_PHRASES)
+        if offered:
+            self.encoder.encode_documents(list(dict.fromkeys(offered)))  # kept by the memo
+
+    def explain(
+        self,
+        source: Listing,
+        matches: list[Match],
+        found: dict[int, Candidate],
+        wanted: tuple[str, ...],
+    ) -> None:
+        asked_vectors = self.asked.get(source.id)
+        if self.encoder is None or asked_vectors is None:
+            return
+        asked = query_text(source)
+        own = "成果" if source.kind == ListingKind.ACHIEVEMENT else "需求"
+        done = 0
+        for match in sorted(matches, key=lambda m: -m.score):
+            if done >= SEMANTIC_REASONS:
+                break
+            cand = found.get(match.id)
+            if match.kind not in wanted or cand is None or cand.dense <= 0.0:
+                continue
+            pairs = dense.alike_phrases(
+                self.encoder,
+                asked,
+                ranker_text(cand.listing),
+                limit=SEMANTIC_PHRASES,
+                query_vectors=asked_vectors,
+            )
+            done += 1
+            pair = next((p for p in pairs if ranker.by_meaning(*p)), None)
+            if pair is None:
+                continue
+            asked_clause = ranker.whole_clause(asked, pair[0])
+            offered_clause = ranker.whole_clause(ranker_text(cand.listing), pair[1])
+            other = "成果" if cand.listing.kind == ListingKind.ACHIEVEMENT else "需求"
+            at = 1 if match.reasons and match.reasons[0].startswith("共同关键词") else 0
+            match.reasons.insert(
+                at, f"{own}所述“{asked_clause}”与{other}的“{offered_clause}”语义相近"
+            )
 
 
 def encode_ahead(session: Session, listings: Sequence[Listing]) -> None:

@@ -108,7 +108,7 @@ def workbench(
 ) -> Response:
     """技术经纪人工作台: new strong matches in the broker's fields and the pairs they follow."""
     try:
-        suggested = pipeline.suggestions(session, actor)  # brokers only (403 for others)
+        suggested = service.workbench_suggestions(session, actor)  # brokers only (403 else)
         unavailable = False
     except AppError as exc:
         if exc.status_code != 503:

@@ -20,6 +20,7 @@ import jieba
 from app.core.money import format_yuan
 from app.models import Achievement, Challenge, Demand, Listing
 from app.models.enums import MaturityStage, TransferMode
+from search import dense
 from search.analysis import default_analyzer, normalize
 
 #: Weight of each part in the final score; they add up to 1.
@@ -190,7 +191,18 @@ UNNAMED_TERMS = frozenset(
         "实验室",
         "小试",
         "中试",
+        "中试放大",
         "产业化",
+        # Ways of cooperating: the modes reason names them.
+        "技术咨询",
+        "技术服务",
+        "技术转让",
+        "合作开发",
+        "联合开发",
+        # What any project plan says of itself.
+        "周期长",
+        "复现",
+        "可比性",
     ]
 )
 
@@ -216,10 +228,18 @@ def common_words() -> frozenset[str]:
 
 def telling(term: str, keywords: AbstractSet[str] = frozenset()) -> bool:
     """Whether ``term`` is worth naming as a shared keyword: one of the listings' own keywords,
-    or a word neither generic here nor common in Chinese at large."""
+    or a word neither generic here nor common in Chinese at large; never a figure or a word
+    of ``UNNAMED_TERMS``."""
+    if term in UNNAMED_TERMS or _NUMBER.fullmatch(term):
+        # Said of any project, even as its own keyword ("中试放大", "低成本"); "50" or "98%"
+        # is a figure, not a technology ("800V" is).
+        return False
     if term in keywords:
         return True
-    return term not in GENERIC_TERMS and term not in UNNAMED_TERMS and term not in common_words()
+    return term not in GENERIC_TERMS and term not in common_words()
+
+
+_NUMBER = re.compile(r"[\d.,%]+")
 
 
 def maturity_rank(listing: Achievement) -> int | None:
@@ -349,13 +369,17 @@ def structured_fit(
     field_names: dict[str, str],
     parents: dict[str, str],
     regions: dict[str, str],
+    *,
+    want: int | None = None,
 ) -> Fit:
-    """How well ``offer`` (an achievement) suits ``need`` (a demand or challenge)."""
+    """How well ``offer`` (an achievement) suits ``need`` (a demand or challenge); ``want``
+    is ``needed_rank(need)`` when the caller already knows it."""
     fit = Fit()
     fit.add("field", *field_fit(need, offer.field_code, field_names, parents))
     if isinstance(offer, Achievement):
         have = maturity_rank(offer)
-        want = needed_rank(need)
+        if want is None:
+            want = needed_rank(need)
         if have is None:
             fit.add("maturity", NEUTRAL)
         elif have >= want:
@@ -427,3 +451,41 @@ def combine(text: float, fit: Fit) -> float:
         if name != "text":
             total += weight * fit.parts.get(name, NEUTRAL)
     return round(100 * total, 2)
+
+
+#: The least cosine similarity of two clauses a semantic reason names.
+SEMANTIC_FLOOR = 0.88
+#: Share of the shorter clause's character pairs the other holds, from which two clauses
+#: are the same words rather than a match by meaning.
+LEXICAL_OVERLAP = 0.6
+
+
+def by_meaning(asked: str, offered: str, similarity: float) -> bool:
+    """Whether a pair of clauses says the two texts meet in meaning: alike enough, in other
+    words (the same words are the shared keywords' to name), and each about something
+    (a clause of generic words only, "现有技术中" or "低成本", is close to anything)."""
+    if similarity < SEMANTIC_FLOOR:
+        return False
+    a, b = normalize(asked), normalize(offered)
+    if a in b or b in a or _bigram_overlap(a, b) >= LEXICAL_OVERLAP:
+        return False
+    return all(
+        any(len(t) >= 2 and telling(t) for t in default_analyzer().query_tokens(text))
+        for text in (asked, offered)
+    )
+
+
+def _bigram_overlap(a: str, b: str) -> float:
+    grams_a = {a[i : i + 2] for i in range(len(a) - 1)}
+    grams_b = {b[i : i + 2] for i in range(len(b) - 1)}
+    shorter = min(len(grams_a), len(grams_b))
+    return len(grams_a & grams_b) / shorter if shorter else 0.0
+
+
+def whole_clause(text: str, phrase: str, longest: int = 24) -> str:
+    """The clause of ``text`` that ``phrase`` (a clause cut to the encoder's length) starts,
+    so a reason does not end in the middle of a word; cut with an ellipsis when long."""
+    for clause in dense.clauses(text):
+        if clause.startswith(phrase):
+            return clause if len(clause) <= longest else clause[: longest - 1] + "…"
+    return phrase

@@ -18,8 +18,8 @@ from app.core.audit import Actor
 from app.core.errors import InvalidInput, ServiceUnavailable
 from app.core.permissions import Action, authorize, can
 from app.listings import service as listing_service
-from app.matching import feedback, pipeline
-from app.matching.matcher import KINDS, Match, find_matches, ranked_apart
+from app.matching import feedback, pipeline, repository
+from app.matching.matcher import KINDS, Match, find_matches, find_matches_many, ranked_apart
 from app.models import Listing, MatchFeedback, MatchPipeline, User
 from app.models.enums import ListingKind, ListingStatus
 
@@ -32,11 +32,16 @@ __all__ = [
     "advance_pipeline",
     "broker_for_pair",
     "find_matches",
+    "find_matches_many",
     "matches_for",
     "record_feedback",
+    "workbench_suggestions",
 ]
 
 MAX_LIMIT = 100
+#: The broker workbench: the latest needs in the broker's fields, new pairs kept per need.
+WORKBENCH_NEEDS = 8
+WORKBENCH_PER_NEED = 2
 
 
 def matches_for(
@@ -187,3 +192,18 @@ def panel(session: Session, listing: Listing, viewer: User | None, *, limit: int
             if can(viewer, Action.PIPELINE_VIEW, p)
         ]
     return out
+
+
+def workbench_suggestions(session: Session, actor: Actor) -> list[pipeline.Suggestion]:
+    """The broker workbench's new strong pairs (``pipeline.suggestions``, brokers only), the
+    rankings of its needs computed together in one pass first: after an achievement was
+    indexed every one of them is stale, and one pass shares the lookups, the encodings and
+    the candidates' rows the eight rankings would each read again."""
+    authorize(actor.user, Action.MATCH_PROPOSE)
+    assert actor.user is not None
+    profile = repository.expert_profile(session, actor.user.id)
+    fields = list(profile.field_codes) if profile and profile.field_codes else []
+    needs = repository.recent_needs(session, fields, WORKBENCH_NEEDS)
+    # The same rankings pipeline.suggestions asks for (limit per_need + 3), so it reads them kept.
+    find_matches_many(session, needs, limit=WORKBENCH_PER_NEED + 3, kinds=["achievement"])
+    return pipeline.suggestions(session, actor, needs=WORKBENCH_NEEDS, per_need=WORKBENCH_PER_NEED)

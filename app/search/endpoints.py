@@ -37,7 +37,9 @@ def search(
 ) -> SearchResponse:
     """全站搜索。其余查询参数按分面筛选，例如 region=长春新区&org_type=企业（同名可多选）。"""
     filters = query_filters(request.query_params, lambda name: name not in _RESERVED)
-    return service.search(session, q, types=type, filters=filters, page=page, size=size, sort=sort)
+    return service.search(
+        session, q, types=type, filters=filters, page=page, size=size, sort=sort, meaning=True
+    )
 
 
 @router.get("/search/suggest", response_model=Suggestions)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
 from app.search import engine, sources
-from search import dense
-from search.base import SearchDocument
+from search import dense, highlight
+from search.analysis import Analyzer, default_analyzer
+from search.base import SearchBackend, SearchDocument, SearchHit, SearchPage, SearchQuery
+from search.fusion import rrf, rrf_scores
 from search.vectors import VectorIndex, digest
 
 log = logging.getLogger(__name__)
@@ -126,12 +129,123 @@ def dense_ranking(
 ) -> list[tuple[str, str, float]] | None:
     """``(type, id, cosine)`` of the documents closest in meaning to ``text``, or ``None``
     when there is no encoder."""
+    return dense_rankings([text], types=[tuple(types)], limit=limit)[0]
+
+
+def dense_rankings(
+    texts: Sequence[str], *, types: Sequence[Iterable[str]], limit: int = 100
+) -> list[list[tuple[str, str, float]] | None]:
+    """:func:`dense_ranking` of several texts (``types[i]`` for ``texts[i]``), their query
+    vectors encoded in one model call; ``None`` for an empty text or without an encoder."""
     index = engine.vector_index()
-    if index is None or not text.strip():
+    encoder = engine.encoder() if index is not None else None
+    asked = [i for i, text in enumerate(texts) if text.strip()]
+    out: list[list[tuple[str, str, float]] | None] = [None] * len(texts)
+    if index is None or encoder is None or not asked:
+        return out
+    vectors = encoder.encode_queries([texts[i][:DOCUMENT_CHARS] for i in asked])
+    for i, vector in zip(asked, vectors, strict=True):
+        hits = index.search(vector, types=tuple(types[i]), limit=limit)
+        out[i] = [(h.type, h.id, h.score) for h in hits]
+    return out
+
+
+# -- the platform search box: BM25 fused with the dense layer ----------------------------------
+
+#: How deep the dense ranking is read when a multi-word query is fused (pages beyond are
+#: BM25's alone).
+FUSION_DEPTH = 100
+#: A document only the dense side found joins the results when its cosine similarity is
+#: within DENSE_WINDOW of the closest document's and at least DENSE_FLOOR: e5 puts unrelated
+#: Chinese texts at 0.75–0.85, so the window says what is close and the floor keeps a query
+#: about nothing in the index from listing whatever is least far.
+DENSE_WINDOW = 0.07
+DENSE_FLOOR = 0.84
+
+Key = tuple[str, str]
+#: Builds the documents of some ``(type, id)`` keys (those it cannot build are left out).
+Documents = Callable[[Sequence[Key]], Mapping[Key, SearchDocument]]
+
+
+def fuses(query: SearchQuery, analyzer: Analyzer) -> bool:
+    """Whether the search box fuses this query with the dense layer: free text of several
+    words ranked by relevance, with an encoder installed. A single word, a quoted phrase or
+    an exclusion keeps its exact meaning (BM25 alone), as does sorting by date."""
+    if query.sort != "relevance" or query.offset + query.size > FUSION_DEPTH:
+        return False
+    if engine.vector_index() is None or engine.encoder() is None:
+        return False
+    analyzed = analyzer.analyze_query(query.text)
+    return len(analyzed.clauses) >= 2 and not analyzed.phrases and not analyzed.excluded
+
+
+def fused_order(
+    lexical: Sequence[Key], meaning: Sequence[tuple[str, str, float]], *, admit: bool = True
+) -> dict[Key, float]:
+    """BM25's ranking and the dense ranking fused by reciprocal rank, best first, with the
+    fused scores; a document of the dense ranking counts only when close (DENSE_WINDOW,
+    DENSE_FLOOR), and joins the results without a BM25 match only when ``admit`` (no
+    filter the vectors cannot check)."""
+    best = max((score for _, _, score in meaning), default=0.0)
+    floor = max(best - DENSE_WINDOW, DENSE_FLOOR)
+    known = set(lexical)
+    close = [
+        (doc_type, doc_id)
+        for doc_type, doc_id, score in meaning
+        if score >= floor and (admit or (doc_type, doc_id) in known)
+    ]
+    rankings = [list(lexical), close]
+    scores = rrf_scores(rankings)
+    return {key: scores[key] for key in rrf(rankings)}
+
+
+def fused_search(backend: SearchBackend, query: SearchQuery, documents: Documents) -> SearchPage:
+    """One page of the search box for a query :func:`fuses`: the first FUSION_DEPTH BM25
+    matches (the backend's own minimum-should-match and any-word fallback) fused with the
+    documents closest in meaning; hits only the dense side found are built by ``documents``
+    and highlighted like the backend's."""
+    # BM25 as the page would have it without fusion (its any-word fallback depends on how
+    # many hits the page holds), down to the last hit of this page.
+    page = backend.search(replace(query, page=1, size=query.offset + query.size))
+    types = tuple(query.filter_values().get("type", ()))
+    meaning = dense_ranking(query.text, types=types, limit=FUSION_DEPTH) or []
+    lexical = {(hit.type, hit.id): hit for hit in page.hits}
+    admit = not any(name != "type" for name in query.filter_values())
+    order = fused_order(list(lexical), meaning, admit=admit)
+    added = [key for key in order if key not in lexical]
+    built = documents(added) if added else {}
+    terms = backend_analyzer(backend).analyze_query(query.text).highlight_terms()
+    hits: list[SearchHit] = []
+    for key, score in order.items():
+        hit = lexical.get(key) or _hit(built.get(key), terms)
+        if hit is not None:
+            hits.append(replace(hit, score=round(score * 1000, 4)))
+    total = page.total + sum(1 for key in added if key in built)
+    return replace(
+        page,
+        total=total,
+        hits=hits[query.offset : query.offset + query.size],
+        page=query.page,
+        size=query.size,
+    )
+
+
+def _hit(doc: SearchDocument | None, terms: Sequence[str]) -> SearchHit | None:
+    if doc is None:
         return None
-    encoder = engine.encoder()
-    if encoder is None:
-        return None
-    vectors = encoder.encode_queries([text[:DOCUMENT_CHARS]])
-    hits = index.search(vectors[0], types=tuple(types), limit=limit)
-    return [(h.type, h.id, h.score) for h in hits]
+    text = doc.summary or doc.body
+    return SearchHit(
+        type=doc.type,
+        id=doc.id,
+        title=doc.title,
+        title_html=highlight.highlight(doc.title, terms),
+        snippet=highlight.snippet(text, terms)[0],
+        score=0.0,
+        published_at=doc.published_at,
+    )
+
+
+def backend_analyzer(backend: SearchBackend) -> Analyzer:
+    """The analyzer the backend segments with (the process default when it keeps none)."""
+    found = getattr(backend, "analyzer", None)
+    return found if isinstance(found, Analyzer) else default_analyzer()

@@ -43,7 +43,7 @@ def search_page(request: Request, session: SessionDep, user: OptionalUser) -> Re
     }
     try:
         context["result"] = service.search(
-            session, q, types=types, filters=filters, page=page_no, sort=sort
+            session, q, types=types, filters=filters, page=page_no, sort=sort, meaning=True
         )
     except AppError as exc:
         context["error"] = exc.detail

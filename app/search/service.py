@@ -237,21 +237,45 @@ def search(
     size: int = 20,
     sort: str = "relevance",
     highlight: bool = True,
+    meaning: bool = False,
 ) -> SearchResponse:
     """Search every public listing; an unreachable engine answers 503 in Chinese.
 
     ``highlight=False`` skips titles and snippets with marks, for callers that only rank.
+    ``meaning=True`` (the search box) also searches a query of several words by meaning and
+    fuses the two rankings (``hybrid.fused_search``); others get BM25 alone.
     """
     query = replace(_query(q, types, filters or {}, page, size, sort), highlight=highlight)
     vocabulary.sync(session)
     wanted = tuple(sorted((name, tuple(values)) for name, values in (filters or {}).items()))
-    key = ("search", q, tuple(types), wanted, page, size, sort, highlight)
+    key = ("search", q, tuple(types), wanted, page, size, sort, highlight, meaning)
     try:
         # The index holds public records only: the same answer for everybody.
-        return cache.cached(session, key, lambda: _response(engine.current().search(query)))
+        return cache.cached(session, key, lambda: _response(_search(session, query, meaning)))
     except SearchUnavailable as exc:
         log.warning("search unavailable: %s", exc)
         raise ServiceUnavailable(UNAVAILABLE) from exc
+
+
+def _search(session: Session, query: SearchQuery, meaning: bool) -> SearchPage:
+    """BM25 on the configured engine; with ``meaning``, a query of several words also by
+    meaning, fused (``hybrid.fused_search``), when the dense model is installed."""
+    backend = engine.current()
+    if not meaning or not hybrid.fuses(query, hybrid.backend_analyzer(backend)):
+        return backend.search(query)
+
+    def documents(keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], SearchDocument]:
+        by_type: dict[str, list[str]] = {}
+        for doc_type, doc_id in keys:
+            by_type.setdefault(doc_type, []).append(doc_id)
+        out: dict[tuple[str, str], SearchDocument] = {}
+        for doc_type, ids in by_type.items():
+            source = sources.get(doc_type)
+            if source is not None:  # only public records are built
+                out.update({(doc_type, i): d for i, d in source.build(session, ids).items()})
+        return out
+
+    return hybrid.fused_search(backend, query, documents)
 
 
 def suggest(prefix: str, *, types: Sequence[str] = (), limit: int = 10) -> list[str]:

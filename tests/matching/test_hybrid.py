@@ -21,7 +21,7 @@ from app.models.enums import ListingKind, MaturityStage, OrgType
 from app.search import engine, hybrid
 from app.search import service as search_service
 from search import dense
-from search.base import SearchBackend
+from search.base import SearchBackend, SearchQuery
 from tests.factories.accounts import make_org, make_user
 from tests.factories.listings import make_listing
 
@@ -154,3 +154,30 @@ def test_a_match_by_meaning_names_the_phrases_that_are_alike(
         asked, offered = meaning[0].removeprefix("需求所述“").split("”与成果的“")
         assert asked in laptop["demand"].summary + laptop["demand"].title
         assert offered.removesuffix("”语义相近") in top.title + laptop["vision"].summary
+
+
+def test_rankings_computed_together_say_what_each_says_alone(
+    session: Session, laptop: dict[str, Listing]
+) -> None:
+    listings = [laptop["demand"], laptop["vision"], laptop["alloy"]]
+    together = service.find_matches_many(session, listings)
+    alone = [service.find_matches(session, row) for row in listings]
+    for mine, single in zip(together, alone, strict=True):
+        assert [(m.kind, m.id, m.reasons) for m in mine] == [
+            (m.kind, m.id, m.reasons) for m in single
+        ]
+        assert [m.score for m in mine] == pytest.approx([m.score for m in single], abs=0.05)
+    assert together[0][0].id == laptop["vision"].id
+
+
+def test_the_search_box_fuses_meaning_and_rankers_keep_bm25(
+    session: Session, laptop: dict[str, Listing], mode: str, search_backend: SearchBackend
+) -> None:
+    q = "瓷瓶 外壳 划痕 凹坑 相机"
+    box = search_service.search(session, q, types=["achievement"], meaning=True)
+    plain = search_service.search(session, q, types=["achievement"])
+    bm25 = search_backend.search(SearchQuery(text=q, types=("achievement",)))
+    assert [i.id for i in plain.items] == [h.id for h in bm25.hits]  # rankers: BM25 alone
+    assert box.items[0].id == str(laptop["vision"].id)
+    if mode == "bm25-only":
+        assert [i.id for i in box.items] == [i.id for i in plain.items]

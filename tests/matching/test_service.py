@@ -10,10 +10,11 @@ from app.core.audit import Actor
 from app.core.errors import Conflict, InvalidInput
 from app.matching import service
 from app.matching.pipeline import move, propose
-from app.models import AuditEvent, Notification
-from app.models.enums import ListingStatus, PipelineStage
+from app.models import AuditEvent, ExpertProfile, Notification
+from app.models.enums import ListingStatus, PipelineStage, ResourceStatus, Role
 from app.search import service as search_service
 from search.base import SearchBackend
+from tests.factories.accounts import make_user
 from tests.factories.listings import make_listing
 from tests.matching.conftest import Market
 
@@ -32,6 +33,52 @@ class TestFindMatches:
         assert "成熟度满足要求" in text
         assert "报价" in text and "，在预算上限50万元以内" in text
         assert market.vaccine.id not in [m.id for m in matches]
+
+    def test_rankings_computed_together_are_those_computed_one_by_one(
+        self, session: Session, market: Market
+    ) -> None:
+        listings = [market.demand, market.challenge, market.laser, market.vaccine]
+        together = service.find_matches_many(session, listings, viewer=market.broker)
+        alone = [service.find_matches(session, row, viewer=market.broker) for row in listings]
+        assert together == alone
+        assert together[0][0].id == market.laser.id
+        assert {m.kind for m in together[2]} >= {"demand", "organization"}
+
+    def test_workbench_suggests_the_strong_pairs_of_the_latest_needs(
+        self, session: Session, market: Market
+    ) -> None:
+        found = service.workbench_suggestions(session, Actor(market.broker))
+        pairs = [(s.need.id, s.match.id) for s in found]
+        assert (market.demand.id, market.laser.id) in pairs
+        assert all(s.match.score >= 60 for s in found)
+
+    def test_an_expert_sharing_only_function_words_is_not_suggested(
+        self, session: Session, market: Market
+    ) -> None:
+        vet = make_user(session, role=Role.EXPERT, name="冯兽医")
+        welder = make_user(session, role=Role.EXPERT, name="焊接专家")
+        session.add_all(
+            [
+                ExpertProfile(
+                    user_id=vet.id,
+                    bio="希望在现有条件下完成计划，重点应用于产线验证。",
+                    keywords=["猪圆环病毒"],
+                    field_codes=["F0401"],
+                    status=ResourceStatus.PUBLISHED,
+                ),
+                ExpertProfile(
+                    user_id=welder.id,
+                    bio="研究铝合金激光焊接变形控制。",
+                    keywords=["激光焊接"],
+                    field_codes=["F1102"],
+                    status=ResourceStatus.PUBLISHED,
+                ),
+            ]
+        )
+        session.flush()
+        found = service.find_matches(session, market.demand, kinds=["expert"], viewer=market.broker)
+        assert [m.id for m in found] == [welder.id]
+        assert "激光焊接" in found[0].reasons[0]
 
     def test_each_kind_is_ranked_in_its_own_list(self, session: Session, market: Market) -> None:
         matches = service.find_matches(session, market.demand, limit=1)

@@ -53,6 +53,17 @@ class TestRanking:
         found = ids(search(backend, "氢燃料电池"))
         assert found[:2] == ["h2-cell", "fuel-cell"]
 
+    def test_several_words_find_what_matches_most_of_them(self, backend: SearchBackend) -> None:
+        backend.index(
+            [
+                doc("achievement", "stack", "车用燃料电池电堆", summary="电堆低温冷启动控制"),
+                doc("achievement", "vanadium", "全钒液流电池电堆", summary="储能电堆集成"),
+            ]
+        )
+        page = search(backend, "氢燃料电池 电堆 冷启动 寿命")  # no text has all four
+        assert ids(page)[0] == "stack"
+        assert "vanadium" in ids(page)
+
     def test_latin_word_matches_as_prefix(self, backend: SearchBackend) -> None:
         backend.index([doc("achievement", "igbt", "IGBTs模块封装工艺")])
         assert ids(search(backend, "IGBT")) == ["igbt"]
