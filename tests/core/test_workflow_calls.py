@@ -34,7 +34,7 @@ ALLOWED: dict[tuple[str, str, str], tuple[int, str]] = {
         "up to two steps moved at once by a meeting's outcome or a contract, audited once "
         "as match.advance",
     ),
-    ("app/matching/matcher.py", "_ranked", "feedback_rules"): (1, "not a workflow"),
+    ("app/matching/matcher.py", "_ranked_many", "feedback_rules"): (1, "not a workflow"),
     ("app/services/service.py", "act", "flow.CASE_FLOW"): (1, "the 409 naming the case's state"),
     ("app/services/service.py", "pay_order", "ORDER_FLOW"): (1, "not yet on run"),
 }
