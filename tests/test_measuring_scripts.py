@@ -52,6 +52,10 @@ def run(script: str, *args: str) -> str:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     for name in [n for n in env if n.startswith("KC_")]:
         del env[name]  # the scripts set up their own platform
+    # Without the semantic layer, as the rest of the suite: encoding each indexed record would
+    # cost ~0.2 s of CPU (the demo data's ~450 documents: most of bench_pages' 3 minutes), and
+    # none of these figures is about the dense side (bench_novelty runs with --no-dense).
+    env["KC_DENSE"] = "0"
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / script), *args],
         capture_output=True,

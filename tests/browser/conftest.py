@@ -178,6 +178,10 @@ def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
         KC_BASE_URL=url,
         KC_SECRET_KEY=secrets.token_urlsafe(32),
         KC_PASSWORD_HASH_COST="test-only-cheap",  # real Argon2id, minimal work factor
+        # The server's worker indexes the whole demo catalogue first; with the semantic layer
+        # each record costs ~0.2 s of encoding and the first test waiting for the index spent
+        # over two minutes on it. No browser test is about semantic matching.
+        KC_DENSE="0",
         PYTHONUNBUFFERED="1",
     )
     log = var_dir / "server.log"
