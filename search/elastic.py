@@ -414,13 +414,13 @@ class ElasticsearchBackend(EngineVectors):
             body["sort"] = ["_score", newest, {"key": "asc"}]
         terms = analyzed.highlight_terms() if query.highlight else []
         if dense is not None:
-            bounds = list(main["bool"]["filter"])
-            bounds += [c for c in facet_clauses.values() if c not in bounds]
+            kept = list(main["bool"]["filter"])
+            kept += [c for c in facet_clauses.values() if c not in kept]
             excluded = main["bool"]["must_not"]
             # An empty bool here makes the k-NN plugin refuse a radial search.
             filters: dict[str, Any] = {}
-            if bounds or excluded:
-                filters = {"bool": {"filter": bounds, "must_not": excluded}}
+            if kept or excluded:
+                filters = {"bool": {"filter": kept, "must_not": excluded}}
             return self._hybrid_page(query, body, filters, dense, terms)
         with self._guard("search"):
             response = self._search(body)
