@@ -255,7 +255,7 @@ class EngineVectors:
         and return how many were written.
 
         Resumable by construction: the documents still to do are those without the current
-        ``vector_model``, so a fill stopped anywhere continues where it was. Never blocks
+        ``embedding_model``, so a fill stopped anywhere continues where it was. Never blocks
         writes and never overwrites a newer one: each document is written back only if its
         sequence number is unchanged (a write meanwhile carries its own vector); such a
         document is counted as skipped. ``progress(written, skipped)`` runs after each batch.
