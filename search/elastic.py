@@ -38,6 +38,7 @@ from elasticsearch import Elasticsearch
 from elasticsearch.exceptions import ElasticsearchException, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
+from search import engine_dense as ed
 from search.analysis import AnalyzedQuery, Analyzer, compact, default_analyzer, normalize
 from search.base import (
     MAX_RESULT_WINDOW,
@@ -51,6 +52,8 @@ from search.base import (
     SearchUnavailable,
     parse_query,
 )
+from search.dense import Encoder
+from search.engine_dense import EngineVectors
 from search.highlight import highlight, snippet
 
 #: Bump when the mapping below changes; a rebuild then creates an index with the new one.
@@ -80,7 +83,7 @@ PIPELINE_CHUNK = 100
 Refresh = bool | Literal["wait_for"]
 
 
-def _mapping(analyzer_version: int) -> dict[str, Any]:
+def _mapping(analyzer_version: int, vectors: Mapping[str, Any] | None = None) -> dict[str, Any]:
     seg = {"type": "text", "analyzer": "whitespace", "similarity": "BM25"}
     return {
         "dynamic": "strict",
@@ -114,16 +117,19 @@ def _mapping(analyzer_version: int) -> dict[str, Any]:
             "suggest": {"type": "keyword", "ignore_above": 2048},
             "facets": {"type": "object", "dynamic": True},
             "numbers": {"type": "object", "dynamic": True},
+            **(vectors or {}),
         },
     }
 
 
-def _settings(*, loading: bool = False) -> dict[str, Any]:
+def _settings(*, loading: bool = False, knn: bool = False) -> dict[str, Any]:
     settings: dict[str, Any] = {
         "number_of_shards": 1,
         "number_of_replicas": 0,
         "max_result_window": MAX_RESULT_WINDOW,
     }
+    if knn:
+        settings["knn"] = True
     if loading:
         settings["refresh_interval"] = "-1"
     return settings
@@ -150,8 +156,12 @@ class _RebuildState:
     deleted: set[str] = field(default_factory=set)
 
 
-class ElasticsearchBackend:
-    """:class:`search.base.SearchBackend` on an Elasticsearch 7.17 cluster."""
+class ElasticsearchBackend(EngineVectors):
+    """:class:`search.base.SearchBackend` on an Elasticsearch 7.17 cluster.
+
+    With an ``encoder`` every written document also carries its vector in the index and
+    relevance ranking is hybrid (:mod:`search.engine_dense`); without one it is BM25 alone.
+    """
 
     name = "elasticsearch"
     engine = "Elasticsearch"
@@ -169,6 +179,8 @@ class ElasticsearchBackend:
         refresh: Refresh = True,
         timeout: float = 10.0,
         client: Any = None,
+        encoder: Encoder | None = None,
+        dense_window: int = ed.WINDOW,
     ) -> None:
         """Connect lazily to ``url``; ``index`` names the alias every request goes through.
 
@@ -185,12 +197,16 @@ class ElasticsearchBackend:
         self.client = client or self._connect(hosts, timeout)
         self._lock = threading.Lock()
         self._rebuild: _RebuildState | None = None
+        self.encoder = encoder
+        self.dense_window = dense_window
 
     # -- set-up and housekeeping ------------------------------------------------------------
 
     def ensure_ready(self) -> None:
         with self._guard("create the index"):
             if self.client.indices.exists_alias(name=self.alias):
+                if self.encoder is not None:
+                    self.add_vector_mapping()
                 return
             name = f"{self.alias}-v{MAPPING_VERSION}-initial"
             try:
@@ -244,10 +260,16 @@ class ElasticsearchBackend:
 
     # -- writes ------------------------------------------------------------------------------
 
-    def index(self, documents: Iterable[SearchDocument]) -> int:
+    def index(self, documents: Iterable[SearchDocument], *, encode: bool = True) -> int:
+        """Add or replace documents; with an encoder (and ``encode``) their vectors too.
+
+        ``encode=False`` writes text only (a bulk load): :meth:`fill_vectors` adds the
+        vectors later in the background.
+        """
         docs = list(documents)
         if not docs:
             return 0
+        vectors = self._encode_documents(docs) if encode else {}
         with self._guard("index documents"):
             targets, _ = self._write_targets()
             state = self._rebuild
@@ -260,7 +282,7 @@ class ElasticsearchBackend:
             actions = (
                 {"_op_type": "index", "_index": target, "_id": doc.key, "_source": source}
                 for doc in docs
-                for source in (self._source(doc),)
+                for source in (self._source(doc, vectors.get(doc.key)),)
                 for target in targets
             )
             self._bulk(actions, pipelined=len(docs) > PIPELINE_CHUNK)
@@ -333,13 +355,17 @@ class ElasticsearchBackend:
 
     def search(self, query: SearchQuery) -> SearchPage:
         analyzed = self.analyzer.analyze_query(parse_query(query.text))
-        page = self._run(query, analyzed, analyzed.minimum_should_match)
+        dense = self._query_vector(query, analyzed)
+        page = self._run(query, analyzed, analyzed.minimum_should_match, dense)
         if analyzed.is_empty or not analyzed.should_relax(page.total, query.size):
             return page
-        return replace(self._run(query, analyzed, 1), relaxed=True)
+        return replace(self._run(query, analyzed, 1, dense), relaxed=True)
 
-    def _run(self, query: SearchQuery, analyzed: AnalyzedQuery, minimum: int) -> SearchPage:
-        """One search request needing ``minimum`` of the query's clauses."""
+    def _run(
+        self, query: SearchQuery, analyzed: AnalyzedQuery, minimum: int, dense: Any = None
+    ) -> SearchPage:
+        """One search request needing ``minimum`` of the query's clauses; with a query
+        vector (``dense``) the first pages are the hybrid ranking."""
         facet_clauses = {
             name: {"terms": {_facet_field(name): values}}
             for name, values in query.filter_values().items()
@@ -386,28 +412,41 @@ class ElasticsearchBackend:
             body["sort"] = [newest, "_score", {"key": "desc"}]
         else:
             body["sort"] = ["_score", newest, {"key": "asc"}]
+        terms = analyzed.highlight_terms() if query.highlight else []
+        if dense is not None:
+            kept = list(main["bool"]["filter"])
+            kept += [c for c in facet_clauses.values() if c not in kept]
+            excluded = main["bool"]["must_not"]
+            # An empty bool here makes the k-NN plugin refuse a radial search.
+            filters: dict[str, Any] = {}
+            if kept or excluded:
+                filters = {"bool": {"filter": kept, "must_not": excluded}}
+            return self._hybrid_page(query, body, filters, dense, terms)
         with self._guard("search"):
             response = self._search(body)
-        terms = analyzed.highlight_terms() if query.highlight else []
         hits = [
             self._hit(raw, terms, mark=query.highlight, scored=not analyzed.is_empty)
             for raw in response["hits"]["hits"]
         ]
+        return SearchPage(
+            total=int(response["hits"]["total"]["value"]),
+            hits=hits,
+            facets=self._facet_counts(query, response),
+            page=query.page,
+            size=query.size,
+        )
+
+    def _facet_counts(
+        self, query: SearchQuery, response: Mapping[str, Any]
+    ) -> dict[str, list[tuple[str, int]]]:
         aggregations = response.get("aggregations", {})
-        facets = {
+        return {
             name: [
                 (str(b["key"]), int(b["doc_count"]))
                 for b in aggregations.get(f"f{i}", {}).get("values", {}).get("buckets", [])
             ]
             for i, name in enumerate(query.facets)
         }
-        return SearchPage(
-            total=int(response["hits"]["total"]["value"]),
-            hits=hits,
-            facets=facets,
-            page=query.page,
-            size=query.size,
-        )
 
     def suggest(self, prefix: str, *, types: Sequence[str] = (), limit: int = 10) -> list[str]:
         """Titles and keywords starting with the prefix (most common first), then titles
@@ -541,10 +580,21 @@ class ElasticsearchBackend:
     def _create_index(self, name: str, *, alias: str, loading: bool = False) -> None:
         self.client.indices.create(
             index=name,
-            settings=_settings(loading=loading),
-            mappings=_mapping(self.analyzer.version),
+            settings=self._index_settings(loading),
+            mappings=self._index_mapping(),
             aliases={alias: {}},
         )
+
+    def _index_settings(self, loading: bool) -> dict[str, Any]:
+        return _settings(
+            loading=loading, knn=self.encoder is not None and self.vector_kind == "knn"
+        )
+
+    def _index_mapping(self) -> dict[str, Any]:
+        vectors = None
+        if self.encoder is not None:
+            vectors = ed.mapping_fields(self.vector_kind, self.encoder.dim)
+        return _mapping(self.analyzer.version, vectors)
 
     def _streaming_bulk(self, actions: Iterable[dict[str, Any]], **options: Any) -> Any:
         return streaming_bulk(self.client, actions, raise_on_error=False, **options)
@@ -588,7 +638,8 @@ class ElasticsearchBackend:
             if name != keep and not aliases:
                 self.client.indices.delete(index=name, ignore_unavailable=True)
 
-    def _source(self, doc: SearchDocument) -> dict[str, Any]:
+    def _source(self, doc: SearchDocument, vector: tuple[str, Any] | None = None) -> dict[str, Any]:
+        """The indexed form of a document; ``vector`` is its ``(text digest, vector)``."""
         an = self.analyzer
         # Each text is normalised once; segmentation, ``chars`` and suggestions share it.
         title, summary, body = (normalize(t) for t in (doc.title, doc.summary, doc.body))
@@ -615,6 +666,7 @@ class ElasticsearchBackend:
             "suggest": sorted({f"{norm}{SUGGEST_SEP}{shown}" for norm, shown in entries if norm}),
             "facets": {name: _as_list(value) for name, value in doc.facets.items()},
             "numbers": {name: float(value) for name, value in doc.numbers.items()},
+            **self._vector_source(vector),
         }
 
     def _bulk(
@@ -645,20 +697,28 @@ class ElasticsearchBackend:
         """Bulk-load a rebuild's documents; a write made meanwhile by index()/delete() wins."""
         emitted: set[str] = set()
 
-        def actions() -> Iterator[dict[str, Any]]:
+        def fresh() -> Iterator[SearchDocument]:
             for doc in documents:
                 key = doc.key
                 with self._lock:
                     if key in emitted or key in state.live or key in state.deleted:
                         continue
                 emitted.add(key)
-                # ``create`` never overwrites what a concurrent writer already put there.
-                yield {
-                    "_op_type": "create",
-                    "_index": index,
-                    "_id": key,
-                    "_source": self._source(doc),
-                }
+                yield doc
+
+        def actions() -> Iterator[dict[str, Any]]:
+            docs = fresh()
+            while chunk := list(islice(docs, PIPELINE_CHUNK)):
+                # Vectors whose text did not change come over from the live index.
+                carried = self._carried_vectors(chunk)
+                for doc in chunk:
+                    # ``create`` never overwrites what a concurrent writer already put there.
+                    yield {
+                        "_op_type": "create",
+                        "_index": index,
+                        "_id": doc.key,
+                        "_source": self._source(doc, carried.get(doc.key)),
+                    }
 
         written = 0
         for ok, raw in self._send(actions(), pipelined=True):

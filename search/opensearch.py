@@ -15,7 +15,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError, OpenSearchException, TransportError
 from opensearchpy.helpers import streaming_bulk
 
-from search.elastic import ElasticsearchBackend, _mapping, _settings
+from search.elastic import ElasticsearchBackend
 
 
 class OpenSearchBackend(ElasticsearchBackend):
@@ -23,6 +23,7 @@ class OpenSearchBackend(ElasticsearchBackend):
 
     name = "opensearch"
     engine = "OpenSearch"
+    vector_kind = "knn"
     errors = OpenSearchException
     not_found = NotFoundError
     transport_error = TransportError
@@ -38,8 +39,8 @@ class OpenSearchBackend(ElasticsearchBackend):
 
     def _create_index(self, name: str, *, alias: str, loading: bool = False) -> None:
         body = {
-            "settings": _settings(loading=loading),
-            "mappings": _mapping(self.analyzer.version),
+            "settings": self._index_settings(loading),
+            "mappings": self._index_mapping(),
             "aliases": {alias: {}},
         }
         self.client.indices.create(index=name, body=body)

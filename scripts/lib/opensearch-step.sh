@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# The OpenSearch step of scripts/test.sh: start the node (scripts/os-node.sh) alongside the
-# others, run the search contract suite (tests/search) on it, stop it at exit.
+# The OpenSearch step of scripts/test.sh: start the node (scripts/os-node.sh, built with the
+# k-NN plugin the engine-side vector cases need) alongside the others, run the search contract
+# suite (tests/search) on it, stop it at exit.
 # Uses record, service_missing, port_is_free, pytest_run, LOG_DIR and ROOT from test.sh.
 # KC_OS_PORT picks the node's port (default 9250, or a free one); KC_TEST_OPENSEARCH_URL,
 # when set, is used instead of starting a node.

@@ -2,6 +2,7 @@ package kechuang.osnode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -11,6 +12,7 @@ import org.opensearch.env.Environment;
 import org.opensearch.node.InternalSettingsPreparer;
 import org.opensearch.node.Node;
 import org.opensearch.analysis.common.CommonAnalysisPlugin;
+import org.opensearch.plugins.Plugin;
 import org.opensearch.transport.Netty4Plugin;
 
 /**
@@ -22,6 +24,14 @@ import org.opensearch.transport.Netty4Plugin;
 public final class OsNode {
 
     private OsNode() {}
+
+    /**
+     * The k-NN plugin (approximate nearest neighbours, Lucene HNSW engine), unpacked by the build
+     * from its plugin zip onto the classpath; loaded by name since it is not a compile dependency.
+     */
+    private static Class<? extends Plugin> knnPlugin() throws ClassNotFoundException {
+        return Class.forName("org.opensearch.knn.plugin.KNNPlugin").asSubclass(Plugin.class);
+    }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
@@ -55,8 +65,10 @@ public final class OsNode {
 
         Environment env = InternalSettingsPreparer.prepareEnvironment(
                 settings, Collections.emptyMap(), null, () -> "os-test");
+        List<Class<? extends Plugin>> plugins = new ArrayList<>(List.of(Netty4Plugin.class, CommonAnalysisPlugin.class));
+        plugins.add(knnPlugin());
         // The constructor that takes plugin classes is protected, hence the anonymous subclass.
-        Node node = new Node(env, List.of(Netty4Plugin.class, CommonAnalysisPlugin.class), true) {};
+        Node node = new Node(env, plugins, true) {};
 
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
