@@ -158,4 +158,3 @@ def _found(
         "degraded": False,
         "approximate": result.approximate,
     }
-
