@@ -35,39 +35,51 @@ def test_eight_answers_to_two_objections_at_once_revoke_the_project_once(
         call_id, application_id = cast.call.id, only.id
         token = race_server.token(s, cast.admin)
 
+    asked = [(ids[n % 2], "revoke" if n < 6 else "uphold") for n in range(8)]
     responses = race_server.at_once(
         [
             (
                 token,
                 "POST",
-                f"/api/v1/projects/objections/{ids[n % 2]}/answer",
-                {"decision": "revoke" if n < 6 else "uphold", "reasons": f"答复{n}"},
+                f"/api/v1/projects/objections/{objection}/answer",
+                {"decision": decision, "reasons": f"答复{n}"},
             )
-            for n in range(8)
+            for n, (objection, decision) in enumerate(asked)
         ]
     )
 
-    assert statuses(responses) == [200] + [409] * 7, [r.text for r in responses]
+    # Which answers win depends on the order they land in: an objection upheld first leaves
+    # the other to be answered, a revocation answers both. Each objection is answered once.
+    assert set(statuses(responses)) <= {200, 409}, [r.text for r in responses]
     assert all("当前状态为" in r.json()["detail"] for r in responses if r.status_code == 409)
+    won = [asked[n] for n, r in enumerate(responses) if r.status_code == 200]
+    assert len({objection for objection, _ in won}) == len(won) >= 1
+    revocations = [objection for objection, decision in won if decision == "revoke"]
+    assert len(revocations) <= 1
     with race_server.factory() as s:
         project = s.get(ProjectApplication, application_id)
-        assert project is not None and project.status == ProjectStatus.REVOKED
-        answered = s.scalars(
-            select(ProjectObjection.status).where(ProjectObjection.id.in_(ids))
-        ).all()
-        assert answered == [ObjectionStatus.REVOKED] * 2
+        assert project is not None
+        answered = dict(
+            s.execute(
+                select(ProjectObjection.id, ProjectObjection.status).where(
+                    ProjectObjection.id.in_(ids)
+                )
+            ).all()
+        )
+        assert ObjectionStatus.OPEN not in answered.values() or not revocations
+        for objection, decision in won:
+            wanted = ObjectionStatus.REVOKED if decision == "revoke" else ObjectionStatus.UPHELD
+            assert answered[objection] == wanted
         line = s.scalars(
             select(BudgetLine).where(
                 BudgetLine.programme == FUNDING_PROGRAMME, BudgetLine.item_no == call_id
             )
         ).one()
-        assert line.committed == Decimal("0.00")
         cancels = s.scalar(
             select(func.count())
             .select_from(LedgerEntry)
             .where(LedgerEntry.budget_line_id == line.id, LedgerEntry.kind == LedgerKind.CANCEL)
         )
-        assert cancels == 1
         revoked = s.scalar(
             select(func.count())
             .select_from(AuditEvent)
@@ -76,4 +88,10 @@ def test_eight_answers_to_two_objections_at_once_revoke_the_project_once(
                 AuditEvent.object_id == str(application_id),
             )
         )
-        assert revoked == 1
+        if revocations:
+            assert project.status == ProjectStatus.REVOKED
+            assert line.committed == Decimal("0.00")
+            assert (cancels, revoked) == (1, 1)
+        else:  # both upheld before any revocation landed
+            assert project.status != ProjectStatus.REVOKED
+            assert (cancels, revoked) == (0, 0)
