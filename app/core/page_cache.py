@@ -8,22 +8,22 @@ first visitor got serves the next ones, while the database's content generation 
 Only GET requests to the paths the app names, with no ``Authorization`` header and a session
 that holds no sign-in and no message waiting to be shown, are looked up or kept, and only
 a 200 HTML answer is kept. The one thing on such a page that belongs to the visitor, the CSRF
-token of their session, is kept as a placeholder and filled in with theirs on each answer.
+token of their session, is kept as a placeholder and filled in with theirs (``app.core.deps.csrf_token``) on each answer.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
 import anyio
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.cache import Store, everything_stamp
-from app.core.deps import SESSION_CSRF
+from app.core.deps import SESSION_CSRF, csrf_token
 
 MAX_AGE_SECONDS = 30.0
 MAX_ENTRIES = 512
@@ -64,10 +64,9 @@ class PageCacheMiddleware:
         key = (scope["path"], scope.get("query_string", b""), _host(scope))
         store = self._store(scope)
         found, kept = store.get(key, stamp)
-        session = scope["session"]
         if found:
             status, headers, body = kept
-            page = body.replace(_PLACEHOLDER, _token(session)).encode("utf-8")
+            page = body.replace(_PLACEHOLDER, csrf_token(Request(scope))).encode("utf-8")
             await _answer(send, status, headers, page, b"hit")
             return
         await self._render_and_keep(scope, receive, send, store, key, stamp)
@@ -139,15 +138,6 @@ async def _flush(
         page = body.decode("utf-8")
         store.put(key, stamp, (200, headers, page.replace(token, _PLACEHOLDER) if token else page))
     await _answer(send, start["status"], headers, body, b"miss")
-
-
-def _token(session: dict[str, Any]) -> str:
-    """The visitor's CSRF token, made here as ``app.core.deps.csrf_token`` would."""
-    token = session.get(SESSION_CSRF)
-    if not token:
-        token = secrets.token_urlsafe(32)
-        session[SESSION_CSRF] = token
-    return str(token)
 
 
 def _host(scope: Scope) -> bytes:
