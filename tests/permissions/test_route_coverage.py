@@ -1,8 +1,8 @@
 """Every route of the real app has a permission case, or is public for a stated reason.
 
-A route is covered when a ``Route`` of the API walk (test_api_routes.py) or the page walk
-(test_page_routes.py) lands on it: each of those is sent by every role and answers as
-``can()`` says. Public routes are listed with their reason in public_routes.py. A new route
+A route is covered when a ``Route`` of the API walk (test_api_routes.py), the page walk
+(test_page_routes.py) or a domain's walk (``ROUTES`` of a ``test_routes_<domain>.py`` module)
+lands on it: each of those is sent by every role and answers as ``can()`` says. Public routes are listed with their reason in public_routes.py. A new route
 that is neither fails here by name.
 
 ``NOT_WALKED_YET`` lists the protected routes still waiting for their case; it may only
@@ -11,7 +11,9 @@ shrink (a route that gains a case must leave it), and a new route may not join i
 
 from __future__ import annotations
 
+import importlib
 import re
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -24,6 +26,15 @@ from tests.permissions.public_routes import public_reason
 from tests.permissions.test_api_routes import API_ROUTES
 from tests.permissions.test_page_routes import PAGE_ROUTES
 from tests.permissions.world import Route
+
+
+def domain_walks() -> list[Route]:
+    """The ``ROUTES`` of every ``test_routes_<domain>.py`` module beside this one."""
+    cases: list[Route] = []
+    for path in sorted(Path(__file__).parent.glob("test_routes_*.py")):
+        module = importlib.import_module(f"tests.permissions.{path.stem}")
+        cases += module.ROUTES
+    return cases
 
 
 def every_route(app: FastAPI) -> list[tuple[str, str]]:
@@ -47,7 +58,7 @@ def _landing(routes: list[tuple[str, str]], case: Route) -> tuple[str, str] | No
 def test_every_route_is_walked_or_public(app: FastAPI) -> None:
     routes = every_route(app)
     assert len(routes) > 500  # the walk sees the whole app, not one router
-    cases = [*API_ROUTES, *PAGE_ROUTES]
+    cases = [*API_ROUTES, *PAGE_ROUTES, *domain_walks()]
     lost = [f"{c.method} {c.path}" for c in cases if _landing(routes, c) is None]
     assert lost == [], "cases that land on no route"
     walked = {_landing(routes, c) for c in cases}
