@@ -11,6 +11,8 @@ reached by accident through another import. tests/test_registry.py pins the set 
 import app.accounts.service
 import app.accounts.tasks
 import app.challenges.notices
+import app.challenges.policy
+import app.content.policy
 import app.content.search
 import app.content.service
 import app.core.attachments
@@ -18,8 +20,11 @@ import app.core.mail
 import app.events.notices
 import app.events.service
 import app.events.tasks
+import app.funding.policy
 import app.incentives.notices
+import app.incentives.policy
 import app.listings.notices
+import app.listings.policy
 import app.listings.search
 import app.listings.tasks
 import app.matching.notices
@@ -27,8 +32,11 @@ import app.matching.policy
 import app.matching.subscriptions
 import app.matching.tasks
 import app.notifications.tasks
+import app.orgs.policy
 import app.orgs.search
+import app.patents.policy
 import app.patents.search
+import app.projects.policy
 import app.projects.service
 import app.resources.notices
 import app.resources.search
@@ -36,6 +44,7 @@ import app.search.service
 import app.search.tasks
 import app.services.flow
 import app.statistics.aggregates
+import app.statistics.policy
 import app.trading.notices
 import app.trading.policy
 

@@ -30,6 +30,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Connection, Engine, text  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
+import app.registry  # noqa: E402  every domain's rules, as in each process
 from app.core.config import Settings, get_settings  # noqa: E402
 from app.core.db import build_engine  # noqa: E402
 from app.core.migrate import alembic_config  # noqa: E402

@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
+
+from app.core.permissions import Action, define
+from app.models import User
+from app.models.enums import Role
 
 SEED_FILE = "changchun-sci-tech-policy-draft.txt"
 #: The stable name of the seed policy, so other pages can link to its clauses.
@@ -93,3 +98,31 @@ def anchor(number: int) -> str:
 def clause_path(number: int) -> str:
     """A link to a clause of the seed policy that stays valid whatever id the document has."""
     return f"/policies/clauses/{number}"
+
+
+def writes_content(user: User, item: Any) -> bool:
+    """Platform administrators write everything; district administrators their district's
+    news, notices, calls and stories (policies are the bureau's own)."""
+    if user.is_platform_admin:
+        return True
+    return (
+        user.role == Role.DISTRICT_ADMIN
+        and user.region_code is not None
+        and (
+            item is None
+            or (item.region_code == user.region_code and getattr(item, "kind", "") != "policy")
+        )
+    )
+
+
+# 信息发布: staff write; the bureau (platform administrators) reviews and publishes.
+define(
+    Action.CONTENT_WRITE,
+    writes_content,
+    refused="仅平台管理员或本区县的管理员可以编辑该信息（政策文件由平台管理员发布）",
+)
+define(
+    Action.CONTENT_REVIEW,
+    lambda user, _obj: user.is_platform_admin,
+    refused="仅平台管理员可以审核发布信息",
+)

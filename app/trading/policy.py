@@ -88,8 +88,22 @@ def deals_visible_to(user: User) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-define(Action.CONTRACT_VIEW, may_view_contract)
-define(Action.CONTRACT_EDIT, may_edit_contract)
-define(Action.CONTRACT_REGISTER, may_register)
-define(Action.DEAL_VIEW, may_view_deal)
-define(Action.DEAL_PARTICIPATE, may_take_part)
+define(
+    Action.CONTRACT_VIEW,
+    may_view_contract,
+    refused="仅合同当事人、经纪人、技术转移机构和管理员可以查看该合同",
+)
+define(Action.CONTRACT_EDIT, may_edit_contract, refused="仅合同当事人可以办理此事项")
+define(
+    Action.CONTRACT_REGISTER,
+    may_register,
+    refused="仅平台管理员或登记方所在区县的管理员可以审核认定登记",
+)
+define(Action.DEAL_VIEW, may_view_deal, refused="仅洽谈双方、其技术经纪人和管理员可以查看该洽谈")
+define(Action.DEAL_PARTICIPATE, may_take_part, refused="仅洽谈双方和其技术经纪人可以参与洽谈")
+
+define(
+    Action.CONTRACT_EXPORT,
+    lambda user, _obj: user.is_staff,
+    refused="仅管理员可以导出技术合同统计",
+)
