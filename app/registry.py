@@ -18,6 +18,7 @@ import app.content.service
 import app.core.attachments
 import app.core.mail
 import app.events.notices
+import app.events.policy
 import app.events.service
 import app.events.tasks
 import app.funding.policy
@@ -39,10 +40,12 @@ import app.patents.search
 import app.projects.policy
 import app.projects.service
 import app.resources.notices
+import app.resources.policy
 import app.resources.search
 import app.search.service
 import app.search.tasks
 import app.services.flow
+import app.services.policy
 import app.statistics.aggregates
 import app.statistics.policy
 import app.trading.notices

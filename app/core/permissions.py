@@ -119,47 +119,6 @@ _RULES: dict[Action, Rule] = {
     Action.AUDIT_VIEW: lambda user, _obj: user.is_staff,
     Action.USER_MANAGE: lambda user, _obj: user.is_platform_admin,
     Action.SEARCH_MANAGE: lambda user, _obj: user.is_platform_admin,
-    Action.SERVICE_HANDLE: lambda user, _obj: user.is_platform_admin,
-    # Events: platform and district administrators create them; the platform administrator,
-    # the district's administrator and the event's organisers manage them.
-    Action.EVENT_CREATE: lambda user, _obj: user.is_staff,
-    Action.EVENT_MANAGE: lambda user, event: (
-        user.is_platform_admin
-        or (user.role == Role.DISTRICT_ADMIN and user.region_code == event.region_code)
-        or any(o.user_id == user.id for o in event.organisers)
-    ),
-    # An organisation's administrator registers its people (obj: the organisation).
-    Action.EVENT_REGISTER_OTHERS: lambda user, org: (
-        user.is_platform_admin or is_org_admin_of(user, org)
-    ),
-    # Answering requests and recording outcomes for a participant: the person, or the
-    # administrator of the organisation that registered them (obj: the participant).
-    Action.EVENT_ACT_FOR: lambda user, participant: (
-        participant.user_id == user.id
-        or (
-            participant.org_id is not None
-            and user.is_org_admin
-            and user.active_org_id == participant.org_id
-        )
-    ),
-    # Resource entries: people of the owning (verified) organisation keep them; the staff who
-    # review listings of the region review them.
-    Action.RESOURCE_EDIT: lambda user, resource: (
-        user.active_org_id is not None
-        and user.active_org_id == resource.org_id
-        and user.org is not None
-        and user.org.is_verified
-        and (resource.owner_id == user.id or user.is_org_admin)
-    ),
-    Action.RESOURCE_REVIEW: lambda user, resource: reviews_in_region(user, resource),
-    Action.RESOURCE_VIEW_UNPUBLISHED: lambda user, resource: (
-        reviews_in_region(user, resource) or user.active_org_id == resource.org_id
-    ),
-    # Bookings of an instrument: its keeper, the owning organisation's administrators.
-    Action.BOOKING_DECIDE: lambda user, resource: (
-        user.active_org_id == resource.org_id
-        and (resource.owner_id == user.id or user.is_org_admin)
-    ),
 }
 
 
@@ -200,13 +159,4 @@ _DENIED: dict[Action, str] = {
     Action.AUDIT_VIEW: "仅管理员可以查看审计日志",
     Action.USER_MANAGE: "仅平台管理员可以管理用户",
     Action.SEARCH_MANAGE: "仅平台管理员可以维护搜索词典",
-    Action.SERVICE_HANDLE: "仅科技局工作人员（平台管理员）可以办理办件",
-    Action.EVENT_CREATE: "仅平台或区县管理员可以创建活动",
-    Action.EVENT_MANAGE: "仅活动的组织者或管理员可以管理该活动",
-    Action.EVENT_REGISTER_OTHERS: "仅本机构管理员可以为本机构人员报名",
-    Action.EVENT_ACT_FOR: "仅参会人本人或其机构管理员可以进行此操作",
-    Action.RESOURCE_EDIT: "仅已认证的所属机构的登记人或机构管理员可以维护该资源",
-    Action.RESOURCE_REVIEW: "仅平台管理员或资源所在区县的管理员可以审核",
-    Action.RESOURCE_VIEW_UNPUBLISHED: "该资源尚未发布",
-    Action.BOOKING_DECIDE: "仅仪器所属机构的管理员或仪器负责人可以审批预约",
 }
