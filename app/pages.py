@@ -3,6 +3,7 @@
 from app.accounts.pages import router as accounts
 from app.admin.pages import router as admin
 from app.challenges.pages import router as challenges
+from app.challenges.review_pages import router as challenge_reviews
 from app.content import service as content_service
 from app.content.pages import router as content
 from app.conversations.pages import router as conversations
@@ -38,6 +39,7 @@ routers = (
     orgs,
     listing_transfer,
     challenges,
+    challenge_reviews,
     listings,
     matching,
     contract_verify,
