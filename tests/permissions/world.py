@@ -15,6 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -126,7 +127,8 @@ class Route:
     method: str
     path: str
     allowed: set[str]
-    body: dict[str, Any] | Callable[[World], dict[str, Any]] | None = None
+    # A JSON object (or list, for an API route that takes one), or one made from the world.
+    body: dict[str, Any] | list[Any] | Callable[[World], dict[str, Any]] | None = None
     seen_by: set[str] | None = None
     anonymous: int = 401
     answers: frozenset[int] = frozenset()
@@ -144,7 +146,7 @@ class Route:
             return 403
         return 404
 
-    def payload(self, world: World) -> dict[str, Any] | None:
+    def payload(self, world: World) -> dict[str, Any] | list[Any] | None:
         return self.body(world) if callable(self.body) else self.body
 
 
@@ -312,6 +314,7 @@ def walk(
             sent |= bearer(session, user)
         nested = session.begin_nested()
         session.connection()  # emits the SAVEPOINT now, so the rollback undoes the request
+        cookies = httpx.Cookies(client.cookies)  # a form that signs in anew must not stay signed in
         if sent_by_form:
             response = client.request(
                 route.method, path, data=body, headers=sent, follow_redirects=False
@@ -326,6 +329,7 @@ def walk(
             flashed = client.get(response.headers["location"], headers=sent).text
         nested.rollback()
         session.expire_all()
+        client.cookies = cookies
         if expected is None:
             ok = status < (400 if page else 300) or status in route.answers
             ok = ok and not (route.refusal_flashed and route.refusal_flashed in flashed)
