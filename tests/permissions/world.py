@@ -316,6 +316,7 @@ def walk(
         session.connection()  # emits the SAVEPOINT now, so the rollback undoes the request
         cookies = httpx.Cookies(client.cookies)  # a form that signs in anew must not stay signed in
         if sent_by_form:
+            assert not isinstance(body, list), "a form sends fields, not a list"
             response = client.request(
                 route.method, path, data=body, headers=sent, follow_redirects=False
             )
