@@ -15,6 +15,7 @@ import app.challenges.policy
 import app.content.policy
 import app.content.search
 import app.content.service
+import app.conversations.policy
 import app.core.attachments
 import app.core.mail
 import app.events.notices

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from app.conversations import policy
 from app.models import (
     Attachment,
     ChallengeApplication,
@@ -17,7 +18,6 @@ from app.models import (
     ConversationRead,
     ConversationReport,
     ListingQuestion,
-    Organization,
     OrgBlock,
     User,
 )
@@ -56,19 +56,14 @@ def of_org(org_id: int) -> Select[Any]:
     """The organisation's conversations, the most recent activity first."""
     return _with_orgs(
         select(Conversation)
-        .where(or_(Conversation.org_a_id == org_id, Conversation.org_b_id == org_id))
+        .where(policy.taken_part_in(org_id))
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
     )
 
 
 def reported_for(user: User) -> Select[Any]:
     """Conversations with an open abuse report that ``user`` (staff) looks after."""
-    stmt = select(Conversation).where(Conversation.reported_at.is_not(None))
-    if not user.is_platform_admin:
-        in_region = select(Organization.id).where(Organization.region_code == user.region_code)
-        stmt = stmt.where(
-            or_(Conversation.org_a_id.in_(in_region), Conversation.org_b_id.in_(in_region))
-        )
+    stmt = select(Conversation).where(policy.reports_handled_by(user))
     return _with_orgs(stmt.order_by(Conversation.reported_at.desc(), Conversation.id.desc()))
 
 

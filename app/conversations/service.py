@@ -27,6 +27,7 @@ from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.pagination import Paged, Pagination, paginate
+from app.core.permissions import Action, can
 from app.core.races import lost_race
 from app.core.ratelimit import too_many, wait_text
 from app.listings import service as listing_service
@@ -42,7 +43,7 @@ from app.models import (
     Organization,
     User,
 )
-from app.models.enums import EventStatus, ListingKind, ListingStatus, Role
+from app.models.enums import EventStatus, ListingKind, ListingStatus
 from app.notifications import service as notifications
 
 ATTACHMENT_OWNER = "conversation"
@@ -80,31 +81,19 @@ def member(actor: Actor) -> tuple[User, int]:
 
 
 def is_participant(user: User | None, conversation: Conversation) -> bool:
-    return (
-        user is not None
-        and user.is_active
-        and user.active_org_id is not None
-        and user.active_org_id in conversation.org_ids
-    )
+    return can(user, Action.CONVERSATION_TAKE_PART, conversation)
 
 
 def staff_may_read(user: User | None, conversation: Conversation) -> bool:
     """Staff read a conversation only while it is reported, and only in their region."""
-    if user is None or not user.is_active or not user.is_staff or conversation.reported_at is None:
-        return False
-    if user.is_platform_admin:
-        return True
-    regions = {conversation.org_a.region_code, conversation.org_b.region_code}
-    return user.role == Role.DISTRICT_ADMIN and user.region_code in regions
+    return can(user, Action.CONVERSATION_HANDLE_REPORT, conversation)
 
 
 def load(session: Session, actor: Actor, conversation_id: int) -> Conversation:
     """A conversation its reader may see; to anyone else it does not exist."""
     conversation = repository.get(session, conversation_id)
     user = actor.user
-    if conversation is None or not (
-        is_participant(user, conversation) or staff_may_read(user, conversation)
-    ):
+    if conversation is None or not can(user, Action.CONVERSATION_VIEW, conversation):
         if user is None:
             raise NotAuthenticated("请先登录")
         raise NotFound("会话不存在")

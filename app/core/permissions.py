@@ -76,6 +76,9 @@ class Action(StrEnum):
     NOVELTY_VIEW = "novelty.view"
     NOVELTY_SEARCH = "novelty.search"
     NOVELTY_REVIEW = "novelty.review"
+    CONVERSATION_VIEW = "conversation.view"
+    CONVERSATION_TAKE_PART = "conversation.take_part"
+    CONVERSATION_HANDLE_REPORT = "conversation.handle_report"
 
 
 Rule = Callable[[User, Any], bool]

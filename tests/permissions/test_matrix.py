@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
+from app.core.db import utcnow
 from app.core.errors import NotAuthenticated, PermissionDenied
 from app.core.permissions import Action, authorize, can
 from app.models import (
@@ -178,6 +179,11 @@ OWN_ALLOWED: dict[Action, set[str]] = {
     Action.CHALLENGE_SCORE: {"expert"},
     # A seat on a call's review panel held by the expert, not excluded.
     Action.PROJECT_SCORE: {"expert"},
+    # A conversation of the organisation with a third one (region 220104), reported for
+    # abuse: its two sides read and write it, the staff of either region read it.
+    Action.CONVERSATION_VIEW: {"platform_admin", "district_admin_here", "org_admin", "org_member"},
+    Action.CONVERSATION_TAKE_PART: {"org_admin", "org_member"},
+    Action.CONVERSATION_HANDLE_REPORT: {"platform_admin", "district_admin_here"},
     # A 查新委托 the org member filed for the organisation: the agency sees it too.
     Action.NOVELTY_VIEW: {
         "platform_admin",
@@ -253,6 +259,10 @@ def own_object(
     if action == Action.NOVELTY_VIEW:
         return SimpleNamespace(requester_id=member.id, requester_org_id=target.id)
     third = make_org(session, region_code="220104")
+    if action.value.startswith("conversation."):
+        return SimpleNamespace(
+            org_ids=(target.id, third.id), org_a=target, org_b=third, reported_at=utcnow()
+        )
     return SimpleNamespace(broker_id=broker.id, demand_org_id=target.id, supply_org_id=third.id)
     covered = [set(ALLOWED), *(set(m) for m in OBJECT_MATRICES)]
     assert set().union(*covered) == set(Action)
