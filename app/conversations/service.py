@@ -27,7 +27,7 @@ from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, can
+from app.core.permissions import Action, authorize, can
 from app.core.races import lost_race
 from app.core.ratelimit import too_many, wait_text
 from app.listings import service as listing_service
@@ -102,8 +102,7 @@ def load(session: Session, actor: Actor, conversation_id: int) -> Conversation:
 
 def participate(actor: Actor, conversation: Conversation) -> User:
     user = signed_in(actor)
-    if not is_participant(user, conversation):
-        raise PermissionDenied("仅会话双方机构的成员可以在会话中发言")
+    authorize(user, Action.CONVERSATION_TAKE_PART, conversation)
     return user
 
 
