@@ -218,6 +218,9 @@ def test_rebuild_keeps_vectors_and_the_rest_is_filled_resumably(
     cli._fill_engine_vectors(search_backend)
     out = capsys.readouterr().out
     assert "2/2" in out and "条/秒" in out and "尚缺 0 条" in out
+    # the worker's periodic job after a rebuild made by the outbox
+    search_backend.index(docs, encode=False)
+    assert search_service.fill_vectors(session) == 3 <= search_service.FILL_PER_RUN
     assert search_service.fill_vectors(session) == 0
     cli._fill_engine_vectors(search_backend)
     assert "齐全" in capsys.readouterr().out
