@@ -266,12 +266,50 @@ def reindex(
                 progress=lambda n: progress.advance(task, n),
                 catch_up_session=factory,
             )
+        typer.echo(f"索引已重建并切换，共 {written} 条文档。")
+        _fill_engine_vectors(backend)
     except SearchUnavailable as exc:
         typer.secho(f"搜索引擎不可用：{exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from exc
     finally:
         backend.close()
-    typer.echo(f"索引已重建并切换，共 {written} 条文档。")
+
+
+def _fill_engine_vectors(backend: object) -> None:
+    """Encode the documents of the engine's index still without a vector, printing progress
+    (done/total, documents per second). Resumable: the index itself says what is left, so a
+    fill stopped anywhere goes on from there the next time (or in the worker)."""
+    import time
+
+    from app.search import hybrid
+    from search import dense
+    from search.base import KeepsVectors
+
+    if dense.shared_encoder() is None:
+        typer.echo(
+            "未安装语义向量模型（pip install kechuang[dense]）或已关闭（KC_DENSE=0），检索只用 BM25。"
+        )
+        return
+    if not isinstance(backend, KeepsVectors) or not backend.keeps_vectors:
+        return
+    total = backend.pending_vectors()
+    if not total:
+        typer.echo("索引中的语义向量齐全。")
+        return
+    typer.echo(f"为索引中 {total} 条缺少语义向量的文档编码（中断后再次运行会从中断处继续）：")
+    started = time.monotonic()
+
+    def report(written: int, skipped: int) -> None:
+        done = written + skipped
+        rate = done / max(time.monotonic() - started, 1e-6)
+        typer.echo(f"  语义向量 {done}/{total}，{rate:.1f} 条/秒")
+
+    written = hybrid.fill_engine_vectors(backend, progress=report)
+    elapsed = time.monotonic() - started
+    typer.echo(
+        f"索引中的语义向量已补齐：新编码 {written} 条，用时 {elapsed:.0f} 秒"
+        f"（{written / max(elapsed, 1e-6):.1f} 条/秒），尚缺 {backend.pending_vectors()} 条。"
+    )
 
 
 def _reindex_vectors(batch_size: int, force: bool) -> None:
@@ -282,18 +320,28 @@ def _reindex_vectors(batch_size: int, force: bool) -> None:
     from app.search import engine as search_engine
     from app.search import hybrid
     from app.search import service as search_service
+    from search import dense
+    from search.base import SearchUnavailable
 
     settings = get_settings()
     backend = search_engine.open_backend(settings)
     search_engine.install(backend, vectors=search_engine.vectors_path(settings, backend))
     factory = _sessionmaker()
     try:
-        index = search_engine.vector_index()
-        if index is None:
+        if dense.shared_encoder() is None:
             typer.secho(
-                "未安装语义向量模型（pip install kechuang[dense]），检索只用 BM25。", err=True
+                "未安装语义向量模型（pip install kechuang[dense]）或已关闭（KC_DENSE=0），检索只用 BM25。",
+                err=True,
             )
             raise typer.Exit(1)
+        try:
+            _fill_engine_vectors(backend)
+        except SearchUnavailable as exc:
+            typer.secho(f"搜索引擎不可用：{exc}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from exc
+        index = search_engine.vector_index()
+        if index is None:  # the engine keeps and searches the vectors itself
+            return
         with (
             factory() as session,
             Progress(
@@ -312,7 +360,7 @@ def _reindex_vectors(batch_size: int, force: bool) -> None:
                 progress=lambda n: progress.advance(task, n),
                 force=force,
             )
-        typer.echo(f"语义向量已补齐：新编码 {written} 条，共 {index.count()} 条。")
+        typer.echo(f"语义向量文件已补齐：新编码 {written} 条，共 {index.count()} 条。")
     finally:
         search_engine.install(None)
         backend.close()

@@ -33,10 +33,10 @@ Contract details every backend honours (checked by ``tests/search``):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 FacetValue = str | list[str]
 SortOrder = Literal["relevance", "newest"]
@@ -240,6 +240,44 @@ class SearchBackend(Protocol):
 
     def close(self) -> None:
         """Release connections; the backend is unusable afterwards."""
+        ...
+
+
+@runtime_checkable
+class KeepsVectors(Protocol):
+    """A backend that stores document vectors in its own index (Elasticsearch, OpenSearch
+    given an encoder; :mod:`search.engine_dense`). The embedded backend does not: the
+    application keeps its vectors in a file beside the index."""
+
+    @property
+    def keeps_vectors(self) -> bool:
+        """Whether written documents carry their vector (an encoder was given)."""
+        ...
+
+    @property
+    def searches_vectors(self) -> bool:
+        """Whether :meth:`dense_search` ranks the whole index by meaning (OpenSearch kNN);
+        when it does, the engine is the only place the vectors need to be."""
+        ...
+
+    def dense_search(
+        self, vector: Any, *, types: Sequence[str] = (), limit: int = 100
+    ) -> list[tuple[str, str, float]]:
+        """``(type, id, cosine)`` of the documents closest to a query vector, closest first."""
+        ...
+
+    def pending_vectors(self) -> int:
+        """Documents still without a vector of the current model."""
+        ...
+
+    def fill_vectors(
+        self,
+        *,
+        batch_size: int = 64,
+        limit: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Encode documents without a vector, a batch at a time; resumable."""
         ...
 
 

@@ -47,6 +47,10 @@ WINDOW = 100
 #: its own abstract scores 0.88 at the 5th percentile (median 0.92), the other abstracts
 #: a median 0.82, 0.86 at the 99th and 0.88 at the 99.9th percentile.
 MIN_COSINE = 0.87
+#: Neighbours the HNSW search collects at least (Lucene's candidate list is ``k``), however
+#: few are asked for: with ``k`` = 10 the graph search missed a tenth of the exact top 10 on
+#: 1,000 CSL abstracts (scripts/eval_search --os-url), with 100 or more none.
+KNN_CANDIDATES = 200
 
 VectorKind = Literal["binary", "knn"]
 
@@ -184,6 +188,45 @@ class EngineVectors:
         except self.errors:
             return False
         return self.has_vectors()
+
+    # -- the backend's vector capability (search.base.KeepsVectors) ------------------------
+
+    @property
+    def keeps_vectors(self) -> bool:
+        return self.encoder is not None
+
+    @property
+    def searches_vectors(self) -> bool:
+        """OpenSearch's kNN ranks the whole index; Elasticsearch 7.17 OSS cannot (no
+        ``dense_vector``, no ``script_score``): it only re-ranks a BM25 window."""
+        return self.encoder is not None and self.vector_kind == "knn"
+
+    def dense_search(
+        self, vector: Any, *, types: Sequence[str] = (), limit: int = 100
+    ) -> list[tuple[str, str, float]]:
+        """``(type, id, cosine)`` of the ``limit`` nearest documents of ``types`` (approximate
+        kNN in the HNSW graph, the type filter applied inside the graph search); empty on an
+        engine that cannot, or an index created without vectors (a rebuild adds them)."""
+        if not self.searches_vectors or limit <= 0 or not self.has_vectors():
+            return []
+        knn: dict[str, Any] = {
+            "vector": [float(x) for x in np.asarray(vector, dtype=np.float32)],
+            "k": max(limit, KNN_CANDIDATES),
+        }
+        if types:
+            knn["filter"] = {"bool": {"filter": [{"terms": {"type": list(types)}}]}}
+        body = {"size": limit, "query": {"knn": {VECTOR_FIELD: knn}}, "_source": ["type", "id"]}
+        with self._guard("search by meaning"):  # type: ignore[attr-defined]
+            raws = self._search(body)["hits"]["hits"]  # type: ignore[attr-defined]
+        # The Lucene engine scores cosine space as (1 + cos) / 2.
+        return [
+            (
+                str(raw["_source"]["type"]),
+                str(raw["_source"]["id"]),
+                2.0 * float(raw["_score"]) - 1.0,
+            )
+            for raw in raws
+        ]
 
     # -- writing vectors --------------------------------------------------------------------
 

@@ -160,6 +160,11 @@ class VectorIndex:
         with self._lock:
             return int(self._db.execute("select count(*) from vector").fetchone()[0])
 
+    def vectors(self, types: Sequence[str] = ()) -> tuple[list[tuple[str, str]], np.ndarray]:
+        """Every stored ``(type, id)`` of ``types`` (all without) and their vectors, one row
+        each (read-only: the matrix is the search cache's)."""
+        return self._matrix(tuple(sorted(types)))
+
     def _matrix(self, types: tuple[str, ...]) -> tuple[list[tuple[str, str]], np.ndarray]:
         with self._lock:
             generation = self.generation()

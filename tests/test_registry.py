@@ -17,6 +17,7 @@ EXPECTED_JOBS = {
     "matching.subscriptions.digest": 86400,
     "notifications.daily_digest": 86400,
     "search.index-check": 60,
+    "search.vectors.fill": 10,
 }
 
 

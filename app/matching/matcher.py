@@ -562,7 +562,7 @@ def encode_ahead(session: Session, listings: Sequence[Listing]) -> None:
     asked = [query_text(row) for row in listings if row.status == ListingStatus.PUBLISHED]
     if not asked:
         return
-    encoder.encode_queries([text[: hybrid.DOCUMENT_CHARS] for text in asked if text.strip()])
+    encoder.encode_queries([text[: dense.DOCUMENT_CHARS] for text in asked if text.strip()])
     clauses = [p for text in asked for p in dense.phrases(text, limit=SEMANTIC_PHRASES)]
     encoder.encode_queries(clauses)
     offered = [

