@@ -14,7 +14,8 @@ from app.core.config import get_settings
 from app.core.db import utcnow
 from app.core.indexing import SEARCH_TOPIC
 from app.core.regions import REGIONS
-from app.demo.catalogue import ORG_KEYS, fitting, load_catalogue, patent_check_digit
+from app.demo.achievement_text import patent_check_digit
+from app.demo.catalogue import ORG_KEYS, fitting, load_catalogue
 from app.demo.data.enterprises import ENTERPRISES
 from app.demo.data.topics import FIT_HOLDERS, SECTORS
 from app.demo.seed import seed
