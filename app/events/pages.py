@@ -45,8 +45,9 @@ from app.models.enums import (
 
 router = page_router()
 
-# Every refused button, a 401, 403 or 404 included, is explained on the page it came from.
-STILL_RAISED: frozenset[int] = frozenset()
+# A refused button is explained on the page it came from (a 403 or 404 included); a visitor
+# who is not signed in is asked to sign in.
+STILL_RAISED: frozenset[int] = frozenset({401})
 
 SESSION_ROWS = 3
 
