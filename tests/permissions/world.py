@@ -132,6 +132,8 @@ class Route:
     seen_by: set[str] | None = None
     anonymous: int = 401
     answers: frozenset[int] = frozenset()
+    # Files sent with the request (multipart): field name → (file name, content, type).
+    files: dict[str, tuple[str, bytes, str]] | None = None
     # A page button whose refusal (403) is explained on the page it came from, by a redirect
     # back that flashes this text, rather than by the 403 page (the 揭榜挂帅 desk does this).
     refusal_flashed: str = ""
@@ -315,10 +317,15 @@ def walk(
         nested = session.begin_nested()
         session.connection()  # emits the SAVEPOINT now, so the rollback undoes the request
         cookies = httpx.Cookies(client.cookies)  # a form that signs in anew must not stay signed in
-        if sent_by_form:
+        if sent_by_form or route.files:
             assert not isinstance(body, list), "a form sends fields, not a list"
             response = client.request(
-                route.method, path, data=body, headers=sent, follow_redirects=False
+                route.method,
+                path,
+                data=body,
+                files=route.files,
+                headers=sent,
+                follow_redirects=False,
             )
         else:
             response = client.request(
