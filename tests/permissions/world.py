@@ -9,6 +9,7 @@ rolled back afterwards, and returns what answered otherwise than expected.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
@@ -250,6 +251,7 @@ def build_world(session: Session, target: Organization, people: dict[str, User |
         ),
     )
     session.flush()
+    _TOKENS[session] = {u.id: bearer(session, u) for u in people.values() if u is not None}
     return World(
         org=target.id,
         event=event.id,
@@ -313,7 +315,7 @@ def walk(
         if sent_by_form:
             sent[CSRF_HEADER] = token
         if user is not None:
-            sent |= bearer(session, user)
+            sent |= _bearer(session, user)
         nested = session.begin_nested()
         session.connection()  # emits the SAVEPOINT now, so the rollback undoes the request
         cookies = httpx.Cookies(client.cookies)  # a form that signs in anew must not stay signed in
@@ -350,6 +352,15 @@ def walk(
         if not ok:
             wrong.append((role, expected or "allowed", status))
     return wrong
+
+
+#: One API token per person for the whole module, made with its world (outside the savepoints
+#: each test is rolled back in).
+_TOKENS: weakref.WeakKeyDictionary[Session, dict[int, dict[str, str]]] = weakref.WeakKeyDictionary()
+
+
+def _bearer(session: Session, user: User) -> dict[str, str]:
+    return _TOKENS.get(session, {}).get(user.id) or bearer(session, user)
 
 
 def _csrf_token(client: TestClient, session: Session) -> str:
