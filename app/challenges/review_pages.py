@@ -228,11 +228,13 @@ def save_score(
     application_id: int,
     request: Request,
     session: SessionDep,
+    user: CurrentUser,
     actor: ActorDep,
     form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
-    application = service.get_application(session, actor.user, challenge, application_id)
+    # Signed in first: a lapsed session is asked to sign in, not told the application is gone.
+    application = service.get_application(session, user, challenge, application_id)
     values = form_fields(form)
     back = f"/challenges/{challenge.id}/scoring#a-{application.id}"
     items = [
