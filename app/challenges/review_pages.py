@@ -74,7 +74,12 @@ def review(challenge_id: int, request: Request, session: SessionDep, actor: Acto
 
 @router.post("/challenges/{challenge_id}/review/panel")
 def form_panel(
-    challenge_id: int, request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+    challenge_id: int,
+    request: Request,
+    session: SessionDep,
+    _user: CurrentUser,  # a visitor is asked to sign in before the form is read
+    actor: ActorDep,
+    form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
     ids = [int(v) for v in form.getlist("expert_ids") if isinstance(v, str) and v.isdigit()]
@@ -183,6 +188,7 @@ def return_milestone(
     seq: int,
     request: Request,
     session: SessionDep,
+    _user: CurrentUser,  # a visitor is asked to sign in before the form is read
     actor: ActorDep,
     form: SubmittedForm,
 ) -> Response:
@@ -228,12 +234,11 @@ def save_score(
     application_id: int,
     request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    user: CurrentUser,  # a visitor is asked to sign in, not told the application is not there
     actor: ActorDep,
     form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
-    # Signed in first: a lapsed session is asked to sign in, not told the application is gone.
     application = service.get_application(session, user, challenge, application_id)
     values = form_fields(form)
     back = f"/challenges/{challenge.id}/scoring#a-{application.id}"

@@ -25,7 +25,7 @@ from app.models.enums import ListingKind, ListingStatus, OrgRole
 from tests.factories.accounts import make_org, make_user
 from tests.factories.challenges import PDF, PROPOSAL, make_expert
 from tests.factories.listings import make_listing
-from tests.permissions.test_matrix import LISTING_ALLOWED, ROLES
+from tests.permissions.test_matrix import LISTING_ALLOWED, OWN_ALLOWED, ROLES
 from tests.permissions.world import IN_VERIFIED_ORG, Route, World, assert_walk, build_world
 
 CHALLENGE_MANAGERS = LISTING_ALLOWED[Action.CHALLENGE_MANAGE]
@@ -42,8 +42,10 @@ REPORT = "完成膜系设计与首轮镀膜试验，盐雾 480 小时后透过�
 
 @dataclass(frozen=True)
 class ChallengesWorld(World):
-    # A document of the solver's draft application (``draft`` on ``draft_challenge``).
+    # A document of the solver's draft application (``draft`` on ``draft_challenge``), and
+    # one of its application in front of the panel (``submitted`` on ``scored_challenge``).
     application_file: int
+    scored_file: int
     # A document attached to the published challenge ``challenge``.
     challenge_file: int
     # A published challenge with confidential sections; a third organisation asked to see them.
@@ -116,6 +118,15 @@ def build_challenges_world(
     application_file = challenges.add_attachment(
         session, as_solver, draft_challenge, draft, filename="技术方案.pdf", data=PDF
     )
+    scored_file = attachments.store(
+        session,
+        as_solver,
+        owner_type=challenges.ATTACHMENT_OWNER,
+        owner_id=base.submitted,
+        category="document",
+        filename="中试报告.pdf",
+        data=PDF,
+    )
     challenge_file = attachments.store(
         session,
         Actor(user=owner),
@@ -137,6 +148,7 @@ def build_challenges_world(
     return ChallengesWorld(
         **asdict(base),
         application_file=application_file.id,
+        scored_file=scored_file.id,
         challenge_file=challenge_file.id,
         secret=secret.id,
         access=access.id,
@@ -220,6 +232,14 @@ ROUTES: list[Route] = [
         "GET",
         APPLICATION_FILES + "/{application_file}",
         SOLVER | CHALLENGE_MANAGERS,
+        seen_by=set(),
+        anonymous=404,
+    ),
+    # Once scoring opened, the panel's experts read the files of the applications they score.
+    Route(
+        "GET",
+        "/api/v1/challenges/{scored_challenge}/applications/{submitted}/attachments/{scored_file}",
+        SOLVER | CHALLENGE_MANAGERS | OWN_ALLOWED[Action.CHALLENGE_SCORE],
         seen_by=set(),
         anonymous=404,
     ),
