@@ -19,7 +19,6 @@ from app.core import attachments
 from app.core.audit import Actor
 from app.core.permissions import Action, can
 from app.listings import service as listings
-from app.listings.disclosure import ATTACHMENT_OWNER as LISTING_FILES
 from app.models import Challenge, ChallengeApplication, Organization, User
 from app.models.enums import ListingKind, ListingStatus, OrgRole
 from tests.factories.accounts import make_org, make_user
@@ -118,6 +117,7 @@ def build_challenges_world(
     application_file = challenges.add_attachment(
         session, as_solver, draft_challenge, draft, filename="技术方案.pdf", data=PDF
     )
+    # Its deadline has passed: the file is kept as one attached before it.
     scored_file = attachments.store(
         session,
         as_solver,
@@ -127,11 +127,10 @@ def build_challenges_world(
         filename="中试报告.pdf",
         data=PDF,
     )
-    challenge_file = attachments.store(
+    challenge_file = listings.add_attachment(
         session,
         Actor(user=owner),
-        owner_type=LISTING_FILES,
-        owner_id=published.id,
+        published,
         category="document",
         filename="榜单说明.pdf",
         data=PDF,
