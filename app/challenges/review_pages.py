@@ -16,7 +16,7 @@ from app.challenges.schemas import (
     AwardIn,
     ScoreIn,
 )
-from app.core.deps import ActorDep, CurrentUser, SessionDep
+from app.core.deps import ActorDep, CurrentUser, SessionDep, SignedInActor
 from app.core.money import format_yuan
 from app.core.pages import SubmittedForm, act_and_redirect, page_router, redirect
 from app.core.templating import flash, render
@@ -77,8 +77,7 @@ def form_panel(
     challenge_id: int,
     request: Request,
     session: SessionDep,
-    _user: CurrentUser,  # a visitor is asked to sign in before the form is read
-    actor: ActorDep,
+    actor: SignedInActor,  # a visitor is asked to sign in before the form is read
     form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
@@ -188,8 +187,7 @@ def return_milestone(
     seq: int,
     request: Request,
     session: SessionDep,
-    _user: CurrentUser,  # a visitor is asked to sign in before the form is read
-    actor: ActorDep,
+    actor: SignedInActor,  # a visitor is asked to sign in before the form is read
     form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
@@ -234,12 +232,11 @@ def save_score(
     application_id: int,
     request: Request,
     session: SessionDep,
-    user: CurrentUser,  # a visitor is asked to sign in, not told the application is not there
-    actor: ActorDep,
+    actor: SignedInActor,  # a visitor is asked to sign in, not told the application is not there
     form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
-    application = service.get_application(session, user, challenge, application_id)
+    application = service.get_application(session, actor.user, challenge, application_id)
     values = form_fields(form)
     back = f"/challenges/{challenge.id}/scoring#a-{application.id}"
     items = [
