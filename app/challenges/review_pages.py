@@ -16,7 +16,7 @@ from app.challenges.schemas import (
     AwardIn,
     ScoreIn,
 )
-from app.core.deps import ActorDep, CurrentUser, SessionDep
+from app.core.deps import ActorDep, CurrentUser, SessionDep, SignedInActor
 from app.core.money import format_yuan
 from app.core.pages import SubmittedForm, act_and_redirect, page_router, redirect
 from app.core.templating import flash, render
@@ -74,7 +74,11 @@ def review(challenge_id: int, request: Request, session: SessionDep, actor: Acto
 
 @router.post("/challenges/{challenge_id}/review/panel")
 def form_panel(
-    challenge_id: int, request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+    challenge_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: SignedInActor,  # a visitor is asked to sign in before the form is read
+    form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
     ids = [int(v) for v in form.getlist("expert_ids") if isinstance(v, str) and v.isdigit()]
@@ -183,7 +187,7 @@ def return_milestone(
     seq: int,
     request: Request,
     session: SessionDep,
-    actor: ActorDep,
+    actor: SignedInActor,  # a visitor is asked to sign in before the form is read
     form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
@@ -228,7 +232,7 @@ def save_score(
     application_id: int,
     request: Request,
     session: SessionDep,
-    actor: ActorDep,
+    actor: SignedInActor,  # a visitor is asked to sign in, not told the application is not there
     form: SubmittedForm,
 ) -> Response:
     challenge = service.get_challenge(session, challenge_id)
