@@ -21,7 +21,7 @@ from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import local, today
 from app.core.db import lock_row, next_counter_value, utcnow
-from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from app.core.outbox import enqueue
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action
@@ -84,7 +84,7 @@ def create(
     """A requester's 查新委托 with its numbered 查新点."""
     user = actor.user
     if user is None:
-        raise InvalidInput("请先登录后再提交查新委托")
+        raise NotAuthenticated("请先登录后再提交查新委托")
     texts = [p.strip() for p in points if p.strip()]
     errors: dict[str, str] = {}
     if not project_name.strip():

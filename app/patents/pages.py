@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep, SignedInActor
+from app.core.errors import NotFound
 from app.core.pages import (
     FormValues,
     SubmittedForm,
@@ -272,8 +273,6 @@ def commission_action(
                 values.get("overall", ""),
                 finish=values.get("finish") == "1",
             )
-        from app.core.errors import NotFound
-
         raise NotFound("没有这个操作")
 
     done = _ACTIONS[action][1] if action in _ACTIONS else "已保存"
