@@ -23,6 +23,7 @@ from tests.factories.listings import make_listing
 from tests.permissions.test_matrix import LISTING_ALLOWED
 from tests.permissions.world import (
     IN_VERIFIED_ORG,
+    LISTING_KINDS,
     SIGNED_IN,
     Route,
     World,
@@ -206,8 +207,8 @@ def _kind_routes(
             for prefix in (f"/api/v1/{kind}", f"/{kind}")
         ),
         *(
-            Route("POST", f"{prefix}/{{{secret}}}/access-requests/{{{access}}}/grant", EDITORS)
-            for prefix in (f"/api/v1/{kind}", f"/{kind}")
+            Route("POST", f"{prefix}/{{{secret}}}/access-requests/{{{access}}}/{decision}", EDITORS)
+            for prefix, decision in ((f"/api/v1/{kind}", "grant"), (f"/{kind}", "deny"))
         ),
         Route("GET", f"{api}/access-requests", EDITORS),
         Route("GET", f"{api}/contact-views", EDITORS),
@@ -233,11 +234,32 @@ def _kind_routes(
     ]
 
 
+def _draft_routes(kind: str, draft: str) -> list[Route]:
+    """A draft's desk: the same rules, and nobody else is told it exists."""
+    api, page = f"/api/v1/{kind}/{{{draft}}}", f"/{kind}/{{{draft}}}"
+    hidden: dict[str, Any] = {"seen_by": SEE_UNPUBLISHED, "anonymous": 404}
+    return [
+        Route("POST", f"{api}/close", EDITORS | REVIEWERS, CLOSE, **hidden),
+        Route("POST", f"{page}/close", EDITORS | REVIEWERS, CLOSE, **hidden),
+        Route("GET", f"{api}/versions", SEE_UNPUBLISHED, **hidden),
+        Route("GET", f"{api}/access-requests", EDITORS, **hidden),
+        Route("GET", f"{api}/contact-views", EDITORS, **hidden),
+        Upload("POST", f"{api}/attachments", EDITORS, {"category": "document"}, **hidden),
+        Upload("POST", f"{page}/attachments", EDITORS, {"category": "document"}, **hidden),
+    ]
+
+
 QUESTION = {"body": "请问焊接头的最大功率是多少？"}
 ANSWER = {"answer": "最大功率为 6 千瓦。"}
 
 ROUTES: list[Route] = [
     *(case for kind in KINDS for case in _kind_routes(*kind)),
+    *(
+        case
+        for kind, _published, draft in LISTING_KINDS
+        if kind != "challenges"
+        for case in _draft_routes(kind, draft)
+    ),
     # Questions on a published listing: anyone signed in asks, except its keeper (409); the
     # keeper answers, the reviewers hide one.
     Route("POST", "/api/v1/listings/{listing}/questions", SIGNED_IN, QUESTION, answers=CONFLICT),

@@ -198,6 +198,7 @@ ROUTES: list[Route] = [
             "/api/v1/deals/{deal}/offers/{offer}/accept",
             "/api/v1/deals/{deal}/offers/{offer}/reject",
             "/deals/{deal}/offers/{offer}/accept",
+            "/deals/{deal}/offers/{offer}/reject",
         )
     ),
     Route("PUT", "/api/v1/deals/{deal}/broker", SIDES, _broker, seen_by=SEES_DEAL),
@@ -219,10 +220,15 @@ ROUTES: list[Route] = [
     Route("POST", "/contracts/{contract}/return", REGISTRARS, {"reason": "合同金额与发票不符"}),
     Route("GET", "/api/v1/contracts/{registered_contract}/certificate.pdf", SEES_CONTRACT),
     Route("GET", "/contracts/{registered_contract}/certificate", SEES_CONTRACT),
+    # Before registration there is no certificate: the page says so on the contract's page.
+    Route("GET", "/api/v1/contracts/{contract}/certificate.pdf", SEES_CONTRACT, answers=CONFLICT),
+    Route("GET", "/contracts/{contract}/certificate", SEES_CONTRACT),
     # 政策奖补: the bureau decides and keeps the budgets.
     Route("POST", "/api/v1/incentives/claims/{claim}/approve", MANAGERS, {}),
     Route("POST", "/api/v1/incentives/claims/{approved_claim}/pay", MANAGERS),
     Route("POST", "/admin/incentives/claims/{claim}/approve", MANAGERS, {}),
+    Route("POST", "/admin/incentives/claims/{claim}/reject", MANAGERS, {"reason": "材料不全"}),
+    Route("POST", "/admin/incentives/claims/{approved_claim}/pay", MANAGERS, {}),
     Route(
         "POST",
         "/admin/incentives/budgets",
