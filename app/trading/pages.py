@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from app.core import clock
 from app.core.audit import Actor
 from app.core.deps import ActorDep, CurrentUser, SessionDep, SignedInActor, StaffUser
-from app.core.errors import AppError
+from app.core.errors import AppError, NotFound
 from app.core.pages import (
     FormValues,
     SubmittedForm,
@@ -174,6 +174,8 @@ def deal_answer(
     request: Request, deal_id: int, offer_id: int, answer: str, session: SessionDep, actor: ActorDep
 ) -> Response:
     deal = _deal_for(session, actor, deal_id)
+    if answer not in ("accept", "reject"):
+        raise NotFound("页面不存在")  # any other word must not reject the offer
     if answer == "accept":
         return act_and_redirect(
             request,

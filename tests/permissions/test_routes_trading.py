@@ -12,22 +12,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
+from app.core.deps import CSRF_HEADER
 from app.core.permissions import Action
 from app.incentives import service as incentives
 from app.incentives.schemas import ClaimDecision
 from app.listings import transfer
 from app.listings.transfer import Format
-from app.models import ContractMilestone, Deal, IncentiveClaim, Organization, User
-from app.models.enums import DealStatus, ListingKind, OrgType
+from app.models import ContractMilestone, Deal, DealOffer, IncentiveClaim, Organization, User
+from app.models.enums import DealStatus, ListingKind, OfferStatus, OrgType
 from app.trading import deals
 from app.trading import service as contracts
 from app.trading.schemas import OfferCreate
 from tests.factories.accounts import make_org
 from tests.factories.challenges import PDF
+from tests.factories.fixtures import csrf_from
 from tests.factories.incentives import facts_between, make_budget
 from tests.factories.incentives import register as register_contract
 from tests.factories.listings import make_listing
 from tests.factories.trading import make_contract
+from tests.orgs.test_endpoints import bearer
 from tests.permissions.test_matrix import ALLOWED, CONTRACT_ALLOWED, DEAL_ALLOWED
 from tests.permissions.test_routes_listings import Upload, sent_with_files
 from tests.permissions.world import IN_VERIFIED_ORG, Route, World, assert_walk, build_world
@@ -258,3 +261,18 @@ def test_trading_routes_follow_the_matrix(
     client: TestClient,
 ) -> None:
     assert_walk(route, people, world, session, sent_with_files(route, client))
+
+
+def test_an_unknown_answer_leaves_the_offer_open(
+    people: dict[str, User | None], world: TradingWorld, session: Session, client: TestClient
+) -> None:
+    owner = people["org_admin"]
+    assert owner is not None
+    response = client.post(
+        f"/deals/{world.deal}/offers/{world.offer}/withdraw",
+        headers={CSRF_HEADER: csrf_from(client.get("/login").text), **bearer(session, owner)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 404
+    session.expire_all()
+    assert session.get_one(DealOffer, world.offer).status == OfferStatus.PROPOSED
