@@ -38,6 +38,7 @@ from app.core.pages import (
     uploaded_file,
 )
 from app.core.pagination import Paged, PaginationDep, query_filters
+from app.core.permissions import Action, authorize
 from app.core.templating import flash, render
 from app.listings import service
 from app.listings.forms import (
@@ -458,6 +459,7 @@ def upload(
     form: SubmittedForm,
 ) -> Response:
     listing = service.get(session, listing_id, actor.user, kind)
+    authorize(actor.user, Action.LISTING_EDIT, listing)  # refused before asked for a file
     chosen = uploaded_file(form)
     if chosen is None:
         flash(request, "请选择要上传的文件", "error")
