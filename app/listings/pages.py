@@ -38,7 +38,6 @@ from app.core.pages import (
     uploaded_file,
 )
 from app.core.pagination import Paged, PaginationDep, query_filters
-from app.core.permissions import Action, authorize
 from app.core.templating import flash, render
 from app.listings import service
 from app.listings.forms import (
@@ -458,8 +457,7 @@ def upload(
     kind: KindDep,
     form: SubmittedForm,
 ) -> Response:
-    listing = service.get(session, listing_id, actor.user, kind)
-    authorize(actor.user, Action.LISTING_EDIT, listing)  # refused before asked for a file
+    listing = service.editable(session, actor.user, listing_id, kind)  # before asking for a file
     chosen = uploaded_file(form)
     if chosen is None:
         flash(request, "请选择要上传的文件", "error")
