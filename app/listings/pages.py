@@ -457,7 +457,7 @@ def upload(
     kind: KindDep,
     form: SubmittedForm,
 ) -> Response:
-    listing = service.get(session, listing_id, actor.user, kind)
+    listing = service.editable(session, actor.user, listing_id, kind)  # before asking for a file
     chosen = uploaded_file(form)
     if chosen is None:
         flash(request, "请选择要上传的文件", "error")

@@ -209,8 +209,9 @@ def apply_fields(listing: Listing, data: ListingFields) -> None:
         setattr(listing, name, value)
 
 
-def editable(session: Session, user: User, listing_id: int, kind: ListingKind) -> Listing:
-    """A listing ``user`` may edit; 404 when they may not see it, 403 when only see it."""
+def editable(session: Session, user: User | None, listing_id: int, kind: ListingKind) -> Listing:
+    """A listing ``user`` may edit; 404 when they may not see it, 403 when only see it (401
+    without a sign-in)."""
     listing = get(session, listing_id, user, kind)
     authorize(user, EDIT, listing)
     return listing

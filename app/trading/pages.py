@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from app.core import clock
 from app.core.audit import Actor
 from app.core.deps import ActorDep, CurrentUser, SessionDep, SignedInActor, StaffUser
-from app.core.errors import AppError
+from app.core.errors import AppError, NotFound
 from app.core.pages import (
     FormValues,
     SubmittedForm,
@@ -174,6 +174,8 @@ def deal_answer(
     request: Request, deal_id: int, offer_id: int, answer: str, session: SessionDep, actor: ActorDep
 ) -> Response:
     deal = _deal_for(session, actor, deal_id)
+    if answer not in ("accept", "reject"):
+        raise NotFound("页面不存在")  # any other word must not reject the offer
     if answer == "accept":
         return act_and_redirect(
             request,
@@ -354,6 +356,7 @@ def _contract_form(
     deal: Deal | None,
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
+    status_code: int | None = None,
 ) -> Response:
     return render(
         request,
@@ -376,7 +379,7 @@ def _contract_form(
             "regions": list(REGIONS.items()),
             "milestone_rows": range(MILESTONE_ROWS),
         },
-        status_code=422 if errors else 200,
+        status_code=status_code or (422 if errors else 200),
     )
 
 
@@ -402,6 +405,7 @@ def contract_create(
 ) -> Response:
     source = deals.load(session, actor, deal) if deal else None
     data, errors = parse_form(ContractCreate, _contract_payload(values, source))
+    refused = None
     if data is not None:
         try:
             with session.begin_nested():
@@ -410,10 +414,12 @@ def contract_create(
             if exc.status_code in (401, 404):
                 raise
             errors = exc.field_errors()
+            # Refused as the API refuses it (403), with the form kept to change the parties.
+            refused = exc.status_code if exc.status_code == 403 else None
         else:
             flash(request, "合同已录入。下一步：由当事人提交认定登记")
             return redirect(f"/contracts/{contract.id}")
-    return _contract_form(request, session, user, source, values, errors)
+    return _contract_form(request, session, user, source, values, errors, refused)
 
 
 def _contract_context(session: SessionDep, user: User, contract: TechContract) -> dict[str, Any]:

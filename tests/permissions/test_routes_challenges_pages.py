@@ -182,23 +182,7 @@ def test_challenge_forms_follow_the_matrix(
     walk_route(route, people, world, session, client, UPLOADS)
 
 
-#: The listings' upload page reads the file before it asks for a sign-in (app/listings).
-CHOOSES_THE_FILE_FIRST = ("POST", "/challenges/{challenge}/attachments")
-
-
-@pytest.mark.parametrize(
-    "route",
-    [
-        pytest.param(
-            r,
-            marks=[pytest.mark.xfail(strict=True, reason="asks for a file before a sign-in")]
-            if (r.method, r.path) == CHOOSES_THE_FILE_FIRST
-            else [],
-        )
-        for r in ROUTES
-    ],
-    ids=[f"{r.method} {r.path}" for r in ROUTES],
-)
+@pytest.mark.parametrize("route", ROUTES, ids=[f"{r.method} {r.path}" for r in ROUTES])
 def test_an_empty_form_without_a_sign_in_asks_to_sign_in(
     route: Route, world: ChallengesWorld, session: Session, client: TestClient
 ) -> None:
