@@ -22,7 +22,7 @@ from app.core import audit
 from app.core.audit import Actor
 from app.core.clock import LOCAL_TZ, local
 from app.core.db import lock_row, utcnow
-from app.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.money import CENT
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
@@ -90,7 +90,7 @@ def request(
     """Ask for the instrument for a time range; the keeper decides."""
     user = actor.user
     if user is None:
-        raise PermissionDenied("请先登录后再预约")
+        raise NotAuthenticated("请先登录后再预约")
     resource = _instrument(session, user, resource_id)
     if not resource.is_published:
         raise Conflict("该仪器尚未发布，暂不接受预约")
@@ -132,15 +132,13 @@ def span(booking: InstrumentBooking) -> str:
 
 def get(session: Session, user: User | None, booking_id: int) -> InstrumentBooking:
     """A booking, for its requester, the instrument's keepers and staff."""
+    if user is None:
+        raise NotAuthenticated("请先登录")
     booking = repository.get_booking(session, booking_id)
-    if (
-        booking is None
-        or user is None
-        or not (
-            booking.requester_id == user.id
-            or user.is_staff
-            or can(user, Action.BOOKING_DECIDE, booking.resource)
-        )
+    if booking is None or not (
+        booking.requester_id == user.id
+        or user.is_staff
+        or can(user, Action.BOOKING_DECIDE, booking.resource)
     ):
         raise NotFound("没有找到该预约")
     return booking

@@ -126,6 +126,7 @@ ROUTES: list[Route] = [
     # The search vocabulary and the index rebuild: the platform administrator.
     Route("DELETE", "/api/v1/search/vocabulary/{entry}", SEARCH_MANAGERS),
     Route("POST", "/api/v1/search/rebuild", SEARCH_MANAGERS),
+    Route("POST", "/admin/search/terms", SEARCH_MANAGERS, {"terms": "碳化硅外延片"}),
 ]
 
 
