@@ -33,7 +33,7 @@ from app.models.enums import (
     FollowUpStatus,
 )
 from app.notifications import service as notifications
-from app.services import awards, eligibility, flow, guide, kinds, notices, rd
+from app.services import awards, eligibility, flow, guide, kinds, notices, policy, rd
 from app.services.schemas import (
     CaseCreate,
     CaseMove,
@@ -96,9 +96,7 @@ def get_case(session: Session, user: User | None, case_id: int) -> ServiceCase:
 
 
 def _may_see(user: User | None, case: ServiceCase) -> bool:
-    if user is None:
-        return False
-    return can(user, Action.SERVICE_HANDLE) or user.active_org_id == case.org_id
+    return can(user, Action.SERVICE_CASE_VIEW, case)
 
 
 def own(user: User | None, case: ServiceCase) -> None:
@@ -263,9 +261,7 @@ def list_cases(
     status: CaseStatus | None = None,
     mine: bool = False,
 ) -> Paged:
-    query = _query().order_by(ServiceCase.id.desc())
-    if mine or not can(user, Action.SERVICE_HANDLE):
-        query = query.where(ServiceCase.org_id == (user.active_org_id or -1))
+    query = policy.visible_cases(_query().order_by(ServiceCase.id.desc()), user, mine=mine)
     if status is not None:
         query = query.where(ServiceCase.status == status)
     return paginate(session, query, pagination)

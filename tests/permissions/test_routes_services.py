@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
 from app.core.clock import today
-from app.core.permissions import Action
-from app.models import Organization, OrgTag, User
+from app.core.pagination import Pagination
+from app.core.permissions import Action, can
+from app.models import Organization, OrgTag, ServiceCase, User
 from app.models.enums import OrgTagKind, ResourceKind
 from app.services import service
 from app.services.schemas import CaseCreate, CaseMove, PanelSet, RatingCreate
 from tests.factories.resources import make_resource
-from tests.permissions.test_matrix import ALLOWED
+from tests.permissions.test_matrix import ALLOWED, ROLES
 from tests.permissions.world import (
     IN_VERIFIED_ORG,
     SIGNED_IN,
@@ -59,6 +60,8 @@ class ServicesWorld(World):
     case_sent: int
     case_granted: int
     rating: int
+    # A draft of the other organisation (its administrator's).
+    case_elsewhere: int
     # A listed voucher service provider, and an award (中试平台奖励) being processed whose
     # panel the expert sits on.
     provider: int
@@ -69,7 +72,7 @@ class ServicesWorld(World):
 def world(session: Session, target: Organization, people: dict[str, User | None]) -> ServicesWorld:
     base = build_world(session, target, people)
     admin, member, owner = people["platform_admin"], people["org_member"], people["org_admin"]
-    expert = people["expert"]
+    expert, solver = people["expert"], people["other_org_admin"]
     assert admin and member and owner and expert
     staff, applicant = Actor(user=admin), Actor(user=member)
     session.add(OrgTag(org_id=target.id, kind=OrgTagKind.HIGH_TECH, certificate_no="GR2026220"))
@@ -97,6 +100,9 @@ def world(session: Session, target: Organization, people: dict[str, User | None]
     granted = moved(voucher_case(session, member), "review", "accept", "process", "grant")
     rated = moved(voucher_case(session, member), "review", "accept", "process", "grant")
     rating = service.rate(session, applicant, rated.id, RatingCreate(grade=1, comment="办理太慢"))
+    assert solver is not None and solver.org_id is not None
+    session.add(OrgTag(org_id=solver.org_id, kind=OrgTagKind.TECH_SME, certificate_no="202622010"))
+    elsewhere = voucher_case(session, solver)
     award = service.create(session, applicant, CaseCreate(item="ZSPTJL"))
     moved(award, "review", "accept", "process")
     service.form_panel(session, staff, award.id, PanelSet(expert_ids=[expert.id]))
@@ -108,6 +114,7 @@ def world(session: Session, target: Organization, people: dict[str, User | None]
         case_sent=sent.id,
         case_granted=granted.id,
         rating=rating.id,
+        case_elsewhere=elsewhere.id,
         provider=provider(session).id,
         case_award=award.id,
     )
@@ -142,14 +149,12 @@ ROUTES: list[Route] = [
     Route("GET", "/services/recommend", IN_VERIFIED_ORG),
     Route("GET", "/api/v1/services/linked", SIGNED_IN),
     Route("GET", "/api/v1/services/follow-ups", HALL),
-    # Applying: people of a verified organisation (the other one holds no 高企 recognition,
-    # so its 创新券 is refused on its merits).
+    # Applying: people of a verified organisation (both hold a recognition 创新券 asks for).
     Route(
         "POST",
         "/api/v1/services/cases",
         IN_VERIFIED_ORG,
         {"item": "KJCXQ", "amount": "8万", "purpose": "委托检测"},
-        answers=CONFLICT,
     ),
     Route(
         "POST",
@@ -307,3 +312,29 @@ def test_uploads_follow_the_matrix(
 ) -> None:
     wrong = walk(route, people, world, session, cast(TestClient, Uploading(client)))
     assert not wrong, f"answered otherwise than the matrix (role, expected, got): {wrong}"
+
+
+def _cases(world: ServicesWorld) -> list[int]:
+    return [
+        world.case_draft,
+        world.case_sent,
+        world.case_granted,
+        world.case_award,
+        world.case_elsewhere,
+    ]
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("anonymous", "deactivated_admin")])
+def test_the_case_list_shows_what_can_allows(
+    role: str, people: dict[str, User | None], world: ServicesWorld, session: Session
+) -> None:
+    """GET /api/v1/services/cases: the cases ``SERVICE_CASE_VIEW`` lets each role see."""
+    user = people[role]
+    assert user is not None
+    listed = service.list_cases(session, user, Pagination(page=1, size=100)).items
+    assert all(can(user, Action.SERVICE_CASE_VIEW, row) for row in listed)
+    ours = set(_cases(world))
+    shown = {row.id for row in listed if row.id in ours}
+    rows = [session.get(ServiceCase, i) for i in ours]
+    assert shown == {r.id for r in rows if r is not None and can(user, Action.SERVICE_CASE_VIEW, r)}
+    assert shown or role not in ("org_admin", "other_org_admin", "platform_admin")
