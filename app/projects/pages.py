@@ -110,6 +110,7 @@ def new_call(request: Request, session: SessionDep, user: CurrentUser) -> Respon
 def create_call(
     request: Request, session: SessionDep, actor: SignedInActor, form: SubmittedForm
 ) -> Response:
+    service.calls.check_may_draft(actor.user)  # refused before the form is read
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
         data_in = service.calls.from_page_form(

@@ -21,6 +21,7 @@ from app.core.pages import (
     uploaded_file,
 )
 from app.core.pagination import PaginationDep
+from app.core.permissions import Action, authorize
 from app.core.templating import flash, render
 from app.core.validation import parse_form
 from app.models.enums import CaseStatus, VoucherMode
@@ -104,6 +105,7 @@ def recommend(request: Request, session: SessionDep, user: CurrentUser) -> Respo
 def score(
     request: Request, case_id: int, session: SessionDep, actor: SignedInActor, form: SubmittedForm
 ) -> Response:
+    service.scored_case(session, actor.user, case_id)  # refused before the form is read
     back = f"/services/cases/{case_id}"
     scores, comments = form.getlist("score"), form.getlist("comment")
     items = [
@@ -128,6 +130,7 @@ def score(
 def form_panel(
     request: Request, case_id: int, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
+    authorize(actor.user, Action.SERVICE_HANDLE)  # refused before the form is read
     back = f"/services/cases/{case_id}"
     ids = [p for p in str(values.get("expert_ids", "")).replace("，", ",").split(",") if p.strip()]
     data, _errors = parse_form(PanelSet, {"expert_ids": [p.strip() for p in ids]})
@@ -228,6 +231,7 @@ def submit(
 def rate(
     request: Request, case_id: int, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
+    service.own(actor.user, service.get_case(session, actor.user, case_id))  # before the form
     back = f"/services/cases/{case_id}"
     data, _errors = parse_form(
         RatingCreate, {k: values.get(k) for k in ("grade", "comment") if k in values}
@@ -398,6 +402,7 @@ def staff_move(
     actor: SignedInActor,
     values: FormValues,
 ) -> Response:
+    authorize(actor.user, Action.SERVICE_HANDLE)  # refused before the form is read
     back = safe_next(values.get("back"), f"/services/cases/{case_id}")
     data, errors = parse_form(
         CaseMove, {k: v for k, v in values.items() if k in ("amount", "reason")}

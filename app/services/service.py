@@ -218,6 +218,13 @@ def form_panel(session: Session, actor: Actor, case_id: int, data: PanelSet) -> 
     return case
 
 
+def scored_case(session: Session, user: User | None, case_id: int) -> ServiceCase:
+    """The award case, when ``user`` is one of the experts who score it."""
+    case = _award_case(session, user, case_id)
+    awards.scorer(session, case, user)
+    return case
+
+
 def score(session: Session, actor: Actor, case_id: int, data: ScoreCreate) -> dict[str, Any]:
     case = _award_case(session, actor.user, case_id)
     awards.score(session, actor, case, [(m.score, m.comment) for m in data.items])

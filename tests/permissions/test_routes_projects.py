@@ -145,13 +145,10 @@ TASK_BOOK = {
 ROUTES: list[Route] = [
     # Calls: the bureau drafts, corrects and runs them.
     Route("POST", "/api/v1/projects/calls", MANAGERS, _new_call),
-    Route(
-        "POST",
-        "/projects/calls/new",
-        MANAGERS,
-        CALL_FORM,
-        answers=frozenset({422}),
-        refusal_flashed=MANAGE_REFUSED,
+    # The draft form is refused (the 403 page) before it is read, complete or not.
+    *(
+        Route("POST", "/projects/calls/new", MANAGERS, form, answers=frozenset({422}))
+        for form in (CALL_FORM, {"title": "光电指南"})
     ),
     Route("PATCH", "/api/v1/projects/calls/{call}", MANAGERS, {"summary": "支持汽车电子领域攻关"}),
     Route("GET", "/projects/calls/{call}/edit", MANAGERS),

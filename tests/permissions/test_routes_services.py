@@ -209,12 +209,12 @@ ROUTES: list[Route] = [
         HALL,
         lambda w: {"expert_ids": [w.expert]},
     ),
-    Route(
-        "POST",
-        "/admin/services/cases/{case_award}/panel",
-        HALL,
-        lambda w: {"expert_ids": str(w.expert)},
+    # Complete or not, the bureau's forms are refused to anyone else before they are read.
+    *(
+        Route("POST", "/admin/services/cases/{case_award}/panel", HALL, body)
+        for body in ({"expert_ids": "专家甲"}, lambda w: {"expert_ids": str(w.expert)})
     ),
+    Route("POST", "/admin/services/cases/{case_sent}/review", HALL, {"amount": "很多"}),
     Route(
         "POST",
         "/api/v1/services/follow-ups/{rating}/answer",
@@ -251,6 +251,15 @@ ROUTES: list[Route] = [
         {"score": ["85", "80", "75"], "comment": ["开放服务情况良好", "", ""]},
         seen_by=CASE_SEERS,
     ),
+    # An incomplete form does not tell anyone a hidden case exists.
+    Route(
+        "POST",
+        "/services/cases/{case_award}/scores",
+        SCORERS,
+        {"score": "满分"},
+        seen_by=CASE_SEERS,
+    ),
+    Route("POST", "/services/cases/{case_granted}/rating", APPLICANTS, {}, seen_by=HALL),
 ]
 
 
