@@ -37,6 +37,7 @@ EDITORS = LISTING_ALLOWED[Action.PROJECT_EDIT]
 #: Who sees an application of the organisation; anyone else is told it does not exist.
 VIEWERS = LISTING_ALLOWED[Action.PROJECT_VIEW]
 SCORERS = OWN_ALLOWED[Action.PROJECT_SCORE]
+UNIT = LISTING_ALLOWED[Action.PROJECT_UNIT_REVIEW]
 CONFLICT = frozenset({409})
 UNFINISHED = frozenset({409, 422})
 MANAGE_REFUSED = "仅科技局工作人员（平台管理员）可以管理项目申报和立项"
@@ -225,6 +226,25 @@ ROUTES: list[Route] = [
         refusal_flashed=EDIT_REFUSED,
     ),
     Route("GET", "/api/v1/projects/applications/unit-review", SIGNED_IN),
+    # 单位审核: the organisation's administrator, who is asked for the reason of a return;
+    # anyone else is refused before that.
+    Route(
+        "POST",
+        "/api/v1/projects/applications/{application}/unit_return",
+        UNIT,
+        {},
+        seen_by=VIEWERS,
+        anonymous=404,
+        answers=UNFINISHED,
+    ),
+    Route(
+        "POST",
+        "/projects/applications/{application}/do/unit_return",
+        UNIT,
+        {},
+        seen_by=VIEWERS,
+        refusal_flashed="仅申报单位的机构管理员可以进行单位审核",
+    ),
     # The blind review: the panel's experts score; the applicant and the bureau see the
     # application but do not score it.
     Route("GET", "/projects/calls/{scoring_call}/scoring", SCORERS),
