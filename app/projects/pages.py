@@ -318,8 +318,13 @@ def save_score(
     items = [{"score": s, "comment": c} for s, c in zip(scores, comments, strict=False)]
     data, errors = parse_form(ScoreIn, {"items": items})
     if data is None:
+
+        def refused() -> None:
+            service.review.scorer(session, actor, call)  # who may score, before what is missing
+            service.refuse(errors)
+
         return act_and_redirect(
-            request, session, lambda: service.refuse(errors), back=back, done=""
+            request, session, refused, back=back, done="", raise_statuses=STILL_RAISED
         )
     return act_and_redirect(
         request,

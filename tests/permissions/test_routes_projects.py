@@ -264,6 +264,15 @@ ROUTES: list[Route] = [
         seen_by=VIEWERS,
         refusal_flashed=SCORE_REFUSED,
     ),
+    # An incomplete sheet: only the panel's experts are asked to complete it.
+    Route(
+        "POST",
+        "/projects/calls/{scoring_call}/scoring/{scored}",
+        SCORERS,
+        {"score": "满分", "comment": ""},
+        seen_by=VIEWERS,
+        refusal_flashed=SCORE_REFUSED,
+    ),
     # Decisions: the bureau approves a ranked project and issues the task book (not while
     # the publicity runs).
     Route(
