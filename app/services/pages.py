@@ -62,6 +62,7 @@ def apply(
     request: Request, code: str, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
     item = service.item_by_code(session, code)
+    service.applicant_org(session, actor.user)  # who may apply, before the form is read
     keys = ("amount", "mode", "purpose", "rd_year", "rd_expense", "rd_expense_last")
     fields = {k: v for k, v in values.items() if k in keys and v != ""}
     if item.kind == "rd_subsidy":

@@ -104,14 +104,21 @@ def own(user: User | None, case: ServiceCase) -> None:
         raise PermissionDenied("仅申请单位的成员可以办理本办件")
 
 
-def create(session: Session, actor: Actor, data: CaseCreate) -> ServiceCase:
-    """A draft of the enterprise's application for ``data.item``."""
-    user = signed_in(actor.user)
+def applicant_org(session: Session, user: User | None) -> Organization:
+    """The verified organisation ``user`` applies for."""
+    user = signed_in(user)
     if user.active_org_id is None:
         raise PermissionDenied("请先加入已认证的机构，再以机构名义申请")
     org = session.get(Organization, user.active_org_id)
     if org is None or not org.is_verified:
         raise PermissionDenied("机构通过认证后才能申请办理事项")
+    return org
+
+
+def create(session: Session, actor: Actor, data: CaseCreate) -> ServiceCase:
+    """A draft of the enterprise's application for ``data.item``."""
+    user = signed_in(actor.user)
+    org = applicant_org(session, user)
     item = item_by_code(session, data.item)
     prepared = kinds.prepare(session, actor, org, item, data)
     case = ServiceCase(

@@ -163,6 +163,13 @@ ROUTES: list[Route] = [
         {"amount": "80000", "mode": "general", "purpose": "委托检测"},
     ),
     Route(
+        "POST",
+        "/services/items/KJCXQ/apply",
+        IN_VERIFIED_ORG,
+        {"amount": "很多"},
+        answers=frozenset({422}),
+    ),
+    Route(
         "PUT",
         "/api/v1/services/rd-expenses",
         IN_VERIFIED_ORG,
