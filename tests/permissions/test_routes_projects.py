@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 
 from app.core.audit import Actor
 from app.core.clock import today
-from app.core.permissions import Action
-from app.models import Organization, User
+from app.core.pagination import Pagination
+from app.core.permissions import Action, can
+from app.models import Organization, ProjectApplication, User
 from app.projects import service
 from tests.factories.projects import Cast, call_data, established, make_cast, ranked, sent_in
-from tests.permissions.test_matrix import ALLOWED, LISTING_ALLOWED, OWN_ALLOWED
+from tests.factories.projects import draft as draft_of
+from tests.permissions.test_matrix import ALLOWED, LISTING_ALLOWED, OWN_ALLOWED, ROLES
 from tests.permissions.test_routes_services import Uploading
 from tests.permissions.world import (
     IN_VERIFIED_ORG,
@@ -64,6 +66,9 @@ class ProjectsWorld(World):
     undecided: int
     # The organisation's project under way (task book issued).
     running: int
+    # Applications waiting for 单位审核: the organisation's, and another enterprise's.
+    unit_waiting: int
+    unit_elsewhere: int
 
 
 def _with_target(cast: Cast, target: Organization, people: dict[str, User | None]) -> Cast:
@@ -103,6 +108,11 @@ def world(session: Session, target: Organization, people: dict[str, User | None]
     running = _with_target(make_cast(session, applicants=0, tag="执行"), target, people)
     (under_way,) = ranked(session, running)
     established(session, running, under_way)
+
+    unit = _with_target(make_cast(session, applicants=1, tag="单位"), target, people)
+    waiting = [draft_of(session, unit, i) for i in range(2)]
+    for i, application in enumerate(waiting):
+        service.applications.submit(session, Actor(user=unit.members[i]), application)
     session.flush()
     return ProjectsWorld(
         **asdict(base),
@@ -114,6 +124,8 @@ def world(session: Session, target: Organization, people: dict[str, User | None]
         objection=objection.id,
         undecided=undecided.id,
         running=under_way.id,
+        unit_elsewhere=waiting[0].id,
+        unit_waiting=waiting[1].id,
     )
 
 
@@ -228,6 +240,14 @@ ROUTES: list[Route] = [
     Route("GET", "/api/v1/projects/applications/unit-review", SIGNED_IN),
     # 单位审核: the organisation's administrator, who is asked for the reason of a return;
     # anyone else is refused before that.
+    Route(
+        "POST",
+        "/api/v1/projects/applications/{unit_waiting}/unit_approve",
+        UNIT,
+        {"note": "同意报送"},
+        seen_by=VIEWERS,
+        anonymous=404,
+    ),
     Route(
         "POST",
         "/api/v1/projects/applications/{application}/unit_return",
@@ -393,3 +413,20 @@ def test_project_uploads_follow_the_matrix(
 ) -> None:
     wrong = walk(route, people, world, session, cast(TestClient, Uploading(client)))
     assert not wrong, f"answered otherwise than the matrix (role, expected, got): {wrong}"
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("anonymous", "deactivated_admin")])
+def test_the_unit_queue_shows_what_can_allows(
+    role: str, people: dict[str, User | None], world: ProjectsWorld, session: Session
+) -> None:
+    """GET /api/v1/projects/applications/unit-review: what PROJECT_UNIT_REVIEW lets one vouch for."""
+    user = people[role]
+    assert user is not None
+    listed = service.unit_queue(session, user, Pagination(page=1, size=100)).items
+    assert all(can(user, Action.PROJECT_UNIT_REVIEW, row) for row in listed)
+    ours = {world.unit_waiting, world.unit_elsewhere}
+    shown = {row.id for row in listed if row.id in ours}
+    rows = [session.get(ProjectApplication, i) for i in ours]
+    allowed = {r.id for r in rows if r is not None and can(user, Action.PROJECT_UNIT_REVIEW, r)}
+    assert shown == allowed
+    assert shown or role != "org_admin"
