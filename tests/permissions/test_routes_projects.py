@@ -159,10 +159,8 @@ ROUTES: list[Route] = [
     # Calls: the bureau drafts, corrects and runs them.
     Route("POST", "/api/v1/projects/calls", MANAGERS, _new_call),
     # The draft form is refused (the 403 page) before it is read, complete or not.
-    *(
-        Route("POST", "/projects/calls/new", MANAGERS, form, answers=frozenset({422}))
-        for form in (CALL_FORM, {"title": "光电指南"})
-    ),
+    Route("POST", "/projects/calls/new", MANAGERS, CALL_FORM),
+    Route("POST", "/projects/calls/new", MANAGERS, {"title": "光电指南"}, answers=frozenset({422})),
     Route("PATCH", "/api/v1/projects/calls/{call}", MANAGERS, {"summary": "支持汽车电子领域攻关"}),
     Route("GET", "/projects/calls/{call}/edit", MANAGERS),
     Route("POST", "/projects/calls/{call}/edit", MANAGERS, {"summary": "支持汽车电子领域攻关"}),
@@ -219,7 +217,6 @@ ROUTES: list[Route] = [
             "summary": "围绕毫米波雷达芯片封装开展攻关",
         },
         seen_by=MANAGERS,
-        answers=frozenset({422}),
     ),
     Route(
         "POST",
