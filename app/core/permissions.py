@@ -49,6 +49,7 @@ class Action(StrEnum):
     CONTRACT_EXPORT = "contract.export"
     INCENTIVE_MANAGE = "incentive.manage"
     SERVICE_HANDLE = "service.handle"
+    SERVICE_CASE_VIEW = "service.case_view"
     INCENTIVE_VIEW_CLAIM = "incentive.view_claim"
     FUNDING_VIEW = "funding.view"
     EVENT_CREATE = "event.create"

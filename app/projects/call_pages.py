@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from app.core.deps import ActorDep, CurrentUser, SessionDep
+from app.core.deps import CurrentUser, SessionDep, SignedInActor
 from app.core.errors import AppError
 from app.core.pages import SubmittedForm, page_router, redirect
 from app.core.templating import flash, render
@@ -60,7 +60,7 @@ def revise_call(
     call_id: int,
     session: SessionDep,
     user: CurrentUser,
-    actor: ActorDep,
+    actor: SignedInActor,
     form: SubmittedForm,
 ) -> Response:
     call = service.calls.revisable(session, user, call_id)

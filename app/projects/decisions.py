@@ -180,6 +180,7 @@ def _milestone(session: Session, application: ProjectApplication, seq: int) -> P
 def report_midterm(
     session: Session, actor: Actor, application: ProjectApplication, report: str
 ) -> ProjectApplication:
+    authorize(actor.user, Action.PROJECT_EDIT, application)  # who asks, before the state
     milestone = _milestone(session, application, 2)
     if milestone.status == M.ACCEPTED:
         raise Conflict("中期检查已通过，请在项目完成后申请验收")
@@ -205,6 +206,7 @@ def request_acceptance(
     session: Session, actor: Actor, application: ProjectApplication, report: str
 ) -> ProjectApplication:
     """申请验收 with the final report, once the mid-term check has passed."""
+    authorize(actor.user, Action.PROJECT_EDIT, application)  # who asks, before the state
     if _milestone(session, application, 2).status != M.ACCEPTED:
         raise Conflict("中期检查通过后才能申请验收")
     move(session, actor, application, "request_acceptance")

@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from app.core import attachments
-from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
+from app.core.deps import CurrentUser, OptionalUser, SessionDep, SignedInActor
 from app.core.errors import AppError
 from app.core.pages import (
     FormValues,
@@ -108,8 +108,9 @@ def new_call(request: Request, session: SessionDep, user: CurrentUser) -> Respon
 
 @router.post("/projects/calls/new")
 def create_call(
-    request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+    request: Request, session: SessionDep, actor: SignedInActor, form: SubmittedForm
 ) -> Response:
+    service.calls.check_may_draft(actor.user)  # refused before the form is read
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
         data_in = service.calls.from_page_form(
@@ -148,7 +149,9 @@ def call_page(request: Request, call_id: int, session: SessionDep, user: Optiona
 
 
 def _staff_call_action(name: str, done: str) -> Any:
-    def action(call_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    def action(
+        call_id: int, request: Request, session: SessionDep, actor: SignedInActor
+    ) -> Response:
         call = service.get_call(session, actor.user, call_id)
         run = {
             "publish": lambda: service.calls.publish(session, actor, call),
@@ -177,7 +180,7 @@ for _name, _path, _done in [
 
 @router.post("/projects/calls/{call_id}/panel")
 def form_panel(
-    call_id: int, request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+    call_id: int, request: Request, session: SessionDep, actor: SignedInActor, form: SubmittedForm
 ) -> Response:
     call = service.get_call(session, actor.user, call_id)
     ids = [int(v) for v in form.getlist("expert_ids") if isinstance(v, str) and v.isdigit()]
@@ -226,7 +229,7 @@ def file_objection(
     application_id: int,
     session: SessionDep,
     user: CurrentUser,
-    actor: ActorDep,
+    actor: SignedInActor,
     form: SubmittedForm,
 ) -> Response:
     """异议 with reasons; a refusal is shown beside the form, the text kept."""
@@ -265,7 +268,7 @@ def answer_objection(
     request: Request,
     objection_id: int,
     session: SessionDep,
-    actor: ActorDep,
+    actor: SignedInActor,
     form: SubmittedForm,
 ) -> Response:
     decision = str(form.get("decision", ""))
@@ -284,7 +287,7 @@ def answer_objection(
 
 
 @router.get("/projects/calls/{call_id}/scoring")
-def scoring(request: Request, call_id: int, session: SessionDep, actor: ActorDep) -> Response:
+def scoring(request: Request, call_id: int, session: SessionDep, actor: SignedInActor) -> Response:
     call = service.get_call(session, actor.user, call_id)
     rows = service.review.sheet(session, actor, call)
     return render(
@@ -304,7 +307,7 @@ def save_score(
     application_id: int,
     request: Request,
     session: SessionDep,
-    actor: ActorDep,
+    actor: SignedInActor,
     form: SubmittedForm,
 ) -> Response:
     call = service.get_call(session, actor.user, call_id)
@@ -315,8 +318,13 @@ def save_score(
     items = [{"score": s, "comment": c} for s, c in zip(scores, comments, strict=False)]
     data, errors = parse_form(ScoreIn, {"items": items})
     if data is None:
+
+        def refused() -> None:
+            service.review.scorer(session, actor, call)  # who may score, before what is missing
+            service.refuse(errors)
+
         return act_and_redirect(
-            request, session, lambda: service.refuse(errors), back=back, done=""
+            request, session, refused, back=back, done="", raise_statuses=STILL_RAISED
         )
     return act_and_redirect(
         request,
@@ -333,7 +341,7 @@ def save_score(
 
 @router.post("/projects/calls/{call_id}/apply")
 def apply(
-    call_id: int, request: Request, session: SessionDep, actor: ActorDep, values: FormValues
+    call_id: int, request: Request, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
     call = service.get_call(session, actor.user, call_id)
     data, errors = parse_form(ApplicationFields, {"title": values.get("title", "")})
@@ -423,7 +431,11 @@ def application_page(
 
 @router.post("/projects/applications/{application_id}/edit")
 def edit(
-    application_id: int, request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+    application_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: SignedInActor,
+    form: SubmittedForm,
 ) -> Response:
     application = service.applications.get(session, actor.user, application_id)
     values = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -468,7 +480,11 @@ def edit(
 
 @router.post("/projects/applications/{application_id}/files")
 def upload(
-    application_id: int, request: Request, session: SessionDep, actor: ActorDep, form: SubmittedForm
+    application_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: SignedInActor,
+    form: SubmittedForm,
 ) -> Response:
     application = service.applications.get(session, actor.user, application_id)
     upload = uploaded_file(form)
@@ -494,7 +510,7 @@ def act(
     action: str,
     request: Request,
     session: SessionDep,
-    actor: ActorDep,
+    actor: SignedInActor,
     values: FormValues,
 ) -> Response:
     application = service.applications.get(session, actor.user, application_id)

@@ -146,10 +146,16 @@ def _seat(session: Session, call: ProjectCall, user: User) -> ReviewMember | Non
     return review_service.seat(repository.members(session, call.id), user)
 
 
-def sheet(session: Session, actor: Actor, call: ProjectCall) -> list[SheetRow]:
-    """What an expert scores: the applications, numbered, with their own scores so far."""
+def scorer(session: Session, actor: Actor, call: ProjectCall) -> User:
+    """The actor, when they sit on the call's panel and were not excluded."""
     user = signed_in(actor)
     authorize(user, Action.PROJECT_SCORE, _seat(session, call, user))
+    return user
+
+
+def sheet(session: Session, actor: Actor, call: ProjectCall) -> list[SheetRow]:
+    """What an expert scores: the applications, numbered, with their own scores so far."""
+    user = scorer(session, actor, call)
     if call.status == C.OPEN or call.status == C.DRAFT:
         raise Conflict("评审尚未开始，开始评审后会通知您")
     apps = repository.applications(session, call.id, SCORED)
@@ -172,8 +178,7 @@ def score(
     data: ScoreIn,
 ) -> ReviewScore:
     """An expert's marks for one application; revisable until the review closes."""
-    user = signed_in(actor)
-    authorize(user, Action.PROJECT_SCORE, _seat(session, call, user))
+    user = scorer(session, actor, call)
     lock_row(call)  # closing waits for a score being saved, and refuses later ones
     if call.status != C.SCORING:
         raise Conflict(f"该指南评审当前为“{call.status.label}”，不能评分")

@@ -289,6 +289,8 @@ def act(
     from app.core.errors import InvalidInput
 
     note = note.strip()
+    if action in NOTE_ACTIONS:  # who may take it, before what the request lacks
+        project_flow.check(actor.user, application, action)
     if action in NEEDS_REASON and not note:
         raise InvalidInput(errors={"note": "请写明理由"})
     match action:

@@ -79,17 +79,22 @@ def form_panel(session: Session, actor: Actor, case: ServiceCase, expert_ids: li
     )
 
 
-def score(
-    session: Session, actor: Actor, case: ServiceCase, marks: list[tuple[int, str]]
-) -> Decimal:
-    """An eligible expert's marks on the item's criteria (revisable until 办结); the total."""
-    user = actor.user
+def scorer(session: Session, case: ServiceCase, user: User | None) -> User:
+    """``user``, when they sit on the case's panel and were not excluded."""
     members = review_service.members(session, REVIEW.subject_type, case.id)
     seat = review_service.seat(members, user)
     if user is None or seat is None:
         raise PermissionDenied("您不是本办件的评审专家")
     if seat not in review_service.eligible(members):
         raise PermissionDenied("您因利益冲突回避本办件的评审：" + "；".join(seat.conflicts))
+    return user
+
+
+def score(
+    session: Session, actor: Actor, case: ServiceCase, marks: list[tuple[int, str]]
+) -> Decimal:
+    """An eligible expert's marks on the item's criteria (revisable until 办结); the total."""
+    user = scorer(session, case, actor.user)
     lock_row(case)
     if case.status not in OPEN:
         raise Conflict(f"办件当前状态为“{case.status.label}”，不能再评分")

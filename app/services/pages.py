@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from app.core.clock import today
-from app.core.deps import ActorDep, CurrentUser, OptionalUser, SessionDep
+from app.core.deps import CurrentUser, OptionalUser, SessionDep, SignedInActor
 from app.core.errors import AppError, InvalidInput
 from app.core.pages import (
     FormValues,
@@ -21,6 +21,7 @@ from app.core.pages import (
     uploaded_file,
 )
 from app.core.pagination import PaginationDep
+from app.core.permissions import Action, authorize
 from app.core.templating import flash, render
 from app.core.validation import parse_form
 from app.models.enums import CaseStatus, VoucherMode
@@ -37,7 +38,8 @@ from app.services.schemas import (
 
 router = page_router()
 
-STILL_RAISED = frozenset({401, 403})
+#: refusals shown as the error page, as the API answers them (a hidden case is not there)
+STILL_RAISED = frozenset({401, 403, 404})
 
 
 @router.get("/services")
@@ -57,9 +59,10 @@ def item_guide(request: Request, code: str, session: SessionDep, user: OptionalU
 
 @router.post("/services/items/{code}/apply")
 def apply(
-    request: Request, code: str, session: SessionDep, actor: ActorDep, values: FormValues
+    request: Request, code: str, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
     item = service.item_by_code(session, code)
+    service.applicant_org(session, actor.user)  # who may apply, before the form is read
     keys = ("amount", "mode", "purpose", "rd_year", "rd_expense", "rd_expense_last")
     fields = {k: v for k, v in values.items() if k in keys and v != ""}
     if item.kind == "rd_subsidy":
@@ -101,8 +104,9 @@ def recommend(request: Request, session: SessionDep, user: CurrentUser) -> Respo
 
 @router.post("/services/cases/{case_id}/scores")
 def score(
-    request: Request, case_id: int, session: SessionDep, actor: ActorDep, form: SubmittedForm
+    request: Request, case_id: int, session: SessionDep, actor: SignedInActor, form: SubmittedForm
 ) -> Response:
+    service.scored_case(session, actor.user, case_id)  # refused before the form is read
     back = f"/services/cases/{case_id}"
     scores, comments = form.getlist("score"), form.getlist("comment")
     items = [
@@ -125,8 +129,9 @@ def score(
 
 @router.post("/admin/services/cases/{case_id}/panel")
 def form_panel(
-    request: Request, case_id: int, session: SessionDep, actor: ActorDep, values: FormValues
+    request: Request, case_id: int, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
+    authorize(actor.user, Action.SERVICE_HANDLE)  # refused before the form is read
     back = f"/services/cases/{case_id}"
     ids = [p for p in str(values.get("expert_ids", "")).replace("，", ",").split(",") if p.strip()]
     data, _errors = parse_form(PanelSet, {"expert_ids": [p.strip() for p in ids]})
@@ -144,7 +149,7 @@ def form_panel(
 
 
 @router.post("/admin/services/cases/{case_id}/disburse")
-def disburse(request: Request, case_id: int, session: SessionDep, actor: ActorDep) -> Response:
+def disburse(request: Request, case_id: int, session: SessionDep, actor: SignedInActor) -> Response:
     return act_and_redirect(
         request,
         session,
@@ -183,7 +188,7 @@ def upload_material(
     case_id: int,
     material_no: int,
     session: SessionDep,
-    actor: ActorDep,
+    actor: SignedInActor,
     form: SubmittedForm,
 ) -> Response:
     """One required material of the guide, in its own upload field; a new file replaces it."""
@@ -205,7 +210,7 @@ def upload_material(
 
 @router.post("/services/cases/{case_id}/submit")
 def submit(
-    request: Request, case_id: int, session: SessionDep, user: CurrentUser, actor: ActorDep
+    request: Request, case_id: int, session: SessionDep, user: CurrentUser, actor: SignedInActor
 ) -> Response:
     """Submit; a missing material is named beside its upload slot, the uploads stay."""
     try:
@@ -225,8 +230,9 @@ def submit(
 
 @router.post("/services/cases/{case_id}/rating")
 def rate(
-    request: Request, case_id: int, session: SessionDep, actor: ActorDep, values: FormValues
+    request: Request, case_id: int, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
+    service.own(actor.user, service.get_case(session, actor.user, case_id))  # before the form
     back = f"/services/cases/{case_id}"
     data, _errors = parse_form(
         RatingCreate, {k: values.get(k) for k in ("grade", "comment") if k in values}
@@ -303,7 +309,7 @@ def answer_follow_up(
     request: Request,
     rating_id: int,
     session: SessionDep,
-    actor: ActorDep,
+    actor: SignedInActor,
     user: CurrentUser,
     pagination: PaginationDep,
     values: FormValues,
@@ -368,7 +374,7 @@ def rd_rates(
 def revise_rd_rates(
     request: Request,
     session: SessionDep,
-    actor: ActorDep,
+    actor: SignedInActor,
     user: CurrentUser,
     pagination: PaginationDep,
     values: FormValues,
@@ -394,9 +400,10 @@ def staff_move(
     case_id: int,
     action: str,
     session: SessionDep,
-    actor: ActorDep,
+    actor: SignedInActor,
     values: FormValues,
 ) -> Response:
+    authorize(actor.user, Action.SERVICE_HANDLE)  # refused before the form is read
     back = safe_next(values.get("back"), f"/services/cases/{case_id}")
     data, errors = parse_form(
         CaseMove, {k: v for k, v in values.items() if k in ("amount", "reason")}

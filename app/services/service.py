@@ -14,7 +14,7 @@ from app.core.audit import Actor
 from app.core.clock import local, today
 from app.core.config import get_settings
 from app.core.db import lock_row, utcnow
-from app.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.money import exact_yuan
 from app.core.pagination import Paged, Pagination, paginate
 from app.core.permissions import Action, authorize, can
@@ -33,7 +33,7 @@ from app.models.enums import (
     FollowUpStatus,
 )
 from app.notifications import service as notifications
-from app.services import awards, eligibility, flow, guide, kinds, notices, rd
+from app.services import awards, eligibility, flow, guide, kinds, notices, policy, rd
 from app.services.schemas import (
     CaseCreate,
     CaseMove,
@@ -80,7 +80,15 @@ def _query() -> Any:
     return select(ServiceCase).options(joinedload(ServiceCase.item), joinedload(ServiceCase.org))
 
 
+def signed_in(user: User | None) -> User:
+    """The acting user; without a sign-in the request is asked to sign in (401)."""
+    if user is None:
+        raise NotAuthenticated("请先登录后再进行此操作")
+    return user
+
+
 def get_case(session: Session, user: User | None, case_id: int) -> ServiceCase:
+    signed_in(user)
     case = session.scalars(_query().where(ServiceCase.id == case_id)).unique().one_or_none()
     if case is None or not _may_see(user, case):
         raise NotFound("办件不存在或无权查看")
@@ -88,9 +96,7 @@ def get_case(session: Session, user: User | None, case_id: int) -> ServiceCase:
 
 
 def _may_see(user: User | None, case: ServiceCase) -> bool:
-    if user is None:
-        return False
-    return can(user, Action.SERVICE_HANDLE) or user.active_org_id == case.org_id
+    return can(user, Action.SERVICE_CASE_VIEW, case)
 
 
 def own(user: User | None, case: ServiceCase) -> None:
@@ -98,14 +104,21 @@ def own(user: User | None, case: ServiceCase) -> None:
         raise PermissionDenied("仅申请单位的成员可以办理本办件")
 
 
-def create(session: Session, actor: Actor, data: CaseCreate) -> ServiceCase:
-    """A draft of the enterprise's application for ``data.item``."""
-    user = actor.user
-    if user is None or user.active_org_id is None:
+def applicant_org(session: Session, user: User | None) -> Organization:
+    """The verified organisation ``user`` applies for."""
+    user = signed_in(user)
+    if user.active_org_id is None:
         raise PermissionDenied("请先加入已认证的机构，再以机构名义申请")
     org = session.get(Organization, user.active_org_id)
     if org is None or not org.is_verified:
         raise PermissionDenied("机构通过认证后才能申请办理事项")
+    return org
+
+
+def create(session: Session, actor: Actor, data: CaseCreate) -> ServiceCase:
+    """A draft of the enterprise's application for ``data.item``."""
+    user = signed_in(actor.user)
+    org = applicant_org(session, user)
     item = item_by_code(session, data.item)
     prepared = kinds.prepare(session, actor, org, item, data)
     case = ServiceCase(
@@ -198,6 +211,7 @@ def _award_case(session: Session, user: User | None, case_id: int) -> ServiceCas
 
 def get_case_for_review(session: Session, user: User | None, case_id: int) -> ServiceCase:
     """The case as its applicant, staff or one of its panel's experts may see it."""
+    signed_in(user)
     case = session.scalars(_query().where(ServiceCase.id == case_id)).unique().one_or_none()
     if case is None or not (_may_see(user, case) or awards.on_panel(session, case, user)):
         raise NotFound("办件不存在或无权查看")
@@ -205,8 +219,16 @@ def get_case_for_review(session: Session, user: User | None, case_id: int) -> Se
 
 
 def form_panel(session: Session, actor: Actor, case_id: int, data: PanelSet) -> ServiceCase:
+    authorize(actor.user, Action.SERVICE_HANDLE)  # a staff move, decided before the lookup
     case = _award_case(session, actor.user, case_id)
     awards.form_panel(session, actor, case, data.expert_ids)
+    return case
+
+
+def scored_case(session: Session, user: User | None, case_id: int) -> ServiceCase:
+    """The award case, when ``user`` is one of the experts who score it."""
+    case = _award_case(session, user, case_id)
+    awards.scorer(session, case, user)
     return case
 
 
@@ -236,8 +258,8 @@ def recommendations(session: Session, user: User) -> dict[str, Any]:
 
 def record_rd_expense(session: Session, actor: Actor, data: RdExpenseSet) -> Any:
     """The enterprise records its 允许扣除的研发费用合计 of a year (read by 精准推送)."""
-    user = actor.user
-    if user is None or user.active_org_id is None:
+    user = signed_in(actor.user)
+    if user.active_org_id is None:
         raise PermissionDenied("请先加入机构")
     org = session.get(Organization, user.active_org_id)
     if org is None or not can(user, Action.ORG_PUBLISH, org):
@@ -253,9 +275,7 @@ def list_cases(
     status: CaseStatus | None = None,
     mine: bool = False,
 ) -> Paged:
-    query = _query().order_by(ServiceCase.id.desc())
-    if mine or not can(user, Action.SERVICE_HANDLE):
-        query = query.where(ServiceCase.org_id == (user.active_org_id or -1))
+    query = policy.visible_cases(_query().order_by(ServiceCase.id.desc()), user, mine=mine)
     if status is not None:
         query = query.where(ServiceCase.status == status)
     return paginate(session, query, pagination)

@@ -175,6 +175,8 @@ OWN_ALLOWED: dict[Action, set[str]] = {
         "org_admin",
         "org_member",
     },
+    # A service hall case of the target organisation.
+    Action.SERVICE_CASE_VIEW: {"platform_admin", "org_admin", "org_member"},
     # A seat on a 揭榜挂帅 panel held by the expert, not excluded for a conflict.
     Action.CHALLENGE_SCORE: {"expert"},
     # A seat on a call's review panel held by the expert, not excluded.
@@ -256,6 +258,8 @@ def own_object(
         return SimpleNamespace(beneficiary_org_id=target.id, beneficiary_user_id=None)
     if action in (Action.CHALLENGE_SCORE, Action.PROJECT_SCORE):
         return ReviewMember(expert_id=expert.id, status=PanelMemberStatus.ELIGIBLE)
+    if action == Action.SERVICE_CASE_VIEW:
+        return SimpleNamespace(org_id=target.id)
     if action == Action.NOVELTY_VIEW:
         return SimpleNamespace(requester_id=member.id, requester_org_id=target.id)
     third = make_org(session, region_code="220104")
