@@ -253,7 +253,6 @@ API_ROUTES: list[Route] = [
             LISTING_ALLOWED[Action.BOOKING_DECIDE],
             {"note": "设备检修"},
             seen_by={"org_member"} | STAFF,
-            anonymous=404,
         )
         for step in ("approve", "reject")
     ),
@@ -263,7 +262,6 @@ API_ROUTES: list[Route] = [
         {"org_member"} | LISTING_ALLOWED[Action.BOOKING_DECIDE],
         {"note": "计划变更"},
         seen_by=STAFF,
-        anonymous=404,
     ),
     Route(
         "PUT",

@@ -4,9 +4,6 @@ A route is covered when a ``Route`` of the API walk (test_api_routes.py), the pa
 (test_page_routes.py) or a domain's walk (``ROUTES`` of a ``test_routes_<domain>.py`` module)
 lands on it: each of those is sent by every role and answers as ``can()`` says. Public routes are listed with their reason in public_routes.py. A new route
 that is neither fails here by name.
-
-``NOT_WALKED_YET`` lists the protected routes still waiting for their case; it may only
-shrink (a route that gains a case must leave it), and a new route may not join it.
 """
 
 from __future__ import annotations
@@ -21,7 +18,6 @@ from fastapi.testclient import TestClient
 from starlette.routing import compile_path
 
 from tests.factories.fixtures import csrf_from
-from tests.permissions.not_walked import NOT_WALKED_YET
 from tests.permissions.public_routes import public_reason
 from tests.permissions.test_api_routes import API_ROUTES
 from tests.permissions.test_page_routes import PAGE_ROUTES
@@ -62,28 +58,12 @@ def test_every_route_is_walked_or_public(app: FastAPI) -> None:
     lost = [f"{c.method} {c.path}" for c in cases if _landing(routes, c) is None]
     assert lost == [], "cases that land on no route"
     walked = {_landing(routes, c) for c in cases}
-    uncovered, stale = [], []
-    for method, template in routes:
-        key = f"{method} {template}"
-        covered = (method, template) in walked or public_reason(method, template) is not None
-        if covered and key in NOT_WALKED_YET:
-            stale.append(key)
-        elif not covered and key not in NOT_WALKED_YET:
-            uncovered.append(key)
+    uncovered = [
+        f"{method} {template}"
+        for method, template in routes
+        if (method, template) not in walked and public_reason(method, template) is None
+    ]
     assert uncovered == [], "routes with neither a permission case nor a public reason"
-    assert stale == [], "walked now: remove them from NOT_WALKED_YET (not_walked.py)"
-    assert {f"{m} {t}" for m, t in routes} >= NOT_WALKED_YET, "NOT_WALKED_YET names gone routes"
-
-
-#: Forms of the service hall that read the form before they ask for a sign-in: anonymous
-#: senders are sent back with the form's own message (the hall is being reworked).
-READS_THE_FORM_FIRST = {
-    ("POST", "/services/cases/{case_id}/scores"),
-    ("POST", "/admin/services/cases/{case_id}/panel"),
-    ("POST", "/services/cases/{case_id}/materials/{material_no}"),
-    ("POST", "/services/cases/{case_id}/submit"),
-    ("POST", "/services/cases/{case_id}/rating"),
-}
 
 
 def test_no_protected_route_serves_anonymous(app: FastAPI, client: TestClient) -> None:
@@ -93,7 +73,7 @@ def test_no_protected_route_serves_anonymous(app: FastAPI, client: TestClient) -
     token = csrf_from(client.get("/login").text)
     served = []
     for method, template in every_route(app):
-        if public_reason(method, template) or (method, template) in READS_THE_FORM_FIRST:
+        if public_reason(method, template):
             continue
         path = re.sub(r"\{[^}]+\}", "1", template)
         response = client.request(

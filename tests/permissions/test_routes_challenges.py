@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Cookies, Response
 from sqlalchemy.orm import Session
 
 from app.challenges import service as challenges
@@ -25,7 +24,14 @@ from tests.factories.accounts import make_org, make_user
 from tests.factories.challenges import PDF, PROPOSAL, make_expert
 from tests.factories.listings import make_listing
 from tests.permissions.test_matrix import LISTING_ALLOWED, OWN_ALLOWED, ROLES
-from tests.permissions.world import IN_VERIFIED_ORG, Route, World, assert_walk, build_world
+from tests.permissions.world import (
+    IN_VERIFIED_ORG,
+    Route,
+    World,
+    assert_walk,
+    build_world,
+    with_files,
+)
 
 CHALLENGE_MANAGERS = LISTING_ALLOWED[Action.CHALLENGE_MANAGE]
 KEEPER = LISTING_ALLOWED[Action.LISTING_EDIT]
@@ -166,44 +172,6 @@ def world(
     return build_challenges_world(session, target, people)
 
 
-class Uploading:
-    """A test client that sends ``files`` with every request, the fields as a multipart form."""
-
-    def __init__(self, client: TestClient, files: dict[str, Any]) -> None:
-        self._client, self._files = client, files
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
-
-    @property
-    def cookies(self) -> Cookies:
-        return self._client.cookies
-
-    @cookies.setter
-    def cookies(self, value: Cookies) -> None:
-        self._client.cookies = value
-
-    def request(
-        self, method: str, url: str, *, json: Any = None, data: Any = None, **kwargs: Any
-    ) -> Response:
-        fields = data if data is not None else (json or {})
-        return self._client.request(method, url, data=fields, files=self._files, **kwargs)
-
-
-def walk_route(
-    route: Route,
-    people: dict[str, User | None],
-    world: World,
-    session: Session,
-    client: TestClient,
-    uploads: set[tuple[str, str]],
-) -> None:
-    """``assert_walk``, with a document sent along to the routes in ``uploads``."""
-    if (route.method, route.path) in uploads:
-        client = cast(TestClient, Uploading(client, DOCUMENT))
-    assert_walk(route, people, world, session, client)
-
-
 #: The application's files: its organisation; the reviewing staff and the panel see it too.
 APPLICATION_FILES = "/api/v1/challenges/{draft_challenge}/applications/{draft}/attachments"
 #: A challenge's own desk (the listings' routes, for the challenge kind).
@@ -304,6 +272,7 @@ ROUTES: list[Route] = [
 ]
 
 UPLOADS = {("POST", APPLICATION_FILES), ("POST", CHALLENGE + "/attachments")}
+ROUTES = with_files(ROUTES, UPLOADS, DOCUMENT)
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[f"{r.method} {r.path}" for r in ROUTES])
@@ -314,7 +283,7 @@ def test_challenge_routes_follow_the_matrix(
     session: Session,
     client: TestClient,
 ) -> None:
-    walk_route(route, people, world, session, client, UPLOADS)
+    assert_walk(route, people, world, session, client)
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "deactivated_admin"])

@@ -18,6 +18,7 @@ from tests.factories.fixtures import csrf_from
 from tests.permissions.test_matrix import LISTING_ALLOWED, OWN_ALLOWED
 from tests.permissions.test_routes_challenges import (
     CHALLENGE_MANAGERS,
+    DOCUMENT,
     KEEPER,
     REPORT,
     REVIEWERS,
@@ -25,9 +26,8 @@ from tests.permissions.test_routes_challenges import (
     UNPUBLISHED_SEEN_BY,
     ChallengesWorld,
     build_challenges_world,
-    walk_route,
 )
-from tests.permissions.world import IN_VERIFIED_ORG, Route, concrete
+from tests.permissions.world import IN_VERIFIED_ORG, Route, assert_walk, concrete, with_files
 
 # The refusals the 揭榜挂帅 pages explain on the page the button was on.
 MANAGE_REFUSED = "仅平台管理员或榜单所在区县的管理员可以组织评审"
@@ -169,9 +169,10 @@ UPLOADS = {
     ("POST", APPLICATION + "/attachments"),
     ("POST", "/challenges/{challenge}/attachments"),
 }
+FORMS = with_files(ROUTES, UPLOADS, DOCUMENT)
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=[f"{r.method} {r.path}" for r in ROUTES])
+@pytest.mark.parametrize("route", FORMS, ids=[f"{r.method} {r.path}" for r in FORMS])
 def test_challenge_forms_follow_the_matrix(
     route: Route,
     people: dict[str, User | None],
@@ -179,7 +180,7 @@ def test_challenge_forms_follow_the_matrix(
     session: Session,
     client: TestClient,
 ) -> None:
-    walk_route(route, people, world, session, client, UPLOADS)
+    assert_walk(route, people, world, session, client)
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[f"{r.method} {r.path}" for r in ROUTES])

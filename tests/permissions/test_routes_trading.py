@@ -32,7 +32,7 @@ from tests.factories.listings import make_listing
 from tests.factories.trading import make_contract
 from tests.orgs.test_endpoints import bearer
 from tests.permissions.test_matrix import ALLOWED, CONTRACT_ALLOWED, DEAL_ALLOWED
-from tests.permissions.test_routes_listings import Upload, sent_with_files
+from tests.permissions.test_routes_listings import uploading
 from tests.permissions.world import IN_VERIFIED_ORG, Route, World, assert_walk, build_world
 
 STAFF = ALLOWED[Action.ADMIN_ACCESS]
@@ -208,8 +208,8 @@ ROUTES: list[Route] = [
     Route("POST", "/deals/{deal}/broker", SIDES, _broker_form, seen_by=SEES_DEAL),
     Route("POST", "/api/v1/deals/{registered_deal}/complete", SIDES, seen_by=SEES_DEAL),
     Route("POST", "/deals/{registered_deal}/complete", SIDES, seen_by=SEES_DEAL),
-    Upload("POST", "/api/v1/deals/{deal}/attachments", IN_DEAL, {}, seen_by=SEES_DEAL),
-    Upload("POST", "/deals/{deal}/attachments", IN_DEAL, {}, seen_by=SEES_DEAL),
+    uploading("POST", "/api/v1/deals/{deal}/attachments", IN_DEAL, {}, seen_by=SEES_DEAL),
+    uploading("POST", "/deals/{deal}/attachments", IN_DEAL, {}, seen_by=SEES_DEAL),
     # Without a file, only those who may upload are asked to choose one.
     Route("POST", "/deals/{deal}/attachments", IN_DEAL, {}, seen_by=SEES_DEAL),
     Route("GET", "/api/v1/deals/{deal}/attachments/{deal_attachment}", SEES_DEAL, seen_by=set()),
@@ -240,8 +240,10 @@ ROUTES: list[Route] = [
     ),
     # Bulk import: the bureau for every organisation; one's verified organisation for
     # itself (the platform administrator for any).
-    Upload("POST", "/admin/import", {"platform_admin"}, {}, answers=UNFINISHED, file=IMPORT_FILE),
-    Upload(
+    uploading(
+        "POST", "/admin/import", {"platform_admin"}, {}, answers=UNFINISHED, file=IMPORT_FILE
+    ),
+    uploading(
         "POST",
         "/me/import",
         {"platform_admin"} | IN_VERIFIED_ORG,
@@ -260,7 +262,7 @@ def test_trading_routes_follow_the_matrix(
     session: Session,
     client: TestClient,
 ) -> None:
-    assert_walk(route, people, world, session, sent_with_files(route, client))
+    assert_walk(route, people, world, session, client)
 
 
 def test_an_unknown_answer_leaves_the_offer_open(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -284,6 +284,13 @@ def build_world(session: Session, target: Organization, people: dict[str, User |
         call=call.id,
         application=application.id,
     )
+
+
+def with_files(
+    routes: list[Route], uploads: set[tuple[str, str]], files: dict[str, tuple[str, bytes, str]]
+) -> list[Route]:
+    """``routes``, those named in ``uploads`` (method, path) sending ``files``."""
+    return [replace(r, files=files) if (r.method, r.path) in uploads else r for r in routes]
 
 
 def concrete(path: str, world: World) -> str:
