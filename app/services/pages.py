@@ -21,7 +21,6 @@ from app.core.pages import (
     uploaded_file,
 )
 from app.core.pagination import PaginationDep
-from app.core.permissions import Action, authorize
 from app.core.templating import flash, render
 from app.core.validation import parse_form
 from app.models.enums import CaseStatus, VoucherMode
@@ -131,7 +130,7 @@ def score(
 def form_panel(
     request: Request, case_id: int, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
-    authorize(actor.user, Action.SERVICE_HANDLE)  # refused before the form is read
+    service.hall_staff(actor.user)  # refused before the form is read
     back = f"/services/cases/{case_id}"
     ids = [p for p in str(values.get("expert_ids", "")).replace("，", ",").split(",") if p.strip()]
     data, _errors = parse_form(PanelSet, {"expert_ids": [p.strip() for p in ids]})
@@ -403,7 +402,7 @@ def staff_move(
     actor: SignedInActor,
     values: FormValues,
 ) -> Response:
-    authorize(actor.user, Action.SERVICE_HANDLE)  # refused before the form is read
+    service.hall_staff(actor.user)  # refused before the form is read
     back = safe_next(values.get("back"), f"/services/cases/{case_id}")
     data, errors = parse_form(
         CaseMove, {k: v for k, v in values.items() if k in ("amount", "reason")}

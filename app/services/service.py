@@ -87,6 +87,13 @@ def signed_in(user: User | None) -> User:
     return user
 
 
+def hall_staff(user: User | None) -> User:
+    """The member of staff who handles the hall's cases (401 without a sign-in, else 403)."""
+    staff = signed_in(user)
+    authorize(staff, Action.SERVICE_HANDLE)
+    return staff
+
+
 def get_case(session: Session, user: User | None, case_id: int) -> ServiceCase:
     signed_in(user)
     case = session.scalars(_query().where(ServiceCase.id == case_id)).unique().one_or_none()
