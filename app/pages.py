@@ -11,6 +11,7 @@ from app.events.pages import router as events
 from app.home.api_docs import router as api_docs
 from app.home.pages import router as home
 from app.incentives.pages import router as incentives
+from app.listings.desk_pages import router as listing_desks
 from app.listings.import_pages import router as listing_transfer
 from app.listings.pages import router as listings
 from app.matching.pages import router as matching
@@ -41,6 +42,7 @@ routers = (
     challenges,
     challenge_reviews,
     listings,
+    listing_desks,
     matching,
     contract_verify,
     trading,

@@ -24,21 +24,19 @@ from app.core.deps import (
     CurrentUser,
     OptionalUser,
     SessionDep,
-    StaffUser,
     writes_late,
 )
 from app.core.errors import AppError, NotFound, PermissionDenied
 from app.core.pages import (
     SubmittedForm,
     act_and_redirect,
-    list_url,
     page_router,
     redirect,
     safe_next,
     uploaded_file,
 )
-from app.core.pagination import Paged, PaginationDep, query_filters
-from app.core.templating import flash, render
+from app.core.pagination import Paged, query_filters
+from app.core.templating import flash
 from app.listings import service
 from app.listings.forms import (
     PAGE_SIZE,
@@ -52,7 +50,7 @@ from app.listings.forms import (
     publish_block,
     url_of,
 )
-from app.listings.presentation import _version_rows, detail_sections, facts
+from app.listings.presentation import _version_rows, detail_sections, render_page
 from app.listings.schemas import REQUIRED_TO_SUBMIT
 from app.listings.search import FACETS
 from app.matching import service as matching_service
@@ -64,12 +62,6 @@ router = page_router()
 
 
 # -- list and detail ---------------------------------------------------------------------------
-
-
-def _render(
-    request: Request, template: str, context: dict[str, Any], status: int = 200
-) -> Response:
-    return render(request, template, {"facts": facts, **context}, status_code=status)
 
 
 def browse(
@@ -99,7 +91,7 @@ def browse(
         items = [item for item in kept if item != (name, value)]
         return f"{path}?{urlencode(items)}" if items else path
 
-    return _render(
+    return render_page(
         request,
         "listings/list.html",
         {
@@ -159,7 +151,7 @@ def detail(
             "contact_views": service.contact_views(session, actor, listing),
         }
     service.record_contact_view(session, listing, user)
-    return _render(request, "listings/detail.html", context)
+    return render_page(request, "listings/detail.html", context)
 
 
 # -- create and edit ---------------------------------------------------------------------------
@@ -519,96 +511,3 @@ for _k in ListingKind:
     router.post(_item + "/access-requests/{access_id:int}/{decision}")(decide_access)
     router.post(_item + "/attachments")(upload)
     router.post(_item + "/attachments/{attachment_id:int}/delete")(remove_attachment)
-
-
-# -- the signed-in person's pages and the review queue -----------------------------------------
-
-STATUS_TABS = [("", "全部"), *ListingStatus.choices()]
-KIND_TABS = [("", "全部类型"), *ListingKind.choices()]
-
-
-@router.get("/me/listings")
-def my_listings(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    actor: ActorDep,
-    pagination: PaginationDep,
-    kind: str = "",
-    status: str = "",
-) -> Response:
-    page = None
-    if user.active_org_id is not None:
-        page = service.mine(
-            session,
-            actor,
-            pagination,
-            kind=ListingKind.from_code(kind),
-            status=ListingStatus.from_code(status),
-        )
-    return _render(
-        request,
-        "listings/mine.html",
-        {
-            "page": page,
-            "kind": kind,
-            "status": status,
-            "status_tabs": STATUS_TABS,
-            "kind_tabs": KIND_TABS,
-            "tab_url": lambda **changes: list_url(
-                "/me/listings", {"kind": kind, "status": status} | changes
-            ),
-            "base_url": list_url("/me/listings", {"kind": kind, "status": status}),
-            "return_reasons": taxonomy.names(session, "return_reason"),
-            "lifecycle": service.lifecycle,
-            "blocked": publish_block(user),
-        },
-    )
-
-
-@router.get("/me/favourites")
-def my_favourites(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    actor: ActorDep,
-    pagination: PaginationDep,
-) -> Response:
-    paged = service.favourites(session, actor, pagination)
-    items = service.views(session, paged.items, user)
-    return _render(
-        request,
-        "listings/favourites.html",
-        {
-            "page": Paged(items, paged.total, paged.page, paged.size),
-            "base_url": "/me/favourites",
-            "fav_ids": {x.id for x in items},
-        },
-    )
-
-
-@router.get("/admin/listings")
-def review_queue(
-    request: Request,
-    session: SessionDep,
-    user: StaffUser,
-    actor: ActorDep,
-    pagination: PaginationDep,
-    kind: str = "",
-) -> Response:
-    page = service.review_queue(session, actor, pagination, ListingKind.from_code(kind))
-    here = list_url("/admin/listings", {"kind": kind})
-    return _render(
-        request,
-        "listings/review_queue.html",
-        {
-            "page": page,
-            "kind": kind,
-            "kind_tabs": KIND_TABS,
-            "base_url": here,
-            "back": here
-            if page.page == 1
-            else f"{here}{'&' if '?' in here else '?'}page={page.page}",
-            "return_reasons": taxonomy.choices(session, "return_reason"),
-        },
-    )

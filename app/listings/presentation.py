@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from fastapi import Request
+from fastapi.responses import Response
+
 from app.core.money import format_yuan
+from app.core.templating import render
 from app.listings import service
 from app.listings.forms import IP_TYPES
 from app.listings.schemas import ListingOut
@@ -132,3 +136,10 @@ def _version_rows(versions: list[Any], labels: dict[str, str]) -> list[dict[str,
             }
         )
     return rows
+
+
+def render_page(
+    request: Request, template: str, context: dict[str, Any], status: int = 200
+) -> Response:
+    """A catalogue page; its cards show each listing's ``facts``."""
+    return render(request, template, {"facts": facts, **context}, status_code=status)
