@@ -14,6 +14,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 import app.registry  # noqa: F401  (every domain's policy.py)
+from app.conversations import moderation
+from app.conversations import repository as conversation_repository
+from app.conversations import service as conversation_service
+from app.conversations.schemas import ConversationOpen
 from app.core import permissions
 from app.core.audit import Actor
 from app.core.pagination import Pagination
@@ -21,18 +25,21 @@ from app.core.permissions import Action, can
 from app.incentives import service as incentive_service
 from app.matching import pipeline as pipeline_service
 from app.models import (
+    Conversation,
     Deal,
     IncentiveClaim,
     MatchPipeline,
     NoveltyCommission,
     Organization,
     ProjectApplication,
+    Resource,
     User,
 )
 from app.models.enums import ListingKind, NoveltyPurpose, OrgRole, OrgType, PipelineStage
 from app.patents import commissions as novelty_service
 from app.projects import service as project_service
 from app.projects.schemas import ApplicationFields
+from app.resources import service as resource_service
 from app.trading import deals as deal_service
 from app.trading import service as contract_service
 from tests.factories.accounts import make_org, make_user
@@ -42,12 +49,13 @@ from tests.factories.listings import make_listing
 from tests.factories.projects import ANSWERS
 from tests.factories.projects import draft as draft_application
 from tests.factories.projects import make_cast as make_call_cast
+from tests.factories.resources import make_resource
 from tests.factories.trading import make_contract
 from tests.permissions.test_matrix import ROLES
 
 EVERYTHING = Pagination(page=1, size=100)
 #: Lists where the organisation's administrator or the broker may rightly see nothing here.
-SOMETIMES_EMPTY = {"deals", "commissions", "applications"}
+SOMETIMES_EMPTY = {"deals", "commissions", "applications", "resources", "conversations"}
 
 
 def test_every_action_has_a_rule() -> None:
@@ -137,8 +145,23 @@ def world(
         ),
         draft_application(session, cast, 0),
     ]
+    # Conversations: the target's with the other organisation (reported, so the staff of
+    # either region handle it), the target's with the stranger, and two others' (reported).
+    chats = [
+        _conversation(session, people["org_member"], other.org, report=True),
+        _conversation(session, owner, third),
+        _conversation(session, stranger, other.org, report=True),
+    ]
+    # Resources waiting for review: the target's (220173) and the stranger's (220104).
+    resources = []
+    for keeper, region in ((owner, "220173"), (stranger, "220104")):
+        resource = make_resource(session, keeper, publish=False, region_code=region)
+        resource_service.submit(session, Actor(user=keeper), resource.id)
+        resources.append(resource)
     session.flush()
     return {
+        "conversations": [c.id for c in chats],
+        "resources": [r.id for r in resources],
         "contracts": [c.id for c in contracts],
         "deals": [d.id for d in deals],
         "pipeline": [e.id for e in entries],
@@ -159,8 +182,38 @@ def _commission(session: Session, requester: User | None) -> NoveltyCommission:
     )
 
 
+def _conversation(
+    session: Session, user: User | None, org: Organization, *, report: bool = False
+) -> Conversation:
+    actor = Actor(user=user)
+    data = ConversationOpen(subject_type="direct", org_id=org.id, body="想了解贵方的检测能力")
+    chat = conversation_service.open_conversation(session, actor, data)
+    if report:
+        moderation.report(session, actor, chat, "对方反复发送与合作无关的推销信息")
+    return chat
+
+
+def _conversations(session: Session, actor: Actor) -> list[object]:
+    """The staff's reported conversations; an organisation's people, its inbox."""
+    user = _user(actor)
+    if not (user.is_staff or user.active_org_id):
+        return []  # the inbox refuses them (403)
+    page = conversation_service.inbox(session, actor, EVERYTHING, reported=user.is_staff)
+    return [conversation_repository.get(session, c.id) for c in page.items]
+
+
 Lister = Callable[[Session, Actor], list[object]]
 LISTS: dict[str, tuple[Action, Lister]] = {
+    "conversations": (Action.CONVERSATION_VIEW, _conversations),
+    # The review desk of resources: staff, each for their region (others are refused).
+    "resources": (
+        Action.RESOURCE_REVIEW,
+        lambda s, a: (
+            resource_service.review_queue(s, _user(a), EVERYTHING).items
+            if _user(a).is_staff
+            else []
+        ),
+    ),
     "contracts": (
         Action.CONTRACT_VIEW,
         lambda s, a: contract_service.list_contracts(s, a, EVERYTHING).items,
@@ -216,7 +269,10 @@ def test_a_list_shows_what_can_allows(
 def _load(session: Session, kind: str, row_id: int, admin: User) -> Any:
     if kind == "contracts":
         return contract_service.get_contract(session, Actor(user=admin), row_id)
+    if kind == "conversations":
+        return conversation_repository.get(session, row_id)
     cls = {
+        "resources": Resource,
         "applications": ProjectApplication,
         "deals": Deal,
         "pipeline": MatchPipeline,
