@@ -66,7 +66,7 @@ def test_every_action_has_a_rule() -> None:
 def world(
     session: Session, target: Organization, people: dict[str, User | None]
 ) -> dict[str, list[int]]:
-    """Contracts, deals and pipeline entries, each seen by a different set of people."""
+    """Records of every listed kind, each seen by a different set of people."""
     owner, other, broker = people["org_admin"], people["other_org_admin"], people["broker"]
     assert owner is not None and other is not None and other.org is not None and broker
     third = make_org(session, region_code="220104")
