@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.core.permissions import (
     Action,
     define,
+    of_its_org,
     reviews_in_region,
     sits_on_panel,
 )
@@ -24,11 +25,7 @@ define(
 # obj None: the organisation has no application there, so nobody of it may act.
 define(
     Action.CHALLENGE_APPLICATION_EDIT,
-    lambda user, application: (
-        application is not None
-        and user.active_org_id is not None
-        and user.active_org_id == application.org_id
-    ),
+    of_its_org,
     refused="仅揭榜单位的成员可以操作该申请",
 )
 # Panels, the award and milestone acceptance: the staff who review the challenge.

@@ -97,6 +97,16 @@ def is_org_admin_of(user: User, org: Organization | None) -> bool:
     return org is not None and user.is_org_admin and user.active_org_id == org.id
 
 
+def of_its_org(user: User, record: Any) -> bool:
+    """A person of the organisation ``record`` belongs to (its ``org_id``): an application's
+    applicant, say."""
+    return (
+        record is not None
+        and user.active_org_id is not None
+        and user.active_org_id == record.org_id
+    )
+
+
 def staff_for(user: User, org: Organization | None) -> bool:
     return user.is_platform_admin or in_region(user, org)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.core.permissions import (
     Action,
     define,
+    of_its_org,
     sits_on_panel,
 )
 from app.models.enums import OrgStatus
@@ -26,27 +27,18 @@ define(
 # The applying organisation's people write the application and report on the project.
 define(
     Action.PROJECT_EDIT,
-    lambda user, application: (
-        application is not None
-        and user.active_org_id is not None
-        and user.active_org_id == application.org_id
-    ),
+    of_its_org,
     refused="仅申报单位的成员可以操作该项目",
 )
 # 单位审核: the applying organisation's administrator vouches for it before it goes out.
 define(
     Action.PROJECT_UNIT_REVIEW,
-    lambda user, application: (
-        application is not None and user.is_org_admin and user.active_org_id == application.org_id
-    ),
+    lambda user, application: user.is_org_admin and of_its_org(user, application),
     refused="仅申报单位的机构管理员可以进行单位审核",
 )
 define(
     Action.PROJECT_VIEW,
-    lambda user, application: (
-        user.is_platform_admin
-        or (user.active_org_id is not None and user.active_org_id == application.org_id)
-    ),
+    lambda user, application: user.is_platform_admin or of_its_org(user, application),
     refused="仅申报单位的成员和科技局工作人员可以查看该项目",
 )
 define(
