@@ -107,6 +107,10 @@ class SearchQuery:
     #: Facet names whose value counts the page should carry (may include ``"type"``).
     facets: Sequence[str] = ()
     highlight: bool = True
+    #: Whether a backend that keeps vectors fuses them into the first pages of a relevance
+    #: query (``search.engine_dense``); ``False`` asks for BM25 alone, for a caller that
+    #: fuses the dense ranking itself (the platform: ``app/search/hybrid.py``).
+    by_meaning: bool = True
 
     def __post_init__(self) -> None:
         if self.page < 1:

@@ -360,6 +360,7 @@ class EngineVectors:
         """The query's vector when its first pages are ranked hybrid, else ``None``."""
         if (
             self.encoder is None
+            or not query.by_meaning
             or analyzed.is_empty
             or query.sort != "relevance"
             or query.offset >= self.dense_window

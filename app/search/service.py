@@ -213,6 +213,9 @@ def _query(
             size=size,
             sort="newest" if sort == "newest" else "relevance",
             facets=sources.facets_for(types),
+            # BM25 from the backend on every engine; the meaning is fused here (hybrid.py),
+            # once, from the engine's kNN or the vector file.
+            by_meaning=False,
         )
     except ValueError as exc:
         raise InvalidInput(errors={"page": "页码超出可查询的范围"}) from exc
