@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -53,8 +54,12 @@ def message(error: Mapping[str, Any]) -> str:
     template = _MESSAGES.get(kind)
     if template is None:
         return "格式不正确"
+    ctx = dict(error.get("ctx") or {})
+    if isinstance(ctx.get("expected"), str):
+        # pydantic writes "'a', 'b' or 'c'"; the choices read as a Chinese list
+        ctx["expected"] = "、".join(re.findall(r"'([^']*)'", ctx["expected"])) or ctx["expected"]
     try:
-        return template.format(**(error.get("ctx") or {}))
+        return template.format(**ctx)
     except (KeyError, IndexError):
         return template.split("{")[0].rstrip("：")
 

@@ -7,11 +7,11 @@ from urllib.parse import quote
 from fastapi import (
     APIRouter,
     Body,
+    Depends,
     File,
     Form,
     Header,
     Query,
-    Request,
     Response,
     UploadFile,
     status,
@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from app.core.deps import ActorDep, OptionalUser, SessionDep, writes_late
 from app.core.openapi import file_download
-from app.core.pagination import MAX_PAGE_SIZE, Paged, PaginationDep, query_filters
+from app.core.pagination import ListParams, Paged, PaginationDep, list_params
 from app.core.schemas import Page
 from app.core.versioning import expected_version, set_etag
 from app.listings import service
@@ -33,11 +33,20 @@ from app.listings.schemas import (
     ReturnDecision,
 )
 from app.models.enums import ListingKind, ListingStatus
-from app.search.schemas import FacetCount
+from app.search.schemas import FacetCount, SearchSort
 
 router = APIRouter()
 
 _RESERVED = {"q", "page", "size", "sort"}
+#: A catalogue list: page, order (newest first) and the facet filters.
+BrowseList = Annotated[
+    ListParams[SearchSort],
+    Depends(
+        list_params(
+            SearchSort, default=SearchSort.NEWEST, accept=lambda name: name not in _RESERVED
+        )
+    ),
+]
 
 
 class AccessDecision(StrEnum):
@@ -92,18 +101,21 @@ def _kind_router(kind: ListingKind) -> APIRouter:
 
     @r.get("", response_model=ListingPage, summary=f"已发布的{label}")
     def browse(
-        request: Request,
         session: SessionDep,
         user: OptionalUser,
+        params: BrowseList,
         q: Annotated[str, Query(max_length=200)] = "",
-        page: Annotated[int, Query(ge=1)] = 1,
-        size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
-        sort: Annotated[str, Query(pattern="^(relevance|newest)$")] = "newest",
     ) -> object:
         """分面筛选：field、industry、maturity、transfer_mode、region、price_band、org_type（同名可多选）。"""
-        filters = query_filters(request.query_params, lambda name: name not in _RESERVED)
         return service.browse(
-            session, user, kind, q=q, filters=filters, page=page, size=size, sort=sort
+            session,
+            user,
+            kind,
+            q=q,
+            filters=params.filters,
+            page=params.pagination.page,
+            size=params.pagination.size,
+            sort=params.sort,
         )
 
     @r.post(

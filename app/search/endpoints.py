@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from app.core.deps import ActorDep, SessionDep
-from app.core.pagination import MAX_PAGE_SIZE, Paged, PaginationDep, query_filters
+from app.core.pagination import ListParams, Paged, PaginationDep, list_params
 from app.core.schemas import Page
 from app.search import service, vocabulary
 from app.search.schemas import (
     SearchResponse,
+    SearchSort,
     Suggestions,
     SynonymsIn,
     TermsIn,
@@ -19,26 +20,32 @@ from app.search.schemas import (
 router = APIRouter(tags=["搜索"])
 
 _RESERVED = {"q", "type", "page", "size", "sort"}
+#: Page, order (relevance first) and the facet filters: every other query parameter.
+SearchList = Annotated[
+    ListParams[SearchSort],
+    Depends(list_params(SearchSort, accept=lambda name: name not in _RESERVED)),
+]
 
 
 @router.get("/search", response_model=SearchResponse)
 def search(
-    request: Request,
     session: SessionDep,
+    params: SearchList,
     q: Annotated[
         str, Query(max_length=200, description='关键词；支持多个词、"短语"、-排除词')
     ] = "",
     type: Annotated[list[str], Query(description="结果类型，可多选")] = [],  # noqa: B006
-    page: Annotated[int, Query(ge=1)] = 1,
-    size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
-    sort: Annotated[
-        str, Query(pattern="^(relevance|newest)$", description="relevance 或 newest")
-    ] = "relevance",
 ) -> SearchResponse:
     """全站搜索。其余查询参数按分面筛选，例如 region=长春新区&org_type=企业（同名可多选）。"""
-    filters = query_filters(request.query_params, lambda name: name not in _RESERVED)
     return service.search(
-        session, q, types=type, filters=filters, page=page, size=size, sort=sort, meaning=True
+        session,
+        q,
+        types=type,
+        filters=params.filters,
+        page=params.pagination.page,
+        size=params.pagination.size,
+        sort=params.sort,
+        meaning=True,
     )
 
 

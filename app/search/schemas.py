@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import ConfigDict, Field
 
 from app.core.schemas import Schema
+
+
+class SearchSort(StrEnum):
+    """The orders of a searched list: by relevance to the words, or newest first."""
+
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
 
 
 class SearchItem(Schema):

@@ -268,3 +268,17 @@ def test_the_opensearch_setting_opens_an_opensearch_backend_on_its_address() -> 
         assert "port=9)" in health.detail
     finally:
         backend.close()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/search", "/api/v1/achievements"])
+def test_a_searched_list_takes_page_size_order_and_facets_in_one_shape(
+    path: str, client: TestClient
+) -> None:
+    wrong = client.get(path, params={"sort": "oldest", "size": 1000})
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"] == {
+        "sort": "取值应为以下之一：relevance、newest",
+        "size": "不能大于100",
+    }
+    body = client.get(path, params={"sort": "newest", "region": "长春新区", "size": 5}).json()
+    assert (body["page"], body["size"], body["total"]) == (1, 5, 0)
