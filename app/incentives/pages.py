@@ -200,6 +200,7 @@ def admin_decide(
     actor: SignedInActor,
     values: FormValues,
 ) -> Response:
+    service.manager(actor.user)  # refused before the form is read
     back = safe_next(values.get("back"), "/admin/incentives/claims")
     data, errors = parse_form(
         ClaimDecision, {k: v for k, v in values.items() if k in ("amount", "reason")}
@@ -258,6 +259,7 @@ def admin_budgets(
 def admin_set_budget(
     request: Request, session: SessionDep, actor: SignedInActor, values: FormValues
 ) -> Response:
+    service.manager(actor.user)  # refused before the form is read
     data, errors = parse_form(
         BudgetSet, {k: v for k, v in values.items() if k in BudgetSet.model_fields}
     )

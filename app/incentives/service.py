@@ -58,6 +58,14 @@ def _will_write(session: Session) -> None:
 # --- rules -------------------------------------------------------------------------------
 
 
+def manager(user: User | None) -> User:
+    """The person who decides claims and keeps budgets and rules (401 without a sign-in, else
+    403): asked first, so that nobody else is told how to fill in the desk's forms."""
+    authorize(user, Action.INCENTIVE_MANAGE)
+    assert user is not None
+    return user
+
+
 def rules(session: Session) -> list[IncentiveRule]:
     """Every version of every rule, in the policy's order."""
     return repository.all_rules(session)

@@ -238,6 +238,9 @@ ROUTES: list[Route] = [
         MANAGERS,
         {"item_no": "15", "year": "2026", "total": "50万"},
     ),
+    # The desk's forms, sent incomplete: whoever may not decide is refused, not told to fix them.
+    Route("POST", "/admin/incentives/claims/{claim}/approve", MANAGERS, {"amount": "很多"}),
+    Route("POST", "/admin/incentives/budgets", MANAGERS, {"item_no": "15"}),
     # Bulk import: the bureau for every organisation; one's verified organisation for
     # itself (the platform administrator for any).
     uploading(
