@@ -515,6 +515,7 @@ def contract_payment(
     actor: SignedInActor,
     values: FormValues,
 ) -> Response:
+    service.editable_contract(session, actor, contract_id)  # refused before the form is read
     return act_and_redirect(
         request,
         session,

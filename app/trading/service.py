@@ -245,6 +245,14 @@ def get_contract(session: Session, actor: Actor, contract_id: int) -> TechContra
     return contract
 
 
+def editable_contract(session: Session, actor: Actor, contract_id: int) -> TechContract:
+    """A contract the actor may act on as a party (404 when they may not see it, 403 when
+    they only see it)."""
+    contract = get_contract(session, actor, contract_id)
+    authorize(actor.user, Action.CONTRACT_EDIT, contract)
+    return contract
+
+
 def contract_of_deal(session: Session, deal_id: int) -> TechContract | None:
     return repository.contract_for_deal(session, deal_id)
 

@@ -218,6 +218,8 @@ ROUTES: list[Route] = [
     Route("POST", "/contracts/new", RECORDERS, _contract_form),
     Route("POST", "/api/v1/contracts/{contract}/payments", PARTIES, _payment),
     Route("POST", "/contracts/{contract}/payments", PARTIES, _payment),
+    # Sent incomplete: whoever is no party is refused, not told to fill in the amount.
+    Route("POST", "/contracts/{contract}/payments", PARTIES, {"amount": ""}),
     Route("POST", "/contracts/{contract}/submit", PARTIES),
     Route("POST", "/contracts/{contract}/approve", REGISTRARS),
     Route("POST", "/contracts/{contract}/return", REGISTRARS, {"reason": "合同金额与发票不符"}),
