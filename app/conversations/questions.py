@@ -18,7 +18,7 @@ from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, NotAuthenticated, NotFound
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, authorize, can
+from app.core.permissions import Action, authorize, can, of_its_org
 from app.core.ratelimit import too_many, wait_text
 from app.models import Listing, ListingQuestion, User
 from app.models.enums import ListingStatus
@@ -77,7 +77,7 @@ def ask(session: Session, actor: Actor, listing_id: int, body: str) -> QuestionO
     if user is None:
         raise NotAuthenticated("请先登录后再提问")
     listing = _listing(session, listing_id)
-    if can(user, Action.LISTING_EDIT, listing):
+    if of_its_org(user, listing):
         raise Conflict("不能向本机构发布的信息提问")
     since = utcnow() - timedelta(hours=1)
     if repository.asked_since(session, user.id, since) >= QUESTIONS_PER_HOUR:

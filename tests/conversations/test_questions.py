@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.conversations.conftest import Cast
+from tests.factories.accounts import make_user
 from tests.factories.fixtures import login
 
 
@@ -32,6 +33,13 @@ class TestAsk:
             _url(cast), json={"body": "自问自答一下"}, headers=cast.auth(session, cast.professor)
         )
         assert own.status_code == 409
+        colleague = make_user(session, org=cast.university, name="王老师")  # not an editor
+        asked = client.post(
+            _url(cast),
+            json={"body": "我们自己的成果也能提问吗"},
+            headers=cast.auth(session, colleague),
+        )
+        assert asked.status_code == 409 and "本机构" in asked.json()["detail"]
         short = client.post(_url(cast), json={"body": "好"}, headers=cast.auth(session, cast.buyer))
         assert short.status_code == 422 and "4" in short.text
 
