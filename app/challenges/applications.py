@@ -20,7 +20,6 @@ from app.challenges.flows import (
     may_see,
     member_for,
     panel_of,
-    signed_in,
 )
 from app.challenges.schemas import (
     FIELD_LABELS,
@@ -31,7 +30,7 @@ from app.core import attachments, audit, versioning
 from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.permissions import Action, authorize, can
+from app.core.permissions import Action, authorize, can, signed_in
 from app.models import (
     Attachment,
     Challenge,
@@ -109,7 +108,7 @@ def create_application(
     session: Session, actor: Actor, challenge: Challenge, data: ApplicationFields
 ) -> ChallengeApplication:
     """Start the actor's organisation's draft application (one per organisation)."""
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.CHALLENGE_APPLY, challenge)
     check_accepting(challenge)
     assert user.active_org_id is not None

@@ -20,7 +20,6 @@ from app.challenges.flows import (
     application_flow,
     panel_flow,
     panel_of,
-    signed_in,
 )
 from app.challenges.schemas import (
     MILESTONE_NAMES,
@@ -33,7 +32,7 @@ from app.core.clock import today
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput
 from app.core.money import format_yuan
-from app.core.permissions import Action, authorize
+from app.core.permissions import Action, authorize, signed_in
 from app.funding import service as funding_service
 from app.listings import service as listing_service
 from app.models import (
@@ -109,7 +108,7 @@ def award(session: Session, actor: Actor, challenge: Challenge, data: AwardIn) -
     )
     panel.winner_id = winner.id if winner else None
     panel.decision_reason = data.reason.strip()
-    panel.decided_by_id = signed_in(actor).id
+    panel.decided_by_id = signed_in(actor.user).id
     panel.decided_at = utcnow()
     for application in apps:
         # Each application's outcome is part of the panel's decision, audited once below.

@@ -9,10 +9,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, object_session
 
 from app.challenges import repository
-from app.core.audit import Actor
 from app.core.clock import today
 from app.core.config import get_settings
-from app.core.errors import Conflict, NotAuthenticated, NotFound
+from app.core.errors import Conflict, NotFound
 from app.core.permissions import Action, can
 from app.core.workflow import On, Transition, Workflow
 from app.models import (
@@ -130,12 +129,6 @@ FUNDING_SUBJECT = "challenge_application"
 def min_panel() -> int:
     """Fewest eligible experts left after exclusions for scoring to open (a setting)."""
     return get_settings().challenge_min_panel
-
-
-def signed_in(actor: Actor) -> User:
-    if actor.user is None:
-        raise NotAuthenticated("请先登录后再进行此操作")
-    return actor.user
 
 
 # ---------------------------------------------------------------- challenges and applications

@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 
 from app.challenges import repository
 from app.challenges.applications import own_application
-from app.challenges.flows import FUNDING_SUBJECT, M, P, milestone_flow, panel_of, signed_in
+from app.challenges.flows import FUNDING_SUBJECT, M, P, milestone_flow, panel_of
 from app.core.audit import Actor
 from app.core.clock import today
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
 from app.core.money import format_yuan
-from app.core.permissions import Action, authorize, can
+from app.core.permissions import Action, authorize, can, signed_in
 from app.funding import service as funding_service
 from app.models import (
     Challenge,
@@ -93,7 +93,7 @@ def accept_milestone(
         released=row.amount,
     )
     now = utcnow()
-    row.accepted_at, row.released_at, row.accepted_by_id = now, now, signed_in(actor).id
+    row.accepted_at, row.released_at, row.accepted_by_id = now, now, signed_in(actor.user).id
     row.return_reason = ""
     reservation = funding_service.reservation_of(session, FUNDING_SUBJECT, winner.id)
     if reservation is not None:  # awarded before rewards were tracked on the ledger: none

@@ -23,7 +23,6 @@ from app.challenges.flows import (
     min_panel,
     panel_flow,
     panel_of,
-    signed_in,
 )
 from app.challenges.schemas import ScoreIn
 from app.core import audit
@@ -31,7 +30,7 @@ from app.core.audit import Actor
 from app.core.clock import today
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict
-from app.core.permissions import Action, authorize
+from app.core.permissions import Action, authorize, signed_in
 from app.models import (
     Challenge,
     ChallengeApplication,
@@ -84,7 +83,7 @@ def form_panel(
     experts = review_service.known_experts(session, expert_ids, "expert_ids")
     if panel is None:
         panel = ChallengePanel(
-            challenge_id=challenge.id, status=P.FORMING, formed_by_id=signed_in(actor).id
+            challenge_id=challenge.id, status=P.FORMING, formed_by_id=signed_in(actor.user).id
         )
         session.add(panel)
         session.flush()
@@ -150,7 +149,7 @@ def scoring_sheet(
     session: Session, actor: Actor, challenge: Challenge
 ) -> tuple[ChallengePanel, list[ChallengeApplication], dict[int, ReviewScore]]:
     """What an expert scores: the applications and their own scores so far (no one else's)."""
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     panel = panel_of(session, challenge)
     authorize(user, Action.CHALLENGE_SCORE, member_for(panel, user))
     assert panel is not None
@@ -173,7 +172,7 @@ def score(
     data: ScoreIn,
 ) -> ReviewScore:
     """An expert's scores for one application; they can be revised until the panel closes."""
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     panel = panel_of(session, challenge)
     authorize(user, Action.CHALLENGE_SCORE, member_for(panel, user))
     assert panel is not None
@@ -207,7 +206,7 @@ def score(
 
 def all_scores(session: Session, actor: Actor, challenge: Challenge) -> list[ReviewScore]:
     """Every score: staff at any time; panel experts once the panel has closed."""
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     panel = panel_of(session, challenge)
     staff = may_manage(user, challenge)
     if not staff:

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from app.conversations import notices, repository
 from app.conversations.schemas import BlockOut
-from app.conversations.service import link, member, participate, signed_in
+from app.conversations.service import link, member, participate
 from app.core import audit
 from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, authorize
+from app.core.permissions import Action, authorize, signed_in
 from app.core.races import lost_race
 from app.models import Conversation, ConversationReport, Organization, OrgBlock, User
 from app.notifications import service as notifications
@@ -58,7 +58,7 @@ def resolve_reports(
     session: Session, actor: Actor, conversation: Conversation, resolution: str
 ) -> Conversation:
     """Staff close the open reports; the thread is then private to its two sides again."""
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.CONVERSATION_HANDLE_REPORT, conversation)
     lock_row(conversation)
     if conversation.reported_at is None:

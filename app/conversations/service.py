@@ -27,7 +27,7 @@ from app.core.audit import Actor
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, authorize, can
+from app.core.permissions import Action, authorize, can, signed_in
 from app.core.races import lost_race
 from app.core.ratelimit import too_many, wait_text
 from app.listings import service as listing_service
@@ -65,15 +65,9 @@ def link(conversation: Conversation) -> str:
     return f"/messages/{conversation.id}"
 
 
-def signed_in(actor: Actor) -> User:
-    if actor.user is None:
-        raise NotAuthenticated("请先登录后再进行此操作")
-    return actor.user
-
-
 def member(actor: Actor) -> tuple[User, int]:
     """A person of a verified organisation, and that organisation's id."""
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     org_id = user.active_org_id
     if org_id is None or user.org is None or not user.org.is_verified:
         raise PermissionDenied("加入已认证的机构后才能使用互动交流")
@@ -101,7 +95,7 @@ def load(session: Session, actor: Actor, conversation_id: int) -> Conversation:
 
 
 def participate(actor: Actor, conversation: Conversation) -> User:
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.CONVERSATION_TAKE_PART, conversation)
     return user
 
@@ -447,7 +441,7 @@ def inbox(
     session: Session, actor: Actor, pagination: Pagination, *, reported: bool = False
 ) -> Paged:
     """The organisation's conversations with unread counts; staff: the reported ones."""
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     if reported:
         if not user.is_staff:
             raise PermissionDenied("仅平台或区县管理员可以查看被举报的会话")
@@ -462,7 +456,7 @@ def inbox(
 
 
 def detail(session: Session, actor: Actor, conversation: Conversation) -> ConversationOut:
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     unread = repository.unread_counts(session, [conversation.id], user).get(conversation.id, 0)
     return out(session, conversation, user, unread if is_participant(user, conversation) else 0)
 

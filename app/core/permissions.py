@@ -160,11 +160,16 @@ def can(user: User | None, action: Action, obj: Any = None) -> bool:
     return rule(user, obj)
 
 
-def authorize(user: User | None, action: Action, obj: Any = None) -> None:
-    """Raise unless ``user`` may perform ``action`` on ``obj``."""
+def signed_in(user: User | None) -> User:
+    """``user``; without a sign-in the request is asked to sign in (401)."""
     if user is None:
         raise NotAuthenticated("请先登录后再进行此操作")
-    if not can(user, action, obj):
+    return user
+
+
+def authorize(user: User | None, action: Action, obj: Any = None) -> None:
+    """Raise unless ``user`` may perform ``action`` on ``obj``."""
+    if not can(signed_in(user), action, obj):
         raise PermissionDenied(_DENIED.get(action, "您没有执行此操作的权限"))
 
 

@@ -12,20 +12,14 @@ from typing import Annotated
 from fastapi import Depends
 
 from app.core.deps import OptionalUser
-from app.core.errors import NotAuthenticated, NotFound
-from app.core.permissions import Action, authorize, can
+from app.core.errors import NotFound
+from app.core.permissions import Action, authorize, can, signed_in
 from app.models import NoveltyCommission, User
-
-
-def _signed_in(user: User | None) -> User:
-    if user is None or not user.is_active:
-        raise NotAuthenticated("请先登录后再进行此操作")
-    return user
 
 
 def require_records_manager(user: User | None) -> User:
     """Patent and literature records are kept by 查新员, 审核员 and platform administrators."""
-    user = _signed_in(user)
+    user = signed_in(user)
     authorize(user, Action.PATENT_RECORDS)
     return user
 
@@ -47,20 +41,20 @@ def can_view(user: User | None, commission: NoveltyCommission) -> bool:
 
 
 def require_view(user: User | None, commission: NoveltyCommission) -> None:
-    _signed_in(user)
+    signed_in(user)
     if not can_view(user, commission):
         # Someone else's commission is not revealed to exist.
         raise NotFound("查新委托不存在")
 
 
 def require_searcher(user: User | None) -> User:
-    user = _signed_in(user)
+    user = signed_in(user)
     authorize(user, Action.NOVELTY_SEARCH)
     return user
 
 
 def require_reviewer(user: User | None) -> User:
-    user = _signed_in(user)
+    user = signed_in(user)
     authorize(user, Action.NOVELTY_REVIEW)
     return user
 

@@ -15,7 +15,7 @@ from app.core import attachments, audit, versioning
 from app.core.audit import Actor
 from app.core.db import lock_row, next_counter_value, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.permissions import Action, authorize
+from app.core.permissions import Action, authorize, signed_in
 from app.core.workflow import WorkflowEvent, on
 from app.models import (
     Attachment,
@@ -34,7 +34,6 @@ from app.projects.flows import (
     P,
     may_see,
     project_flow,
-    signed_in,
 )
 from app.projects.schemas import ApplicationFields
 
@@ -152,7 +151,7 @@ def create(
     session: Session, actor: Actor, call: ProjectCall, data: ApplicationFields
 ) -> ProjectApplication:
     """Start the actor's organisation's draft (每个单位限报一项)."""
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     org = user.org if user.active_org_id is not None else None
     authorize(user, Action.PROJECT_APPLY, org)
     assert org is not None

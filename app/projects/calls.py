@@ -17,7 +17,7 @@ from app.core.db import lock_row
 from app.core.errors import AppError, Conflict, InvalidInput, NotFound
 from app.core.money import exact_yuan
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, authorize
+from app.core.permissions import Action, authorize, signed_in
 from app.funding import service as funding_service
 from app.models import BudgetLine, Organization, OrgTag, ProjectCall, User
 from app.models.enums import CallStatus, ContentKind, OrgTagKind, OrgType
@@ -28,7 +28,6 @@ from app.projects.flows import (
     C,
     call_flow,
     may_manage,
-    signed_in,
 )
 from app.projects.programmes import PROGRAMMES, Programme
 from app.projects.schemas import CallCreate, CallRevise
@@ -117,7 +116,7 @@ def create(session: Session, actor: Actor, data: CallCreate) -> ProjectCall:
         tranche_percents=list(data.tranche_percents),
         status=CallStatus.DRAFT,
         content_id=data.content_id,
-        created_by_id=signed_in(actor).id,
+        created_by_id=signed_in(actor.user).id,
     )
     session.add(call)
     session.flush()

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.core.audit import Actor
 from app.core.config import get_settings
-from app.core.errors import NotAuthenticated, NotFound
+from app.core.errors import NotFound
 from app.core.permissions import Action, can
 from app.core.workflow import Transition, Workflow
 from app.models import ProjectApplication, ProjectCall, User
@@ -122,12 +121,6 @@ STAGES: list[tuple[str, tuple[ProjectStatus, ...]]] = [
 def min_panel() -> int:
     """Fewest eligible experts left after exclusions for scoring to open (a setting)."""
     return get_settings().project_min_panel
-
-
-def signed_in(actor: Actor) -> User:
-    if actor.user is None:
-        raise NotAuthenticated("请先登录后再进行此操作")
-    return actor.user
 
 
 def get_call(session: Session, user: User | None, call_id: int) -> ProjectCall:

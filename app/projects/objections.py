@@ -23,7 +23,7 @@ from app.core.clock import today
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, authorize
+from app.core.permissions import Action, authorize, signed_in
 from app.core.workflow import Transition, Workflow, WorkflowEvent, on
 from app.funding import service as funding_service
 from app.models import ProjectApplication, ProjectObjection, User
@@ -31,7 +31,7 @@ from app.models.enums import ObjectionStatus as O
 from app.notifications import service as notifications
 from app.projects import notices
 from app.projects.applications import move, url
-from app.projects.flows import FUNDING_SUBJECT, P, signed_in
+from app.projects.flows import FUNDING_SUBJECT, P
 
 objection_flow: Workflow[O] = Workflow(
     "该异议",
@@ -70,7 +70,7 @@ def file(session: Session, actor: Actor, application_id: int, reasons: str) -> P
 
     The project is found among those the public 立项公示 lists, not through the applicant's
     view of it: an objector need not be able to read the application."""
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     application = session.get(ProjectApplication, application_id)
     if application is None or application.status not in PUBLIC:
         raise NotFound("该项目不在立项公示名单中")

@@ -18,13 +18,13 @@ from app.core.audit import Actor
 from app.core.clock import today
 from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict
-from app.core.permissions import Action, authorize, can
+from app.core.permissions import Action, authorize, can, signed_in
 from app.models import ProjectApplication, ProjectCall, ReviewMember, ReviewScore, User
 from app.models.enums import PanelMemberStatus
 from app.notifications import service as notifications
 from app.projects import notices, repository
 from app.projects.applications import move
-from app.projects.flows import REVIEW, SCORED, C, P, call_flow, min_panel, signed_in
+from app.projects.flows import REVIEW, SCORED, C, P, call_flow, min_panel
 from app.projects.schemas import ScoreIn
 from app.reviews import ranking, tasks
 from app.reviews import service as review_service
@@ -148,7 +148,7 @@ def _seat(session: Session, call: ProjectCall, user: User) -> ReviewMember | Non
 
 def scorer(session: Session, actor: Actor, call: ProjectCall) -> User:
     """The actor, when they sit on the call's panel and were not excluded."""
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.PROJECT_SCORE, _seat(session, call, user))
     return user
 
@@ -207,7 +207,7 @@ def score(
 
 def visible_scores(session: Session, actor: Actor, call: ProjectCall) -> list[ReviewScore]:
     """Staff see every score; an expert their own until the review closes, then all."""
-    user = signed_in(actor)
+    user = signed_in(actor.user)
     staff = can(user, Action.PROJECT_MANAGE)
     if not staff:
         authorize(user, Action.PROJECT_SCORE, _seat(session, call, user))

@@ -14,10 +14,10 @@ from app.core.audit import Actor
 from app.core.clock import local, today
 from app.core.config import get_settings
 from app.core.db import lock_row, utcnow
-from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from app.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.core.money import exact_yuan
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, authorize, can
+from app.core.permissions import Action, authorize, can, signed_in
 from app.core.workflow import Transition, Workflow, WorkflowEvent, on
 from app.models import (
     Attachment,
@@ -78,13 +78,6 @@ def item_by_code(session: Session, code: str) -> ServiceItem:
 
 def _query() -> Any:
     return select(ServiceCase).options(joinedload(ServiceCase.item), joinedload(ServiceCase.org))
-
-
-def signed_in(user: User | None) -> User:
-    """The acting user; without a sign-in the request is asked to sign in (401)."""
-    if user is None:
-        raise NotAuthenticated("请先登录后再进行此操作")
-    return user
 
 
 def hall_staff(user: User | None) -> User:

@@ -18,7 +18,7 @@ from app.core.db import lock_row, utcnow
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from app.core.money import format_yuan
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, authorize, can
+from app.core.permissions import Action, authorize, can, signed_in
 from app.core.workflow import Transition, Workflow
 from app.matching import service as matching_service
 from app.models import Attachment, Deal, DealMessage, DealOffer, Listing, TechContract, User
@@ -71,12 +71,6 @@ DEAL = Workflow[DealStatus](
     ],
     type="deal",
 )
-
-
-def _user(actor: Actor) -> User:
-    if actor.user is None:
-        raise NotAuthenticated("请先登录后再进行此操作")
-    return actor.user
 
 
 def link(deal: Deal) -> str:
@@ -165,7 +159,7 @@ def _check_broker(session: Session, broker_id: int | None) -> User | None:
 
 def open_deal(session: Session, actor: Actor, data: DealOpen) -> Deal:
     """Inquire about a published listing: a deal between the two organisations starts."""
-    user = _user(actor)
+    user = signed_in(actor.user)
     listing = session.get(Listing, data.listing_id)
     if listing is None or listing.status != ListingStatus.PUBLISHED:
         raise NotFound("该信息不存在或尚未发布")
@@ -219,7 +213,7 @@ def open_for_pair(
     """The deal a matched pair negotiates in: the running one between the two organisations
     on either listing, else a new one on the achievement (its organisation answers the
     demand's). Returns the deal and whether it was opened now. The caller moves the pair."""
-    user = _user(actor)
+    user = signed_in(actor.user)
     lock_row(supply)  # two clicks on 进入洽谈 open one deal
     running = repository.deal_between(
         session, [supply.id, demand.id], {supply.org_id, demand.org_id}
@@ -281,7 +275,9 @@ def load(session: Session, actor: Actor, deal_id: int, *, participate: bool = Tr
 def list_deals(
     session: Session, actor: Actor, pagination: Pagination, *, status: DealStatus | None = None
 ) -> Paged:
-    return paginate(session, repository.visible_deals(_user(actor), status=status), pagination)
+    return paginate(
+        session, repository.visible_deals(signed_in(actor.user), status=status), pagination
+    )
 
 
 def _side_of(user: User, deal: Deal) -> int | None:
@@ -294,7 +290,7 @@ def _maybe_negotiating(session: Session, actor: Actor, deal: Deal) -> None:
 
 
 def post_message(session: Session, actor: Actor, deal: Deal, body: str) -> DealMessage:
-    user = _user(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.DEAL_PARTICIPATE, deal)
     if deal.status in (DealStatus.TERMINATED, DealStatus.COMPLETED):
         raise Conflict(f"洽谈已{deal.status.label}，不能再留言")
@@ -317,7 +313,7 @@ def _lock_offers(session: Session, deal: Deal) -> None:
 
 def make_offer(session: Session, actor: Actor, deal: Deal, data: OfferCreate) -> DealOffer:
     """Propose a price and terms; an open offer from the other side becomes countered."""
-    user = _user(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.DEAL_PARTICIPATE, deal)
     _lock_offers(session, deal)
     if deal.status not in _OPEN:
@@ -364,7 +360,7 @@ def _answering(user: User, deal: Deal, offer: DealOffer) -> None:
 
 def accept_offer(session: Session, actor: Actor, deal: Deal, offer_id: int) -> DealOffer:
     """The other side accepts: the price and terms become the agreed ones."""
-    user = _user(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.DEAL_PARTICIPATE, deal)
     _lock_offers(session, deal)
     offer = _offer(deal, offer_id)
@@ -389,7 +385,7 @@ def accept_offer(session: Session, actor: Actor, deal: Deal, offer_id: int) -> D
 
 
 def reject_offer(session: Session, actor: Actor, deal: Deal, offer_id: int) -> DealOffer:
-    user = _user(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.DEAL_PARTICIPATE, deal)
     _lock_offers(session, deal)
     offer = _offer(deal, offer_id)
@@ -406,7 +402,7 @@ def reject_offer(session: Session, actor: Actor, deal: Deal, offer_id: int) -> D
 
 def set_broker(session: Session, actor: Actor, deal: Deal, broker_id: int | None) -> Deal:
     """A party names (or removes) the broker who introduced the deal."""
-    user = _user(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.DEAL_PARTICIPATE, deal)
     if _side_of(user, deal) is None:
         raise PermissionDenied("由洽谈双方指定技术经纪人")
@@ -429,7 +425,7 @@ def set_broker(session: Session, actor: Actor, deal: Deal, broker_id: int | None
 
 
 def terminate(session: Session, actor: Actor, deal: Deal, reason: str) -> Deal:
-    user = _user(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.DEAL_PARTICIPATE, deal)
     _move(session, actor, deal, "terminate", f"原因：{reason}")
     deal.terminate_reason = reason
@@ -440,7 +436,7 @@ def terminate(session: Session, actor: Actor, deal: Deal, reason: str) -> Deal:
 
 
 def complete(session: Session, actor: Actor, deal: Deal) -> Deal:
-    user = _user(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.DEAL_PARTICIPATE, deal)
     if _side_of(user, deal) is None:
         raise PermissionDenied("由洽谈双方确认履约完成")
@@ -479,7 +475,7 @@ def paid(session: Session, actor: Actor, deal_id: int, contract: TechContract) -
 def add_attachment(
     session: Session, actor: Actor, deal: Deal, filename: str, data: bytes
 ) -> Attachment:
-    user = _user(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.DEAL_PARTICIPATE, deal)
     row = attachments.store(
         session,

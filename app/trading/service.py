@@ -21,10 +21,10 @@ from app.core.audit import Actor
 from app.core.clock import LOCAL_TZ
 from app.core.config import get_settings
 from app.core.db import next_counter_value, utcnow
-from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from app.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.core.money import CENT, exact_yuan
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, authorize, can
+from app.core.permissions import Action, authorize, can, signed_in
 from app.core.workflow import Transition, Workflow
 from app.funding import service as funding_service
 from app.incentives import service as incentive_service
@@ -75,12 +75,6 @@ REGISTRATION = Workflow[ContractStatus](
 )
 
 ZERO = Decimal("0.00")
-
-
-def _user(actor: Actor) -> User:
-    if actor.user is None:
-        raise NotAuthenticated("请先登录后再进行此操作")
-    return actor.user
 
 
 user_names = repository.user_names
@@ -152,7 +146,7 @@ def create_contract(session: Session, actor: Actor, data: ContractCreate) -> Tec
     The actor is a member of one of the parties, the broker who introduced it, or staff.
     With ``deal_id`` the deal moves to 签约 and its two organisations must be parties.
     """
-    user = _user(actor)
+    user = signed_in(actor.user)
     party_orgs = {p.org_id for p in data.parties if p.org_id is not None}
     if not (
         user.is_staff
@@ -264,12 +258,12 @@ def list_contracts(
     *,
     status: ContractStatus | None = None,
 ) -> Paged:
-    user = _user(actor)
+    user = signed_in(actor.user)
     return paginate(session, repository.visible_contracts(user, status=status), pagination)
 
 
 def registration_queue(session: Session, actor: Actor, pagination: Pagination) -> Paged:
-    user = _user(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.ADMIN_ACCESS)
     return paginate(session, repository.registration_queue(user), pagination)
 
@@ -281,7 +275,7 @@ def submit_registration(
     session: Session, actor: Actor, contract: TechContract, org_id: int | None = None
 ) -> TechContract:
     """A party asks for 认定登记; the applying organisation (登记方) must be a party."""
-    user = _user(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.CONTRACT_EDIT, contract)
     registrant = org_id or user.active_org_id
     if registrant is None or registrant not in contract.party_org_ids:
@@ -316,7 +310,7 @@ def registration_number(region: str, year: int, sequence: int) -> str:
 
 def approve_registration(session: Session, actor: Actor, contract: TechContract) -> TechContract:
     """Register the contract: a number, the rules version, and the deal moves to 登记."""
-    user = _user(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.CONTRACT_REGISTER, contract)
     now = utcnow()
     region = _registration_region(contract)
@@ -350,7 +344,7 @@ def return_registration(
     session: Session, actor: Actor, contract: TechContract, reason: str
 ) -> TechContract:
     """Send the application back to the parties with the reason; they fix and resubmit."""
-    user = _user(actor)
+    user = signed_in(actor.user)
     authorize(user, Action.CONTRACT_REGISTER, contract)
     summary = f"退回认定登记“{contract.title}”：{reason}"
     REGISTRATION.run(session, actor, contract, "return", summary=summary, reason=reason)
@@ -367,7 +361,7 @@ def record_payment(
     session: Session, actor: Actor, contract_id: int, data: PaymentCreate
 ) -> ContractPayment:
     """Record money received; the sum never exceeds the milestone or the contract."""
-    user = _user(actor)
+    user = signed_in(actor.user)
     contract = repository.get_contract(session, contract_id, lock=True)
     if contract is None:
         raise NotFound("技术合同不存在")
