@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.permissions import Action, can, define
+from app.core.permissions import Action, can, define, of_its_org
 from app.models import ServiceCase, User
 
 define(
@@ -15,10 +15,7 @@ define(
 # A case: the bureau, and the people of the organisation that applied.
 define(
     Action.SERVICE_CASE_VIEW,
-    lambda user, case: (
-        can(user, Action.SERVICE_HANDLE)
-        or (user.active_org_id is not None and user.active_org_id == case.org_id)
-    ),
+    lambda user, case: can(user, Action.SERVICE_HANDLE) or of_its_org(user, case),
     refused="仅申请单位的成员和科技局工作人员可以查看该办件",
 )
 
