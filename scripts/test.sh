@@ -8,8 +8,8 @@
 #      ShellCheck; mypy runs alongside the tests
 #   3. pytest run 1: SQLite + the embedded search backend (the default settings)
 #   4. pytest run 2: PostgreSQL (scripts/postgres.sh) + Elasticsearch (scripts/es-node.sh), side by
-#      side with run 1; everything but the browser suite and the measuring scripts' tests, which
-#      work on SQLite files of their own in either run
+#      side with run 1; everything but the browser suite, the page walk and the measuring
+#      scripts' tests, which work on SQLite files of their own or check what no database changes
 #   5. the search contract suite (tests/search) on OpenSearch (scripts/os-node.sh,
 #      scripts/lib/opensearch-step.sh); KC_OS_PORT, KC_TEST_OPENSEARCH_URL as for Elasticsearch
 #
@@ -346,7 +346,11 @@ if [[ -n "$PG_URL" || -n "$ES_URL" ]]; then
     # So do the measuring scripts' tests: each script works on a SQLite folder of its own
     # (and on the Elasticsearch node, which run 1 has too).
     run2_args+=(--ignore=tests/test_measuring_scripts.py --ignore=tests/test_eval_matching.py)
-    run2_name+=" (browser suite and measuring scripts in run 1)"
+    # The page walk checks the HTML (headers, labels, messages), which is the same on either
+    # database; every page route is also rendered on PostgreSQL, for every role, by
+    # tests/permissions. It runs once, in run 1.
+    run2_args+=(--ignore=tests/test_page_walk.py)
+    run2_name+=" (browser suite, page walk and measuring scripts in run 1)"
     # The API fuzzing run talks to a server of its own: once is enough, on PostgreSQL if there.
     [[ -z "$PG_URL" ]] || run1_args=(--ignore=tests/fuzz)
     [[ -z "$PG_URL" ]] || run1_name+=" (API fuzzing in run 2)"
