@@ -16,7 +16,7 @@ from app.challenges import service as challenges
 from app.challenges.schemas import ApplicationFields, AwardIn, ScoreIn
 from app.core import attachments
 from app.core.audit import Actor
-from app.core.permissions import Action, can
+from app.core.permissions import Action
 from app.listings import service as listings
 from app.models import Challenge, ChallengeApplication, Organization, User
 from app.models.enums import ListingKind, ListingStatus, OrgRole
@@ -28,6 +28,7 @@ from tests.permissions.world import (
     IN_VERIFIED_ORG,
     Route,
     World,
+    assert_lists_what_can_allows,
     assert_walk,
     build_world,
     with_files,
@@ -309,8 +310,4 @@ def test_the_applications_a_person_sees_are_those_can_allows(
     if user is None:
         return
     mine = challenges.mine(session, user)
-    assert all(can(user, Action.CHALLENGE_APPLICATION_EDIT, a) for a in mine)
-    ours = {a.id for a in every}
-    assert {a.id for a in mine if a.id in ours} == {
-        a.id for a in every if can(user, Action.CHALLENGE_APPLICATION_EDIT, a)
-    }
+    assert_lists_what_can_allows(user, Action.CHALLENGE_APPLICATION_EDIT, mine, every)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
@@ -24,6 +24,7 @@ from app.challenges import service as challenge_service
 from app.challenges.schemas import ApplicationFields
 from app.core.audit import Actor
 from app.core.deps import CSRF_HEADER
+from app.core.permissions import Action, can
 from app.events import service as event_service
 from app.events.schemas import RequestIn
 from app.models import Challenge, Deal, Organization, User
@@ -291,6 +292,18 @@ def with_files(
 ) -> list[Route]:
     """``routes``, those named in ``uploads`` (method, path) sending ``files``."""
     return [replace(r, files=files) if (r.method, r.path) in uploads else r for r in routes]
+
+
+def assert_lists_what_can_allows(
+    user: User, action: Action, listed: Sequence[Any], rows: Sequence[Any]
+) -> set[int]:
+    """A list ``user`` was shown holds, of ``rows``, exactly those ``can(user, action, row)``
+    allows, and nothing it does not allow; the ids of ``rows`` it showed."""
+    assert all(can(user, action, row) for row in listed)
+    ours = {row.id for row in rows}
+    shown = {row.id for row in listed if row.id in ours}
+    assert shown == {row.id for row in rows if can(user, action, row)}
+    return shown
 
 
 def concrete(path: str, world: World) -> str:
