@@ -14,7 +14,7 @@ from app.core.clock import local
 from app.core.db import declare_write_intent, utcnow
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.pagination import Paged, Pagination, paginate
-from app.core.permissions import Action, authorize, can
+from app.core.permissions import Action, authorize, can, signed_in
 from app.core.workflow import Transition, Workflow
 from app.funding import service as funding_service
 from app.incentives import engine, notices, repository
@@ -61,9 +61,9 @@ def _will_write(session: Session) -> None:
 def manager(user: User | None) -> User:
     """The person who decides claims and keeps budgets and rules (401 without a sign-in, else
     403): asked first, so that nobody else is told how to fill in the desk's forms."""
-    authorize(user, Action.INCENTIVE_MANAGE)
-    assert user is not None
-    return user
+    person = signed_in(user)
+    authorize(person, Action.INCENTIVE_MANAGE)
+    return person
 
 
 def rules(session: Session) -> list[IncentiveRule]:
